@@ -1,0 +1,82 @@
+import { sql } from 'kysely';
+import type { DB } from '../db/database';
+
+/** An account with its address, as pages show it. */
+export interface AccountView {
+  id: number;
+  number: string;
+  kind: 'individual' | 'legal';
+  ownerName: string;
+  ownerSurname: string;
+  residents: number;
+  irrigationAreaM2: string;
+  contractNumber: string | null;
+  binIin: string | null;
+  street: string;
+  house: string;
+  prefix: string;
+  apartment: string;
+  hasMeters: boolean;
+}
+
+function accountQuery(db: DB) {
+  return db
+    .selectFrom('accounts')
+    .innerJoin('premises', 'premises.id', 'accounts.premise_id')
+    .innerJoin('buildings', 'buildings.id', 'premises.building_id')
+    .innerJoin('streets', 'streets.id', 'buildings.street_id')
+    .select([
+      'accounts.id',
+      'accounts.number',
+      'accounts.kind',
+      'accounts.owner_name as ownerName',
+      'accounts.owner_surname as ownerSurname',
+      'accounts.residents',
+      'accounts.irrigation_area_m2 as irrigationAreaM2',
+      'accounts.contract_number as contractNumber',
+      'accounts.bin_iin as binIin',
+      'streets.name as street',
+      'buildings.number as house',
+      'buildings.prefix',
+      'premises.apartment',
+      sql<boolean>`exists (select 1 from meters m where m.account_id = accounts.id and m.removed_on is null)`.as(
+        'hasMeters',
+      ),
+    ]);
+}
+
+export function findAccountByNumber(db: DB, number: string): Promise<AccountView | undefined> {
+  return accountQuery(db).where('accounts.number', '=', number).executeTakeFirst();
+}
+
+export function findAccountById(db: DB, id: number): Promise<AccountView | undefined> {
+  return accountQuery(db).where('accounts.id', '=', id).executeTakeFirst();
+}
+
+/** The accounts a cabinet user may see, first linked first. */
+export function accountsOfUser(db: DB, userId: number): Promise<AccountView[]> {
+  return accountQuery(db)
+    .innerJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
+    .where('user_accounts.user_id', '=', userId)
+    .orderBy('user_accounts.created_at')
+    .orderBy('accounts.number')
+    .execute();
+}
+
+/** "Красина, 3А-12": street, house with its prefix, apartment. */
+export function formatAddress(a: Pick<AccountView, 'street' | 'house' | 'prefix' | 'apartment'>): string {
+  const house = `${a.house}${a.prefix}`;
+  return a.apartment ? `${a.street}, ${house}-${a.apartment}` : `${a.street}, ${house}`;
+}
+
+/** The address with the house and apartment cut, as the anonymous breakdown shows it ("Красина, 3-…"). */
+export function maskAddress(a: Pick<AccountView, 'street' | 'house' | 'prefix' | 'apartment'>): string {
+  return `${a.street}, ${a.house}${a.prefix}-…`;
+}
+
+/** "Иванов И. И." style masking of an owner's name: first word kept, the rest as initials. */
+export function maskName(name: string): string {
+  const [first = '', ...rest] = name.trim().split(/\s+/);
+  const masked = first.length > 1 ? `${first[0]}${'*'.repeat(Math.min(first.length - 1, 6))}` : first;
+  return [masked, ...rest.map((w) => `${w[0] ?? ''}.`)].join(' ');
+}

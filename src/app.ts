@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { personalRoutes } from './accounts/personal.routes';
+import { safeNext } from './auth/guard';
+import { loginRoutes, SESSION_COOKIE } from './auth/login.routes';
+import { loadSession } from './auth/sessions';
+import type { Config } from './config';
+import type { DB, Engine } from './db/database';
+import { DEFAULT_LOCALE, isLocale, type Locale } from './i18n/locales';
+import { installErrorPages } from './web/error-pages';
+
+export interface AppDeps {
+  db: DB;
+  config: Config;
+  engine: Engine;
+}
+
+const STATIC_DIR = join(import.meta.dirname, 'web', 'static');
+
+/** Builds the HTTP app. Tests build it too, and call it with app.inject() or listen on port 0. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger:
+      config.LOG_LEVEL === 'silent'
+        ? false
+        : { level: config.LOG_LEVEL, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    trustProxy: config.NODE_ENV === 'production',
+    bodyLimit: 10 * 1024 * 1024,
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.PUBLIC_URL.startsWith('https://') ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.PUBLIC_URL.startsWith('https://'),
+  });
+  await app.register(cookie, { secret: config.SESSION_SECRET });
+  await app.register(formbody);
+  await app.register(csrf, {
+    cookieOpts: {
+      signed: true,
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure: config.PUBLIC_URL.startsWith('https://'),
+    },
+  });
+  await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: 3600_000 });
+
+  app.decorateRequest('locale', DEFAULT_LOCALE);
+  app.decorateRequest('user', null);
+
+  app.addHook('onRequest', async (req) => {
+    req.locale = pickLocale(req.cookies.lang, req.headers['accept-language']);
+    const sid = req.cookies[SESSION_COOKIE];
+    req.user = sid ? await loadSession(deps.db, sid) : null;
+  });
+
+  // Every state-changing request carries the form's or the page's CSRF token.
+  app.addHook('preValidation', (req, reply, done) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
+    app.csrfProtection(req, reply, done);
+  });
+
+  installErrorPages(app);
+
+  app.get('/health', async () => ({ ok: true, engine: deps.engine }));
+
+  app.get<{ Params: { locale: string }; Querystring: { next?: string } }>(
+    '/lang/:locale',
+    async (req, reply) => {
+      const locale = isLocale(req.params.locale) ? req.params.locale : DEFAULT_LOCALE;
+      reply.setCookie('lang', locale, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 });
+      if (req.user)
+        await deps.db.updateTable('users').set({ locale }).where('id', '=', req.user.id).execute();
+      return reply.redirect(safeNext(req.query.next, '/'), 303);
+    },
+  );
+
+  await app.register(async (scope) => loginRoutes(scope, deps));
+  await app.register(async (scope) => personalRoutes(scope, deps));
+
+  return app;
+}
+
+function pickLocale(cookieValue: string | undefined, acceptLanguage: string | undefined): Locale {
+  if (isLocale(cookieValue)) return cookieValue;
+  for (const part of (acceptLanguage ?? '').split(',')) {
+    const tag = part.trim().slice(0, 2).toLowerCase();
+    if (isLocale(tag)) return tag;
+  }
+  return DEFAULT_LOCALE;
+}

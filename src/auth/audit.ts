@@ -1,0 +1,24 @@
+import type { DB } from '../db/database';
+
+/** Writes one entry of the audit log: who did what to which subject, from where. */
+export async function audit(
+  db: DB,
+  entry: {
+    actorUserId: number | null;
+    action: string;
+    subject?: string;
+    ip?: string | undefined;
+    details?: object;
+  },
+): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      actor_user_id: entry.actorUserId,
+      action: entry.action,
+      subject: entry.subject ?? '',
+      ip: entry.ip ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}

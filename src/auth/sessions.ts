@@ -1,0 +1,91 @@
+import type { DB } from '../db/database';
+import type { CurrentUser } from '../web/request-context';
+import { hashSecret, newSecret } from './tokens';
+
+/** A session that ends with the browser still ends on the server after this much idle time. */
+export const SESSION_IDLE_MS = 12 * 3600_000;
+/** "Remember me" sessions. */
+export const REMEMBER_MS = 30 * 24 * 3600_000;
+/** last_seen_at is written at most this often, so reading pages does not write on every request. */
+const TOUCH_EVERY_MS = 60_000;
+
+export async function createSession(
+  db: DB,
+  input: { userId: number; persistent: boolean; ip?: string | undefined; userAgent?: string | undefined },
+): Promise<{ secret: string; expiresAt: Date }> {
+  const secret = newSecret();
+  const expiresAt = new Date(Date.now() + (input.persistent ? REMEMBER_MS : SESSION_IDLE_MS));
+  await db
+    .insertInto('sessions')
+    .values({
+      id_hash: hashSecret(secret),
+      user_id: input.userId,
+      persistent: input.persistent,
+      expires_at: expiresAt,
+      ip: input.ip ?? null,
+      user_agent: input.userAgent?.slice(0, 300) ?? null,
+    })
+    .execute();
+  return { secret, expiresAt };
+}
+
+export async function loadSession(db: DB, secret: string): Promise<CurrentUser | null> {
+  if (!secret || secret.length > 100) return null;
+  const idHash = hashSecret(secret);
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id_hash',
+      'sessions.persistent',
+      'sessions.expires_at',
+      'sessions.last_seen_at',
+      'users.id',
+      'users.login',
+      'users.role',
+      'users.email',
+      'users.first_name',
+      'users.last_name',
+    ])
+    .where('sessions.id_hash', '=', idHash)
+    .executeTakeFirst();
+  if (!row) return null;
+  const now = Date.now();
+  if (row.expires_at.getTime() <= now) {
+    await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    return null;
+  }
+  if (now - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
+    const expiresAt = new Date(now + (row.persistent ? REMEMBER_MS : SESSION_IDLE_MS));
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(now), expires_at: expiresAt })
+      .where('id_hash', '=', idHash)
+      .execute();
+  }
+  return {
+    id: row.id,
+    login: row.login,
+    role: row.role,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    sessionHash: row.id_hash,
+  };
+}
+
+export async function destroySession(db: DB, idHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+}
+
+/** Ends every session of a user, except the one given (after a password change). */
+export async function destroyUserSessions(db: DB, userId: number, exceptHash?: string): Promise<number> {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (exceptHash) query = query.where('id_hash', '<>', exceptHash);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function purgeExpiredSessions(db: DB): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<', new Date()).execute();
+}

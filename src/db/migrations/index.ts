@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_domain';
+
+/**
+ * Every migration, by name. Names sort in the order they apply; each capability
+ * adds its own file here (0100 identity, 0200 readings, 0300 documents, 0400 exchange,
+ * 0500 back-office), so parallel work never renumbers another's migration.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_domain': m0001,
+};

@@ -1,0 +1,275 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table types for Kysely, written to match src/db/migrations.
+ * int8 columns read as number (see types.ts), numeric as string, date as 'YYYY-MM-DD'.
+ */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type TimestampNullable = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** A timestamp with a default: optional on insert, accepts ISO strings. */
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string | undefined, string>;
+
+export type AccountKind = 'individual' | 'legal';
+export type Water = 'cold' | 'hot';
+export type Service = 'cold_water' | 'sewage';
+export type ReadingSource = 'cabinet' | 'inspector' | 'phone' | 'billing' | 'operator';
+export type ReadingStatus = 'accepted' | 'flagged' | 'rejected';
+export type Role = 'customer' | 'operator' | 'admin';
+export type Locale = 'kk' | 'ru' | 'en';
+
+export interface StreetsTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+}
+export interface BuildingsTable {
+  id: Generated<number>;
+  code: string;
+  street_id: number;
+  number: string;
+  prefix: Generated<string>;
+}
+export interface PremisesTable {
+  id: Generated<number>;
+  code: string;
+  building_id: number;
+  apartment: Generated<string>;
+}
+export interface AccountsTable {
+  id: Generated<number>;
+  number: string;
+  kind: AccountKind;
+  premise_id: number;
+  owner_name: string;
+  owner_surname: Generated<string>;
+  residents: Generated<number>;
+  irrigation_area_m2: ColumnType<string, string | number | undefined, string | number>;
+  contract_number: string | null;
+  bin_iin: string | null;
+  opened_on: string | null;
+  closed_on: string | null;
+  created_at: Generated<Date>;
+}
+export interface MetersTable {
+  id: Generated<number>;
+  code: string;
+  account_id: number;
+  input_no: Generated<number>;
+  location: Generated<string>;
+  water: Water;
+  serial: string;
+  verification_due: string | null;
+  installed_on: string;
+  removed_on: string | null;
+  created_at: Generated<Date>;
+}
+export interface UsersTable {
+  id: Generated<number>;
+  login: string;
+  email: string | null;
+  first_name: Generated<string>;
+  last_name: Generated<string>;
+  role: Generated<Role>;
+  customer_kind: AccountKind | null;
+  password_hash: string;
+  email_confirmed_at: TimestampNullable;
+  pending_email: string | null;
+  locale: Generated<Locale>;
+  subscribe_invoices: Generated<boolean>;
+  subscribe_announcements: Generated<boolean>;
+  totp_secret: string | null;
+  failed_logins: Generated<number>;
+  locked_until: TimestampNullable;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+export interface UserAccountsTable {
+  user_id: number;
+  account_id: number;
+  created_at: Generated<Date>;
+}
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  persistent: Generated<boolean>;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+export interface OneTimeTokensTable {
+  id: Generated<number>;
+  token_hash: string;
+  user_id: number;
+  purpose: 'confirm_email' | 'reset_password' | 'change_email';
+  payload: Json<Record<string, unknown>>;
+  expires_at: Timestamp;
+  used_at: TimestampNullable;
+  created_at: Generated<Date>;
+}
+export interface BillingPeriodsTable {
+  period: string;
+  status: Generated<'open' | 'closed'>;
+  closed_at: TimestampNullable;
+}
+export interface ReadingsTable {
+  id: Generated<number>;
+  meter_id: number;
+  period: string;
+  value_l: number;
+  read_on: string;
+  source: ReadingSource;
+  status: Generated<ReadingStatus>;
+  review_note: string | null;
+  reviewed_by: number | null;
+  reviewed_at: TimestampNullable;
+  submitted_at: DefaultTimestamp;
+  submitted_by: number | null;
+  idempotency_key: string | null;
+  exported_at: TimestampNullable;
+}
+export interface TariffsTable {
+  id: Generated<number>;
+  service: Service;
+  customer_kind: AccountKind;
+  effective_from: string;
+  price_tiyn_per_m3: number;
+}
+export interface VatRatesTable {
+  effective_from: string;
+  rate_bp: number;
+}
+export interface NormsTable {
+  id: Generated<number>;
+  kind: 'cold_per_person' | 'hot_per_person' | 'irrigation_per_m2';
+  effective_from: string;
+  litres: number;
+  season_from_month: number | null;
+  season_to_month: number | null;
+}
+export interface PenaltyRatesTable {
+  effective_from: string;
+  refinancing_rate_bp: number;
+  coefficient: ColumnType<string, string | number, string | number>;
+}
+export interface ChargesTable {
+  id: Generated<number>;
+  account_id: number;
+  period: string;
+  service: Service;
+  basis: 'meter' | 'norm';
+  quantity_l: number;
+  tariff_tiyn_per_m3: number;
+  vat_bp: number;
+  amount_tiyn: number;
+}
+export interface RecalculationsTable {
+  id: Generated<number>;
+  account_id: number;
+  period: string;
+  for_period: string | null;
+  service: Service | null;
+  amount_tiyn: number;
+  reason: Generated<string>;
+  code: string | null;
+}
+export interface PenaltiesTable {
+  id: Generated<number>;
+  account_id: number;
+  period: string;
+  base_tiyn: number;
+  days: number;
+  amount_tiyn: number;
+}
+export interface PaymentsTable {
+  id: Generated<number>;
+  code: string | null;
+  account_id: number;
+  paid_on: string;
+  period: string;
+  amount_tiyn: number;
+  kind: Generated<'regular' | 'compensation'>;
+  source: Generated<string>;
+}
+export interface AccountMonthsTable {
+  account_id: number;
+  period: string;
+  opening_tiyn: number;
+  charged_tiyn: Generated<number>;
+  recalculation_tiyn: Generated<number>;
+  penalty_tiyn: Generated<number>;
+  other_tiyn: Generated<number>;
+  paid_tiyn: Generated<number>;
+  compensation_tiyn: Generated<number>;
+  closing_tiyn: number;
+}
+export interface MailOutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  attachments: Json<unknown[]>;
+  purpose: Generated<string>;
+  dedupe_key: string | null;
+  status: Generated<'pending' | 'sending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  sent_at: TimestampNullable;
+}
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  actor_user_id: number | null;
+  action: string;
+  subject: Generated<string>;
+  ip: string | null;
+  details: Json<Record<string, unknown>>;
+}
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  reset_at: Timestamp;
+}
+export interface AppStateTable {
+  key: string;
+  value: Json;
+  updated_at: Generated<Date>;
+}
+
+export interface Database {
+  streets: StreetsTable;
+  buildings: BuildingsTable;
+  premises: PremisesTable;
+  accounts: AccountsTable;
+  meters: MetersTable;
+  users: UsersTable;
+  user_accounts: UserAccountsTable;
+  sessions: SessionsTable;
+  one_time_tokens: OneTimeTokensTable;
+  billing_periods: BillingPeriodsTable;
+  readings: ReadingsTable;
+  tariffs: TariffsTable;
+  vat_rates: VatRatesTable;
+  norms: NormsTable;
+  penalty_rates: PenaltyRatesTable;
+  charges: ChargesTable;
+  recalculations: RecalculationsTable;
+  penalties: PenaltiesTable;
+  payments: PaymentsTable;
+  account_months: AccountMonthsTable;
+  mail_outbox: MailOutboxTable;
+  audit_log: AuditLogTable;
+  rate_limits: RateLimitsTable;
+  app_state: AppStateTable;
+}
+
+export type Account = Selectable<AccountsTable>;
+export type Meter = Selectable<MetersTable>;
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;

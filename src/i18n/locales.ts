@@ -1,0 +1,94 @@
+export const LOCALES = ['kk', 'ru', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'kk';
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/**
+ * A dictionary per language for one part of the portal. The Kazakh text fixes the shape;
+ * Russian and English must have exactly the same keys, so a missing or extra translation
+ * fails the type check.
+ */
+export function defineMessages<T>(messages: { kk: T; ru: NoInfer<T>; en: NoInfer<T> }): Record<Locale, T> {
+  return messages;
+}
+
+/** Month names and abbreviations (the settlement month picker uses the seed's abbreviations). */
+export const MONTHS: Record<Locale, { long: string[]; short: string[] }> = {
+  kk: {
+    long: [
+      'қаңтар',
+      'ақпан',
+      'наурыз',
+      'сәуір',
+      'мамыр',
+      'маусым',
+      'шілде',
+      'тамыз',
+      'қыркүйек',
+      'қазан',
+      'қараша',
+      'желтоқсан',
+    ],
+    short: ['Қаң', 'Ақп', 'Нау', 'Сәу', 'Мам', 'Мау', 'Шіл', 'Там', 'Қыр', 'Қаз', 'Қар', 'Жел'],
+  },
+  ru: {
+    long: [
+      'январь',
+      'февраль',
+      'март',
+      'апрель',
+      'май',
+      'июнь',
+      'июль',
+      'август',
+      'сентябрь',
+      'октябрь',
+      'ноябрь',
+      'декабрь',
+    ],
+    short: ['Янв', 'Фев', 'Мар', 'Апр', 'Май', 'Июн', 'Июл', 'Авг', 'Сен', 'Окт', 'Ноя', 'Дек'],
+  },
+  en: {
+    long: [
+      'January',
+      'February',
+      'March',
+      'April',
+      'May',
+      'June',
+      'July',
+      'August',
+      'September',
+      'October',
+      'November',
+      'December',
+    ],
+    short: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+  },
+};
+
+/** "мамыр 2020 ж.", "май 2020 г.", "May 2020". */
+export function formatPeriod(locale: Locale, period: string): string {
+  const year = period.slice(0, 4);
+  const month = MONTHS[locale].long[Number(period.slice(5, 7)) - 1] ?? period;
+  if (locale === 'kk') return `${year} ж. ${month}`;
+  if (locale === 'ru') return `${month} ${year} г.`;
+  return `${month} ${year}`;
+}
+
+/** Dates as people here write them: 25.05.2020. */
+export function formatDate(date: string | null | undefined): string {
+  if (!date) return '';
+  const [y, m, d] = date.slice(0, 10).split('-');
+  return `${d}.${m}.${y}`;
+}
+
+/** Date and time in Almaty time: 25.05.2020 14:03. */
+export function formatDateTime(instant: Date | null | undefined): string {
+  if (!instant) return '';
+  const local = new Date(instant.getTime() + 5 * 3600_000).toISOString();
+  return `${formatDate(local.slice(0, 10))} ${local.slice(11, 16)}`;
+}

@@ -1,0 +1,75 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AccountAccessError } from '../accounts/access';
+import { common } from '../i18n/common';
+import { sendPage } from './html';
+import { Layout, Notice } from './layout';
+import { pageContext } from './request-context';
+
+function ErrorPage({
+  req,
+  reply,
+  title,
+  message,
+}: {
+  req: FastifyRequest;
+  reply: FastifyReply;
+  title: string;
+  message: string;
+}) {
+  const ctx = pageContext(req, reply);
+  return (
+    <Layout ctx={ctx} title={title}>
+      <Notice kind="error">{message}</Notice>
+      <p>
+        <a href="/">{common[ctx.locale].errors.backHome}</a>
+      </p>
+    </Layout>
+  );
+}
+
+/**
+ * Every failure ends in a page in the user's language (or JSON under /api), never a stack trace.
+ */
+export function installErrorPages(app: FastifyInstance) {
+  app.setNotFoundHandler((req, reply) => {
+    const t = common[req.locale ?? 'kk'].errors;
+    if (req.url.startsWith('/api/'))
+      return reply.status(404).send({ error: 'not_found', message: t.notFound });
+    return sendPage(
+      reply,
+      <ErrorPage req={req} reply={reply} title={t.notFoundTitle} message={t.notFound} />,
+      404,
+    );
+  });
+
+  app.setErrorHandler((error: FastifyError, req, reply) => {
+    const t = common[req.locale ?? 'kk'].errors;
+    let status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    let title = t.serverTitle;
+    let message = t.server;
+    if (error instanceof AccountAccessError) {
+      status = 404;
+      title = t.notFoundTitle;
+      message = t.notFound;
+    } else if (error.code?.startsWith('FST_CSRF')) {
+      status = 403;
+      message = t.csrf;
+    } else if (status === 429) {
+      message = t.tooMany;
+    } else if (status === 403) {
+      message = t.forbidden;
+    } else if (status === 404) {
+      title = t.notFoundTitle;
+      message = t.notFound;
+    } else if (status >= 400 && status < 500) {
+      message = t.server;
+    }
+    if (status >= 500) req.log.error({ err: error }, 'request failed');
+    else req.log.info({ code: error.code, status }, error.message);
+    if (req.url.startsWith('/api/')) {
+      return reply.status(status).send({ error: error.code ?? 'error', message });
+    }
+    return sendPage(reply, <ErrorPage req={req} reply={reply} title={title} message={message} />, status);
+  });
+}

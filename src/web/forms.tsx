@@ -1,0 +1,96 @@
+import type { ComponentChildren } from 'preact';
+
+export type FieldErrors = Partial<Record<string, string>>;
+
+export interface FieldProps {
+  name: string;
+  label: string;
+  value?: string | undefined;
+  error?: string | undefined;
+  hint?: string | undefined;
+  type?: 'text' | 'password' | 'email' | 'number' | 'tel' | 'date';
+  autocomplete?: string;
+  inputMode?: 'numeric' | 'decimal' | 'text' | 'email';
+  required?: boolean;
+  readOnly?: boolean;
+  maxLength?: number;
+  pattern?: string;
+  placeholder?: string;
+}
+
+/**
+ * A labelled input that keeps what the user typed and shows its error next to it.
+ * Passwords are never echoed back.
+ */
+export function Field(props: FieldProps) {
+  const id = `f-${props.name}`;
+  const describedBy = [props.error ? `${id}-error` : '', props.hint ? `${id}-hint` : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <label for={id}>
+        {props.label}
+        {props.required ? <span class="req"> *</span> : null}
+      </label>
+      <input
+        id={id}
+        name={props.name}
+        type={(props.type ?? 'text') as 'text'}
+        value={props.type === 'password' ? '' : (props.value ?? '')}
+        autocomplete={props.autocomplete}
+        inputMode={props.inputMode}
+        required={props.required}
+        readOnly={props.readOnly}
+        maxLength={props.maxLength}
+        pattern={props.pattern}
+        placeholder={props.placeholder}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy || undefined}
+      />
+      {props.hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+      {props.error ? (
+        <p class="error" id={`${id}-error`}>
+          {props.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Form({
+  action,
+  csrfToken,
+  children,
+  method = 'post',
+  id,
+  class: className,
+}: {
+  action: string;
+  csrfToken: string;
+  children: ComponentChildren;
+  method?: 'post' | 'get';
+  id?: string;
+  class?: string;
+}) {
+  return (
+    <form method={method} action={action} id={id} class={className ?? 'form'} noValidate>
+      {method === 'post' ? <input type="hidden" name="_csrf" value={csrfToken} /> : null}
+      {children}
+    </form>
+  );
+}
+
+/** Reads a string field from a parsed form body, trimmed; '' when missing. */
+export function field(body: unknown, name: string): string {
+  if (body && typeof body === 'object' && name in body) {
+    const value = (body as Record<string, unknown>)[name];
+    if (typeof value === 'string') return value.trim();
+    if (Array.isArray(value) && typeof value[0] === 'string') return value[0].trim();
+  }
+  return '';
+}

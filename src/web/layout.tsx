@@ -1,0 +1,137 @@
+import type { ComponentChildren } from 'preact';
+import { common } from '../i18n/common';
+import { LOCALES } from '../i18n/locales';
+import type { PageContext } from './request-context';
+
+const LANGUAGE_NAMES = { kk: 'Қазақша', ru: 'Русский', en: 'English' } as const;
+
+export interface LayoutProps {
+  ctx: PageContext;
+  title: string;
+  children: ComponentChildren;
+  /** Show the cabinet's left menu (signed-in customers). */
+  cabinet?: boolean;
+  /** Extra scripts that enhance the page; the page works without them. */
+  scripts?: string[];
+}
+
+export function Layout({ ctx, title, children, cabinet = false, scripts = [] }: LayoutProps) {
+  const t = common[ctx.locale];
+  const next = encodeURIComponent(ctx.path);
+  return (
+    <html lang={ctx.locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} — ${t.siteName}`}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+        <meta name="csrf-token" content={ctx.csrfToken} />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          {t.skipToContent}
+        </a>
+        <header class="site-header">
+          <div class="brand">
+            <a href="/" class="brand-link">
+              <span class="logo" aria-hidden="true">
+                ●
+              </span>
+              <span>{t.siteName}</span>
+            </a>
+          </div>
+          <nav class="header-links" aria-label="site">
+            <a href="/ask">{t.header.ask}</a>
+            <a href="/qa">{t.header.qa}</a>
+            <a href="/map">{t.header.map}</a>
+            <a href="/notes">{t.header.notes}</a>
+          </nav>
+          <nav class="lang" aria-label={t.language}>
+            {LOCALES.map((l) =>
+              l === ctx.locale ? (
+                <strong key={l} lang={l} aria-current="true">
+                  {LANGUAGE_NAMES[l]}
+                </strong>
+              ) : (
+                <a key={l} lang={l} href={`/lang/${l}?next=${next}`}>
+                  {LANGUAGE_NAMES[l]}
+                </a>
+              ),
+            )}
+          </nav>
+        </header>
+        <div class={cabinet ? 'page with-menu' : 'page'}>
+          {cabinet && ctx.user ? <CabinetMenu ctx={ctx} /> : null}
+          <main id="main">
+            <h1>{title}</h1>
+            {children}
+          </main>
+        </div>
+        <footer class="site-footer">
+          <p>{t.utilityName}</p>
+          <p>{t.footer.department}</p>
+          <p>{t.footer.phone}</p>
+          <p>{t.footer.hours}</p>
+        </footer>
+        {scripts.map((src) => (
+          <script key={src} src={src} defer />
+        ))}
+      </body>
+    </html>
+  );
+}
+
+/** The cabinet's left menu, in the seed's order (SPEC.md section 3). */
+export const CABINET_MENU = [
+  ['personal', '/cabinet'],
+  ['readings', '/cabinet/readings'],
+  ['breakdown', '/cabinet/breakdown'],
+  ['invoice', '/cabinet/invoice'],
+  ['settlement', '/cabinet/settlement'],
+  ['changeEmail', '/cabinet/email'],
+  ['changePassword', '/cabinet/password'],
+  ['subscriptions', '/cabinet/subscriptions'],
+  ['guide', '/cabinet/guide'],
+] as const;
+
+function CabinetMenu({ ctx }: { ctx: PageContext }) {
+  const t = common[ctx.locale].menu;
+  return (
+    <nav class="cabinet-menu" aria-label={t.title}>
+      <p class="menu-title">{t.title}</p>
+      <p class="menu-user">{ctx.user?.login}</p>
+      <ul>
+        {CABINET_MENU.map(([key, href]) => (
+          <li key={key}>
+            <a href={href} aria-current={ctx.path === href ? 'page' : undefined}>
+              {t[key]}
+            </a>
+          </li>
+        ))}
+        <li>
+          <form method="post" action="/logout" class="inline">
+            <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+            <button type="submit" class="link-button">
+              {t.logout}
+            </button>
+          </form>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+/** A message box: success, info, warning or error. */
+export function Notice({
+  kind,
+  children,
+}: {
+  kind: 'success' | 'info' | 'warning' | 'error';
+  children: ComponentChildren;
+}) {
+  return (
+    <div class={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  );
+}

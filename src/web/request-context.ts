@@ -1,0 +1,38 @@
+import type {} from '@fastify/csrf-protection';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Locale } from '../i18n/locales';
+
+/** The signed-in user as pages and use cases see it. */
+export interface CurrentUser {
+  id: number;
+  login: string;
+  role: 'customer' | 'operator' | 'admin';
+  email: string | null;
+  firstName: string;
+  lastName: string;
+  sessionHash: string;
+}
+
+/** What every page needs to draw the layout. */
+export interface PageContext {
+  locale: Locale;
+  user: CurrentUser | null;
+  csrfToken: string;
+  path: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    locale: Locale;
+    user: CurrentUser | null;
+  }
+}
+
+export function pageContext(req: FastifyRequest, reply: FastifyReply): PageContext {
+  return {
+    locale: req.locale,
+    user: req.user,
+    csrfToken: reply.generateCsrf(),
+    path: req.url.split('?')[0] ?? '/',
+  };
+}

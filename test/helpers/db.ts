@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { type DatabaseHandle, openDatabase } from '../../src/db/database';
+import { migrateToLatest } from '../../src/db/migrate';
+import { loadDemoDataIfEmpty } from '../../src/demo/demo-data';
+
+/** "Today" in tests, so demo data and periods are the same on every run. */
+export const TEST_NOW = new Date('2026-11-25T06:00:00Z');
+
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database
+ * on the PostgreSQL server named by TEST_DATABASE_URL (dropped again by close()).
+ */
+export async function testDatabase(): Promise<DatabaseHandle> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const handle = await openDatabase({ dataDir: 'memory://' });
+    await migrateToLatest(handle.db);
+    return handle;
+  }
+  const name = `cabinet_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ url: url.toString(), poolSize: 5 });
+  await migrateToLatest(handle.db);
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** A database with the seed's accounts and a small synthetic city (fast to load). */
+export async function demoDatabase(
+  options: { accounts?: number; months?: number } = {},
+): Promise<DatabaseHandle> {
+  const handle = await testDatabase();
+  await loadDemoDataIfEmpty(handle.db, {
+    now: TEST_NOW,
+    accounts: options.accounts ?? 30,
+    months: options.months ?? 12,
+  });
+  return handle;
+}
