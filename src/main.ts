@@ -38,7 +38,7 @@ async function main() {
       fail(`Not allowed to listen on port ${config.PORT}. Set PORT to a port above 1024.`);
     throw error;
   }
-  workers = startWorkers({ db: handle.db, config, engine: handle.engine, log: app.log });
+  workers = await startWorkers({ db: handle.db, config, engine: handle.engine, log: app.log });
   console.log(`Portal ready on http://localhost:${config.PORT} (database: ${handle.describe})`);
 }
 

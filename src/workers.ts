@@ -2,8 +2,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import { purgeExpiredSessions } from './auth/sessions';
 import type { Config } from './config';
 import type { DB, Engine } from './db/database';
+import { type JobQueue, startJobQueue } from './jobs/queue';
 
 export interface Workers {
+  jobs: JobQueue;
   stop(): Promise<void>;
 }
 
@@ -16,10 +18,10 @@ export interface WorkerDeps {
 
 /**
  * Background work of an app process. Each capability adds its worker here
- * (mail delivery, monthly mailing, scheduled exchange); all state lives in the database,
- * so several app processes can run them side by side.
+ * (mail delivery, monthly mailing, scheduled exchange). All state lives in PostgreSQL
+ * (pg-boss jobs, the mail outbox), so several app processes can run them side by side.
  */
-export function startWorkers(deps: WorkerDeps): Workers {
+export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, name: string, task: () => Promise<unknown>) => {
     const timer = setInterval(() => {
@@ -28,10 +30,13 @@ export function startWorkers(deps: WorkerDeps): Workers {
     timer.unref();
     timers.push(timer);
   };
+  const jobs = await startJobQueue(deps.db, { schedule: true, supervise: true });
   every(3600_000, 'session cleanup', () => purgeExpiredSessions(deps.db));
   return {
+    jobs,
     async stop() {
       for (const t of timers) clearInterval(t);
+      await jobs.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };
 }

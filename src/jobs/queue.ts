@@ -1,0 +1,41 @@
+import { CompiledQuery, type Kysely } from 'kysely';
+import PgBoss from 'pg-boss';
+import type { Database } from '../db/schema';
+
+/**
+ * pg-boss, the PostgreSQL job queue, running its SQL through our Kysely connection. On PGlite
+ * that is a must: the single connection is handed out one holder at a time, so a job query can
+ * never land inside another request's transaction. Passing a transaction as `db` to
+ * `send(..., { db: jobDb(tx) })` enqueues a job atomically with the change that caused it.
+ */
+export function jobDb(db: Kysely<Database>): PgBoss.Db {
+  return {
+    async executeSql(text: string, values: unknown[]) {
+      const result = await db.executeQuery(CompiledQuery.raw(text, values ?? []));
+      return { rows: result.rows as unknown[] } as { rows: never[] };
+    },
+  };
+}
+
+export type JobQueue = PgBoss;
+
+export interface JobQueueOptions {
+  /** Run cron schedules in this process (the app does; CLI commands do not). */
+  schedule?: boolean;
+  /** Run pg-boss's maintenance (expiry, archiving) in this process. */
+  supervise?: boolean;
+}
+
+export async function startJobQueue(db: Kysely<Database>, options: JobQueueOptions = {}): Promise<JobQueue> {
+  const boss = new PgBoss({
+    db: jobDb(db),
+    schedule: options.schedule ?? false,
+    supervise: options.supervise ?? false,
+  });
+  boss.on('error', (error) => {
+    // Workers log their own failures; this keeps a passing database error from crashing the process.
+    process.emitWarning(`job queue: ${error.message}`);
+  });
+  await boss.start();
+  return boss;
+}
