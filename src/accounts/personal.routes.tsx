@@ -9,6 +9,11 @@ import { pageContext } from '../web/request-context';
 import { customerAccount } from './access';
 import { formatAddress } from './accounts.queries';
 
+/** "0.00" -> "0", "120.50" -> "120.5". */
+function formatDecimal(value: string): string {
+  return value.includes('.') ? value.replace(/\.?0+$/, '') : value;
+}
+
 const text = defineMessages({
   kk: {
     title: 'Жеке деректер',
@@ -66,7 +71,7 @@ export async function personalRoutes(app: FastifyInstance, { db }: AppDeps) {
       [c.address, formatAddress(account)],
       [t.kind, account.kind === 'legal' ? t.legal : t.individual],
       [t.residents, String(account.residents)],
-      [t.irrigation, account.irrigationAreaM2],
+      [t.irrigation, formatDecimal(account.irrigationAreaM2)],
       [t.meters, account.hasMeters ? t.hasMeters : t.noMeters],
       [t.email, req.user?.email ?? ''],
     ];

@@ -157,7 +157,13 @@ export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps)
       secure,
       ...(remember ? { expires: session.expiresAt } : {}),
     });
-    reply.setCookie('lang', user.locale, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 });
+    // The language chosen on this browser wins and is remembered for the user's mail;
+    // a browser without a choice gets the user's saved language.
+    if (req.cookies.lang === req.locale && req.locale !== user.locale) {
+      await db.updateTable('users').set({ locale: req.locale }).where('id', '=', user.id).execute();
+    } else if (!req.cookies.lang) {
+      reply.setCookie('lang', user.locale, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 });
+    }
     const target = user.role === 'customer' ? next : '/backoffice';
     return reply.redirect(target, 303);
   });
