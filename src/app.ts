@@ -5,14 +5,20 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { lookupRoutes } from './accounts/lookup.routes';
 import { personalRoutes } from './accounts/personal.routes';
 import { safeNext } from './auth/guard';
 import { loginRoutes, SESSION_COOKIE } from './auth/login.routes';
+import { recoveryRoutes } from './auth/recovery.routes';
+import { registrationRoutes } from './auth/registration.routes';
 import { loadSession } from './auth/sessions';
+import { settingsRoutes } from './auth/settings.routes';
 import type { Config } from './config';
 import type { DB, Engine } from './db/database';
 import { DEFAULT_LOCALE, isLocale, type Locale } from './i18n/locales';
+import { devMailboxRoutes } from './mail/dev-mailbox.routes';
 import { installErrorPages } from './web/error-pages';
+import { registerRateLimits } from './web/rate-limit';
 
 export interface AppDeps {
   db: DB;
@@ -59,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       secure: config.PUBLIC_URL.startsWith('https://'),
     },
   });
+  await registerRateLimits(app, deps.db);
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: 3600_000 });
 
   app.decorateRequest('locale', DEFAULT_LOCALE);
@@ -93,6 +100,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(async (scope) => loginRoutes(scope, deps));
   await app.register(async (scope) => personalRoutes(scope, deps));
+  await app.register(async (scope) => registrationRoutes(scope, deps));
+  await app.register(async (scope) => recoveryRoutes(scope, deps));
+  await app.register(async (scope) => settingsRoutes(scope, deps));
+  await app.register(async (scope) => lookupRoutes(scope, deps));
+  await app.register(async (scope) => devMailboxRoutes(scope, deps));
 
   return app;
 }

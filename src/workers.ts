@@ -3,6 +3,8 @@ import { purgeExpiredSessions } from './auth/sessions';
 import type { Config } from './config';
 import type { DB, Engine } from './db/database';
 import { type JobQueue, startJobQueue } from './jobs/queue';
+import { mailDeliveryTask } from './mail/delivery';
+import { purgeRateLimits } from './web/rate-limit';
 
 export interface Workers {
   jobs: JobQueue;
@@ -32,6 +34,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   };
   const jobs = await startJobQueue(deps.db, { schedule: true, supervise: true });
   every(3600_000, 'session cleanup', () => purgeExpiredSessions(deps.db));
+  every(3000, 'mail delivery', mailDeliveryTask(deps.db, deps.config));
+  every(600_000, 'rate limit cleanup', () => purgeRateLimits(deps.db));
   return {
     jobs,
     async stop() {

@@ -4,9 +4,11 @@ import { common } from '../i18n/common';
 import { Field, Form, field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Layout, Notice } from '../web/layout';
+import { failureLimit } from '../web/rate-limit';
 import { type PageContext, pageContext } from '../web/request-context';
 import { audit } from './audit';
 import { safeNext } from './guard';
+import { identityText } from './identity.messages';
 import { dummyPasswordHash, verifyPassword } from './passwords';
 import { createSession, destroySession } from './sessions';
 
@@ -80,15 +82,21 @@ export function LoginPage({ ctx, view }: { ctx: PageContext; view: LoginView }) 
 export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps) {
   const secure = config.PUBLIC_URL.startsWith('https://');
 
-  app.get<{ Querystring: { next?: string; loggedOut?: string } }>('/', async (req, reply) => {
+  const loginFailures = failureLimit(db, 'login.failed', { max: 20, timeWindowMs: 15 * 60_000 });
+
+  app.get<{ Querystring: { next?: string; loggedOut?: string; done?: string } }>('/', async (req, reply) => {
     if (req.user?.role === 'customer') return reply.redirect('/cabinet', 303);
     const t = common[req.locale].login;
     const view: LoginView = { next: safeNext(req.query.next, '') || undefined };
     if (req.query.loggedOut) view.notice = { kind: 'info', text: t.loggedOut };
+    const it = identityText[req.locale];
+    const done = { confirmed: it.register.confirmed, password: it.recovery.changed, email: it.email.changed };
+    const doneText = done[req.query.done as keyof typeof done];
+    if (doneText) view.notice = { kind: 'success', text: doneText };
     return sendPage(reply, <LoginPage ctx={pageContext(req, reply)} view={view} />);
   });
 
-  app.post('/login', async (req, reply) => {
+  app.post('/login', { config: { rateLimit: { max: 50, timeWindow: 5 * 60_000 } } }, async (req, reply) => {
     const t = common[req.locale].login;
     const login = field(req.body, 'login');
     const password =
@@ -106,6 +114,7 @@ export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps)
       };
       return sendPage(reply, <LoginPage ctx={pageContext(req, reply)} view={view} />, 400);
     }
+    await loginFailures.check(reply, login);
     const user = await db
       .selectFrom('users')
       .select(['id', 'password_hash', 'email_confirmed_at', 'locked_until', 'role', 'locale'])
@@ -130,6 +139,7 @@ export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps)
             .execute();
         }
       }
+      await loginFailures.fail(login);
       await audit(db, { actorUserId: user?.id ?? null, action: 'login.failed', subject: login, ip: req.ip });
       view.error = locked ? common[req.locale].errors.tooMany : t.failed;
       return sendPage(reply, <LoginPage ctx={pageContext(req, reply)} view={view} />, 401);

@@ -1,0 +1,84 @@
+import { sql } from 'kysely';
+import type { DB } from '../db/database';
+import { hashSecret, newSecret } from './tokens';
+
+export type TokenPurpose = 'confirm_email' | 'reset_password' | 'change_email';
+
+export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
+  confirm_email: 72 * 3600_000,
+  reset_password: 24 * 3600_000,
+  change_email: 24 * 3600_000,
+};
+
+/**
+ * Issues a one-time token for a user; only its SHA-256 is stored. Earlier unused tokens of the
+ * same purpose stop working, so only the newest link in the mailbox opens.
+ */
+export async function issueToken(
+  db: DB,
+  userId: number,
+  purpose: TokenPurpose,
+  payload: Record<string, string> = {},
+): Promise<string> {
+  const secret = newSecret();
+  await db
+    .updateTable('one_time_tokens')
+    .set({ used_at: sql<Date>`now()` })
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
+  await db
+    .insertInto('one_time_tokens')
+    .values({
+      token_hash: hashSecret(secret),
+      user_id: userId,
+      purpose,
+      payload: JSON.stringify(payload),
+      expires_at: new Date(Date.now() + TOKEN_TTL_MS[purpose]),
+    })
+    .execute();
+  return secret;
+}
+
+/**
+ * Uses a token: marks it used in the same statement that checks it is unused and unexpired, so two
+ * simultaneous clicks cannot both succeed. Returns the user and payload, or null.
+ */
+export async function consumeToken(
+  db: DB,
+  secret: string,
+  purpose: TokenPurpose,
+  userId?: number,
+): Promise<{ userId: number; payload: Record<string, string> } | null> {
+  if (!secret || secret.length > 100) return null;
+  let query = db
+    .updateTable('one_time_tokens')
+    .set({ used_at: sql<Date>`now()` })
+    .where('token_hash', '=', hashSecret(secret))
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date());
+  if (userId !== undefined) query = query.where('user_id', '=', userId);
+  const row = await query.returning(['user_id', 'payload']).executeTakeFirst();
+  if (!row) return null;
+  const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
+    string,
+    string
+  >;
+  return { userId: row.user_id, payload: payload ?? {} };
+}
+
+/** Whether a token would be accepted, without using it (to show the form it opens). */
+export async function tokenIsValid(db: DB, secret: string, purpose: TokenPurpose): Promise<boolean> {
+  if (!secret || secret.length > 100) return false;
+  const row = await db
+    .selectFrom('one_time_tokens')
+    .select('id')
+    .where('token_hash', '=', hashSecret(secret))
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .executeTakeFirst();
+  return Boolean(row);
+}

@@ -1,0 +1,159 @@
+import { sql } from 'kysely';
+import nodemailer from 'nodemailer';
+import type { DB } from '../db/database';
+import type { MailAttachment } from './outbox';
+
+/** What delivery needs of a mail transport; a nodemailer transporter is one. */
+export interface MailTransport {
+  sendMail(message: {
+    from: string;
+    to: string;
+    subject: string;
+    text: string;
+    html?: string | undefined;
+    messageId?: string;
+    attachments?: { filename: string; content: Buffer; contentType: string }[];
+  }): Promise<unknown>;
+}
+
+/** After this many failed attempts a message is marked 'failed' and left for an operator. */
+export const MAX_ATTEMPTS = 8;
+/** A message claimed longer ago than this by a process that did not finish is due again. */
+export const SENDING_LEASE_MS = 5 * 60_000;
+/** Waits after the 1st, 2nd, ... failure: 1 min, 2, 4, 8, ... capped at 6 hours. */
+export function backoffMs(attempts: number): number {
+  return Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 6 * 3600_000);
+}
+
+export interface DeliveryReport {
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+/**
+ * Delivers up to `limit` due messages of the outbox. Rows are claimed in a short transaction with
+ * FOR UPDATE SKIP LOCKED and marked 'sending' with a lease, so several app processes never pick the
+ * same message; a row whose lease ran out (its process died mid-send) becomes due again.
+ * A message is marked 'sent' right after the server accepts it; the Message-ID is derived from
+ * the outbox id, so even a resend after a crash is recognisable as the same message.
+ */
+export async function deliverDueMail(
+  db: DB,
+  transport: MailTransport,
+  limit = 20,
+  from = 'Vodokanal cabinet <cabinet@vodokanal.local>',
+): Promise<DeliveryReport> {
+  const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
+  const claimed = await db.transaction().execute(async (tx) => {
+    const due = await tx
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('status', 'in', ['pending', 'sending'])
+      .where('next_attempt_at', '<=', sql<Date>`now()`)
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    if (due.length === 0) return [];
+    return tx
+      .updateTable('mail_outbox')
+      .set((eb) => ({
+        status: 'sending',
+        attempts: eb('attempts', '+', 1),
+        next_attempt_at: sql<Date>`now() + ${SENDING_LEASE_MS} * interval '1 millisecond'`,
+      }))
+      .where(
+        'id',
+        'in',
+        due.map((d) => d.id),
+      )
+      .returningAll()
+      .execute();
+  });
+
+  for (const row of claimed.sort((a, b) => a.id - b.id)) {
+    try {
+      const attachments = (
+        typeof row.attachments === 'string' ? JSON.parse(row.attachments) : row.attachments
+      ) as MailAttachment[];
+      await transport.sendMail({
+        from,
+        to: row.to_address,
+        subject: row.subject,
+        text: row.text_body,
+        html: row.html_body ?? undefined,
+        messageId: `<outbox-${row.id}@${domainOf(from)}>`,
+        attachments: (attachments ?? []).map((a) => ({
+          filename: a.filename,
+          contentType: a.contentType,
+          content: Buffer.from(a.contentBase64, 'base64'),
+        })),
+      });
+      await db
+        .updateTable('mail_outbox')
+        .set({ status: 'sent', sent_at: sql<Date>`now()`, last_error: null })
+        .where('id', '=', row.id)
+        .where('status', '=', 'sending')
+        .execute();
+      report.sent++;
+    } catch (error) {
+      const message = String((error as Error)?.message ?? error).slice(0, 500);
+      const giveUp = row.attempts >= MAX_ATTEMPTS;
+      await db
+        .updateTable('mail_outbox')
+        .set({
+          status: giveUp ? 'failed' : 'pending',
+          last_error: message,
+          next_attempt_at: sql<Date>`now() + ${backoffMs(row.attempts)} * interval '1 millisecond'`,
+        })
+        .where('id', '=', row.id)
+        .where('status', '=', 'sending')
+        .execute();
+      if (giveUp) report.failed++;
+      else report.retried++;
+    }
+  }
+  return report;
+}
+
+function domainOf(from: string): string {
+  const match = /@([^>\s]+)/.exec(from);
+  return match?.[1] ?? 'vodokanal.local';
+}
+
+/**
+ * The transport of this configuration: SMTP when SMTP_URL is set; otherwise the dev mailbox,
+ * where a message counts as delivered once it is in the outbox (the /dev/mailbox page shows it).
+ */
+export function mailTransport(config: { SMTP_URL?: string | undefined }): MailTransport {
+  if (config.SMTP_URL) return nodemailer.createTransport(config.SMTP_URL);
+  return { sendMail: async () => ({ devMailbox: true }) };
+}
+
+/**
+ * A delivery task for a poller: never runs twice at once in one process, and keeps going while a
+ * full batch was delivered.
+ */
+export function mailDeliveryTask(
+  db: DB,
+  config: { SMTP_URL?: string | undefined; MAIL_FROM: string },
+  batch = 20,
+): () => Promise<void> {
+  const transport = mailTransport(config);
+  let running = false;
+  return async () => {
+    if (running) return;
+    running = true;
+    try {
+      for (let round = 0; round < 10; round++) {
+        const r = await deliverDueMail(db, transport, batch, config.MAIL_FROM);
+        if (r.sent + r.retried + r.failed < batch) break;
+      }
+    } finally {
+      running = false;
+    }
+  };
+}
