@@ -19,7 +19,7 @@ function start(
     child.stderr.on('data', (d) => {
       stderr += d;
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 140_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stderr, stdout });
@@ -27,7 +27,7 @@ function start(
   });
 }
 
-describe('bad configuration exits with one clear line', () => {
+describe('bad configuration exits with one clear line', { timeout: 150_000 }, () => {
   let blocker: Server;
   let port = 0;
   beforeAll(async () => {
