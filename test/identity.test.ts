@@ -1,0 +1,433 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unregisteredIndividual, unregisteredLegal } from '../e2e/helpers';
+import { legalLoginFromContract } from '../src/auth/legal-login';
+import { hashSecret } from '../src/auth/tokens';
+import { Browser, type TestApp, testApp, textOf } from './helpers/app';
+import { demoDatabase } from './helpers/db';
+import { linkIn } from './helpers/smtp';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp(await demoDatabase({ accounts: 40, months: 2 }));
+});
+afterAll(async () => t?.close());
+
+const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+const PASSWORD = 'Su-arnasy-2026';
+
+const lastMailTo = async (to: string) =>
+  t.handle.db
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .where('to_address', '=', to)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+
+const auditActions = async (subject?: string) =>
+  (
+    await t.handle.db
+      .selectFrom('audit_log')
+      .select('action')
+      .$if(subject !== undefined, (q) => q.where('subject', '=', subject!))
+      .orderBy('id')
+      .execute()
+  ).map((r) => r.action);
+
+async function registerIndividual(b: Browser, input: Record<string, string>) {
+  await b.get('/register');
+  return b.post('/register', {
+    kind: 'individual',
+    firstName: 'Айгүл',
+    password: PASSWORD,
+    passwordRepeat: PASSWORD,
+    consent: '1',
+    ...input,
+  });
+}
+
+describe(`registration (${engine})`, () => {
+  it('registers an individual, refuses login until the emailed link is opened, then logs in', async () => {
+    const acc = await unregisteredIndividual(t.handle);
+    const b = new Browser(t.app);
+    b.cookies.set('lang', 'en');
+    const res = await registerIndividual(b, {
+      lastName: acc.surname.toUpperCase(),
+      account: acc.number,
+      email: 'aigul@example.kz',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(textOf(res.body)).toContain('A confirmation message was sent to aigul@example.kz');
+    const user = await t.handle.db
+      .selectFrom('users')
+      .selectAll()
+      .where('login', '=', acc.number)
+      .executeTakeFirstOrThrow();
+    expect(user.email_confirmed_at).toBeNull();
+    expect(user.password_hash).toMatch(/^\$argon2id\$/);
+    expect(user.locale).toBe('en');
+
+    // Login refused while unconfirmed, with an offer to resend.
+    const refused = await b.login(acc.number, PASSWORD);
+    expect(refused.statusCode).toBe(303);
+    expect(refused.headers.location).toBe(`/register/unconfirmed?login=${acc.number}`);
+    const page = await b.get(refused.headers.location as string);
+    expect(textOf(page.body)).toContain('To log in, confirm your email');
+    expect(page.body).toContain('action="/register/resend"');
+    expect(b.cookies.has('sid')).toBe(false);
+
+    const mail = await lastMailTo('aigul@example.kz');
+    expect(mail.subject).toBe('Confirm your registration');
+    expect(mail.html_body).toContain('Confirm registration');
+    const link = linkIn(mail.text_body, '/register/confirm');
+    // The token is stored only as its hash.
+    const token = new URL(link, 'http://x').searchParams.get('token')!;
+    const stored = await t.handle.db
+      .selectFrom('one_time_tokens')
+      .select('token_hash')
+      .where('user_id', '=', user.id)
+      .execute();
+    expect(stored.map((s) => s.token_hash)).toContain(hashSecret(token));
+    expect(stored.map((s) => s.token_hash)).not.toContain(token);
+
+    const confirmed = await b.get(link);
+    expect(confirmed.headers.location).toBe('/?done=confirmed');
+    expect(textOf((await b.get('/?done=confirmed')).body)).toContain(
+      'Registration confirmed. Please log in.',
+    );
+    // The link works once.
+    expect((await b.get(link)).statusCode).toBe(400);
+
+    const ok = await b.login(acc.number, PASSWORD);
+    expect(ok.headers.location).toBe('/cabinet');
+    const cabinet = await b.get('/cabinet');
+    expect(textOf(cabinet.body)).toContain(acc.number);
+    expect(await auditActions(acc.number)).toEqual(
+      expect.arrayContaining(['register', 'login.unconfirmed', 'login']),
+    );
+  });
+
+  it('refuses a wrong surname, saying nothing about the account, and keeps what was typed', async () => {
+    const acc = await unregisteredIndividual(t.handle, []);
+    const b = new Browser(t.app);
+    b.cookies.set('lang', 'ru');
+    const res = await registerIndividual(b, {
+      lastName: 'Несуществующая',
+      account: acc.number,
+      email: 'wrong@example.kz',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(textOf(res.body)).toContain('Лицевой счёт с таким номером и фамилией владельца не найден.');
+    expect(res.body).toContain(`value="${acc.number}"`);
+    expect(res.body).toContain('value="Несуществующая"');
+    // Same answer for an account that does not exist.
+    const missing = await registerIndividual(b, {
+      lastName: acc.surname,
+      account: '99999999',
+      email: 'w@example.kz',
+    });
+    expect(textOf(missing.body)).toContain('Лицевой счёт с таким номером и фамилией владельца не найден.');
+    expect(
+      await t.handle.db.selectFrom('users').where('login', '=', acc.number).select('id').execute(),
+    ).toEqual([]);
+  });
+
+  it('requires consent and matching passwords, with the message next to the field', async () => {
+    const acc = await unregisteredIndividual(t.handle);
+    const b = new Browser(t.app);
+    b.cookies.set('lang', 'kk');
+    const res = await registerIndividual(b, {
+      lastName: acc.surname,
+      account: acc.number,
+      email: 'c@example.kz',
+      consent: '',
+      passwordRepeat: 'другой-1',
+    });
+    expect(res.statusCode).toBe(400);
+    const text = textOf(res.body);
+    expect(text).toContain('дербес деректерді өңдеуге келісім қажет');
+    expect(text).toContain('Құпия сөздер сәйкес келмейді.');
+  });
+
+  it('refuses an account that already has a user', async () => {
+    const b = new Browser(t.app);
+    b.cookies.set('lang', 'en');
+    // 02015213 is a demo account with a cabinet user.
+    const owner = await t.handle.db
+      .selectFrom('accounts')
+      .select('owner_surname')
+      .where('number', '=', '02015213')
+      .executeTakeFirstOrThrow();
+    const res = await registerIndividual(b, {
+      lastName: owner.owner_surname,
+      account: '02015213',
+      email: 'intruder@example.kz',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(textOf(res.body)).toContain('This personal account is already registered in the cabinet.');
+  });
+
+  it('registers a legal entity by BIN and contract number, with the login made from the contract', async () => {
+    const legal = await unregisteredLegal(t.handle);
+    const b = new Browser(t.app);
+    b.cookies.set('lang', 'en');
+    await b.get('/register?kind=legal');
+    const form = {
+      kind: 'legal',
+      binIin: legal.bin,
+      contract: legal.contract.toLowerCase(),
+      email: 'office@company.example.kz',
+      password: PASSWORD,
+      passwordRepeat: PASSWORD,
+      consent: '1',
+    };
+    // An invalid BIN (check digit off by one) is refused next to the field.
+    const badBin = `${legal.bin.slice(0, 11)}${(Number(legal.bin[11]) + 1) % 10}`;
+    const bad = await b.post('/register', { ...form, binIin: badBin });
+    expect(bad.statusCode).toBe(400);
+    expect(textOf(bad.body)).toContain('Invalid IIN / BIN: 12 digits, the last one a check digit.');
+    // A valid BIN of another company.
+    const other = await b.post('/register', { ...form, binIin: '020540001237' });
+    expect(textOf(other.body)).toContain('No legal entity with this BIN and contract number was found.');
+
+    const res = await b.post('/register', form);
+    expect(res.statusCode).toBe(200);
+    const login = legalLoginFromContract(legal.contract);
+    const user = await t.handle.db
+      .selectFrom('users')
+      .select(['login', 'customer_kind'])
+      .where('email', '=', 'office@company.example.kz')
+      .executeTakeFirstOrThrow();
+    expect(user).toEqual({ login, customer_kind: 'legal' });
+    const mail = await lastMailTo('office@company.example.kz');
+    await b.get(linkIn(mail.text_body, '/register/confirm'));
+    expect((await b.login(login, PASSWORD)).headers.location).toBe('/cabinet');
+  });
+});
+
+describe(`recovery, email and password (${engine})`, () => {
+  async function confirmedUser(email: string) {
+    const acc = await unregisteredIndividual(t.handle);
+    const b = new Browser(t.app);
+    b.cookies.set('lang', 'en');
+    await registerIndividual(b, { lastName: acc.surname, account: acc.number, email });
+    await b.get(linkIn((await lastMailTo(email)).text_body, '/register/confirm'));
+    return { acc, b };
+  }
+
+  it('answers the same whether or not the user exists, and the check word works once within 24 h', async () => {
+    const { acc } = await confirmedUser('recover@example.kz');
+    const b = new Browser(t.app);
+    b.cookies.set('lang', 'en');
+    await b.get('/password/forgot');
+    const unknown = await b.post('/password/forgot', { loginOrEmail: 'nobody@example.kz' });
+    const known = await b.post('/password/forgot', { loginOrEmail: 'RECOVER@example.kz' });
+    const clean = (html: string) => textOf(html).replace(/value="[^"]*"/g, '');
+    expect(unknown.statusCode).toBe(known.statusCode);
+    expect(clean(unknown.body).replace('nobody@example.kz', '')).toBe(
+      clean(known.body).replace('RECOVER@example.kz', ''),
+    );
+    const mail = await lastMailTo('recover@example.kz');
+    expect(mail.text_body).toContain(`Login: ${acc.number}`);
+    const link = linkIn(mail.text_body, '/password/change');
+    const word = new URL(link, 'http://x').searchParams.get('word')!;
+    const form = await b.get(link);
+    expect(form.body).toContain(`value="${word}"`);
+
+    const fields = { binIin: '020540001237', account: acc.number, login: acc.number, word };
+    // A session that must end after the change.
+    const other = new Browser(t.app);
+    expect((await other.login(acc.number, PASSWORD)).headers.location).toBe('/cabinet');
+
+    const changed = await b.post('/password/change', {
+      ...fields,
+      password: 'New-pass-2026',
+      passwordRepeat: 'New-pass-2026',
+    });
+    expect(changed.headers.location).toBe('/?done=password');
+    expect((await other.get('/cabinet')).statusCode).toBe(303);
+    expect((await new Browser(t.app).login(acc.number, 'New-pass-2026')).headers.location).toBe('/cabinet');
+    expect((await new Browser(t.app).login(acc.number, PASSWORD)).statusCode).toBe(401);
+
+    // Reused check word.
+    const reused = await b.post('/password/change', {
+      ...fields,
+      password: 'Third-pass-1',
+      passwordRepeat: 'Third-pass-1',
+    });
+    expect(reused.statusCode).toBe(400);
+    expect(textOf(reused.body)).toContain('The check word has expired or was already used.');
+
+    // Expired check word.
+    await b.post('/password/forgot', { loginOrEmail: acc.number });
+    const word2 = new URL(
+      linkIn((await lastMailTo('recover@example.kz')).text_body, '/password/change'),
+      'http://x',
+    ).searchParams.get('word')!;
+    await t.handle.db
+      .updateTable('one_time_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('token_hash', '=', hashSecret(word2))
+      .execute();
+    const expired = await b.post('/password/change', {
+      ...fields,
+      word: word2,
+      password: 'Third-pass-1',
+      passwordRepeat: 'Third-pass-1',
+    });
+    expect(textOf(expired.body)).toContain('The check word has expired or was already used.');
+    expect((await new Browser(t.app).login(acc.number, 'New-pass-2026')).headers.location).toBe('/cabinet');
+    expect(await auditActions(acc.number)).toEqual(
+      expect.arrayContaining(['password.reset', 'password.reset_refused']),
+    );
+  });
+
+  it('changes the email after the new address confirms it, and tells the old one', async () => {
+    const { acc, b } = await confirmedUser('old@example.kz');
+    await b.login(acc.number, PASSWORD);
+    await b.get('/cabinet/email');
+    const res = await b.post('/cabinet/email', { email: 'new@example.kz' });
+    expect(textOf(res.body)).toContain('A confirmation link was sent to new@example.kz');
+    let u = await t.handle.db
+      .selectFrom('users')
+      .select(['email', 'pending_email'])
+      .where('login', '=', acc.number)
+      .executeTakeFirstOrThrow();
+    expect(u).toEqual({ email: 'old@example.kz', pending_email: 'new@example.kz' });
+    const link = linkIn((await lastMailTo('new@example.kz')).text_body, '/cabinet/email/confirm');
+    expect((await b.get(link)).headers.location).toBe('/cabinet/email?done=changed');
+    u = await t.handle.db
+      .selectFrom('users')
+      .select(['email', 'pending_email'])
+      .where('login', '=', acc.number)
+      .executeTakeFirstOrThrow();
+    expect(u).toEqual({ email: 'new@example.kz', pending_email: null });
+    const told = await lastMailTo('old@example.kz');
+    expect(told.subject).toBe('Email changed');
+    expect(told.text_body).toContain('new@example.kz');
+  });
+
+  it('changes the password with the current one and ends the other sessions', async () => {
+    const { acc, b } = await confirmedUser('pw@example.kz');
+    await b.login(acc.number, PASSWORD);
+    const other = new Browser(t.app);
+    await other.login(acc.number, PASSWORD);
+    await b.get('/cabinet/password');
+    const wrong = await b.post('/cabinet/password', {
+      current: 'nope-1234',
+      password: 'Fresh-pass-1',
+      passwordRepeat: 'Fresh-pass-1',
+    });
+    expect(textOf(wrong.body)).toContain('The current password is wrong.');
+    const ok = await b.post('/cabinet/password', {
+      current: PASSWORD,
+      password: 'Fresh-pass-1',
+      passwordRepeat: 'Fresh-pass-1',
+    });
+    expect(textOf(ok.body)).toContain('Password changed. Sessions on other devices were ended.');
+    expect((await b.get('/cabinet')).statusCode).toBe(200);
+    expect((await other.get('/cabinet')).statusCode).toBe(303);
+  });
+
+  it('saves the subscriptions per user', async () => {
+    const { acc, b } = await confirmedUser('subs@example.kz');
+    await b.login(acc.number, PASSWORD);
+    await b.get('/cabinet/subscriptions');
+    const res = await b.post('/cabinet/subscriptions', { invoices: '1' });
+    expect(textOf(res.body)).toContain('Subscriptions saved.');
+    const u = await t.handle.db
+      .selectFrom('users')
+      .select(['subscribe_invoices', 'subscribe_announcements'])
+      .where('login', '=', acc.number)
+      .executeTakeFirstOrThrow();
+    expect(u).toEqual({ subscribe_invoices: true, subscribe_announcements: false });
+  });
+});
+
+describe(`security (${engine})`, () => {
+  it('refuses a form without its CSRF token', async () => {
+    const b = new Browser(t.app);
+    await b.get('/register');
+    const res = await b.post('/register', { _csrf: null, kind: 'individual' });
+    expect(res.statusCode).toBe(403);
+    const r2 = await b.post('/password/forgot', { _csrf: null, loginOrEmail: 'x' });
+    expect(r2.statusCode).toBe(403);
+  });
+
+  it("does not accept a user's session cookie after logout", async () => {
+    const b = new Browser(t.app);
+    await b.login('01003317', 'Demo-2026!');
+    const stolen = b.cookies.get('sid')!;
+    expect((await b.get('/cabinet')).statusCode).toBe(200);
+    await b.post('/logout', {});
+    const thief = new Browser(t.app);
+    thief.cookies.set('sid', stolen);
+    const res = await thief.get('/cabinet');
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toContain('/?next=');
+  });
+
+  it('limits recovery requests per login with a clear message in the user language', async () => {
+    const b = new Browser(t.app);
+    b.cookies.set('lang', 'ru');
+    await b.get('/password/forgot');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++)
+      statuses.push((await b.post('/password/forgot', { loginOrEmail: '03017845' })).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const last = await b.post('/password/forgot', { loginOrEmail: '03017845' });
+    expect(last.statusCode).toBe(429);
+    expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
+    expect(textOf(last.body)).toContain('Слишком много попыток');
+  });
+
+  it('limits lookups per IP', async () => {
+    const b = new Browser(t.app);
+    await b.get('/lookup');
+    const codes: number[] = [];
+    for (let i = 0; i < 31; i++)
+      codes.push((await b.post('/lookup', { streetId: '1', house: `${i}`, surname: 'X' })).statusCode);
+    expect(codes.slice(0, 30).every((c) => c === 200)).toBe(true);
+    expect(codes[30]).toBe(429);
+  });
+});
+
+describe(`account lookup (${engine})`, () => {
+  it('finds an account by exact address and surname in any case, and nothing on a near miss', async () => {
+    const a = await t.handle.db
+      .selectFrom('accounts')
+      .innerJoin('premises', 'premises.id', 'accounts.premise_id')
+      .innerJoin('buildings', 'buildings.id', 'premises.building_id')
+      .select([
+        'accounts.number',
+        'accounts.owner_surname',
+        'buildings.street_id',
+        'buildings.number as house',
+        'buildings.prefix',
+        'premises.apartment',
+      ])
+      .where('accounts.number', '=', '01003317')
+      .executeTakeFirstOrThrow();
+    // Forget the per-IP lookup counter of the previous test.
+    await t.handle.db.deleteFrom('rate_limits').execute();
+    const b = new Browser(t.app);
+    b.cookies.set('lang', 'en');
+    await b.get('/lookup');
+    const form = {
+      streetId: String(a.street_id),
+      house: a.house,
+      prefix: a.prefix,
+      apartment: a.apartment,
+      surname: a.owner_surname.toLowerCase(),
+    };
+    const hit = await b.post('/lookup', form);
+    const text = textOf(hit.body);
+    expect(text).toContain('Personal account found');
+    expect(text).toContain('01003317');
+    expect(hit.body).toMatch(/href="\/breakdown\/anonymous\?token=01003317\.\d+\.[A-Za-z0-9_-]{43}"/);
+    const miss = await b.post('/lookup', { ...form, apartment: `${a.apartment}1` });
+    expect(textOf(miss.body)).toContain('No personal account was found');
+    expect(miss.body).not.toContain('01003317');
+    const missSurname = await b.post('/lookup', { ...form, surname: `${a.owner_surname}а` });
+    expect(missSurname.body).not.toContain('01003317');
+  });
+});
