@@ -137,3 +137,16 @@ export async function unregisteredLegal(
     .execute();
   return created;
 }
+
+/** Waits until the page's main content shows `text`; fails with what it shows instead. */
+export async function expectMainText(page: Page, text: string, timeoutMs = 5000): Promise<void> {
+  try {
+    await page.locator('main').filter({ hasText: text }).waitFor({ timeout: timeoutMs });
+  } catch {
+    const shown = await page
+      .locator('main')
+      .textContent()
+      .catch(() => '(no main)');
+    throw new Error(`expected "${text}" on ${page.url()}, the page shows:\n${shown}`);
+  }
+}
