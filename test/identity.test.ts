@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unregisteredIndividual, unregisteredLegal } from '../e2e/helpers';
+import { buildApp } from '../src/app';
 import { legalLoginFromContract } from '../src/auth/legal-login';
 import { hashSecret } from '../src/auth/tokens';
+import { loadConfig } from '../src/config';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { demoDatabase } from './helpers/db';
 import { linkIn } from './helpers/smtp';
@@ -378,6 +380,32 @@ describe(`security (${engine})`, () => {
     expect(last.statusCode).toBe(429);
     expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
     expect(textOf(last.body)).toContain('Слишком много попыток');
+  });
+
+  it('shares the counters between app instances on one database', async () => {
+    const second = await buildApp({
+      db: t.handle.db,
+      config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+      engine: t.handle.engine,
+    });
+    await second.ready();
+    try {
+      const one = new Browser(t.app);
+      const two = new Browser(second);
+      await one.get('/register/unconfirmed?login=x');
+      await two.get('/register/unconfirmed?login=x');
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        codes.push((await one.post('/register/resend', { login: `nobody${i}` })).statusCode);
+        codes.push((await two.post('/register/resend', { login: `nobody${i}` })).statusCode);
+      }
+      // 10 per IP across both instances: the 11th request, on either, is refused.
+      expect(codes.every((c) => c === 200)).toBe(true);
+      expect((await two.post('/register/resend', { login: 'nobody9' })).statusCode).toBe(429);
+      expect((await one.post('/register/resend', { login: 'nobody9' })).statusCode).toBe(429);
+    } finally {
+      await second.close();
+    }
   });
 
   it('limits lookups per IP', async () => {
