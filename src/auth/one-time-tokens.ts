@@ -70,15 +70,21 @@ export async function consumeToken(
 }
 
 /** Whether a token would be accepted, without using it (to show the form it opens). */
-export async function tokenIsValid(db: DB, secret: string, purpose: TokenPurpose): Promise<boolean> {
+export async function tokenIsValid(
+  db: DB,
+  secret: string,
+  purpose: TokenPurpose,
+  userId?: number,
+): Promise<boolean> {
   if (!secret || secret.length > 100) return false;
-  const row = await db
+  let query = db
     .selectFrom('one_time_tokens')
     .select('id')
     .where('token_hash', '=', hashSecret(secret))
     .where('purpose', '=', purpose)
     .where('used_at', 'is', null)
-    .where('expires_at', '>', new Date())
-    .executeTakeFirst();
+    .where('expires_at', '>', new Date());
+  if (userId !== undefined) query = query.where('user_id', '=', userId);
+  const row = await query.executeTakeFirst();
   return Boolean(row);
 }

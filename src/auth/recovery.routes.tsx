@@ -230,7 +230,7 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
         .where('login', '=', view.login ?? '')
         .where('role', '=', 'customer')
         .executeTakeFirst();
-      if (!user || !(await tokenIsValid(db, view.word ?? '', 'reset_password'))) {
+      if (!user || !(await tokenIsValid(db, view.word ?? '', 'reset_password', user.id))) {
         await audit(db, {
           actorUserId: user?.id ?? null,
           action: 'password.reset_refused',
