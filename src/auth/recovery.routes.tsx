@@ -26,12 +26,27 @@ interface ChangeView {
   >;
 }
 
-function ForgotPage({ ctx, value, sent }: { ctx: PageContext; value?: string; sent?: boolean }) {
+function ForgotPage({
+  ctx,
+  value,
+  sent,
+  devMailbox,
+}: {
+  ctx: PageContext;
+  value?: string;
+  sent?: boolean;
+  devMailbox?: boolean;
+}) {
   const t = identityText[ctx.locale].recovery;
   return (
     <Layout ctx={ctx} title={t.title}>
       <div class="login-box">
         {sent ? <Notice kind="success">{t.sent}</Notice> : <p class="lead">{t.intro}</p>}
+        {sent && devMailbox ? (
+          <p>
+            <a href="/dev/mailbox">/dev/mailbox</a>
+          </p>
+        ) : null}
         <Form action="/password/forgot" csrfToken={ctx.csrfToken}>
           <Field
             name="loginOrEmail"
@@ -180,7 +195,7 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
       } else {
         await audit(db, { actorUserId: null, action: 'password.reset_unknown', subject: value, ip: req.ip });
       }
-      return sendPage(reply, <ForgotPage ctx={ctx} value={value} sent />);
+      return sendPage(reply, <ForgotPage ctx={ctx} value={value} sent devMailbox={!config.SMTP_URL} />);
     },
   );
 
