@@ -11,8 +11,8 @@ const schema = z.object({
   DATABASE_URL: z.string().optional(),
   /** Directory of the embedded database and other local state. */
   DATA_DIR: z.string().default('./data'),
-  /** Base URL used in links sent by email. */
-  PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+  /** Base URL used in links sent by email; default http://localhost:PORT. */
+  PUBLIC_URL: z.string().url().optional(),
   /** SMTP server for outgoing mail, e.g. smtp://user:pass@mail.example.kz:587. Empty: the dev mailbox. */
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Vodokanal cabinet <cabinet@vodokanal.local>'),
@@ -26,7 +26,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = z.infer<typeof schema> & { PUBLIC_URL: string };
 
 export class ConfigError extends Error {}
 
@@ -40,5 +40,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (parsed.data.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     throw new ConfigError('SESSION_SECRET must be set in production');
   }
-  return parsed.data;
+  const publicUrl = (parsed.data.PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/+$/, '');
+  return { ...parsed.data, PUBLIC_URL: publicUrl };
 }

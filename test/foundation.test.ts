@@ -201,3 +201,12 @@ describe('configuration', () => {
     expect(error.message).not.toContain('secret');
   });
 });
+
+describe('public address', () => {
+  it('follows PORT unless PUBLIC_URL is set', () => {
+    expect(loadConfig({ PORT: '3100' }).PUBLIC_URL).toBe('http://localhost:3100');
+    expect(loadConfig({ PORT: '3100', PUBLIC_URL: 'https://cabinet.example.kz/' }).PUBLIC_URL).toBe(
+      'https://cabinet.example.kz',
+    );
+  });
+});
