@@ -17,6 +17,9 @@ import type { Config } from './config';
 import type { DB, Engine } from './db/database';
 import { DEFAULT_LOCALE, isLocale, type Locale } from './i18n/locales';
 import { devMailboxRoutes } from './mail/dev-mailbox.routes';
+import { readingsApi } from './readings/readings.api';
+import { readingsRoutes } from './readings/readings.routes';
+import { registerApiDocs } from './web/api-docs';
 import { installErrorPages } from './web/error-pages';
 import { registerRateLimits } from './web/rate-limit';
 
@@ -84,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   installErrorPages(app);
+  await registerApiDocs(app);
 
   app.get('/health', async () => ({ ok: true, engine: deps.engine }));
 
@@ -105,6 +109,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => settingsRoutes(scope, deps));
   await app.register(async (scope) => lookupRoutes(scope, deps));
   await app.register(async (scope) => devMailboxRoutes(scope, deps));
+  await app.register(async (scope) => readingsRoutes(scope, deps));
+  await app.register(async (scope) => readingsApi(scope, deps));
 
   return app;
 }

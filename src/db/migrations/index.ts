@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_domain';
+import * as m0200 from './0200_readings';
 
 /**
  * Every migration, by name. Names sort in the order they apply; each capability
@@ -8,4 +9,5 @@ import * as m0001 from './0001_domain';
  */
 export const migrations: Record<string, Migration> = {
   '0001_domain': m0001,
+  '0200_readings': m0200,
 };

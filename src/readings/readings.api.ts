@@ -1,0 +1,376 @@
+import type { FastifyInstance } from 'fastify';
+import { customerAccount } from '../accounts/access';
+import type { AppDeps } from '../app';
+import { requireCustomer } from '../auth/guard';
+import { localDate, periodOf, periodToDate } from '../billing/period';
+import { formatM3, formatMeterReading } from '../money/litres';
+import { readingSubmitter } from './reading-submitter';
+import { readingsText } from './readings.messages';
+import { meterStates, periodStatus, type StoredReading } from './readings.queries';
+import { accountConsumption } from './readings.routes';
+import { problemMessage } from './readings.views';
+import { verificationState } from './verification';
+
+const TAGS = ['readings'];
+const SECURITY = [{ session: [] }];
+const SECURITY_POST = [{ session: [], csrf: [] }];
+
+const errorSchema = {
+  type: 'object',
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
+const readingSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    meterId: { type: 'integer' },
+    period: { type: 'string', description: 'YYYY-MM' },
+    value: { type: 'string', description: 'as the meter shows it, 00117.500' },
+    valueL: { type: 'integer', description: 'litres' },
+    readOn: { type: 'string', format: 'date' },
+    source: { type: 'string', enum: ['cabinet', 'inspector', 'phone', 'billing', 'operator'] },
+    status: { type: 'string', enum: ['accepted', 'flagged', 'rejected'] },
+    submittedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+const snapshotSchema = {
+  type: ['object', 'null'],
+  properties: {
+    value: { type: 'string' },
+    valueL: { type: 'integer' },
+    date: { type: 'string', format: 'date' },
+    source: { type: 'string' },
+    status: { type: 'string' },
+  },
+} as const;
+
+const accountParams = {
+  type: 'object',
+  required: ['account'],
+  properties: { account: { type: 'string', description: 'personal account number' } },
+} as const;
+
+const toJson = (r: StoredReading) => ({
+  id: r.id,
+  meterId: r.meterId,
+  period: r.period.slice(0, 7),
+  value: formatMeterReading(r.valueL),
+  valueL: r.valueL,
+  readOn: r.readOn,
+  source: r.source,
+  status: r.status,
+  submittedAt: r.submittedAt.toISOString(),
+});
+
+interface SubmitBody {
+  readings: { meterId: number; value: string }[];
+  idempotencyKey?: string;
+  confirmPartial?: boolean;
+  confirmLarge?: boolean;
+}
+
+/**
+ * The readings use cases for mobile apps and integrations: the same submitter as the page, the
+ * same session cookie, CSRF header on POST, and 404 for accounts that are not the customer's.
+ */
+export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps) {
+  app.get<{ Params: { account: string } }>(
+    '/api/v1/accounts/:account/meters',
+    {
+      preHandler: requireCustomer,
+      schema: {
+        tags: TAGS,
+        summary: "The account's meters with the previous and the current month's reading",
+        security: SECURITY,
+        params: accountParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              account: { type: 'string' },
+              period: { type: 'string', description: 'current month, YYYY-MM' },
+              periodOpen: { type: 'boolean' },
+              meters: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'integer' },
+                    inputNo: { type: 'integer' },
+                    location: { type: 'string' },
+                    water: { type: 'string', enum: ['cold', 'hot'] },
+                    serial: { type: 'string' },
+                    verificationDue: { type: ['string', 'null'], format: 'date' },
+                    verification: {
+                      type: 'string',
+                      enum: ['ok', 'soon', 'overdue', 'unknown'],
+                      description:
+                        'overdue: readings are not billed (norm) until a new verification is recorded',
+                    },
+                    previous: snapshotSchema,
+                    current: snapshotSchema,
+                  },
+                },
+              },
+            },
+          },
+          401: errorSchema,
+          404: errorSchema,
+        },
+      },
+    },
+    async (req, reply) => {
+      const now = new Date();
+      const account = await customerAccount(db, req, req.params.account);
+      const period = periodToDate(periodOf(now));
+      const [meters, status] = await Promise.all([
+        meterStates(db, account.id, period),
+        periodStatus(db, period),
+      ]);
+      reply.header('x-csrf-token', reply.generateCsrf());
+      return {
+        account: account.number,
+        period: period.slice(0, 7),
+        periodOpen: status !== 'closed',
+        meters: meters.map((m) => ({
+          id: m.id,
+          inputNo: m.inputNo,
+          location: m.location,
+          water: m.water,
+          serial: m.serial,
+          verificationDue: m.verificationDue,
+          verification: verificationState(m.verificationDue, localDate(now)).kind,
+          previous:
+            m.prevValueL === null
+              ? null
+              : {
+                  value: formatMeterReading(m.prevValueL),
+                  valueL: m.prevValueL,
+                  date: m.prevReadOn,
+                  source: m.prevSource,
+                  status: 'accepted',
+                },
+          current:
+            m.curValueL === null
+              ? null
+              : {
+                  value: formatMeterReading(m.curValueL),
+                  valueL: m.curValueL,
+                  date: m.curReadOn,
+                  source: m.curSource,
+                  status: m.curStatus,
+                },
+        })),
+      };
+    },
+  );
+
+  app.get<{ Params: { account: string }; Querystring: { months?: number } }>(
+    '/api/v1/accounts/:account/readings',
+    {
+      preHandler: requireCustomer,
+      schema: {
+        tags: TAGS,
+        summary: 'Reading history (every submission, newest first) and monthly consumption',
+        security: SECURITY,
+        params: accountParams,
+        querystring: {
+          type: 'object',
+          properties: { months: { type: 'integer', minimum: 1, maximum: 36, default: 36 } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              account: { type: 'string' },
+              from: { type: 'string' },
+              to: { type: 'string' },
+              readings: { type: 'array', items: readingSchema },
+              consumption: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    period: { type: 'string' },
+                    coldM3: { type: ['string', 'null'] },
+                    hotM3: { type: ['string', 'null'] },
+                  },
+                },
+              },
+            },
+          },
+          401: errorSchema,
+          404: errorSchema,
+        },
+      },
+    },
+    async (req, reply) => {
+      const account = await customerAccount(db, req, req.params.account);
+      const c = await accountConsumption(db, account.id, new Date(), req.query.months ?? 36);
+      reply.header('x-csrf-token', reply.generateCsrf());
+      return {
+        account: account.number,
+        from: c.from,
+        to: c.to,
+        readings: c.readings.map(toJson),
+        consumption: c.months.map((m) => ({
+          period: m.period,
+          coldM3: m.coldL === null ? null : formatM3(m.coldL),
+          hotM3: m.hotL === null ? null : formatM3(m.hotL),
+        })),
+      };
+    },
+  );
+
+  app.post<{ Params: { account: string }; Body: SubmitBody }>(
+    '/api/v1/accounts/:account/readings',
+    {
+      preHandler: requireCustomer,
+      schema: {
+        tags: TAGS,
+        summary: "Submit the current month's readings (a correction is a new submission; the newest counts)",
+        description:
+          'Values are typed as on the meter: "117.5", "117,5", "00117.500" or "117". A reading lower than the previous one is refused (422). Submitting fewer meters than the account has needs confirmPartial; a monthly consumption above the limit needs confirmLarge and is stored as "flagged" for operator review (409 confirmation_required otherwise). The same idempotencyKey stores one submission however often it is sent.',
+        security: SECURITY_POST,
+        params: accountParams,
+        body: {
+          type: 'object',
+          required: ['readings'],
+          properties: {
+            readings: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 50,
+              items: {
+                type: 'object',
+                required: ['meterId', 'value'],
+                properties: { meterId: { type: 'integer' }, value: { type: 'string', maxLength: 30 } },
+              },
+            },
+            idempotencyKey: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,100}$' },
+            confirmPartial: { type: 'boolean', default: false },
+            confirmLarge: { type: 'boolean', default: false },
+          },
+        },
+        response: {
+          200: {
+            description: 'Already stored under this idempotency key (nothing new stored)',
+            type: 'object',
+            properties: { status: { type: 'string' }, readings: { type: 'array', items: readingSchema } },
+          },
+          201: {
+            description: 'Stored and committed',
+            type: 'object',
+            properties: { status: { type: 'string' }, readings: { type: 'array', items: readingSchema } },
+          },
+          400: errorSchema,
+          401: errorSchema,
+          403: errorSchema,
+          404: errorSchema,
+          409: {
+            type: 'object',
+            properties: {
+              error: { type: 'string', enum: ['confirmation_required', 'period_closed'] },
+              message: { type: 'string' },
+              partial: {
+                type: ['object', 'null'],
+                properties: { filled: { type: 'integer' }, total: { type: 'integer' } },
+              },
+              large: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    meterId: { type: 'integer' },
+                    serial: { type: 'string' },
+                    consumptionM3: { type: 'string' },
+                    limitM3: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+          422: {
+            type: 'object',
+            properties: {
+              error: { type: 'string' },
+              message: { type: 'string' },
+              fields: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    meterId: { type: 'integer' },
+                    problem: { type: 'string' },
+                    typed: { type: 'string' },
+                    message: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const t = readingsText[req.locale];
+      const account = await customerAccount(db, req, req.params.account);
+      const typed: Record<number, string> = {};
+      for (const r of req.body.readings) typed[r.meterId] = r.value;
+      const headerKey = req.headers['idempotency-key'];
+      const result = await readingSubmitter(db, {
+        accountId: account.id,
+        userId: req.user!.id,
+        typed,
+        idempotencyKey: req.body.idempotencyKey ?? (typeof headerKey === 'string' ? headerKey : ''),
+        confirmPartial: req.body.confirmPartial === true,
+        confirmLarge: req.body.confirmLarge === true,
+        confirmThresholdM3: config.READING_CONFIRM_M3,
+        now: new Date(),
+      });
+      switch (result.kind) {
+        case 'accepted':
+          return reply.status(result.replay ? 200 : 201).send({
+            status: result.replay ? 'already_stored' : 'accepted',
+            readings: result.saved.map(toJson),
+          });
+        case 'nothing':
+          return reply.status(422).send({ error: 'nothing_entered', message: t.nothingEntered, fields: [] });
+        case 'closed':
+          return reply.status(409).send({ error: 'period_closed', message: t.monthClosed, large: [] });
+        case 'invalid':
+          return reply.status(422).send({
+            error: 'invalid',
+            message: t.fixErrors,
+            fields: Object.entries(result.errors).map(([id, p]) => ({
+              meterId: Number(id),
+              problem: p.problem,
+              typed: typed[Number(id)] ?? '',
+              message: problemMessage(req.locale, p),
+            })),
+          });
+        case 'confirm':
+          return reply.status(409).send({
+            error: 'confirmation_required',
+            message: [
+              result.partial ? t.confirm.partial(result.partial.filled, result.partial.total) : '',
+              ...result.large.map((l) =>
+                t.confirm.large(l.serial, formatM3(l.consumptionL), formatM3(l.limitL).replace(/\.000$/, '')),
+              ),
+            ]
+              .filter(Boolean)
+              .join(' '),
+            partial: result.partial,
+            large: result.large.map((l) => ({
+              meterId: l.meterId,
+              serial: l.serial,
+              consumptionM3: formatM3(l.consumptionL),
+              limitM3: formatM3(l.limitL),
+            })),
+          });
+      }
+    },
+  );
+}

@@ -1,0 +1,203 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { customerAccount } from '../accounts/access';
+import type { AccountView } from '../accounts/accounts.queries';
+import type { AppDeps } from '../app';
+import { requireCustomer } from '../auth/guard';
+import { addMonths, localDate, periodOf, periodToDate } from '../billing/period';
+import type { DB } from '../db/database';
+import { sendPage } from '../web/html';
+import { pageContext } from '../web/request-context';
+import { monthlyConsumption } from './consumption';
+import { consumptionChartSvg } from './consumption-chart';
+import { newIdempotencyKey, readingSubmitter } from './reading-submitter';
+import { readingsText } from './readings.messages';
+import {
+  billingDataAsOf,
+  countingReadingBefore,
+  meterStates,
+  metersOfAccount,
+  periodStatus,
+  readingHistory,
+} from './readings.queries';
+import {
+  ConfirmPage,
+  HistoryPage,
+  meterField,
+  problemMessage,
+  ReadingsPage,
+  type ReadingsPageView,
+} from './readings.views';
+
+type AccountQuery = { Querystring: { account?: string; done?: string; flagged?: string } };
+
+const accountQueryOf = (req: FastifyRequest<AccountQuery>) =>
+  typeof req.query.account === 'string' && req.query.account
+    ? `?account=${encodeURIComponent(req.query.account)}`
+    : '';
+
+/** Monthly consumption chart of the `months` months ending with the current one. */
+export async function accountConsumption(db: DB, accountId: number, now: Date, months: number) {
+  const to = periodOf(now);
+  const from = addMonths(to, -(months - 1));
+  const [meters, readings, baseline] = await Promise.all([
+    metersOfAccount(db, accountId),
+    readingHistory(db, accountId, periodToDate(from)),
+    countingReadingBefore(db, accountId, periodToDate(from)),
+  ]);
+  return { from, to, meters, readings, months: monthlyConsumption(meters, readings, baseline, from, to) };
+}
+
+async function pageView(
+  db: DB,
+  account: AccountView,
+  accountQuery: string,
+  now: Date,
+  extra: Partial<ReadingsPageView> = {},
+): Promise<ReadingsPageView> {
+  const period = periodToDate(periodOf(now));
+  const [meters, status, dataAsOf] = await Promise.all([
+    meterStates(db, account.id, period),
+    periodStatus(db, period),
+    billingDataAsOf(db),
+  ]);
+  return {
+    account,
+    accountQuery,
+    meters,
+    typed: {},
+    errors: {},
+    notice: null,
+    idempotencyKey: newIdempotencyKey(),
+    period,
+    periodOpen: status !== 'closed',
+    today: localDate(now),
+    dataAsOf,
+    chartSvg: null,
+    ...extra,
+  };
+}
+
+export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+  const withChart = async (view: ReadingsPageView, locale: FastifyRequest['locale'], now: Date) => {
+    const c = await accountConsumption(db, view.account.id, now, 12);
+    const any = c.months.some((m) => m.coldL !== null || m.hotL !== null);
+    return {
+      ...view,
+      chartSvg: any ? consumptionChartSvg(locale, c.months, { id: 'consumption-12' }) : null,
+    };
+  };
+
+  app.get<AccountQuery>('/cabinet/readings', { preHandler: requireCustomer }, async (req, reply) => {
+    const now = new Date();
+    const account = await customerAccount(db, req, req.query.account);
+    const t = readingsText[req.locale];
+    let view = await pageView(db, account, accountQueryOf(req), now);
+    const done = Number(req.query.done);
+    if (Number.isInteger(done) && done > 0) {
+      view.notice = {
+        kind: 'success',
+        text: req.query.flagged === '1' ? [t.accepted(done), t.acceptedFlagged] : [t.accepted(done)],
+      };
+    }
+    if (!view.periodOpen) view.notice = { kind: 'info', text: [t.monthClosed] };
+    view = await withChart(view, req.locale, now);
+    return sendPage(reply, <ReadingsPage ctx={pageContext(req, reply)} view={view} />);
+  });
+
+  app.post<AccountQuery>('/cabinet/readings', { preHandler: requireCustomer }, async (req, reply) => {
+    const now = new Date();
+    const account = await customerAccount(db, req, req.query.account);
+    const accountQuery = accountQueryOf(req);
+    const t = readingsText[req.locale];
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const str = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+    const period = periodToDate(periodOf(now));
+    const meters = await meterStates(db, account.id, period);
+    const typed: Record<number, string> = {};
+    for (const m of meters) typed[m.id] = str(meterField(m.id));
+    const key = str('key');
+
+    const rerender = async (extra: Partial<ReadingsPageView>, status: number): Promise<FastifyReply> => {
+      let view = await pageView(db, account, accountQuery, now, {
+        typed,
+        idempotencyKey: key || newIdempotencyKey(),
+        ...extra,
+      });
+      view = await withChart(view, req.locale, now);
+      return sendPage(reply, <ReadingsPage ctx={pageContext(req, reply)} view={view} />, status);
+    };
+
+    if (str('action') === 'cancel') {
+      return rerender({ notice: { kind: 'info', text: [t.cancelled] } }, 200);
+    }
+
+    const result = await readingSubmitter(db, {
+      accountId: account.id,
+      userId: req.user!.id,
+      typed,
+      idempotencyKey: key,
+      confirmPartial: str('confirm_partial') === '1',
+      confirmLarge: str('confirm_large') === '1',
+      confirmThresholdM3: config.READING_CONFIRM_M3,
+      now,
+    });
+    switch (result.kind) {
+      case 'accepted': {
+        const flagged = result.saved.some((r) => r.status === 'flagged');
+        const sep = accountQuery ? '&' : '?';
+        return reply.redirect(
+          `/cabinet/readings${accountQuery}${sep}done=${result.saved.length}${flagged ? '&flagged=1' : ''}`,
+          303,
+        );
+      }
+      case 'nothing':
+        return rerender({ notice: { kind: 'error', text: [t.nothingEntered] } }, 422);
+      case 'closed':
+        return rerender({ notice: { kind: 'error', text: [t.monthClosed] } }, 409);
+      case 'invalid': {
+        const errors: Record<number, string> = {};
+        for (const [id, p] of Object.entries(result.errors))
+          errors[Number(id)] = problemMessage(req.locale, p);
+        return rerender({ errors }, 422);
+      }
+      case 'confirm':
+        return sendPage(
+          reply,
+          <ConfirmPage
+            ctx={pageContext(req, reply)}
+            view={{
+              account,
+              accountQuery,
+              meters,
+              typed,
+              values: result.values,
+              partial: result.partial,
+              large: result.large,
+              idempotencyKey: key || newIdempotencyKey(),
+            }}
+          />,
+        );
+    }
+  });
+
+  app.get<AccountQuery>('/cabinet/readings/history', { preHandler: requireCustomer }, async (req, reply) => {
+    const now = new Date();
+    const account = await customerAccount(db, req, req.query.account);
+    const c = await accountConsumption(db, account.id, now, 36);
+    return sendPage(
+      reply,
+      <HistoryPage
+        ctx={pageContext(req, reply)}
+        view={{
+          account,
+          accountQuery: accountQueryOf(req),
+          meters: c.meters,
+          readings: c.readings,
+          chartSvg: consumptionChartSvg(req.locale, c.months, { id: 'consumption-36' }),
+          from: c.from,
+          to: c.to,
+        }}
+      />,
+    );
+  });
+}
