@@ -206,7 +206,7 @@ export function ReadingsPage({ ctx, view }: { ctx: PageContext; view: ReadingsPa
       </p>
       {view.chartSvg ? (
         <figure class="chart-box">
-          <div dangerouslySetInnerHTML={{ __html: view.chartSvg }} />
+          <div class="chart-scroll" dangerouslySetInnerHTML={{ __html: view.chartSvg }} />
         </figure>
       ) : null}
     </Layout>
@@ -305,7 +305,7 @@ export function HistoryPage({ ctx, view }: { ctx: PageContext; view: HistoryView
     <Layout ctx={ctx} title={t.history.title} cabinet>
       <AccountHeader locale={ctx.locale} account={view.account} />
       <figure class="chart-box">
-        <div dangerouslySetInnerHTML={{ __html: view.chartSvg }} />
+        <div class="chart-scroll" dangerouslySetInnerHTML={{ __html: view.chartSvg }} />
         <figcaption>
           {t.history.chartCaption(periodName(ctx.locale, view.from), periodName(ctx.locale, view.to))}
         </figcaption>

@@ -106,7 +106,12 @@ export function renderBarChart(input: BarChartInput): string {
         `<text x="${cx}" y="${top + plotH + 16}" text-anchor="middle" fill="#1f2d3d">${esc(c.label)}</text>`,
       );
     }
-    if (c.group && (i === 0 || input.categories[i - 1]?.group !== c.group)) {
+    // A group's caption goes under its first category; the chart's first one only when the next
+    // group starts far enough away not to collide with it.
+    const nextChange = input.categories.findIndex((x, k) => k > i && x.group !== c.group);
+    const startsGroup =
+      i === 0 ? nextChange === -1 || nextChange > 2 : input.categories[i - 1]?.group !== c.group;
+    if (c.group && startsGroup) {
       parts.push(
         `<text x="${cx}" y="${top + plotH + 34}" text-anchor="middle" fill="#5b6b7c" font-weight="bold">${esc(c.group)}</text>`,
       );

@@ -1,0 +1,203 @@
+/**
+ * Meter reading submissions per second through HTTP against PostgreSQL: a signed-in customer's
+ * session cookie, the CSRF token of the rendered page, the form parsed and validated, the readings
+ * committed, the 303 answer. Next to it, a bare Fastify app answering the same form with a 303,
+ * measured by the same client in the same run. Uses a scratch database that is dropped after.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import formbody from '@fastify/formbody';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { buildApp } from '../src/app';
+import { createSession } from '../src/auth/sessions';
+import { periodOf, periodToDate } from '../src/billing/period';
+import { loadConfig } from '../src/config';
+import { openDatabase } from '../src/db/database';
+import { migrateToLatest } from '../src/db/migrate';
+import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
+import { loadDemoDataIfEmpty } from '../src/demo/demo-data';
+import { formatMeterReading } from '../src/money/litres';
+import { meterStates } from '../src/readings/readings.queries';
+import { percentile, runLoad } from './http-load';
+import type { BenchRow } from './run';
+
+const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const MAX_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 6000);
+const MAX_SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const USERS = 200;
+
+interface Customer {
+  cookie: string;
+  csrf: string;
+  fields: Record<string, string>;
+}
+
+async function httpText(
+  base: string,
+  path: string,
+  init: { method?: string; cookie?: string; body?: string } = {},
+) {
+  const res = await fetch(`${base}${path}`, {
+    method: init.method ?? 'GET',
+    redirect: 'manual',
+    headers: {
+      ...(init.cookie ? { cookie: init.cookie } : {}),
+      ...(init.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
+    ...(init.body ? { body: init.body } : {}),
+  });
+  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+  return { status: res.status, text: await res.text(), cookies };
+}
+
+function row(name: string, r: Awaited<ReturnType<typeof runLoad>>, note: string): BenchRow {
+  return {
+    bench: 'readings',
+    case: name,
+    requests: r.requests,
+    errors: r.errors,
+    seconds: r.seconds,
+    perSecond: r.requests / r.seconds,
+    p50Ms: percentile(r.latenciesMs, 50),
+    p99Ms: percentile(r.latenciesMs, 99),
+    note,
+  };
+}
+
+export default async function readingsBench(): Promise<BenchRow[]> {
+  const name = `bench_readings_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: SERVER });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ url: url.toString(), poolSize: 20 });
+  const rows: BenchRow[] = [];
+  try {
+    await migrateToLatest(handle.db);
+    await loadDemoDataIfEmpty(handle.db, { accounts: USERS + 100, months: 3 });
+    const db = handle.db;
+    const period = periodToDate(periodOf(new Date()));
+
+    // One customer per metered account, each with a session (as after signing in).
+    const passwordHash = (await db.selectFrom('users').select('password_hash').executeTakeFirstOrThrow())
+      .password_hash;
+    const accounts = await db
+      .selectFrom('accounts')
+      .select(['id', 'number'])
+      .where((eb) =>
+        eb.exists(eb.selectFrom('meters').select('id').whereRef('meters.account_id', '=', 'accounts.id')),
+      )
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('user_accounts')
+              .select('user_id')
+              .whereRef('user_accounts.account_id', '=', 'accounts.id'),
+          ),
+        ),
+      )
+      .orderBy('id')
+      .limit(USERS)
+      .execute();
+
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+    const app = await buildApp({ db, config, engine: handle.engine });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+    // The real sign-in path once, to show the session cookie works end to end.
+    const home = await httpText(base, '/');
+    const loginToken = /name="_csrf" value="([^"]+)"/.exec(home.text)?.[1] ?? '';
+    const login = await httpText(base, '/login', {
+      method: 'POST',
+      cookie: home.cookies.join('; '),
+      body: new URLSearchParams({ _csrf: loginToken, login: '02015213', password: DEMO_PASSWORD }).toString(),
+    });
+    if (login.status !== 303) throw new Error(`demo login failed: ${login.status}`);
+
+    const customers: Customer[] = [];
+    for (const a of accounts) {
+      const user = await db
+        .insertInto('users')
+        .values({ login: `bench-${a.number}`, password_hash: passwordHash, customer_kind: 'individual' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db.insertInto('user_accounts').values({ user_id: user.id, account_id: a.id }).execute();
+      const session = await createSession(db, { userId: user.id, persistent: false });
+      const sid = `sid=${session.secret}`;
+      const page = await httpText(base, '/cabinet/readings', { cookie: sid });
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+      if (page.status !== 200 || !csrf) throw new Error(`readings page failed: ${page.status}`);
+      const fields: Record<string, string> = {};
+      for (const m of await meterStates(db, a.id, period)) {
+        fields[`m_${m.id}`] = formatMeterReading((m.prevValueL ?? 0) + 1_234);
+      }
+      customers.push({ cookie: [sid, ...page.cookies].join('; '), csrf, fields });
+    }
+
+    const form = (c: Customer, key: string) =>
+      new URLSearchParams({ _csrf: c.csrf, key, ...c.fields }).toString();
+    const runId = randomBytes(3).toString('hex');
+
+    // Bare Fastify with the same form parser, answering the same request with a 303.
+    const bare = Fastify({ logger: false });
+    await bare.register(formbody);
+    bare.post('/cabinet/readings', async (_req, reply) => reply.redirect('/cabinet/readings?done=2', 303));
+    await bare.listen({ port: 0, host: '127.0.0.1' });
+    const bareUrl = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}`;
+    const load = (target: string, tag: string) =>
+      runLoad({
+        url: target,
+        concurrency: CONCURRENCY,
+        maxRequests: MAX_REQUESTS,
+        maxSeconds: MAX_SECONDS,
+        expectStatus: 303,
+        request: (worker, n) => {
+          const c = customers[(worker + n * CONCURRENCY) % customers.length]!;
+          return {
+            path: '/cabinet/readings',
+            headers: { cookie: c.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+            body: form(c, `${tag}${runId}w${worker}n${n}`),
+          };
+        },
+      });
+
+    await load(bareUrl, 'warm'); // warm both up a little (JIT), bounded like the runs
+    const baseline = await load(bareUrl, 'bare');
+    const before = await db
+      .selectFrom('readings')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('period', '=', period)
+      .executeTakeFirstOrThrow();
+    const real = await load(base, 'sub');
+    const after = await db
+      .selectFrom('readings')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('period', '=', period)
+      .executeTakeFirstOrThrow();
+    const meterRows = Number(after.n) - Number(before.n);
+
+    rows.push(row('bare Fastify, same form, 303', baseline, `baseline, ${CONCURRENCY} concurrent`));
+    rows.push(
+      row(
+        'submit readings (session, CSRF, validate, commit)',
+        real,
+        `${customers.length} customers, ${meterRows} reading rows committed; goal >= 1000/s, p99 < 50 ms`,
+      ),
+    );
+    await bare.close();
+    await app.close();
+  } finally {
+    await handle.close();
+    const cleanup = new pg.Client({ connectionString: SERVER });
+    await cleanup.connect();
+    await cleanup.query(`drop database if exists ${name} with (force)`);
+    await cleanup.end();
+  }
+  return rows;
+}
