@@ -5,7 +5,6 @@ import type { Litres } from '../money/litres';
 import { parseReading, type ReadingProblem } from './parse';
 import {
   insertReadings,
-  lockMeters,
   type MeterState,
   meterStates,
   periodStatus,
@@ -84,17 +83,12 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
   const key = isIdempotencyKey(req.idempotencyKey) ? req.idempotencyKey : newIdempotencyKey();
   const rowKey = (meterId: number) => `${key}:${meterId}`;
 
+  // Months are closed by operators days after they end, so reading the status before the
+  // transaction keeps the locked part short without a practical race.
+  if ((await periodStatus(db, period)) === 'closed') return { kind: 'closed' };
+
   return db.transaction().execute(async (tx) => {
-    if ((await periodStatus(tx, period)) === 'closed') return { kind: 'closed' } as const;
-    await lockMeters(tx, req.accountId);
-
-    const already = await readingsByKeys(
-      tx,
-      Object.keys(values).map((id) => rowKey(Number(id))),
-    );
-    if (already.length) return { kind: 'accepted', saved: already, replay: true } as const;
-
-    const meters = await meterStates(tx, req.accountId, period);
+    const meters = await meterStates(tx, req.accountId, period, { lock: true });
     const byId = new Map<number, MeterState>(meters.map((m) => [m.id, m]));
     const large: LargeConsumption[] = [];
     for (const [idText, valueL] of Object.entries(values)) {
@@ -144,6 +138,14 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
         };
       }),
     );
+    if (saved.length < Object.keys(values).length) {
+      // Sent before under the same key (double click, resend): that submission stands.
+      const already = await readingsByKeys(
+        tx,
+        Object.keys(values).map((id) => rowKey(Number(id))),
+      );
+      return { kind: 'accepted', saved: already, replay: true } as const;
+    }
     return { kind: 'accepted', saved, replay: false } as const;
   });
 }

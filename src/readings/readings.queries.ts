@@ -24,11 +24,18 @@ export interface MeterState {
 }
 
 /**
- * The meters in service on an account, in the order of the readings table. "Previous" is the
+ * The meters in service on an account, in the order of the readings table. With `lock`, the
+ * meter rows are locked until the transaction ends, so submissions for them run one after another. "Previous" is the
  * reading that counts for the latest earlier month; "current" the latest submission of `period`
  * (every submission is a row; the newest counts). Rejected readings never count.
  */
-export async function meterStates(db: DB, accountId: number, period: string): Promise<MeterState[]> {
+export async function meterStates(
+  db: DB,
+  accountId: number,
+  period: string,
+  options: { lock?: boolean } = {},
+): Promise<MeterState[]> {
+  const lock = options.lock ? sql`for update of m` : sql``;
   const result = await sql<MeterState>`
     select m.id, m.input_no as "inputNo", m.location, m.water, m.serial,
       m.verification_due as "verificationDue",
@@ -46,15 +53,9 @@ export async function meterStates(db: DB, accountId: number, period: string): Pr
       order by r.id desc limit 1
     ) c on true
     where m.account_id = ${accountId} and m.removed_on is null
-    order by m.input_no, m.water, m.serial, m.id`.execute(db);
+    order by m.input_no, m.water, m.serial, m.id
+    ${lock}`.execute(db);
   return result.rows;
-}
-
-/** Locks the account's meters so submissions for them run one after another. */
-export async function lockMeters(db: DB, accountId: number): Promise<void> {
-  await sql`select id from meters where account_id = ${accountId} and removed_on is null order by id for update`.execute(
-    db,
-  );
 }
 
 export async function periodStatus(db: DB, period: string): Promise<'open' | 'closed' | null> {
@@ -109,6 +110,7 @@ export interface NewReading {
   reviewNote: string | null;
 }
 
+/** Inserts new readings; rows whose idempotency key is already stored are skipped (not returned). */
 export async function insertReadings(db: DB, rows: NewReading[]): Promise<StoredReading[]> {
   if (!rows.length) return [];
   return (await db
@@ -126,6 +128,7 @@ export async function insertReadings(db: DB, rows: NewReading[]): Promise<Stored
         review_note: r.reviewNote,
       })),
     )
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning(storedColumns)
     .execute()) as StoredReading[];
 }

@@ -22,7 +22,6 @@ import {
 import {
   ConfirmPage,
   HistoryPage,
-  meterField,
   problemMessage,
   ReadingsPage,
   type ReadingsPageView,
@@ -111,10 +110,11 @@ export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDe
     const t = readingsText[req.locale];
     const body = (req.body ?? {}) as Record<string, unknown>;
     const str = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
-    const period = periodToDate(periodOf(now));
-    const meters = await meterStates(db, account.id, period);
     const typed: Record<number, string> = {};
-    for (const m of meters) typed[m.id] = str(meterField(m.id));
+    for (const name of Object.keys(body)) {
+      const id = /^m_(\d{1,9})$/.exec(name)?.[1];
+      if (id) typed[Number(id)] = str(name);
+    }
     const key = str('key');
 
     const rerender = async (extra: Partial<ReadingsPageView>, status: number): Promise<FastifyReply> => {
@@ -160,7 +160,8 @@ export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDe
           errors[Number(id)] = problemMessage(req.locale, p);
         return rerender({ errors }, 422);
       }
-      case 'confirm':
+      case 'confirm': {
+        const meters = await meterStates(db, account.id, periodToDate(periodOf(now)));
         return sendPage(
           reply,
           <ConfirmPage
@@ -177,6 +178,7 @@ export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDe
             }}
           />,
         );
+      }
     }
   });
 
