@@ -13,6 +13,13 @@ import { recoveryRoutes } from './auth/recovery.routes';
 import { registrationRoutes } from './auth/registration.routes';
 import { loadSession } from './auth/sessions';
 import { settingsRoutes } from './auth/settings.routes';
+import { backofficeAccountRoutes } from './backoffice/accounts.routes';
+import { backofficeExchangeRoutes } from './backoffice/exchange.routes';
+import { backofficeHomeRoutes } from './backoffice/home.routes';
+import { backofficeNoteRoutes } from './backoffice/notes.routes';
+import { backofficeQuestionRoutes } from './backoffice/questions.routes';
+import { backofficeRateRoutes } from './backoffice/rates.routes';
+import { backofficeReadingRoutes } from './backoffice/readings.routes';
 import type { Config } from './config';
 import type { DB, Engine } from './db/database';
 import { DEFAULT_LOCALE, isLocale, type Locale } from './i18n/locales';
@@ -20,6 +27,10 @@ import { devMailboxRoutes } from './mail/dev-mailbox.routes';
 import { readingsApi } from './readings/readings.api';
 import { readingsRoutes } from './readings/readings.routes';
 import { registerApiDocs } from './web/api-docs';
+import { guideRoutes } from './public/guide.routes';
+import { mapRoutes } from './public/map.routes';
+import { publicNoteRoutes } from './public/notes.routes';
+import { publicQuestionRoutes } from './public/questions.routes';
 import { installErrorPages } from './web/error-pages';
 import { registerRateLimits } from './web/rate-limit';
 
@@ -111,6 +122,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => devMailboxRoutes(scope, deps));
   await app.register(async (scope) => readingsRoutes(scope, deps));
   await app.register(async (scope) => readingsApi(scope, deps));
+  await app.register(async (scope) => backofficeHomeRoutes(scope, deps));
+  await app.register(async (scope) => backofficeAccountRoutes(scope, deps));
+  await app.register(async (scope) => backofficeReadingRoutes(scope, deps));
+  await app.register(async (scope) => backofficeRateRoutes(scope, deps));
+  await app.register(async (scope) => backofficeQuestionRoutes(scope, deps));
+  await app.register(async (scope) => backofficeNoteRoutes(scope, deps));
+  await app.register(async (scope) => backofficeExchangeRoutes(scope, deps));
+  await app.register(async (scope) => publicQuestionRoutes(scope, deps));
+  await app.register(async (scope) => publicNoteRoutes(scope, deps));
+  await app.register(async (scope) => mapRoutes(scope, deps));
+  await app.register(async (scope) => guideRoutes(scope, deps));
 
   return app;
 }

@@ -266,6 +266,10 @@ export interface Database {
   audit_log: AuditLogTable;
   rate_limits: RateLimitsTable;
   app_state: AppStateTable;
+  session_second_factor: SessionSecondFactorTable;
+  questions: QuestionsTable;
+  notes: NotesTable;
+  note_streets: NoteStreetsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -273,3 +277,38 @@ export type Meter = Selectable<MetersTable>;
 export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
+
+// Back-office (0500).
+export interface SessionSecondFactorTable {
+  session_hash: string;
+  verified_at: Generated<Date>;
+}
+export interface QuestionsTable {
+  id: Generated<number>;
+  name: string;
+  email: string;
+  user_id: number | null;
+  account_number: string | null;
+  topic: string;
+  body: string;
+  locale: Generated<Locale>;
+  status: Generated<'new' | 'answered'>;
+  answer: string | null;
+  answered_by: number | null;
+  answered_at: TimestampNullable;
+  published: Generated<boolean>;
+  created_at: DefaultTimestamp;
+}
+export interface NotesTable {
+  id: Generated<number>;
+  title: string;
+  body: string;
+  starts_on: string;
+  ends_on: string;
+  created_by: number | null;
+  created_at: DefaultTimestamp;
+}
+export interface NoteStreetsTable {
+  note_id: number;
+  street_id: number;
+}

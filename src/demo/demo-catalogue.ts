@@ -6,6 +6,24 @@
  */
 export const DEMO_PASSWORD = 'Demo-2026!';
 
+/** Back-office demo users (same password). The administrator enrols an authenticator at first login. */
+export const DEMO_STAFF = [
+  {
+    login: 'operator',
+    role: 'operator',
+    email: 'operator@vodokanal.local',
+    firstName: 'Айгүл',
+    lastName: 'Серікова',
+  },
+  {
+    login: 'admin',
+    role: 'admin',
+    email: 'admin@vodokanal.local',
+    firstName: 'Ерлан',
+    lastName: 'Жақсыбеков',
+  },
+] as const;
+
 export const DEMO_STREETS = [
   'Қазақстан',
   'Красина',

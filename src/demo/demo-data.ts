@@ -17,7 +17,7 @@ import { inForce } from '../billing/rates';
 import { closingBalance } from '../billing/statement';
 import type { DB } from '../db/database';
 import type { Database } from '../db/schema';
-import { DEMO_PASSWORD, DEMO_RATES, DEMO_STREETS, SEED_ACCOUNTS } from './demo-catalogue';
+import { DEMO_PASSWORD, DEMO_RATES, DEMO_STAFF, DEMO_STREETS, SEED_ACCOUNTS } from './demo-catalogue';
 
 type Row<T extends keyof Database> = Insertable<Database[T]>;
 
@@ -672,6 +672,23 @@ export async function generateDemoData(options: DemoOptions) {
       openMonthReadings(plan, 0.4);
       made += 1;
     }
+  }
+
+  // The back-office's demo staff (README "Demo logins"); the administrator enrols TOTP at first login.
+  for (const staff of DEMO_STAFF) {
+    ids.user += 1;
+    users.push({
+      id: ids.user,
+      login: staff.login,
+      email: staff.email,
+      first_name: staff.firstName,
+      last_name: staff.lastName,
+      role: staff.role,
+      customer_kind: null,
+      password_hash: await hashPassword(DEMO_PASSWORD),
+      email_confirmed_at: now,
+      locale: 'ru',
+    });
   }
 
   const periods: Row<'billing_periods'>[] = periodRange('2019-01', current).map((p) => ({

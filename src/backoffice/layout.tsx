@@ -1,0 +1,104 @@
+import type { ComponentChildren } from 'preact';
+import { defineMessages } from '../i18n/locales';
+import { Layout } from '../web/layout';
+import type { PageContext } from '../web/request-context';
+
+export const nav = defineMessages({
+  kk: {
+    area: 'Операторлар бөлімі',
+    home: 'Басты',
+    accounts: 'Дербес шоттар',
+    readings: 'Көрсеткіштерді тексеру',
+    rates: 'Тарифтер, ҚҚС, нормалар',
+    questions: 'Сұрақтар',
+    notes: 'Хабарландырулар',
+    exchange: 'Алмасу және тарату',
+    audit: 'Аудит журналы',
+    security: 'Екі факторлы кіру',
+    logout: 'Шығу',
+    role: { operator: 'оператор', admin: 'әкімші', customer: 'тұтынушы' },
+  },
+  ru: {
+    area: 'Раздел операторов',
+    home: 'Главная',
+    accounts: 'Лицевые счета',
+    readings: 'Проверка показаний',
+    rates: 'Тарифы, НДС, нормативы',
+    questions: 'Вопросы',
+    notes: 'Объявления',
+    exchange: 'Обмен и рассылка',
+    audit: 'Журнал аудита',
+    security: 'Двухфакторный вход',
+    logout: 'Выход',
+    role: { operator: 'оператор', admin: 'администратор', customer: 'абонент' },
+  },
+  en: {
+    area: 'Back-office',
+    home: 'Home',
+    accounts: 'Accounts',
+    readings: 'Readings review',
+    rates: 'Tariffs, VAT, norms',
+    questions: 'Questions',
+    notes: 'Announcements',
+    exchange: 'Exchange and mailing',
+    audit: 'Audit log',
+    security: 'Two-factor login',
+    logout: 'Log out',
+    role: { operator: 'operator', admin: 'administrator', customer: 'customer' },
+  },
+});
+
+const LINKS = [
+  ['home', '/backoffice', false],
+  ['accounts', '/backoffice/accounts', false],
+  ['readings', '/backoffice/readings', false],
+  ['rates', '/backoffice/rates', false],
+  ['questions', '/backoffice/questions', false],
+  ['notes', '/backoffice/notes', false],
+  ['exchange', '/backoffice/exchange', false],
+  ['audit', '/backoffice/audit', true],
+  ['security', '/backoffice/2fa', true],
+] as const;
+
+/** A back-office page: the site's layout with the staff menu on the left. */
+export function BackofficeLayout({
+  ctx,
+  title,
+  children,
+}: {
+  ctx: PageContext;
+  title: string;
+  children: ComponentChildren;
+}) {
+  const t = nav[ctx.locale];
+  const admin = ctx.user?.role === 'admin';
+  return (
+    <Layout ctx={ctx} title={title}>
+      <nav class="bo-menu" aria-label={t.area}>
+        <span class="bo-user">
+          {ctx.user?.login} ({ctx.user ? t.role[ctx.user.role] : ''})
+        </span>
+        {LINKS.filter(([, , adminOnly]) => admin || !adminOnly).map(([key, href]) => (
+          <a
+            key={key}
+            href={href}
+            aria-current={
+              ctx.path === href || (href !== '/backoffice' && ctx.path.startsWith(`${href}/`))
+                ? 'page'
+                : undefined
+            }
+          >
+            {t[key]}
+          </a>
+        ))}
+        <form method="post" action="/logout" class="inline">
+          <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+          <button type="submit" class="link-button">
+            {t.logout}
+          </button>
+        </form>
+      </nav>
+      {children}
+    </Layout>
+  );
+}

@@ -1,0 +1,72 @@
+import type { Kysely } from 'kysely';
+import { hashSecret, newSecret } from '../auth/tokens';
+import type { Database } from '../db/schema';
+import { defineMessages, type Locale } from '../i18n/locales';
+import { enqueueMail } from '../mail/outbox';
+
+/**
+ * Links the back-office sends to a cabinet user on an operator's request. The pages the links open
+ * (confirming an address, setting a new password) belong to registration and recovery; they read
+ * the one_time_tokens row by the SHA-256 of the token.
+ */
+export const CONFIRM_PATH = '/register/confirm';
+export const RESET_PATH = '/password/reset';
+const DAY_MS = 24 * 3600_000;
+
+const mailText = defineMessages({
+  kk: {
+    confirmSubject: 'Email мекенжайын растау',
+    confirmBody: 'Жеке кабинетте тіркелуді аяқтау үшін сілтемені ашыңыз (24 сағат жарамды):',
+    resetSubject: 'Құпия сөзді қалпына келтіру',
+    resetBody:
+      'Оператор сіздің өтінішіңіз бойынша құпия сөзді өзгерту сілтемесін жіберді (24 сағат жарамды, бір рет):',
+    login: 'Логин',
+    ignore: 'Егер сіз сұрамасаңыз, бұл хатты елемеңіз.',
+  },
+  ru: {
+    confirmSubject: 'Подтверждение адреса email',
+    confirmBody: 'Чтобы завершить регистрацию в личном кабинете, откройте ссылку (действует 24 часа):',
+    resetSubject: 'Восстановление пароля',
+    resetBody: 'Оператор по вашей просьбе отправил ссылку для смены пароля (действует 24 часа, один раз):',
+    login: 'Логин',
+    ignore: 'Если вы этого не просили, не обращайте внимания на это письмо.',
+  },
+  en: {
+    confirmSubject: 'Confirm your email address',
+    confirmBody: 'To finish registering in the customer cabinet, open this link (valid for 24 hours):',
+    resetSubject: 'Password reset',
+    resetBody: 'At your request an operator sent you a link to set a new password (valid 24 hours, once):',
+    login: 'Login',
+    ignore: 'If you did not ask for this, ignore this message.',
+  },
+});
+
+export async function sendUserLink(
+  db: Kysely<Database>,
+  publicUrl: string,
+  user: { id: number; login: string; email: string; locale: Locale },
+  kind: 'confirm_email' | 'reset_password',
+): Promise<void> {
+  const token = newSecret();
+  await db
+    .insertInto('one_time_tokens')
+    .values({
+      token_hash: hashSecret(token),
+      user_id: user.id,
+      purpose: kind,
+      payload: JSON.stringify({ by: 'operator' }),
+      expires_at: new Date(Date.now() + DAY_MS),
+    })
+    .execute();
+  const t = mailText[user.locale];
+  const path = kind === 'confirm_email' ? CONFIRM_PATH : RESET_PATH;
+  const link = `${publicUrl.replace(/\/$/, '')}${path}?token=${encodeURIComponent(token)}`;
+  const subject = kind === 'confirm_email' ? t.confirmSubject : t.resetSubject;
+  const body = kind === 'confirm_email' ? t.confirmBody : t.resetBody;
+  await enqueueMail(db, {
+    to: user.email,
+    subject,
+    text: `${body}\n${link}\n\n${t.login}: ${user.login}\n\n${t.ignore}\n`,
+    purpose: kind === 'confirm_email' ? 'backoffice.resend_confirmation' : 'backoffice.password_reset',
+  });
+}

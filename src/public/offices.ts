@@ -1,0 +1,73 @@
+/**
+ * The utility's offices and payment points shown on "Find on the map". Demo values: the
+ * subscriber department's address is the seed's (Shakarim avenue 180); the others are
+ * illustrative. Coordinates are WGS84 degrees.
+ */
+export interface Office {
+  id: string;
+  kind: 'office' | 'payment';
+  name: { kk: string; ru: string; en: string };
+  address: string;
+  hours: { kk: string; ru: string; en: string };
+  phone?: string;
+  lat: number;
+  lon: number;
+}
+
+const WEEKDAYS = { kk: 'дс–жм 8:00–17:00', ru: 'пн–пт 8:00–17:00', en: 'Mon–Fri 8:00–17:00' };
+const BANK = { kk: 'дс–сб 9:00–19:00', ru: 'пн–сб 9:00–19:00', en: 'Mon–Sat 9:00–19:00' };
+const ROUND = { kk: 'тәулік бойы', ru: 'круглосуточно', en: '24 hours' };
+
+export const OFFICES: Office[] = [
+  {
+    id: 'main',
+    kind: 'office',
+    name: { kk: 'Абоненттік бөлім', ru: 'Абонентский отдел', en: 'Subscriber department' },
+    address: 'Шәкәрім даңғылы, 180',
+    hours: WEEKDAYS,
+    phone: '70-08-78',
+    lat: 49.9486,
+    lon: 82.6281,
+  },
+  {
+    id: 'left-bank',
+    kind: 'office',
+    name: { kk: 'Сол жағалау бөлімшесі', ru: 'Отделение «Левый берег»', en: 'Left-bank branch office' },
+    address: 'Сәтбаев, 62',
+    hours: WEEKDAYS,
+    phone: '70-08-79',
+    lat: 49.9712,
+    lon: 82.6065,
+  },
+  {
+    id: 'kazpost-abay',
+    kind: 'payment',
+    name: { kk: 'Қазпошта бөлімшесі', ru: 'Отделение Казпочты', en: 'Kazpost office' },
+    address: 'Абай даңғылы, 21',
+    hours: BANK,
+    lat: 49.9563,
+    lon: 82.6152,
+  },
+  {
+    id: 'bank-auezov',
+    kind: 'payment',
+    name: { kk: 'Банк бөлімшесі', ru: 'Отделение банка', en: 'Bank branch' },
+    address: 'Әуезов даңғылы, 14',
+    hours: BANK,
+    lat: 49.9521,
+    lon: 82.6059,
+  },
+  {
+    id: 'terminal-tauelsizdik',
+    kind: 'payment',
+    name: {
+      kk: 'Төлем терминалы (сауда орталығы)',
+      ru: 'Платёжный терминал (торговый центр)',
+      en: 'Payment kiosk (shopping centre)',
+    },
+    address: 'Тәуелсіздік даңғылы, 50',
+    hours: ROUND,
+    lat: 49.9802,
+    lon: 82.6398,
+  },
+];
