@@ -197,7 +197,7 @@ describe(`back-office work (${engine})`, () => {
       .selectAll()
       .where('purpose', '=', 'backoffice.password_reset')
       .executeTakeFirstOrThrow();
-    expect(mail.text_body).toMatch(/\/password\/reset\?token=/);
+    expect(mail.text_body).toMatch(/\/password\/change\?login=02015213&word=/);
     const entries = await t.handle.db
       .selectFrom('audit_log')
       .select('action')

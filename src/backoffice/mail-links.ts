@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { hashSecret, newSecret } from '../auth/tokens';
+import { issueToken } from '../auth/one-time-tokens';
+import type { DB } from '../db/database';
 import type { Database } from '../db/schema';
 import { defineMessages, type Locale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
@@ -10,13 +11,12 @@ import { enqueueMail } from '../mail/outbox';
  * the one_time_tokens row by the SHA-256 of the token.
  */
 export const CONFIRM_PATH = '/register/confirm';
-export const RESET_PATH = '/password/reset';
-const DAY_MS = 24 * 3600_000;
+export const RESET_PATH = '/password/change';
 
 const mailText = defineMessages({
   kk: {
     confirmSubject: 'Email мекенжайын растау',
-    confirmBody: 'Жеке кабинетте тіркелуді аяқтау үшін сілтемені ашыңыз (24 сағат жарамды):',
+    confirmBody: 'Жеке кабинетте тіркелуді аяқтау үшін сілтемені ашыңыз (72 сағат жарамды):',
     resetSubject: 'Құпия сөзді қалпына келтіру',
     resetBody:
       'Оператор сіздің өтінішіңіз бойынша құпия сөзді өзгерту сілтемесін жіберді (24 сағат жарамды, бір рет):',
@@ -25,7 +25,7 @@ const mailText = defineMessages({
   },
   ru: {
     confirmSubject: 'Подтверждение адреса email',
-    confirmBody: 'Чтобы завершить регистрацию в личном кабинете, откройте ссылку (действует 24 часа):',
+    confirmBody: 'Чтобы завершить регистрацию в личном кабинете, откройте ссылку (действует 72 часа):',
     resetSubject: 'Восстановление пароля',
     resetBody: 'Оператор по вашей просьбе отправил ссылку для смены пароля (действует 24 часа, один раз):',
     login: 'Логин',
@@ -33,7 +33,7 @@ const mailText = defineMessages({
   },
   en: {
     confirmSubject: 'Confirm your email address',
-    confirmBody: 'To finish registering in the customer cabinet, open this link (valid for 24 hours):',
+    confirmBody: 'To finish registering in the customer cabinet, open this link (valid for 72 hours):',
     resetSubject: 'Password reset',
     resetBody: 'At your request an operator sent you a link to set a new password (valid 24 hours, once):',
     login: 'Login',
@@ -47,20 +47,14 @@ export async function sendUserLink(
   user: { id: number; login: string; email: string; locale: Locale },
   kind: 'confirm_email' | 'reset_password',
 ): Promise<void> {
-  const token = newSecret();
-  await db
-    .insertInto('one_time_tokens')
-    .values({
-      token_hash: hashSecret(token),
-      user_id: user.id,
-      purpose: kind,
-      payload: JSON.stringify({ by: 'operator' }),
-      expires_at: new Date(Date.now() + DAY_MS),
-    })
-    .execute();
+  // Issuing a new token retires the user's earlier unused ones of the same purpose.
+  const token = await issueToken(db as DB, user.id, kind, { by: 'operator' });
   const t = mailText[user.locale];
-  const path = kind === 'confirm_email' ? CONFIRM_PATH : RESET_PATH;
-  const link = `${publicUrl.replace(/\/$/, '')}${path}?token=${encodeURIComponent(token)}`;
+  const base = publicUrl.replace(/\/$/, '');
+  const link =
+    kind === 'confirm_email'
+      ? `${base}${CONFIRM_PATH}?token=${encodeURIComponent(token)}`
+      : `${base}${RESET_PATH}?login=${encodeURIComponent(user.login)}&word=${encodeURIComponent(token)}`;
   const subject = kind === 'confirm_email' ? t.confirmSubject : t.resetSubject;
   const body = kind === 'confirm_email' ? t.confirmBody : t.resetBody;
   await enqueueMail(db, {
