@@ -397,4 +397,26 @@ describe(`back-office work (${engine})`, () => {
     expect(notes).toContain('Водопровод: плановые работы');
     expect(notes).toContain('01.12.2026');
   });
+
+  it('rate-limits the public question form', async () => {
+    const visitor = new Browser(t.app);
+    await visitor.get('/ask');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await visitor.post('/ask', {
+        name: 'Flood',
+        email: 'flood@example.kz',
+        topic: 'other',
+        body: `Question ${i}`,
+      });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses).toContain(429);
+    const stored = await t.handle.db
+      .selectFrom('questions')
+      .select('id')
+      .where('email', '=', 'flood@example.kz')
+      .execute();
+    expect(stored.length).toBeLessThan(6);
+  });
 });

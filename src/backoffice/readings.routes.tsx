@@ -33,6 +33,7 @@ const text = defineMessages({
       other: 'басқа',
     },
     submitted: 'Жіберілді',
+    water: { cold: 'суық', hot: 'ыстық' },
     note: 'Түсініктеме (қабылдамағанда міндетті)',
     accept: 'Қабылдау',
     reject: 'Қабылдамау',
@@ -66,6 +67,7 @@ const text = defineMessages({
       other: 'другое',
     },
     submitted: 'Передано',
+    water: { cold: 'хол.', hot: 'гор.' },
     note: 'Комментарий (обязателен при отклонении)',
     accept: 'Принять',
     reject: 'Отклонить',
@@ -98,6 +100,7 @@ const text = defineMessages({
       other: 'other',
     },
     submitted: 'Submitted',
+    water: { cold: 'cold', hot: 'hot' },
     note: 'Comment (required when rejecting)',
     accept: 'Accept',
     reject: 'Reject',
@@ -202,7 +205,7 @@ export async function backofficeReadingRoutes(app: FastifyInstance, { db, config
                     <div>
                       <dt>{t.meter}</dt>
                       <dd>
-                        {r.serial} ({r.water})
+                        {r.serial} ({t.water[r.water]})
                       </dd>
                     </div>
                     <div>
