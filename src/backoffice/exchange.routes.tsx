@@ -21,6 +21,10 @@ const text = defineMessages({
     status: 'Күйі',
     count: 'Саны',
     noMail: 'Хаттар жоқ.',
+    mailings: 'Ай сайынғы шот-хабарлама таратуының есебі',
+    outbox: 'Хат кезегі: мақсаты мен күйі бойынша',
+    upload:
+      'Импорт файлын жүктеу және іске қосу алмасу қызметімен бірге қосылады; әзірге алмасу `npm run exchange` командасымен орындалады.',
   },
   ru: {
     title: 'Обмен и рассылка',
@@ -34,6 +38,10 @@ const text = defineMessages({
     status: 'Статус',
     count: 'Количество',
     noMail: 'Писем нет.',
+    mailings: 'Отчёт о ежемесячной рассылке счетов',
+    outbox: 'Очередь писем: по назначению и статусу',
+    upload:
+      'Загрузка файла импорта и запуск появятся вместе со службой обмена; пока обмен выполняется командой `npm run exchange`.',
   },
   en: {
     title: 'Exchange and mailing',
@@ -47,6 +55,10 @@ const text = defineMessages({
     status: 'Status',
     count: 'Count',
     noMail: 'No mail.',
+    mailings: 'Monthly invoice mailing report',
+    outbox: 'Mail queue by purpose and status',
+    upload:
+      'Uploading an import file and starting a run arrive with the exchange service; until then the exchange runs with `npm run exchange`.',
   },
 });
 
@@ -107,7 +119,14 @@ export async function backofficeExchangeRoutes(app: FastifyInstance, { db }: App
             </table>
           </div>
         ) : null}
+        {runs === null ? null : <p class="muted">{t.upload}</p>}
         <h2>{t.mail}</h2>
+        {app.hasRoute({ method: 'GET', url: '/backoffice/mailings' }) ? (
+          <p>
+            <a href="/backoffice/mailings">{t.mailings}</a>
+          </p>
+        ) : null}
+        <p class="muted">{t.outbox}</p>
         {mail.rows.length === 0 ? <p>{t.noMail}</p> : null}
         {mail.rows.length ? (
           <div class="table-wrap">
