@@ -34,7 +34,8 @@ beforeAll(async () => {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
-});
+  // Loading the demo city and starting Chromium takes long on a busy machine.
+}, 300_000);
 
 afterAll(async () => {
   clearInterval(poller);
@@ -70,7 +71,7 @@ describe('the back-office in Chromium', () => {
   let op: Page;
   beforeAll(async () => {
     op = await loginAs('operator');
-  });
+  }, 120_000);
 
   it('finds an account by address and opens what the customer sees', async () => {
     await op.click('nav.bo-menu >> text=Accounts');
