@@ -34,6 +34,7 @@ const text = defineMessages({
     },
     submitted: 'Жіберілді',
     water: { cold: 'суық', hot: 'ыстық' },
+    superseded: 'Тұтынушы осы айға кейінірек басқа көрсеткіш жіберген.',
     note: 'Түсініктеме (қабылдамағанда міндетті)',
     accept: 'Қабылдау',
     reject: 'Қабылдамау',
@@ -68,6 +69,7 @@ const text = defineMessages({
     },
     submitted: 'Передано',
     water: { cold: 'хол.', hot: 'гор.' },
+    superseded: 'Абонент позже передал другое показание за этот месяц.',
     note: 'Комментарий (обязателен при отклонении)',
     accept: 'Принять',
     reject: 'Отклонить',
@@ -101,6 +103,7 @@ const text = defineMessages({
     },
     submitted: 'Submitted',
     water: { cold: 'cold', hot: 'hot' },
+    superseded: 'The customer has since submitted another reading for this month.',
     note: 'Comment (required when rejecting)',
     accept: 'Accept',
     reject: 'Reject',
@@ -158,6 +161,9 @@ export async function flaggedQueue(db: AppDeps['db']) {
       >`(select p.value_l from readings p where p.meter_id = readings.meter_id and p.status = 'accepted'
         and (p.read_on < readings.read_on or (p.read_on = readings.read_on and p.id < readings.id))
         order by p.read_on desc, p.id desc limit 1)`.as('prev_l'),
+      // Corrections are new rows: a flagged reading may already be replaced by a later submission.
+      sql<boolean>`exists (select 1 from readings n where n.meter_id = readings.meter_id
+        and n.period = readings.period and n.id > readings.id)`.as('superseded'),
     ])
     .where('readings.status', '=', 'flagged')
     .orderBy('readings.submitted_at')
@@ -201,6 +207,7 @@ export async function backofficeReadingRoutes(app: FastifyInstance, { db, config
                   <h2>
                     <a href={`/backoffice/accounts/${r.number}`}>{r.number}</a> — {formatAddress(r)}
                   </h2>
+                  {r.superseded ? <Notice kind="info">{t.superseded}</Notice> : null}
                   <dl class="facts">
                     <div>
                       <dt>{t.meter}</dt>
