@@ -24,13 +24,13 @@ import type { Config } from './config';
 import type { DB, Engine } from './db/database';
 import { DEFAULT_LOCALE, isLocale, type Locale } from './i18n/locales';
 import { devMailboxRoutes } from './mail/dev-mailbox.routes';
-import { readingsApi } from './readings/readings.api';
-import { readingsRoutes } from './readings/readings.routes';
-import { registerApiDocs } from './web/api-docs';
 import { guideRoutes } from './public/guide.routes';
 import { mapRoutes } from './public/map.routes';
 import { publicNoteRoutes } from './public/notes.routes';
 import { publicQuestionRoutes } from './public/questions.routes';
+import { readingsApi } from './readings/readings.api';
+import { readingsRoutes } from './readings/readings.routes';
+import { registerApiDocs } from './web/api-docs';
 import { installErrorPages } from './web/error-pages';
 import { registerRateLimits } from './web/rate-limit';
 
