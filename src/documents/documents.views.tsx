@@ -1,0 +1,265 @@
+import type { ComponentChildren } from 'preact';
+import { type Locale, MONTHS } from '../i18n/locales';
+import { Notice } from '../web/layout';
+import type { DocTable, InvoiceDocument, StatementDocument } from './document-model';
+import { documentsText } from './documents.text';
+
+export function DocTableView({ table, caption }: { table: DocTable; caption?: string | undefined }) {
+  return (
+    <div class="table-wrap">
+      <table class="data doc-table">
+        {caption ? <caption>{caption}</caption> : null}
+        <thead>
+          <tr>
+            {table.columns.map((c) => (
+              <th key={c.label} scope="col" class={c.num ? 'num' : undefined}>
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {table.rows.map((row, r) => {
+            // A label row (only the first and the last cells filled) spans the empty columns.
+            const filled = row.cells.map((c, i) => (c !== '' ? i : -1)).filter((i) => i >= 0);
+            const spans = filled.length <= 2 && filled[0] === 0 && (filled[1] ?? 0) > 1;
+            return (
+              <tr key={r} class={row.kind ?? undefined}>
+                {spans ? (
+                  <>
+                    <td colSpan={filled[1] ?? row.cells.length}>{row.cells[0]}</td>
+                    <td class="num">{row.cells[filled[1] ?? 0]}</td>
+                    {row.cells.slice((filled[1] ?? 0) + 1).map((c, i) => (
+                      <td key={i} class={table.columns[(filled[1] ?? 0) + 1 + i]?.num ? 'num' : undefined}>
+                        {c}
+                      </td>
+                    ))}
+                  </>
+                ) : (
+                  row.cells.map((c, i) => (
+                    <td key={i} class={table.columns[i]?.num ? 'num' : undefined}>
+                      {c}
+                    </td>
+                  ))
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Facts({ rows }: { rows: [string, string][] }) {
+  return (
+    <dl class="facts">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function InvoiceView({ doc, children }: { doc: InvoiceDocument; children?: ComponentChildren }) {
+  return (
+    <article class="money-doc">
+      <h2>{doc.tariffs.heading}</h2>
+      <DocTableView table={doc.tariffs} />
+      <h2>{doc.title}</h2>
+      <Facts rows={doc.facts} />
+      {doc.volumes.rows.length > 0 ? (
+        <>
+          <h2>{doc.volumes.heading}</h2>
+          <DocTableView table={doc.volumes} />
+        </>
+      ) : null}
+      <h2>{doc.bill.heading}</h2>
+      <DocTableView table={doc.bill} />
+      <p class="footnote">{doc.footnote}</p>
+      <p class="to-pay">{doc.toPay}</p>
+      {doc.toPayNote ? <p class="hint">{doc.toPayNote}</p> : null}
+      <Notice kind="info">{doc.reminder}</Notice>
+      <p class="contacts">{doc.contacts}</p>
+      {children}
+    </article>
+  );
+}
+
+export function StatementView({ doc }: { doc: StatementDocument }) {
+  return (
+    <article class="money-doc">
+      <h2>{doc.title}</h2>
+      <Facts rows={doc.facts} />
+      <DocTableView table={doc.table} />
+    </article>
+  );
+}
+
+function MonthYear({
+  locale,
+  prefix,
+  legend,
+  month,
+  year,
+  years,
+  error,
+}: {
+  locale: Locale;
+  prefix: string;
+  legend: string;
+  month: string;
+  year: string;
+  years: number[];
+  error?: string | null | undefined;
+}) {
+  const t = documentsText[locale];
+  const id = `f-${prefix}period`;
+  return (
+    <fieldset
+      class={error ? 'field month-year has-error' : 'field month-year'}
+      data-month-picker={prefix || 'period'}
+      aria-describedby={error ? `${id}-error` : undefined}
+    >
+      <legend>{legend}</legend>
+      <div class="month-year-selects">
+        <label>
+          <span class="visually-hidden">{t.month}</span>
+          <select
+            name={`${prefix}month`}
+            aria-label={`${legend}: ${t.month}`}
+            aria-invalid={error ? 'true' : undefined}
+          >
+            {MONTHS[locale].long.map((name, i) => (
+              <option key={name} value={String(i + 1)} selected={month === String(i + 1)}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span class="visually-hidden">{t.year}</span>
+          <select
+            name={`${prefix}year`}
+            aria-label={`${legend}: ${t.year}`}
+            aria-invalid={error ? 'true' : undefined}
+          >
+            {years.map((y) => (
+              <option key={y} value={String(y)} selected={year === String(y)}>
+                {y}
+              </option>
+            ))}
+            {year && !years.includes(Number(year)) ? (
+              <option value={year} selected>
+                {year}
+              </option>
+            ) : null}
+          </select>
+        </label>
+      </div>
+      {error ? (
+        <p class="error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
+export function PeriodSelector(props: {
+  locale: Locale;
+  action: string;
+  month: string;
+  year: string;
+  years: number[];
+  error?: string | null | undefined;
+  hidden?: Record<string, string>;
+}) {
+  const t = documentsText[props.locale];
+  return (
+    <form method="get" action={props.action} class="period-form" noValidate>
+      {Object.entries(props.hidden ?? {}).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
+      <MonthYear
+        locale={props.locale}
+        prefix=""
+        legend={`${t.month}, ${t.year.toLowerCase()}`}
+        month={props.month}
+        year={props.year}
+        years={props.years}
+        error={props.error}
+      />
+      <button type="submit" class="primary">
+        {t.showBreakdown}
+      </button>
+    </form>
+  );
+}
+
+export function RangeSelector(props: {
+  locale: Locale;
+  action: string;
+  from: { month: string; year: string };
+  to: { month: string; year: string };
+  years: number[];
+  fromError?: string | null | undefined;
+  toError?: string | null | undefined;
+}) {
+  const t = documentsText[props.locale];
+  return (
+    <form method="get" action={props.action} class="period-form" noValidate>
+      <MonthYear
+        locale={props.locale}
+        prefix="from_"
+        legend={t.from}
+        month={props.from.month}
+        year={props.from.year}
+        years={props.years}
+        error={props.fromError}
+      />
+      <MonthYear
+        locale={props.locale}
+        prefix="to_"
+        legend={t.to}
+        month={props.to.month}
+        year={props.to.year}
+        years={props.years}
+        error={props.toError}
+      />
+      <button type="submit" class="primary">
+        {t.getData}
+      </button>
+    </form>
+  );
+}
+
+/** A POST button (email, subscription) that works without JavaScript. */
+export function PostButton({
+  action,
+  csrfToken,
+  label,
+  fields = {},
+  primary = false,
+}: {
+  action: string;
+  csrfToken: string;
+  label: string;
+  fields?: Record<string, string>;
+  primary?: boolean;
+}) {
+  return (
+    <form method="post" action={action} class="inline">
+      <input type="hidden" name="_csrf" value={csrfToken} />
+      {Object.entries(fields).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
+      <button type="submit" class={primary ? 'primary' : undefined}>
+        {label}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,183 @@
+import { sql } from 'kysely';
+import type { Service } from '../billing/charges';
+import type { InvoiceInput, InvoiceMeterInput } from '../billing/invoice';
+import { addMonths, type Period, periodToDate } from '../billing/period';
+import type { StatementMonthInput } from '../billing/statement';
+import type { DB } from '../db/database';
+
+/** The ledger row of one account and month, or undefined when the month has no data. */
+export function accountMonth(db: DB, accountId: number, period: Period) {
+  return db
+    .selectFrom('account_months')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('period', '=', periodToDate(period))
+    .executeTakeFirst();
+}
+
+/** The newest month with ledger data of an account (the default invoice when last month has none). */
+export async function latestAccountMonth(db: DB, accountId: number): Promise<Period | null> {
+  const row = await db
+    .selectFrom('account_months')
+    .select('period')
+    .where('account_id', '=', accountId)
+    .orderBy('period', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? row.period.slice(0, 7) : null;
+}
+
+/** The first year with ledger data of an account, for the period selector's year list. */
+export async function firstAccountYear(db: DB, accountId: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('account_months')
+    .select('period')
+    .where('account_id', '=', accountId)
+    .orderBy('period')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? Number(row.period.slice(0, 4)) : null;
+}
+
+/**
+ * Every fact of one account's invoice for a month, read from the ledger: the balance row,
+ * charge lines, payments, the tariffs in force and the meters with their start and end readings.
+ * Null when the month has no balance row (not billed yet, or before the account's history).
+ */
+export async function invoiceFacts(
+  db: DB,
+  account: { id: number; kind: 'individual' | 'legal' },
+  period: Period,
+): Promise<InvoiceInput | null> {
+  const month = await accountMonth(db, account.id, period);
+  if (!month) return null;
+  const first = periodToDate(period);
+  const next = periodToDate(addMonths(period, 1));
+
+  const [charges, payments, tariffs, meters] = await Promise.all([
+    db
+      .selectFrom('charges')
+      .select(['service', 'basis', 'quantity_l', 'tariff_tiyn_per_m3', 'vat_bp'])
+      .where('account_id', '=', account.id)
+      .where('period', '=', first)
+      .orderBy('service')
+      .orderBy('basis')
+      .execute(),
+    db
+      .selectFrom('payments')
+      .select(['amount_tiyn', 'kind', 'paid_on'])
+      .where('account_id', '=', account.id)
+      .where('period', '=', first)
+      .orderBy('paid_on')
+      .orderBy('id')
+      .execute(),
+    sql<{ service: Service; price: number }>`
+      select distinct on (service) service, price_tiyn_per_m3 as price
+      from tariffs
+      where customer_kind = ${account.kind} and effective_from <= ${first}::date
+      order by service, effective_from desc`.execute(db),
+    sql<{
+      input_no: number;
+      water: 'cold' | 'hot';
+      serial: string;
+      start_l: number | null;
+      start_on: string | null;
+      end_l: number | null;
+      end_on: string | null;
+    }>`
+      select m.input_no, m.water, m.serial,
+             s.value_l as start_l, s.read_on as start_on, e.value_l as end_l, e.read_on as end_on
+      from meters m
+      left join lateral (
+        select r.value_l, r.read_on from readings r
+        where r.meter_id = m.id and r.status = 'accepted' and r.period < ${first}::date
+        order by r.period desc, r.read_on desc, r.id desc limit 1
+      ) s on true
+      left join lateral (
+        select r.value_l, r.read_on from readings r
+        where r.meter_id = m.id and r.status = 'accepted' and r.period = ${first}::date
+        order by r.read_on desc, r.id desc limit 1
+      ) e on true
+      where m.account_id = ${account.id}
+        and m.installed_on < ${next}::date
+        and (m.removed_on is null or m.removed_on >= ${first}::date)
+      order by m.input_no, m.water, m.serial`.execute(db),
+  ]);
+
+  const meterRows: InvoiceMeterInput[] = meters.rows.map((m) => ({
+    inputNo: m.input_no,
+    water: m.water,
+    serial: m.serial,
+    start: m.start_l !== null && m.start_on ? { valueL: Number(m.start_l), date: m.start_on } : null,
+    end: m.end_l !== null && m.end_on ? { valueL: Number(m.end_l), date: m.end_on } : null,
+  }));
+
+  return {
+    period,
+    tariffs: tariffs.rows.map((t) => ({ service: t.service, tariffTiynPerM3: Number(t.price) })),
+    meters: meterRows,
+    charges: charges.map((c) => ({
+      service: c.service,
+      basis: c.basis,
+      quantityL: c.quantity_l,
+      tariffTiynPerM3: c.tariff_tiyn_per_m3,
+      vatBp: c.vat_bp,
+    })),
+    openingTiyn: month.opening_tiyn,
+    recalculationTiyn: month.recalculation_tiyn,
+    penaltyTiyn: month.penalty_tiyn,
+    otherTiyn: month.other_tiyn,
+    payments: payments.map((p) => ({ amountTiyn: p.amount_tiyn, kind: p.kind, paidOn: p.paid_on })),
+    compensationTiyn: month.compensation_tiyn,
+  };
+}
+
+/**
+ * The statement's ledger facts: the balance at the start of `from` and one entry per month with
+ * data up to `to`. A range that starts before the account's history opens at its first month.
+ */
+export async function statementFacts(
+  db: DB,
+  accountId: number,
+  from: Period,
+  to: Period,
+): Promise<{ openingTiyn: number; months: StatementMonthInput[] } | null> {
+  const first = periodToDate(from);
+  const last = periodToDate(to);
+  const [months, payments] = await Promise.all([
+    db
+      .selectFrom('account_months')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('period', '>=', first)
+      .where('period', '<=', last)
+      .orderBy('period')
+      .execute(),
+    db
+      .selectFrom('payments')
+      .select(['period', 'paid_on', 'amount_tiyn'])
+      .where('account_id', '=', accountId)
+      .where('period', '>=', first)
+      .where('period', '<=', last)
+      .orderBy('paid_on')
+      .orderBy('id')
+      .execute(),
+  ]);
+  if (months.length === 0) return null;
+  const byPeriod = new Map<string, { paidOn: string; amountTiyn: number }[]>();
+  for (const p of payments) {
+    const list = byPeriod.get(p.period) ?? [];
+    list.push({ paidOn: p.paid_on, amountTiyn: p.amount_tiyn });
+    byPeriod.set(p.period, list);
+  }
+  return {
+    openingTiyn: months[0]?.opening_tiyn ?? 0,
+    months: months.map((m) => ({
+      period: m.period.slice(0, 7),
+      chargedTiyn: m.charged_tiyn,
+      recalculationTiyn: m.recalculation_tiyn,
+      otherTiyn: m.penalty_tiyn + m.other_tiyn,
+      payments: byPeriod.get(m.period) ?? [],
+    })),
+  };
+}

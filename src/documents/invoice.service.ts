@@ -1,0 +1,75 @@
+import type { AccountView } from '../accounts/accounts.queries';
+import { assembleInvoice, type Invoice } from '../billing/invoice';
+import { addMonths, isPeriod, makePeriod, type Period, periodOf } from '../billing/period';
+import { buildStatement, type Statement, statementRangeProblem } from '../billing/statement';
+import type { DB } from '../db/database';
+import { invoiceFacts, statementFacts } from './invoice.queries';
+
+/** The month a document opens with: the previous month (SPEC.md 3.4). */
+export function defaultPeriod(now: Date = new Date()): Period {
+  return addMonths(periodOf(now), -1);
+}
+
+export type PeriodProblem = 'invalid' | 'future';
+
+/**
+ * Reads a period from a query: `period=2020-05`, or `month=5&year=2020` as the selector sends it.
+ * Returns the period, or a problem to show next to the selector (with what was chosen kept).
+ */
+export function periodFromQuery(
+  query: Record<string, unknown>,
+  now: Date = new Date(),
+  prefix = '',
+): { period: Period; problem: PeriodProblem | null; month: string; year: string } {
+  const fallback = defaultPeriod(now);
+  const str = (k: string) => (typeof query[k] === 'string' ? (query[k] as string).trim() : '');
+  const direct = str(`${prefix}period`);
+  let month = str(`${prefix}month`);
+  let year = str(`${prefix}year`);
+  if (direct) {
+    if (!isPeriod(direct)) return { period: fallback, problem: 'invalid', month, year };
+    year = direct.slice(0, 4);
+    month = String(Number(direct.slice(5, 7)));
+  }
+  if (!month && !year) {
+    return {
+      period: fallback,
+      problem: null,
+      month: String(Number(fallback.slice(5))),
+      year: fallback.slice(0, 4),
+    };
+  }
+  const m = /^\d{1,2}$/.test(month) ? Number(month) : Number.NaN;
+  const y = /^\d{4}$/.test(year) ? Number(year) : Number.NaN;
+  if (!(m >= 1 && m <= 12) || !(y >= 2000 && y <= 2100)) {
+    return { period: fallback, problem: 'invalid', month, year };
+  }
+  const period = makePeriod(y, m);
+  if (period > fallback) return { period, problem: 'future', month, year };
+  return { period, problem: null, month, year };
+}
+
+export interface LoadedInvoice {
+  account: AccountView;
+  invoice: Invoice;
+}
+
+/** Loads an account's invoice for a month from the ledger; null when the month has no data. */
+export async function invoiceLoader(db: DB, account: AccountView, period: Period): Promise<Invoice | null> {
+  const facts = await invoiceFacts(db, account, period);
+  return facts ? assembleInvoice(facts) : null;
+}
+
+/** Loads a settlement statement; null when the range has no data. The range must be valid. */
+export async function statementLoader(
+  db: DB,
+  accountId: number,
+  from: Period,
+  to: Period,
+): Promise<Statement | null> {
+  if (statementRangeProblem(from, to)) throw new RangeError('invalid statement range');
+  const facts = await statementFacts(db, accountId, from, to);
+  if (!facts) return null;
+  const first = facts.months[0]?.period ?? from;
+  return buildStatement(first, to, facts.openingTiyn, facts.months);
+}

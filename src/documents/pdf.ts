@@ -1,0 +1,272 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as fontkit from 'fontkit';
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import { common } from '../i18n/common';
+import { formatDateTime, type Locale } from '../i18n/locales';
+import type { DocTable, InvoiceDocument, StatementDocument } from './document-model';
+import { documentsText } from './documents.text';
+
+/**
+ * PDFs of the invoice and the statement, drawn with pdfkit on A4 in DejaVu Sans (it covers the
+ * Kazakh letters ә ғ қ ң ө ұ ү һ і). The fonts are read and parsed once per process; each document
+ * only embeds the subset of glyphs it uses.
+ */
+const require = createRequire(import.meta.url);
+const fontFile = (name: string) => readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${name}`));
+
+type FontLike = object;
+
+let fonts: { regular: FontLike; bold: FontLike } | null = null;
+function loadFonts() {
+  fonts ??= {
+    regular: fontkit.create(fontFile('DejaVuSans.ttf')) as FontLike,
+    bold: fontkit.create(fontFile('DejaVuSans-Bold.ttf')) as FontLike,
+  };
+  return fonts;
+}
+
+const A4 = { width: 595.28, height: 841.89 };
+const MARGIN = 36;
+const CONTENT = A4.width - 2 * MARGIN;
+const BOTTOM = A4.height - MARGIN - 16;
+const INK = '#1a1a1a';
+const MUTED = '#555555';
+const RULE = '#9aa5b1';
+const SHADE = '#eef2f6';
+
+interface Options {
+  locale: Locale;
+  /** Rendering time shown in the footer; fixed in tests and benchmarks. */
+  now?: Date;
+}
+
+/**
+ * fontkit caches glyph objects with the characters they were first made for. A composite glyph's
+ * parts (the и inside й) are made while subsetting, with no characters, and a later document would
+ * then map them to nothing in its text layer. Dropping those cache entries keeps every
+ * document's text extractable; the parsed tables stay cached.
+ */
+function forgetGlyphsWithoutText(font: FontLike) {
+  const glyphs = (font as { _glyphs?: Record<string, { codePoints?: number[] } | undefined> })._glyphs;
+  if (!glyphs) return;
+  for (const id of Object.keys(glyphs)) {
+    if (!glyphs[id]?.codePoints?.length) delete glyphs[id];
+  }
+}
+
+function newDocument(title: string) {
+  const f = loadFonts();
+  forgetGlyphsWithoutText(f.regular);
+  forgetGlyphsWithoutText(f.bold);
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    // No built-in Helvetica: the document uses only the two fonts below.
+    font: null as unknown as string,
+    info: { Title: title, Author: 'Vodokanal', Producer: 'Vodokanal cabinet' },
+  });
+  // The parsed font objects are passed as they are, so no document parses a font file again;
+  // the second argument names them 'B' and 'R' for later font('R') calls.
+  doc.font(f.bold as unknown as string, 'B');
+  doc.font(f.regular as unknown as string, 'R');
+  return doc;
+}
+
+function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.end();
+  });
+}
+
+function header(doc: PDFKit.PDFDocument, locale: Locale, reserveRight = 0) {
+  const c = common[locale];
+  const width = CONTENT - reserveRight;
+  doc.fillColor(INK).font('B').fontSize(13).text(c.utilityName, MARGIN, MARGIN, { width });
+  doc.font('R').fontSize(8.5).fillColor(MUTED);
+  doc.text(c.footer.department, { width });
+  doc.text(`${c.footer.phone} · ${c.footer.hours}`, { width });
+  doc.fillColor(INK);
+}
+
+function rule(doc: PDFKit.PDFDocument, y: number) {
+  doc
+    .moveTo(MARGIN, y)
+    .lineTo(MARGIN + CONTENT, y)
+    .lineWidth(0.6)
+    .strokeColor(RULE)
+    .stroke();
+}
+
+function heading(doc: PDFKit.PDFDocument, text: string, size = 10.5) {
+  ensureSpace(doc, 40);
+  doc.moveDown(0.6).font('B').fontSize(size).fillColor(INK).text(text, MARGIN, doc.y, { width: CONTENT });
+  doc.moveDown(0.25);
+}
+
+function ensureSpace(doc: PDFKit.PDFDocument, needed: number) {
+  if (doc.y + needed > BOTTOM) {
+    doc.addPage();
+    doc.y = MARGIN;
+  }
+}
+
+function facts(doc: PDFKit.PDFDocument, rows: [string, string][], width = CONTENT) {
+  doc.fontSize(9);
+  const labelWidth = 150;
+  for (const [label, value] of rows) {
+    const y = doc.y;
+    doc.font('R').fillColor(MUTED).text(label, MARGIN, y, { width: labelWidth, lineBreak: false });
+    doc
+      .font('B')
+      .fillColor(INK)
+      .text(value, MARGIN + labelWidth, y, { width: width - labelWidth });
+    doc.y = Math.max(doc.y, y + 12);
+  }
+}
+
+/** A table with a shaded, wrapping header row; widths are shares of the content width. */
+function table(doc: PDFKit.PDFDocument, t: DocTable, shares: number[], fontSize = 8) {
+  const total = shares.reduce((a, b) => a + b, 0);
+  const widths = shares.map((s) => (s / total) * CONTENT);
+  const xs = widths.map((_, i) => MARGIN + widths.slice(0, i).reduce((a, b) => a + b, 0));
+  const pad = 3;
+  const drawHeader = () => {
+    doc.font('B').fontSize(fontSize - 0.5);
+    const h =
+      Math.max(
+        ...t.columns.map((c, i) => doc.heightOfString(c.label, { width: (widths[i] ?? 0) - 2 * pad })),
+      ) +
+      2 * pad;
+    ensureSpace(doc, h + 16);
+    const y = doc.y;
+    doc.rect(MARGIN, y, CONTENT, h).fill(SHADE);
+    doc.fillColor(INK);
+    t.columns.forEach((c, i) => {
+      doc.text(c.label, (xs[i] ?? 0) + pad, y + pad, {
+        width: (widths[i] ?? 0) - 2 * pad,
+        align: c.num ? 'right' : 'left',
+      });
+    });
+    doc.y = y + h;
+  };
+  drawHeader();
+  const rowHeight = fontSize + 2 * pad + 2;
+  for (const row of t.rows) {
+    if (doc.y + rowHeight > BOTTOM) {
+      doc.addPage();
+      doc.y = MARGIN;
+      drawHeader();
+    }
+    const y = doc.y;
+    doc
+      .font(row.kind ? 'B' : 'R')
+      .fontSize(fontSize)
+      .fillColor(INK);
+    // A label row (first cell only, other cells empty) may run across the empty columns.
+    const spanEnd = row.cells.findIndex((c, i) => i > 0 && c !== '');
+    row.cells.forEach((cell, i) => {
+      if (cell === '') return;
+      const width = i === 0 && spanEnd > 1 ? (xs[spanEnd] ?? 0) - MARGIN : (widths[i] ?? 0);
+      doc.text(cell, (xs[i] ?? 0) + pad, y + pad, {
+        width: width - 2 * pad,
+        align: t.columns[i]?.num ? 'right' : 'left',
+        lineBreak: false,
+      });
+    });
+    doc.y = y + rowHeight;
+    doc
+      .moveTo(MARGIN, doc.y)
+      .lineTo(MARGIN + CONTENT, doc.y)
+      .lineWidth(row.kind === 'total' ? 0.9 : 0.3)
+      .strokeColor(RULE)
+      .stroke();
+  }
+  doc.x = MARGIN;
+}
+
+function footer(doc: PDFKit.PDFDocument, locale: Locale, now: Date) {
+  const t = documentsText[locale];
+  doc
+    .font('R')
+    .fontSize(7.5)
+    .fillColor(MUTED)
+    .text(`${t.generated}: ${formatDateTime(now)}`, MARGIN, A4.height - MARGIN - 8, {
+      width: CONTENT,
+      lineBreak: false,
+    });
+}
+
+/** Draws the QR code as vector squares: sharp at any zoom, and cheaper than embedding an image. */
+function qr(doc: PDFKit.PDFDocument, payload: string, x: number, y: number, size: number) {
+  const code = QRCode.create(payload, { errorCorrectionLevel: 'M' });
+  const n = code.modules.size;
+  const cell = size / n;
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      if (code.modules.get(r, c)) doc.rect(x + c * cell, y + r * cell, cell + 0.05, cell + 0.05);
+    }
+  }
+  doc.fillColor('#000000').fill();
+}
+
+export function renderInvoicePdf(d: InvoiceDocument, options: Options): Promise<Buffer> {
+  const t = documentsText[options.locale];
+  const doc = newDocument(d.title);
+  const qrSize = 86;
+  header(doc, options.locale, qrSize + 12);
+  qr(doc, d.qrPayload, MARGIN + CONTENT - qrSize, MARGIN - 4, qrSize);
+  doc
+    .font('R')
+    .fontSize(6.5)
+    .fillColor(MUTED)
+    .text(t.qrCaption, MARGIN + CONTENT - qrSize - 10, MARGIN + qrSize - 2, {
+      width: qrSize + 10,
+      align: 'center',
+    });
+  doc.y = Math.max(doc.y, MARGIN + qrSize + 8);
+  rule(doc, doc.y);
+  doc.y += 6;
+
+  heading(doc, d.tariffs.heading ?? '', 9.5);
+  table(doc, d.tariffs, [3, 1, 4]);
+  heading(doc, d.title, 12);
+  facts(doc, d.facts);
+  if (d.volumes.rows.length > 0) {
+    heading(doc, d.volumes.heading ?? '');
+    table(doc, d.volumes, [1.3, 0.9, 1.3, 1.2, 1.4, 1.2, 1.4, 1.1], 7.5);
+  }
+  heading(doc, d.bill.heading ?? '');
+  table(doc, d.bill, [3.6, 1.1, 1.1, 0.8, 1.1, 1.5]);
+  doc
+    .moveDown(0.3)
+    .font('R')
+    .fontSize(7.5)
+    .fillColor(MUTED)
+    .text(d.footnote, MARGIN, doc.y, { width: CONTENT });
+  ensureSpace(doc, 60);
+  doc.moveDown(0.6).font('B').fontSize(11.5).fillColor(INK).text(d.toPay, MARGIN, doc.y, { width: CONTENT });
+  if (d.toPayNote) doc.font('R').fontSize(8.5).fillColor(MUTED).text(d.toPayNote, { width: CONTENT });
+  doc.moveDown(0.8).font('B').fontSize(9).fillColor(INK).text(d.reminder, { width: CONTENT });
+  doc.moveDown(0.3).font('R').fontSize(8.5).text(d.contacts, { width: CONTENT });
+  footer(doc, options.locale, options.now ?? new Date());
+  return finish(doc);
+}
+
+export function renderStatementPdf(d: StatementDocument, options: Options): Promise<Buffer> {
+  const doc = newDocument(d.title);
+  header(doc, options.locale);
+  rule(doc, doc.y + 4);
+  doc.y += 10;
+  heading(doc, d.title, 12);
+  facts(doc, d.facts);
+  doc.moveDown(0.6);
+  table(doc, d.table, [0.8, 1.3, 1.2, 1.2, 1.2, 1.6, 1.2, 1.6], 7.5);
+  footer(doc, options.locale, options.now ?? new Date());
+  return finish(doc);
+}

@@ -1,0 +1,265 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
+import { anonymousBreakdownPath } from '../src/documents/anonymous-token';
+import { Browser, type TestApp, testApp, textOf } from './helpers/app';
+import { demoDatabase } from './helpers/db';
+
+const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+const SECRET = 'test-secret-for-documents-0123456789';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp(await demoDatabase(), { SESSION_SECRET: SECRET });
+});
+afterAll(async () => t?.close());
+
+const dir = mkdtempSync(join(tmpdir(), 'documents-test-'));
+/** The text layer of a PDF as pdftotext reads it, whitespace folded. */
+function pdfText(bytes: Buffer, name: string): string {
+  const file = join(dir, `${name}.pdf`);
+  writeFileSync(file, bytes);
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+}
+
+async function customer(login: string, locale: 'kk' | 'ru' | 'en' = 'en') {
+  const b = new Browser(t.app);
+  const res = await b.login(login, DEMO_PASSWORD);
+  expect(res.statusCode).toBe(303);
+  await b.get(`/lang/${locale}?next=/`);
+  return b;
+}
+
+const INVOICE_A = ['66.46', '65.91', '214.14', '302.54', '516.67', '-17.71', '7212 / 6712*', '-6713.04'];
+const INVOICE_B = ['69.32', '111.52', '180.84', '-460.22'];
+
+describe(`invoice and breakdown pages (${engine})`, () => {
+  it("invoice A shows the seed's figures in order, on the page and in the PDF", async () => {
+    const b = await customer('01003317');
+    const page = await b.get('/cabinet/invoice?month=5&year=2020');
+    expect(page.statusCode).toBe(200);
+    const text = textOf(page.body);
+    for (const figure of INVOICE_A) expect(text).toContain(figure);
+    // The blocks in the seed's order: tariffs, account, volumes, bill, the "to pay" line.
+    const order = [
+      'Tariffs per 1 m³',
+      'Payment invoice for May 2020',
+      '01003317',
+      'Calculation of cold-water and sewage volume',
+      '24.04.2020 00473.051 22.05.2020 00476.273 3.222',
+      '4.590',
+      'Bill to pay',
+      'Balance on 01.05.2020 -17.71',
+      'Cold water 3.222 59.34 12 66.46 214.14',
+      'Sewage 4.590 58.85 12 65.91 302.54',
+      'Charged for the month 516.67',
+      'Paid (total / compensation*) 7212 / 6712*',
+      'Balance on 01.06.2020 -6713.04',
+      'Payment for May 2020 in total = -6713.04',
+      'Shakarim',
+    ];
+    let at = 0;
+    for (const piece of order) {
+      const found = text.indexOf(piece, at);
+      expect(found, piece).toBeGreaterThanOrEqual(0);
+      at = found;
+    }
+
+    const pdf = await b.get('/cabinet/invoice.pdf?period=2020-05&download=1');
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['content-disposition']).toContain(
+      'attachment; filename="invoice-01003317-2020-05.pdf"',
+    );
+    const pdfTextA = pdfText(pdf.rawPayload, 'invoice-a');
+    for (const figure of INVOICE_A) expect(pdfTextA).toContain(figure);
+    expect(pdfTextA).toContain('Payment invoice for May 2020');
+  });
+
+  it('invoice B on the breakdown page and in a Kazakh PDF with Kazakh letters', async () => {
+    const b = await customer('02015213', 'kk');
+    const page = await b.get('/cabinet/breakdown?period=2020-05');
+    expect(page.statusCode).toBe(200);
+    const text = textOf(page.body);
+    for (const figure of INVOICE_B) expect(text).toContain(figure);
+    expect(text).toContain('0 / 1500*');
+    const pdf = await b.get('/cabinet/invoice.pdf?period=2020-05');
+    expect(pdf.headers['content-disposition']).toContain('inline');
+    const kk = pdfText(pdf.rawPayload, 'invoice-b-kk');
+    for (const figure of INVOICE_B) expect(kk).toContain(figure);
+    expect(kk).toContain('2020 ж. мамыр айына төлем шот-хабарлама');
+    expect(kk).toContain('Суық су және кәріз көлемінің есебі');
+    expect(kk).toContain('Төлемақы өсімі');
+    // ә ғ қ ң ө ұ ү һ і all come through the embedded font's text layer.
+    for (const letter of ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'і']) expect(kk).toContain(letter);
+  });
+
+  it('Russian PDF after a Kazakh one keeps every Cyrillic letter in the text layer', async () => {
+    const b = await customer('02015213', 'ru');
+    const pdf = await b.get('/cabinet/invoice.pdf?period=2020-05');
+    const ru = pdfText(pdf.rawPayload, 'invoice-b-ru');
+    expect(ru).toContain('Абонентский отдел: проспект Шакарима, 180');
+    expect(ru).toContain('Счёт-извещение за май 2020 г.');
+    expect(ru).toContain('Сальдо на 01.06.2020 -460.22');
+  });
+
+  it('opens on the previous month and uses 16% VAT in 2026, 12% in 2020', async () => {
+    const b = await customer('01003317');
+    const page = textOf((await b.get('/cabinet/invoice')).body);
+    expect(page).toContain('Payment invoice for October 2026');
+    expect(page).toMatch(/Cold water [\d.]+ [\d.]+ 16 /);
+    const old = textOf((await b.get('/cabinet/invoice?period=2020-05')).body);
+    expect(old).toMatch(/Cold water [\d.]+ [\d.]+ 12 /);
+  });
+
+  it('keeps a bad period and says what is wrong next to the selector', async () => {
+    const b = await customer('01003317');
+    const bad = await b.get('/cabinet/invoice?month=13&year=20x0');
+    expect(bad.statusCode).toBe(200);
+    expect(textOf(bad.body)).toContain('Choose a month and a year from the list.');
+    expect(bad.body).toContain('<option value="20x0" selected');
+    const future = await b.get('/cabinet/invoice?month=1&year=2031');
+    expect(textOf(future.body)).toContain('This month has not ended yet.');
+    const empty = await b.get('/cabinet/invoice?month=1&year=2001');
+    expect(textOf(empty.body)).toContain('There are no charges for this month.');
+  });
+
+  it("another customer's documents are not found", async () => {
+    const b = await customer('01003317');
+    for (const url of [
+      '/cabinet/invoice?period=2020-05&account=02015213',
+      '/cabinet/invoice.pdf?period=2020-05&account=02015213',
+      '/cabinet/settlement?account=03017845',
+      '/cabinet/settlement.pdf?from_period=2019-10&to_period=2019-11&account=03017845',
+    ]) {
+      const res = await b.get(url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body).not.toContain('460.22');
+    }
+    const anonymous = new Browser(t.app);
+    expect((await anonymous.get('/cabinet/invoice.pdf?period=2020-05')).statusCode).toBe(303);
+  });
+});
+
+describe(`settlement status (${engine})`, () => {
+  it("statement C: the seed's rows and totals on the page and in the PDF", async () => {
+    const b = await customer('03017845');
+    const page = await b.get('/cabinet/settlement?from_month=10&from_year=2019&to_month=11&to_year=2019');
+    expect(page.statusCode).toBe(200);
+    const text = textOf(page.body);
+    expect(text).toContain('Balance on 01.10.2019 1749.50');
+    expect(text).toMatch(/2019 October 1439.04 0 0 17.10.2019 3200 -11.46/);
+    expect(text).toMatch(/2019 November 297.89 0 0 15.11.2019 500 -213.57/);
+    expect(text).toContain('Totals 1736.93 0 0 3700 -213.57');
+    const pdf = await b.get('/cabinet/settlement.pdf?from_period=2019-10&to_period=2019-11');
+    expect(pdf.statusCode).toBe(200);
+    const p = pdfText(pdf.rawPayload, 'statement-c');
+    for (const figure of ['1749.50', '-11.46', '-213.57', '1736.93', '3700', '17.10.2019']) {
+      expect(p).toContain(figure);
+    }
+  });
+
+  it('refuses a range longer than 3 years with a message next to the field, keeping the choice', async () => {
+    const b = await customer('03017845', 'ru');
+    const res = await b.get('/cabinet/settlement?from_month=1&from_year=2019&to_month=2&to_year=2022');
+    expect(res.statusCode).toBe(200);
+    const text = textOf(res.body);
+    expect(text).toContain('Период не может быть длиннее 3 лет.');
+    expect(res.body).toMatch(/name="from_year"[\s\S]*?<option value="2019" selected/);
+    expect(text).not.toContain('Итого');
+    const ok = await b.get('/cabinet/settlement?from_month=3&from_year=2019&to_month=2&to_year=2022');
+    expect(textOf(ok.body)).toContain('Итого');
+    const reversed = await b.get('/cabinet/settlement?from_month=5&from_year=2020&to_month=2&to_year=2020');
+    expect(textOf(reversed.body)).toContain('Конец периода должен быть не раньше начала.');
+  });
+});
+
+describe(`email and subscription (${engine})`, () => {
+  it('sends the invoice PDF to the user through the outbox', async () => {
+    const b = await customer('01003317');
+    await b.get('/cabinet/invoice?period=2020-05');
+    const res = await b.post('/cabinet/invoice/email', {
+      period: '2020-05',
+      account: '01003317',
+      back: '/cabinet/invoice?period=2020-05',
+    });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/cabinet/invoice?period=2020-05&done=sent');
+    const mail = await t.handle.db
+      .selectFrom('mail_outbox')
+      .selectAll()
+      .where('purpose', '=', 'documents.invoice')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(mail.subject).toBe('Payment invoice for May 2020');
+    const attachments = mail.attachments as { filename: string; contentBase64: string }[];
+    expect(attachments[0]?.filename).toBe('invoice-01003317-2020-05.pdf');
+    const text = pdfText(Buffer.from(attachments[0]?.contentBase64 ?? '', 'base64'), 'mailed');
+    expect(text).toContain('-6713.04');
+    const after = await b.get(res.headers.location as string);
+    expect(textOf(after.body)).toContain('The report was sent to');
+  });
+
+  it('turns the monthly mailing off and on', async () => {
+    const b = await customer('02015213');
+    const page = await b.get('/cabinet/invoice?period=2020-05');
+    expect(textOf(page.body)).toContain('Stop mailing');
+    await b.post('/cabinet/invoice/subscription', {
+      subscribe: '0',
+      back: '/cabinet/invoice?period=2020-05',
+    });
+    const user = () =>
+      t.handle.db
+        .selectFrom('users')
+        .select('subscribe_invoices')
+        .where('login', '=', '02015213')
+        .executeTakeFirstOrThrow();
+    expect((await user()).subscribe_invoices).toBe(false);
+    const off = await b.get('/cabinet/invoice?period=2020-05&done=unsubscribed');
+    expect(textOf(off.body)).toContain('Subscribe to mailing');
+    await b.post('/cabinet/invoice/subscription', { subscribe: '1', back: '/cabinet/invoice' });
+    expect((await user()).subscribe_invoices).toBe(true);
+  });
+});
+
+describe(`anonymous breakdown (${engine})`, () => {
+  it('shows the masked breakdown for a signed token, and nothing for a forged or old one', async () => {
+    const account = await t.handle.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('number', '=', '01003317')
+      .executeTakeFirstOrThrow();
+    const b = new Browser(t.app);
+    await b.get('/lang/en?next=/');
+    const path = anonymousBreakdownPath(SECRET, account.id);
+    const res = await b.get(`${path}&period=2020-05`);
+    expect(res.statusCode).toBe(200);
+    const text = textOf(res.body);
+    for (const figure of INVOICE_A) expect(text).toContain(figure);
+    expect(text).toContain('Красина, 3-…');
+    expect(text).not.toContain('Красина, 3-45');
+    const owner = await t.handle.db
+      .selectFrom('accounts')
+      .select('owner_name')
+      .where('id', '=', account.id)
+      .executeTakeFirstOrThrow();
+    expect(text).not.toContain(owner.owner_name);
+
+    const forged = path.replace(/t=\d+/, `t=${account.id + 1}`);
+    expect((await b.get(forged)).statusCode).toBe(410);
+    const old = anonymousBreakdownPath(SECRET, account.id, new Date(Date.now() - 3600_000));
+    expect((await b.get(old)).statusCode).toBe(410);
+    expect((await b.get('/breakdown/anonymous?t=01003317')).statusCode).toBe(410);
+
+    const pdf = await b.get(
+      `${path.replace('/breakdown/anonymous?', '/breakdown/anonymous.pdf?')}&period=2020-05`,
+    );
+    expect(pdf.statusCode).toBe(200);
+    const p = pdfText(pdf.rawPayload, 'anonymous');
+    expect(p).toContain('-6713.04');
+    expect(p).not.toContain('Красина, 3-45');
+  });
+});
