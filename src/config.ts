@@ -22,6 +22,8 @@ const schema = z.object({
   DEMO_DATA: z.enum(['auto', 'yes', 'no']).default('auto'),
   /** Monthly consumption per meter above which a reading asks for confirmation (m3). */
   READING_CONFIRM_M3: z.coerce.number().positive().default(30),
+  /** Monthly invoice mailing: messages put into the outbox per second at most. */
+  MAILING_PER_SECOND: z.coerce.number().positive().default(20),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { purgeExpiredSessions } from './auth/sessions';
 import type { Config } from './config';
 import type { DB, Engine } from './db/database';
+import { resumeInvoiceMailings, startMailingWorker } from './documents/mailing';
 import { type JobQueue, startJobQueue } from './jobs/queue';
 import { mailDeliveryTask } from './mail/delivery';
 import { purgeRateLimits } from './web/rate-limit';
@@ -36,10 +37,13 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   every(3600_000, 'session cleanup', () => purgeExpiredSessions(deps.db));
   every(3000, 'mail delivery', mailDeliveryTask(deps.db, deps.config));
   every(600_000, 'rate limit cleanup', () => purgeRateLimits(deps.db));
+  const mailing = await startMailingWorker(deps.db, jobs, { perSecond: deps.config.MAILING_PER_SECOND });
+  every(60_000, 'invoice mailing resume', () => resumeInvoiceMailings(deps.db, jobs));
   return {
     jobs,
     async stop() {
       for (const t of timers) clearInterval(t);
+      await mailing.stop();
       await jobs.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };

@@ -240,6 +240,20 @@ export interface AppStateTable {
   value: Json;
   updated_at: Generated<Date>;
 }
+export interface InvoiceMailingsTable {
+  period: string;
+  started_at: DefaultTimestamp;
+  started_by: number | null;
+  completed_at: TimestampNullable;
+}
+export interface InvoiceMailingRecipientsTable {
+  period: string;
+  user_id: number;
+  status: Generated<'pending' | 'queued' | 'skipped' | 'failed'>;
+  outbox_id: number | null;
+  error: string | null;
+  updated_at: DefaultTimestamp;
+}
 
 export interface Database {
   streets: StreetsTable;
@@ -270,6 +284,8 @@ export interface Database {
   questions: QuestionsTable;
   notes: NotesTable;
   note_streets: NoteStreetsTable;
+  invoice_mailings: InvoiceMailingsTable;
+  invoice_mailing_recipients: InvoiceMailingRecipientsTable;
 }
 
 export type Account = Selectable<AccountsTable>;

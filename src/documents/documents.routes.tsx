@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { customerAccount } from '../accounts/access';
-import { type AccountView, findAccountById } from '../accounts/accounts.queries';
+import { type AccountView, findAccountByNumber } from '../accounts/accounts.queries';
+import { verifyLookupToken } from '../accounts/lookup-token';
 import type { AppDeps } from '../app';
 import { requireCustomer, safeNext } from '../auth/guard';
 import { addMonths } from '../billing/period';
@@ -10,7 +11,6 @@ import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Layout, Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
-import { readAnonymousToken } from './anonymous-token';
 import { invoiceDocument, statementDocument } from './document-model';
 import {
   invoicePdf,
@@ -247,10 +247,11 @@ export async function documentsRoutes(app: FastifyInstance, { db, config }: AppD
     return reply.redirect(withDone(back, 'sent'), 303);
   });
 
-  // The anonymous breakdown (SPEC.md 2.2): reached from the account lookup with a signed token.
+  // The anonymous breakdown (SPEC.md 2.2): reached from the account lookup with its signed,
+  // expiring token (never the bare account number), personal data masked.
   const anonymousAccount = async (req: FastifyRequest): Promise<AccountView | null> => {
-    const id = readAnonymousToken(config.SESSION_SECRET, (req.query as Query).t);
-    return id === null ? null : ((await findAccountById(db, id)) ?? null);
+    const number = verifyLookupToken(config.SESSION_SECRET, str((req.query as Query).token) ?? '');
+    return number === null ? null : ((await findAccountByNumber(db, number)) ?? null);
   };
   const anonymousLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
@@ -278,7 +279,7 @@ export async function documentsRoutes(app: FastifyInstance, { db, config }: AppD
       sel.problem ? null : invoiceLoader(db, account, sel.period),
       yearsFor(db, account.id),
     ]);
-    const token = String(q.t);
+    const token = String(q.token);
     return sendPage(
       reply,
       <Layout ctx={ctx} title={t.anonymousTitle} scripts={['/static/month-picker.js']}>
@@ -292,14 +293,14 @@ export async function documentsRoutes(app: FastifyInstance, { db, config }: AppD
           error={
             sel.problem === 'invalid' ? t.periodInvalid : sel.problem === 'future' ? t.periodFuture : null
           }
-          hidden={{ t: token }}
+          hidden={{ token }}
         />
         {invoice ? (
           <InvoiceView doc={invoiceDocument(ctx.locale, account, invoice, { masked: true })}>
             <div class="actions doc-actions">
               <a
                 class="button"
-                href={`/breakdown/anonymous.pdf?t=${encodeURIComponent(token)}&period=${sel.period}`}
+                href={`/breakdown/anonymous.pdf?token=${encodeURIComponent(token)}&period=${sel.period}`}
               >
                 {t.download}
               </a>

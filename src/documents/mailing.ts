@@ -1,0 +1,286 @@
+import { sql } from 'kysely';
+import { accountsOfUser } from '../accounts/accounts.queries';
+import { addMonths, isPeriod, type Period, periodOf, periodToDate } from '../billing/period';
+import type { DB } from '../db/database';
+import { formatPeriod, isLocale } from '../i18n/locales';
+import { type JobQueue, jobDb } from '../jobs/queue';
+import { enqueueMail } from '../mail/outbox';
+import { invoicePdf, type RenderedPdf } from './documents.service';
+import { documentsText } from './documents.text';
+
+/**
+ * The monthly invoice mailing (SPEC.md 3.4, "Subscribe to mailing").
+ *
+ * Starting a month's mailing writes one recipient row per subscriber and enqueues a pg-boss job.
+ * The job walks the pending rows: renders the subscriber's invoice PDF and, in one transaction,
+ * puts the message into the outbox under the dedupe key `invoice.monthly:<user>:<period>` and
+ * marks the row queued. A crash at any point leaves a row either pending (nothing committed) or
+ * queued (message committed once), so running the job again, in this process or another one,
+ * sends every subscriber exactly one message. The outbox's delivery worker does the SMTP part.
+ */
+export const MAILING_QUEUE = 'invoice-mailing';
+export const MAILING_SCAN_QUEUE = 'invoice-mailing-scan';
+
+export const mailingDedupeKey = (userId: number, period: Period) => `invoice.monthly:${userId}:${period}`;
+
+/** Starts (or tops up) the mailing of a month: every current subscriber becomes a recipient. */
+export async function startInvoiceMailing(
+  db: DB,
+  jobs: JobQueue | null,
+  period: Period,
+  startedBy: number | null = null,
+): Promise<{ recipients: number }> {
+  if (!isPeriod(period)) throw new RangeError(`not a period: ${period}`);
+  const date = periodToDate(period);
+  const recipients = await db.transaction().execute(async (tx) => {
+    await sql`
+      insert into invoice_mailings (period, started_by) values (${date}::date, ${startedBy})
+      on conflict (period) do update set completed_at = null`.execute(tx);
+    const added = await sql`
+      insert into invoice_mailing_recipients (period, user_id)
+      select ${date}::date, u.id from users u
+      where u.role = 'customer' and u.subscribe_invoices and u.email is not null
+        and u.email_confirmed_at is not null
+        and exists (select 1 from user_accounts ua where ua.user_id = u.id)
+      on conflict (period, user_id) do nothing`.execute(tx);
+    if (jobs) await jobs.send(MAILING_QUEUE, { period }, { db: jobDb(tx) });
+    return Number(added.numAffectedRows ?? 0);
+  });
+  return { recipients };
+}
+
+export interface MailingRunOptions {
+  /** Messages put into the outbox per second at most. */
+  perSecond: number;
+  /** Stops the run between messages (a stopping process); the rest stays pending. */
+  signal?: AbortSignal;
+  /** Rendering time for the PDFs (tests). */
+  now?: Date;
+  /** Called after each message is committed to the outbox (tests, progress). */
+  onQueued?: () => void;
+}
+
+/** Works through a month's pending recipients; returns how many messages it queued. */
+export async function runInvoiceMailing(db: DB, period: Period, options: MailingRunOptions): Promise<number> {
+  const date = periodToDate(period);
+  const interval = 1000 / options.perSecond;
+  let queued = 0;
+  let lastSend = 0;
+  for (;;) {
+    const batch = await db
+      .selectFrom('invoice_mailing_recipients as r')
+      .innerJoin('users as u', 'u.id', 'r.user_id')
+      .select(['r.user_id as userId', 'u.email', 'u.locale'])
+      .where('r.period', '=', date)
+      .where('r.status', '=', 'pending')
+      .orderBy('r.user_id')
+      .limit(20)
+      .execute();
+    if (batch.length === 0) break;
+    for (const recipient of batch) {
+      options.signal?.throwIfAborted();
+      const wait = lastSend + interval - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      lastSend = Date.now();
+      try {
+        const sent = await mailOne(db, period, recipient, options);
+        if (sent) {
+          queued++;
+          options.onQueued?.();
+        }
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        await db
+          .updateTable('invoice_mailing_recipients')
+          .set({ status: 'failed', error: String((error as Error)?.message ?? error).slice(0, 500) })
+          .where('period', '=', date)
+          .where('user_id', '=', recipient.userId)
+          .where('status', '=', 'pending')
+          .execute();
+      }
+    }
+  }
+  await db
+    .updateTable('invoice_mailings')
+    .set({ completed_at: new Date() })
+    .where('period', '=', date)
+    .where('completed_at', 'is', null)
+    .execute();
+  return queued;
+}
+
+async function mailOne(
+  db: DB,
+  period: Period,
+  recipient: { userId: number; email: string | null; locale: string },
+  options: MailingRunOptions,
+): Promise<boolean> {
+  const date = periodToDate(period);
+  const locale = isLocale(recipient.locale) ? recipient.locale : 'kk';
+  const pdfs: RenderedPdf[] = [];
+  for (const account of await accountsOfUser(db, recipient.userId)) {
+    const pdf = await invoicePdf(db, account, period, locale, options.now ? { now: options.now } : {});
+    if (pdf) pdfs.push(pdf);
+  }
+  if (!recipient.email || pdfs.length === 0) {
+    await db
+      .updateTable('invoice_mailing_recipients')
+      .set({ status: 'skipped', updated_at: new Date() })
+      .where('period', '=', date)
+      .where('user_id', '=', recipient.userId)
+      .where('status', '=', 'pending')
+      .execute();
+    return false;
+  }
+  const t = documentsText[locale];
+  const subject = t.mailSubjectInvoice(formatPeriod(locale, period));
+  return db.transaction().execute(async (tx) => {
+    const key = mailingDedupeKey(recipient.userId, period);
+    const inserted = await enqueueMail(tx, {
+      to: recipient.email as string,
+      subject,
+      text: t.mailBody(subject),
+      attachments: pdfs.map((p) => ({
+        filename: p.filename,
+        contentType: 'application/pdf',
+        contentBase64: p.bytes.toString('base64'),
+      })),
+      purpose: 'invoice.monthly',
+      dedupeKey: key,
+    });
+    const outboxId =
+      inserted ??
+      (await tx.selectFrom('mail_outbox').select('id').where('dedupe_key', '=', key).executeTakeFirst())
+        ?.id ??
+      null;
+    // A process stopping here loses the whole transaction: the row stays pending, no message exists.
+    options.signal?.throwIfAborted();
+    await tx
+      .updateTable('invoice_mailing_recipients')
+      .set({ status: 'queued', outbox_id: outboxId, updated_at: new Date() })
+      .where('period', '=', date)
+      .where('user_id', '=', recipient.userId)
+      .where('status', '=', 'pending')
+      .execute();
+    return inserted !== null;
+  });
+}
+
+/** Enqueues a job for every mailing that has not finished (after a crash or a restart). */
+export async function resumeInvoiceMailings(db: DB, jobs: JobQueue): Promise<Period[]> {
+  const open = await db
+    .selectFrom('invoice_mailings')
+    .select('period')
+    .where('completed_at', 'is', null)
+    .execute();
+  const periods = open.map((m) => m.period.slice(0, 7));
+  for (const period of periods) {
+    await jobs.send(MAILING_QUEUE, { period }, { singletonKey: period, singletonSeconds: 30 });
+  }
+  return periods;
+}
+
+/**
+ * A month's data is complete when its billing period is closed. Starts the mailing of the newest
+ * closed month if it was closed in the last 30 days and has not been mailed yet.
+ */
+export async function startMailingForClosedMonth(db: DB, jobs: JobQueue, now: Date = new Date()) {
+  const newest = await db
+    .selectFrom('billing_periods')
+    .select(['period', 'closed_at'])
+    .where('status', '=', 'closed')
+    .orderBy('period', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!newest?.closed_at || now.getTime() - newest.closed_at.getTime() > 30 * 86_400_000) return null;
+  const period = newest.period.slice(0, 7);
+  if (period < addMonths(periodOf(now), -2)) return null;
+  const exists = await db
+    .selectFrom('invoice_mailings')
+    .select('period')
+    .where('period', '=', newest.period)
+    .executeTakeFirst();
+  if (exists) return null;
+  await startInvoiceMailing(db, jobs, period);
+  return period;
+}
+
+export interface MailingWorker {
+  /** Stops taking work; a run in progress stops before its next message. */
+  stop(): Promise<void>;
+}
+
+/** Registers the mailing workers on a job queue and resumes unfinished mailings. */
+export async function startMailingWorker(
+  db: DB,
+  jobs: JobQueue,
+  options: Omit<MailingRunOptions, 'signal'>,
+): Promise<MailingWorker> {
+  const abort = new AbortController();
+  await jobs.createQueue(MAILING_QUEUE);
+  await jobs.createQueue(MAILING_SCAN_QUEUE);
+  await jobs.work<{ period: string }>(MAILING_QUEUE, { pollingIntervalSeconds: 2 }, async ([job]) => {
+    if (!job || !isPeriod(job.data.period)) return;
+    await runInvoiceMailing(db, job.data.period, { ...options, signal: abort.signal });
+  });
+  await jobs.work(MAILING_SCAN_QUEUE, async () => {
+    await startMailingForClosedMonth(db, jobs);
+  });
+  await jobs.schedule(MAILING_SCAN_QUEUE, '17 * * * *');
+  await resumeInvoiceMailings(db, jobs);
+  return {
+    async stop() {
+      abort.abort();
+      await jobs.offWork(MAILING_QUEUE);
+      await jobs.offWork(MAILING_SCAN_QUEUE);
+    },
+  };
+}
+
+export interface MailingReportRow {
+  period: Period;
+  startedAt: Date;
+  completedAt: Date | null;
+  total: number;
+  sent: number;
+  failed: number;
+  pending: number;
+  skipped: number;
+}
+
+/** Per month: how many invoices were sent, failed, are still pending, or had nothing to send. */
+export async function mailingReport(db: DB, period?: Period): Promise<MailingReportRow[]> {
+  const rows = await sql<{
+    period: string;
+    started_at: Date;
+    completed_at: Date | null;
+    total: number;
+    sent: number;
+    failed: number;
+    pending: number;
+    skipped: number;
+  }>`
+    select m.period, m.started_at, m.completed_at,
+      count(r.user_id)::int as total,
+      (count(*) filter (where r.status = 'queued' and o.status = 'sent'))::int as sent,
+      (count(*) filter (where r.status = 'failed' or o.status = 'failed'))::int as failed,
+      (count(*) filter (where r.status = 'pending'
+        or (r.status = 'queued' and o.status in ('pending', 'sending'))))::int as pending,
+      (count(*) filter (where r.status = 'skipped'))::int as skipped
+    from invoice_mailings m
+    left join invoice_mailing_recipients r on r.period = m.period
+    left join mail_outbox o on o.id = r.outbox_id
+    ${period ? sql`where m.period = ${periodToDate(period)}::date` : sql``}
+    group by m.period, m.started_at, m.completed_at
+    order by m.period desc`.execute(db);
+  return rows.rows.map((r) => ({
+    period: r.period.slice(0, 7),
+    startedAt: r.started_at,
+    completedAt: r.completed_at,
+    total: r.total,
+    sent: r.sent,
+    failed: r.failed,
+    pending: r.pending,
+    skipped: r.skipped,
+  }));
+}

@@ -1,0 +1,188 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../src/db/database';
+import {
+  mailingReport,
+  runInvoiceMailing,
+  startInvoiceMailing,
+  startMailingForClosedMonth,
+  startMailingWorker,
+} from '../src/documents/mailing';
+import { type JobQueue, startJobQueue } from '../src/jobs/queue';
+import { deliverDueMail } from '../src/mail/delivery';
+import { demoDatabase, TEST_NOW } from './helpers/db';
+import { type SmtpInbox, startSmtpInbox } from './helpers/smtp';
+
+const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+const PERIOD = '2026-10';
+
+let handle: DatabaseHandle;
+let inbox: SmtpInbox;
+const queues: JobQueue[] = [];
+
+beforeAll(async () => {
+  handle = await demoDatabase({ accounts: 40, months: 3 });
+  inbox = await startSmtpInbox();
+  // Twenty more subscribers on accounts of the demo city, in all three languages; one opted out.
+  const accounts = await handle.db
+    .selectFrom('accounts')
+    .leftJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
+    .select('accounts.id')
+    .where('user_accounts.user_id', 'is', null)
+    .orderBy('accounts.id')
+    .limit(21)
+    .execute();
+  for (const [i, account] of accounts.entries()) {
+    const user = await handle.db
+      .insertInto('users')
+      .values({
+        login: `mail-test-${i}`,
+        email: `subscriber${i}@example.kz`,
+        password_hash: 'x',
+        customer_kind: 'individual',
+        locale: (['kk', 'ru', 'en'] as const)[i % 3],
+        email_confirmed_at: new Date(),
+        subscribe_invoices: i !== 20,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await handle.db
+      .insertInto('user_accounts')
+      .values({ user_id: user.id, account_id: account.id })
+      .execute();
+  }
+}, 120_000);
+
+afterAll(async () => {
+  for (const q of queues) await q.stop({ graceful: false, wait: true, timeout: 2000 }).catch(() => {});
+  await inbox?.close();
+  await handle?.close();
+});
+
+const until = async (what: () => Promise<boolean>, timeoutMs = 60_000) => {
+  const start = Date.now();
+  while (!(await what())) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+describe(`monthly invoice mailing (${engine})`, () => {
+  it('survives a worker killed half way: every subscriber gets exactly one message over SMTP', async () => {
+    const subscribers = await handle.db
+      .selectFrom('users')
+      .select(['id', 'email'])
+      .where('subscribe_invoices', '=', true)
+      .where('email', 'is not', null)
+      .execute();
+    expect(subscribers.length).toBeGreaterThanOrEqual(20);
+
+    // Delivery runs all along, into a real SMTP server.
+    const transport = nodemailer.createTransport(inbox.url);
+    let delivering = true;
+    const delivery = (async () => {
+      while (delivering) {
+        const r = await deliverDueMail(handle.db, transport, 10);
+        if (r.sent === 0) await new Promise((res) => setTimeout(res, 50));
+      }
+    })();
+
+    const first = await startJobQueue(handle.db);
+    queues.push(first);
+    let queuedByFirst = 0;
+    let killed: Promise<void> | null = null;
+    const worker = await startMailingWorker(handle.db, first, {
+      perSecond: 10,
+      now: TEST_NOW,
+      // Kill half way: the run stops before its next message and the queue goes down
+      // without finishing its job.
+      onQueued: () => {
+        queuedByFirst++;
+        if (queuedByFirst === Math.floor(subscribers.length / 2)) {
+          killed = worker.stop().then(() => first.stop({ graceful: false, wait: true, timeout: 2000 }));
+        }
+      },
+    });
+    const started = await startInvoiceMailing(handle.db, first, PERIOD);
+    expect(started.recipients).toBe(subscribers.length);
+
+    const queuedCount = async () =>
+      (
+        await handle.db
+          .selectFrom('invoice_mailing_recipients')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('status', '!=', 'pending')
+          .executeTakeFirstOrThrow()
+      ).n;
+    await until(async () => killed !== null);
+    await killed;
+    await new Promise((r) => setTimeout(r, 500));
+    const half = Number(await queuedCount());
+    expect(half).toBe(Math.floor(subscribers.length / 2));
+    const midway = await mailingReport(handle.db, PERIOD);
+    expect(midway[0]?.pending).toBeGreaterThan(0);
+
+    // Restart: a new queue and worker pick up the unfinished mailing by themselves.
+    const second = await startJobQueue(handle.db);
+    queues.push(second);
+    const worker2 = await startMailingWorker(handle.db, second, { perSecond: 10, now: TEST_NOW });
+    await until(async () => (await mailingReport(handle.db, PERIOD))[0]?.completedAt != null, 90_000);
+    await until(async () => inbox.messages.length >= subscribers.length, 60_000);
+    // Give a duplicate, if there were one, the time to arrive.
+    await new Promise((r) => setTimeout(r, 1500));
+    delivering = false;
+    await delivery;
+    await worker2.stop();
+
+    const perAddress = new Map<string, number>();
+    for (const m of inbox.messages) for (const to of m.to) perAddress.set(to, (perAddress.get(to) ?? 0) + 1);
+    expect(inbox.messages.length).toBe(subscribers.length);
+    for (const s of subscribers)
+      expect(perAddress.get(String(s.email).toLowerCase()), String(s.email)).toBe(1);
+    expect(perAddress.has('subscriber20@example.kz')).toBe(false);
+
+    const report = await mailingReport(handle.db, PERIOD);
+    expect(report[0]).toMatchObject({ period: PERIOD, total: subscribers.length, sent: subscribers.length });
+    expect(report[0]).toMatchObject({ failed: 0, pending: 0, skipped: 0 });
+
+    // The invoice is attached, in the subscriber's language, with the month's figures.
+    const ru = inbox.messages.find((m) => m.to.includes('subscriber1@example.kz'));
+    expect(ru?.subject).toBe('Счёт-извещение за октябрь 2026 г.');
+    const pdf = ru?.attachments.find((a) => a.contentType === 'application/pdf');
+    expect(pdf).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'mailing-'));
+    writeFileSync(join(dir, 'a.pdf'), pdf?.content ?? Buffer.alloc(0));
+    const text = execFileSync('pdftotext', [join(dir, 'a.pdf'), '-'], { encoding: 'utf8' });
+    expect(text).toContain('Счёт-извещение за октябрь 2026 г.');
+    expect(text).toContain('16');
+  }, 240_000);
+
+  it('a second run or a second start of the same month sends nothing more', async () => {
+    const before = await handle.db.selectFrom('mail_outbox').select('id').execute();
+    await startInvoiceMailing(handle.db, null, PERIOD);
+    expect(await runInvoiceMailing(handle.db, PERIOD, { perSecond: 1000, now: TEST_NOW })).toBe(0);
+    const after = await handle.db.selectFrom('mail_outbox').select('id').execute();
+    expect(after.length).toBe(before.length);
+  });
+
+  it('starts by itself when the newest month is closed, once', async () => {
+    await handle.db
+      .updateTable('billing_periods')
+      .set({ closed_at: new Date(TEST_NOW.getTime() - 86_400_000) })
+      .where('period', '=', `${PERIOD}-01`)
+      .execute();
+    await handle.db.deleteFrom('invoice_mailing_recipients').execute();
+    await handle.db.deleteFrom('invoice_mailings').execute();
+    const queue = await startJobQueue(handle.db);
+    queues.push(queue);
+    await queue.createQueue('invoice-mailing');
+    expect(await startMailingForClosedMonth(handle.db, queue, TEST_NOW)).toBe(PERIOD);
+    expect(await startMailingForClosedMonth(handle.db, queue, TEST_NOW)).toBeNull();
+    const report = await mailingReport(handle.db);
+    expect(report.map((r) => r.period)).toEqual([PERIOD]);
+  });
+});
