@@ -23,6 +23,7 @@ import { backofficeReadingRoutes } from './backoffice/readings.routes';
 import type { Config } from './config';
 import type { DB, Engine } from './db/database';
 import { documentsRoutes } from './documents/documents.routes';
+import { mailingRoutes } from './documents/mailing.routes';
 import { DEFAULT_LOCALE, isLocale, type Locale } from './i18n/locales';
 import { devMailboxRoutes } from './mail/dev-mailbox.routes';
 import { guideRoutes } from './public/guide.routes';
@@ -135,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => mapRoutes(scope, deps));
   await app.register(async (scope) => guideRoutes(scope, deps));
   await app.register(async (scope) => documentsRoutes(scope, deps));
+  await app.register(async (scope) => mailingRoutes(scope, deps));
 
   return app;
 }

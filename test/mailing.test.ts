@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../src/auth/passwords';
 import type { DatabaseHandle } from '../src/db/database';
+import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import {
   mailingReport,
   runInvoiceMailing,
@@ -14,6 +16,7 @@ import {
 } from '../src/documents/mailing';
 import { type JobQueue, startJobQueue } from '../src/jobs/queue';
 import { deliverDueMail } from '../src/mail/delivery';
+import { Browser, testApp, textOf } from './helpers/app';
 import { demoDatabase, TEST_NOW } from './helpers/db';
 import { type SmtpInbox, startSmtpInbox } from './helpers/smtp';
 
@@ -184,5 +187,36 @@ describe(`monthly invoice mailing (${engine})`, () => {
     expect(await startMailingForClosedMonth(handle.db, queue, TEST_NOW)).toBeNull();
     const report = await mailingReport(handle.db);
     expect(report.map((r) => r.period)).toEqual([PERIOD]);
+  });
+
+  it('operators read the report and start a month; customers cannot', async () => {
+    await handle.db
+      .insertInto('users')
+      .values({ login: 'operator1', role: 'operator', password_hash: await hashPassword(DEMO_PASSWORD) })
+      .execute();
+    const { app } = await testApp(handle);
+    try {
+      const op = new Browser(app);
+      expect((await op.login('operator1', DEMO_PASSWORD)).statusCode).toBe(303);
+      await op.get('/lang/en?next=/');
+      const page = await op.get('/backoffice/mailings');
+      expect(page.statusCode).toBe(200);
+      const r = (await mailingReport(handle.db, PERIOD))[0];
+      expect(textOf(page.body)).toContain('October 2026');
+      expect(textOf(page.body)).toContain(`${r?.total} ${r?.sent} ${r?.failed} ${r?.pending} ${r?.skipped}`);
+      const bad = await op.post('/backoffice/mailings', { period: '2026-13' });
+      expect(bad.statusCode).toBe(400);
+      expect(textOf(bad.body)).toContain('Write the month as YYYY-MM');
+      expect(bad.body).toContain('value="2026-13"');
+      const ok = await op.post('/backoffice/mailings', { period: '2026-09' });
+      expect(textOf(ok.body)).toContain('Mailing started');
+      expect((await mailingReport(handle.db, '2026-09'))[0]?.pending).toBeGreaterThan(0);
+
+      const customer = new Browser(app);
+      await customer.login('01003317', DEMO_PASSWORD);
+      expect((await customer.get('/backoffice/mailings')).statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 });
