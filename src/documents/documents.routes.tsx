@@ -216,7 +216,7 @@ export async function documentsRoutes(app: FastifyInstance, { db, config }: AppD
             </div>
           </>
         ) : valid ? (
-          <Notice kind="info">{t.noData}</Notice>
+          <Notice kind="info">{t.noDataRange}</Notice>
         ) : null}
       </Layout>,
     );

@@ -27,17 +27,28 @@ export function DocTableView({ table, caption }: { table: DocTable; caption?: st
               <tr key={r} class={row.kind ?? undefined}>
                 {spans ? (
                   <>
-                    <td colSpan={filled[1] ?? row.cells.length}>{row.cells[0]}</td>
-                    <td class="num">{row.cells[filled[1] ?? 0]}</td>
-                    {row.cells.slice((filled[1] ?? 0) + 1).map((c, i) => (
-                      <td key={i} class={table.columns[(filled[1] ?? 0) + 1 + i]?.num ? 'num' : undefined}>
-                        {c}
-                      </td>
-                    ))}
+                    <td colSpan={filled[1] ?? row.cells.length} class="row-label">
+                      {row.cells[0]}
+                    </td>
+                    <td class="num" data-label={table.columns[filled[1] ?? 0]?.label}>
+                      {row.cells[filled[1] ?? 0]}
+                    </td>
+                    {row.cells.slice((filled[1] ?? 0) + 1).map((c, i) => {
+                      const column = table.columns[(filled[1] ?? 0) + 1 + i];
+                      return (
+                        <td key={i} class={column?.num ? 'num' : undefined} data-label={column?.label}>
+                          {c}
+                        </td>
+                      );
+                    })}
                   </>
                 ) : (
                   row.cells.map((c, i) => (
-                    <td key={i} class={table.columns[i]?.num ? 'num' : undefined}>
+                    <td
+                      key={i}
+                      class={i === 0 ? 'row-label' : table.columns[i]?.num ? 'num' : undefined}
+                      data-label={i === 0 ? undefined : table.columns[i]?.label}
+                    >
                       {c}
                     </td>
                   ))
@@ -122,6 +133,10 @@ function MonthYear({
     <fieldset
       class={error ? 'field month-year has-error' : 'field month-year'}
       data-month-picker={prefix || 'period'}
+      data-months={MONTHS[locale].short.join(',')}
+      data-pick={t.monthPicker}
+      data-prev={t.prevYear}
+      data-next={t.nextYear}
       aria-describedby={error ? `${id}-error` : undefined}
     >
       <legend>{legend}</legend>

@@ -1,0 +1,89 @@
+import type { AddressInfo } from 'node:net';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
+import { type TestApp, testApp } from '../test/helpers/app';
+import { demoDatabase } from '../test/helpers/db';
+
+/** Screenshots go here when SCREENSHOTS is set (to look at the pages at 1280 and 375 px). */
+const SHOTS = process.env.SCREENSHOTS;
+
+let t: TestApp;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  t = await testApp(await demoDatabase());
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+async function loggedIn(login: string, locale: 'kk' | 'ru' | 'en', width = 1280) {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  await page.fill('input[name="login"]', login);
+  await page.fill('input[name="password"]', DEMO_PASSWORD);
+  await Promise.all([
+    page.waitForURL(/\/cabinet/),
+    page.click('form[action="/login"] button[type="submit"]'),
+  ]);
+  await page.goto(`${base}/lang/${locale}?next=/cabinet`);
+  return { context, page };
+}
+
+describe('money documents in Chromium', () => {
+  it('picks a month with the month picker and shows that invoice', async () => {
+    const { context, page } = await loggedIn('01003317', 'kk');
+    await page.goto(`${base}/cabinet/invoice`);
+    await page.click('.month-picker-toggle');
+    const panel = page.locator('.month-picker');
+    await expect.poll(() => panel.isVisible()).toBe(true);
+    expect(await panel.locator('.month-picker-grid button').allTextContents()).toEqual(
+      'Қаң Ақп Нау Сәу Мам Мау Шіл Там Қыр Қаз Қар Жел'.split(' '),
+    );
+    for (let i = 0; i < 6; i++) {
+      const back = panel.locator('.month-picker-head button').first();
+      if (await back.isDisabled()) break;
+      await back.click();
+      if ((await panel.locator('strong').textContent()) === '2020') break;
+    }
+    expect(await panel.locator('strong').textContent()).toBe('2020');
+    await panel.locator('.month-picker-grid button', { hasText: 'Мам' }).click();
+    await Promise.all([page.waitForURL(/year=2020/), page.click('.period-form button[type="submit"]')]);
+    const text = await page.locator('main').innerText();
+    expect(text).toContain('2020 ж. мамыр айына төлем шот-хабарлама');
+    expect(text).toContain('7212 / 6712*');
+    expect(text).toContain('-6713.04');
+    await context.close();
+  });
+
+  it('fits a 375 px phone without the page scrolling sideways', async () => {
+    for (const locale of ['kk', 'ru', 'en'] as const) {
+      for (const width of [1280, 375]) {
+        const { context, page } = await loggedIn('01003317', locale, width);
+        for (const [name, url] of [
+          ['invoice', '/cabinet/invoice?period=2020-05'],
+          ['settlement', '/cabinet/settlement'],
+        ] as const) {
+          await page.goto(`${base}${url}`);
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - window.innerWidth,
+          );
+          expect(overflow, `${name} ${locale} ${width}`).toBeLessThanOrEqual(0);
+          if (SHOTS)
+            await page.screenshot({ path: `${SHOTS}/${name}-${locale}-${width}.png`, fullPage: true });
+        }
+        await context.close();
+      }
+    }
+  }, 120_000);
+});
