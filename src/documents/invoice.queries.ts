@@ -49,12 +49,12 @@ export async function invoiceFacts(
   account: { id: number; kind: 'individual' | 'legal' },
   period: Period,
 ): Promise<InvoiceInput | null> {
-  const month = await accountMonth(db, account.id, period);
-  if (!month) return null;
   const first = periodToDate(period);
   const next = periodToDate(addMonths(period, 1));
 
-  const [charges, payments, tariffs, meters] = await Promise.all([
+  // One round of queries in parallel: the balance row decides afterwards whether there is an invoice.
+  const [month, charges, payments, tariffs, meters] = await Promise.all([
+    accountMonth(db, account.id, period),
     db
       .selectFrom('charges')
       .select(['service', 'basis', 'quantity_l', 'tariff_tiyn_per_m3', 'vat_bp'])
@@ -104,6 +104,7 @@ export async function invoiceFacts(
       order by m.input_no, m.water, m.serial`.execute(db),
   ]);
 
+  if (!month) return null;
   const meterRows: InvoiceMeterInput[] = meters.rows.map((m) => ({
     inputNo: m.input_no,
     water: m.water,
