@@ -1,8 +1,8 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_domain';
 import * as m0200 from './0200_readings';
-import * as m0500 from './0500_backoffice';
 import * as m0300 from './0300_invoice_mailing';
+import * as m0500 from './0500_backoffice';
 
 /**
  * Every migration, by name. Names sort in the order they apply; each capability
@@ -12,6 +12,6 @@ import * as m0300 from './0300_invoice_mailing';
 export const migrations: Record<string, Migration> = {
   '0001_domain': m0001,
   '0200_readings': m0200,
-  '0500_backoffice': m0500,
   '0300_invoice_mailing': m0300,
+  '0500_backoffice': m0500,
 };
