@@ -5,6 +5,7 @@ import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/db/database';
+import { billingDataAsOf } from '../src/exchange/data-as-of';
 import { exportReadings } from '../src/exchange/export.service';
 import { importFile, importPath } from '../src/exchange/import.service';
 import { testDatabase } from './helpers/db';
@@ -117,12 +118,8 @@ describe(`billing-system import (${engine})`, () => {
       [10000, 38020, 0, 50000, -1980],
       [0, 124641, -1234, 121550, 1857],
     ]);
-    const asOf = await h.db
-      .selectFrom('app_state')
-      .select('value')
-      .where('key', '=', 'billing_data_as_of')
-      .executeTakeFirstOrThrow();
-    expect(Date.now() - Date.parse(asOf.value as string)).toBeLessThan(60_000);
+    const asOf = await billingDataAsOf(h.db);
+    expect(Date.now() - (asOf?.getTime() ?? 0)).toBeLessThan(60_000);
     const runs = await h.db.selectFrom('exchange_runs').selectAll().orderBy('id').execute();
     expect(runs).toHaveLength(14);
     expect(runs.every((r) => r.status === 'succeeded' && r.finished_at !== null)).toBe(true);

@@ -121,7 +121,7 @@ async function importSource(
         await readAndApply(tx, kind, name, source, totalBytes, options, report, problem);
         if (report.problems.length > 0) throw new Rejected();
         await sql`insert into app_state (key, value, updated_at)
-          values ('billing_data_as_of', ${JSON.stringify(JSON.stringify(new Date().toISOString()))}::jsonb, now())
+          values ('billing_data_as_of', ${JSON.stringify(new Date().toISOString())}::jsonb, now())
           on conflict (key) do update set value = excluded.value, updated_at = now()`.execute(tx);
       });
     } catch (error) {
