@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { purgeExpiredSessions } from './auth/sessions';
 import type { Config } from './config';
 import type { DB, Engine } from './db/database';
+import { registerExchangeJob } from './exchange/exchange.job';
 import { type JobQueue, startJobQueue } from './jobs/queue';
 import { mailDeliveryTask } from './mail/delivery';
 import { purgeRateLimits } from './web/rate-limit';
@@ -36,6 +37,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   every(3600_000, 'session cleanup', () => purgeExpiredSessions(deps.db));
   every(3000, 'mail delivery', mailDeliveryTask(deps.db, deps.config));
   every(600_000, 'rate limit cleanup', () => purgeRateLimits(deps.db));
+  await registerExchangeJob(jobs, deps);
   return {
     jobs,
     async stop() {

@@ -15,14 +15,24 @@ afterAll(async () => h?.close());
 
 /** A month's ledger rows as plain values, without generated ids. */
 async function monthRows(period: string) {
-  const charges = await sql`select account_id, service, basis, quantity_l, tariff_tiyn_per_m3, vat_bp, amount_tiyn
+  const charges =
+    await sql`select account_id, service, basis, quantity_l, tariff_tiyn_per_m3, vat_bp, amount_tiyn
     from charges where period = ${period} order by account_id, service, basis`.execute(h.db);
-  const penalties = await sql`select account_id, base_tiyn, days, amount_tiyn from penalties where period = ${period}
+  const penalties =
+    await sql`select account_id, base_tiyn, days, amount_tiyn from penalties where period = ${period}
     order by account_id`.execute(h.db);
-  const months = await sql`select * from account_months where period = ${period} order by account_id`.execute(h.db);
-  const recalculations = await sql`select code, account_id, for_period, service, amount_tiyn from recalculations
+  const months = await sql`select * from account_months where period = ${period} order by account_id`.execute(
+    h.db,
+  );
+  const recalculations =
+    await sql`select code, account_id, for_period, service, amount_tiyn from recalculations
     where period = ${period} order by code`.execute(h.db);
-  return { charges: charges.rows, penalties: penalties.rows, months: months.rows, recalculations: recalculations.rows };
+  return {
+    charges: charges.rows,
+    penalties: penalties.rows,
+    months: months.rows,
+    recalculations: recalculations.rows,
+  };
 }
 
 /** Seeded random numbers, so a failure can be reproduced. */
@@ -81,7 +91,12 @@ describe(`built-in billing run (${engine})`, () => {
 
     const result = await closeMonth(h.db, '2026-11', { now: new Date('2026-12-02T00:00:00Z') });
     expect([result.wasClosed, result.accounts]).toEqual([false, accounts.length]);
-    const periods = await h.db.selectFrom('billing_periods').selectAll().where('period', '>=', '2026-11-01').orderBy('period').execute();
+    const periods = await h.db
+      .selectFrom('billing_periods')
+      .selectAll()
+      .where('period', '>=', '2026-11-01')
+      .orderBy('period')
+      .execute();
     expect(periods.map((p) => [p.period, p.status])).toEqual([
       ['2026-11-01', 'closed'],
       ['2026-12-01', 'open'],
@@ -96,7 +111,8 @@ describe(`built-in billing run (${engine})`, () => {
     let checked = 0;
     for (const m of nov.months as Record<string, number>[]) {
       const id = m.account_id as number;
-      const opening = (oct.months as Record<string, number>[]).find((o) => o.account_id === id)?.closing_tiyn ?? 0;
+      const opening =
+        (oct.months as Record<string, number>[]).find((o) => o.account_id === id)?.closing_tiyn ?? 0;
       const charged = chargesTotal(
         lines
           .filter((l) => l.account_id === id)
@@ -129,7 +145,11 @@ describe(`built-in billing run (${engine})`, () => {
     const again = await closeMonth(h.db, '2026-11', { now: new Date('2026-12-03T00:00:00Z') });
     expect(again.wasClosed).toBe(true);
     expect(await monthRows('2026-11-01')).toEqual(nov);
-    const closedAt = await h.db.selectFrom('billing_periods').select('closed_at').where('period', '=', '2026-11-01').executeTakeFirstOrThrow();
+    const closedAt = await h.db
+      .selectFrom('billing_periods')
+      .select('closed_at')
+      .where('period', '=', '2026-11-01')
+      .executeTakeFirstOrThrow();
     expect(new Date(closedAt.closed_at!).toISOString()).toBe('2026-12-02T00:00:00.000Z');
   });
 
@@ -174,7 +194,13 @@ describe(`built-in billing run (${engine})`, () => {
     const expected = old.map((c) => {
       const line = (q: number) =>
         chargesTotal([
-          chargeLine({ service: c.service, basis: 'meter', quantityL: q, tariffTiynPerM3: c.tariff_tiyn_per_m3, vatBp: c.vat_bp }),
+          chargeLine({
+            service: c.service,
+            basis: 'meter',
+            quantityL: q,
+            tariffTiynPerM3: c.tariff_tiyn_per_m3,
+            vatBp: c.vat_bp,
+          }),
         ]);
       return line(c.quantity_l + 4321) - line(c.quantity_l);
     });

@@ -1,13 +1,15 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/db/database';
 import { billingDataAsOf } from '../src/exchange/data-as-of';
+import { EXCHANGE_QUEUE, registerExchangeJob, runExchange } from '../src/exchange/exchange.job';
 import { exportReadings } from '../src/exchange/export.service';
 import { importFile, importPath } from '../src/exchange/import.service';
+import { startJobQueue } from '../src/jobs/queue';
 import { testDatabase } from './helpers/db';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures/exchange');
@@ -38,7 +40,9 @@ async function snapshot() {
     'recalculations',
     'account_months',
   ]) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by 1, 2`.execute(h.db);
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by 1, 2`.execute(
+      h.db,
+    );
     out[table] = rows.rows.map((r) => JSON.stringify(r));
   }
   return out;
@@ -92,9 +96,17 @@ describe(`billing-system import (${engine})`, () => {
     expect(tariff.price_tiyn_per_m3).toBe(12010);
     const norms = await h.db.selectFrom('norms').select(['kind', 'litres']).orderBy('kind').execute();
     expect(norms.map((n) => n.litres)).toEqual([3500, 2100, 120]);
-    const rates = await h.db.selectFrom('penalty_rates').select('refinancing_rate_bp').orderBy('effective_from').execute();
+    const rates = await h.db
+      .selectFrom('penalty_rates')
+      .select('refinancing_rate_bp')
+      .orderBy('effective_from')
+      .execute();
     expect(rates.map((r) => r.refinancing_rate_bp)).toEqual([925, 1650]);
-    const payments = await h.db.selectFrom('payments').select(['code', 'amount_tiyn', 'kind']).orderBy('code').execute();
+    const payments = await h.db
+      .selectFrom('payments')
+      .select(['code', 'amount_tiyn', 'kind'])
+      .orderBy('code')
+      .execute();
     expect(payments).toEqual([
       { code: 'PAY-1', amount_tiyn: 50000, kind: 'regular' },
       { code: 'PAY-2', amount_tiyn: 120050, kind: 'regular' },
@@ -114,7 +126,9 @@ describe(`billing-system import (${engine})`, () => {
       .where('period', '=', '2026-09-01')
       .orderBy('account_id')
       .execute();
-    expect(month.map((m) => [m.opening_tiyn, m.charged_tiyn, m.recalculation_tiyn, m.paid_tiyn, m.closing_tiyn])).toEqual([
+    expect(
+      month.map((m) => [m.opening_tiyn, m.charged_tiyn, m.recalculation_tiyn, m.paid_tiyn, m.closing_tiyn]),
+    ).toEqual([
       [10000, 38020, 0, 50000, -1980],
       [0, 124641, -1234, 121550, 1857],
     ]);
@@ -140,8 +154,17 @@ describe(`billing-system import (${engine})`, () => {
       name: 'streets.csv',
       bytes: csv('code,name\nST2,Красина көшесі\nST1,Қазақстан даңғылы\n'),
     });
-    expect([report.status, report.inserted, report.updated, report.unchanged]).toEqual(['succeeded', 0, 1, 1]);
-    const street = await h.db.selectFrom('streets').select('name').where('code', '=', 'ST2').executeTakeFirstOrThrow();
+    expect([report.status, report.inserted, report.updated, report.unchanged]).toEqual([
+      'succeeded',
+      0,
+      1,
+      1,
+    ]);
+    const street = await h.db
+      .selectFrom('streets')
+      .select('name')
+      .where('code', '=', 'ST2')
+      .executeTakeFirstOrThrow();
     expect(street.name).toBe('Красина көшесі');
   });
 
@@ -184,7 +207,11 @@ describe(`billing-system import (${engine})`, () => {
   });
 
   it('rejects a file with an unknown column, a balance that does not add up, or an unknown kind', async () => {
-    const header = await importFile(h.db, { name: 'streets.csv', bytes: csv('code,name,colour\nST9,X,red\n') }, { locale: 'en' });
+    const header = await importFile(
+      h.db,
+      { name: 'streets.csv', bytes: csv('code,name,colour\nST9,X,red\n') },
+      { locale: 'en' },
+    );
     expect(header.problems.map((p) => [p.line, p.message])).toEqual([[0, 'Unknown column "colour"']]);
     const balance = await importFile(
       h.db,
@@ -195,7 +222,10 @@ describe(`billing-system import (${engine})`, () => {
       { locale: 'en' },
     );
     expect(balance.problems.map((p) => [p.line, p.message])).toEqual([
-      [2, 'The balance does not add up: opening + charged + recalculation + penalty + other - paid = 80.20, the file says 80.21'],
+      [
+        2,
+        'The balance does not add up: opening + charged + recalculation + penalty + other - paid = 80.20, the file says 80.21',
+      ],
     ]);
     const unknown = await importFile(h.db, { name: 'invoices.csv', bytes: csv('a\n1\n') });
     expect(unknown.status).toBe('rejected');
@@ -207,7 +237,12 @@ describe(`billing-system import (${engine})`, () => {
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
     const report = await importFile(h.db, { name: 'streets.csv', bytes });
     expect([report.status, report.encoding, report.inserted]).toEqual(['succeeded', 'windows-1251', 2]);
-    const names = await h.db.selectFrom('streets').select('name').where('code', 'in', ['ST3', 'ST4']).orderBy('code').execute();
+    const names = await h.db
+      .selectFrom('streets')
+      .select('name')
+      .where('code', 'in', ['ST3', 'ST4'])
+      .orderBy('code')
+      .execute();
     expect(names.map((n) => n.name)).toEqual(['Абая', 'Пушкина; угол']);
     const declared = await importFile(h.db, {
       name: 'streets.cp1251.csv',
@@ -219,7 +254,11 @@ describe(`billing-system import (${engine})`, () => {
 
 describe(`readings export (${engine})`, () => {
   const addReading = async (meter: string, valueL: number, day: string) => {
-    const m = await h.db.selectFrom('meters').select('id').where('code', '=', meter).executeTakeFirstOrThrow();
+    const m = await h.db
+      .selectFrom('meters')
+      .select('id')
+      .where('code', '=', meter)
+      .executeTakeFirstOrThrow();
     await h.db
       .insertInto('readings')
       .values({ meter_id: m.id, period: '2026-10-01', value_l: valueL, read_on: day, source: 'cabinet' })
@@ -241,7 +280,11 @@ describe(`readings export (${engine})`, () => {
     ]);
     const second = await exportReadings(h.db, dir);
     expect(second).toEqual({ batchId: null, file: null, rows: 0, resumed: false });
-    const unexported = await h.db.selectFrom('readings').select('id').where('exported_at', 'is', null).execute();
+    const unexported = await h.db
+      .selectFrom('readings')
+      .select('id')
+      .where('exported_at', 'is', null)
+      .execute();
     expect(unexported).toHaveLength(0);
   });
 
@@ -269,10 +312,18 @@ describe(`readings export (${engine})`, () => {
 
     const resumed = await exportReadings(h.db, dir);
     expect([resumed.batchId, resumed.rows, resumed.resumed]).toEqual([batch, 2, true]);
-    expect(lines(resumed.file!).slice(1).map((r) => r.split(',')[2])).toEqual(['MT1', 'MT2']);
+    expect(
+      lines(resumed.file!)
+        .slice(1)
+        .map((r) => r.split(',')[2]),
+    ).toEqual(['MT1', 'MT2']);
     const next = await exportReadings(h.db, dir);
     expect([next.rows, next.resumed]).toEqual([1, false]);
-    expect(lines(next.file!).slice(1).map((r) => r.split(',')[2])).toEqual(['MT3']);
+    expect(
+      lines(next.file!)
+        .slice(1)
+        .map((r) => r.split(',')[2]),
+    ).toEqual(['MT3']);
     expect((await exportReadings(h.db, dir)).rows).toBe(0);
     expect(readdirSync(dir).sort()).toEqual([
       `readings-${String(batch).padStart(6, '0')}.csv`,
@@ -284,5 +335,55 @@ describe(`readings export (${engine})`, () => {
       .where('source', '=', 'cabinet')
       .execute();
     expect(all.every((r) => r.export_batch_id !== null)).toBe(true);
+  });
+});
+
+describe(`weekly exchange job (${engine})`, () => {
+  it('imports what the billing system left, moves the files, exports the new readings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exchange-'));
+    mkdirSync(join(dir, 'in'));
+    writeFileSync(join(dir, 'in', 'streets.csv'), 'code,name\nST7,Сәтпаев\n');
+    writeFileSync(join(dir, 'in', 'buildings.csv'), 'code,street,number\nBL7,ST7,1\nBL8,NOPE,2\n');
+    const m = await h.db
+      .selectFrom('meters')
+      .select('id')
+      .where('code', '=', 'MT1')
+      .executeTakeFirstOrThrow();
+    await h.db
+      .insertInto('readings')
+      .values({
+        meter_id: m.id,
+        period: '2026-11-01',
+        value_l: 130_000,
+        read_on: '2026-11-20',
+        source: 'cabinet',
+      })
+      .execute();
+    const result = await runExchange(h.db, dir, new Date('2026-11-30T22:00:00Z'));
+    expect(result.imports.map((r) => [r.file, r.status])).toEqual([
+      ['streets.csv', 'succeeded'],
+      ['buildings.csv', 'rejected'],
+    ]);
+    expect(readdirSync(join(dir, 'in', 'done'))).toEqual(['20261130T220000_streets.csv']);
+    expect(readdirSync(join(dir, 'in', 'rejected'))).toEqual(['20261130T220000_buildings.csv']);
+    expect(result.export.rows).toBe(1);
+    expect(readdirSync(join(dir, 'out'))).toEqual([basename(result.export.file!)]);
+  });
+
+  it('is scheduled weekly in Almaty time', async () => {
+    const jobs = await startJobQueue(h.db);
+    try {
+      await registerExchangeJob(jobs, {
+        db: h.db,
+        config: { EXCHANGE_CRON: '0 3 * * 1', EXCHANGE_DIR: mkdtempSync(join(tmpdir(), 'exchange-')) },
+        log: { info: () => {}, error: () => {} },
+      });
+      const schedules = await jobs.getSchedules();
+      expect(schedules.map((s) => [s.name, s.cron, s.options?.tz])).toEqual([
+        [EXCHANGE_QUEUE, '0 3 * * 1', 'Asia/Almaty'],
+      ]);
+    } finally {
+      await jobs.stop({ graceful: false, wait: true });
+    }
   });
 });

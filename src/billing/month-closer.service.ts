@@ -33,7 +33,11 @@ export interface CloseMonthResult {
  * become recalculations in this month. Running it again gives the same rows: a closed month is
  * recomputed only from the readings that were there when it was first closed.
  */
-export async function closeMonth(db: DB, period: Period, options: { now?: Date } = {}): Promise<CloseMonthResult> {
+export async function closeMonth(
+  db: DB,
+  period: Period,
+  options: { now?: Date } = {},
+): Promise<CloseMonthResult> {
   if (!isPeriod(period)) throw new BillingRunError(`not a month: ${period} (expected YYYY-MM)`);
   const now = options.now ?? new Date();
   const date = periodToDate(period);
@@ -207,7 +211,10 @@ async function writeJson(tx: DB, statement: string, rows: Record<string, unknown
 
 async function loadRates(tx: DB): Promise<MonthRates> {
   const [tariffs, vat, norms, penaltyRates] = await Promise.all([
-    tx.selectFrom('tariffs').select(['service', 'customer_kind', 'effective_from', 'price_tiyn_per_m3']).execute(),
+    tx
+      .selectFrom('tariffs')
+      .select(['service', 'customer_kind', 'effective_from', 'price_tiyn_per_m3'])
+      .execute(),
     tx.selectFrom('vat_rates').select(['effective_from', 'rate_bp']).execute(),
     tx
       .selectFrom('norms')
@@ -225,14 +232,24 @@ async function loadFacts(tx: DB, period: Period, cutoff: Date, accountIds: numbe
   const start = periodToDate(period);
   const end = `${period}-${String(daysInMonth(period)).padStart(2, '0')}`;
   const only = accountIds ? JSON.stringify(accountIds) : null;
-  const accounts = await sql<{ id: number; kind: 'individual' | 'legal'; residents: number; irrigation_area_m2: string }>`
+  const accounts = await sql<{
+    id: number;
+    kind: 'individual' | 'legal';
+    residents: number;
+    irrigation_area_m2: string;
+  }>`
     select id, kind, residents, irrigation_area_m2 from accounts
     where (opened_on is null or opened_on <= ${end}) and (closed_on is null or closed_on >= ${start})
       and (${only}::json is null or id in (select value::int from json_array_elements_text(${only}::json)))
     order by id`.execute(tx);
   const facts = new Map<number, Facts>();
   for (const a of accounts.rows)
-    facts.set(a.id, { kind: a.kind, residents: a.residents, irrigationAreaM2: a.irrigation_area_m2, meters: [] });
+    facts.set(a.id, {
+      kind: a.kind,
+      residents: a.residents,
+      irrigationAreaM2: a.irrigation_area_m2,
+      meters: [],
+    });
   const meters = await sql<{
     account_id: number;
     water: 'cold' | 'hot';
@@ -267,14 +284,21 @@ async function loadMoney(tx: DB, date: string, previous: string) {
   const payments = new Map<number, AccountMonthInput['payments']>();
   const recalculations = new Map<number, number>();
   const [o, p, r] = await Promise.all([
-    tx.selectFrom('account_months').select(['account_id', 'closing_tiyn']).where('period', '=', previous).execute(),
+    tx
+      .selectFrom('account_months')
+      .select(['account_id', 'closing_tiyn'])
+      .where('period', '=', previous)
+      .execute(),
     tx
       .selectFrom('payments')
       .select(['account_id', 'amount_tiyn', 'kind', 'paid_on'])
       .where('period', '=', date)
       .orderBy('id')
       .execute(),
-    sql<{ account_id: number; total: string }>`select account_id, sum(amount_tiyn)::text as total from recalculations
+    sql<{
+      account_id: number;
+      total: string;
+    }>`select account_id, sum(amount_tiyn)::text as total from recalculations
       where period = ${date} group by account_id`.execute(tx),
   ]);
   for (const row of o) opening.set(row.account_id, row.closing_tiyn);

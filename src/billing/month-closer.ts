@@ -15,7 +15,12 @@ import { meterVolume } from './volumes';
  */
 
 export interface MonthRates {
-  tariffs: { service: Service; customer_kind: 'individual' | 'legal'; effective_from: string; price_tiyn_per_m3: number }[];
+  tariffs: {
+    service: Service;
+    customer_kind: 'individual' | 'legal';
+    effective_from: string;
+    price_tiyn_per_m3: number;
+  }[];
   vat: { effective_from: string; rate_bp: number }[];
   norms: {
     kind: 'cold_per_person' | 'hot_per_person' | 'irrigation_per_m2';
@@ -72,7 +77,11 @@ export function ratesForMonth(period: Period, rates: MonthRates) {
   };
   const vat = inForce(rates.vat, date);
   if (!vat) throw new RatesMissingError(`no VAT rate in force in ${period}`);
-  const norm = (kind: MonthRates['norms'][number]['kind']) => inForce(rates.norms.filter((n) => n.kind === kind), date);
+  const norm = (kind: MonthRates['norms'][number]['kind']) =>
+    inForce(
+      rates.norms.filter((n) => n.kind === kind),
+      date,
+    );
   const irrigation = norm('irrigation_per_m2');
   const normSet: NormSet = {
     coldPerPersonL: norm('cold_per_person')?.litres ?? 0,
@@ -87,8 +96,14 @@ export function ratesForMonth(period: Period, rates: MonthRates) {
     date,
     month: Number(period.slice(5, 7)),
     vatBp: vat.rate_bp,
-    cold: Object.fromEntries(kinds.map((k) => [k, tariff('cold_water', k)])) as Record<(typeof kinds)[number], number>,
-    sewage: Object.fromEntries(kinds.map((k) => [k, tariff('sewage', k)])) as Record<(typeof kinds)[number], number>,
+    cold: Object.fromEntries(kinds.map((k) => [k, tariff('cold_water', k)])) as Record<
+      (typeof kinds)[number],
+      number
+    >,
+    sewage: Object.fromEntries(kinds.map((k) => [k, tariff('sewage', k)])) as Record<
+      (typeof kinds)[number],
+      number
+    >,
     normSet,
     penaltyRate: inForce(rates.penaltyRates, date),
   };
@@ -97,7 +112,10 @@ export function ratesForMonth(period: Period, rates: MonthRates) {
 export type MonthRateSet = ReturnType<typeof ratesForMonth>;
 
 /** The month's charge lines: metered volumes, and norms where there is no working meter. */
-export function monthCharges(input: Pick<AccountMonthInput, 'kind' | 'residents' | 'irrigationAreaM2' | 'meters'>, r: MonthRateSet): ChargeLine[] {
+export function monthCharges(
+  input: Pick<AccountMonthInput, 'kind' | 'residents' | 'irrigationAreaM2' | 'meters'>,
+  r: MonthRateSet,
+): ChargeLine[] {
   let coldMeterL = 0;
   let hotMeterL = 0;
   let coldMetered = false;
@@ -117,7 +135,13 @@ export function monthCharges(input: Pick<AccountMonthInput, 'kind' | 'residents'
     }
   }
   const norm = normVolumes(
-    { residents: input.residents, irrigationAreaM2: input.irrigationAreaM2, month: r.month, coldMetered, hotMetered },
+    {
+      residents: input.residents,
+      irrigationAreaM2: input.irrigationAreaM2,
+      month: r.month,
+      coldMetered,
+      hotMetered,
+    },
     r.normSet,
   );
   const cold = r.cold[input.kind];
@@ -126,15 +150,33 @@ export function monthCharges(input: Pick<AccountMonthInput, 'kind' | 'residents'
   const inputs: ChargeInput[] = [];
   if (coldMetered || hotMetered) {
     if (coldMetered)
-      inputs.push({ service: 'cold_water', basis: 'meter', quantityL: coldMeterL, tariffTiynPerM3: cold, vatBp });
-    inputs.push({ service: 'sewage', basis: 'meter', quantityL: coldMeterL + hotMeterL, tariffTiynPerM3: sewage, vatBp });
+      inputs.push({
+        service: 'cold_water',
+        basis: 'meter',
+        quantityL: coldMeterL,
+        tariffTiynPerM3: cold,
+        vatBp,
+      });
+    inputs.push({
+      service: 'sewage',
+      basis: 'meter',
+      quantityL: coldMeterL + hotMeterL,
+      tariffTiynPerM3: sewage,
+      vatBp,
+    });
   }
   // Irrigation water is cold water that does not reach the sewer; a cold meter measures it.
   const normCold = norm.coldL + (coldMetered ? 0 : norm.irrigationL);
   if (normCold > 0)
     inputs.push({ service: 'cold_water', basis: 'norm', quantityL: normCold, tariffTiynPerM3: cold, vatBp });
   if (norm.coldL + norm.hotL > 0)
-    inputs.push({ service: 'sewage', basis: 'norm', quantityL: norm.coldL + norm.hotL, tariffTiynPerM3: sewage, vatBp });
+    inputs.push({
+      service: 'sewage',
+      basis: 'norm',
+      quantityL: norm.coldL + norm.hotL,
+      tariffTiynPerM3: sewage,
+      vatBp,
+    });
   return inputs.map(chargeLine);
 }
 
@@ -146,7 +188,9 @@ export function closeAccountMonth(input: AccountMonthInput, r: MonthRateSet): Ac
   const lines = monthCharges(input, r);
   const chargedTiyn = chargesTotal(lines);
   const paidTiyn = input.payments.reduce((a, p) => a + p.amountTiyn, 0);
-  const compensationTiyn = input.payments.filter((p) => p.kind === 'compensation').reduce((a, p) => a + p.amountTiyn, 0);
+  const compensationTiyn = input.payments
+    .filter((p) => p.kind === 'compensation')
+    .reduce((a, p) => a + p.amountTiyn, 0);
   const due = `${r.period}-25`;
   const paidByDue = input.payments.filter((p) => p.paidOn <= due).reduce((a, p) => a + p.amountTiyn, 0);
   const overdue = input.openingTiyn - paidByDue;

@@ -6,7 +6,11 @@ import type { DB } from '../db/database';
  * it as "data as of".
  */
 export async function billingDataAsOf(db: DB): Promise<Date | null> {
-  const row = await db.selectFrom('app_state').select('value').where('key', '=', 'billing_data_as_of').executeTakeFirst();
+  const row = await db
+    .selectFrom('app_state')
+    .select('value')
+    .where('key', '=', 'billing_data_as_of')
+    .executeTakeFirst();
   if (!row || typeof row.value !== 'string') return null;
   const at = new Date(row.value);
   return Number.isNaN(at.getTime()) ? null : at;

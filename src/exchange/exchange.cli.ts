@@ -14,11 +14,13 @@ import { progressBar } from './progress';
  * The locale of the messages comes from --locale or EXCHANGE_LOCALE (default ru).
  */
 const args = process.argv.slice(2);
-const flag = args.find((a) => a.startsWith('--locale='))?.slice('--locale='.length) ?? process.env.EXCHANGE_LOCALE;
+const flag =
+  args.find((a) => a.startsWith('--locale='))?.slice('--locale='.length) ?? process.env.EXCHANGE_LOCALE;
 const locale: Locale = isLocale(flag) ? flag : 'ru';
 const [command, target] = args.filter((a) => !a.startsWith('--'));
 
-const usage = 'Usage: npm run exchange -- import <dir or file> [--locale=kk|ru|en]\n       npm run exchange -- export <dir>';
+const usage =
+  'Usage: npm run exchange -- import <dir or file> [--locale=kk|ru|en]\n       npm run exchange -- export <dir>';
 if (!command || !target || !['import', 'export'].includes(command)) {
   console.error(usage);
   process.exit(2);
@@ -34,12 +36,16 @@ try {
   if (command === 'import') {
     const info = await stat(target).catch(() => null);
     if (!info) throw new Error(`${target}: no such file or directory`);
-    const files = info.isDirectory() ? orderFiles((await readdir(target)).map((f) => join(target, f))) : [target];
+    const files = info.isDirectory()
+      ? orderFiles((await readdir(target)).map((f) => join(target, f)))
+      : [target];
     let failed = false;
     for (const file of files) {
       const bar = progressBar(basename(file));
       const started = Date.now();
-      const [report] = (await importPath(handle.db, file, { locale, onProgress: bar.update })) as [ImportReport];
+      const [report] = (await importPath(handle.db, file, { locale, onProgress: bar.update })) as [
+        ImportReport,
+      ];
       bar.done();
       printReport(report, (Date.now() - started) / 1000);
       if (report.status !== 'succeeded') failed = true;

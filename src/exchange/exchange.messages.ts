@@ -3,7 +3,8 @@ import { defineMessages, type Locale } from '../i18n/locales';
 /** Why a row or a file was rejected, in the user's language. `{x}` is replaced by the parameter. */
 export const exchangeMessages = defineMessages({
   kk: {
-    unknownFile: 'Файл түрі белгісіз: атауында streets, buildings, premises, accounts, meters, tariffs, vat_rates, norms, penalty_rates, readings, charges, payments, recalculations немесе balances болуы керек',
+    unknownFile:
+      'Файл түрі белгісіз: атауында streets, buildings, premises, accounts, meters, tariffs, vat_rates, norms, penalty_rates, readings, charges, payments, recalculations немесе balances болуы керек',
     notUtf8: 'Файл UTF-8 те, Windows-1251 де емес',
     badCsv: 'CSV қатесі: {detail}',
     empty: 'Файл бос: тақырып жолы жоқ',
@@ -26,12 +27,14 @@ export const exchangeMessages = defineMessages({
     badMonth: '«{column}»: ай 1-ден 12-ге дейін болуы керек, берілгені «{value}»',
     unknownRef: '«{column}»: «{value}» табылмады',
     duplicate: 'Қайталанған жол: {key} осы файлдың {line}-жолында бар',
-    balanceMismatch: 'Қалдық сәйкес емес: бастапқы + есептелген + қайта есептеу + өсімпұл + басқа − төленген = {expected}, файлда {closing}',
+    balanceMismatch:
+      'Қалдық сәйкес емес: бастапқы + есептелген + қайта есептеу + өсімпұл + басқа − төленген = {expected}, файлда {closing}',
     dateOrder: '«{column}» «{other}» күнінен ерте болмауы керек',
     database: 'Дерекқор файлды қабылдамады: {detail}',
   },
   ru: {
-    unknownFile: 'Неизвестный вид файла: в имени должно быть streets, buildings, premises, accounts, meters, tariffs, vat_rates, norms, penalty_rates, readings, charges, payments, recalculations или balances',
+    unknownFile:
+      'Неизвестный вид файла: в имени должно быть streets, buildings, premises, accounts, meters, tariffs, vat_rates, norms, penalty_rates, readings, charges, payments, recalculations или balances',
     notUtf8: 'Файл не в кодировке UTF-8 и не в Windows-1251',
     badCsv: 'Ошибка CSV: {detail}',
     empty: 'Файл пуст: нет строки заголовка',
@@ -43,7 +46,8 @@ export const exchangeMessages = defineMessages({
     badDate: '«{column}»: дата должна быть ГГГГ-ММ-ДД или ДД.ММ.ГГГГ, указано «{value}»',
     badPeriod: '«{column}»: месяц должен быть ГГГГ-ММ, указано «{value}»',
     badMoney: '«{column}»: сумма в тенге (например 1749.50), указано «{value}»',
-    badVolume: '«{column}»: объём в кубометрах, не более 3 знаков после точки (например 117.500), указано «{value}»',
+    badVolume:
+      '«{column}»: объём в кубометрах, не более 3 знаков после точки (например 117.500), указано «{value}»',
     badInt: '«{column}»: нужно целое число, указано «{value}»',
     badPercent: '«{column}»: нужен процент (например 12 или 16.5), указано «{value}»',
     badDecimal: '«{column}»: нужно неотрицательное число, указано «{value}»',
@@ -54,12 +58,14 @@ export const exchangeMessages = defineMessages({
     badMonth: '«{column}»: месяц от 1 до 12, указано «{value}»',
     unknownRef: '«{column}»: «{value}» не найден',
     duplicate: 'Повтор: {key} уже есть в строке {line} этого файла',
-    balanceMismatch: 'Сальдо не сходится: входящее + начислено + перерасчёт + пеня + прочее − оплачено = {expected}, в файле {closing}',
+    balanceMismatch:
+      'Сальдо не сходится: входящее + начислено + перерасчёт + пеня + прочее − оплачено = {expected}, в файле {closing}',
     dateOrder: '«{column}» не может быть раньше «{other}»',
     database: 'База данных не приняла файл: {detail}',
   },
   en: {
-    unknownFile: 'Unknown kind of file: its name must contain streets, buildings, premises, accounts, meters, tariffs, vat_rates, norms, penalty_rates, readings, charges, payments, recalculations or balances',
+    unknownFile:
+      'Unknown kind of file: its name must contain streets, buildings, premises, accounts, meters, tariffs, vat_rates, norms, penalty_rates, readings, charges, payments, recalculations or balances',
     notUtf8: 'The file is neither UTF-8 nor Windows-1251',
     badCsv: 'CSV error: {detail}',
     empty: 'The file is empty: no header row',
@@ -82,7 +88,8 @@ export const exchangeMessages = defineMessages({
     badMonth: '"{column}": a month from 1 to 12, got "{value}"',
     unknownRef: '"{column}": "{value}" not found',
     duplicate: 'Duplicate: {key} is already on line {line} of this file',
-    balanceMismatch: 'The balance does not add up: opening + charged + recalculation + penalty + other - paid = {expected}, the file says {closing}',
+    balanceMismatch:
+      'The balance does not add up: opening + charged + recalculation + penalty + other - paid = {expected}, the file says {closing}',
     dateOrder: '"{column}" cannot be earlier than "{other}"',
     database: 'The database refused the file: {detail}',
   },

@@ -45,7 +45,11 @@ export function exportFileName(batchId: number): string {
  * A crash before 3 leaves the batch unfinished: the next run writes the same file again (same
  * name, same rows) and finishes it. Readings submitted meanwhile go to the next batch.
  */
-export async function exportReadings(db: DB, dir: string, options: ExportOptions = {}): Promise<ExportResult> {
+export async function exportReadings(
+  db: DB,
+  dir: string,
+  options: ExportOptions = {},
+): Promise<ExportResult> {
   const run = await db
     .insertInto('exchange_runs')
     .values({ kind: 'export', file: dir, errors: '[]' })
@@ -89,7 +93,11 @@ async function exportBatch(db: DB, dir: string, options: ExportOptions): Promise
       .orderBy('id')
       .executeTakeFirst();
     if (unfinished) return { batchId: unfinished.id, resumed: true };
-    const batch = await tx.insertInto('export_batches').defaultValues().returning('id').executeTakeFirstOrThrow();
+    const batch = await tx
+      .insertInto('export_batches')
+      .defaultValues()
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const claimed = await tx
       .updateTable('readings')
       .set({ export_batch_id: batch.id })

@@ -2,7 +2,9 @@ import { parseTiyn } from '../money/tiyn';
 import type { ExchangeMessage } from './exchange.messages';
 
 /** A parsed cell, or the reason it is not acceptable. Pure functions: no database, no clock. */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; code: ExchangeMessage; params?: Record<string, string> };
+export type Parsed<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: ExchangeMessage; params?: Record<string, string> };
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = (code: ExchangeMessage, params: Record<string, string> = {}): Parsed<never> => ({
@@ -18,7 +20,8 @@ export const text =
   (s) =>
     s.length <= max ? ok(s) : fail('badText');
 
-export const code: FieldParser<string> = (s) => (/^\S{1,40}$/.test(s) ? ok(s) : fail('badCode', { value: s }));
+export const code: FieldParser<string> = (s) =>
+  /^\S{1,40}$/.test(s) ? ok(s) : fail('badCode', { value: s });
 
 /** 'YYYY-MM-DD' or 'DD.MM.YYYY' (as Kazakh accounting exports write it), a real calendar day. */
 export const date: FieldParser<string> = (s) => {
@@ -82,7 +85,9 @@ export const decimal =
 export const choice =
   <T extends string>(...allowed: T[]): FieldParser<T> =>
   (s) =>
-    (allowed as string[]).includes(s) ? ok(s as T) : fail('badChoice', { value: s, allowed: allowed.join(', ') });
+    (allowed as string[]).includes(s)
+      ? ok(s as T)
+      : fail('badChoice', { value: s, allowed: allowed.join(', ') });
 
 export const month: FieldParser<number> = (s) =>
   /^\d{1,2}$/.test(s) && Number(s) >= 1 && Number(s) <= 12 ? ok(Number(s)) : fail('badMonth', { value: s });

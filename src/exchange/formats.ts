@@ -96,7 +96,12 @@ export const KINDS: FileKind[] = [
       const street = ref(refs, 'streets', 'street', v.street);
       if (isProblem(street)) return street;
       return {
-        row: { code: v.code as string, street_id: street, number: v.number as string, prefix: v.prefix as string },
+        row: {
+          code: v.code as string,
+          street_id: street,
+          number: v.number as string,
+          prefix: v.prefix as string,
+        },
       };
     },
   },
@@ -150,9 +155,11 @@ export const KINDS: FileKind[] = [
     ],
     toRow: (v, refs) => {
       const number = v.number as string;
-      if (!/^\d{8}$/.test(number)) return { problem: { code: 'badAccountNumber', params: { value: number } } };
+      if (!/^\d{8}$/.test(number))
+        return { problem: { code: 'badAccountNumber', params: { value: number } } };
       const bin = v.bin_iin as string | null;
-      if (bin !== null && !/^\d{12}$/.test(bin)) return { problem: { code: 'badBin', params: { value: bin } } };
+      if (bin !== null && !/^\d{12}$/.test(bin))
+        return { problem: { code: 'badBin', params: { value: bin } } };
       if (v.kind === 'legal' && (v.contract_number === null || bin === null))
         return { problem: { code: 'legalNeedsContract' } };
       if (v.opened_on && v.closed_on && (v.closed_on as string) < (v.opened_on as string))
@@ -242,7 +249,9 @@ export const KINDS: FileKind[] = [
     ],
     toRow: (v) => {
       if ((v.price_per_m3 as number) < 0)
-        return { problem: { code: 'badMoney', params: { column: 'price_per_m3', value: String(v.price_per_m3) } } };
+        return {
+          problem: { code: 'badMoney', params: { column: 'price_per_m3', value: String(v.price_per_m3) } },
+        };
       return {
         row: {
           service: v.service as string,
@@ -263,7 +272,9 @@ export const KINDS: FileKind[] = [
       ['effective_from', 'date'],
       ['rate_bp', 'int'],
     ],
-    toRow: (v) => ({ row: { effective_from: v.effective_from as string, rate_bp: v.rate_percent as number } }),
+    toRow: (v) => ({
+      row: { effective_from: v.effective_from as string, rate_bp: v.rate_percent as number },
+    }),
   },
   {
     name: 'norms',
@@ -296,7 +307,11 @@ export const KINDS: FileKind[] = [
   },
   {
     name: 'penalty_rates',
-    columns: [req('effective_from', date), req('refinancing_rate_percent', percentBp), req('coefficient', decimal(4))],
+    columns: [
+      req('effective_from', date),
+      req('refinancing_rate_percent', percentBp),
+      req('coefficient', decimal(4)),
+    ],
     refs: [],
     table: 'penalty_rates',
     conflict: ['effective_from'],

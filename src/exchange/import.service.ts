@@ -8,7 +8,15 @@ import { CompiledQuery, sql } from 'kysely';
 import type { DB } from '../db/database';
 import type { Locale } from '../i18n/locales';
 import { type ExchangeProblem, problemText } from './exchange.messages';
-import { type DbRow, declaredEncoding, type FileKind, KIND_ORDER, kindOfFile, type RefName, type Refs } from './formats';
+import {
+  type DbRow,
+  declaredEncoding,
+  type FileKind,
+  KIND_ORDER,
+  kindOfFile,
+  type RefName,
+  type Refs,
+} from './formats';
 
 export interface ImportOptions {
   /** Language of the report's messages. */
@@ -63,7 +71,15 @@ export async function importPath(db: DB, path: string, options: ImportOptions = 
   const reports: ImportReport[] = [];
   for (const file of files) {
     const size = (await stat(file)).size;
-    reports.push(await importSource(db, basename(file), createReadStream(file, { highWaterMark: 1 << 20 }), size, options));
+    reports.push(
+      await importSource(
+        db,
+        basename(file),
+        createReadStream(file, { highWaterMark: 1 << 20 }),
+        size,
+        options,
+      ),
+    );
   }
   return reports;
 }
@@ -74,7 +90,9 @@ export function orderFiles(files: string[]): string[] {
     const kind = kindOfFile(f);
     return kind ? KIND_ORDER.indexOf(kind.name) : KIND_ORDER.length;
   };
-  return files.filter((f) => f.toLowerCase().endsWith('.csv')).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return files
+    .filter((f) => f.toLowerCase().endsWith('.csv'))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 async function importSource(
@@ -201,7 +219,14 @@ async function readAndApply(
   report.encoding = first.value.encoding;
   const firstLine = first.value.text.split('\n', 1)[0] ?? '';
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  const parser = parse({ delimiter, info: true, skip_empty_lines: true, trim: true, relax_column_count: true, bom: true });
+  const parser = parse({
+    delimiter,
+    info: true,
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+    bom: true,
+  });
   const texts = async function* () {
     yield first.value.text;
     for await (const chunk of { [Symbol.asyncIterator]: () => decoded }) yield chunk.text;
@@ -260,7 +285,10 @@ async function readAndApply(
       const key = kind.conflict.map((c) => String(result.row[c])).join('|');
       const earlier = seen.get(key);
       if (earlier !== undefined) {
-        problem(line, 'duplicate', { key: kind.conflict.map((c) => `${c}=${result.row[c]}`).join(', '), line: earlier });
+        problem(line, 'duplicate', {
+          key: kind.conflict.map((c) => `${c}=${result.row[c]}`).join(', '),
+          line: earlier,
+        });
         continue;
       }
       seen.set(key, line);

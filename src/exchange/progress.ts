@@ -9,7 +9,9 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
     const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - label.length - 20));
     const share = total > 0 ? Math.min(1, done / total) : 0;
     const filled = Math.round(share * width);
-    stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%`);
+    stream.write(
+      `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%`,
+    );
   };
   return {
     update(done: number, total: number) {
