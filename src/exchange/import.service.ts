@@ -183,7 +183,7 @@ async function readAndApply(
 ) {
   const refs = await loadRefs(tx, kind.refs);
   const upsert = upsertSql(kind);
-  const batchSize = options.batchSize ?? 5000;
+  const batchSize = options.batchSize ?? 10_000;
   let batch: DbRow[] = [];
   let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
