@@ -4,6 +4,7 @@ import { loadConfig } from '../config';
 import { openConfiguredDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { isLocale, type Locale } from '../i18n/locales';
+import { problemText } from './exchange.messages';
 import { exportReadings } from './export.service';
 import { type ImportReport, importPath, orderFiles } from './import.service';
 import { progressBar } from './progress';
@@ -67,13 +68,17 @@ try {
 }
 
 function printReport(r: ImportReport, seconds: number) {
-  const head = `${r.file}: ${r.status}, ${r.rowsRead} rows (${r.encoding ?? '?'})`;
-  if (r.status === 'succeeded') {
-    console.log(
-      `${head}: ${r.inserted} new, ${r.updated} changed, ${r.unchanged} unchanged, ${seconds.toFixed(1)} s`,
-    );
-    return;
-  }
-  console.log(`${head}: ${r.rejected} rejected rows, nothing applied`);
+  const params = {
+    file: r.file,
+    rows: r.rowsRead,
+    encoding: r.encoding ?? '?',
+    inserted: r.inserted,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    rejected: r.rejected,
+    seconds: seconds.toFixed(1),
+  };
+  const code = r.status === 'succeeded' ? 'summaryOk' : 'summaryRejected';
+  console.log(problemText({ file: r.file, line: 0, code, params }, locale));
   for (const p of r.problems) console.log(`  ${p.file}:${p.line}: ${p.message}`);
 }

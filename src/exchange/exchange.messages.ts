@@ -3,6 +3,10 @@ import { defineMessages, type Locale } from '../i18n/locales';
 /** Why a row or a file was rejected, in the user's language. `{x}` is replaced by the parameter. */
 export const exchangeMessages = defineMessages({
   kk: {
+    summaryOk:
+      '{file}: қабылданды, {rows} жол ({encoding}): {inserted} жаңа, {updated} өзгерді, {unchanged} өзгеріссіз, {seconds} с',
+    summaryRejected:
+      '{file}: қабылданбады, {rows} жол ({encoding}): {rejected} қате жол, ештеңе өзгерген жоқ',
     unknownFile:
       'Файл түрі белгісіз: атауында streets, buildings, premises, accounts, meters, tariffs, vat_rates, norms, penalty_rates, readings, charges, payments, recalculations немесе balances болуы керек',
     notUtf8: 'Файл UTF-8 те, Windows-1251 де емес',
@@ -33,6 +37,10 @@ export const exchangeMessages = defineMessages({
     database: 'Дерекқор файлды қабылдамады: {detail}',
   },
   ru: {
+    summaryOk:
+      '{file}: принят, строк {rows} ({encoding}): новых {inserted}, изменено {updated}, без изменений {unchanged}, {seconds} с',
+    summaryRejected:
+      '{file}: отклонён, строк {rows} ({encoding}): ошибочных строк {rejected}, ничего не изменено',
     unknownFile:
       'Неизвестный вид файла: в имени должно быть streets, buildings, premises, accounts, meters, tariffs, vat_rates, norms, penalty_rates, readings, charges, payments, recalculations или balances',
     notUtf8: 'Файл не в кодировке UTF-8 и не в Windows-1251',
@@ -64,6 +72,9 @@ export const exchangeMessages = defineMessages({
     database: 'База данных не приняла файл: {detail}',
   },
   en: {
+    summaryOk:
+      '{file}: accepted, {rows} rows ({encoding}): {inserted} new, {updated} changed, {unchanged} unchanged, {seconds} s',
+    summaryRejected: '{file}: rejected, {rows} rows ({encoding}): {rejected} bad rows, nothing applied',
     unknownFile:
       'Unknown kind of file: its name must contain streets, buildings, premises, accounts, meters, tariffs, vat_rates, norms, penalty_rates, readings, charges, payments, recalculations or balances',
     notUtf8: 'The file is neither UTF-8 nor Windows-1251',
