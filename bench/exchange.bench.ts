@@ -142,7 +142,7 @@ export async function run(): Promise<BenchResult[]> {
       goal: '< 60 s',
     });
   } finally {
-    for (const s of scratch) await s.drop().catch(() => {});
+    if (!process.env.BENCH_KEEP) for (const s of scratch) await s.drop().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   }
   return results;
