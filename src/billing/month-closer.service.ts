@@ -258,12 +258,11 @@ async function loadFacts(tx: DB, period: Period, cutoff: Date, accountIds: numbe
     end_l: number | null;
   }>`
     select m.account_id, m.water, m.verification_due,
-      -- "period + 0" keeps the planner on the meter's index (newest first) instead of scanning a
-      -- whole month's readings for every meter through the period index.
-      (select r.value_l from readings r where r.meter_id = m.id and r.period + 0 < ${start} and r.status = 'accepted'
-        and r.submitted_at <= ${cutoff} order by r.read_on desc, r.id desc limit 1) as start_l,
-      (select r.value_l from readings r where r.meter_id = m.id and r.period + 0 = ${start} and r.status = 'accepted'
-        and r.submitted_at <= ${cutoff} order by r.read_on desc, r.id desc limit 1) as end_l
+      -- The last submission of a month wins (corrections are new rows); readings_meter_period_idx.
+      (select r.value_l from readings r where r.meter_id = m.id and r.period < ${start} and r.status = 'accepted'
+        and r.submitted_at <= ${cutoff} order by r.period desc, r.id desc limit 1) as start_l,
+      (select r.value_l from readings r where r.meter_id = m.id and r.period = ${start} and r.status = 'accepted'
+        and r.submitted_at <= ${cutoff} order by r.period desc, r.id desc limit 1) as end_l
     from meters m
     where m.installed_on <= ${end} and (m.removed_on is null or m.removed_on >= ${start})
       and (${only}::json is null or m.account_id in (select value::int from json_array_elements_text(${only}::json)))`.execute(
