@@ -1,8 +1,8 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_domain';
 import * as m0200 from './0200_readings';
-import * as m0500 from './0500_backoffice';
 import * as m0400 from './0400_exchange';
+import * as m0500 from './0500_backoffice';
 
 /**
  * Every migration, by name. Names sort in the order they apply; each capability
