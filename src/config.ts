@@ -24,6 +24,13 @@ const schema = z.object({
   READING_CONFIRM_M3: z.coerce.number().positive().default(30),
   /** Monthly invoice mailing: messages put into the outbox per second at most. */
   MAILING_PER_SECOND: z.coerce.number().positive().default(20),
+  /** When the weekly exchange with the billing system runs (cron, Asia/Almaty time). */
+  EXCHANGE_CRON: z
+    .string()
+    .regex(/^\S+( \S+){4}$/, 'a cron expression of five fields')
+    .default('0 3 * * 1'),
+  /** Where the billing system leaves its files (in/) and takes the readings (out/). */
+  EXCHANGE_DIR: z.string().default('./data/exchange'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });

@@ -3,6 +3,7 @@ import { purgeExpiredSessions } from './auth/sessions';
 import type { Config } from './config';
 import type { DB, Engine } from './db/database';
 import { resumeInvoiceMailings, startMailingWorker } from './documents/mailing';
+import { registerExchangeJob } from './exchange/exchange.job';
 import { type JobQueue, startJobQueue } from './jobs/queue';
 import { mailDeliveryTask } from './mail/delivery';
 import { purgeRateLimits } from './web/rate-limit';
@@ -39,6 +40,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   every(600_000, 'rate limit cleanup', () => purgeRateLimits(deps.db));
   const mailing = await startMailingWorker(deps.db, jobs, { perSecond: deps.config.MAILING_PER_SECOND });
   every(60_000, 'invoice mailing resume', () => resumeInvoiceMailings(deps.db, jobs));
+  await registerExchangeJob(jobs, deps);
   return {
     jobs,
     async stop() {

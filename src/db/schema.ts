@@ -129,6 +129,7 @@ export interface ReadingsTable {
   submitted_by: number | null;
   idempotency_key: string | null;
   exported_at: TimestampNullable;
+  export_batch_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 export interface TariffsTable {
   id: Generated<number>;
@@ -286,6 +287,31 @@ export interface Database {
   note_streets: NoteStreetsTable;
   invoice_mailings: InvoiceMailingsTable;
   invoice_mailing_recipients: InvoiceMailingRecipientsTable;
+  exchange_runs: ExchangeRunsTable;
+  export_batches: ExportBatchesTable;
+}
+
+export interface ExchangeRunsTable {
+  id: Generated<number>;
+  kind: 'import' | 'export';
+  file: string;
+  started_at: DefaultTimestamp;
+  finished_at: TimestampNullable;
+  status: Generated<'running' | 'succeeded' | 'rejected' | 'failed'>;
+  rows_read: Generated<number>;
+  rows_inserted: Generated<number>;
+  rows_updated: Generated<number>;
+  rows_unchanged: Generated<number>;
+  rows_rejected: Generated<number>;
+  errors: Json;
+}
+
+export interface ExportBatchesTable {
+  id: Generated<number>;
+  created_at: DefaultTimestamp;
+  file: string | null;
+  rows: Generated<number>;
+  finished_at: TimestampNullable;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -1,0 +1,30 @@
+import { loadConfig } from '../config';
+import { openConfiguredDatabase } from '../db/database';
+import { migrateToLatest } from '../db/migrate';
+import { formatTiyn } from '../money/tiyn';
+import { closeMonth } from './month-closer.service';
+
+/** npm run billing -- close 2026-10 */
+const [command, period] = process.argv.slice(2);
+if (command !== 'close' || !period) {
+  console.error('Usage: npm run billing -- close YYYY-MM');
+  process.exit(2);
+}
+const config = loadConfig();
+const handle = await openConfiguredDatabase(config).catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
+try {
+  await migrateToLatest(handle.db);
+  const started = Date.now();
+  const r = await closeMonth(handle.db, period);
+  console.log(
+    `${r.period}${r.wasClosed ? ' (computed again)' : ''}: ${r.accounts} accounts, charged ${formatTiyn(r.chargedTiyn)}, penalties ${formatTiyn(r.penaltyTiyn)}, ${r.lateRecalculations} recalculations for late readings, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+} catch (error) {
+  console.error((error as Error).message);
+  process.exitCode = 1;
+} finally {
+  await handle.close();
+}

@@ -1,0 +1,225 @@
+import type { Litres } from '../money/litres';
+import type { Tiyn } from '../money/tiyn';
+import { type ChargeInput, type ChargeLine, chargeLine, chargesTotal, type Service } from './charges';
+import { type NormSet, normVolumes } from './norms';
+import { penalty } from './penalty';
+import { daysInMonth, type Period, periodToDate } from './period';
+import { inForce } from './rates';
+import { closingBalance } from './statement';
+import { meterVolume } from './volumes';
+
+/**
+ * The built-in billing run for one account and one month (SPEC.md section 4), as plain data in
+ * and out: no database, no clock. The service (month-closer.service.ts) loads the facts, calls
+ * this for every account and writes the result.
+ */
+
+export interface MonthRates {
+  tariffs: {
+    service: Service;
+    customer_kind: 'individual' | 'legal';
+    effective_from: string;
+    price_tiyn_per_m3: number;
+  }[];
+  vat: { effective_from: string; rate_bp: number }[];
+  norms: {
+    kind: 'cold_per_person' | 'hot_per_person' | 'irrigation_per_m2';
+    effective_from: string;
+    litres: number;
+    season_from_month: number | null;
+    season_to_month: number | null;
+  }[];
+  penaltyRates: { effective_from: string; refinancing_rate_bp: number; coefficient: string }[];
+}
+
+export interface MeterMonth {
+  water: 'cold' | 'hot';
+  /** Next verification due; a meter past it is not billed by its readings (norm instead). */
+  verificationDue: string | null;
+  /** The last reading before the month and the last reading of the month, litres. */
+  startL: Litres | null;
+  endL: Litres | null;
+}
+
+export interface AccountMonthInput {
+  kind: 'individual' | 'legal';
+  residents: number;
+  irrigationAreaM2: string;
+  meters: MeterMonth[];
+  /** Closing balance of the previous month (0 for a new account). */
+  openingTiyn: Tiyn;
+  payments: { amountTiyn: Tiyn; kind: 'regular' | 'compensation'; paidOn: string }[];
+  recalculationTiyn: Tiyn;
+  otherTiyn: Tiyn;
+}
+
+export interface AccountMonthResult {
+  lines: ChargeLine[];
+  chargedTiyn: Tiyn;
+  penalty: { baseTiyn: Tiyn; days: number; amountTiyn: Tiyn } | null;
+  paidTiyn: Tiyn;
+  compensationTiyn: Tiyn;
+  closingTiyn: Tiyn;
+}
+
+export class RatesMissingError extends Error {}
+
+/** The rates in force on the month's first day, checked once per month rather than per account. */
+export function ratesForMonth(period: Period, rates: MonthRates) {
+  const date = periodToDate(period);
+  const tariff = (service: Service, kind: 'individual' | 'legal') => {
+    const t = inForce(
+      rates.tariffs.filter((x) => x.service === service && x.customer_kind === kind),
+      date,
+    );
+    if (!t) throw new RatesMissingError(`no ${service} tariff for ${kind} customers in ${period}`);
+    return t.price_tiyn_per_m3;
+  };
+  const vat = inForce(rates.vat, date);
+  if (!vat) throw new RatesMissingError(`no VAT rate in force in ${period}`);
+  const norm = (kind: MonthRates['norms'][number]['kind']) =>
+    inForce(
+      rates.norms.filter((n) => n.kind === kind),
+      date,
+    );
+  const irrigation = norm('irrigation_per_m2');
+  const normSet: NormSet = {
+    coldPerPersonL: norm('cold_per_person')?.litres ?? 0,
+    hotPerPersonL: norm('hot_per_person')?.litres ?? 0,
+    irrigationPerM2L: irrigation?.litres ?? 0,
+    seasonFromMonth: irrigation?.season_from_month ?? 5,
+    seasonToMonth: irrigation?.season_to_month ?? 9,
+  };
+  const kinds = ['individual', 'legal'] as const;
+  return {
+    period,
+    date,
+    month: Number(period.slice(5, 7)),
+    vatBp: vat.rate_bp,
+    cold: Object.fromEntries(kinds.map((k) => [k, tariff('cold_water', k)])) as Record<
+      (typeof kinds)[number],
+      number
+    >,
+    sewage: Object.fromEntries(kinds.map((k) => [k, tariff('sewage', k)])) as Record<
+      (typeof kinds)[number],
+      number
+    >,
+    normSet,
+    penaltyRate: inForce(rates.penaltyRates, date),
+  };
+}
+
+export type MonthRateSet = ReturnType<typeof ratesForMonth>;
+
+/** The month's charge lines: metered volumes, and norms where there is no working meter. */
+export function monthCharges(
+  input: Pick<AccountMonthInput, 'kind' | 'residents' | 'irrigationAreaM2' | 'meters'>,
+  r: MonthRateSet,
+): ChargeLine[] {
+  let coldMeterL = 0;
+  let hotMeterL = 0;
+  let coldMetered = false;
+  let hotMetered = false;
+  for (const meter of input.meters) {
+    if (meter.verificationDue !== null && meter.verificationDue <= r.date) continue;
+    let volume = 0;
+    if (meter.startL !== null && meter.endL !== null) {
+      volume = meterVolume({ startL: meter.startL, endL: meter.endL, rolledOver: meter.endL < meter.startL });
+    }
+    if (meter.water === 'cold') {
+      coldMeterL += volume;
+      coldMetered = true;
+    } else {
+      hotMeterL += volume;
+      hotMetered = true;
+    }
+  }
+  const norm = normVolumes(
+    {
+      residents: input.residents,
+      irrigationAreaM2: input.irrigationAreaM2,
+      month: r.month,
+      coldMetered,
+      hotMetered,
+    },
+    r.normSet,
+  );
+  const cold = r.cold[input.kind];
+  const sewage = r.sewage[input.kind];
+  const vatBp = r.vatBp;
+  const inputs: ChargeInput[] = [];
+  if (coldMetered || hotMetered) {
+    if (coldMetered)
+      inputs.push({
+        service: 'cold_water',
+        basis: 'meter',
+        quantityL: coldMeterL,
+        tariffTiynPerM3: cold,
+        vatBp,
+      });
+    inputs.push({
+      service: 'sewage',
+      basis: 'meter',
+      quantityL: coldMeterL + hotMeterL,
+      tariffTiynPerM3: sewage,
+      vatBp,
+    });
+  }
+  // Irrigation water is cold water that does not reach the sewer; a cold meter measures it.
+  const normCold = norm.coldL + (coldMetered ? 0 : norm.irrigationL);
+  if (normCold > 0)
+    inputs.push({ service: 'cold_water', basis: 'norm', quantityL: normCold, tariffTiynPerM3: cold, vatBp });
+  if (norm.coldL + norm.hotL > 0)
+    inputs.push({
+      service: 'sewage',
+      basis: 'norm',
+      quantityL: norm.coldL + norm.hotL,
+      tariffTiynPerM3: sewage,
+      vatBp,
+    });
+  return inputs.map(chargeLine);
+}
+
+/**
+ * Closes one account's month: charges, the penalty on last month's debt still unpaid after the
+ * due date (the 25th of this month), and the closing balance.
+ */
+export function closeAccountMonth(input: AccountMonthInput, r: MonthRateSet): AccountMonthResult {
+  const lines = monthCharges(input, r);
+  const chargedTiyn = chargesTotal(lines);
+  const paidTiyn = input.payments.reduce((a, p) => a + p.amountTiyn, 0);
+  const compensationTiyn = input.payments
+    .filter((p) => p.kind === 'compensation')
+    .reduce((a, p) => a + p.amountTiyn, 0);
+  const due = `${r.period}-25`;
+  const paidByDue = input.payments.filter((p) => p.paidOn <= due).reduce((a, p) => a + p.amountTiyn, 0);
+  const overdue = input.openingTiyn - paidByDue;
+  let pen: AccountMonthResult['penalty'] = null;
+  if (overdue > 0 && r.penaltyRate) {
+    const days = daysInMonth(r.period) - 25;
+    const amountTiyn = penalty({
+      debtTiyn: overdue,
+      refinancingRateBp: r.penaltyRate.refinancing_rate_bp,
+      coefficient: r.penaltyRate.coefficient,
+      days,
+    });
+    if (amountTiyn > 0) pen = { baseTiyn: overdue, days, amountTiyn };
+  }
+  const closingTiyn = closingBalance({
+    openingTiyn: input.openingTiyn,
+    chargedTiyn,
+    recalculationTiyn: input.recalculationTiyn,
+    penaltyTiyn: pen?.amountTiyn ?? 0,
+    otherTiyn: input.otherTiyn,
+    paidTiyn,
+  });
+  return { lines, chargedTiyn, penalty: pen, paidTiyn, compensationTiyn, closingTiyn };
+}
+
+/** Charge total per service, in tiyn, as a recalculation compares them. */
+export function serviceTotals(lines: readonly ChargeLine[]): Record<Service, Tiyn> {
+  return {
+    cold_water: chargesTotal(lines.filter((l) => l.service === 'cold_water')),
+    sewage: chargesTotal(lines.filter((l) => l.service === 'sewage')),
+  };
+}

@@ -1,0 +1,574 @@
+import { closingBalance } from '../billing/statement';
+import { formatTiynFixed } from '../money/tiyn';
+import type { ExchangeMessage } from './exchange.messages';
+import {
+  choice,
+  code,
+  date,
+  decimal,
+  type FieldParser,
+  int,
+  litres,
+  month,
+  percentBp,
+  period,
+  text,
+  tiyn,
+} from './fields';
+
+/**
+ * The files the billing system sends, one kind per file (docs/exchange.md). Each kind names its
+ * columns, how a cell is parsed, which billing-system key identifies a row, and the table it
+ * is upserted into.
+ */
+export type RefName = 'streets' | 'buildings' | 'premises' | 'accounts' | 'meters';
+export type Refs = Record<RefName, Map<string, number>>;
+export type DbRow = Record<string, string | number | null>;
+type Values = Record<string, unknown>;
+
+export interface Column {
+  name: string;
+  parse: FieldParser<unknown>;
+  required?: boolean;
+  /** Used when the column is absent or the cell empty. */
+  fallback?: string | number | null;
+}
+
+export type RowResult =
+  | { row: DbRow }
+  | { problem: { code: ExchangeMessage; params?: Record<string, string | number> } };
+
+export interface FileKind {
+  name: string;
+  columns: Column[];
+  refs: RefName[];
+  table: string;
+  /** Columns of the unique key the upsert targets. */
+  conflict: string[];
+  /** Database columns with their PostgreSQL types, in the order of the row objects. */
+  dbColumns: [string, string][];
+  /** Extra column values on insert only (SQL expressions). */
+  insertOnly?: Record<string, string>;
+  toRow(v: Values, refs: Refs): RowResult;
+}
+
+const req = (name: string, parse: FieldParser<unknown>): Column => ({ name, parse, required: true });
+const opt = (name: string, parse: FieldParser<unknown>, fallback: string | number | null = null): Column => ({
+  name,
+  parse,
+  fallback,
+});
+
+function ref(refs: Refs, kind: RefName, column: string, value: unknown): number | RowResult {
+  const id = refs[kind].get(String(value));
+  if (id === undefined) return { problem: { code: 'unknownRef', params: { column, value: String(value) } } };
+  return id;
+}
+
+const isProblem = (x: number | RowResult): x is RowResult => typeof x !== 'number';
+
+export const KINDS: FileKind[] = [
+  {
+    name: 'streets',
+    columns: [req('code', code), req('name', text(200))],
+    refs: [],
+    table: 'streets',
+    conflict: ['code'],
+    dbColumns: [
+      ['code', 'text'],
+      ['name', 'text'],
+    ],
+    toRow: (v) => ({ row: { code: v.code as string, name: v.name as string } }),
+  },
+  {
+    name: 'buildings',
+    columns: [req('code', code), req('street', code), req('number', text(20)), opt('prefix', text(20), '')],
+    refs: ['streets'],
+    table: 'buildings',
+    conflict: ['code'],
+    dbColumns: [
+      ['code', 'text'],
+      ['street_id', 'int'],
+      ['number', 'text'],
+      ['prefix', 'text'],
+    ],
+    toRow: (v, refs) => {
+      const street = ref(refs, 'streets', 'street', v.street);
+      if (isProblem(street)) return street;
+      return {
+        row: {
+          code: v.code as string,
+          street_id: street,
+          number: v.number as string,
+          prefix: v.prefix as string,
+        },
+      };
+    },
+  },
+  {
+    name: 'premises',
+    columns: [req('code', code), req('building', code), opt('apartment', text(20), '')],
+    refs: ['buildings'],
+    table: 'premises',
+    conflict: ['code'],
+    dbColumns: [
+      ['code', 'text'],
+      ['building_id', 'int'],
+      ['apartment', 'text'],
+    ],
+    toRow: (v, refs) => {
+      const building = ref(refs, 'buildings', 'building', v.building);
+      if (isProblem(building)) return building;
+      return { row: { code: v.code as string, building_id: building, apartment: v.apartment as string } };
+    },
+  },
+  {
+    name: 'accounts',
+    columns: [
+      req('number', text(8)),
+      req('kind', choice('individual', 'legal')),
+      req('premise', code),
+      req('owner_name', text(200)),
+      opt('owner_surname', text(100), ''),
+      opt('residents', int(0, 1000), 0),
+      opt('irrigation_area_m2', decimal(2), '0'),
+      opt('contract_number', text(40)),
+      opt('bin_iin', text(12)),
+      opt('opened_on', date),
+      opt('closed_on', date),
+    ],
+    refs: ['premises'],
+    table: 'accounts',
+    conflict: ['number'],
+    dbColumns: [
+      ['number', 'text'],
+      ['kind', 'text'],
+      ['premise_id', 'int'],
+      ['owner_name', 'text'],
+      ['owner_surname', 'text'],
+      ['residents', 'int'],
+      ['irrigation_area_m2', 'numeric'],
+      ['contract_number', 'text'],
+      ['bin_iin', 'text'],
+      ['opened_on', 'date'],
+      ['closed_on', 'date'],
+    ],
+    toRow: (v, refs) => {
+      const number = v.number as string;
+      if (!/^\d{8}$/.test(number))
+        return { problem: { code: 'badAccountNumber', params: { value: number } } };
+      const bin = v.bin_iin as string | null;
+      if (bin !== null && !/^\d{12}$/.test(bin))
+        return { problem: { code: 'badBin', params: { value: bin } } };
+      if (v.kind === 'legal' && (v.contract_number === null || bin === null))
+        return { problem: { code: 'legalNeedsContract' } };
+      if (v.opened_on && v.closed_on && (v.closed_on as string) < (v.opened_on as string))
+        return { problem: { code: 'dateOrder', params: { column: 'closed_on', other: 'opened_on' } } };
+      const premise = ref(refs, 'premises', 'premise', v.premise);
+      if (isProblem(premise)) return premise;
+      return {
+        row: {
+          number,
+          kind: v.kind as string,
+          premise_id: premise,
+          owner_name: v.owner_name as string,
+          owner_surname: v.owner_surname as string,
+          residents: v.residents as number,
+          irrigation_area_m2: v.irrigation_area_m2 as string,
+          contract_number: v.contract_number as string | null,
+          bin_iin: bin,
+          opened_on: v.opened_on as string | null,
+          closed_on: v.closed_on as string | null,
+        },
+      };
+    },
+  },
+  {
+    name: 'meters',
+    columns: [
+      req('code', code),
+      req('account', text(8)),
+      opt('input_no', int(1, 99), 1),
+      opt('location', text(100), ''),
+      req('water', choice('cold', 'hot')),
+      req('serial', text(40)),
+      opt('verification_due', date),
+      req('installed_on', date),
+      opt('removed_on', date),
+    ],
+    refs: ['accounts'],
+    table: 'meters',
+    conflict: ['code'],
+    dbColumns: [
+      ['code', 'text'],
+      ['account_id', 'int'],
+      ['input_no', 'int'],
+      ['location', 'text'],
+      ['water', 'text'],
+      ['serial', 'text'],
+      ['verification_due', 'date'],
+      ['installed_on', 'date'],
+      ['removed_on', 'date'],
+    ],
+    toRow: (v, refs) => {
+      const account = ref(refs, 'accounts', 'account', v.account);
+      if (isProblem(account)) return account;
+      if (v.removed_on && (v.removed_on as string) < (v.installed_on as string))
+        return { problem: { code: 'dateOrder', params: { column: 'removed_on', other: 'installed_on' } } };
+      return {
+        row: {
+          code: v.code as string,
+          account_id: account,
+          input_no: v.input_no as number,
+          location: v.location as string,
+          water: v.water as string,
+          serial: v.serial as string,
+          verification_due: v.verification_due as string | null,
+          installed_on: v.installed_on as string,
+          removed_on: v.removed_on as string | null,
+        },
+      };
+    },
+  },
+  {
+    name: 'tariffs',
+    columns: [
+      req('service', choice('cold_water', 'sewage')),
+      req('customer_kind', choice('individual', 'legal')),
+      req('effective_from', date),
+      req('price_per_m3', (s) => tiyn(s)),
+    ],
+    refs: [],
+    table: 'tariffs',
+    conflict: ['service', 'customer_kind', 'effective_from'],
+    dbColumns: [
+      ['service', 'text'],
+      ['customer_kind', 'text'],
+      ['effective_from', 'date'],
+      ['price_tiyn_per_m3', 'bigint'],
+    ],
+    toRow: (v) => {
+      if ((v.price_per_m3 as number) < 0)
+        return {
+          problem: { code: 'badMoney', params: { column: 'price_per_m3', value: String(v.price_per_m3) } },
+        };
+      return {
+        row: {
+          service: v.service as string,
+          customer_kind: v.customer_kind as string,
+          effective_from: v.effective_from as string,
+          price_tiyn_per_m3: v.price_per_m3 as number,
+        },
+      };
+    },
+  },
+  {
+    name: 'vat_rates',
+    columns: [req('effective_from', date), req('rate_percent', percentBp)],
+    refs: [],
+    table: 'vat_rates',
+    conflict: ['effective_from'],
+    dbColumns: [
+      ['effective_from', 'date'],
+      ['rate_bp', 'int'],
+    ],
+    toRow: (v) => ({
+      row: { effective_from: v.effective_from as string, rate_bp: v.rate_percent as number },
+    }),
+  },
+  {
+    name: 'norms',
+    columns: [
+      req('kind', choice('cold_per_person', 'hot_per_person', 'irrigation_per_m2')),
+      req('effective_from', date),
+      req('volume_m3', litres),
+      opt('season_from_month', month),
+      opt('season_to_month', month),
+    ],
+    refs: [],
+    table: 'norms',
+    conflict: ['kind', 'effective_from'],
+    dbColumns: [
+      ['kind', 'text'],
+      ['effective_from', 'date'],
+      ['litres', 'int'],
+      ['season_from_month', 'int'],
+      ['season_to_month', 'int'],
+    ],
+    toRow: (v) => ({
+      row: {
+        kind: v.kind as string,
+        effective_from: v.effective_from as string,
+        litres: v.volume_m3 as number,
+        season_from_month: v.season_from_month as number | null,
+        season_to_month: v.season_to_month as number | null,
+      },
+    }),
+  },
+  {
+    name: 'penalty_rates',
+    columns: [
+      req('effective_from', date),
+      req('refinancing_rate_percent', percentBp),
+      req('coefficient', decimal(4)),
+    ],
+    refs: [],
+    table: 'penalty_rates',
+    conflict: ['effective_from'],
+    dbColumns: [
+      ['effective_from', 'date'],
+      ['refinancing_rate_bp', 'int'],
+      ['coefficient', 'numeric'],
+    ],
+    toRow: (v) => ({
+      row: {
+        effective_from: v.effective_from as string,
+        refinancing_rate_bp: v.refinancing_rate_percent as number,
+        coefficient: v.coefficient as string,
+      },
+    }),
+  },
+  {
+    name: 'readings',
+    columns: [
+      req('meter', code),
+      req('period', period),
+      req('value_m3', litres),
+      req('read_on', date),
+      opt('source', choice('billing', 'inspector', 'phone', 'cabinet', 'operator'), 'billing'),
+    ],
+    refs: ['meters'],
+    table: 'readings',
+    conflict: ['idempotency_key'],
+    dbColumns: [
+      ['idempotency_key', 'text'],
+      ['meter_id', 'int'],
+      ['period', 'date'],
+      ['value_l', 'bigint'],
+      ['read_on', 'date'],
+      ['source', 'text'],
+    ],
+    // The billing system's own readings need not go back to it.
+    insertOnly: { exported_at: 'now()', submitted_at: 'now()' },
+    toRow: (v, refs) => {
+      const meter = ref(refs, 'meters', 'meter', v.meter);
+      if (isProblem(meter)) return meter;
+      if ((v.value_m3 as number) > 99_999_999)
+        return { problem: { code: 'badVolume', params: { column: 'value_m3', value: String(v.value_m3) } } };
+      return {
+        row: {
+          idempotency_key: `billing:${v.meter as string}:${v.read_on as string}`,
+          meter_id: meter,
+          period: v.period as string,
+          value_l: v.value_m3 as number,
+          read_on: v.read_on as string,
+          source: v.source as string,
+        },
+      };
+    },
+  },
+  {
+    name: 'charges',
+    columns: [
+      req('account', text(8)),
+      req('period', period),
+      req('service', choice('cold_water', 'sewage')),
+      req('basis', choice('meter', 'norm')),
+      req('volume_m3', litres),
+      req('tariff_per_m3', tiyn),
+      req('vat_percent', percentBp),
+      req('amount', tiyn),
+    ],
+    refs: ['accounts'],
+    table: 'charges',
+    conflict: ['account_id', 'period', 'service', 'basis'],
+    dbColumns: [
+      ['account_id', 'int'],
+      ['period', 'date'],
+      ['service', 'text'],
+      ['basis', 'text'],
+      ['quantity_l', 'bigint'],
+      ['tariff_tiyn_per_m3', 'bigint'],
+      ['vat_bp', 'int'],
+      ['amount_tiyn', 'bigint'],
+    ],
+    toRow: (v, refs) => {
+      const account = ref(refs, 'accounts', 'account', v.account);
+      if (isProblem(account)) return account;
+      return {
+        row: {
+          account_id: account,
+          period: v.period as string,
+          service: v.service as string,
+          basis: v.basis as string,
+          quantity_l: v.volume_m3 as number,
+          tariff_tiyn_per_m3: v.tariff_per_m3 as number,
+          vat_bp: v.vat_percent as number,
+          amount_tiyn: v.amount as number,
+        },
+      };
+    },
+  },
+  {
+    name: 'payments',
+    columns: [
+      req('code', code),
+      req('account', text(8)),
+      req('paid_on', date),
+      req('period', period),
+      req('amount', tiyn),
+      opt('kind', choice('regular', 'compensation'), 'regular'),
+    ],
+    refs: ['accounts'],
+    table: 'payments',
+    conflict: ['code'],
+    dbColumns: [
+      ['code', 'text'],
+      ['account_id', 'int'],
+      ['paid_on', 'date'],
+      ['period', 'date'],
+      ['amount_tiyn', 'bigint'],
+      ['kind', 'text'],
+    ],
+    insertOnly: { source: "'billing'" },
+    toRow: (v, refs) => {
+      const account = ref(refs, 'accounts', 'account', v.account);
+      if (isProblem(account)) return account;
+      return {
+        row: {
+          code: v.code as string,
+          account_id: account,
+          paid_on: v.paid_on as string,
+          period: v.period as string,
+          amount_tiyn: v.amount as number,
+          kind: v.kind as string,
+        },
+      };
+    },
+  },
+  {
+    name: 'recalculations',
+    columns: [
+      req('code', code),
+      req('account', text(8)),
+      req('period', period),
+      opt('for_period', period),
+      opt('service', choice('cold_water', 'sewage')),
+      req('amount', tiyn),
+      opt('reason', text(500), ''),
+    ],
+    refs: ['accounts'],
+    table: 'recalculations',
+    conflict: ['code'],
+    dbColumns: [
+      ['code', 'text'],
+      ['account_id', 'int'],
+      ['period', 'date'],
+      ['for_period', 'date'],
+      ['service', 'text'],
+      ['amount_tiyn', 'bigint'],
+      ['reason', 'text'],
+    ],
+    toRow: (v, refs) => {
+      const account = ref(refs, 'accounts', 'account', v.account);
+      if (isProblem(account)) return account;
+      return {
+        row: {
+          code: v.code as string,
+          account_id: account,
+          period: v.period as string,
+          for_period: v.for_period as string | null,
+          service: v.service as string | null,
+          amount_tiyn: v.amount as number,
+          reason: v.reason as string,
+        },
+      };
+    },
+  },
+  {
+    name: 'balances',
+    columns: [
+      req('account', text(8)),
+      req('period', period),
+      req('opening', tiyn),
+      opt('charged', tiyn, 0),
+      opt('recalculation', tiyn, 0),
+      opt('penalty', tiyn, 0),
+      opt('other', tiyn, 0),
+      opt('paid', tiyn, 0),
+      opt('compensation', tiyn, 0),
+      req('closing', tiyn),
+    ],
+    refs: ['accounts'],
+    table: 'account_months',
+    conflict: ['account_id', 'period'],
+    dbColumns: [
+      ['account_id', 'int'],
+      ['period', 'date'],
+      ['opening_tiyn', 'bigint'],
+      ['charged_tiyn', 'bigint'],
+      ['recalculation_tiyn', 'bigint'],
+      ['penalty_tiyn', 'bigint'],
+      ['other_tiyn', 'bigint'],
+      ['paid_tiyn', 'bigint'],
+      ['compensation_tiyn', 'bigint'],
+      ['closing_tiyn', 'bigint'],
+    ],
+    toRow: (v, refs) => {
+      const n = (k: string) => v[k] as number;
+      const expected = closingBalance({
+        openingTiyn: n('opening'),
+        chargedTiyn: n('charged'),
+        recalculationTiyn: n('recalculation'),
+        penaltyTiyn: n('penalty'),
+        otherTiyn: n('other'),
+        paidTiyn: n('paid'),
+      });
+      if (expected !== n('closing'))
+        return {
+          problem: {
+            code: 'balanceMismatch',
+            params: { expected: formatTiynFixed(expected), closing: formatTiynFixed(n('closing')) },
+          },
+        };
+      const account = ref(refs, 'accounts', 'account', v.account);
+      if (isProblem(account)) return account;
+      return {
+        row: {
+          account_id: account,
+          period: v.period as string,
+          opening_tiyn: n('opening'),
+          charged_tiyn: n('charged'),
+          recalculation_tiyn: n('recalculation'),
+          penalty_tiyn: n('penalty'),
+          other_tiyn: n('other'),
+          paid_tiyn: n('paid'),
+          compensation_tiyn: n('compensation'),
+          closing_tiyn: n('closing'),
+        },
+      };
+    },
+  },
+];
+
+/** The import order of a directory: referenced data before what refers to it. */
+export const KIND_ORDER = KINDS.map((k) => k.name);
+
+/**
+ * The kind of a file from its name: `accounts.csv`, `2026-11-23_accounts.csv`,
+ * `accounts.cp1251.csv`. Longer names first, so `penalty_rates` is not read as something else.
+ */
+export function kindOfFile(fileName: string): FileKind | undefined {
+  const base = fileName.split(/[\\/]/).pop()?.toLowerCase() ?? '';
+  if (!base.endsWith('.csv')) return undefined;
+  const sorted = [...KINDS].sort((a, b) => b.name.length - a.name.length);
+  return sorted.find((k) => new RegExp(`(^|[^a-z])${k.name}([^a-z]|$)`).test(base));
+}
+
+/** Encoding declared in the file name (`.cp1251.csv`, `.windows-1251.csv`, `.utf8.csv`). */
+export function declaredEncoding(fileName: string): 'utf-8' | 'windows-1251' | undefined {
+  const base = fileName.toLowerCase();
+  if (/[._-](cp1251|windows-1251|win1251)\.csv$/.test(base)) return 'windows-1251';
+  if (/[._-](utf-?8)\.csv$/.test(base)) return 'utf-8';
+  return undefined;
+}

@@ -1,0 +1,403 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import iconv from 'iconv-lite';
+import { CompiledQuery, sql } from 'kysely';
+import type { DB } from '../db/database';
+import type { Locale } from '../i18n/locales';
+import { type ExchangeProblem, problemText } from './exchange.messages';
+import {
+  type DbRow,
+  declaredEncoding,
+  type FileKind,
+  KIND_ORDER,
+  kindOfFile,
+  type RefName,
+  type Refs,
+} from './formats';
+
+export interface ImportOptions {
+  /** Language of the report's messages. */
+  locale?: Locale;
+  /** Called as the file is read: bytes done, bytes in all. */
+  onProgress?: (done: number, total: number) => void;
+  /** Rows per database statement. */
+  batchSize?: number;
+}
+
+export interface ReportedProblem extends ExchangeProblem {
+  message: string;
+}
+
+export interface ImportReport {
+  runId: number;
+  file: string;
+  kind: string | null;
+  encoding: 'utf-8' | 'windows-1251' | null;
+  /** succeeded: every row applied; rejected: bad rows, nothing applied; failed: the database refused. */
+  status: 'succeeded' | 'rejected' | 'failed';
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  problems: ReportedProblem[];
+}
+
+/** At most this many problems are kept in a report; the count of rejected rows is always exact. */
+const MAX_PROBLEMS = 1000;
+
+class Rejected extends Error {}
+
+/** Imports one uploaded file (the back-office upload calls this). */
+export function importFile(
+  db: DB,
+  file: { name: string; bytes: Uint8Array },
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const chunks = async function* () {
+    const size = 1 << 20;
+    for (let i = 0; i < file.bytes.length; i += size) yield Buffer.from(file.bytes.subarray(i, i + size));
+  };
+  return importSource(db, file.name, chunks(), file.bytes.length, options);
+}
+
+/** Imports a file, or every CSV file of a directory in dependency order (streets before buildings...). */
+export async function importPath(db: DB, path: string, options: ImportOptions = {}): Promise<ImportReport[]> {
+  const info = await stat(path);
+  const files = info.isDirectory() ? orderFiles((await readdir(path)).map((f) => join(path, f))) : [path];
+  const reports: ImportReport[] = [];
+  for (const file of files) {
+    const size = (await stat(file)).size;
+    reports.push(
+      await importSource(
+        db,
+        basename(file),
+        createReadStream(file, { highWaterMark: 1 << 20 }),
+        size,
+        options,
+      ),
+    );
+  }
+  return reports;
+}
+
+/** CSV files of a directory, ordered so references resolve: by kind, then by name. */
+export function orderFiles(files: string[]): string[] {
+  const rank = (f: string) => {
+    const kind = kindOfFile(f);
+    return kind ? KIND_ORDER.indexOf(kind.name) : KIND_ORDER.length;
+  };
+  return files
+    .filter((f) => f.toLowerCase().endsWith('.csv'))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+async function importSource(
+  db: DB,
+  name: string,
+  source: AsyncIterable<Buffer>,
+  totalBytes: number,
+  options: ImportOptions,
+): Promise<ImportReport> {
+  const locale = options.locale ?? 'ru';
+  const kind = kindOfFile(name) ?? null;
+  const run = await db
+    .insertInto('exchange_runs')
+    .values({ kind: 'import', file: name, errors: '[]' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const report: ImportReport = {
+    runId: run.id,
+    file: name,
+    kind: kind?.name ?? null,
+    encoding: null,
+    status: 'succeeded',
+    rowsRead: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    problems: [],
+  };
+  const problem = (line: number, code: ExchangeProblem['code'], params?: ExchangeProblem['params']) => {
+    report.rejected += line > 0 ? 1 : 0;
+    if (report.problems.length < MAX_PROBLEMS) {
+      const p: ExchangeProblem = { file: name, line, code, ...(params ? { params } : {}) };
+      report.problems.push({ ...p, message: problemText(p, locale) });
+    }
+  };
+
+  if (!kind) {
+    problem(0, 'unknownFile');
+    report.status = 'rejected';
+  } else {
+    try {
+      await db.transaction().execute(async (tx) => {
+        await readAndApply(tx, kind, name, source, totalBytes, options, report, problem);
+        if (report.problems.length > 0) throw new Rejected();
+        await sql`insert into app_state (key, value, updated_at)
+          values ('billing_data_as_of', ${JSON.stringify(new Date().toISOString())}::jsonb, now())
+          on conflict (key) do update set value = excluded.value, updated_at = now()`.execute(tx);
+      });
+    } catch (error) {
+      if (!(error instanceof Rejected)) {
+        report.status = 'failed';
+        problem(0, 'database', { detail: (error as Error).message });
+      } else {
+        report.status = 'rejected';
+      }
+      report.inserted = 0;
+      report.updated = 0;
+      report.unchanged = 0;
+    }
+  }
+  await db
+    .updateTable('exchange_runs')
+    .set({
+      finished_at: new Date(),
+      status: report.status,
+      rows_read: report.rowsRead,
+      rows_inserted: report.inserted,
+      rows_updated: report.updated,
+      rows_unchanged: report.unchanged,
+      rows_rejected: report.rejected,
+      errors: JSON.stringify(report.problems.map(({ message: _, ...p }) => p)),
+    })
+    .where('id', '=', run.id)
+    .execute();
+  return report;
+}
+
+async function readAndApply(
+  tx: DB,
+  kind: FileKind,
+  name: string,
+  source: AsyncIterable<Buffer>,
+  totalBytes: number,
+  options: ImportOptions,
+  report: ImportReport,
+  problem: (line: number, code: ExchangeProblem['code'], params?: ExchangeProblem['params']) => void,
+) {
+  const refs = await loadRefs(tx, kind.refs);
+  const upsert = upsertSql(kind);
+  const batchSize = options.batchSize ?? 10_000;
+  let batch: DbRow[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    const rows = batch;
+    batch = [];
+    // One statement in flight while the next batch is parsed.
+    await writing;
+    writing = (async () => {
+      const result = await tx.executeQuery<{ inserted: number; updated: number }>(
+        CompiledQuery.raw(upsert, [JSON.stringify(rows)]),
+      );
+      const counts = result.rows[0] ?? { inserted: 0, updated: 0 };
+      report.inserted += counts.inserted;
+      report.updated += counts.updated;
+      report.unchanged += rows.length - counts.inserted - counts.updated;
+    })();
+    writing.catch(() => {});
+  };
+
+  const seen = new Map<string, number>();
+  let header: string[] | null = null;
+  let columnIndex: number[] = [];
+  let done = 0;
+  const decoded = decode(source, declaredEncoding(name), (n) => {
+    done += n;
+    options.onProgress?.(done, totalBytes);
+  });
+  const first = await decoded.next();
+  if (first.done) {
+    problem(0, 'empty');
+    return;
+  }
+  report.encoding = first.value.encoding;
+  const firstLine = first.value.text.split('\n', 1)[0] ?? '';
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  const parser = parse({
+    delimiter,
+    info: true,
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+    bom: true,
+  });
+  const texts = async function* () {
+    yield first.value.text;
+    for await (const chunk of { [Symbol.asyncIterator]: () => decoded }) yield chunk.text;
+  };
+  const input = Readable.from(texts());
+  input.on('error', (error) => parser.destroy(error));
+  input.pipe(parser);
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const { record, info } = item;
+      const line = info.lines;
+      if (!header) {
+        header = record.map((h) => h.trim().toLowerCase());
+        const known = new Set(kind.columns.map((c) => c.name));
+        for (const h of header) if (!known.has(h)) problem(0, 'unknownColumn', { column: h });
+        for (const c of kind.columns)
+          if (c.required && !header.includes(c.name)) problem(0, 'missingColumn', { column: c.name });
+        if (report.problems.length) return;
+        columnIndex = kind.columns.map((c) => header!.indexOf(c.name));
+        continue;
+      }
+      report.rowsRead += 1;
+      if (record.length !== header.length) {
+        problem(line, 'badCsv', { detail: `${record.length} ≠ ${header.length}` });
+        continue;
+      }
+      const values: Record<string, unknown> = {};
+      let bad = false;
+      for (let i = 0; i < kind.columns.length; i++) {
+        const column = kind.columns[i]!;
+        const idx = columnIndex[i]!;
+        const cell = idx >= 0 ? (record[idx] ?? '') : '';
+        if (cell === '') {
+          if (column.required) {
+            problem(line, 'required', { column: column.name });
+            bad = true;
+            break;
+          }
+          values[column.name] = column.fallback ?? null;
+          continue;
+        }
+        const parsed = column.parse(cell);
+        if (!parsed.ok) {
+          problem(line, parsed.code, { column: column.name, ...parsed.params });
+          bad = true;
+          break;
+        }
+        values[column.name] = parsed.value;
+      }
+      if (bad) continue;
+      const result = kind.toRow(values, refs);
+      if ('problem' in result) {
+        problem(line, result.problem.code, result.problem.params);
+        continue;
+      }
+      const key = kind.conflict.map((c) => String(result.row[c])).join('|');
+      const earlier = seen.get(key);
+      if (earlier !== undefined) {
+        problem(line, 'duplicate', {
+          key: kind.conflict.map((c) => `${c}=${result.row[c]}`).join(', '),
+          line: earlier,
+        });
+        continue;
+      }
+      seen.set(key, line);
+      if (report.problems.length) continue; // keep validating, stop writing
+      batch.push(result.row);
+      if (batch.length >= batchSize) await flush();
+    }
+  } catch (error) {
+    if (error instanceof NotUtf8) {
+      problem(0, 'notUtf8');
+      return;
+    }
+    const e = error as Error & { lines?: number; code?: unknown };
+    if (!(typeof e.code === 'string' && e.code.startsWith('CSV_'))) throw error;
+    problem(e.lines ?? 0, 'badCsv', { detail: e.message });
+    return;
+  }
+  if (!header) problem(0, 'empty');
+  if (report.problems.length) {
+    await writing.catch(() => {});
+    return;
+  }
+  if (batch.length) await flush();
+  await writing;
+}
+
+class NotUtf8 extends Error {}
+
+/**
+ * Bytes to text. UTF-8 unless the name declares Windows-1251 or the first megabyte is not valid
+ * UTF-8 (then Windows-1251, the usual encoding of Kazakh accounting exports).
+ */
+async function* decode(
+  source: AsyncIterable<Buffer>,
+  declared: 'utf-8' | 'windows-1251' | undefined,
+  progress: (bytes: number) => void,
+): AsyncGenerator<{ text: string; encoding: 'utf-8' | 'windows-1251' }> {
+  let encoding: 'utf-8' | 'windows-1251' | undefined = declared;
+  let utf8: TextDecoder | undefined;
+  let cp1251: ReturnType<typeof iconv.getDecoder> | undefined;
+  for await (const chunk of source) {
+    progress(chunk.length);
+    if (!encoding) {
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(chunk, { stream: true });
+        encoding = 'utf-8';
+      } catch {
+        encoding = 'windows-1251';
+      }
+    }
+    if (encoding === 'utf-8') {
+      utf8 ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+      let text: string;
+      try {
+        text = utf8.decode(chunk, { stream: true });
+      } catch {
+        throw new NotUtf8();
+      }
+      if (text) yield { text, encoding };
+    } else {
+      cp1251 ??= iconv.getDecoder('win1251');
+      const text = cp1251.write(chunk);
+      if (text) yield { text, encoding };
+    }
+  }
+  if (utf8) {
+    try {
+      const rest = utf8.decode();
+      if (rest) yield { text: rest, encoding: 'utf-8' };
+    } catch {
+      throw new NotUtf8();
+    }
+  }
+}
+
+async function loadRefs(db: DB, names: RefName[]): Promise<Refs> {
+  const refs = {
+    streets: new Map(),
+    buildings: new Map(),
+    premises: new Map(),
+    accounts: new Map(),
+    meters: new Map(),
+  } as Refs;
+  for (const name of names) {
+    const keyColumn = name === 'accounts' ? 'number' : 'code';
+    const result = await db.executeQuery<{ k: string; id: number }>(
+      CompiledQuery.raw(`select ${keyColumn} as k, id from ${name}`),
+    );
+    for (const row of result.rows) refs[name].set(row.k, row.id);
+  }
+  return refs;
+}
+
+/**
+ * One statement per batch: the rows travel as one JSON parameter, are upserted by the billing
+ * system's key, and a row whose values did not change is not touched (so a second import of the
+ * same file changes nothing). Returns how many rows were inserted and how many updated.
+ */
+export function upsertSql(kind: FileKind): string {
+  const cols = kind.dbColumns.map(([c]) => c);
+  const record = kind.dbColumns.map(([c, t]) => `${c} ${t}`).join(', ');
+  const extra = Object.entries(kind.insertOnly ?? {});
+  const updates = cols.filter((c) => !kind.conflict.includes(c));
+  return `with up as (
+  insert into ${kind.table} (${[...cols, ...extra.map(([c]) => c)].join(', ')})
+  select ${[...cols, ...extra.map(([, e]) => e)].join(', ')} from json_to_recordset($1::json) as r(${record})
+  on conflict (${kind.conflict.join(', ')}) do update set ${updates.map((c) => `${c} = excluded.${c}`).join(', ')}
+  where (${updates.map((c) => `${kind.table}.${c}`).join(', ')}) is distinct from (${updates.map((c) => `excluded.${c}`).join(', ')})
+  returning (xmax = 0) as ins
+)
+select (count(*) filter (where ins))::int as inserted, (count(*) filter (where not ins))::int as updated from up`;
+}
