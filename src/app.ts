@@ -93,8 +93,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     req.user = sid ? await loadSession(deps.db, sid) : null;
   });
 
-  // Every state-changing request carries the form's or the page's CSRF token.
-  app.addHook('preValidation', (req, reply, done) => {
+  // Every state-changing request carries the form's or the page's CSRF token. Checked before
+  // the handlers (after body parsing, so multipart forms are read first).
+  app.addHook('preHandler', (req, reply, done) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
     app.csrfProtection(req, reply, done);
   });

@@ -1,7 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { AppDeps } from '../app';
-import { defineMessages, formatDateTime } from '../i18n/locales';
+import { audit } from '../auth/audit';
+import { runExchange } from '../exchange/exchange.job';
+import { type ExchangeProblem, problemText } from '../exchange/exchange.messages';
+import { type ImportReport, importFile } from '../exchange/import.service';
+import { defineMessages, formatDateTime, type Locale } from '../i18n/locales';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
@@ -12,8 +17,6 @@ const text = defineMessages({
   kk: {
     title: 'Алмасу және тарату',
     runs: 'Соңғы импорт пен экспорттар',
-    noRuns:
-      'Алмасу қызметі әлі орнатылмаған (exchange_runs кестесі жоқ): импорт файлын жүктеу және іске қосу осы жерде пайда болады.',
     empty: 'Әзірге іске қосулар жоқ.',
     mail: 'Хат тарату есебі (айлар бойынша)',
     month: 'Ай',
@@ -23,14 +26,31 @@ const text = defineMessages({
     noMail: 'Хаттар жоқ.',
     mailings: 'Ай сайынғы шот-хабарлама таратуының есебі',
     outbox: 'Хат кезегі: мақсаты мен күйі бойынша',
-    upload:
-      'Импорт файлын жүктеу және іске қосу алмасу қызметімен бірге қосылады; әзірге алмасу `npm run exchange` командасымен орындалады.',
+    uploadTitle: 'Импорт файлын жүктеу',
+    file: 'CSV файлы (UTF-8 немесе Windows-1251)',
+    uploadButton: 'Импорттау',
+    noFile: 'Файлды таңдаңыз.',
+    runTitle: 'Алмасуды қазір іске қосу',
+    runHint:
+      'EXCHANGE_DIR/in қалтасындағы файлдар импортталады, жаңа көрсеткіштер EXCHANGE_DIR/out қалтасына экспортталады.',
+    runButton: 'Іске қосу',
+    started: 'Басталды',
+    kind: 'Түрі',
+    fileCol: 'Файл',
+    rowsRead: 'Оқылды',
+    inserted: 'Қосылды',
+    updated: 'Жаңартылды',
+    unchanged: 'Өзгеріссіз',
+    rejectedRows: 'Қабылданбады',
+    problems: 'Қателер',
+    result: 'Нәтиже',
+    exported: 'Экспортталған көрсеткіштер',
+    kinds: { import: 'импорт', export: 'экспорт' },
+    statuses: { running: 'орындалуда', succeeded: 'сәтті', rejected: 'қабылданбады', failed: 'қате' },
   },
   ru: {
     title: 'Обмен и рассылка',
     runs: 'Последние импорты и экспорты',
-    noRuns:
-      'Служба обмена ещё не установлена (нет таблицы exchange_runs): загрузка файла импорта и запуск появятся здесь.',
     empty: 'Запусков пока нет.',
     mail: 'Отчёт о рассылке (по месяцам)',
     month: 'Месяц',
@@ -40,14 +60,30 @@ const text = defineMessages({
     noMail: 'Писем нет.',
     mailings: 'Отчёт о ежемесячной рассылке счетов',
     outbox: 'Очередь писем: по назначению и статусу',
-    upload:
-      'Загрузка файла импорта и запуск появятся вместе со службой обмена; пока обмен выполняется командой `npm run exchange`.',
+    uploadTitle: 'Загрузить файл импорта',
+    file: 'Файл CSV (UTF-8 или Windows-1251)',
+    uploadButton: 'Импортировать',
+    noFile: 'Выберите файл.',
+    runTitle: 'Запустить обмен сейчас',
+    runHint: 'Будут импортированы файлы из EXCHANGE_DIR/in, новые показания выгружены в EXCHANGE_DIR/out.',
+    runButton: 'Запустить',
+    started: 'Начало',
+    kind: 'Вид',
+    fileCol: 'Файл',
+    rowsRead: 'Прочитано',
+    inserted: 'Добавлено',
+    updated: 'Обновлено',
+    unchanged: 'Без изменений',
+    rejectedRows: 'Отклонено',
+    problems: 'Ошибки',
+    result: 'Результат',
+    exported: 'Выгружено показаний',
+    kinds: { import: 'импорт', export: 'экспорт' },
+    statuses: { running: 'выполняется', succeeded: 'успешно', rejected: 'отклонён', failed: 'ошибка' },
   },
   en: {
     title: 'Exchange and mailing',
     runs: 'Latest imports and exports',
-    noRuns:
-      'The exchange service is not installed yet (no exchange_runs table): uploading an import file and starting a run will appear here.',
     empty: 'No runs yet.',
     mail: 'Mailing report (by month)',
     month: 'Month',
@@ -57,75 +93,174 @@ const text = defineMessages({
     noMail: 'No mail.',
     mailings: 'Monthly invoice mailing report',
     outbox: 'Mail queue by purpose and status',
-    upload:
-      'Uploading an import file and starting a run arrive with the exchange service; until then the exchange runs with `npm run exchange`.',
+    uploadTitle: 'Upload an import file',
+    file: 'CSV file (UTF-8 or Windows-1251)',
+    uploadButton: 'Import',
+    noFile: 'Choose a file.',
+    runTitle: 'Run the exchange now',
+    runHint: 'Imports the files in EXCHANGE_DIR/in and exports new readings to EXCHANGE_DIR/out.',
+    runButton: 'Run now',
+    started: 'Started',
+    kind: 'Kind',
+    fileCol: 'File',
+    rowsRead: 'Read',
+    inserted: 'Inserted',
+    updated: 'Updated',
+    unchanged: 'Unchanged',
+    rejectedRows: 'Rejected',
+    problems: 'Problems',
+    result: 'Result',
+    exported: 'Readings exported',
+    kinds: { import: 'import', export: 'export' },
+    statuses: { running: 'running', succeeded: 'succeeded', rejected: 'rejected', failed: 'failed' },
   },
 });
 
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return formatDateTime(value);
-  if (typeof value === 'object') return JSON.stringify(value).slice(0, 300);
-  return String(value).slice(0, 300);
+type ExchangeText = (typeof text)['kk'];
+
+interface RunRow {
+  id: number;
+  kind: 'import' | 'export';
+  file: string;
+  started_at: Date;
+  status: 'running' | 'succeeded' | 'rejected' | 'failed';
+  rows_read: number;
+  rows_inserted: number;
+  rows_updated: number;
+  rows_unchanged: number;
+  rows_rejected: number;
+  errors: unknown;
 }
 
-export async function backofficeExchangeRoutes(app: FastifyInstance, { db }: AppDeps) {
-  app.addHook('preHandler', requireOperator(db));
+function problemsOf(errors: unknown, locale: Locale): string[] {
+  if (!Array.isArray(errors)) return [];
+  return errors.slice(0, 5).map((e) => {
+    const p = e as ExchangeProblem & { message?: string };
+    const where = p.line ? `${p.file}:${p.line}` : p.file;
+    return `${where} — ${p.code ? problemText(p, locale) : (p.message ?? '')}`;
+  });
+}
 
-  app.get('/backoffice/exchange', async (req, reply) => {
+function RunsTable({ runs, t, locale }: { runs: RunRow[]; t: ExchangeText; locale: Locale }) {
+  return (
+    <div class="table-wrap">
+      <table class="data" id="runs">
+        <thead>
+          <tr>
+            <th>{t.started}</th>
+            <th>{t.kind}</th>
+            <th>{t.fileCol}</th>
+            <th>{t.status}</th>
+            <th class="num">{t.rowsRead}</th>
+            <th class="num">{t.inserted}</th>
+            <th class="num">{t.updated}</th>
+            <th class="num">{t.unchanged}</th>
+            <th class="num">{t.rejectedRows}</th>
+            <th>{t.problems}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => (
+            <tr key={String(r.id)}>
+              <td>{formatDateTime(r.started_at)}</td>
+              <td>{t.kinds[r.kind]}</td>
+              <td>{r.file}</td>
+              <td>{t.statuses[r.status]}</td>
+              <td class="num">{r.rows_read}</td>
+              <td class="num">{r.rows_inserted}</td>
+              <td class="num">{r.rows_updated}</td>
+              <td class="num">{r.rows_unchanged}</td>
+              <td class="num">{r.rows_rejected}</td>
+              <td>
+                {problemsOf(r.errors, locale).map((line) => (
+                  <div key={line}>{line}</div>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export async function backofficeExchangeRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+  app.addHook('preHandler', requireOperator(db));
+  // Uploads: fields as plain values (so the CSRF token reads as usual), the file kept in memory
+  // with its name, which tells the import what the file holds (accounts.csv, meters.csv, ...).
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: 200 * 1024 * 1024, files: 1 },
+    async onFile(part) {
+      (part as unknown as { value: unknown }).value = { name: part.filename, bytes: await part.toBuffer() };
+    },
+  });
+
+  const page = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    result?: { reports: ImportReport[]; exported?: number; error?: string },
+    status = 200,
+  ) => {
     const t = text[req.locale];
     const ctx = pageContext(req, reply);
-    // The exchange capability owns exchange_runs; until it is installed the page says so.
-    const exists = await sql<{ n: number }>`
-      select count(*)::int as n from information_schema.tables where table_name = 'exchange_runs'`.execute(
-      db,
-    );
-    let runs: Record<string, unknown>[] | null = null;
-    if ((exists.rows[0]?.n ?? 0) > 0) {
-      runs = (
-        await sql<Record<string, unknown>>`select * from exchange_runs order by 1 desc limit 20`.execute(db)
-      ).rows;
-    }
+    const runs = (await db
+      .selectFrom('exchange_runs')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(20)
+      .execute()) as unknown as RunRow[];
     const mail = await sql<{ month: string; purpose: string; status: string; n: number }>`
       select to_char(created_at, 'YYYY-MM') as month, purpose, status, count(*)::int as n
       from mail_outbox where created_at > now() - interval '12 months'
       group by 1, 2, 3 order by 1 desc, 2, 3`.execute(db);
-    const columns = runs?.[0] ? Object.keys(runs[0]) : [];
     return sendPage(
       reply,
       <BackofficeLayout ctx={ctx} title={t.title}>
-        <h2>{t.runs}</h2>
-        {runs === null ? <Notice kind="info">{t.noRuns}</Notice> : null}
-        {runs && runs.length === 0 ? <p>{t.empty}</p> : null}
-        {runs?.length ? (
-          <div class="table-wrap">
-            <table class="data" id="runs">
-              <thead>
-                <tr>
-                  {columns.map((c) => (
-                    <th key={c}>{c}</th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {runs.map((r, i) => (
-                  <tr key={String(i)}>
-                    {columns.map((c) => (
-                      <td key={c}>{cell(r[c])}</td>
+        {result ? (
+          <section id="exchange-result">
+            <h2>{t.result}</h2>
+            {result.error ? <Notice kind="error">{result.error}</Notice> : null}
+            {result.reports.map((r) => (
+              <Notice key={String(r.runId)} kind={r.status === 'succeeded' ? 'success' : 'error'}>
+                {`${r.file}: ${t.statuses[r.status]} — ${t.rowsRead} ${r.rowsRead}, ${t.inserted} ${r.inserted}, ${t.updated} ${r.updated}, ${t.unchanged} ${r.unchanged}, ${t.rejectedRows} ${r.rejected}`}
+                {r.problems.length ? (
+                  <ul>
+                    {r.problems.slice(0, 50).map((p) => (
+                      <li key={`${p.file}:${p.line}:${p.code}`}>{`${p.file}:${p.line} — ${p.message}`}</li>
                     ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                  </ul>
+                ) : null}
+              </Notice>
+            ))}
+            {result.exported !== undefined ? (
+              <Notice kind="info">{`${t.exported}: ${result.exported}`}</Notice>
+            ) : null}
+          </section>
+        ) : null}
+        <h2>{t.uploadTitle}</h2>
+        <form method="post" action="/backoffice/exchange/upload" enctype="multipart/form-data" class="form">
+          <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+          <div class="field">
+            <label for="f-file">{t.file}</label>
+            <input id="f-file" type="file" name="file" accept=".csv,text/csv" />
           </div>
-        ) : null}
-        {runs === null ? null : <p class="muted">{t.upload}</p>}
+          <button type="submit" class="primary">
+            {t.uploadButton}
+          </button>
+        </form>
+        <h2>{t.runTitle}</h2>
+        <form method="post" action="/backoffice/exchange/run" class="form">
+          <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+          <p class="hint">{t.runHint}</p>
+          <button type="submit">{t.runButton}</button>
+        </form>
+        <h2>{t.runs}</h2>
+        {runs.length === 0 ? <p>{t.empty}</p> : <RunsTable runs={runs} t={t} locale={req.locale} />}
         <h2>{t.mail}</h2>
-        {app.hasRoute({ method: 'GET', url: '/backoffice/mailings' }) ? (
-          <p>
-            <a href="/backoffice/mailings">{t.mailings}</a>
-          </p>
-        ) : null}
+        <p>
+          <a href="/backoffice/mailings">{t.mailings}</a>
+        </p>
         <p class="muted">{t.outbox}</p>
         {mail.rows.length === 0 ? <p>{t.noMail}</p> : null}
         {mail.rows.length ? (
@@ -153,6 +288,36 @@ export async function backofficeExchangeRoutes(app: FastifyInstance, { db }: App
           </div>
         ) : null}
       </BackofficeLayout>,
+      status,
     );
+  };
+
+  app.get('/backoffice/exchange', (req, reply) => page(req, reply));
+
+  app.post('/backoffice/exchange/upload', async (req, reply) => {
+    const t = text[req.locale];
+    const file = (req.body as { file?: { name?: string; bytes?: Buffer } } | undefined)?.file;
+    if (!file?.name || !file.bytes?.length) return page(req, reply, { reports: [], error: t.noFile }, 400);
+    const report = await importFile(db, { name: file.name, bytes: file.bytes }, { locale: req.locale });
+    await audit(db, {
+      actorUserId: req.user?.id ?? null,
+      action: 'exchange.upload',
+      subject: file.name,
+      ip: req.ip,
+      details: { status: report.status, rows: report.rowsRead, rejected: report.rejected },
+    });
+    return page(req, reply, { reports: [report] }, report.status === 'succeeded' ? 200 : 422);
+  });
+
+  app.post('/backoffice/exchange/run', async (req, reply) => {
+    const result = await runExchange(db, config.EXCHANGE_DIR);
+    await audit(db, {
+      actorUserId: req.user?.id ?? null,
+      action: 'exchange.run',
+      subject: config.EXCHANGE_DIR,
+      ip: req.ip,
+      details: { imports: result.imports.length, exported: result.export.rows },
+    });
+    return page(req, reply, { reports: result.imports, exported: result.export.rows });
   });
 }
