@@ -11,8 +11,9 @@ import { audit } from './audit';
 import { fill, identityText } from './identity.messages';
 import { isValidIinBin } from './iin';
 import { legalLoginFromContract } from './legal-login';
+import { NewPasswordFields } from './new-password-fields';
 import { consumeToken, issueToken, tokenIsValid } from './one-time-tokens';
-import { passwordProblem } from './password-policy';
+import { newPasswordErrors } from './password-policy';
 import { hashPassword } from './passwords';
 import { destroyUserSessions } from './sessions';
 
@@ -105,24 +106,11 @@ function ChangePage({ ctx, view }: { ctx: PageContext; view: ChangeView }) {
             required
           />
           <Field name="word" label={t.checkWord} value={view.word} error={e.word} maxLength={100} required />
-          <Field
-            name="password"
-            type="password"
-            label={t.newPassword}
-            hint={identityText[ctx.locale].register.passwordHint}
-            error={e.password}
-            autocomplete="new-password"
-            maxLength={200}
-            required
-          />
-          <Field
-            name="passwordRepeat"
-            type="password"
-            label={t.repeat}
-            error={e.passwordRepeat}
-            autocomplete="new-password"
-            maxLength={200}
-            required
+          <NewPasswordFields
+            locale={ctx.locale}
+            passwordLabel={t.newPassword}
+            repeatLabel={t.repeat}
+            errors={e}
           />
           <button type="submit" class="primary">
             {t.change}
@@ -229,10 +217,7 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
       if (!view.account) errors.account = t.required;
       if (!view.login) errors.login = t.required;
       if (!view.word) errors.word = t.required;
-      if (!password) errors.password = t.required;
-      else if (passwordProblem(password, view.login)) errors.password = t.register.weakPassword;
-      if (!repeat) errors.passwordRepeat = t.required;
-      else if (password && repeat !== password) errors.passwordRepeat = t.register.mismatch;
+      Object.assign(errors, newPasswordErrors({ password, repeat, login: view.login }, t));
       const ctx = pageContext(req, reply);
       const refuse = (e: ChangeView['errors']) =>
         sendPage(reply, <ChangePage ctx={ctx} view={{ ...view, errors: e }} />, 400);

@@ -9,6 +9,7 @@ import { pageContext } from '../web/request-context';
 import { audit } from './audit';
 import { fill, identityText } from './identity.messages';
 import { legalLoginFromContract } from './legal-login';
+import { NewPasswordFields } from './new-password-fields';
 import { consumeToken } from './one-time-tokens';
 import {
   type CustomerKind,
@@ -116,24 +117,11 @@ export function RegisterPage({ ctx, view }: { ctx: PageContext; view: View }) {
             maxLength={200}
             required
           />
-          <Field
-            name="password"
-            type="password"
-            label={r.password}
-            hint={r.passwordHint}
-            error={e.password}
-            autocomplete="new-password"
-            maxLength={200}
-            required
-          />
-          <Field
-            name="passwordRepeat"
-            type="password"
-            label={r.passwordRepeat}
-            error={e.passwordRepeat}
-            autocomplete="new-password"
-            maxLength={200}
-            required
+          <NewPasswordFields
+            locale={ctx.locale}
+            passwordLabel={r.password}
+            repeatLabel={r.passwordRepeat}
+            errors={e}
           />
           <div class={e.consent ? 'field checkbox has-error' : 'field checkbox'}>
             <label>

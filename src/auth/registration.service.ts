@@ -9,7 +9,7 @@ import { fill, identityText } from './identity.messages';
 import { isValidIinBin } from './iin';
 import { legalLoginFromContract } from './legal-login';
 import { issueToken } from './one-time-tokens';
-import { isEmail, passwordProblem } from './password-policy';
+import { isEmail, newPasswordErrors } from './password-policy';
 import { hashPassword } from './passwords';
 
 export type CustomerKind = 'individual' | 'legal';
@@ -66,11 +66,10 @@ export async function registerCustomer(
   }
   if (!input.email) errors.email = t.required;
   else if (!isEmail(input.email)) errors.email = t.register.badEmail;
-  if (!input.password) errors.password = t.required;
-  else if (passwordProblem(input.password, input.account)) errors.password = t.register.weakPassword;
-  if (!input.passwordRepeat) errors.passwordRepeat = t.required;
-  else if (input.password && input.password !== input.passwordRepeat)
-    errors.passwordRepeat = t.register.mismatch;
+  Object.assign(
+    errors,
+    newPasswordErrors({ password: input.password, repeat: input.passwordRepeat, login: input.account }, t),
+  );
   if (!input.consent) errors.consent = t.register.consentRequired;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 

@@ -9,8 +9,9 @@ import { type PageContext, pageContext } from '../web/request-context';
 import { audit } from './audit';
 import { requireCustomer } from './guard';
 import { fill, identityText } from './identity.messages';
+import { NewPasswordFields } from './new-password-fields';
 import { consumeToken, issueToken } from './one-time-tokens';
-import { isEmail, passwordProblem } from './password-policy';
+import { isEmail, newPasswordErrors } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';
 import { emailInUse } from './registration.service';
 import { destroyUserSessions } from './sessions';
@@ -90,24 +91,11 @@ function PasswordPage({
           maxLength={200}
           required
         />
-        <Field
-          name="password"
-          type="password"
-          label={t.newPassword}
-          hint={identityText[ctx.locale].register.passwordHint}
-          error={errors.password}
-          autocomplete="new-password"
-          maxLength={200}
-          required
-        />
-        <Field
-          name="passwordRepeat"
-          type="password"
-          label={t.repeat}
-          error={errors.passwordRepeat}
-          autocomplete="new-password"
-          maxLength={200}
-          required
+        <NewPasswordFields
+          locale={ctx.locale}
+          passwordLabel={t.newPassword}
+          repeatLabel={t.repeat}
+          errors={errors}
         />
         <button type="submit" class="primary">
           {t.submit}
@@ -312,10 +300,7 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
       const u = await userRow(req.user!.id);
       const errors: Partial<Record<'current' | 'password' | 'passwordRepeat', string>> = {};
       if (!current) errors.current = t.required;
-      if (!password) errors.password = t.required;
-      else if (passwordProblem(password, u.login)) errors.password = t.register.weakPassword;
-      if (!repeat) errors.passwordRepeat = t.required;
-      else if (password && password !== repeat) errors.passwordRepeat = t.register.mismatch;
+      Object.assign(errors, newPasswordErrors({ password, repeat, login: u.login }, t));
       if (!errors.current && current && !(await verifyPassword(u.password_hash, current))) {
         errors.current = t.password.wrongCurrent;
         await audit(db, { actorUserId: u.id, action: 'password.change_refused', ip: req.ip });
