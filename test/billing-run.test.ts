@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chargeLine, chargesTotal } from '../src/billing/charges';
 import { closeMonth } from '../src/billing/month-closer.service';
 import type { DatabaseHandle } from '../src/db/database';
+import { insertCheckedReadings, meterStates } from '../src/readings/readings.queries';
 import { demoDatabase } from './helpers/db';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -230,5 +231,51 @@ describe(`built-in billing run (${engine})`, () => {
     expect(await monthRows('2026-12-01')).toEqual(decRows);
     const jan = await closeMonth(h.db, '2027-01', { now: new Date('2027-02-02T00:00:00Z') });
     expect(jan.lateRecalculations).toBe(0);
+  });
+
+  it('a reading being stored when the month is closed is waited for and billed in that month', async () => {
+    const meter = await sql<{ id: number; account_id: number }>`
+      select m.id, m.account_id from meters m join accounts a on a.id = m.account_id
+      where m.water = 'cold' and a.kind = 'individual' and m.removed_on is null
+        and m.verification_due > '2027-03-01'
+        and exists (select 1 from readings r where r.meter_id = m.id)
+      order by m.id desc limit 1`.execute(h.db);
+    const m = meter.rows[0]!;
+    const [state] = (await meterStates(h.db, m.account_id, '2027-02-01')).filter((s) => s.id === m.id);
+    const user = await h.db.selectFrom('users').select('id').orderBy('id').executeTakeFirstOrThrow();
+    let closing: Promise<unknown> | undefined;
+    await h.db.transaction().execute(async (tx) => {
+      const saved = await insertCheckedReadings(tx, {
+        accountId: m.account_id,
+        period: '2027-02-01',
+        userId: user.id,
+        rows: [
+          {
+            meterId: m.id,
+            period: '2027-02-01',
+            valueL: state!.prevValueL! + 5_432,
+            readOn: '2027-02-20',
+            status: 'accepted',
+            submittedBy: user.id,
+            idempotencyKey: `close-race-${m.id}`,
+            reviewNote: null,
+            prevValueL: state!.prevValueL,
+          },
+        ],
+      });
+      expect(saved).toHaveLength(1);
+      // The billing run starts while the submission has not committed yet.
+      closing = closeMonth(h.db, '2027-02', { now: new Date('2027-03-02T00:00:00Z') });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    await closing;
+    const charge = await h.db
+      .selectFrom('charges')
+      .select(['basis', 'quantity_l'])
+      .where('account_id', '=', m.account_id)
+      .where('period', '=', '2027-02-01')
+      .where('service', '=', 'cold_water')
+      .execute();
+    expect(charge).toEqual([{ basis: 'meter', quantity_l: 5_432 }]);
   });
 });

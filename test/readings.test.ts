@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodOf, periodToDate } from '../src/billing/period';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';
-import { meterStates } from '../src/readings/readings.queries';
+import { insertCheckedReadings, meterStates } from '../src/readings/readings.queries';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { demoDatabase } from './helpers/db';
 
@@ -466,5 +466,150 @@ describe(`readings JSON API (${ENGINE})`, () => {
       expect.arrayContaining(['/api/v1/accounts/{account}/meters', '/api/v1/accounts/{account}/readings']),
     );
     expect(doc.paths['/api/v1/accounts/{account}/readings'].post.requestBody).toBeTruthy();
+  });
+});
+
+describe(`storing a submission (${ENGINE})`, () => {
+  const user = async () =>
+    (
+      await t.handle.db
+        .selectFrom('users')
+        .select('id')
+        .where('login', '=', '02015213')
+        .executeTakeFirstOrThrow()
+    ).id;
+  const row = async (meter: number, valueL: number, prevValueL: number | null, key: string) => ({
+    meterId: meter,
+    period,
+    valueL,
+    readOn: period,
+    status: 'accepted' as const,
+    submittedBy: await user(),
+    idempotencyKey: key,
+    reviewNote: null,
+    prevValueL,
+  });
+
+  it('stores all meters of a submission or none: a changed previous reading, a meter of another account, a closed month', async () => {
+    await clearCurrentMonth();
+    const account = await accountId('02015213');
+    const userId = await user();
+    const prevCold = await previousL('31883369');
+    const prevHot = await previousL('31883423');
+    const other = await t.handle.db
+      .selectFrom('meters')
+      .select('id')
+      .where('account_id', '!=', account)
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+
+    // The hot meter's previous reading is not the one the submission was checked against.
+    expect(
+      await insertCheckedReadings(t.handle.db, {
+        accountId: account,
+        period,
+        userId,
+        rows: [
+          await row(cold, prevCold + 10, prevCold, 'stale-1'),
+          await row(hot, prevHot + 10, prevHot - 1, 'stale-2'),
+        ],
+      }),
+    ).toEqual([]);
+    // A meter that is not on this account.
+    expect(
+      await insertCheckedReadings(t.handle.db, {
+        accountId: account,
+        period,
+        userId,
+        rows: [await row(cold, prevCold + 10, prevCold, 'other-1'), await row(other.id, 5, null, 'other-2')],
+      }),
+    ).toEqual([]);
+    expect(await currentRows(cold)).toHaveLength(0);
+
+    // The month closed in between.
+    await t.handle.db
+      .updateTable('billing_periods')
+      .set({ status: 'closed' })
+      .where('period', '=', period)
+      .execute();
+    try {
+      expect(
+        await insertCheckedReadings(t.handle.db, {
+          accountId: account,
+          period,
+          userId,
+          rows: [await row(cold, prevCold + 10, prevCold, 'closed-1')],
+        }),
+      ).toEqual([]);
+    } finally {
+      await t.handle.db
+        .updateTable('billing_periods')
+        .set({ status: 'open' })
+        .where('period', '=', period)
+        .execute();
+    }
+    expect(await currentRows(cold)).toHaveLength(0);
+
+    // Unchanged: both stored, and the same keys again store nothing more.
+    const rows = [
+      await row(cold, prevCold + 10, prevCold, 'ok-1'),
+      await row(hot, prevHot + 20, prevHot, 'ok-2'),
+    ];
+    const saved = await insertCheckedReadings(t.handle.db, { accountId: account, period, userId, rows });
+    expect(saved.map((r) => [r.meterId, r.valueL, r.source, r.status])).toEqual([
+      [cold, prevCold + 10, 'cabinet', 'accepted'],
+      [hot, prevHot + 20, 'cabinet', 'accepted'],
+    ]);
+    expect(await insertCheckedReadings(t.handle.db, { accountId: account, period, userId, rows })).toEqual(
+      [],
+    );
+    expect((await currentRows(cold)).map((r) => r.value_l)).toEqual([prevCold + 10]);
+  });
+
+  it('accepts a submission when the month has no billing period row yet, and opens it', async () => {
+    await clearCurrentMonth();
+    const before = await t.handle.db
+      .selectFrom('billing_periods')
+      .selectAll()
+      .where('period', '=', period)
+      .executeTakeFirstOrThrow();
+    await t.handle.db.deleteFrom('billing_periods').where('period', '=', period).execute();
+    try {
+      const b = await signedIn();
+      const page = await b.get('/cabinet/readings');
+      const res = await b.post('/cabinet/readings', {
+        key: keyOf(page.body),
+        [`m_${cold}`]: m3((await previousL('31883369')) + 1_000),
+        [`m_${hot}`]: m3((await previousL('31883423')) + 1_000),
+      });
+      expect(res.statusCode).toBe(303);
+      expect(await currentRows(cold)).toHaveLength(1);
+      const opened = await t.handle.db
+        .selectFrom('billing_periods')
+        .select('status')
+        .where('period', '=', period)
+        .executeTakeFirst();
+      expect(opened?.status).toBe('open');
+    } finally {
+      await t.handle.db.deleteFrom('billing_periods').where('period', '=', period).execute();
+      await t.handle.db.insertInto('billing_periods').values(before).execute();
+    }
+  });
+
+  it('refuses to submit for another customer account and stores nothing', async () => {
+    await clearCurrentMonth();
+    const b = await signedIn();
+    const page = await b.get('/cabinet/readings');
+    const res = await b.post('/cabinet/readings?account=01003317', {
+      key: keyOf(page.body),
+      [`m_${cold}`]: m3((await previousL('31883369')) + 1_000),
+    });
+    expect(res.statusCode).toBe(404);
+    const stored = await t.handle.db
+      .selectFrom('readings')
+      .select('id')
+      .where('period', '=', period)
+      .execute();
+    expect(stored).toHaveLength(0);
   });
 });

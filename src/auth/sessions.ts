@@ -1,4 +1,5 @@
-import type { DB } from '../db/database';
+import { sql } from 'kysely';
+import { type DB, prepared } from '../db/database';
 import type { CurrentUser } from '../web/request-context';
 import { hashSecret, newSecret } from './tokens';
 
@@ -32,23 +33,23 @@ export async function createSession(
 export async function loadSession(db: DB, secret: string): Promise<CurrentUser | null> {
   if (!secret || secret.length > 100) return null;
   const idHash = hashSecret(secret);
-  const row = await db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([
-      'sessions.id_hash',
-      'sessions.persistent',
-      'sessions.expires_at',
-      'sessions.last_seen_at',
-      'users.id',
-      'users.login',
-      'users.role',
-      'users.email',
-      'users.first_name',
-      'users.last_name',
-    ])
-    .where('sessions.id_hash', '=', idHash)
-    .executeTakeFirst();
+  const row = (
+    await sql<{
+      id_hash: string;
+      persistent: boolean;
+      expires_at: Date;
+      last_seen_at: Date;
+      id: number;
+      login: string;
+      role: CurrentUser['role'];
+      email: string | null;
+      first_name: string;
+      last_name: string;
+    }>`${prepared}select s.id_hash, s.persistent, s.expires_at, s.last_seen_at,
+        u.id, u.login, u.role, u.email, u.first_name, u.last_name
+      from sessions s join users u on u.id = s.user_id
+      where s.id_hash = ${idHash}`.execute(db)
+  ).rows[0];
   if (!row) return null;
   const now = Date.now();
   if (row.expires_at.getTime() <= now) {

@@ -44,6 +44,12 @@ export async function closeMonth(
   const previous = periodToDate(addMonths(period, -1));
   return db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(400200)`.execute(tx);
+    // The month's row stays locked until the run commits: a reading submission in flight finishes
+    // first (and is billed), later ones find the month closed.
+    await sql`insert into billing_periods (period, status) values (${date}::date, 'open') on conflict (period) do nothing`.execute(
+      tx,
+    );
+    await sql`select period from billing_periods where period = ${date}::date for update`.execute(tx);
     const periods = await tx
       .selectFrom('billing_periods')
       .selectAll()

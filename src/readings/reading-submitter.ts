@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { localDate, monthsBetween, periodOf, periodToDate } from '../billing/period';
 import type { DB } from '../db/database';
 import type { Litres } from '../money/litres';
 import { parseReading, type ReadingProblem } from './parse';
 import {
+  insertCheckedReadings,
   insertReadings,
   type MeterState,
   meterStates,
-  periodStatus,
+  type NewReading,
   readingsByKeys,
   type StoredReading,
+  submissionContext,
 } from './readings.queries';
 
 export type FieldProblem =
@@ -18,8 +21,9 @@ export type FieldProblem =
   | { problem: 'unknownMeter' };
 
 export interface SubmitRequest {
-  accountId: number;
   userId: number;
+  /** The account number the customer submits for; without one, their first account. */
+  accountNumber?: string | undefined;
   /** What the customer typed, per meter id; empty strings mean "not filled in". */
   typed: Record<number, string>;
   /** Generated when the form was rendered (or sent by the API client); one submission per key. */
@@ -43,6 +47,8 @@ export type SubmitResult =
   | { kind: 'invalid'; errors: Record<number, FieldProblem> }
   | { kind: 'nothing' }
   | { kind: 'closed' }
+  /** The account is not one of the user's: answered like a missing one. */
+  | { kind: 'noAccount' }
   | {
       kind: 'confirm';
       partial: { filled: number; total: number } | null;
@@ -62,8 +68,13 @@ export function isIdempotencyKey(value: unknown): value is string {
 
 /**
  * The use case "a customer submits the current month's meter readings", shared by the page and the
- * JSON API. Everything happens in one transaction with the account's meters locked, so concurrent
- * submissions for a meter queue up; the result "accepted" is returned only after the commit.
+ * JSON API; "accepted" is returned only after the commit.
+ *
+ * The usual case costs two statements: one reads the account, the month's status and the meters;
+ * the other stores the whole submission only if the month is still open and every meter's previous
+ * reading is still the one checked (docs/decisions/020-readings-submissions.md). If that insert
+ * stores nothing and the keys were not stored before, something changed in between, and the
+ * submission is checked again in a transaction with the month's row and the meters locked.
  */
 export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<SubmitResult> {
   const period = periodToDate(periodOf(req.now));
@@ -81,71 +92,107 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
   if (Object.keys(errors).length) return { kind: 'invalid', errors };
 
   const key = isIdempotencyKey(req.idempotencyKey) ? req.idempotencyKey : newIdempotencyKey();
-  const rowKey = (meterId: number) => `${key}:${meterId}`;
+  const keys = Object.keys(values).map((id) => `${key}:${id}`);
 
-  // Months are closed by operators days after they end, so reading the status before the
-  // transaction keeps the locked part short without a practical race.
-  if ((await periodStatus(db, period)) === 'closed') return { kind: 'closed' };
+  const context = await submissionContext(db, req.userId, req.accountNumber, period);
+  if (!context) return { kind: 'noAccount' };
+  if (context.periodStatus === 'closed') return { kind: 'closed' };
+  if (context.periodStatus === 'open') {
+    const checked = checkSubmission(context.meters, values, key, period, req);
+    if (checked.kind !== 'store') return checked.result;
+    const saved = await insertCheckedReadings(db, {
+      accountId: context.accountId,
+      period,
+      userId: req.userId,
+      rows: checked.rows,
+    });
+    if (saved.length === keys.length) return { kind: 'accepted', saved, replay: false };
+    const already = await readingsByKeys(db, keys);
+    if (already.length === keys.length) return { kind: 'accepted', saved: already, replay: true };
+  }
 
   return db.transaction().execute(async (tx) => {
-    const meters = await meterStates(tx, req.accountId, period, { lock: true });
-    const byId = new Map<number, MeterState>(meters.map((m) => [m.id, m]));
-    const large: LargeConsumption[] = [];
-    for (const [idText, valueL] of Object.entries(values)) {
-      const id = Number(idText);
-      const meter = byId.get(id);
-      if (!meter) {
-        errors[id] = { problem: 'unknownMeter' };
-        continue;
-      }
-      if (meter.prevValueL === null) continue;
-      if (valueL < meter.prevValueL) {
-        errors[id] = { problem: 'lower', previousL: meter.prevValueL };
-        continue;
-      }
-      const months = meter.prevPeriod
-        ? Math.max(1, monthsBetween(meter.prevPeriod.slice(0, 7), period.slice(0, 7)))
-        : 1;
-      const limitL = Math.round(req.confirmThresholdM3 * 1000) * months;
-      const consumptionL = valueL - meter.prevValueL;
-      if (consumptionL > limitL) large.push({ meterId: id, serial: meter.serial, consumptionL, limitL });
-    }
-    if (Object.keys(errors).length) return { kind: 'invalid', errors } as const;
-
-    const filled = Object.keys(values).length;
-    const partial = filled < meters.length && !req.confirmPartial ? { filled, total: meters.length } : null;
-    if (partial || (large.length && !req.confirmLarge)) {
-      return { kind: 'confirm', partial, large: req.confirmLarge ? [] : large, values } as const;
-    }
-
-    const flagged = new Set(large.map((l) => l.meterId));
-    const saved = await insertReadings(
-      tx,
-      Object.entries(values).map(([idText, valueL]) => {
-        const id = Number(idText);
-        const big = large.find((l) => l.meterId === id);
-        return {
-          meterId: id,
-          period,
-          valueL,
-          readOn: localDate(req.now),
-          status: flagged.has(id) ? 'flagged' : 'accepted',
-          submittedBy: req.userId,
-          idempotencyKey: rowKey(id),
-          reviewNote: big
-            ? `consumption ${big.consumptionL} L above ${big.limitL} L, confirmed by customer`
-            : null,
-        };
-      }),
-    );
-    if (saved.length < Object.keys(values).length) {
+    // The month's row is locked for the rest of the transaction; a billing run closing it waits.
+    await sql`insert into billing_periods (period, status) values (${period}::date, 'open')
+      on conflict (period) do nothing`.execute(tx);
+    const status = await sql<{ status: string }>`
+      select status from billing_periods where period = ${period}::date for share`.execute(tx);
+    if (status.rows[0]?.status === 'closed') return { kind: 'closed' } as const;
+    const meters = await meterStates(tx, context.accountId, period, { lock: true });
+    const checked = checkSubmission(meters, values, key, period, req);
+    if (checked.kind !== 'store') return checked.result;
+    const saved = await insertReadings(tx, checked.rows);
+    if (saved.length < keys.length) {
       // Sent before under the same key (double click, resend): that submission stands.
-      const already = await readingsByKeys(
-        tx,
-        Object.keys(values).map((id) => rowKey(Number(id))),
-      );
-      return { kind: 'accepted', saved: already, replay: true } as const;
+      return { kind: 'accepted', saved: await readingsByKeys(tx, keys), replay: true } as const;
     }
     return { kind: 'accepted', saved, replay: false } as const;
   });
+}
+
+type Checked =
+  | { kind: 'answer'; result: SubmitResult }
+  | { kind: 'store'; rows: (NewReading & { prevValueL: number | null })[] };
+
+/** The rules of a submission against the meters' state: lower readings, large consumption, partial. */
+function checkSubmission(
+  meters: MeterState[],
+  values: Record<number, Litres>,
+  key: string,
+  period: string,
+  req: SubmitRequest,
+): Checked {
+  const byId = new Map<number, MeterState>(meters.map((m) => [m.id, m]));
+  const errors: Record<number, FieldProblem> = {};
+  const large: LargeConsumption[] = [];
+  for (const [idText, valueL] of Object.entries(values)) {
+    const id = Number(idText);
+    const meter = byId.get(id);
+    if (!meter) {
+      errors[id] = { problem: 'unknownMeter' };
+      continue;
+    }
+    if (meter.prevValueL === null) continue;
+    if (valueL < meter.prevValueL) {
+      errors[id] = { problem: 'lower', previousL: meter.prevValueL };
+      continue;
+    }
+    const months = meter.prevPeriod
+      ? Math.max(1, monthsBetween(meter.prevPeriod.slice(0, 7), period.slice(0, 7)))
+      : 1;
+    const limitL = Math.round(req.confirmThresholdM3 * 1000) * months;
+    const consumptionL = valueL - meter.prevValueL;
+    if (consumptionL > limitL) large.push({ meterId: id, serial: meter.serial, consumptionL, limitL });
+  }
+  if (Object.keys(errors).length) return { kind: 'answer', result: { kind: 'invalid', errors } };
+
+  const filled = Object.keys(values).length;
+  const partial = filled < meters.length && !req.confirmPartial ? { filled, total: meters.length } : null;
+  if (partial || (large.length && !req.confirmLarge)) {
+    return {
+      kind: 'answer',
+      result: { kind: 'confirm', partial, large: req.confirmLarge ? [] : large, values },
+    };
+  }
+
+  return {
+    kind: 'store',
+    rows: Object.entries(values).map(([idText, valueL]) => {
+      const id = Number(idText);
+      const big = large.find((l) => l.meterId === id);
+      return {
+        meterId: id,
+        period,
+        valueL,
+        readOn: localDate(req.now),
+        status: big ? 'flagged' : 'accepted',
+        submittedBy: req.userId,
+        idempotencyKey: `${key}:${id}`,
+        reviewNote: big
+          ? `consumption ${big.consumptionL} L above ${big.limitL} L, confirmed by customer`
+          : null,
+        prevValueL: byId.get(id)?.prevValueL ?? null,
+      };
+    }),
+  };
 }

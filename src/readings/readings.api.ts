@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { customerAccount } from '../accounts/access';
+import { AccountAccessError, customerAccount } from '../accounts/access';
 import type { AppDeps } from '../app';
 import { requireCustomer } from '../auth/guard';
 import { localDate, periodOf, periodToDate } from '../billing/period';
@@ -316,12 +316,11 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
     },
     async (req, reply) => {
       const t = readingsText[req.locale];
-      const account = await customerAccount(db, req, req.params.account);
       const typed: Record<number, string> = {};
       for (const r of req.body.readings) typed[r.meterId] = r.value;
       const headerKey = req.headers['idempotency-key'];
       const result = await readingSubmitter(db, {
-        accountId: account.id,
+        accountNumber: req.params.account,
         userId: req.user!.id,
         typed,
         idempotencyKey: req.body.idempotencyKey ?? (typeof headerKey === 'string' ? headerKey : ''),
@@ -336,6 +335,8 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
             status: result.replay ? 'already_stored' : 'accepted',
             readings: result.saved.map(toJson),
           });
+        case 'noAccount':
+          throw new AccountAccessError('no such account for this user');
         case 'nothing':
           return reply.status(422).send({ error: 'nothing_entered', message: t.nothingEntered, fields: [] });
         case 'closed':

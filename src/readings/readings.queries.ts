@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DB } from '../db/database';
+import { type DB, prepared } from '../db/database';
 
 export type Water = 'cold' | 'hot';
 export type ReadingSource = 'cabinet' | 'inspector' | 'phone' | 'billing' | 'operator';
@@ -37,12 +37,23 @@ export async function meterStates(
 ): Promise<MeterState[]> {
   const lock = options.lock ? sql`for update of m` : sql``;
   const result = await sql<MeterState>`
-    select m.id, m.input_no as "inputNo", m.location, m.water, m.serial,
+    select ${meterStateColumns}
+    from meters m
+    ${meterStateJoins(period)}
+    where m.account_id = ${accountId} and m.removed_on is null
+    order by m.input_no, m.water, m.serial, m.id
+    ${lock}`.execute(db);
+  return result.rows;
+}
+
+const meterStateColumns = sql`m.id, m.input_no as "inputNo", m.location, m.water, m.serial,
       m.verification_due as "verificationDue",
       p.value_l as "prevValueL", p.read_on as "prevReadOn", p.source as "prevSource", p.period as "prevPeriod",
-      c.value_l as "curValueL", c.read_on as "curReadOn", c.source as "curSource", c.status as "curStatus"
-    from meters m
-    left join lateral (
+      c.value_l as "curValueL", c.read_on as "curReadOn", c.source as "curSource", c.status as "curStatus"`;
+
+/** The reading before `period` that counts ("p") and the current one ("c") of meter "m". */
+function meterStateJoins(period: string) {
+  return sql`left join lateral (
       select r.value_l, r.read_on, r.source, r.period from readings r
       where r.meter_id = m.id and r.period < ${period}::date and r.status <> 'rejected'
       order by r.period desc, r.id desc limit 1
@@ -51,11 +62,47 @@ export async function meterStates(
       select r.value_l, r.read_on, r.source, r.status from readings r
       where r.meter_id = m.id and r.period = ${period}::date and r.status <> 'rejected'
       order by r.id desc limit 1
-    ) c on true
-    where m.account_id = ${accountId} and m.removed_on is null
-    order by m.input_no, m.water, m.serial, m.id
-    ${lock}`.execute(db);
-  return result.rows;
+    ) c on true`;
+}
+
+export interface SubmissionContext {
+  accountId: number;
+  periodStatus: 'open' | 'closed' | null;
+  meters: MeterState[];
+}
+
+/**
+ * Everything a submission is checked against, in one statement: the user's account (the given
+ * number, or the first one; null when it is not theirs), the month's status, and the state of the
+ * account's meters in service.
+ */
+export async function submissionContext(
+  db: DB,
+  userId: number,
+  accountNumber: string | undefined,
+  period: string,
+): Promise<SubmissionContext | null> {
+  const result = await sql<
+    Omit<MeterState, 'id'> & { id: number | null; accountId: number; periodStatus: 'open' | 'closed' | null }
+  >`
+    ${prepared}with acc as (
+      select a.id from user_accounts ua join accounts a on a.id = ua.account_id
+      where ua.user_id = ${userId} ${accountNumber === undefined ? sql`` : sql`and a.number = ${accountNumber}`}
+      order by ua.created_at, a.number limit 1
+    )
+    select acc.id as "accountId", bp.status as "periodStatus", ${meterStateColumns}
+    from acc
+    left join billing_periods bp on bp.period = ${period}::date
+    left join meters m on m.account_id = acc.id and m.removed_on is null
+    ${meterStateJoins(period)}
+    order by m.input_no, m.water, m.serial, m.id`.execute(db);
+  const first = result.rows[0];
+  if (!first) return null;
+  const meters: MeterState[] = [];
+  for (const { accountId: _a, periodStatus: _s, ...m } of result.rows) {
+    if (m.id !== null) meters.push(m as MeterState);
+  }
+  return { accountId: first.accountId, periodStatus: first.periodStatus, meters };
 }
 
 export async function periodStatus(db: DB, period: string): Promise<'open' | 'closed' | null> {
@@ -131,6 +178,61 @@ export async function insertReadings(db: DB, rows: NewReading[]): Promise<Stored
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning(storedColumns)
     .execute()) as StoredReading[];
+}
+
+/**
+ * Inserts a whole submission in one statement, or nothing: only while the month is open (its row
+ * is share-locked, so a billing run closing it waits for this insert and then sees it), and only if
+ * every meter is still in service on the account with the same previous reading the submission was
+ * checked against. Returns the stored rows; fewer than given means nothing was stored (the checks
+ * failed or the keys were stored before), and the caller decides which.
+ */
+export async function insertCheckedReadings(
+  db: DB,
+  input: {
+    accountId: number;
+    period: string;
+    userId: number;
+    rows: (NewReading & { prevValueL: number | null })[];
+  },
+): Promise<StoredReading[]> {
+  if (!input.rows.length) return [];
+  const rows = JSON.stringify(
+    input.rows.map((r) => ({
+      meter_id: r.meterId,
+      value_l: r.valueL,
+      read_on: r.readOn,
+      status: r.status,
+      key: r.idempotencyKey,
+      note: r.reviewNote,
+      prev_l: r.prevValueL,
+    })),
+  );
+  const result = await sql<StoredReading>`
+    ${prepared}with v as (
+      select * from json_to_recordset(${rows}::json)
+        as v(meter_id int, value_l bigint, read_on date, status text, key text, note text, prev_l bigint)
+    ),
+    open_month as (
+      select 1 from billing_periods where period = ${input.period}::date and status = 'open' for share
+    ),
+    checked as (
+      select v.* from v
+      join meters m on m.id = v.meter_id and m.account_id = ${input.accountId} and m.removed_on is null
+      where v.prev_l is not distinct from (
+        select r.value_l from readings r
+        where r.meter_id = v.meter_id and r.period < ${input.period}::date and r.status <> 'rejected'
+        order by r.period desc, r.id desc limit 1
+      )
+    )
+    insert into readings (meter_id, period, value_l, read_on, source, status, submitted_by, idempotency_key, review_note)
+    select c.meter_id, ${input.period}::date, c.value_l, c.read_on, 'cabinet', c.status, ${input.userId}, c.key, c.note
+    from checked c
+    where exists (select 1 from open_month) and (select count(*) from checked) = ${input.rows.length}
+    on conflict (idempotency_key) do nothing
+    returning id, meter_id as "meterId", period, value_l as "valueL", read_on as "readOn", source, status,
+      submitted_at as "submittedAt"`.execute(db);
+  return result.rows;
 }
 
 /** Every reading of an account's meters since `fromPeriod`, newest first, rejected ones included. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { customerAccount } from '../accounts/access';
+import { AccountAccessError, customerAccount } from '../accounts/access';
 import type { AccountView } from '../accounts/accounts.queries';
 import type { AppDeps } from '../app';
 import { requireCustomer } from '../auth/guard';
@@ -105,7 +105,6 @@ export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDe
 
   app.post<AccountQuery>('/cabinet/readings', { preHandler: requireCustomer }, async (req, reply) => {
     const now = new Date();
-    const account = await customerAccount(db, req, req.query.account);
     const accountQuery = accountQueryOf(req);
     const t = readingsText[req.locale];
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -118,6 +117,7 @@ export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDe
     const key = str('key');
 
     const rerender = async (extra: Partial<ReadingsPageView>, status: number): Promise<FastifyReply> => {
+      const account = await customerAccount(db, req, req.query.account);
       let view = await pageView(db, account, accountQuery, now, {
         typed,
         idempotencyKey: key || newIdempotencyKey(),
@@ -132,7 +132,7 @@ export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDe
     }
 
     const result = await readingSubmitter(db, {
-      accountId: account.id,
+      accountNumber: req.query.account,
       userId: req.user!.id,
       typed,
       idempotencyKey: key,
@@ -160,7 +160,10 @@ export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDe
           errors[Number(id)] = problemMessage(req.locale, p);
         return rerender({ errors }, 422);
       }
+      case 'noAccount':
+        throw new AccountAccessError('no such account for this user');
       case 'confirm': {
+        const account = await customerAccount(db, req, req.query.account);
         const meters = await meterStates(db, account.id, periodToDate(periodOf(now)));
         return sendPage(
           reply,
