@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ComponentChildren } from 'preact';
 import type { AppDeps } from '../app';
+import type { DB } from '../db/database';
 import { defineMessages, formatDate, type Locale } from '../i18n/locales';
 import { formatM3 } from '../money/litres';
 import { formatTiyn, parseTiyn } from '../money/tiyn';
@@ -163,6 +165,40 @@ function Select(props: {
   );
 }
 
+/** A table of rates, newest first, one column per label. */
+function RateTable<R>(props: {
+  id: string;
+  rows: R[];
+  columns: [label: string, cell: (r: R) => string, numeric?: boolean][];
+}) {
+  return (
+    <div class="table-wrap">
+      <table class="data" id={props.id}>
+        <thead>
+          <tr>
+            {props.columns.map(([label, , numeric]) => (
+              <th key={label} class={numeric ? 'num' : undefined}>
+                {label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r, i) => (
+            <tr key={i}>
+              {props.columns.map(([label, cell, numeric]) => (
+                <td key={label} class={numeric ? 'num' : undefined}>
+                  {cell(r)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps) {
   app.addHook('preHandler', requireOperator(db));
 
@@ -186,6 +222,30 @@ export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps
     const err = (form: FormState['form'], name: string) =>
       state?.form === form ? state.errors[name] : undefined;
     const defaultDate = firstOpen ?? '';
+    const input = (
+      form: FormState['form'],
+      name: string,
+      label: string,
+      extra: Omit<Parameters<typeof Field>[0], 'name' | 'label'> = {},
+    ) => (
+      <Field
+        name={name}
+        label={label}
+        value={v(form, name, name === 'effective_from' ? defaultDate : '')}
+        error={err(form, name)}
+        {...extra}
+      />
+    );
+    /** A form that adds a rate: its own fields, the effective date, the Add button. */
+    const RateForm = (props: { form: FormState['form']; children: ComponentChildren }) => (
+      <Form action={`/backoffice/rates/${props.form}`} csrfToken={ctx.csrfToken} id={`${props.form}-form`}>
+        {props.children}
+        {input(props.form, 'effective_from', t.from, { type: 'date', required: true })}
+        <button type="submit" class="primary">
+          {t.add}
+        </button>
+      </Form>
+    );
     return sendPage(
       reply,
       <BackofficeLayout ctx={ctx} title={t.title}>
@@ -198,7 +258,7 @@ export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps
         ) : null}
 
         <h2>{t.tariffs}</h2>
-        <Form action="/backoffice/rates/tariff" csrfToken={ctx.csrfToken} id="tariff-form">
+        <RateForm form="tariff">
           <Select
             name="service"
             label={t.service}
@@ -217,159 +277,57 @@ export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps
               ['legal', t.kinds.legal],
             ]}
           />
-          <Field
-            name="effective_from"
-            type="date"
-            label={t.from}
-            value={v('tariff', 'effective_from', defaultDate)}
-            error={err('tariff', 'effective_from')}
-            required
-          />
-          <Field
-            name="price"
-            label={t.price}
-            inputMode="decimal"
-            value={v('tariff', 'price')}
-            error={err('tariff', 'price')}
-            required
-            maxLength={16}
-          />
-          <button type="submit" class="primary">
-            {t.add}
-          </button>
-        </Form>
-        <div class="table-wrap">
-          <table class="data" id="tariffs">
-            <thead>
-              <tr>
-                <th>{t.from}</th>
-                <th>{t.kind}</th>
-                <th>{t.service}</th>
-                <th class="num">{t.price}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tariffs.map((r) => (
-                <tr key={r.id}>
-                  <td>{formatDate(r.effective_from)}</td>
-                  <td>{t.kinds[r.customer_kind]}</td>
-                  <td>{t.services[r.service]}</td>
-                  <td class="num">{formatTiyn(r.price_tiyn_per_m3)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+          {input('tariff', 'price', t.price, { inputMode: 'decimal', required: true, maxLength: 16 })}
+        </RateForm>
+        <RateTable
+          id="tariffs"
+          rows={tariffs}
+          columns={[
+            [t.from, (r) => formatDate(r.effective_from)],
+            [t.kind, (r) => t.kinds[r.customer_kind]],
+            [t.service, (r) => t.services[r.service]],
+            [t.price, (r) => formatTiyn(r.price_tiyn_per_m3), true],
+          ]}
+        />
 
         <h2>{t.vat}</h2>
-        <Form action="/backoffice/rates/vat" csrfToken={ctx.csrfToken} id="vat-form">
-          <Field
-            name="effective_from"
-            type="date"
-            label={t.from}
-            value={v('vat', 'effective_from', defaultDate)}
-            error={err('vat', 'effective_from')}
-            required
-          />
-          <Field
-            name="rate"
-            label={t.rate}
-            inputMode="decimal"
-            value={v('vat', 'rate')}
-            error={err('vat', 'rate')}
-            required
-            maxLength={8}
-          />
-          <button type="submit" class="primary">
-            {t.add}
-          </button>
-        </Form>
-        <div class="table-wrap">
-          <table class="data" id="vat">
-            <thead>
-              <tr>
-                <th>{t.from}</th>
-                <th class="num">{t.rate}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {vat.map((r) => (
-                <tr key={r.effective_from}>
-                  <td>{formatDate(r.effective_from)}</td>
-                  <td class="num">{(r.rate_bp / 100).toString()}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RateForm form="vat">
+          {input('vat', 'rate', t.rate, { inputMode: 'decimal', required: true, maxLength: 8 })}
+        </RateForm>
+        <RateTable
+          id="vat"
+          rows={vat}
+          columns={[
+            [t.from, (r) => formatDate(r.effective_from)],
+            [t.rate, (r) => (r.rate_bp / 100).toString(), true],
+          ]}
+        />
 
         <h2>{t.norms}</h2>
-        <Form action="/backoffice/rates/norm" csrfToken={ctx.csrfToken} id="norm-form">
+        <RateForm form="norm">
           <Select
             name="kind"
             label={t.normKind}
             value={v('norm', 'kind')}
             options={Object.entries(t.normKinds) as [string, string][]}
           />
-          <Field
-            name="effective_from"
-            type="date"
-            label={t.from}
-            value={v('norm', 'effective_from', defaultDate)}
-            error={err('norm', 'effective_from')}
-            required
-          />
-          <Field
-            name="volume"
-            label={t.volume}
-            inputMode="decimal"
-            value={v('norm', 'volume')}
-            error={err('norm', 'volume')}
-            required
-            maxLength={12}
-          />
-          <Field
-            name="season_from"
-            label={t.seasonFrom}
-            inputMode="numeric"
-            value={v('norm', 'season_from')}
-            error={err('norm', 'season_from')}
-            maxLength={2}
-          />
-          <Field
-            name="season_to"
-            label={t.seasonTo}
-            inputMode="numeric"
-            value={v('norm', 'season_to')}
-            error={err('norm', 'season_to')}
-            maxLength={2}
-          />
-          <button type="submit" class="primary">
-            {t.add}
-          </button>
-        </Form>
-        <div class="table-wrap">
-          <table class="data" id="norms">
-            <thead>
-              <tr>
-                <th>{t.from}</th>
-                <th>{t.normKind}</th>
-                <th class="num">{t.volume}</th>
-                <th>{t.season}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {norms.map((r) => (
-                <tr key={r.id}>
-                  <td>{formatDate(r.effective_from)}</td>
-                  <td>{t.normKinds[r.kind]}</td>
-                  <td class="num">{formatM3(r.litres)}</td>
-                  <td>{r.season_from_month ? `${r.season_from_month}–${r.season_to_month ?? ''}` : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+          {input('norm', 'volume', t.volume, { inputMode: 'decimal', required: true, maxLength: 12 })}
+          {input('norm', 'season_from', t.seasonFrom, { inputMode: 'numeric', maxLength: 2 })}
+          {input('norm', 'season_to', t.seasonTo, { inputMode: 'numeric', maxLength: 2 })}
+        </RateForm>
+        <RateTable
+          id="norms"
+          rows={norms}
+          columns={[
+            [t.from, (r) => formatDate(r.effective_from)],
+            [t.normKind, (r) => t.normKinds[r.kind]],
+            [t.volume, (r) => formatM3(r.litres), true],
+            [
+              t.season,
+              (r) => (r.season_from_month ? `${r.season_from_month}–${r.season_to_month ?? ''}` : ''),
+            ],
+          ]}
+        />
       </BackofficeLayout>,
       state ? 400 : 200,
     );
@@ -379,7 +337,28 @@ export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps
     render(req, reply, undefined, req.query.saved === '1'),
   );
 
-  // Each add runs in one transaction with the closed-month check, so a month closing meanwhile cannot slip through.
+  /**
+   * Checks the effective date and writes in one transaction, so a month closing meanwhile cannot
+   * slip through; then back to the page, or the form again with the messages and what was typed.
+   */
+  const save = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    form: FormState['form'],
+    values: Record<string, string> & { effective_from: string },
+    errors: Errors,
+    write: (tx: DB) => Promise<void>,
+  ) => {
+    const written = await db.transaction().execute(async (tx) => {
+      errors.effective_from = dateError(req.locale, values.effective_from, await firstOpenMonth(tx));
+      if (Object.values(errors).some(Boolean)) return false;
+      await write(tx);
+      return true;
+    });
+    if (!written) return render(req, reply, { form, values, errors });
+    return reply.redirect('/backoffice/rates?saved=1', 303);
+  };
+
   app.post('/backoffice/rates/tariff', async (req, reply) => {
     const t = text[req.locale].errors;
     const values = {
@@ -394,9 +373,7 @@ export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps
       errors.customer_kind = t.choose;
     const price = parseTiyn(values.price);
     if (price === null || price < 0) errors.price = t.price;
-    const result = await db.transaction().execute(async (tx) => {
-      errors.effective_from = dateError(req.locale, values.effective_from, await firstOpenMonth(tx));
-      if (Object.values(errors).some(Boolean)) return false;
+    return save(req, reply, 'tariff', values, errors, async (tx) => {
       const service = values.service as 'cold_water' | 'sewage';
       const kind = values.customer_kind as 'individual' | 'legal';
       const before = await tx
@@ -430,10 +407,7 @@ export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps
           ...(before ? { previous: formatTiyn(before.price_tiyn_per_m3) } : {}),
         },
       );
-      return true;
     });
-    if (!result) return render(req, reply, { form: 'tariff', values, errors });
-    return reply.redirect('/backoffice/rates?saved=1', 303);
   });
 
   app.post('/backoffice/rates/vat', async (req, reply) => {
@@ -442,19 +416,14 @@ export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps
     const errors: Errors = {};
     const bp = parsePercentBp(values.rate);
     if (bp === null) errors.rate = t.rate;
-    const ok = await db.transaction().execute(async (tx) => {
-      errors.effective_from = dateError(req.locale, values.effective_from, await firstOpenMonth(tx));
-      if (Object.values(errors).some(Boolean)) return false;
+    return save(req, reply, 'vat', values, errors, async (tx) => {
       await tx
         .insertInto('vat_rates')
         .values({ effective_from: values.effective_from, rate_bp: bp ?? 0 })
         .onConflict((oc) => oc.column('effective_from').doUpdateSet({ rate_bp: bp ?? 0 }))
         .execute();
       await staffAudit(tx, req, 'vat.set', values.effective_from, { rate_bp: bp });
-      return true;
     });
-    if (!ok) return render(req, reply, { form: 'vat', values, errors });
-    return reply.redirect('/backoffice/rates?saved=1', 303);
   });
 
   app.post('/backoffice/rates/norm', async (req, reply) => {
@@ -479,9 +448,7 @@ export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps
     if (values.season_to && to === null) errors.season_to = t.month;
     if (Boolean(values.season_from) !== Boolean(values.season_to))
       errors[values.season_from ? 'season_to' : 'season_from'] = t.month;
-    const ok = await db.transaction().execute(async (tx) => {
-      errors.effective_from = dateError(req.locale, values.effective_from, await firstOpenMonth(tx));
-      if (Object.values(errors).some(Boolean)) return false;
+    return save(req, reply, 'norm', values, errors, async (tx) => {
       const kind = values.kind as 'cold_per_person' | 'hot_per_person' | 'irrigation_per_m2';
       const row = { litres: litres ?? 0, season_from_month: from, season_to_month: to };
       await tx
@@ -490,9 +457,6 @@ export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps
         .onConflict((oc) => oc.columns(['kind', 'effective_from']).doUpdateSet(row))
         .execute();
       await staffAudit(tx, req, 'norm.set', `${kind}/${values.effective_from}`, row);
-      return true;
     });
-    if (!ok) return render(req, reply, { form: 'norm', values, errors });
-    return reply.redirect('/backoffice/rates?saved=1', 303);
   });
 }
