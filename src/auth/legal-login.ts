@@ -1,4 +1,5 @@
-const TRANSLIT: Record<string, string> = {
+/** Cyrillic (Russian and Kazakh) letters to Latin; the registration page hands it to register.js too. */
+export const TRANSLIT: Readonly<Record<string, string>> = {
   а: 'a',
   ә: 'a',
   б: 'b',

@@ -13,6 +13,7 @@ import { isValidIinBin } from './iin';
 import { legalLoginFromContract } from './legal-login';
 import { NewPasswordFields } from './new-password-fields';
 import { consumeToken, issueToken, tokenIsValid } from './one-time-tokens';
+import { recordPasswordChange } from './password-changed';
 import { newPasswordErrors } from './password-policy';
 import { hashPassword } from './passwords';
 import { destroyUserSessions } from './sessions';
@@ -281,20 +282,7 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
           .where('id', '=', user.id)
           .execute();
         await tx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
-        if (user.email) {
-          const m = identityText[user.locale as 'kk'].mail;
-          const body = composeMail(user.locale as 'kk', {
-            greeting: fill(m.hello, { name: user.first_name || user.login }),
-            paragraphs: [fill(m.passwordChangedBody, { login: user.login })],
-          });
-          await enqueueMail(tx, {
-            to: user.email,
-            subject: m.passwordChangedSubject,
-            ...body,
-            purpose: 'password.changed',
-          });
-        }
-        await audit(tx, { actorUserId: user.id, action: 'password.reset', subject: user.login, ip: req.ip });
+        await recordPasswordChange(tx, user, 'password.reset', req.ip);
         return true;
       });
       if (!done) return refuse({ word: t.recovery.wordInvalid });

@@ -8,7 +8,7 @@ import type { PageContext } from '../web/request-context';
 import { pageContext } from '../web/request-context';
 import { audit } from './audit';
 import { fill, identityText } from './identity.messages';
-import { legalLoginFromContract } from './legal-login';
+import { legalLoginFromContract, TRANSLIT } from './legal-login';
 import { NewPasswordFields } from './new-password-fields';
 import { consumeToken } from './one-time-tokens';
 import {
@@ -55,6 +55,11 @@ export function RegisterPage({ ctx, view }: { ctx: PageContext; view: View }) {
                 value={view.contract ? legalLoginFromContract(view.contract) : ''}
                 hint={r.loginHint}
                 readOnly
+              />
+              <script
+                type="application/json"
+                id="login-translit"
+                dangerouslySetInnerHTML={{ __html: JSON.stringify(TRANSLIT) }}
               />
               <Field
                 name="binIin"

@@ -11,6 +11,7 @@ import { requireCustomer } from './guard';
 import { fill, identityText } from './identity.messages';
 import { NewPasswordFields } from './new-password-fields';
 import { consumeToken, issueToken } from './one-time-tokens';
+import { recordPasswordChange } from './password-changed';
 import { isEmail, newPasswordErrors } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';
 import { emailInUse } from './registration.service';
@@ -315,20 +316,7 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
           .set({ password_hash: hash, updated_at: new Date() })
           .where('id', '=', u.id)
           .execute();
-        if (u.email) {
-          const m = identityText[u.locale as 'kk'].mail;
-          const mail = composeMail(u.locale as 'kk', {
-            greeting: fill(m.hello, { name: u.first_name || u.login }),
-            paragraphs: [fill(m.passwordChangedBody, { login: u.login })],
-          });
-          await enqueueMail(tx, {
-            to: u.email,
-            subject: m.passwordChangedSubject,
-            ...mail,
-            purpose: 'password.changed',
-          });
-        }
-        await audit(tx, { actorUserId: u.id, action: 'password.changed', subject: u.login, ip: req.ip });
+        await recordPasswordChange(tx, u, 'password.changed', req.ip);
       });
       const ended = await destroyUserSessions(db, u.id, req.user!.sessionHash);
       await audit(db, { actorUserId: u.id, action: 'sessions.ended', details: { count: ended }, ip: req.ip });
