@@ -185,7 +185,15 @@ export function monthCharges(
  * due date (the 25th of this month), and the closing balance.
  */
 export function closeAccountMonth(input: AccountMonthInput, r: MonthRateSet): AccountMonthResult {
-  const lines = monthCharges(input, r);
+  return settleAccountMonth(input, monthCharges(input, r), r);
+}
+
+/** closeAccountMonth with the month's charge lines already computed (monthCharges). */
+export function settleAccountMonth(
+  input: AccountMonthInput,
+  lines: ChargeLine[],
+  r: Pick<MonthRateSet, 'period' | 'penaltyRate'>,
+): AccountMonthResult {
   const chargedTiyn = chargesTotal(lines);
   const paidTiyn = input.payments.reduce((a, p) => a + p.amountTiyn, 0);
   const compensationTiyn = input.payments

@@ -1,20 +1,16 @@
 import { type Insertable, sql } from 'kysely';
 import { iinCheckDigit } from '../auth/iin';
 import { hashPassword } from '../auth/passwords';
-import { type ChargeInput, chargeLine, chargesTotal } from '../billing/charges';
-import { normVolumes } from '../billing/norms';
-import { penalty } from '../billing/penalty';
+import { chargesTotal } from '../billing/charges';
 import {
-  addMonths,
-  daysInMonth,
-  localDate,
-  type Period,
-  periodOf,
-  periodRange,
-  periodToDate,
-} from '../billing/period';
-import { inForce } from '../billing/rates';
-import { closingBalance } from '../billing/statement';
+  type MeterMonth,
+  type MonthRateSet,
+  type MonthRates,
+  monthCharges,
+  ratesForMonth,
+  settleAccountMonth,
+} from '../billing/month-closer';
+import { addMonths, localDate, type Period, periodOf, periodRange, periodToDate } from '../billing/period';
 import type { DB } from '../db/database';
 import type { Database } from '../db/schema';
 import { DEMO_PASSWORD, DEMO_RATES, DEMO_STAFF, DEMO_STREETS, SEED_ACCOUNTS } from './demo-catalogue';
@@ -212,26 +208,15 @@ export async function generateDemoData(options: DemoOptions) {
   const vat = DEMO_RATES.vat;
   const norms = DEMO_RATES.norms;
   const penaltyRates = DEMO_RATES.penaltyRates;
-  const normSet = {
-    coldPerPersonL: norms.find((n) => n.kind === 'cold_per_person')!.litres,
-    hotPerPersonL: norms.find((n) => n.kind === 'hot_per_person')!.litres,
-    irrigationPerM2L: norms.find((n) => n.kind === 'irrigation_per_m2')!.litres,
-    seasonFromMonth: 5,
-    seasonToMonth: 9,
+  const rateSets = new Map<Period, MonthRateSet>();
+  const ratesOf = (period: Period) => {
+    let set = rateSets.get(period);
+    if (!set) {
+      set = ratesForMonth(period, DEMO_RATES as unknown as MonthRates);
+      rateSets.set(period, set);
+    }
+    return set;
   };
-
-  const tariffFor = (service: 'cold_water' | 'sewage', kind: 'individual' | 'legal', date: string) => {
-    const t = inForce(
-      tariffs.filter((x) => x.service === service && x.customer_kind === kind) as {
-        effective_from: string;
-        price_tiyn_per_m3: number;
-      }[],
-      date,
-    );
-    if (!t) throw new Error(`no demo tariff for ${service} on ${date}`);
-    return t.price_tiyn_per_m3;
-  };
-  const vatFor = (date: string) => inForce(vat, date)!.rate_bp;
 
   /** One closed month of an account: readings, charges, payments, penalty and the balance row. */
   const bookMonth = (
@@ -245,16 +230,12 @@ export async function generateDemoData(options: DemoOptions) {
     },
   ) => {
     const date = periodToDate(period);
-    const month = Number(period.slice(5, 7));
     const readOn = fixed?.readOn ?? `${period}-${String(rnd.int(18, 26)).padStart(2, '0')}`;
-    let coldMeterL = 0;
-    let hotMeterL = 0;
-    let coldMetered = false;
-    let hotMetered = false;
-    for (const meter of plan.meters) {
+    const meters: MeterMonth[] = plan.meters.map((meter) => {
       const consumption =
         fixed?.volumes?.[meter.id] ??
         (meter.water === 'cold' ? rnd.int(1500, 7000) : rnd.int(800, 3500)) * (plan.kind === 'legal' ? 8 : 1);
+      const startL = meter.valueL;
       meter.valueL += consumption;
       if (meter.valueL > 99_999_999) meter.valueL -= 100_000_000;
       readings.push({
@@ -267,60 +248,17 @@ export async function generateDemoData(options: DemoOptions) {
         submitted_at: `${readOn}T10:00:00+05:00`,
         exported_at: `${readOn}T23:00:00+05:00`,
       });
-      if (meter.verificationDue > date) {
-        if (meter.water === 'cold') {
-          coldMeterL += consumption;
-          coldMetered = true;
-        } else {
-          hotMeterL += consumption;
-          hotMetered = true;
-        }
-      }
-    }
-    const norm = normVolumes(
-      { residents: plan.residents, irrigationAreaM2: plan.irrigationAreaM2, month, coldMetered, hotMetered },
-      normSet,
-    );
-    const vatBp = vatFor(date);
-    const cold = tariffFor('cold_water', plan.kind, date);
-    const sewage = tariffFor('sewage', plan.kind, date);
-    const inputs: ChargeInput[] = [];
-    if (coldMetered || hotMetered) {
-      if (coldMetered)
-        inputs.push({
-          service: 'cold_water',
-          basis: 'meter',
-          quantityL: coldMeterL,
-          tariffTiynPerM3: cold,
-          vatBp,
-        });
-      inputs.push({
-        service: 'sewage',
-        basis: 'meter',
-        quantityL: coldMeterL + hotMeterL,
-        tariffTiynPerM3: sewage,
-        vatBp,
-      });
-    }
-    const normCold = norm.coldL + (coldMetered ? 0 : norm.irrigationL);
-    if (normCold > 0)
-      inputs.push({
-        service: 'cold_water',
-        basis: 'norm',
-        quantityL: normCold,
-        tariffTiynPerM3: cold,
-        vatBp,
-      });
-    if (norm.coldL + norm.hotL > 0) {
-      inputs.push({
-        service: 'sewage',
-        basis: 'norm',
-        quantityL: norm.coldL + norm.hotL,
-        tariffTiynPerM3: sewage,
-        vatBp,
-      });
-    }
-    const lines = inputs.map(chargeLine);
+      return { water: meter.water, verificationDue: meter.verificationDue, startL, endL: meter.valueL };
+    });
+    // The same rules as the built-in billing run (src/billing/month-closer.ts).
+    const rates = ratesOf(period);
+    const account = {
+      kind: plan.kind,
+      residents: plan.residents,
+      irrigationAreaM2: plan.irrigationAreaM2,
+      meters,
+    };
+    const lines = monthCharges(account, rates);
     for (const line of lines) {
       charges.push({
         account_id: plan.id,
@@ -364,56 +302,34 @@ export async function generateDemoData(options: DemoOptions) {
         source: 'billing',
       });
     }
-    const paidTiyn = monthPayments.reduce((a, p) => a + p.amountTiyn, 0);
-
-    // Penalty on last month's debt still unpaid after the 25th (SPEC.md section 4).
-    let penaltyTiyn = 0;
-    if (!fixed) {
-      const paidByDue = monthPayments
-        .filter((p) => p.paidOn <= `${period}-25`)
-        .reduce((a, p) => a + p.amountTiyn, 0);
-      const overdue = plan.balance - paidByDue;
-      const rate = inForce(penaltyRates, date);
-      if (overdue > 0 && rate) {
-        const days = daysInMonth(period) - 25;
-        penaltyTiyn = penalty({
-          debtTiyn: overdue,
-          refinancingRateBp: rate.refinancing_rate_bp,
-          coefficient: rate.coefficient,
-          days,
-        });
-        if (penaltyTiyn > 0)
-          penalties.push({
-            account_id: plan.id,
-            period: date,
-            base_tiyn: overdue,
-            days,
-            amount_tiyn: penaltyTiyn,
-          });
-      }
-    }
-    const movement = {
-      openingTiyn: plan.balance,
-      chargedTiyn,
-      recalculationTiyn: 0,
-      penaltyTiyn,
-      otherTiyn: 0,
-      paidTiyn,
-    };
-    const closing = closingBalance(movement);
+    // The seed's own months carry no penalty: their figures are the seed's.
+    const result = settleAccountMonth(
+      { ...account, openingTiyn: plan.balance, payments: monthPayments, recalculationTiyn: 0, otherTiyn: 0 },
+      lines,
+      fixed ? { period, penaltyRate: undefined } : rates,
+    );
+    if (result.penalty)
+      penalties.push({
+        account_id: plan.id,
+        period: date,
+        base_tiyn: result.penalty.baseTiyn,
+        days: result.penalty.days,
+        amount_tiyn: result.penalty.amountTiyn,
+      });
     months.push({
       account_id: plan.id,
       period: date,
       opening_tiyn: plan.balance,
       charged_tiyn: chargedTiyn,
       recalculation_tiyn: 0,
-      penalty_tiyn: penaltyTiyn,
+      penalty_tiyn: result.penalty?.amountTiyn ?? 0,
       other_tiyn: 0,
-      paid_tiyn: paidTiyn,
-      compensation_tiyn: fixed?.compensationTiyn ?? 0,
-      closing_tiyn: closing,
+      paid_tiyn: result.paidTiyn,
+      // The seed's invoice B shows a compensation that is not among its payments.
+      compensation_tiyn: fixed?.compensationTiyn ?? result.compensationTiyn,
+      closing_tiyn: result.closingTiyn,
     });
-    plan.balance = closing;
+    plan.balance = result.closingTiyn;
   };
 
   /** Readings of the open month for some metered accounts, as if submitted in the cabinet. */
