@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
-import { Field, Form, field } from '../web/forms';
+import { boundFields, Field, Form, field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Layout, Notice } from '../web/layout';
 import { perValueLimit } from '../web/rate-limit';
@@ -70,6 +70,7 @@ function ForgotPage({
 function ChangePage({ ctx, view }: { ctx: PageContext; view: ChangeView }) {
   const t = identityText[ctx.locale].recovery;
   const e = view.errors ?? {};
+  const bound = boundFields(view, e);
   return (
     <Layout ctx={ctx} title={t.changeTitle}>
       <div class="login-box">
@@ -80,32 +81,9 @@ function ChangePage({ ctx, view }: { ctx: PageContext; view: ChangeView }) {
           </p>
         ) : null}
         <Form action="/password/change" csrfToken={ctx.csrfToken}>
-          <Field
-            name="binIin"
-            label={t.binIin}
-            value={view.binIin}
-            error={e.binIin}
-            inputMode="numeric"
-            maxLength={12}
-            required
-          />
-          <Field
-            name="account"
-            label={t.accountOrContract}
-            value={view.account}
-            error={e.account}
-            maxLength={40}
-            required
-          />
-          <Field
-            name="login"
-            label={t.login}
-            value={view.login}
-            error={e.login}
-            autocomplete="username"
-            maxLength={64}
-            required
-          />
+          {bound('binIin', t.binIin, { inputMode: 'numeric', maxLength: 12, required: true })}
+          {bound('account', t.accountOrContract, { maxLength: 40, required: true })}
+          {bound('login', t.login, { autocomplete: 'username', maxLength: 64, required: true })}
           <Field name="word" label={t.checkWord} value={view.word} error={e.word} maxLength={100} required />
           <NewPasswordFields
             locale={ctx.locale}

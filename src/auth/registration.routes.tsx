@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app';
-import { Field, Form, field } from '../web/forms';
+import { boundFields, Field, Form, field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Layout, Notice } from '../web/layout';
 import { perValueLimit } from '../web/rate-limit';
@@ -28,6 +28,7 @@ export function RegisterPage({ ctx, view }: { ctx: PageContext; view: View }) {
   const t = identityText[ctx.locale];
   const r = t.register;
   const e = view.errors ?? {};
+  const bound = boundFields(view, e);
   const legal = view.kind === 'legal';
   return (
     <Layout ctx={ctx} title={r.title} scripts={legal ? ['/static/register.js'] : []}>
@@ -61,67 +62,31 @@ export function RegisterPage({ ctx, view }: { ctx: PageContext; view: View }) {
                 id="login-translit"
                 dangerouslySetInnerHTML={{ __html: JSON.stringify(TRANSLIT) }}
               />
-              <Field
-                name="binIin"
-                label={r.binIin}
-                value={view.binIin}
-                error={e.binIin}
-                inputMode="numeric"
-                maxLength={12}
-                required
-              />
-              <Field
-                name="contract"
-                label={r.contract}
-                value={view.contract}
-                error={e.contract}
-                maxLength={40}
-                required
-              />
+              {bound('binIin', r.binIin, { inputMode: 'numeric', maxLength: 12, required: true })}
+              {bound('contract', r.contract, { maxLength: 40, required: true })}
             </>
           ) : (
             <>
-              <Field
-                name="firstName"
-                label={r.firstName}
-                value={view.firstName}
-                error={e.firstName}
-                autocomplete="given-name"
-                maxLength={100}
-                required
-              />
-              <Field
-                name="lastName"
-                label={r.lastName}
-                value={view.lastName}
-                error={e.lastName}
-                hint={r.lastNameHint}
-                autocomplete="family-name"
-                maxLength={100}
-                required
-              />
-              <Field
-                name="account"
-                label={r.account}
-                value={view.account}
-                error={e.account}
-                hint={r.accountHint}
-                inputMode="numeric"
-                maxLength={8}
-                required
-              />
+              {bound('firstName', r.firstName, {
+                autocomplete: 'given-name',
+                maxLength: 100,
+                required: true,
+              })}
+              {bound('lastName', r.lastName, {
+                hint: r.lastNameHint,
+                autocomplete: 'family-name',
+                maxLength: 100,
+                required: true,
+              })}
+              {bound('account', r.account, {
+                hint: r.accountHint,
+                inputMode: 'numeric',
+                maxLength: 8,
+                required: true,
+              })}
             </>
           )}
-          <Field
-            name="email"
-            type="email"
-            label={r.email}
-            value={view.email}
-            error={e.email}
-            autocomplete="email"
-            maxLength={200}
-            required
-          />
+          {bound('email', r.email, { type: 'email', autocomplete: 'email', maxLength: 200, required: true })}
           <NewPasswordFields
             locale={ctx.locale}
             passwordLabel={r.password}

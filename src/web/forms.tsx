@@ -62,6 +62,23 @@ export function Field(props: FieldProps) {
   );
 }
 
+/**
+ * The fields of one form bound to what was typed and to the messages, so each field is named once:
+ * `const field = boundFields(view, errors); field('login', t.login, { maxLength: 64 })`.
+ */
+export function boundFields(values: object, errors: FieldErrors) {
+  const typed = values as Record<string, unknown>;
+  return (name: string, label: string, props: Omit<FieldProps, 'name' | 'label'> = {}) => (
+    <Field
+      name={name}
+      label={label}
+      value={typeof typed[name] === 'string' ? (typed[name] as string) : undefined}
+      error={errors[name]}
+      {...props}
+    />
+  );
+}
+
 export function Form({
   action,
   csrfToken,
