@@ -265,7 +265,7 @@ describe(`built-in billing run (${engine})`, () => {
       });
       expect(saved).toHaveLength(1);
       // The billing run starts while the submission has not committed yet.
-      closing = closeMonth(h.db, '2027-02', { now: new Date('2027-03-02T00:00:00Z') });
+      closing = closeMonth(h.db, '2027-02');
       await new Promise((resolve) => setTimeout(resolve, 300));
     });
     await closing;
@@ -277,5 +277,61 @@ describe(`built-in billing run (${engine})`, () => {
       .where('service', '=', 'cold_water')
       .execute();
     expect(charge).toEqual([{ basis: 'meter', quantity_l: 5_432 }]);
+  });
+
+  it('a flagged reading accepted after its month closed is billed as a recalculation next month', async () => {
+    const meter = await sql<{ id: number; account_id: number }>`
+      select m.id, m.account_id from meters m join accounts a on a.id = m.account_id
+      where m.water = 'cold' and a.kind = 'individual' and m.removed_on is null
+        and m.verification_due > '2027-05-01'
+        and exists (select 1 from readings r where r.meter_id = m.id)
+      order by m.id desc offset 1 limit 1`.execute(h.db);
+    const m = meter.rows[0]!;
+    const [state] = (await meterStates(h.db, m.account_id, '2027-03-01')).filter((s) => s.id === m.id);
+    const reading = await h.db
+      .insertInto('readings')
+      .values({
+        meter_id: m.id,
+        period: '2027-03-01',
+        value_l: state!.prevValueL! + 7_000,
+        read_on: '2027-03-20',
+        source: 'cabinet',
+        status: 'flagged',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await closeMonth(h.db, '2027-03');
+    const march = await monthRows('2027-03-01');
+    const marchCold = await h.db
+      .selectFrom('charges')
+      .select(['basis', 'quantity_l'])
+      .where('account_id', '=', m.account_id)
+      .where('period', '=', '2027-03-01')
+      .where('service', '=', 'cold_water')
+      .execute();
+    // Flagged readings do not count: March bills the meter with nothing read.
+    expect(marchCold).toEqual([{ basis: 'meter', quantity_l: 0 }]);
+
+    // The operator accepts it after the month closed.
+    await h.db
+      .updateTable('readings')
+      .set({ status: 'accepted', reviewed_at: sql<Date>`clock_timestamp()` })
+      .where('id', '=', reading.id)
+      .execute();
+    // Closing March again changes nothing; April books the difference for March.
+    await closeMonth(h.db, '2027-03');
+    expect(await monthRows('2027-03-01')).toEqual(march);
+    await closeMonth(h.db, '2027-04');
+    const recalc = await h.db
+      .selectFrom('recalculations')
+      .select(['period', 'for_period', 'service'])
+      .where('account_id', '=', m.account_id)
+      .where('for_period', '=', '2027-03-01')
+      .orderBy('service')
+      .execute();
+    expect(recalc.map((r) => [r.period, r.service])).toEqual([
+      ['2027-04-01', 'cold_water'],
+      ['2027-04-01', 'sewage'],
+    ]);
   });
 });

@@ -1,8 +1,11 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockMonthForClosing } from '../src/billing/month-lock';
 import { periodOf, periodToDate } from '../src/billing/period';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';
-import { insertCheckedReadings, meterStates } from '../src/readings/readings.queries';
+import { readingSubmitter } from '../src/readings/reading-submitter';
+import { insertCheckedReadings, meterStates, submissionContext } from '../src/readings/readings.queries';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { demoDatabase } from './helpers/db';
 
@@ -612,4 +615,112 @@ describe(`storing a submission (${ENGINE})`, () => {
       .execute();
     expect(stored).toHaveLength(0);
   });
+
+  const submit = async (typed: Record<number, string>, key: string, now = new Date()) =>
+    readingSubmitter(t.handle.db, {
+      userId: await user(),
+      accountNumber: '02015213',
+      typed,
+      idempotencyKey: key,
+      confirmPartial: true,
+      confirmLarge: true,
+      confirmThresholdM3: 1000,
+      now,
+    });
+
+  it('a key sent again with other values, or in another month, is a submission of its own', async () => {
+    await clearCurrentMonth();
+    const prevCold = await previousL('31883369');
+    const first = await submit({ [cold]: m3(prevCold + 100) }, 'same-key-0001');
+    expect(first).toMatchObject({ kind: 'accepted', replay: false });
+    // The same values again: one submission.
+    expect(await submit({ [cold]: m3(prevCold + 100) }, 'same-key-0001')).toMatchObject({
+      kind: 'accepted',
+      replay: true,
+    });
+    expect((await currentRows(cold)).map((r) => r.value_l)).toEqual([prevCold + 100]);
+    // The same key with a corrected value (the form sent again after going back): stored, and it counts.
+    expect(await submit({ [cold]: m3(prevCold + 150) }, 'same-key-0001')).toMatchObject({
+      kind: 'accepted',
+      replay: false,
+    });
+    expect((await currentRows(cold)).map((r) => r.value_l)).toEqual([prevCold + 100, prevCold + 150]);
+
+    // The same key next month stores next month's reading.
+    const next = new Date(`${period.slice(0, 7)}-01T00:00:00Z`);
+    next.setUTCMonth(next.getUTCMonth() + 1, 15);
+    const nextPeriod = periodToDate(periodOf(next));
+    try {
+      const later = await submit({ [cold]: m3(prevCold + 300) }, 'same-key-0001', next);
+      expect(later).toMatchObject({ kind: 'accepted', replay: false });
+      const rows = await t.handle.db
+        .selectFrom('readings')
+        .select('value_l')
+        .where('meter_id', '=', cold)
+        .where('period', '=', nextPeriod)
+        .execute();
+      expect(rows.map((r) => r.value_l)).toEqual([prevCold + 300]);
+    } finally {
+      await t.handle.db.deleteFrom('readings').where('period', '=', nextPeriod).execute();
+      await t.handle.db.deleteFrom('billing_periods').where('period', '=', nextPeriod).execute();
+    }
+  });
+
+  it('a submission while the month is being closed waits, then finds the month closed and stores nothing', async () => {
+    await clearCurrentMonth();
+    const prevCold = await previousL('31883369');
+    let answer: Promise<Awaited<ReturnType<typeof submit>>> | undefined;
+    try {
+      await t.handle.db.transaction().execute(async (tx) => {
+        await lockMonthForClosing(tx, period);
+        answer = submit({ [cold]: m3(prevCold + 100) }, 'closing-0001');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await tx
+          .updateTable('billing_periods')
+          .set({ status: 'closed' })
+          .where('period', '=', period)
+          .execute();
+      });
+      expect(await answer).toEqual({ kind: 'closed' });
+      expect(await currentRows(cold)).toHaveLength(0);
+    } finally {
+      await t.handle.db
+        .updateTable('billing_periods')
+        .set({ status: 'open' })
+        .where('period', '=', period)
+        .execute();
+    }
+  });
+
+  it('submits for the first account when the account parameter is empty', async () => {
+    await clearCurrentMonth();
+    const b = await signedIn();
+    const page = await b.get('/cabinet/readings?account=');
+    expect(page.statusCode).toBe(200);
+    const res = await b.post('/cabinet/readings?account=', {
+      key: keyOf(page.body),
+      [`m_${cold}`]: m3((await previousL('31883369')) + 1_000),
+      [`m_${hot}`]: m3((await previousL('31883423')) + 1_000),
+    });
+    expect(res.statusCode).toBe(303);
+    expect(await currentRows(cold)).toHaveLength(1);
+  });
+
+  it.skipIf(ENGINE === 'PGlite')(
+    'sends the hot statements prepared, and leaves the planner mode alone',
+    async () => {
+      await t.handle.db.connection().execute(async (conn) => {
+        await submissionContext(conn, await user(), '02015213', period);
+        await submissionContext(conn, await user(), '02015213', period);
+        // Prepared once per distinct text (with and without an account number), not per call.
+        const prepared = await sql<{ n: number; texts: number }>`
+          select count(*)::int as n, count(distinct statement)::int as texts from pg_prepared_statements
+          where statement like '%/* prepared */ with acc as%'`.execute(conn);
+        expect(prepared.rows[0]!.n).toBeGreaterThanOrEqual(1);
+        expect(prepared.rows[0]!.n).toBe(prepared.rows[0]!.texts);
+        const mode = await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(conn);
+        expect(mode.rows[0]!.plan_cache_mode).toBe('auto');
+      });
+    },
+  );
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { formatAddress } from '../accounts/accounts.queries';
 import type { AppDeps } from '../app';
+import { shareMonth } from '../billing/month-lock';
 import { defineMessages, formatDate, formatDateTime, formatPeriod } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { formatM3, formatMeterReading } from '../money/litres';
@@ -284,13 +285,22 @@ export async function backofficeReadingRoutes(app: FastifyInstance, { db, config
       return reply.redirect(`/backoffice/readings?error=reason&id=${id}#reading-${id}`, 303);
     }
     const outcome = await db.transaction().execute(async (tx) => {
+      const reading = await tx
+        .selectFrom('readings')
+        .select('period')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!reading) return 'already' as const;
+      // Not while the month is being closed; after it, an accepted reading of a closed month is
+      // billed as a recalculation, by the time of this decision (taken after the lock).
+      await shareMonth(tx, reading.period);
       const updated = await tx
         .updateTable('readings')
         .set({
           status: decision === 'accept' ? 'accepted' : 'rejected',
           review_note: note || null,
           reviewed_by: req.user?.id ?? null,
-          reviewed_at: new Date(),
+          reviewed_at: sql<Date>`clock_timestamp()`,
         })
         .where('id', '=', id)
         .where('status', '=', 'flagged')

@@ -11,6 +11,7 @@ import {
   ratesForMonth,
   serviceTotals,
 } from './month-closer';
+import { lockMonthForClosing } from './month-lock';
 import { addMonths, daysInMonth, isPeriod, type Period, periodRange, periodToDate } from './period';
 
 export class BillingRunError extends Error {}
@@ -39,13 +40,14 @@ export async function closeMonth(
   options: { now?: Date } = {},
 ): Promise<CloseMonthResult> {
   if (!isPeriod(period)) throw new BillingRunError(`not a month: ${period} (expected YYYY-MM)`);
-  const now = options.now ?? new Date();
   const date = periodToDate(period);
   const previous = periodToDate(addMonths(period, -1));
   return db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(400200)`.execute(tx);
-    // The month's row stays locked until the run commits: a reading submission in flight finishes
-    // first (and is billed), later ones find the month closed.
+    // Readings being stored for the month commit first and are billed; later ones find it closed
+    // (src/billing/month-lock.ts). The month's row is locked too: a submission that read it as
+    // open before the run began re-reads it when the run commits.
+    await lockMonthForClosing(tx, date);
     await sql`insert into billing_periods (period, status) values (${date}::date, 'open') on conflict (period) do nothing`.execute(
       tx,
     );
@@ -60,7 +62,11 @@ export async function closeMonth(
     if (prev && prev.status !== 'closed')
       throw new BillingRunError(`close ${addMonths(period, -1)} before ${period}`);
     const wasClosed = current?.status === 'closed';
-    const cutoff = wasClosed && current?.closed_at ? new Date(current.closed_at) : now;
+    // What the run bills: every reading that counted by the time it holds the locks.
+    const cutoff =
+      wasClosed && current?.closed_at
+        ? new Date(current.closed_at)
+        : (options.now ?? (await sql<{ t: Date }>`select clock_timestamp() as t`.execute(tx)).rows[0]!.t);
     const rates = await loadRates(tx);
     const r = ratesForMonth(period, rates);
 
@@ -266,9 +272,9 @@ async function loadFacts(tx: DB, period: Period, cutoff: Date, accountIds: numbe
     select m.account_id, m.water, m.verification_due,
       -- The last submission of a month wins (corrections are new rows); readings_meter_period_idx.
       (select r.value_l from readings r where r.meter_id = m.id and r.period < ${start} and r.status = 'accepted'
-        and r.submitted_at <= ${cutoff} order by r.period desc, r.id desc limit 1) as start_l,
+        and coalesce(r.reviewed_at, r.submitted_at) <= ${cutoff} order by r.period desc, r.id desc limit 1) as start_l,
       (select r.value_l from readings r where r.meter_id = m.id and r.period = ${start} and r.status = 'accepted'
-        and r.submitted_at <= ${cutoff} order by r.period desc, r.id desc limit 1) as end_l
+        and coalesce(r.reviewed_at, r.submitted_at) <= ${cutoff} order by r.period desc, r.id desc limit 1) as end_l
     from meters m
     where m.installed_on <= ${end} and (m.removed_on is null or m.removed_on >= ${start})
       and (${only}::json is null or m.account_id in (select value::int from json_array_elements_text(${only}::json)))`.execute(
@@ -319,8 +325,9 @@ async function loadMoney(tx: DB, date: string, previous: string) {
 }
 
 /**
- * Accounts with readings for an already closed month that were submitted after it was closed
- * (and after the previous billing run), with the earliest such month per account.
+ * Accounts with readings for an already closed month that came to count after it was closed
+ * (submitted, or accepted by an operator, after it; and after the previous billing run), with the
+ * earliest such month per account.
  */
 async function lateAccounts(tx: DB, date: string, cutoff: Date, previousRun: Date | null) {
   const rows = await sql<{ account_id: number; first: string }>`
@@ -328,8 +335,9 @@ async function lateAccounts(tx: DB, date: string, cutoff: Date, previousRun: Dat
     from readings r
     join meters m on m.id = r.meter_id
     join billing_periods bp on bp.period = r.period and bp.status = 'closed'
-    where r.period < ${date} and r.status = 'accepted' and r.submitted_at > bp.closed_at
-      and r.submitted_at <= ${cutoff} and (${previousRun}::timestamptz is null or r.submitted_at > ${previousRun}::timestamptz)
+    where r.period < ${date} and r.status = 'accepted' and coalesce(r.reviewed_at, r.submitted_at) > bp.closed_at
+      and coalesce(r.reviewed_at, r.submitted_at) <= ${cutoff}
+      and (${previousRun}::timestamptz is null or coalesce(r.reviewed_at, r.submitted_at) > ${previousRun}::timestamptz)
     group by m.account_id`.execute(tx);
   const byFirst = new Map<Period, number[]>();
   for (const row of rows.rows) {

@@ -21,11 +21,15 @@ export interface DatabaseHandle {
 export class DatabaseUnavailableError extends Error {}
 
 const PREPARED_MARK = '/* prepared */ ';
+const MAX_PREPARED = 64;
 
 /**
  * Put at the very front of a hot statement (`sql\`${prepared}select ...\``): on PostgreSQL it is
- * then parsed and planned once per connection and reused, instead of on every call. Only for
- * statements whose text is fixed (no lists that vary in length), so each connection holds a few.
+ * then parsed once per connection and its plan reused once PostgreSQL finds a generic plan as
+ * good (plan_cache_mode auto), instead of being parsed and planned on every call. Only for
+ * statements whose text is fixed (no lists that vary in length); past MAX_PREPARED distinct texts,
+ * further ones are sent unnamed. Named statements need a direct connection or a pooler in session
+ * mode (or PgBouncer 1.21+ with max_prepared_statements).
  */
 export const prepared = sql.raw(PREPARED_MARK);
 
@@ -48,8 +52,6 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     connectionString: url,
     max,
     connectionTimeoutMillis: 5000,
-    // Only the statements marked `prepared` are named; they are written to plan well for any values.
-    options: '-c plan_cache_mode=force_generic_plan',
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === OID.INT8) return parseInt8;
@@ -112,7 +114,7 @@ function preparingPool(pool: pg.Pool): PostgresPool {
   const names = new Map<string, string>();
   const nameOf = (text: string) => {
     let name = names.get(text);
-    if (!name) {
+    if (!name && names.size < MAX_PREPARED) {
       name = `s_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
       names.set(text, name);
     }
@@ -122,10 +124,13 @@ function preparingPool(pool: pg.Pool): PostgresPool {
     async connect() {
       const client = await pool.connect();
       return {
-        query: ((text: unknown, values?: readonly unknown[]) =>
-          typeof text === 'string' && text.trimStart().startsWith(PREPARED_MARK)
-            ? client.query({ name: nameOf(text), text, values: values ? [...values] : [] })
-            : client.query(text as string, values as unknown[])) as unknown as PostgresPoolClientQuery,
+        query: ((text: unknown, values?: readonly unknown[]) => {
+          const name =
+            typeof text === 'string' && text.trimStart().startsWith(PREPARED_MARK) ? nameOf(text) : undefined;
+          return name
+            ? client.query({ name, text: text as string, values: values ? [...values] : [] })
+            : client.query(text as string, values as unknown[]);
+        }) as unknown as PostgresPoolClientQuery,
         release: (destroy?: boolean) => client.release(destroy),
       };
     },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import { shareMonth } from '../billing/month-lock';
 import { localDate, monthsBetween, periodOf, periodToDate } from '../billing/period';
 import type { DB } from '../db/database';
 import type { Litres } from '../money/litres';
@@ -74,14 +75,15 @@ export function isIdempotencyKey(value: unknown): value is string {
  * the other stores the whole submission only if the month is still open and every meter's previous
  * reading is still the one checked (docs/decisions/020-readings-submissions.md). If that insert
  * stores nothing and the keys were not stored before, something changed in between, and the
- * submission is checked again in a transaction with the month's row and the meters locked.
+ * submission is checked again in a transaction that shares the month's lock and locks the meters.
  */
 export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<SubmitResult> {
   const period = periodToDate(periodOf(req.now));
+  const context = await submissionContext(db, req.userId, req.accountNumber || undefined, period);
+  if (!context) return { kind: 'noAccount' };
+
   const filledEntries = Object.entries(req.typed).filter(([, v]) => v.trim() !== '');
   if (!filledEntries.length) return { kind: 'nothing' };
-
-  // Format first: no database work for typing mistakes.
   const errors: Record<number, FieldProblem> = {};
   const values: Record<number, Litres> = {};
   for (const [id, text] of filledEntries) {
@@ -91,14 +93,15 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
   }
   if (Object.keys(errors).length) return { kind: 'invalid', errors };
 
+  // One row key per meter, month and value: the same form sent again stores nothing new, while a
+  // changed value or a key reused in another month is a submission of its own.
   const key = isIdempotencyKey(req.idempotencyKey) ? req.idempotencyKey : newIdempotencyKey();
-  const keys = Object.keys(values).map((id) => `${key}:${id}`);
+  const rowKey = (meterId: number) => `${key}:${period.slice(0, 7)}:${meterId}:${values[meterId]}`;
+  const keys = Object.keys(values).map((id) => rowKey(Number(id)));
 
-  const context = await submissionContext(db, req.userId, req.accountNumber, period);
-  if (!context) return { kind: 'noAccount' };
   if (context.periodStatus === 'closed') return { kind: 'closed' };
   if (context.periodStatus === 'open') {
-    const checked = checkSubmission(context.meters, values, key, period, req);
+    const checked = checkSubmission(context.meters, values, rowKey, period, req);
     if (checked.kind !== 'store') return checked.result;
     const saved = await insertCheckedReadings(db, {
       accountId: context.accountId,
@@ -112,14 +115,15 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
   }
 
   return db.transaction().execute(async (tx) => {
-    // The month's row is locked for the rest of the transaction; a billing run closing it waits.
+    // Waits while a billing run closes the month, then holds it off until this commits.
+    await shareMonth(tx, period);
     await sql`insert into billing_periods (period, status) values (${period}::date, 'open')
       on conflict (period) do nothing`.execute(tx);
     const status = await sql<{ status: string }>`
-      select status from billing_periods where period = ${period}::date for share`.execute(tx);
+      select status from billing_periods where period = ${period}::date`.execute(tx);
     if (status.rows[0]?.status === 'closed') return { kind: 'closed' } as const;
     const meters = await meterStates(tx, context.accountId, period, { lock: true });
-    const checked = checkSubmission(meters, values, key, period, req);
+    const checked = checkSubmission(meters, values, rowKey, period, req);
     if (checked.kind !== 'store') return checked.result;
     const saved = await insertReadings(tx, checked.rows);
     if (saved.length < keys.length) {
@@ -138,7 +142,7 @@ type Checked =
 function checkSubmission(
   meters: MeterState[],
   values: Record<number, Litres>,
-  key: string,
+  rowKey: (meterId: number) => string,
   period: string,
   req: SubmitRequest,
 ): Checked {
@@ -187,7 +191,7 @@ function checkSubmission(
         readOn: localDate(req.now),
         status: big ? 'flagged' : 'accepted',
         submittedBy: req.userId,
-        idempotencyKey: `${key}:${id}`,
+        idempotencyKey: rowKey(id),
         reviewNote: big
           ? `consumption ${big.consumptionL} L above ${big.limitL} L, confirmed by customer`
           : null,

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { tryShareMonth } from '../billing/month-lock';
 import { type DB, prepared } from '../db/database';
 
 export type Water = 'cold' | 'hot';
@@ -181,9 +182,10 @@ export async function insertReadings(db: DB, rows: NewReading[]): Promise<Stored
 }
 
 /**
- * Inserts a whole submission in one statement, or nothing: only while the month is open (its row
- * is share-locked, so a billing run closing it waits for this insert and then sees it), and only if
- * every meter is still in service on the account with the same previous reading the submission was
+ * Inserts a whole submission in one statement, or nothing: only while no billing run holds or
+ * awaits the month's lock (src/billing/month-lock.ts) and the month is open (its row is
+ * share-locked, so a run that committed after this statement began is seen), and only if every
+ * meter is still in service on the account with the same previous reading the submission was
  * checked against. Returns the stored rows; fewer than given means nothing was stored (the checks
  * failed or the keys were stored before), and the caller decides which.
  */
@@ -213,6 +215,7 @@ export async function insertCheckedReadings(
       select * from json_to_recordset(${rows}::json)
         as v(meter_id int, value_l bigint, read_on date, status text, key text, note text, prev_l bigint)
     ),
+    gate as (select ${tryShareMonth(input.period)} as free),
     open_month as (
       select 1 from billing_periods where period = ${input.period}::date and status = 'open' for share
     ),
@@ -228,7 +231,8 @@ export async function insertCheckedReadings(
     insert into readings (meter_id, period, value_l, read_on, source, status, submitted_by, idempotency_key, review_note)
     select c.meter_id, ${input.period}::date, c.value_l, c.read_on, 'cabinet', c.status, ${input.userId}, c.key, c.note
     from checked c
-    where exists (select 1 from open_month) and (select count(*) from checked) = ${input.rows.length}
+    where (select free from gate) and exists (select 1 from open_month)
+      and (select count(*) from checked) = ${input.rows.length}
     on conflict (idempotency_key) do nothing
     returning id, meter_id as "meterId", period, value_l as "valueL", read_on as "readOn", source, status,
       submitted_at as "submittedAt"`.execute(db);
