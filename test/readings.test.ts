@@ -707,18 +707,30 @@ describe(`storing a submission (${ENGINE})`, () => {
   });
 
   it.skipIf(ENGINE === 'PGlite')(
-    'sends the hot statements prepared, and leaves the planner mode alone',
+    'sends the hot statements prepared, planned once, on connections of their own',
     async () => {
-      await t.handle.db.connection().execute(async (conn) => {
-        await submissionContext(conn, await user(), '02015213', period);
-        await submissionContext(conn, await user(), '02015213', period);
+      const db = t.handle.db;
+      const user1 = await user();
+      await db.connection().execute(async (conn) => {
+        await submissionContext(conn, user1, '02015213', period);
+        await submissionContext(conn, user1, '02015213', period);
         // Prepared once per distinct text (with and without an account number), not per call.
         const prepared = await sql<{ n: number; texts: number }>`
-          select count(*)::int as n, count(distinct statement)::int as texts from pg_prepared_statements
-          where statement like '%/* prepared */ with acc as%'`.execute(conn);
+        select count(*)::int as n, count(distinct statement)::int as texts from pg_prepared_statements
+        where statement like '%/* prepared */ with acc as%'`.execute(conn);
         expect(prepared.rows[0]!.n).toBeGreaterThanOrEqual(1);
         expect(prepared.rows[0]!.n).toBe(prepared.rows[0]!.texts);
         const mode = await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(conn);
+        expect(mode.rows[0]!.plan_cache_mode).toBe('force_generic_plan');
+      });
+      // Every other statement keeps PostgreSQL's default planning.
+      await db.connection().execute(async (conn) => {
+        const mode = await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(conn);
+        expect(mode.rows[0]!.plan_cache_mode).toBe('auto');
+      });
+      await db.transaction().execute(async (tx) => {
+        await submissionContext(tx, user1, '02015213', period);
+        const mode = await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(tx);
         expect(mode.rows[0]!.plan_cache_mode).toBe('auto');
       });
     },

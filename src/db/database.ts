@@ -25,11 +25,11 @@ const MAX_PREPARED = 64;
 
 /**
  * Put at the very front of a hot statement (`sql\`${prepared}select ...\``): on PostgreSQL it is
- * then parsed once per connection and its plan reused once PostgreSQL finds a generic plan as
- * good (plan_cache_mode auto), instead of being parsed and planned on every call. Only for
- * statements whose text is fixed (no lists that vary in length); past MAX_PREPARED distinct texts,
- * further ones are sent unnamed. Named statements need a direct connection or a pooler in session
- * mode (or PgBouncer 1.21+ with max_prepared_statements).
+ * then parsed and planned once per connection and reused, instead of on every call (outside a
+ * transaction; see preparingPool). Only for statements whose text is fixed (no lists that vary in
+ * length) and whose one plan suits every value; past MAX_PREPARED distinct texts, further ones are
+ * sent unnamed. Named statements need a direct connection or a pooler in session mode (PgBouncer
+ * 1.21+ with max_prepared_statements also works).
  */
 export const prepared = sql.raw(PREPARED_MARK);
 
@@ -48,32 +48,40 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 }
 
 async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max,
-    connectionTimeoutMillis: 5000,
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-        if (oid === OID.INT8) return parseInt8;
-        if (oid === OID.NUMERIC || oid === OID.DATE) return identity;
-        return pg.types.getTypeParser(oid, format);
-      }) as typeof pg.types.getTypeParser,
-    },
-  });
-  pool.on('error', () => {
-    // An idle client lost its connection; the pool replaces it on next use.
-  });
+  const newPool = (options?: string) => {
+    const p = new pg.Pool({
+      connectionString: url,
+      max,
+      connectionTimeoutMillis: 5000,
+      ...(options ? { options } : {}),
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+          if (oid === OID.INT8) return parseInt8;
+          if (oid === OID.NUMERIC || oid === OID.DATE) return identity;
+          return pg.types.getTypeParser(oid, format);
+        }) as typeof pg.types.getTypeParser,
+      },
+    });
+    p.on('error', () => {
+      // An idle client lost its connection; the pool replaces it on next use.
+    });
+    return p;
+  };
+  const pool = newPool();
+  // Connections for the prepared statements run on their own (see `prepared`): generic plans.
+  const hotPool = newPool('-c plan_cache_mode=force_generic_plan');
   const safeUrl = redact(url);
   try {
     const client = await pool.connect();
     client.release();
   } catch (error) {
     await pool.end().catch(() => {});
+    await hotPool.end().catch(() => {});
     throw new DatabaseUnavailableError(
       `Cannot connect to PostgreSQL at ${safeUrl}: ${(error as Error).message}`,
     );
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool, hotPool) }) });
   return { db, engine: 'postgres', describe: safeUrl, close: () => db.destroy() };
 }
 
@@ -109,8 +117,14 @@ export function openConfiguredDatabase(config: { DATABASE_URL?: string | undefin
   return openDatabase({ url: config.DATABASE_URL, dataDir });
 }
 
-/** The pg pool as Kysely sees it, sending statements marked with `prepared` as named ones. */
-function preparingPool(pool: pg.Pool): PostgresPool {
+/**
+ * The pg pools as Kysely sees them. A connection is taken when its first statement is sent: a
+ * statement marked `prepared` outside a transaction gets one from `hotPool`, where it is sent as a
+ * named statement and planned once for any values (plan_cache_mode force_generic_plan, which only
+ * those connections have); everything else, transactions included, runs on `pool` with
+ * PostgreSQL's defaults.
+ */
+function preparingPool(pool: pg.Pool, hotPool: pg.Pool): PostgresPool {
   const names = new Map<string, string>();
   const nameOf = (text: string) => {
     let name = names.get(text);
@@ -122,19 +136,31 @@ function preparingPool(pool: pg.Pool): PostgresPool {
   };
   return {
     async connect() {
-      const client = await pool.connect();
+      let client: Promise<pg.PoolClient> | undefined;
+      let taken: pg.PoolClient | undefined;
       return {
         query: ((text: unknown, values?: readonly unknown[]) => {
           const name =
             typeof text === 'string' && text.trimStart().startsWith(PREPARED_MARK) ? nameOf(text) : undefined;
-          return name
-            ? client.query({ name, text: text as string, values: values ? [...values] : [] })
-            : client.query(text as string, values as unknown[]);
+          client ??= (name ? hotPool : pool).connect().then((c) => {
+            taken = c;
+            return c;
+          });
+          return client.then((c) =>
+            name
+              ? c.query({ name, text: text as string, values: values ? [...values] : [] })
+              : c.query(text as string, values as unknown[]),
+          );
         }) as unknown as PostgresPoolClientQuery,
-        release: (destroy?: boolean) => client.release(destroy),
+        release: (destroy?: boolean) => {
+          if (taken) taken.release(destroy);
+          else void client?.then((c) => c.release(destroy));
+        },
       };
     },
-    end: () => pool.end(),
+    end: async () => {
+      await Promise.all([pool.end(), hotPool.end()]);
+    },
   };
 }
 
