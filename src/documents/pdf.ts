@@ -16,13 +16,34 @@ import { documentsText } from './documents.text';
 const require = createRequire(import.meta.url);
 const fontFile = (name: string) => readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${name}`));
 
-type FontLike = object;
+/** The part of a parsed fontkit font this module touches. */
+interface ParsedFont {
+  getGlyph(id: number, codePoints?: number[]): { codePoints: number[] } | null;
+  _glyphs: Record<number, { codePoints: number[] } | undefined>;
+}
 
-let fonts: { regular: FontLike; bold: FontLike } | null = null;
+/**
+ * fontkit caches one glyph object per glyph id, carrying the characters it was first asked for.
+ * Subsetting asks for the parts of a composite glyph (the и inside й) with no characters, and a
+ * later document's text layer would map such a glyph to nothing once the cache holds it. So the
+ * font's getGlyph is wrapped: a request that names characters for a glyph cached without any makes
+ * the glyph anew with them, as if subsetting had not come first. Each glyph is remade at most once
+ * per process, and the cache (parsed outlines, metrics) is kept across documents.
+ */
+function keepCharacters(font: ParsedFont): ParsedFont {
+  const getGlyph = font.getGlyph.bind(font);
+  font.getGlyph = (id, codePoints = []) => {
+    if (codePoints.length > 0 && font._glyphs[id]?.codePoints.length === 0) delete font._glyphs[id];
+    return getGlyph(id, codePoints);
+  };
+  return font;
+}
+
+let fonts: { regular: ParsedFont; bold: ParsedFont } | null = null;
 function loadFonts() {
   fonts ??= {
-    regular: fontkit.create(fontFile('DejaVuSans.ttf')) as FontLike,
-    bold: fontkit.create(fontFile('DejaVuSans-Bold.ttf')) as FontLike,
+    regular: keepCharacters(fontkit.create(fontFile('DejaVuSans.ttf')) as ParsedFont),
+    bold: keepCharacters(fontkit.create(fontFile('DejaVuSans-Bold.ttf')) as ParsedFont),
   };
   return fonts;
 }
@@ -42,24 +63,8 @@ interface Options {
   now?: Date;
 }
 
-/**
- * fontkit caches glyph objects with the characters they were first made for. A composite glyph's
- * parts (the и inside й) are made while subsetting, with no characters, and a later document would
- * then map them to nothing in its text layer. Dropping those cache entries keeps every
- * document's text extractable; the parsed tables stay cached.
- */
-function forgetGlyphsWithoutText(font: FontLike) {
-  const glyphs = (font as { _glyphs?: Record<string, { codePoints?: number[] } | undefined> })._glyphs;
-  if (!glyphs) return;
-  for (const id of Object.keys(glyphs)) {
-    if (!glyphs[id]?.codePoints?.length) delete glyphs[id];
-  }
-}
-
 function newDocument(title: string) {
   const f = loadFonts();
-  forgetGlyphsWithoutText(f.regular);
-  forgetGlyphsWithoutText(f.bold);
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
