@@ -201,10 +201,9 @@ function footer(doc: PDFKit.PDFDocument, locale: Locale, now: Date) {
     .font('R')
     .fontSize(7.5)
     .fillColor(MUTED)
-    .text(`${t.generated}: ${formatDateTime(now)}`, MARGIN, A4.height - MARGIN - 8, {
-      width: CONTENT,
-      lineBreak: false,
-    });
+    // No width: a wrapped line this low would not fit above the bottom margin and pdfkit would
+    // move it onto a page of its own.
+    .text(`${t.generated}: ${formatDateTime(now)}`, MARGIN, A4.height - MARGIN - 8, { lineBreak: false });
 }
 
 /** Draws the QR code as vector squares: sharp at any zoom, and cheaper than embedding an image. */
