@@ -63,6 +63,42 @@ interface Options {
   now?: Date;
 }
 
+/** What pdfkit keeps per font and document: the shaped pieces of text, by text. */
+interface DocumentFont {
+  layoutCache?: Record<string, unknown>;
+}
+
+/**
+ * Shaping (OpenType substitution and kerning) is most of the work of writing text, and pdfkit
+ * keeps its results only for one document. Most pieces it shapes (words with their trailing space)
+ * recur in every document: labels, headings, month names, common figures. Each document's cache
+ * therefore reads through to one shared per font, which takes what a finished document shaped; it
+ * starts afresh once it holds `limit` pieces, so names and figures seen once cannot grow it without
+ * bound. A shaped piece depends on the font and the text only, never on the document.
+ */
+class SharedShapes {
+  private shared: Record<string, unknown> = Object.create(null);
+  private size = 0;
+  constructor(private readonly limit: number) {}
+
+  /** A cache for one document: misses are written to it, lookups fall through to the shared one. */
+  forDocument(): Record<string, unknown> {
+    return Object.create(this.shared);
+  }
+
+  keep(own: Record<string, unknown>) {
+    const keys = Object.keys(own);
+    if (this.size + keys.length > this.limit) {
+      this.shared = Object.create(null);
+      this.size = 0;
+    }
+    for (const key of keys) this.shared[key] = own[key];
+    this.size += keys.length;
+  }
+}
+
+const shapes = { R: new SharedShapes(5000), B: new SharedShapes(5000) };
+
 function newDocument(title: string) {
   const f = loadFonts();
   const doc = new PDFDocument({
@@ -75,11 +111,25 @@ function newDocument(title: string) {
   // The parsed font objects are passed as they are, so no document parses a font file again;
   // the second argument names them 'B' and 'R' for later font('R') calls.
   doc.font(f.bold as unknown as string, 'B');
+  useSharedShapes(doc, 'B');
   doc.font(f.regular as unknown as string, 'R');
+  useSharedShapes(doc, 'R');
   return doc;
 }
 
+/** The document's current font (pdfkit's own object for it) shapes through the shared cache. */
+function useSharedShapes(doc: PDFKit.PDFDocument, name: keyof typeof shapes) {
+  const font = (doc as unknown as { _font: DocumentFont })._font;
+  font.layoutCache = shapes[name].forDocument();
+}
+
 function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  const families = (doc as unknown as { _fontFamilies: Record<string, DocumentFont | undefined> })
+    ._fontFamilies;
+  for (const name of ['R', 'B'] as const) {
+    const own = families[name]?.layoutCache;
+    if (own) shapes[name].keep(own);
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
