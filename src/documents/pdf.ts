@@ -16,25 +16,48 @@ import { documentsText } from './documents.text';
 const require = createRequire(import.meta.url);
 const fontFile = (name: string) => readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${name}`));
 
+interface ParsedGlyph {
+  codePoints: number[];
+  /** The glyph's outline or components, read from the font file anew at every call. */
+  _decode(): unknown;
+}
+
 /** The part of a parsed fontkit font this module touches. */
 interface ParsedFont {
-  getGlyph(id: number, codePoints?: number[]): { codePoints: number[] } | null;
-  _glyphs: Record<number, { codePoints: number[] } | undefined>;
+  getGlyph(id: number, codePoints?: number[]): ParsedGlyph | null;
+  _glyphs: Record<number, ParsedGlyph | undefined>;
 }
 
 /**
- * fontkit caches one glyph object per glyph id, carrying the characters it was first asked for.
- * Subsetting asks for the parts of a composite glyph (the и inside й) with no characters, and a
- * later document's text layer would map such a glyph to nothing once the cache holds it. So the
- * font's getGlyph is wrapped: a request that names characters for a glyph cached without any makes
- * the glyph anew with them, as if subsetting had not come first. Each glyph is remade at most once
- * per process, and the cache (parsed outlines, metrics) is kept across documents.
+ * Makes fontkit's per-font glyph cache safe and cheap to keep for the life of the process:
+ *
+ * - A glyph object carries the characters it was first asked for. Subsetting asks for the parts of
+ *   a composite glyph (the и inside й) with no characters, and a later document's text layer would
+ *   map such a glyph to nothing. A request that names characters for a glyph cached without any
+ *   therefore makes the glyph anew with them, as if subsetting had not come first (at most once per
+ *   glyph and process).
+ * - Every document's subset decodes each glyph it embeds only to find a composite's parts. The
+ *   decoded glyph depends on the font file alone (no variation axes here), so it is kept on the
+ *   glyph object after the first decode.
  */
-function keepCharacters(font: ParsedFont): ParsedFont {
+function keepGlyphs(font: ParsedFont): ParsedFont {
   const getGlyph = font.getGlyph.bind(font);
   font.getGlyph = (id, codePoints = []) => {
     if (codePoints.length > 0 && font._glyphs[id]?.codePoints.length === 0) delete font._glyphs[id];
-    return getGlyph(id, codePoints);
+    const glyph = getGlyph(id, codePoints);
+    if (glyph && !Object.hasOwn(glyph, '_decode')) {
+      const decode = glyph._decode.bind(glyph);
+      let decoded: unknown;
+      let done = false;
+      glyph._decode = () => {
+        if (!done) {
+          decoded = decode();
+          done = true;
+        }
+        return decoded;
+      };
+    }
+    return glyph;
   };
   return font;
 }
@@ -42,8 +65,8 @@ function keepCharacters(font: ParsedFont): ParsedFont {
 let fonts: { regular: ParsedFont; bold: ParsedFont } | null = null;
 function loadFonts() {
   fonts ??= {
-    regular: keepCharacters(fontkit.create(fontFile('DejaVuSans.ttf')) as ParsedFont),
-    bold: keepCharacters(fontkit.create(fontFile('DejaVuSans-Bold.ttf')) as ParsedFont),
+    regular: keepGlyphs(fontkit.create(fontFile('DejaVuSans.ttf')) as ParsedFont),
+    bold: keepGlyphs(fontkit.create(fontFile('DejaVuSans-Bold.ttf')) as ParsedFont),
   };
   return fonts;
 }
