@@ -194,16 +194,43 @@ function ensureSpace(doc: PDFKit.PDFDocument, needed: number) {
   }
 }
 
+/**
+ * Writes `text` in a box `width` wide at (x, y), as pdfkit's text() with that width and alignment
+ * would, and leaves doc.x and doc.y where it would. Text that clearly fits on one line (with an em
+ * to spare, more than kerning at any line-break opportunity can add) is written as one run without
+ * pdfkit's line wrapper, which otherwise splits every cell into words and measures each; anything
+ * else is wrapped by pdfkit as before.
+ */
+function boxText(
+  doc: PDFKit.PDFDocument,
+  text: string,
+  x: number,
+  y: number,
+  width: number,
+  align: 'left' | 'right' = 'left',
+) {
+  // pdfkit's line wrapper computes the line width as width * 100% (horizontal scaling).
+  const lineWidth = (width * 100) / 100;
+  const lineHeight = doc.currentLineHeight(true);
+  if (text === '' || text.includes('\n') || doc.widthOfString(text) > lineWidth - lineHeight) {
+    doc.text(text, x, y, { width, align });
+    return;
+  }
+  const dx = align === 'right' ? lineWidth - doc.widthOfString(text.replace(/\s+$/, '')) : 0;
+  doc.text(text, x + dx, y, { lineBreak: false });
+  doc.x = x;
+  doc.y = y + lineHeight;
+}
+
 function facts(doc: PDFKit.PDFDocument, rows: [string, string][], width = CONTENT) {
   doc.fontSize(9);
   const labelWidth = 150;
   for (const [label, value] of rows) {
     const y = doc.y;
-    doc.font('R').fillColor(MUTED).text(label, MARGIN, y, { width: labelWidth, lineBreak: false });
-    doc
-      .font('B')
-      .fillColor(INK)
-      .text(value, MARGIN + labelWidth, y, { width: width - labelWidth });
+    doc.font('R').fillColor(MUTED);
+    boxText(doc, label, MARGIN, y, labelWidth);
+    doc.font('B').fillColor(INK);
+    boxText(doc, value, MARGIN + labelWidth, y, width - labelWidth);
     doc.y = Math.max(doc.y, y + 12);
   }
 }
@@ -251,11 +278,7 @@ function table(doc: PDFKit.PDFDocument, t: DocTable, shares: number[], fontSize 
     row.cells.forEach((cell, i) => {
       if (cell === '') return;
       const width = i === 0 && spanEnd > 1 ? (xs[spanEnd] ?? 0) - MARGIN : (widths[i] ?? 0);
-      doc.text(cell, (xs[i] ?? 0) + pad, y + pad, {
-        width: width - 2 * pad,
-        align: t.columns[i]?.num ? 'right' : 'left',
-        lineBreak: false,
-      });
+      boxText(doc, cell, (xs[i] ?? 0) + pad, y + pad, width - 2 * pad, t.columns[i]?.num ? 'right' : 'left');
     });
     doc.y = y + rowHeight;
     doc
