@@ -302,16 +302,26 @@ function footer(doc: PDFKit.PDFDocument, locale: Locale, now: Date) {
     .text(`${t.generated}: ${formatDateTime(now)}`, MARGIN, A4.height - MARGIN - 8, { lineBreak: false });
 }
 
+/** A number as pdfkit writes it into a content stream (at most six decimals). */
+const pdfNumber = (n: number) => Math.round(n * 1e6) / 1e6;
+
 /** Draws the QR code as vector squares: sharp at any zoom, and cheaper than embedding an image. */
 function qr(doc: PDFKit.PDFDocument, payload: string, x: number, y: number, size: number) {
   const code = QRCode.create(payload, { errorCorrectionLevel: 'M' });
   const n = code.modules.size;
   const cell = size / n;
+  const side = pdfNumber(cell + 0.05);
+  // One content write for the whole path: the same "x y w h re" operators doc.rect() writes, one
+  // per line, without a call and a buffer per dark module.
+  const squares: string[] = [];
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < n; c++) {
-      if (code.modules.get(r, c)) doc.rect(x + c * cell, y + r * cell, cell + 0.05, cell + 0.05);
+      if (code.modules.get(r, c)) {
+        squares.push(`${pdfNumber(x + c * cell)} ${pdfNumber(y + r * cell)} ${side} ${side} re`);
+      }
     }
   }
+  if (squares.length > 0) doc.addContent(squares.join('\n'));
   doc.fillColor('#000000').fill();
 }
 
