@@ -7,6 +7,7 @@ import { common } from '../i18n/common';
 import { formatDateTime, type Locale } from '../i18n/locales';
 import type { DocTable, InvoiceDocument, StatementDocument } from './document-model';
 import { documentsText } from './documents.text';
+import { type SubsetSourceFont, SubsetWriter } from './font-subset';
 
 /**
  * PDFs of the invoice and the statement, drawn with pdfkit on A4 in DejaVu Sans (it covers the
@@ -16,58 +17,40 @@ import { documentsText } from './documents.text';
 const require = createRequire(import.meta.url);
 const fontFile = (name: string) => readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${name}`));
 
-interface ParsedGlyph {
-  codePoints: number[];
-  /** The glyph's outline or components, read from the font file anew at every call. */
-  _decode(): unknown;
-}
-
 /** The part of a parsed fontkit font this module touches. */
 interface ParsedFont {
-  getGlyph(id: number, codePoints?: number[]): ParsedGlyph | null;
-  _glyphs: Record<number, ParsedGlyph | undefined>;
+  getGlyph(id: number, codePoints?: number[]): { codePoints: number[] } | null;
+  _glyphs: Record<number, { codePoints: number[] } | undefined>;
 }
 
 /**
- * Makes fontkit's per-font glyph cache safe and cheap to keep for the life of the process:
- *
- * - A glyph object carries the characters it was first asked for. Subsetting asks for the parts of
- *   a composite glyph (the и inside й) with no characters, and a later document's text layer would
- *   map such a glyph to nothing. A request that names characters for a glyph cached without any
- *   therefore makes the glyph anew with them, as if subsetting had not come first (at most once per
- *   glyph and process).
- * - Every document's subset decodes each glyph it embeds only to find a composite's parts. The
- *   decoded glyph depends on the font file alone (no variation axes here), so it is kept on the
- *   glyph object after the first decode.
+ * fontkit caches one glyph object per glyph id, carrying the characters it was first asked for.
+ * Subsetting asks for the parts of a composite glyph (the и inside й) with no characters, and a
+ * later document's text layer would map such a glyph to nothing once the cache holds it. So the
+ * font's getGlyph is wrapped: a request that names characters for a glyph cached without any makes
+ * the glyph anew with them, as if subsetting had not come first. Each glyph is remade at most once
+ * per process, and the cache (parsed outlines, metrics) is kept across documents.
  */
-function keepGlyphs(font: ParsedFont): ParsedFont {
+function keepCharacters(font: ParsedFont): ParsedFont {
   const getGlyph = font.getGlyph.bind(font);
   font.getGlyph = (id, codePoints = []) => {
     if (codePoints.length > 0 && font._glyphs[id]?.codePoints.length === 0) delete font._glyphs[id];
-    const glyph = getGlyph(id, codePoints);
-    if (glyph && !Object.hasOwn(glyph, '_decode')) {
-      const decode = glyph._decode.bind(glyph);
-      let decoded: unknown;
-      let done = false;
-      glyph._decode = () => {
-        if (!done) {
-          decoded = decode();
-          done = true;
-        }
-        return decoded;
-      };
-    }
-    return glyph;
+    return getGlyph(id, codePoints);
   };
   return font;
 }
 
+/** The font, parsed once; documents embed subsets written by a SubsetWriter made once for it. */
+function loadFont(file: string): ParsedFont {
+  const font = fontkit.create(fontFile(file)) as ParsedFont & SubsetSourceFont;
+  const writer = SubsetWriter.for(font);
+  if (writer) font.createSubset = () => writer.subset();
+  return keepCharacters(font);
+}
+
 let fonts: { regular: ParsedFont; bold: ParsedFont } | null = null;
 function loadFonts() {
-  fonts ??= {
-    regular: keepGlyphs(fontkit.create(fontFile('DejaVuSans.ttf')) as ParsedFont),
-    bold: keepGlyphs(fontkit.create(fontFile('DejaVuSans-Bold.ttf')) as ParsedFont),
-  };
+  fonts ??= { regular: loadFont('DejaVuSans.ttf'), bold: loadFont('DejaVuSans-Bold.ttf') };
   return fonts;
 }
 
