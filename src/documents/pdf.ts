@@ -148,10 +148,11 @@ function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
 function header(doc: PDFKit.PDFDocument, locale: Locale, reserveRight = 0) {
   const c = common[locale];
   const width = CONTENT - reserveRight;
-  doc.fillColor(INK).font('B').fontSize(13).text(c.utilityName, MARGIN, MARGIN, { width });
+  doc.fillColor(INK).font('B').fontSize(13);
+  boxText(doc, c.utilityName, MARGIN, MARGIN, width);
   doc.font('R').fontSize(8.5).fillColor(MUTED);
-  doc.text(c.footer.department, { width });
-  doc.text(`${c.footer.phone} · ${c.footer.hours}`, { width });
+  boxText(doc, c.footer.department, doc.x, doc.y, width);
+  boxText(doc, `${c.footer.phone} · ${c.footer.hours}`, doc.x, doc.y, width);
   doc.fillColor(INK);
 }
 
@@ -166,7 +167,8 @@ function rule(doc: PDFKit.PDFDocument, y: number) {
 
 function heading(doc: PDFKit.PDFDocument, text: string, size = 10.5) {
   ensureSpace(doc, 40);
-  doc.moveDown(0.6).font('B').fontSize(size).fillColor(INK).text(text, MARGIN, doc.y, { width: CONTENT });
+  doc.moveDown(0.6).font('B').fontSize(size).fillColor(INK);
+  boxText(doc, text, MARGIN, doc.y, CONTENT);
   doc.moveDown(0.25);
 }
 
@@ -178,11 +180,20 @@ function ensureSpace(doc: PDFKit.PDFDocument, needed: number) {
 }
 
 /**
+ * The width of `text` in the current font when it clearly fits on one line `width` wide (with an em
+ * to spare, more than kerning at any line-break opportunity can add); otherwise null.
+ */
+function oneLineWidth(doc: PDFKit.PDFDocument, text: string, width: number): number | null {
+  if (text === '' || text.includes('\n')) return null;
+  const w = doc.widthOfString(text);
+  return w <= width - doc.currentLineHeight(true) ? w : null;
+}
+
+/**
  * Writes `text` in a box `width` wide at (x, y), as pdfkit's text() with that width and alignment
- * would, and leaves doc.x and doc.y where it would. Text that clearly fits on one line (with an em
- * to spare, more than kerning at any line-break opportunity can add) is written as one run without
- * pdfkit's line wrapper, which otherwise splits every cell into words and measures each; anything
- * else is wrapped by pdfkit as before.
+ * would, and leaves doc.x and doc.y where it would. Text that fits on one line is written as one
+ * run without pdfkit's line wrapper, which otherwise splits it into words and measures each;
+ * anything else is wrapped by pdfkit as before.
  */
 function boxText(
   doc: PDFKit.PDFDocument,
@@ -192,17 +203,27 @@ function boxText(
   width: number,
   align: 'left' | 'right' = 'left',
 ) {
-  // pdfkit's line wrapper computes the line width as width * 100% (horizontal scaling).
-  const lineWidth = (width * 100) / 100;
-  const lineHeight = doc.currentLineHeight(true);
-  if (text === '' || text.includes('\n') || doc.widthOfString(text) > lineWidth - lineHeight) {
+  const textWidth = oneLineWidth(doc, text, width);
+  if (textWidth === null) {
     doc.text(text, x, y, { width, align });
     return;
   }
-  const dx = align === 'right' ? lineWidth - doc.widthOfString(text.replace(/\s+$/, '')) : 0;
-  doc.text(text, x + dx, y, { lineBreak: false });
+  // As pdfkit places a right-aligned line: its width without trailing spaces, from the right edge
+  // of a line width * 100% (horizontal scaling) wide.
+  const trimmed = text.replace(/\s+$/, '');
+  const dx =
+    align === 'right' ? (width * 100) / 100 - (trimmed === text ? textWidth : doc.widthOfString(trimmed)) : 0;
+  // textWidth: pdfkit would otherwise measure the run once more (the line wrapper passes it too).
+  doc.text(text, x + dx, y, { lineBreak: false, textWidth } as PDFKit.Mixins.TextOptions);
   doc.x = x;
-  doc.y = y + lineHeight;
+  doc.y = y + doc.currentLineHeight(true);
+}
+
+/** The height pdfkit's heightOfString() gives `text` in a box `width` wide, without wrapping it when it fits. */
+function boxHeight(doc: PDFKit.PDFDocument, text: string, width: number): number {
+  if (oneLineWidth(doc, text, width) === null) return doc.heightOfString(text, { width });
+  // As heightOfString measures it: the distance doc.y moves for one line.
+  return doc.y + doc.currentLineHeight(true) - doc.y;
 }
 
 function facts(doc: PDFKit.PDFDocument, rows: [string, string][], width = CONTENT) {
@@ -227,19 +248,20 @@ function table(doc: PDFKit.PDFDocument, t: DocTable, shares: number[], fontSize 
   const drawHeader = () => {
     doc.font('B').fontSize(fontSize - 0.5);
     const h =
-      Math.max(
-        ...t.columns.map((c, i) => doc.heightOfString(c.label, { width: (widths[i] ?? 0) - 2 * pad })),
-      ) +
-      2 * pad;
+      Math.max(...t.columns.map((c, i) => boxHeight(doc, c.label, (widths[i] ?? 0) - 2 * pad))) + 2 * pad;
     ensureSpace(doc, h + 16);
     const y = doc.y;
     doc.rect(MARGIN, y, CONTENT, h).fill(SHADE);
     doc.fillColor(INK);
     t.columns.forEach((c, i) => {
-      doc.text(c.label, (xs[i] ?? 0) + pad, y + pad, {
-        width: (widths[i] ?? 0) - 2 * pad,
-        align: c.num ? 'right' : 'left',
-      });
+      boxText(
+        doc,
+        c.label,
+        (xs[i] ?? 0) + pad,
+        y + pad,
+        (widths[i] ?? 0) - 2 * pad,
+        c.num ? 'right' : 'left',
+      );
     });
     doc.y = y + h;
   };
@@ -336,17 +358,19 @@ export function renderInvoicePdf(d: InvoiceDocument, options: Options): Promise<
   }
   heading(doc, d.bill.heading ?? '');
   table(doc, d.bill, [3.6, 1.1, 1.1, 0.8, 1.1, 1.5]);
-  doc
-    .moveDown(0.3)
-    .font('R')
-    .fontSize(7.5)
-    .fillColor(MUTED)
-    .text(d.footnote, MARGIN, doc.y, { width: CONTENT });
+  doc.moveDown(0.3).font('R').fontSize(7.5).fillColor(MUTED);
+  boxText(doc, d.footnote, MARGIN, doc.y, CONTENT);
   ensureSpace(doc, 60);
-  doc.moveDown(0.6).font('B').fontSize(11.5).fillColor(INK).text(d.toPay, MARGIN, doc.y, { width: CONTENT });
-  if (d.toPayNote) doc.font('R').fontSize(8.5).fillColor(MUTED).text(d.toPayNote, { width: CONTENT });
-  doc.moveDown(0.8).font('B').fontSize(9).fillColor(INK).text(d.reminder, { width: CONTENT });
-  doc.moveDown(0.3).font('R').fontSize(8.5).text(d.contacts, { width: CONTENT });
+  doc.moveDown(0.6).font('B').fontSize(11.5).fillColor(INK);
+  boxText(doc, d.toPay, MARGIN, doc.y, CONTENT);
+  if (d.toPayNote) {
+    doc.font('R').fontSize(8.5).fillColor(MUTED);
+    boxText(doc, d.toPayNote, doc.x, doc.y, CONTENT);
+  }
+  doc.moveDown(0.8).font('B').fontSize(9).fillColor(INK);
+  boxText(doc, d.reminder, doc.x, doc.y, CONTENT);
+  doc.moveDown(0.3).font('R').fontSize(8.5);
+  boxText(doc, d.contacts, doc.x, doc.y, CONTENT);
   footer(doc, options.locale, options.now ?? new Date());
   return finish(doc);
 }
