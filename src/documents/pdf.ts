@@ -315,15 +315,19 @@ function qr(doc: PDFKit.PDFDocument, payload: string, x: number, y: number, size
   const code = QRCode.create(payload, { errorCorrectionLevel: 'M' });
   const n = code.modules.size;
   const cell = size / n;
-  const side = pdfNumber(cell + 0.05);
-  // One content write for the whole path: the same "x y w h re" operators doc.rect() writes, one
-  // per line, without a call and a buffer per dark module.
+  const height = pdfNumber(cell + 0.05);
+  // A row's run of dark modules is one rectangle, covering exactly what its squares (each 0.05
+  // larger than a module, so that no hairline shows between them) covered: the path is less than
+  // half as long, which the page content's compression feels. One content write for the whole
+  // path, with the numbers written as pdfkit writes them.
   const squares: string[] = [];
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < n; c++) {
-      if (code.modules.get(r, c)) {
-        squares.push(`${pdfNumber(x + c * cell)} ${pdfNumber(y + r * cell)} ${side} ${side} re`);
-      }
+      if (!code.modules.get(r, c)) continue;
+      const start = c;
+      while (c + 1 < n && code.modules.get(r, c + 1)) c++;
+      const width = pdfNumber((c - start + 1) * cell + 0.05);
+      squares.push(`${pdfNumber(x + start * cell)} ${pdfNumber(y + r * cell)} ${width} ${height} re`);
     }
   }
   if (squares.length > 0) doc.addContent(squares.join('\n'));
