@@ -180,8 +180,9 @@ function ensureSpace(doc: PDFKit.PDFDocument, needed: number) {
 }
 
 /**
- * The width of `text` in the current font when it clearly fits on one line `width` wide (with an em
- * to spare, more than kerning at any line-break opportunity can add); otherwise null.
+ * The width of `text` in the current font when it clearly fits on one line `width` wide; otherwise
+ * null. pdfkit's line wrapper measures text word by word, without the kerning across a break
+ * opportunity inside a word (after a hyphen); a line height to spare covers that many times over.
  */
 function oneLineWidth(doc: PDFKit.PDFDocument, text: string, width: number): number | null {
   if (text === '' || text.includes('\n')) return null;
