@@ -2,11 +2,14 @@ import { isPeriod } from '../billing/period';
 import { loadConfig } from '../config';
 import { openConfiguredDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
-import { mailingReport, startInvoiceMailing } from './mailing';
+import { startJobQueue } from '../jobs/queue';
+import { mailingReport, resumeInvoiceMailings, startInvoiceMailing, startMailingWorker } from './mailing';
 
 /**
  * npm run mailing -- report [YYYY-MM]   per month: subscribers, sent, failed, pending, no data
  * npm run mailing -- start YYYY-MM      start a month's mailing; a running app sends it
+ * npm run mailing -- work                send unfinished mailings from this process, as the app's
+ *                                        worker does, until stopped (Ctrl-C, SIGTERM)
  */
 const [command, period] = process.argv.slice(2);
 const config = loadConfig();
@@ -33,10 +36,33 @@ try {
         'no data': r.skipped,
       })),
     );
+  } else if (command === 'work' && !period) {
+    await work();
   } else {
-    console.error('Usage: npm run mailing -- report [YYYY-MM] | start YYYY-MM');
+    console.error('Usage: npm run mailing -- report [YYYY-MM] | start YYYY-MM | work');
     process.exitCode = 2;
   }
 } finally {
   await handle.close();
+}
+
+/**
+ * The app's mailing worker without the app: takes the mailing jobs, resumes unfinished months at
+ * start and every minute, and stops between two messages on SIGINT or SIGTERM. A process killed
+ * outright leaves at most the message it was writing uncommitted; the next worker sends the rest.
+ */
+async function work() {
+  const jobs = await startJobQueue(handle.db, { supervise: true });
+  const worker = await startMailingWorker(handle.db, jobs, { perSecond: config.MAILING_PER_SECOND });
+  const resume = setInterval(() => {
+    resumeInvoiceMailings(handle.db, jobs).catch((error) => console.error(`resume failed: ${error.message}`));
+  }, 60_000);
+  console.log(`Mailing worker running on ${handle.describe}.`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  clearInterval(resume);
+  await worker.stop();
+  await jobs.stop({ graceful: true, wait: true, timeout: 10_000 });
 }

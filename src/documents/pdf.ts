@@ -7,6 +7,7 @@ import { common } from '../i18n/common';
 import { formatDateTime, type Locale } from '../i18n/locales';
 import type { DocTable, InvoiceDocument, StatementDocument } from './document-model';
 import { documentsText } from './documents.text';
+import { type SubsetSourceFont, SubsetWriter } from './font-subset';
 
 /**
  * PDFs of the invoice and the statement, drawn with pdfkit on A4 in DejaVu Sans (it covers the
@@ -16,14 +17,40 @@ import { documentsText } from './documents.text';
 const require = createRequire(import.meta.url);
 const fontFile = (name: string) => readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${name}`));
 
-type FontLike = object;
+/** The part of a parsed fontkit font this module touches. */
+interface ParsedFont {
+  getGlyph(id: number, codePoints?: number[]): { codePoints: number[] } | null;
+  _glyphs: Record<number, { codePoints: number[] } | undefined>;
+}
 
-let fonts: { regular: FontLike; bold: FontLike } | null = null;
-function loadFonts() {
-  fonts ??= {
-    regular: fontkit.create(fontFile('DejaVuSans.ttf')) as FontLike,
-    bold: fontkit.create(fontFile('DejaVuSans-Bold.ttf')) as FontLike,
+/**
+ * fontkit caches one glyph object per glyph id, carrying the characters it was first asked for.
+ * Subsetting asks for the parts of a composite glyph (the и inside й) with no characters, and a
+ * later document's text layer would map such a glyph to nothing once the cache holds it. So the
+ * font's getGlyph is wrapped: a request that names characters for a glyph cached without any makes
+ * the glyph anew with them, as if subsetting had not come first. Each glyph is remade at most once
+ * per process, and the cache (parsed outlines, metrics) is kept across documents.
+ */
+function keepCharacters(font: ParsedFont): ParsedFont {
+  const getGlyph = font.getGlyph.bind(font);
+  font.getGlyph = (id, codePoints = []) => {
+    if (codePoints.length > 0 && font._glyphs[id]?.codePoints.length === 0) delete font._glyphs[id];
+    return getGlyph(id, codePoints);
   };
+  return font;
+}
+
+/** The font, parsed once; documents embed subsets written by a SubsetWriter made once for it. */
+function loadFont(file: string): ParsedFont {
+  const font = fontkit.create(fontFile(file)) as ParsedFont & SubsetSourceFont;
+  const writer = SubsetWriter.for(font);
+  if (writer) font.createSubset = () => writer.subset();
+  return keepCharacters(font);
+}
+
+let fonts: { regular: ParsedFont; bold: ParsedFont } | null = null;
+function loadFonts() {
+  fonts ??= { regular: loadFont('DejaVuSans.ttf'), bold: loadFont('DejaVuSans-Bold.ttf') };
   return fonts;
 }
 
@@ -42,24 +69,44 @@ interface Options {
   now?: Date;
 }
 
+/** What pdfkit keeps per font and document: the shaped pieces of text, by text. */
+interface DocumentFont {
+  layoutCache?: Record<string, unknown>;
+}
+
 /**
- * fontkit caches glyph objects with the characters they were first made for. A composite glyph's
- * parts (the и inside й) are made while subsetting, with no characters, and a later document would
- * then map them to nothing in its text layer. Dropping those cache entries keeps every
- * document's text extractable; the parsed tables stay cached.
+ * Shaping (OpenType substitution and kerning) is most of the work of writing text, and pdfkit
+ * keeps its results only for one document. Most pieces it shapes (words with their trailing space)
+ * recur in every document: labels, headings, month names, common figures. Each document's cache
+ * therefore reads through to one shared per font, which takes what a finished document shaped; it
+ * starts afresh once it holds `limit` pieces, so names and figures seen once cannot grow it without
+ * bound. A shaped piece depends on the font and the text only, never on the document.
  */
-function forgetGlyphsWithoutText(font: FontLike) {
-  const glyphs = (font as { _glyphs?: Record<string, { codePoints?: number[] } | undefined> })._glyphs;
-  if (!glyphs) return;
-  for (const id of Object.keys(glyphs)) {
-    if (!glyphs[id]?.codePoints?.length) delete glyphs[id];
+class SharedShapes {
+  private shared: Record<string, unknown> = Object.create(null);
+  private size = 0;
+  constructor(private readonly limit: number) {}
+
+  /** A cache for one document: misses are written to it, lookups fall through to the shared one. */
+  forDocument(): Record<string, unknown> {
+    return Object.create(this.shared);
+  }
+
+  keep(own: Record<string, unknown>) {
+    const keys = Object.keys(own);
+    if (this.size + keys.length > this.limit) {
+      this.shared = Object.create(null);
+      this.size = 0;
+    }
+    for (const key of keys) this.shared[key] = own[key];
+    this.size += keys.length;
   }
 }
 
+const shapes = { R: new SharedShapes(5000), B: new SharedShapes(5000) };
+
 function newDocument(title: string) {
   const f = loadFonts();
-  forgetGlyphsWithoutText(f.regular);
-  forgetGlyphsWithoutText(f.bold);
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
@@ -70,11 +117,25 @@ function newDocument(title: string) {
   // The parsed font objects are passed as they are, so no document parses a font file again;
   // the second argument names them 'B' and 'R' for later font('R') calls.
   doc.font(f.bold as unknown as string, 'B');
+  useSharedShapes(doc, 'B');
   doc.font(f.regular as unknown as string, 'R');
+  useSharedShapes(doc, 'R');
   return doc;
 }
 
+/** The document's current font (pdfkit's own object for it) shapes through the shared cache. */
+function useSharedShapes(doc: PDFKit.PDFDocument, name: keyof typeof shapes) {
+  const font = (doc as unknown as { _font: DocumentFont })._font;
+  font.layoutCache = shapes[name].forDocument();
+}
+
 function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  const families = (doc as unknown as { _fontFamilies: Record<string, DocumentFont | undefined> })
+    ._fontFamilies;
+  for (const name of ['R', 'B'] as const) {
+    const own = families[name]?.layoutCache;
+    if (own) shapes[name].keep(own);
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
@@ -87,10 +148,11 @@ function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
 function header(doc: PDFKit.PDFDocument, locale: Locale, reserveRight = 0) {
   const c = common[locale];
   const width = CONTENT - reserveRight;
-  doc.fillColor(INK).font('B').fontSize(13).text(c.utilityName, MARGIN, MARGIN, { width });
+  doc.fillColor(INK).font('B').fontSize(13);
+  boxText(doc, c.utilityName, MARGIN, MARGIN, width);
   doc.font('R').fontSize(8.5).fillColor(MUTED);
-  doc.text(c.footer.department, { width });
-  doc.text(`${c.footer.phone} · ${c.footer.hours}`, { width });
+  boxText(doc, c.footer.department, doc.x, doc.y, width);
+  boxText(doc, `${c.footer.phone} · ${c.footer.hours}`, doc.x, doc.y, width);
   doc.fillColor(INK);
 }
 
@@ -105,7 +167,8 @@ function rule(doc: PDFKit.PDFDocument, y: number) {
 
 function heading(doc: PDFKit.PDFDocument, text: string, size = 10.5) {
   ensureSpace(doc, 40);
-  doc.moveDown(0.6).font('B').fontSize(size).fillColor(INK).text(text, MARGIN, doc.y, { width: CONTENT });
+  doc.moveDown(0.6).font('B').fontSize(size).fillColor(INK);
+  boxText(doc, text, MARGIN, doc.y, CONTENT);
   doc.moveDown(0.25);
 }
 
@@ -116,16 +179,63 @@ function ensureSpace(doc: PDFKit.PDFDocument, needed: number) {
   }
 }
 
+/**
+ * The width of `text` in the current font when it clearly fits on one line `width` wide; otherwise
+ * null. pdfkit's line wrapper measures text word by word, without the kerning across a break
+ * opportunity inside a word (after a hyphen); a line height to spare covers that many times over.
+ */
+function oneLineWidth(doc: PDFKit.PDFDocument, text: string, width: number): number | null {
+  if (text === '' || text.includes('\n')) return null;
+  const w = doc.widthOfString(text);
+  return w <= width - doc.currentLineHeight(true) ? w : null;
+}
+
+/**
+ * Writes `text` in a box `width` wide at (x, y), as pdfkit's text() with that width and alignment
+ * would, and leaves doc.x and doc.y where it would. Text that fits on one line is written as one
+ * run without pdfkit's line wrapper, which otherwise splits it into words and measures each;
+ * anything else is wrapped by pdfkit as before.
+ */
+function boxText(
+  doc: PDFKit.PDFDocument,
+  text: string,
+  x: number,
+  y: number,
+  width: number,
+  align: 'left' | 'right' = 'left',
+) {
+  const textWidth = oneLineWidth(doc, text, width);
+  if (textWidth === null) {
+    doc.text(text, x, y, { width, align });
+    return;
+  }
+  // As pdfkit places a right-aligned line: its width without trailing spaces, from the right edge
+  // of a line width * 100% (horizontal scaling) wide.
+  const trimmed = text.replace(/\s+$/, '');
+  const dx =
+    align === 'right' ? (width * 100) / 100 - (trimmed === text ? textWidth : doc.widthOfString(trimmed)) : 0;
+  // textWidth: pdfkit would otherwise measure the run once more (the line wrapper passes it too).
+  doc.text(text, x + dx, y, { lineBreak: false, textWidth } as PDFKit.Mixins.TextOptions);
+  doc.x = x;
+  doc.y = y + doc.currentLineHeight(true);
+}
+
+/** The height pdfkit's heightOfString() gives `text` in a box `width` wide, without wrapping it when it fits. */
+function boxHeight(doc: PDFKit.PDFDocument, text: string, width: number): number {
+  if (oneLineWidth(doc, text, width) === null) return doc.heightOfString(text, { width });
+  // As heightOfString measures it: the distance doc.y moves for one line.
+  return doc.y + doc.currentLineHeight(true) - doc.y;
+}
+
 function facts(doc: PDFKit.PDFDocument, rows: [string, string][], width = CONTENT) {
   doc.fontSize(9);
   const labelWidth = 150;
   for (const [label, value] of rows) {
     const y = doc.y;
-    doc.font('R').fillColor(MUTED).text(label, MARGIN, y, { width: labelWidth, lineBreak: false });
-    doc
-      .font('B')
-      .fillColor(INK)
-      .text(value, MARGIN + labelWidth, y, { width: width - labelWidth });
+    doc.font('R').fillColor(MUTED);
+    boxText(doc, label, MARGIN, y, labelWidth);
+    doc.font('B').fillColor(INK);
+    boxText(doc, value, MARGIN + labelWidth, y, width - labelWidth);
     doc.y = Math.max(doc.y, y + 12);
   }
 }
@@ -139,19 +249,20 @@ function table(doc: PDFKit.PDFDocument, t: DocTable, shares: number[], fontSize 
   const drawHeader = () => {
     doc.font('B').fontSize(fontSize - 0.5);
     const h =
-      Math.max(
-        ...t.columns.map((c, i) => doc.heightOfString(c.label, { width: (widths[i] ?? 0) - 2 * pad })),
-      ) +
-      2 * pad;
+      Math.max(...t.columns.map((c, i) => boxHeight(doc, c.label, (widths[i] ?? 0) - 2 * pad))) + 2 * pad;
     ensureSpace(doc, h + 16);
     const y = doc.y;
     doc.rect(MARGIN, y, CONTENT, h).fill(SHADE);
     doc.fillColor(INK);
     t.columns.forEach((c, i) => {
-      doc.text(c.label, (xs[i] ?? 0) + pad, y + pad, {
-        width: (widths[i] ?? 0) - 2 * pad,
-        align: c.num ? 'right' : 'left',
-      });
+      boxText(
+        doc,
+        c.label,
+        (xs[i] ?? 0) + pad,
+        y + pad,
+        (widths[i] ?? 0) - 2 * pad,
+        c.num ? 'right' : 'left',
+      );
     });
     doc.y = y + h;
   };
@@ -173,11 +284,7 @@ function table(doc: PDFKit.PDFDocument, t: DocTable, shares: number[], fontSize 
     row.cells.forEach((cell, i) => {
       if (cell === '') return;
       const width = i === 0 && spanEnd > 1 ? (xs[spanEnd] ?? 0) - MARGIN : (widths[i] ?? 0);
-      doc.text(cell, (xs[i] ?? 0) + pad, y + pad, {
-        width: width - 2 * pad,
-        align: t.columns[i]?.num ? 'right' : 'left',
-        lineBreak: false,
-      });
+      boxText(doc, cell, (xs[i] ?? 0) + pad, y + pad, width - 2 * pad, t.columns[i]?.num ? 'right' : 'left');
     });
     doc.y = y + rowHeight;
     doc
@@ -196,22 +303,35 @@ function footer(doc: PDFKit.PDFDocument, locale: Locale, now: Date) {
     .font('R')
     .fontSize(7.5)
     .fillColor(MUTED)
-    .text(`${t.generated}: ${formatDateTime(now)}`, MARGIN, A4.height - MARGIN - 8, {
-      width: CONTENT,
-      lineBreak: false,
-    });
+    // No width: a wrapped line this low would not fit above the bottom margin and pdfkit would
+    // move it onto a page of its own.
+    .text(`${t.generated}: ${formatDateTime(now)}`, MARGIN, A4.height - MARGIN - 8, { lineBreak: false });
 }
+
+/** A number as pdfkit writes it into a content stream (at most six decimals). */
+const pdfNumber = (n: number) => Math.round(n * 1e6) / 1e6;
 
 /** Draws the QR code as vector squares: sharp at any zoom, and cheaper than embedding an image. */
 function qr(doc: PDFKit.PDFDocument, payload: string, x: number, y: number, size: number) {
   const code = QRCode.create(payload, { errorCorrectionLevel: 'M' });
   const n = code.modules.size;
   const cell = size / n;
+  const height = pdfNumber(cell + 0.05);
+  // A row's run of dark modules is one rectangle, covering exactly what its squares (each 0.05
+  // larger than a module, so that no hairline shows between them) covered: the path is less than
+  // half as long, which the page content's compression feels. One content write for the whole
+  // path, with the numbers written as pdfkit writes them.
+  const squares: string[] = [];
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < n; c++) {
-      if (code.modules.get(r, c)) doc.rect(x + c * cell, y + r * cell, cell + 0.05, cell + 0.05);
+      if (!code.modules.get(r, c)) continue;
+      const start = c;
+      while (c + 1 < n && code.modules.get(r, c + 1)) c++;
+      const width = pdfNumber((c - start + 1) * cell + 0.05);
+      squares.push(`${pdfNumber(x + start * cell)} ${pdfNumber(y + r * cell)} ${width} ${height} re`);
     }
   }
+  if (squares.length > 0) doc.addContent(squares.join('\n'));
   doc.fillColor('#000000').fill();
 }
 
@@ -243,17 +363,19 @@ export function renderInvoicePdf(d: InvoiceDocument, options: Options): Promise<
   }
   heading(doc, d.bill.heading ?? '');
   table(doc, d.bill, [3.6, 1.1, 1.1, 0.8, 1.1, 1.5]);
-  doc
-    .moveDown(0.3)
-    .font('R')
-    .fontSize(7.5)
-    .fillColor(MUTED)
-    .text(d.footnote, MARGIN, doc.y, { width: CONTENT });
+  doc.moveDown(0.3).font('R').fontSize(7.5).fillColor(MUTED);
+  boxText(doc, d.footnote, MARGIN, doc.y, CONTENT);
   ensureSpace(doc, 60);
-  doc.moveDown(0.6).font('B').fontSize(11.5).fillColor(INK).text(d.toPay, MARGIN, doc.y, { width: CONTENT });
-  if (d.toPayNote) doc.font('R').fontSize(8.5).fillColor(MUTED).text(d.toPayNote, { width: CONTENT });
-  doc.moveDown(0.8).font('B').fontSize(9).fillColor(INK).text(d.reminder, { width: CONTENT });
-  doc.moveDown(0.3).font('R').fontSize(8.5).text(d.contacts, { width: CONTENT });
+  doc.moveDown(0.6).font('B').fontSize(11.5).fillColor(INK);
+  boxText(doc, d.toPay, MARGIN, doc.y, CONTENT);
+  if (d.toPayNote) {
+    doc.font('R').fontSize(8.5).fillColor(MUTED);
+    boxText(doc, d.toPayNote, doc.x, doc.y, CONTENT);
+  }
+  doc.moveDown(0.8).font('B').fontSize(9).fillColor(INK);
+  boxText(doc, d.reminder, doc.x, doc.y, CONTENT);
+  doc.moveDown(0.3).font('R').fontSize(8.5);
+  boxText(doc, d.contacts, doc.x, doc.y, CONTENT);
   footer(doc, options.locale, options.now ?? new Date());
   return finish(doc);
 }

@@ -7,11 +7,14 @@ import { loadDemoDataIfEmpty } from '../../src/demo/demo-data';
 /** "Today" in tests, so demo data and periods are the same on every run. */
 export const TEST_NOW = new Date('2026-11-25T06:00:00Z');
 
+/** A test database; `url` is set when it lives on a PostgreSQL server other processes can reach. */
+export type TestDatabase = DatabaseHandle & { url?: string };
+
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database
  * on the PostgreSQL server named by TEST_DATABASE_URL (dropped again by close()).
  */
-export async function testDatabase(): Promise<DatabaseHandle> {
+export async function testDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const handle = await openDatabase({ dataDir: 'memory://' });
@@ -29,6 +32,7 @@ export async function testDatabase(): Promise<DatabaseHandle> {
   await migrateToLatest(handle.db);
   return {
     ...handle,
+    url: url.toString(),
     async close() {
       await handle.close();
       const cleanup = new pg.Client({ connectionString: serverUrl });
@@ -42,7 +46,7 @@ export async function testDatabase(): Promise<DatabaseHandle> {
 /** A database with the seed's accounts and a small synthetic city (fast to load). */
 export async function demoDatabase(
   options: { accounts?: number; months?: number } = {},
-): Promise<DatabaseHandle> {
+): Promise<TestDatabase> {
   const handle = await testDatabase();
   await loadDemoDataIfEmpty(handle.db, {
     now: TEST_NOW,
