@@ -19,6 +19,16 @@ export interface DatabaseHandle {
 
 export class DatabaseUnavailableError extends Error {}
 
+const pools = new WeakMap<DB, pg.Pool>();
+
+/**
+ * The connection pool behind a PostgreSQL server database, for what Kysely does not speak
+ * (COPY FROM STDIN in the exchange import); undefined for the embedded database.
+ */
+export function serverPool(db: DB): pg.Pool | undefined {
+  return pools.get(db);
+}
+
 export interface OpenOptions {
   /** PostgreSQL connection string; when absent, the embedded database. */
   url?: string | undefined;
@@ -60,6 +70,7 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     );
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
   return { db, engine: 'postgres', describe: safeUrl, close: () => db.destroy() };
 }
 
