@@ -257,6 +257,7 @@ describe(`billing-system import (${engine})`, () => {
       // ST1's first row equals what is stored, so only the second row would change it.
       ['streets.csv', 'code,name\nST1,Қазақстан даңғылы\nST1,Другое имя\n', [[3, 'code=ST1', 2]]],
       ['streets.csv', 'code,name\nST8,Новая\nST9,Ещё\nST8,Новая\n', [[4, 'code=ST8', 2]]],
+      ['streets.csv', 'code,name\nST8,Новая\nST9,Ещё\nST8,Другая\n', [[4, 'code=ST8', 2]]],
       [
         'charges.csv',
         [
@@ -268,8 +269,11 @@ describe(`billing-system import (${engine})`, () => {
         [[3, 'account_id=', 2]],
       ],
     ] as const;
-    for (const [name, text, expected] of cases) {
-      const report = await importFile(h.db, { name, bytes: csv(text) }, { locale: 'en' });
+    // batchSize 1 and 2: the repeated rows in different statements (or staging segments).
+    for (const [[name, text, expected], batchSize] of cases.flatMap((c) =>
+      [1, 2, undefined].map((b) => [c, b] as const),
+    )) {
+      const report = await importFile(h.db, { name, bytes: csv(text) }, { locale: 'en', batchSize });
       expect(report.status).toBe('rejected');
       expect(report.rejected).toBe(expected.length);
       expect(report.problems.map((p) => [p.line, p.params?.line])).toEqual(
@@ -319,6 +323,22 @@ describe(`billing-system import (${engine})`, () => {
       );
     }
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('writes a file in several statements (or staging segments) with the same result', async () => {
+    const text = `code,building,apartment\n${[1, 2, 3, 4, 5].map((i) => `PRS${i},BL1,${i}`).join('\n')}\n`;
+    const first = await importFile(h.db, { name: 'premises.csv', bytes: csv(text) }, { batchSize: 2 });
+    expect([first.status, first.inserted, first.updated, first.unchanged]).toEqual(['succeeded', 5, 0, 0]);
+    const changed = text.replace('PRS4,BL1,4', 'PRS4,BL1,4a');
+    const again = await importFile(h.db, { name: 'premises.csv', bytes: csv(changed) }, { batchSize: 2 });
+    expect([again.status, again.inserted, again.updated, again.unchanged]).toEqual(['succeeded', 0, 1, 4]);
+    const apartments = await h.db
+      .selectFrom('premises')
+      .select('apartment')
+      .where('code', 'like', 'PRS%')
+      .orderBy('code')
+      .execute();
+    expect(apartments.map((a) => a.apartment)).toEqual(['1', '2', '3', '4a', '5']);
   });
 
   it('keeps tabs, backslashes and line breaks inside quoted cells', async () => {

@@ -19,7 +19,7 @@ import {
   type Refs,
   resolveRef,
 } from './formats';
-import { DuplicateKeys, type FoundProblems, stagedWrite } from './staging';
+import { type FoundProblems, stagedWrite } from './staging';
 import { upsertSql } from './upsert-sql';
 
 export interface ImportOptions {
@@ -27,7 +27,7 @@ export interface ImportOptions {
   locale?: Locale;
   /** Called as the file is read: bytes done, bytes in all. */
   onProgress?: (done: number, total: number) => void;
-  /** Rows per database statement (batched path). */
+  /** Rows per database statement (a batch, or a segment of the staging path). */
   batchSize?: number;
   /**
    * How rows reach the tables on a PostgreSQL server: COPY into a staging table and one upsert
@@ -208,28 +208,23 @@ async function importStaged(
   let broken: Error | undefined;
   try {
     await client.query('begin');
-    const write = await stagedWrite(client, kind);
-    await write.stage((sink) => readRows(kind, name, source, totalBytes, options, report, problem, sink));
+    const write = await stagedWrite(client, kind, options.batchSize);
+    const staged = await write.stage(
+      (sink) => readRows(kind, name, source, totalBytes, options, report, problem, sink),
+      () => report.problems.length === 0,
+    );
     const found: FoundProblems[] = [];
-    let counts: { inserted: number; updated: number } | undefined = { inserted: 0, updated: 0 };
-    if (write.rows > 0) {
-      counts = undefined;
+    if (staged.rows > 0) {
       const refs = await write.unknownRefs();
       found.push(refs);
-      if (report.problems.length > 0 || refs.count > 0) {
-        // Rejected anyway; still list the repeated keys so the report names every bad row.
+      if (report.problems.length > 0 || refs.count > 0 || !staged.complete) {
+        // Rejected; list the repeated keys too so the report names every bad row.
         found.push(await write.duplicates());
-      } else {
-        try {
-          counts = await write.upsert();
-          // A key new to the table cannot come twice without the upsert failing; a key that
-          // was already there can (when its first row changed nothing), so check those files.
-          if (write.rows - counts.inserted > 0 && (await write.hasRepeatedKey()))
-            found.push(await write.duplicates());
-        } catch (error) {
-          if (!(error instanceof DuplicateKeys)) throw error;
-          found.push(await write.duplicates());
-        }
+      } else if (staged.rows - staged.inserted > 0 && (await write.hasRepeatedKey())) {
+        // A key new to the table cannot come twice within a segment without the upsert
+        // failing, and across segments its second row is not an insert; so only a file some of
+        // whose rows were not inserted can repeat a key.
+        found.push(await write.duplicates());
       }
     }
     for (const f of found) {
@@ -242,10 +237,12 @@ async function importStaged(
     // Problems found while reading and in SQL, in line order (file-level ones first).
     report.problems.sort((a, b) => a.line - b.line);
     report.problems.splice(MAX_PROBLEMS);
-    if (report.problems.length > 0 || !counts) throw new Rejected();
-    report.inserted = counts.inserted;
-    report.updated = counts.updated;
-    report.unchanged = write.rows - counts.inserted - counts.updated;
+    if (report.problems.length > 0) throw new Rejected();
+    // Not reachable: a segment left unwritten always comes with a problem listed above.
+    if (!staged.complete) throw new Error('a segment of the file was not written');
+    report.inserted = staged.inserted;
+    report.updated = staged.updated;
+    report.unchanged = staged.rows - staged.inserted - staged.updated;
     await client.query(DATA_AS_OF_SQL, [dataAsOf()]);
     await client.query('commit');
   } catch (error) {

@@ -1,5 +1,5 @@
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ExchangeProblem } from './exchange.messages';
@@ -15,10 +15,15 @@ import { upsertFrom } from './upsert-sql';
  */
 
 const STAGE = 'exchange_stage';
+const SEGMENT = 'exchange_segment';
 /** Problems of one kind fetched from the database for the report (the count is always exact). */
 const LIST_LIMIT = 1000;
 /** COPY data is sent in pieces of about this many characters. */
 const CHUNK = 1 << 16;
+/** Rows parsed between two turns of the event loop (which sends COPY data and reads replies). */
+const YIELD_ROWS = 2000;
+/** Rows of the first segment; each next one is twice as large, up to the last size. */
+const SEGMENT_ROWS = [20_000, 40_000, 80_000, 160_000, 250_000];
 
 /** A problem found in SQL, with the total number of rows having it. */
 export interface FoundProblems {
@@ -26,74 +31,132 @@ export interface FoundProblems {
   count: number;
 }
 
+export interface Staged {
+  /** Rows staged. */
+  rows: number;
+  inserted: number;
+  updated: number;
+  /** Every segment was upserted without a repeated key; false: the file must be rejected. */
+  complete: boolean;
+}
+
 export interface StagedWrite {
-  /** Streams the file's checked rows into the staging table; returns when the file is read. */
-  stage(read: (sink: (line: number, row: DbRow) => void | Promise<void>) => Promise<void>): Promise<void>;
+  /**
+   * Streams the file's checked rows into the staging table and upserts them segment by
+   * segment while `writing()` says so (no problem found yet): the server works on one segment
+   * while the next is parsed. Returns when the file is read and every segment is written.
+   */
+  stage(
+    read: (sink: (line: number, row: DbRow) => void | Promise<void>) => Promise<void>,
+    writing: () => boolean,
+  ): Promise<Staged>;
   /** References that do not resolve, by line (none if the kind has no reference). */
   unknownRefs(): Promise<FoundProblems>;
   /** Rows whose key an earlier row of the file already has (rows with unknown references aside). */
   duplicates(): Promise<FoundProblems>;
-  /** Upserts the staged rows; throws `DuplicateKeys` when the file repeats a key. */
-  upsert(): Promise<{ inserted: number; updated: number }>;
-  /** Whether any key occurs twice among the staged rows (cheap when it does not). */
+  /** Whether any key occurs twice among the staged rows. */
   hasRepeatedKey(): Promise<boolean>;
-  rows: number;
 }
 
-/** Raised by `upsert` when the same key came twice (PostgreSQL's cardinality violation). */
-export class DuplicateKeys extends Error {}
-
-/** Prepares the staging table for `kind` on `client`, which must be inside a transaction. */
-export async function stagedWrite(client: pg.PoolClient, kind: FileKind): Promise<StagedWrite> {
+/** Prepares the staging tables for `kind` on `client`, which must be inside a transaction. */
+export async function stagedWrite(
+  client: pg.PoolClient,
+  kind: FileKind,
+  /** Rows per segment; by default segments grow from 20,000 to 250,000 rows. */
+  segmentRows?: number,
+): Promise<StagedWrite> {
   const ref = kind.ref;
   const stageType = (column: string, type: string) => (ref?.column === column ? 'text' : type);
   const columns = kind.dbColumns.map(([c]) => c);
   // Sorting and hashing all keys of a large file needs more than the default 4 MB.
   await client.query(`set local work_mem = '256MB'`);
-  await client.query(
-    `create temporary table ${STAGE} (line int not null, ${kind.dbColumns
-      .map(([c, t]) => `${c} ${stageType(c, t)}`)
-      .join(', ')}) on commit drop`,
-  );
+  // Every row of the file (for the checks), and the segment being written.
+  for (const table of [STAGE, SEGMENT])
+    await client.query(
+      `create temporary table ${table} (line int not null, ${kind.dbColumns
+        .map(([c, t]) => `${c} ${stageType(c, t)}`)
+        .join(', ')}) on commit drop`,
+    );
   const refJoin = ref ? `join ${ref.to} r on r.${refKey(ref.to)} = s.${ref.column}` : '';
   const resolved = ref
     ? `where exists (select 1 from ${ref.to} r where r.${refKey(ref.to)} = s.${ref.column})`
     : '';
   const key = kind.conflict.map((c) => `s.${c}`).join(', ');
+  // Rows with an unknown reference drop out of the join; the check after the last segment
+  // rejects the file then.
+  const upsert = upsertFrom(
+    kind,
+    columns.map((c) => (ref?.column === c ? 'r.id' : `s.${c}`)),
+    `${SEGMENT} s ${refJoin}`,
+  );
 
-  const write: StagedWrite = {
-    rows: 0,
-
-    async stage(read) {
-      const copy = client.query(copyFrom(`copy ${STAGE} (line, ${columns.join(', ')}) from stdin`));
-      let failure: Error | undefined;
-      copy.on('error', (error: Error) => {
-        failure ??= error;
-      });
+  return {
+    async stage(read, writing) {
+      const staged: Staged = { rows: 0, inserted: 0, updated: 0, complete: true };
+      let segment: string[] = [];
+      let rowsInSegment = 0;
+      let segments = 0;
       let text = '';
-      const send = async () => {
-        const chunk = text;
-        text = '';
-        if (failure) throw failure;
-        if (!copy.write(chunk)) await once(copy, 'drain');
+      let server: Promise<void> = Promise.resolve();
+
+      /** The server's part of a segment: COPY it in, upsert it, keep it for the checks. */
+      const write = async (chunks: string[]) => {
+        await pipeline(
+          Readable.from(chunks),
+          client.query(copyFrom(`copy ${SEGMENT} (line, ${columns.join(', ')}) from stdin`)),
+        );
+        if (staged.complete && writing()) {
+          await client.query('savepoint exchange_segment');
+          try {
+            const result = await client.query<{ inserted: number; updated: number }>(upsert);
+            await client.query('release savepoint exchange_segment');
+            staged.inserted += result.rows[0]?.inserted ?? 0;
+            staged.updated += result.rows[0]?.updated ?? 0;
+          } catch (error) {
+            // 21000: "ON CONFLICT DO UPDATE command cannot affect row a second time": a key
+            // came twice in this segment. The checks after the last segment list where.
+            if ((error as { code?: string }).code !== '21000') throw error;
+            await client.query('rollback to savepoint exchange_segment');
+            staged.complete = false;
+          }
+        } else {
+          staged.complete = false;
+        }
+        await client.query(`insert into ${STAGE} select * from ${SEGMENT}`);
+        await client.query(`truncate ${SEGMENT}`);
       };
-      try {
-        await read((line, row) => {
-          let out = String(line);
-          for (const c of columns) out += `\t${copyValue(row[c] ?? null)}`;
-          text += `${out}\n`;
-          write.rows += 1;
-          if (text.length >= CHUNK) return send();
-        });
-        if (text) await send();
-      } catch (error) {
-        copy.destroy(error as Error);
-        await finished(copy).catch(() => {});
-        throw error;
-      }
-      copy.end();
-      await finished(copy);
+      const flush = async () => {
+        if (text) segment.push(text);
+        text = '';
+        const chunks = segment;
+        segment = [];
+        rowsInSegment = 0;
+        segments += 1;
+        // One segment at the server while the next is parsed.
+        await server;
+        server = write(chunks);
+        server.catch(() => {});
+      };
+      const limit = () => segmentRows ?? SEGMENT_ROWS[Math.min(segments, SEGMENT_ROWS.length - 1)]!;
+
+      await read((line, row) => {
+        let out = String(line);
+        for (const c of columns) out += `\t${copyValue(row[c] ?? null)}`;
+        text += `${out}\n`;
+        staged.rows += 1;
+        rowsInSegment += 1;
+        if (text.length >= CHUNK) {
+          segment.push(text);
+          text = '';
+        }
+        if (rowsInSegment >= limit()) return flush();
+        // Parsing keeps the event loop busy; let the socket move the segment at the server.
+        if (rowsInSegment % YIELD_ROWS === 0) return new Promise<void>((resolve) => setImmediate(resolve));
+      }).finally(() => server.catch(() => {}));
+      if (rowsInSegment > 0) await flush();
+      await server;
       await client.query(`analyze ${STAGE}`);
+      return staged;
     },
 
     async unknownRefs() {
@@ -150,25 +213,7 @@ export async function stagedWrite(client: pg.PoolClient, kind: FileKind): Promis
       );
       return result.rows.length > 0;
     },
-
-    async upsert() {
-      const values = columns.map((c) => (ref?.column === c ? 'r.id' : `s.${c}`));
-      await client.query('savepoint exchange_upsert');
-      try {
-        const result = await client.query<{ inserted: number; updated: number }>(
-          upsertFrom(kind, values, `${STAGE} s ${refJoin}`),
-        );
-        await client.query('release savepoint exchange_upsert');
-        return result.rows[0] ?? { inserted: 0, updated: 0 };
-      } catch (error) {
-        // 21000: "ON CONFLICT DO UPDATE command cannot affect row a second time".
-        if ((error as { code?: string }).code !== '21000') throw error;
-        await client.query('rollback to savepoint exchange_upsert');
-        throw new DuplicateKeys();
-      }
-    },
   };
-  return write;
 }
 
 /** A value in COPY's text format: `\N` for null, backslash escapes for the special characters. */
