@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ExchangeProblem } from './exchange.messages';
 import { type DbRow, type FileKind, refKey } from './formats';
-import { upsertFrom } from './upsert-sql';
+import { insertFrom, upsertFrom } from './upsert-sql';
 
 /**
  * The PostgreSQL server's import path (docs/decisions/040-exchange-files.md): the checked rows
@@ -84,11 +84,9 @@ export async function stagedWrite(
   const key = kind.conflict.map((c) => `s.${c}`).join(', ');
   // Rows with an unknown reference drop out of the join; the check after the last segment
   // rejects the file then.
-  const upsert = upsertFrom(
-    kind,
-    columns.map((c) => (ref?.column === c ? 'r.id' : `s.${c}`)),
-    `${SEGMENT} s ${refJoin}`,
-  );
+  const values = columns.map((c) => (ref?.column === c ? 'r.id' : `s.${c}`));
+  const upsert = upsertFrom(kind, values, `${SEGMENT} s ${refJoin}`);
+  const insert = insertFrom(kind, values, `${SEGMENT} s ${refJoin}`);
 
   return {
     async stage(read, writing) {
@@ -98,6 +96,7 @@ export async function stagedWrite(
       let segments = 0;
       let text = '';
       let server: Promise<void> = Promise.resolve();
+      let tryInsert = true;
 
       /** The server's part of a segment: COPY it in, upsert it, keep it for the checks. */
       const write = async (chunks: string[]) => {
@@ -107,18 +106,35 @@ export async function stagedWrite(
         );
         if (staged.complete && writing()) {
           await client.query('savepoint exchange_segment');
-          try {
-            const result = await client.query<{ inserted: number; updated: number }>(upsert);
-            await client.query('release savepoint exchange_segment');
-            staged.inserted += result.rows[0]?.inserted ?? 0;
-            staged.updated += result.rows[0]?.updated ?? 0;
-          } catch (error) {
-            // 21000: "ON CONFLICT DO UPDATE command cannot affect row a second time": a key
-            // came twice in this segment. The checks after the last segment list where.
-            if ((error as { code?: string }).code !== '21000') throw error;
-            await client.query('rollback to savepoint exchange_segment');
-            staged.complete = false;
+          let inserted = false;
+          if (tryInsert) {
+            // New rows (a first import, a new month) go in by a plain insert; the first key
+            // already stored (or repeated) fails it, and this file is upserted from then on.
+            try {
+              const result = await client.query(insert);
+              staged.inserted += result.rowCount ?? 0;
+              inserted = true;
+            } catch (error) {
+              // 23505: unique violation.
+              if ((error as { code?: string }).code !== '23505') throw error;
+              await client.query('rollback to savepoint exchange_segment');
+              tryInsert = false;
+            }
           }
+          if (!inserted) {
+            try {
+              const result = await client.query<{ inserted: number; updated: number }>(upsert);
+              staged.inserted += result.rows[0]?.inserted ?? 0;
+              staged.updated += result.rows[0]?.updated ?? 0;
+            } catch (error) {
+              // 21000: "ON CONFLICT DO UPDATE command cannot affect row a second time": a key
+              // came twice in this segment. The checks after the last segment list where.
+              if ((error as { code?: string }).code !== '21000') throw error;
+              await client.query('rollback to savepoint exchange_segment');
+              staged.complete = false;
+            }
+          }
+          await client.query('release savepoint exchange_segment');
         } else {
           staged.complete = false;
         }

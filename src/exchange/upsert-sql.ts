@@ -31,3 +31,14 @@ export function upsertFrom(kind: FileKind, values: string[], from: string): stri
 )
 select (count(*) filter (where ins))::int as inserted, (count(*) filter (where not ins))::int as updated from up`;
 }
+
+/**
+ * The same rows as `upsertFrom` with a plain insert: cheaper for the server (no speculative
+ * insertion), and it fails with a unique violation if any key is already stored.
+ */
+export function insertFrom(kind: FileKind, values: string[], from: string): string {
+  const cols = kind.dbColumns.map(([c]) => c);
+  const extra = Object.entries(kind.insertOnly ?? {});
+  return `insert into ${kind.table} (${[...cols, ...extra.map(([c]) => c)].join(', ')})
+  select ${[...values, ...extra.map(([, e]) => e)].join(', ')} from ${from}`;
+}
