@@ -30,9 +30,9 @@ export interface ImportOptions {
   /** Rows per database statement (a batch, or a segment of the staging path). */
   batchSize?: number;
   /**
-   * How rows reach the tables on a PostgreSQL server: COPY into a staging table and one upsert
-   * per file (`staging`, the default), or batched upserts (`batches`, the embedded database's
-   * only way).
+   * How rows reach the tables on a PostgreSQL server: COPY into a staging table, checks in SQL
+   * and an insert or upsert per segment (`staging`, the default), or batched upserts
+   * (`batches`, the embedded database's only way).
    */
   method?: 'staging' | 'batches';
 }
@@ -191,8 +191,9 @@ async function importSource(
 }
 
 /**
- * The PostgreSQL server's path: COPY into a staging table, references and duplicates checked in
- * SQL, one upsert per file, all in one transaction on one connection (see ./staging.ts).
+ * The PostgreSQL server's path: COPY into a staging table, references and repeated keys checked
+ * in SQL, rows written segment by segment, all in one transaction on one connection
+ * (see ./staging.ts).
  */
 async function importStaged(
   pool: pg.Pool,
@@ -221,9 +222,9 @@ async function importStaged(
         // Rejected; list the repeated keys too so the report names every bad row.
         found.push(await write.duplicates());
       } else if (staged.rows - staged.inserted > 0 && (await write.hasRepeatedKey())) {
-        // A key new to the table cannot come twice within a segment without the upsert
-        // failing, and across segments its second row is not an insert; so only a file some of
-        // whose rows were not inserted can repeat a key.
+        // A key new to the table cannot come twice within a segment without the segment's
+        // statement failing, and across segments its second row is not an insert; so only a
+        // file some of whose rows were not inserted can repeat a key.
         found.push(await write.duplicates());
       }
     }

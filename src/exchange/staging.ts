@@ -8,10 +8,12 @@ import { insertFrom, upsertFrom } from './upsert-sql';
 
 /**
  * The PostgreSQL server's import path (docs/decisions/040-exchange-files.md): the checked rows
- * of a file are streamed with COPY into a temporary staging table, references and duplicate keys
- * are then checked in set-based SQL, and one `insert ... select ... on conflict` per file moves
- * them into the real table. Everything happens in one transaction on one connection, so a
- * rejected file leaves nothing behind (the staging table included).
+ * of a file are streamed with COPY, segment by segment, into a temporary table; each segment
+ * goes into the real table with one `insert ... select` (plain while every key is new, else
+ * `on conflict ... do update`) while the next segment is parsed, and is kept in the file's
+ * staging table, where references and repeated keys are then checked in set-based SQL.
+ * Everything happens in one transaction on one connection, so a rejected file leaves nothing
+ * behind (the staging tables included).
  */
 
 const STAGE = 'exchange_stage';
