@@ -250,6 +250,116 @@ describe(`billing-system import (${engine})`, () => {
     });
     expect([declared.encoding, declared.inserted]).toEqual(['windows-1251', 1]);
   });
+
+  it('rejects a key repeated in a file, whether the key is new or already stored and unchanged', async () => {
+    const before = await snapshot();
+    const cases = [
+      // ST1's first row equals what is stored, so only the second row would change it.
+      ['streets.csv', 'code,name\nST1,Қазақстан даңғылы\nST1,Другое имя\n', [[3, 'code=ST1', 2]]],
+      ['streets.csv', 'code,name\nST8,Новая\nST9,Ещё\nST8,Новая\n', [[4, 'code=ST8', 2]]],
+      ['streets.csv', 'code,name\nST8,Новая\nST9,Ещё\nST8,Другая\n', [[4, 'code=ST8', 2]]],
+      [
+        'charges.csv',
+        [
+          'account,period,service,basis,volume_m3,tariff_per_m3,vat_percent,amount',
+          '77000001,2026-09,cold_water,meter,2.092,59.34,16,144.00',
+          '77000001,2026-09,cold_water,meter,2.092,59.34,16,144.00',
+          '',
+        ].join('\n'),
+        [[3, 'account_id=', 2]],
+      ],
+    ] as const;
+    // batchSize 1 and 2: the repeated rows in different statements (or staging segments).
+    for (const [[name, text, expected], batchSize] of cases.flatMap((c) =>
+      [1, 2, undefined].map((b) => [c, b] as const),
+    )) {
+      const report = await importFile(h.db, { name, bytes: csv(text) }, { locale: 'en', batchSize });
+      expect(report.status).toBe('rejected');
+      expect(report.rejected).toBe(expected.length);
+      expect(report.problems.map((p) => [p.line, p.params?.line])).toEqual(
+        expected.map(([line, , first]) => [line, first]),
+      );
+      expect(report.problems.every((p, i) => String(p.params?.key).startsWith(expected[i]![1]))).toBe(true);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('reports unknown references, repeated keys and bad cells together, in line order', async () => {
+    const before = await snapshot();
+    const text = [
+      'account,period,service,basis,volume_m3,tariff_per_m3,vat_percent,amount',
+      '77000001,2026-08,cold_water,meter,2.092,59.34,16,144.00',
+      '77009999,2026-08,cold_water,meter,2.092,59.34,16,144.00',
+      '77000001,2026-08,cold_water,meter,1,59.34,16,1.00',
+      '77000002,2026-08,sewage,meter,x,58.85,16,1.00',
+      '77009999,2026-08,cold_water,meter,2.092,59.34,16,144.00',
+      '',
+    ].join('\n');
+    const report = await importFile(h.db, { name: 'charges.csv', bytes: csv(text) }, { locale: 'ru' });
+    expect(report.status).toBe('rejected');
+    expect([report.rowsRead, report.rejected]).toEqual([5, 4]);
+    const account = await h.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('number', '=', '77000001')
+      .executeTakeFirstOrThrow();
+    expect(report.problems.map((p) => [p.line, p.message])).toEqual([
+      [3, '«account»: «77009999» не найден'],
+      [
+        4,
+        `Повтор: account_id=${account.id}, period=2026-08-01, service=cold_water, basis=meter уже есть в строке 2 этого файла`,
+      ],
+      [5, '«volume_m3»: объём в кубометрах, не более 3 знаков после точки (например 117.500), указано «x»'],
+      [6, '«account»: «77009999» не найден'],
+    ]);
+    if (engine === 'PostgreSQL') {
+      const batched = await importFile(
+        h.db,
+        { name: 'charges.csv', bytes: csv(text) },
+        { locale: 'ru', method: 'batches' },
+      );
+      expect(batched.problems.map((p) => [p.line, p.message])).toEqual(
+        report.problems.map((p) => [p.line, p.message]),
+      );
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('writes a file in several statements (or staging segments) with the same result', async () => {
+    const text = `code,building,apartment\n${[1, 2, 3, 4, 5].map((i) => `PRS${i},BL1,${i}`).join('\n')}\n`;
+    const first = await importFile(h.db, { name: 'premises.csv', bytes: csv(text) }, { batchSize: 2 });
+    expect([first.status, first.inserted, first.updated, first.unchanged]).toEqual(['succeeded', 5, 0, 0]);
+    const changed = text.replace('PRS4,BL1,4', 'PRS4,BL1,4a');
+    const again = await importFile(h.db, { name: 'premises.csv', bytes: csv(changed) }, { batchSize: 2 });
+    expect([again.status, again.inserted, again.updated, again.unchanged]).toEqual(['succeeded', 0, 1, 4]);
+    const apartments = await h.db
+      .selectFrom('premises')
+      .select('apartment')
+      .where('code', 'like', 'PRS%')
+      .orderBy('code')
+      .execute();
+    expect(apartments.map((a) => a.apartment)).toEqual(['1', '2', '3', '4a', '5']);
+  });
+
+  it('keeps tabs, backslashes and line breaks inside quoted cells', async () => {
+    const name = 'Улица\t"Тест"\\ \nвторая строка';
+    const report = await importFile(h.db, {
+      name: 'streets.csv',
+      bytes: csv(`code,name\nSTX,"${name.replace(/"/g, '""')}"\n`),
+    });
+    expect([report.status, report.inserted]).toEqual(['succeeded', 1]);
+    const street = await h.db
+      .selectFrom('streets')
+      .select('name')
+      .where('code', '=', 'STX')
+      .executeTakeFirstOrThrow();
+    expect(street.name).toBe(name);
+    const again = await importFile(h.db, {
+      name: 'streets.csv',
+      bytes: csv(`code,name\nSTX,"${name.replace(/"/g, '""')}"\n`),
+    });
+    expect([again.inserted, again.updated, again.unchanged]).toEqual([0, 0, 1]);
+  });
 });
 
 describe(`readings export (${engine})`, () => {

@@ -33,6 +33,16 @@ const MAX_PREPARED = 64;
  */
 export const prepared = sql.raw(PREPARED_MARK);
 
+const pools = new WeakMap<DB, pg.Pool>();
+
+/**
+ * The connection pool behind a PostgreSQL server database, for what Kysely does not speak
+ * (COPY FROM STDIN in the exchange import); undefined for the embedded database.
+ */
+export function serverPool(db: DB): pg.Pool | undefined {
+  return pools.get(db);
+}
+
 export interface OpenOptions {
   /** PostgreSQL connection string; when absent, the embedded database. */
   url?: string | undefined;
@@ -82,6 +92,7 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     );
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool, hotPool) }) });
+  pools.set(db, pool);
   return { db, engine: 'postgres', describe: safeUrl, close: () => db.destroy() };
 }
 

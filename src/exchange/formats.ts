@@ -38,10 +38,28 @@ export type RowResult =
   | { row: DbRow }
   | { problem: { code: ExchangeMessage; params?: Record<string, string | number> } };
 
+/**
+ * A column that refers to another table by the billing system's code (`account` = account
+ * number, `meter` = meter code...). `toRow` leaves the code in the database column; the import
+ * resolves it to the id, in JavaScript (batched path) or in SQL (staging path), after every
+ * other check of the row.
+ */
+export interface RefColumn {
+  /** Database column that receives the id. */
+  column: string;
+  /** The referenced table. */
+  to: RefName;
+  /** The file's column with the code, named in the report. */
+  field: string;
+}
+
+/** Column of a referenced table that holds the billing system's code. */
+export const refKey = (to: RefName) => (to === 'accounts' ? 'number' : 'code');
+
 export interface FileKind {
   name: string;
   columns: Column[];
-  refs: RefName[];
+  ref?: RefColumn;
   table: string;
   /** Columns of the unique key the upsert targets. */
   conflict: string[];
@@ -49,7 +67,8 @@ export interface FileKind {
   dbColumns: [string, string][];
   /** Extra column values on insert only (SQL expressions). */
   insertOnly?: Record<string, string>;
-  toRow(v: Values, refs: Refs): RowResult;
+  /** The row to write, with the code still in `ref.column`, or why the row is rejected. */
+  toRow(v: Values): RowResult;
 }
 
 const req = (name: string, parse: FieldParser<unknown>): Column => ({ name, parse, required: true });
@@ -59,19 +78,20 @@ const opt = (name: string, parse: FieldParser<unknown>, fallback: string | numbe
   fallback,
 });
 
-function ref(refs: Refs, kind: RefName, column: string, value: unknown): number | RowResult {
-  const id = refs[kind].get(String(value));
-  if (id === undefined) return { problem: { code: 'unknownRef', params: { column, value: String(value) } } };
-  return id;
+/** Replaces the code in the row's reference column by the id from `refs`. */
+export function resolveRef(kind: FileKind, row: DbRow, refs: Refs): RowResult {
+  if (!kind.ref) return { row };
+  const value = String(row[kind.ref.column]);
+  const id = refs[kind.ref.to].get(value);
+  if (id === undefined) return { problem: { code: 'unknownRef', params: { column: kind.ref.field, value } } };
+  row[kind.ref.column] = id;
+  return { row };
 }
-
-const isProblem = (x: number | RowResult): x is RowResult => typeof x !== 'number';
 
 export const KINDS: FileKind[] = [
   {
     name: 'streets',
     columns: [req('code', code), req('name', text(200))],
-    refs: [],
     table: 'streets',
     conflict: ['code'],
     dbColumns: [
@@ -83,7 +103,7 @@ export const KINDS: FileKind[] = [
   {
     name: 'buildings',
     columns: [req('code', code), req('street', code), req('number', text(20)), opt('prefix', text(20), '')],
-    refs: ['streets'],
+    ref: { column: 'street_id', to: 'streets', field: 'street' },
     table: 'buildings',
     conflict: ['code'],
     dbColumns: [
@@ -92,13 +112,11 @@ export const KINDS: FileKind[] = [
       ['number', 'text'],
       ['prefix', 'text'],
     ],
-    toRow: (v, refs) => {
-      const street = ref(refs, 'streets', 'street', v.street);
-      if (isProblem(street)) return street;
+    toRow: (v): RowResult => {
       return {
         row: {
           code: v.code as string,
-          street_id: street,
+          street_id: v.street as string,
           number: v.number as string,
           prefix: v.prefix as string,
         },
@@ -108,7 +126,7 @@ export const KINDS: FileKind[] = [
   {
     name: 'premises',
     columns: [req('code', code), req('building', code), opt('apartment', text(20), '')],
-    refs: ['buildings'],
+    ref: { column: 'building_id', to: 'buildings', field: 'building' },
     table: 'premises',
     conflict: ['code'],
     dbColumns: [
@@ -116,11 +134,9 @@ export const KINDS: FileKind[] = [
       ['building_id', 'int'],
       ['apartment', 'text'],
     ],
-    toRow: (v, refs) => {
-      const building = ref(refs, 'buildings', 'building', v.building);
-      if (isProblem(building)) return building;
-      return { row: { code: v.code as string, building_id: building, apartment: v.apartment as string } };
-    },
+    toRow: (v) => ({
+      row: { code: v.code as string, building_id: v.building as string, apartment: v.apartment as string },
+    }),
   },
   {
     name: 'accounts',
@@ -137,7 +153,7 @@ export const KINDS: FileKind[] = [
       opt('opened_on', date),
       opt('closed_on', date),
     ],
-    refs: ['premises'],
+    ref: { column: 'premise_id', to: 'premises', field: 'premise' },
     table: 'accounts',
     conflict: ['number'],
     dbColumns: [
@@ -153,7 +169,7 @@ export const KINDS: FileKind[] = [
       ['opened_on', 'date'],
       ['closed_on', 'date'],
     ],
-    toRow: (v, refs) => {
+    toRow: (v): RowResult => {
       const number = v.number as string;
       if (!/^\d{8}$/.test(number))
         return { problem: { code: 'badAccountNumber', params: { value: number } } };
@@ -164,13 +180,11 @@ export const KINDS: FileKind[] = [
         return { problem: { code: 'legalNeedsContract' } };
       if (v.opened_on && v.closed_on && (v.closed_on as string) < (v.opened_on as string))
         return { problem: { code: 'dateOrder', params: { column: 'closed_on', other: 'opened_on' } } };
-      const premise = ref(refs, 'premises', 'premise', v.premise);
-      if (isProblem(premise)) return premise;
       return {
         row: {
           number,
           kind: v.kind as string,
-          premise_id: premise,
+          premise_id: v.premise as string,
           owner_name: v.owner_name as string,
           owner_surname: v.owner_surname as string,
           residents: v.residents as number,
@@ -196,7 +210,7 @@ export const KINDS: FileKind[] = [
       req('installed_on', date),
       opt('removed_on', date),
     ],
-    refs: ['accounts'],
+    ref: { column: 'account_id', to: 'accounts', field: 'account' },
     table: 'meters',
     conflict: ['code'],
     dbColumns: [
@@ -210,15 +224,13 @@ export const KINDS: FileKind[] = [
       ['installed_on', 'date'],
       ['removed_on', 'date'],
     ],
-    toRow: (v, refs) => {
-      const account = ref(refs, 'accounts', 'account', v.account);
-      if (isProblem(account)) return account;
+    toRow: (v): RowResult => {
       if (v.removed_on && (v.removed_on as string) < (v.installed_on as string))
         return { problem: { code: 'dateOrder', params: { column: 'removed_on', other: 'installed_on' } } };
       return {
         row: {
           code: v.code as string,
-          account_id: account,
+          account_id: v.account as string,
           input_no: v.input_no as number,
           location: v.location as string,
           water: v.water as string,
@@ -238,7 +250,6 @@ export const KINDS: FileKind[] = [
       req('effective_from', date),
       req('price_per_m3', (s) => tiyn(s)),
     ],
-    refs: [],
     table: 'tariffs',
     conflict: ['service', 'customer_kind', 'effective_from'],
     dbColumns: [
@@ -247,7 +258,7 @@ export const KINDS: FileKind[] = [
       ['effective_from', 'date'],
       ['price_tiyn_per_m3', 'bigint'],
     ],
-    toRow: (v) => {
+    toRow: (v): RowResult => {
       if ((v.price_per_m3 as number) < 0)
         return {
           problem: { code: 'badMoney', params: { column: 'price_per_m3', value: String(v.price_per_m3) } },
@@ -265,7 +276,6 @@ export const KINDS: FileKind[] = [
   {
     name: 'vat_rates',
     columns: [req('effective_from', date), req('rate_percent', percentBp)],
-    refs: [],
     table: 'vat_rates',
     conflict: ['effective_from'],
     dbColumns: [
@@ -285,7 +295,6 @@ export const KINDS: FileKind[] = [
       opt('season_from_month', month),
       opt('season_to_month', month),
     ],
-    refs: [],
     table: 'norms',
     conflict: ['kind', 'effective_from'],
     dbColumns: [
@@ -312,7 +321,6 @@ export const KINDS: FileKind[] = [
       req('refinancing_rate_percent', percentBp),
       req('coefficient', decimal(4)),
     ],
-    refs: [],
     table: 'penalty_rates',
     conflict: ['effective_from'],
     dbColumns: [
@@ -337,7 +345,7 @@ export const KINDS: FileKind[] = [
       req('read_on', date),
       opt('source', choice('billing', 'inspector', 'phone', 'cabinet', 'operator'), 'billing'),
     ],
-    refs: ['meters'],
+    ref: { column: 'meter_id', to: 'meters', field: 'meter' },
     table: 'readings',
     conflict: ['idempotency_key'],
     dbColumns: [
@@ -350,15 +358,13 @@ export const KINDS: FileKind[] = [
     ],
     // The billing system's own readings need not go back to it.
     insertOnly: { exported_at: 'now()', submitted_at: 'now()' },
-    toRow: (v, refs) => {
-      const meter = ref(refs, 'meters', 'meter', v.meter);
-      if (isProblem(meter)) return meter;
+    toRow: (v): RowResult => {
       if ((v.value_m3 as number) > 99_999_999)
         return { problem: { code: 'badVolume', params: { column: 'value_m3', value: String(v.value_m3) } } };
       return {
         row: {
           idempotency_key: `billing:${v.meter as string}:${v.read_on as string}`,
-          meter_id: meter,
+          meter_id: v.meter as string,
           period: v.period as string,
           value_l: v.value_m3 as number,
           read_on: v.read_on as string,
@@ -379,7 +385,7 @@ export const KINDS: FileKind[] = [
       req('vat_percent', percentBp),
       req('amount', tiyn),
     ],
-    refs: ['accounts'],
+    ref: { column: 'account_id', to: 'accounts', field: 'account' },
     table: 'charges',
     conflict: ['account_id', 'period', 'service', 'basis'],
     dbColumns: [
@@ -392,12 +398,10 @@ export const KINDS: FileKind[] = [
       ['vat_bp', 'int'],
       ['amount_tiyn', 'bigint'],
     ],
-    toRow: (v, refs) => {
-      const account = ref(refs, 'accounts', 'account', v.account);
-      if (isProblem(account)) return account;
+    toRow: (v): RowResult => {
       return {
         row: {
-          account_id: account,
+          account_id: v.account as string,
           period: v.period as string,
           service: v.service as string,
           basis: v.basis as string,
@@ -419,7 +423,7 @@ export const KINDS: FileKind[] = [
       req('amount', tiyn),
       opt('kind', choice('regular', 'compensation'), 'regular'),
     ],
-    refs: ['accounts'],
+    ref: { column: 'account_id', to: 'accounts', field: 'account' },
     table: 'payments',
     conflict: ['code'],
     dbColumns: [
@@ -431,13 +435,11 @@ export const KINDS: FileKind[] = [
       ['kind', 'text'],
     ],
     insertOnly: { source: "'billing'" },
-    toRow: (v, refs) => {
-      const account = ref(refs, 'accounts', 'account', v.account);
-      if (isProblem(account)) return account;
+    toRow: (v): RowResult => {
       return {
         row: {
           code: v.code as string,
-          account_id: account,
+          account_id: v.account as string,
           paid_on: v.paid_on as string,
           period: v.period as string,
           amount_tiyn: v.amount as number,
@@ -457,7 +459,7 @@ export const KINDS: FileKind[] = [
       req('amount', tiyn),
       opt('reason', text(500), ''),
     ],
-    refs: ['accounts'],
+    ref: { column: 'account_id', to: 'accounts', field: 'account' },
     table: 'recalculations',
     conflict: ['code'],
     dbColumns: [
@@ -469,13 +471,11 @@ export const KINDS: FileKind[] = [
       ['amount_tiyn', 'bigint'],
       ['reason', 'text'],
     ],
-    toRow: (v, refs) => {
-      const account = ref(refs, 'accounts', 'account', v.account);
-      if (isProblem(account)) return account;
+    toRow: (v): RowResult => {
       return {
         row: {
           code: v.code as string,
-          account_id: account,
+          account_id: v.account as string,
           period: v.period as string,
           for_period: v.for_period as string | null,
           service: v.service as string | null,
@@ -499,7 +499,7 @@ export const KINDS: FileKind[] = [
       opt('compensation', tiyn, 0),
       req('closing', tiyn),
     ],
-    refs: ['accounts'],
+    ref: { column: 'account_id', to: 'accounts', field: 'account' },
     table: 'account_months',
     conflict: ['account_id', 'period'],
     dbColumns: [
@@ -514,7 +514,7 @@ export const KINDS: FileKind[] = [
       ['compensation_tiyn', 'bigint'],
       ['closing_tiyn', 'bigint'],
     ],
-    toRow: (v, refs) => {
+    toRow: (v): RowResult => {
       const n = (k: string) => v[k] as number;
       const expected = closingBalance({
         openingTiyn: n('opening'),
@@ -531,11 +531,9 @@ export const KINDS: FileKind[] = [
             params: { expected: formatTiynFixed(expected), closing: formatTiynFixed(n('closing')) },
           },
         };
-      const account = ref(refs, 'accounts', 'account', v.account);
-      if (isProblem(account)) return account;
       return {
         row: {
-          account_id: account,
+          account_id: v.account as string,
           period: v.period as string,
           opening_tiyn: n('opening'),
           charged_tiyn: n('charged'),

@@ -4,8 +4,9 @@ import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
-import { CompiledQuery, sql } from 'kysely';
-import type { DB } from '../db/database';
+import { CompiledQuery } from 'kysely';
+import type pg from 'pg';
+import { type DB, serverPool } from '../db/database';
 import type { Locale } from '../i18n/locales';
 import { type ExchangeProblem, problemText } from './exchange.messages';
 import {
@@ -16,15 +17,24 @@ import {
   kindOfFile,
   type RefName,
   type Refs,
+  resolveRef,
 } from './formats';
+import { type FoundProblems, stagedWrite } from './staging';
+import { upsertSql } from './upsert-sql';
 
 export interface ImportOptions {
   /** Language of the report's messages. */
   locale?: Locale;
   /** Called as the file is read: bytes done, bytes in all. */
   onProgress?: (done: number, total: number) => void;
-  /** Rows per database statement. */
+  /** Rows per database statement (a batch, or a segment of the staging path). */
   batchSize?: number;
+  /**
+   * How rows reach the tables on a PostgreSQL server: COPY into a staging table, checks in SQL
+   * and an insert or upsert per segment (`staging`, the default), or batched upserts
+   * (`batches`, the embedded database's only way).
+   */
+  method?: 'staging' | 'batches';
 }
 
 export interface ReportedProblem extends ExchangeProblem {
@@ -50,6 +60,12 @@ export interface ImportReport {
 const MAX_PROBLEMS = 1000;
 
 class Rejected extends Error {}
+
+/** The cabinet's "data as of": the time of the last successful import. */
+const DATA_AS_OF_SQL = `insert into app_state (key, value, updated_at)
+  values ('billing_data_as_of', $1::jsonb, now())
+  on conflict (key) do update set value = excluded.value, updated_at = now()`;
+const dataAsOf = () => JSON.stringify(new Date().toISOString());
 
 /** Imports one uploaded file (the back-office upload calls this). */
 export function importFile(
@@ -135,13 +151,16 @@ async function importSource(
     report.status = 'rejected';
   } else {
     try {
-      await db.transaction().execute(async (tx) => {
-        await readAndApply(tx, kind, name, source, totalBytes, options, report, problem);
-        if (report.problems.length > 0) throw new Rejected();
-        await sql`insert into app_state (key, value, updated_at)
-          values ('billing_data_as_of', ${JSON.stringify(new Date().toISOString())}::jsonb, now())
-          on conflict (key) do update set value = excluded.value, updated_at = now()`.execute(tx);
-      });
+      const pool = options.method === 'batches' ? undefined : serverPool(db);
+      if (pool) {
+        await importStaged(pool, kind, name, source, totalBytes, options, report, problem);
+      } else {
+        await db.transaction().execute(async (tx) => {
+          await applyInBatches(tx, kind, name, source, totalBytes, options, report, problem);
+          if (report.problems.length > 0) throw new Rejected();
+          await tx.executeQuery(CompiledQuery.raw(DATA_AS_OF_SQL, [dataAsOf()]));
+        });
+      }
     } catch (error) {
       if (!(error instanceof Rejected)) {
         report.status = 'failed';
@@ -171,39 +190,96 @@ async function importSource(
   return report;
 }
 
-async function readAndApply(
-  tx: DB,
+/**
+ * The PostgreSQL server's path: COPY into a staging table, references and repeated keys checked
+ * in SQL, rows written segment by segment, all in one transaction on one connection
+ * (see ./staging.ts).
+ */
+async function importStaged(
+  pool: pg.Pool,
   kind: FileKind,
   name: string,
   source: AsyncIterable<Buffer>,
   totalBytes: number,
   options: ImportOptions,
   report: ImportReport,
-  problem: (line: number, code: ExchangeProblem['code'], params?: ExchangeProblem['params']) => void,
+  problem: ProblemSink,
 ) {
-  const refs = await loadRefs(tx, kind.refs);
-  const upsert = upsertSql(kind);
-  const batchSize = options.batchSize ?? 10_000;
-  let batch: DbRow[] = [];
-  let writing: Promise<void> = Promise.resolve();
-  const flush = async () => {
-    const rows = batch;
-    batch = [];
-    // One statement in flight while the next batch is parsed.
-    await writing;
-    writing = (async () => {
-      const result = await tx.executeQuery<{ inserted: number; updated: number }>(
-        CompiledQuery.raw(upsert, [JSON.stringify(rows)]),
-      );
-      const counts = result.rows[0] ?? { inserted: 0, updated: 0 };
-      report.inserted += counts.inserted;
-      report.updated += counts.updated;
-      report.unchanged += rows.length - counts.inserted - counts.updated;
-    })();
-    writing.catch(() => {});
-  };
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('begin');
+    const write = await stagedWrite(client, kind, options.batchSize);
+    const staged = await write.stage(
+      (sink) => readRows(kind, name, source, totalBytes, options, report, problem, sink),
+      () => report.problems.length === 0,
+    );
+    const found: FoundProblems[] = [];
+    if (staged.rows > 0) {
+      const refs = await write.unknownRefs();
+      found.push(refs);
+      if (report.problems.length > 0 || refs.count > 0 || !staged.complete) {
+        // Rejected; list the repeated keys too so the report names every bad row.
+        found.push(await write.duplicates());
+      } else if (staged.rows - staged.inserted > 0 && (await write.hasRepeatedKey())) {
+        // A key new to the table cannot come twice within a segment without the segment's
+        // statement failing, and across segments its second row is not an insert; so only a
+        // file some of whose rows were not inserted can repeat a key.
+        found.push(await write.duplicates());
+      }
+    }
+    for (const f of found) {
+      report.rejected += f.count;
+      for (const p of f.problems) {
+        const named = { ...p, file: name };
+        report.problems.push({ ...named, message: problemText(named, options.locale ?? 'ru') });
+      }
+    }
+    // Problems found while reading and in SQL, in line order (file-level ones first).
+    report.problems.sort((a, b) => a.line - b.line);
+    report.problems.splice(MAX_PROBLEMS);
+    if (report.problems.length > 0) throw new Rejected();
+    // Not reachable: a segment left unwritten always comes with a problem listed above.
+    if (!staged.complete) throw new Error('a segment of the file was not written');
+    report.inserted = staged.inserted;
+    report.updated = staged.updated;
+    report.unchanged = staged.rows - staged.inserted - staged.updated;
+    await client.query(DATA_AS_OF_SQL, [dataAsOf()]);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch((e: Error) => {
+      broken = e;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
 
-  const seen = new Map<string, number>();
+/** Records a problem of the file (line 0) or of a row. */
+export type ProblemSink = (
+  line: number,
+  code: ExchangeProblem['code'],
+  params?: ExchangeProblem['params'],
+) => void;
+
+/**
+ * Receives every row that passed the row checks, with the reference still a code (see
+ * `FileKind.ref`); a returned promise is awaited before the next row (back-pressure).
+ */
+export type RowSink = (line: number, row: DbRow) => void | Promise<void>;
+
+/** Reads, decodes and parses a file and checks every row; problems go to `problem`, good rows to `sink`. */
+export async function readRows(
+  kind: FileKind,
+  name: string,
+  source: AsyncIterable<Buffer>,
+  totalBytes: number,
+  options: ImportOptions,
+  report: ImportReport,
+  problem: ProblemSink,
+  sink: RowSink,
+): Promise<void> {
   let header: string[] | null = null;
   let columnIndex: number[] = [];
   let done = 0;
@@ -277,24 +353,13 @@ async function readAndApply(
         values[column.name] = parsed.value;
       }
       if (bad) continue;
-      const result = kind.toRow(values, refs);
+      const result = kind.toRow(values);
       if ('problem' in result) {
         problem(line, result.problem.code, result.problem.params);
         continue;
       }
-      const key = kind.conflict.map((c) => String(result.row[c])).join('|');
-      const earlier = seen.get(key);
-      if (earlier !== undefined) {
-        problem(line, 'duplicate', {
-          key: kind.conflict.map((c) => `${c}=${result.row[c]}`).join(', '),
-          line: earlier,
-        });
-        continue;
-      }
-      seen.set(key, line);
-      if (report.problems.length) continue; // keep validating, stop writing
-      batch.push(result.row);
-      if (batch.length >= batchSize) await flush();
+      const wait = sink(line, result.row);
+      if (wait) await wait;
     }
   } catch (error) {
     if (error instanceof NotUtf8) {
@@ -307,6 +372,66 @@ async function readAndApply(
     return;
   }
   if (!header) problem(0, 'empty');
+}
+
+/**
+ * The embedded database's path (and the server's with `method: 'batches'`): references resolved
+ * and duplicates found in JavaScript, rows written in batches of upserts inside the caller's
+ * transaction.
+ */
+async function applyInBatches(
+  tx: DB,
+  kind: FileKind,
+  name: string,
+  source: AsyncIterable<Buffer>,
+  totalBytes: number,
+  options: ImportOptions,
+  report: ImportReport,
+  problem: ProblemSink,
+) {
+  const refs = await loadRefs(tx, kind.ref ? [kind.ref.to] : []);
+  const upsert = upsertSql(kind);
+  const batchSize = options.batchSize ?? 10_000;
+  let batch: DbRow[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    const rows = batch;
+    batch = [];
+    // One statement in flight while the next batch is parsed.
+    await writing;
+    writing = (async () => {
+      const result = await tx.executeQuery<{ inserted: number; updated: number }>(
+        CompiledQuery.raw(upsert, [JSON.stringify(rows)]),
+      );
+      const counts = result.rows[0] ?? { inserted: 0, updated: 0 };
+      report.inserted += counts.inserted;
+      report.updated += counts.updated;
+      report.unchanged += rows.length - counts.inserted - counts.updated;
+    })();
+    writing.catch(() => {});
+  };
+
+  const seen = new Map<string, number>();
+  await readRows(kind, name, source, totalBytes, options, report, problem, (line, codes) => {
+    const result = resolveRef(kind, codes, refs);
+    if ('problem' in result) {
+      problem(line, result.problem.code, result.problem.params);
+      return;
+    }
+    const key = kind.conflict.map((c) => String(result.row[c])).join('|');
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      problem(line, 'duplicate', {
+        key: kind.conflict.map((c) => `${c}=${result.row[c]}`).join(', '),
+        line: earlier,
+      });
+      return;
+    }
+    seen.set(key, line);
+    if (report.problems.length) return; // keep validating, stop writing
+    batch.push(result.row);
+    if (batch.length >= batchSize) return flush();
+  });
   if (report.problems.length) {
     await writing.catch(() => {});
     return;
@@ -380,24 +505,4 @@ async function loadRefs(db: DB, names: RefName[]): Promise<Refs> {
     for (const row of result.rows) refs[name].set(row.k, row.id);
   }
   return refs;
-}
-
-/**
- * One statement per batch: the rows travel as one JSON parameter, are upserted by the billing
- * system's key, and a row whose values did not change is not touched (so a second import of the
- * same file changes nothing). Returns how many rows were inserted and how many updated.
- */
-export function upsertSql(kind: FileKind): string {
-  const cols = kind.dbColumns.map(([c]) => c);
-  const record = kind.dbColumns.map(([c, t]) => `${c} ${t}`).join(', ');
-  const extra = Object.entries(kind.insertOnly ?? {});
-  const updates = cols.filter((c) => !kind.conflict.includes(c));
-  return `with up as (
-  insert into ${kind.table} (${[...cols, ...extra.map(([c]) => c)].join(', ')})
-  select ${[...cols, ...extra.map(([, e]) => e)].join(', ')} from json_to_recordset($1::json) as r(${record})
-  on conflict (${kind.conflict.join(', ')}) do update set ${updates.map((c) => `${c} = excluded.${c}`).join(', ')}
-  where (${updates.map((c) => `${kind.table}.${c}`).join(', ')}) is distinct from (${updates.map((c) => `excluded.${c}`).join(', ')})
-  returning (xmax = 0) as ins
-)
-select (count(*) filter (where ins))::int as inserted, (count(*) filter (where not ins))::int as updated from up`;
 }
