@@ -176,19 +176,22 @@ export default async function readingsBench(): Promise<BenchRow[]> {
     bare.post('/cabinet/readings', async (_req, reply) => reply.redirect('/cabinet/readings?done=2', 303));
     await bare.listen({ port: 0, host: '127.0.0.1' });
     const bareUrl = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}`;
-    const load = (target: string, tag: string) =>
+    const load = (target: string, tag: string, maxRequests = MAX_REQUESTS) =>
       loadInChildProcess({
         url: target,
         path: '/cabinet/readings',
         concurrency: CONCURRENCY,
-        maxRequests: MAX_REQUESTS,
+        maxRequests,
         maxSeconds: MAX_SECONDS,
         expectStatus: 303,
         customers: jobCustomers,
         tag: `${tag}${runId}`,
       });
 
-    await load(bareUrl, 'warm'); // warm both up a little (JIT), bounded like the runs
+    // Both servers warm up first (JIT; the app's pooled connections and prepared statements), the
+    // same number of requests each; the measured runs come after.
+    await load(bareUrl, 'warm', 1000);
+    await load(base, 'warm', 1000);
     const baseline = await load(bareUrl, 'bare');
     const before = await db
       .selectFrom('readings')

@@ -232,8 +232,10 @@ describe(`meter readings page (${ENGINE})`, () => {
     const ok = await b.post('/cabinet/readings', { ...form, confirm_partial: '1', confirm_large: '1' });
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe('/cabinet/readings?done=2&flagged=1');
-    expect((await currentRows(cold)).map((r) => r.status)).toEqual(['flagged']);
-    expect((await currentRows(hot)).map((r) => r.status)).toEqual(['accepted']);
+    expect((await currentRows(cold)).map((r) => [r.status, r.review_note])).toEqual([
+      ['flagged', 'consumption 45000 L above 30000 L, confirmed by customer'],
+    ]);
+    expect((await currentRows(hot)).map((r) => [r.status, r.review_note])).toEqual([['accepted', null]]);
     expect(textOf((await b.get(ok.headers.location as string)).body)).toContain(
       'passed to an operator for review',
     );

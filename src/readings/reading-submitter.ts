@@ -8,6 +8,7 @@ import { parseReading, type ReadingProblem } from './parse';
 import {
   insertCheckedReadings,
   insertReadings,
+  insertValidSubmission,
   type MeterState,
   meterStates,
   type NewReading,
@@ -71,19 +72,17 @@ export function isIdempotencyKey(value: unknown): value is string {
  * The use case "a customer submits the current month's meter readings", shared by the page and the
  * JSON API; "accepted" is returned only after the commit.
  *
- * The usual case costs two statements: one reads the account, the month's status and the meters;
- * the other stores the whole submission only if the month is still open and every meter's previous
- * reading is still the one checked (docs/decisions/020-readings-submissions.md). If that insert
+ * A valid submission is one statement (insertValidSubmission: the rules as a guard, and the
+ * insert). When it stores nothing, the account, the month and the meters are read to say why
+ * (checkSubmission); if the rules pass after all, the submission is stored only if every meter's
+ * previous reading is still the one checked (docs/decisions/020-readings-submissions.md). If that
  * stores nothing and the keys were not stored before, something changed in between, and the
  * submission is checked again in a transaction that shares the month's lock and locks the meters.
  */
 export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<SubmitResult> {
   const period = periodToDate(periodOf(req.now));
-  const context = await submissionContext(db, req.userId, req.accountNumber || undefined, period);
-  if (!context) return { kind: 'noAccount' };
-
+  const accountNumber = req.accountNumber || undefined;
   const filledEntries = Object.entries(req.typed).filter(([, v]) => v.trim() !== '');
-  if (!filledEntries.length) return { kind: 'nothing' };
   const errors: Record<number, FieldProblem> = {};
   const values: Record<number, Litres> = {};
   for (const [id, text] of filledEntries) {
@@ -91,13 +90,36 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
     if (parsed.ok) values[Number(id)] = parsed.litres;
     else errors[Number(id)] = { problem: parsed.problem };
   }
-  if (Object.keys(errors).length) return { kind: 'invalid', errors };
 
   // One row key per meter, month and value: the same form sent again stores nothing new, while a
   // changed value or a key reused in another month is a submission of its own.
   const key = isIdempotencyKey(req.idempotencyKey) ? req.idempotencyKey : newIdempotencyKey();
   const rowKey = (meterId: number) => `${key}:${period.slice(0, 7)}:${meterId}:${values[meterId]}`;
   const keys = Object.keys(values).map((id) => rowKey(Number(id)));
+
+  if (filledEntries.length && !Object.keys(errors).length) {
+    const saved = await insertValidSubmission(db, {
+      userId: req.userId,
+      accountNumber,
+      period,
+      readOn: localDate(req.now),
+      rows: Object.entries(values).map(([id, valueL]) => ({
+        meterId: Number(id),
+        valueL,
+        idempotencyKey: rowKey(Number(id)),
+      })),
+      limitL: limitPerMonthL(req),
+      confirmPartial: req.confirmPartial,
+      confirmLarge: req.confirmLarge,
+    });
+    if (saved.length === keys.length) return { kind: 'accepted', saved, replay: false };
+  }
+
+  // Not stored at once: find out why, in the order a customer should hear it.
+  const context = await submissionContext(db, req.userId, accountNumber, period);
+  if (!context) return { kind: 'noAccount' };
+  if (!filledEntries.length) return { kind: 'nothing' };
+  if (Object.keys(errors).length) return { kind: 'invalid', errors };
 
   if (context.periodStatus === 'closed') return { kind: 'closed' };
   if (context.periodStatus === 'open') {
@@ -164,7 +186,7 @@ function checkSubmission(
     const months = meter.prevPeriod
       ? Math.max(1, monthsBetween(meter.prevPeriod.slice(0, 7), period.slice(0, 7)))
       : 1;
-    const limitL = Math.round(req.confirmThresholdM3 * 1000) * months;
+    const limitL = limitPerMonthL(req) * months;
     const consumptionL = valueL - meter.prevValueL;
     if (consumptionL > limitL) large.push({ meterId: id, serial: meter.serial, consumptionL, limitL });
   }
@@ -199,4 +221,8 @@ function checkSubmission(
       };
     }),
   };
+}
+
+function limitPerMonthL(req: Pick<SubmitRequest, 'confirmThresholdM3'>): number {
+  return Math.round(req.confirmThresholdM3 * 1000);
 }

@@ -239,6 +239,77 @@ export async function insertCheckedReadings(
   return result.rows;
 }
 
+/**
+ * The usual submission in one statement: the rules of checkSubmission (reading-submitter.ts) as a
+ * guard, and the insert. Stores every meter of the submission or none, and only if all of them
+ * are in service on the user's account (the given number, or the first one), none is below the
+ * reading that counts for an earlier month, a consumption above the limit is confirmed (then
+ * stored as flagged), a partial submission is confirmed, no billing run holds or awaits the month's
+ * lock and the month is open. Anything else stores nothing, and the caller takes the longer way
+ * that says why (submissionContext, checkSubmission). Keep the two in step.
+ */
+export async function insertValidSubmission(
+  db: DB,
+  input: {
+    userId: number;
+    accountNumber: string | undefined;
+    period: string;
+    readOn: string;
+    rows: { meterId: number; valueL: number; idempotencyKey: string }[];
+    /** Monthly consumption per meter above which a reading needs confirming, litres. */
+    limitL: number;
+    confirmPartial: boolean;
+    confirmLarge: boolean;
+  },
+): Promise<StoredReading[]> {
+  const rows = JSON.stringify(
+    input.rows.map((r) => ({ meter_id: r.meterId, value_l: r.valueL, key: r.idempotencyKey })),
+  );
+  const p = input.period;
+  const result = await sql<StoredReading>`
+    ${prepared}with acc as (
+      select a.id from user_accounts ua join accounts a on a.id = ua.account_id
+      where ua.user_id = ${input.userId} ${input.accountNumber === undefined ? sql`` : sql`and a.number = ${input.accountNumber}`}
+      order by ua.created_at, a.number limit 1
+    ),
+    v as (select * from json_to_recordset(${rows}::json) as v(meter_id int, value_l bigint, key text)),
+    gate as (select ${tryShareMonth(p)} as free),
+    open_month as (select 1 from billing_periods where period = ${p}::date and status = 'open' for share),
+    state as (
+      select m.id, v.value_l, v.key, prev.value_l as prev_l,
+        ${input.limitL}::bigint * greatest(1,
+          (extract(year from ${p}::date) * 12 + extract(month from ${p}::date))
+          - (extract(year from prev.period) * 12 + extract(month from prev.period)))::bigint as limit_l
+      from acc join meters m on m.account_id = acc.id and m.removed_on is null
+      left join v on v.meter_id = m.id
+      left join lateral (
+        select r.value_l, r.period from readings r
+        where r.meter_id = m.id and r.period < ${p}::date and r.status <> 'rejected'
+        order by r.period desc, r.id desc limit 1
+      ) prev on true
+    ),
+    checked as (
+      select s.*, coalesce(s.value_l - s.prev_l > s.limit_l, false) as large from state s where s.value_l is not null
+    ),
+    pass as (
+      select (select count(*) from checked) = (select count(*) from v)
+        and not exists (select 1 from checked where value_l < prev_l)
+        and (${input.confirmLarge}::boolean or not exists (select 1 from checked where large))
+        and (${input.confirmPartial}::boolean or (select count(*) from checked) = (select count(*) from state))
+        as ok
+    )
+    insert into readings (meter_id, period, value_l, read_on, source, status, submitted_by, idempotency_key, review_note)
+    select c.id, ${p}::date, c.value_l, ${input.readOn}::date, 'cabinet',
+      case when c.large then 'flagged' else 'accepted' end, ${input.userId}, c.key,
+      case when c.large then 'consumption ' || (c.value_l - c.prev_l) || ' L above ' || c.limit_l || ' L, confirmed by customer' end
+    from checked c
+    where (select ok from pass) and (select free from gate) and exists (select 1 from open_month)
+    on conflict (idempotency_key) do nothing
+    returning id, meter_id as "meterId", period, value_l as "valueL", read_on as "readOn", source, status,
+      submitted_at as "submittedAt"`.execute(db);
+  return result.rows;
+}
+
 /** Every reading of an account's meters since `fromPeriod`, newest first, rejected ones included. */
 export function readingHistory(db: DB, accountId: number, fromPeriod: string): Promise<StoredReading[]> {
   return db
