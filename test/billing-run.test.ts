@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chargeLine, chargesTotal } from '../src/billing/charges';
 import { closeMonth } from '../src/billing/month-closer.service';
 import type { DatabaseHandle } from '../src/db/database';
-import { insertCheckedReadings, meterStates } from '../src/readings/readings.queries';
+import { insertValidSubmission, meterStates } from '../src/readings/readings.queries';
 import { demoDatabase } from './helpers/db';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -234,34 +234,28 @@ describe(`built-in billing run (${engine})`, () => {
   });
 
   it('a reading being stored when the month is closed is waited for and billed in that month', async () => {
-    const meter = await sql<{ id: number; account_id: number }>`
-      select m.id, m.account_id from meters m join accounts a on a.id = m.account_id
+    // A cold meter of a customer's account.
+    const meter = await sql<{ id: number; account_id: number; number: string; user_id: number }>`
+      select m.id, m.account_id, a.number, ua.user_id from meters m
+      join accounts a on a.id = m.account_id
+      join user_accounts ua on ua.account_id = a.id
       where m.water = 'cold' and a.kind = 'individual' and m.removed_on is null
         and m.verification_due > '2027-03-01'
         and exists (select 1 from readings r where r.meter_id = m.id)
       order by m.id desc limit 1`.execute(h.db);
     const m = meter.rows[0]!;
     const [state] = (await meterStates(h.db, m.account_id, '2027-02-01')).filter((s) => s.id === m.id);
-    const user = await h.db.selectFrom('users').select('id').orderBy('id').executeTakeFirstOrThrow();
     let closing: Promise<unknown> | undefined;
     await h.db.transaction().execute(async (tx) => {
-      const saved = await insertCheckedReadings(tx, {
-        accountId: m.account_id,
+      const saved = await insertValidSubmission(tx, {
+        userId: m.user_id,
+        accountNumber: m.number,
         period: '2027-02-01',
-        userId: user.id,
-        rows: [
-          {
-            meterId: m.id,
-            period: '2027-02-01',
-            valueL: state!.prevValueL! + 5_432,
-            readOn: '2027-02-20',
-            status: 'accepted',
-            submittedBy: user.id,
-            idempotencyKey: `close-race-${m.id}`,
-            reviewNote: null,
-            prevValueL: state!.prevValueL,
-          },
-        ],
+        readOn: '2027-02-20',
+        rows: [{ meterId: m.id, valueL: state!.prevValueL! + 5_432, idempotencyKey: `close-race-${m.id}` }],
+        limitL: 30_000,
+        confirmPartial: true,
+        confirmLarge: false,
       });
       expect(saved).toHaveLength(1);
       // The billing run starts while the submission has not committed yet.

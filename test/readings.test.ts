@@ -5,7 +5,7 @@ import { periodOf, periodToDate } from '../src/billing/period';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';
 import { readingSubmitter } from '../src/readings/reading-submitter';
-import { insertCheckedReadings, meterStates, submissionContext } from '../src/readings/readings.queries';
+import { insertValidSubmission, meterStates, submissionContext } from '../src/readings/readings.queries';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { demoDatabase } from './helpers/db';
 
@@ -483,22 +483,25 @@ describe(`storing a submission (${ENGINE})`, () => {
         .where('login', '=', '02015213')
         .executeTakeFirstOrThrow()
     ).id;
-  const row = async (meter: number, valueL: number, prevValueL: number | null, key: string) => ({
-    meterId: meter,
-    period,
-    valueL,
-    readOn: period,
-    status: 'accepted' as const,
-    submittedBy: await user(),
-    idempotencyKey: key,
-    reviewNote: null,
-    prevValueL,
-  });
+  /** insertValidSubmission for account 02015213, with the rules' switches as given. */
+  const storeValid = async (
+    rows: [meterId: number, valueL: number, key: string][],
+    options: { confirmPartial?: boolean; confirmLarge?: boolean } = {},
+  ) =>
+    insertValidSubmission(t.handle.db, {
+      userId: await user(),
+      accountNumber: '02015213',
+      period,
+      readOn: period,
+      rows: rows.map(([meterId, valueL, idempotencyKey]) => ({ meterId, valueL, idempotencyKey })),
+      limitL: 30_000,
+      confirmPartial: options.confirmPartial ?? false,
+      confirmLarge: options.confirmLarge ?? false,
+    });
 
-  it('stores all meters of a submission or none: a changed previous reading, a meter of another account, a closed month', async () => {
+  it('the one-statement guard stores all meters of a submission or none: lower, another account, partial, large, closed month', async () => {
     await clearCurrentMonth();
     const account = await accountId('02015213');
-    const userId = await user();
     const prevCold = await previousL('31883369');
     const prevHot = await previousL('31883423');
     const other = await t.handle.db
@@ -508,26 +511,27 @@ describe(`storing a submission (${ENGINE})`, () => {
       .orderBy('id')
       .executeTakeFirstOrThrow();
 
-    // The hot meter's previous reading is not the one the submission was checked against.
+    // The hot meter's reading is below the previous one.
     expect(
-      await insertCheckedReadings(t.handle.db, {
-        accountId: account,
-        period,
-        userId,
-        rows: [
-          await row(cold, prevCold + 10, prevCold, 'stale-1'),
-          await row(hot, prevHot + 10, prevHot - 1, 'stale-2'),
-        ],
-      }),
+      await storeValid([
+        [cold, prevCold + 10, 'lower-1'],
+        [hot, prevHot - 1, 'lower-2'],
+      ]),
     ).toEqual([]);
     // A meter that is not on this account.
     expect(
-      await insertCheckedReadings(t.handle.db, {
-        accountId: account,
-        period,
-        userId,
-        rows: [await row(cold, prevCold + 10, prevCold, 'other-1'), await row(other.id, 5, null, 'other-2')],
-      }),
+      await storeValid([
+        [cold, prevCold + 10, 'other-1'],
+        [other.id, 5, 'other-2'],
+      ]),
+    ).toEqual([]);
+    // Only one of two meters, not confirmed; then a large consumption, not confirmed.
+    expect(await storeValid([[cold, prevCold + 10, 'partial-1']])).toEqual([]);
+    expect(
+      await storeValid([
+        [cold, prevCold + 45_000, 'large-1'],
+        [hot, prevHot + 10, 'large-2'],
+      ]),
     ).toEqual([]);
     expect(await currentRows(cold)).toHaveLength(0);
 
@@ -538,14 +542,7 @@ describe(`storing a submission (${ENGINE})`, () => {
       .where('period', '=', period)
       .execute();
     try {
-      expect(
-        await insertCheckedReadings(t.handle.db, {
-          accountId: account,
-          period,
-          userId,
-          rows: [await row(cold, prevCold + 10, prevCold, 'closed-1')],
-        }),
-      ).toEqual([]);
+      expect(await storeValid([[cold, prevCold + 10, 'closed-1']], { confirmPartial: true })).toEqual([]);
     } finally {
       await t.handle.db
         .updateTable('billing_periods')
@@ -555,19 +552,17 @@ describe(`storing a submission (${ENGINE})`, () => {
     }
     expect(await currentRows(cold)).toHaveLength(0);
 
-    // Unchanged: both stored, and the same keys again store nothing more.
-    const rows = [
-      await row(cold, prevCold + 10, prevCold, 'ok-1'),
-      await row(hot, prevHot + 20, prevHot, 'ok-2'),
+    // Valid: both stored, and the same keys again store nothing more.
+    const rows: [number, number, string][] = [
+      [cold, prevCold + 10, 'ok-1'],
+      [hot, prevHot + 20, 'ok-2'],
     ];
-    const saved = await insertCheckedReadings(t.handle.db, { accountId: account, period, userId, rows });
+    const saved = await storeValid(rows);
     expect(saved.map((r) => [r.meterId, r.valueL, r.source, r.status])).toEqual([
       [cold, prevCold + 10, 'cabinet', 'accepted'],
       [hot, prevHot + 20, 'cabinet', 'accepted'],
     ]);
-    expect(await insertCheckedReadings(t.handle.db, { accountId: account, period, userId, rows })).toEqual(
-      [],
-    );
+    expect(await storeValid(rows)).toEqual([]);
     expect((await currentRows(cold)).map((r) => r.value_l)).toEqual([prevCold + 10]);
   });
 

@@ -6,7 +6,6 @@ import type { DB } from '../db/database';
 import type { Litres } from '../money/litres';
 import { parseReading, type ReadingProblem } from './parse';
 import {
-  insertCheckedReadings,
   insertReadings,
   insertValidSubmission,
   type MeterState,
@@ -74,10 +73,9 @@ export function isIdempotencyKey(value: unknown): value is string {
  *
  * A valid submission is one statement (insertValidSubmission: the rules as a guard, and the
  * insert). When it stores nothing, the account, the month and the meters are read to say why
- * (checkSubmission); if the rules pass after all, the submission is stored only if every meter's
- * previous reading is still the one checked (docs/decisions/020-readings-submissions.md). If that
- * stores nothing and the keys were not stored before, something changed in between, and the
- * submission is checked again in a transaction that shares the month's lock and locks the meters.
+ * (checkSubmission); if the rules pass after all, the submission is checked and stored again in a
+ * transaction that shares the month's lock and locks the meters
+ * (docs/decisions/020-readings-submissions.md).
  */
 export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<SubmitResult> {
   const period = periodToDate(periodOf(req.now));
@@ -123,19 +121,13 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
 
   if (context.periodStatus === 'closed') return { kind: 'closed' };
   if (context.periodStatus === 'open') {
+    // Answers without locks: invalid, or a confirmation to ask for.
     const checked = checkSubmission(context.meters, values, rowKey, period, req);
     if (checked.kind !== 'store') return checked.result;
-    const saved = await insertCheckedReadings(db, {
-      accountId: context.accountId,
-      period,
-      userId: req.userId,
-      rows: checked.rows,
-    });
-    if (saved.length === keys.length) return { kind: 'accepted', saved, replay: false };
-    const already = await readingsByKeys(db, keys);
-    if (already.length === keys.length) return { kind: 'accepted', saved: already, replay: true };
   }
 
+  // The rules passed, but the one statement stored nothing: sent before under the same key, a
+  // billing run at work, no row for the month yet, or a change in between. Checked again under locks.
   return db.transaction().execute(async (tx) => {
     // Waits while a billing run closes the month, then holds it off until this commits.
     await shareMonth(tx, period);
@@ -156,9 +148,7 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
   });
 }
 
-type Checked =
-  | { kind: 'answer'; result: SubmitResult }
-  | { kind: 'store'; rows: (NewReading & { prevValueL: number | null })[] };
+type Checked = { kind: 'answer'; result: SubmitResult } | { kind: 'store'; rows: NewReading[] };
 
 /** The rules of a submission against the meters' state: lower readings, large consumption, partial. */
 function checkSubmission(
@@ -217,7 +207,6 @@ function checkSubmission(
         reviewNote: big
           ? `consumption ${big.consumptionL} L above ${big.limitL} L, confirmed by customer`
           : null,
-        prevValueL: byId.get(id)?.prevValueL ?? null,
       };
     }),
   };

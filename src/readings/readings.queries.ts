@@ -52,13 +52,25 @@ const meterStateColumns = sql`m.id, m.input_no as "inputNo", m.location, m.water
       p.value_l as "prevValueL", p.read_on as "prevReadOn", p.source as "prevSource", p.period as "prevPeriod",
       c.value_l as "curValueL", c.read_on as "curReadOn", c.source as "curSource", c.status as "curStatus"`;
 
-/** The reading before `period` that counts ("p") and the current one ("c") of meter "m". */
-function meterStateJoins(period: string) {
+/** The reading of meter "m" that counts for the latest month before `period`, as "p". */
+function previousReadingJoin(period: string) {
   return sql`left join lateral (
       select r.value_l, r.read_on, r.source, r.period from readings r
       where r.meter_id = m.id and r.period < ${period}::date and r.status <> 'rejected'
       order by r.period desc, r.id desc limit 1
-    ) p on true
+    ) p on true`;
+}
+
+/** The user's account: the given number if it is theirs, else their first one (as accountsOfUser orders them). */
+function userAccount(userId: number, accountNumber: string | undefined) {
+  return sql`select a.id from user_accounts ua join accounts a on a.id = ua.account_id
+      where ua.user_id = ${userId} ${accountNumber === undefined ? sql`` : sql`and a.number = ${accountNumber}`}
+      order by ua.created_at, a.number limit 1`;
+}
+
+/** The reading before `period` that counts ("p") and the current one ("c") of meter "m". */
+function meterStateJoins(period: string) {
+  return sql`${previousReadingJoin(period)}
     left join lateral (
       select r.value_l, r.read_on, r.source, r.status from readings r
       where r.meter_id = m.id and r.period = ${period}::date and r.status <> 'rejected'
@@ -86,11 +98,7 @@ export async function submissionContext(
   const result = await sql<
     Omit<MeterState, 'id'> & { id: number | null; accountId: number; periodStatus: 'open' | 'closed' | null }
   >`
-    ${prepared}with acc as (
-      select a.id from user_accounts ua join accounts a on a.id = ua.account_id
-      where ua.user_id = ${userId} ${accountNumber === undefined ? sql`` : sql`and a.number = ${accountNumber}`}
-      order by ua.created_at, a.number limit 1
-    )
+    ${prepared}with acc as (${userAccount(userId, accountNumber)})
     select acc.id as "accountId", bp.status as "periodStatus", ${meterStateColumns}
     from acc
     left join billing_periods bp on bp.period = ${period}::date
@@ -182,64 +190,6 @@ export async function insertReadings(db: DB, rows: NewReading[]): Promise<Stored
 }
 
 /**
- * Inserts a whole submission in one statement, or nothing: only while no billing run holds or
- * awaits the month's lock (src/billing/month-lock.ts) and the month is open (its row is
- * share-locked, so a run that committed after this statement began is seen), and only if every
- * meter is still in service on the account with the same previous reading the submission was
- * checked against. Returns the stored rows; fewer than given means nothing was stored (the checks
- * failed or the keys were stored before), and the caller decides which.
- */
-export async function insertCheckedReadings(
-  db: DB,
-  input: {
-    accountId: number;
-    period: string;
-    userId: number;
-    rows: (NewReading & { prevValueL: number | null })[];
-  },
-): Promise<StoredReading[]> {
-  if (!input.rows.length) return [];
-  const rows = JSON.stringify(
-    input.rows.map((r) => ({
-      meter_id: r.meterId,
-      value_l: r.valueL,
-      read_on: r.readOn,
-      status: r.status,
-      key: r.idempotencyKey,
-      note: r.reviewNote,
-      prev_l: r.prevValueL,
-    })),
-  );
-  const result = await sql<StoredReading>`
-    ${prepared}with v as (
-      select * from json_to_recordset(${rows}::json)
-        as v(meter_id int, value_l bigint, read_on date, status text, key text, note text, prev_l bigint)
-    ),
-    gate as (select ${tryShareMonth(input.period)} as free),
-    open_month as (
-      select 1 from billing_periods where period = ${input.period}::date and status = 'open' for share
-    ),
-    checked as (
-      select v.* from v
-      join meters m on m.id = v.meter_id and m.account_id = ${input.accountId} and m.removed_on is null
-      where v.prev_l is not distinct from (
-        select r.value_l from readings r
-        where r.meter_id = v.meter_id and r.period < ${input.period}::date and r.status <> 'rejected'
-        order by r.period desc, r.id desc limit 1
-      )
-    )
-    insert into readings (meter_id, period, value_l, read_on, source, status, submitted_by, idempotency_key, review_note)
-    select c.meter_id, ${input.period}::date, c.value_l, c.read_on, 'cabinet', c.status, ${input.userId}, c.key, c.note
-    from checked c
-    where (select free from gate) and exists (select 1 from open_month)
-      and (select count(*) from checked) = ${input.rows.length}
-    on conflict (idempotency_key) do nothing
-    returning id, meter_id as "meterId", period, value_l as "valueL", read_on as "readOn", source, status,
-      submitted_at as "submittedAt"`.execute(db);
-  return result.rows;
-}
-
-/**
  * The usual submission in one statement: the rules of checkSubmission (reading-submitter.ts) as a
  * guard, and the insert. Stores every meter of the submission or none, and only if all of them
  * are in service on the user's account (the given number, or the first one), none is below the
@@ -265,28 +215,20 @@ export async function insertValidSubmission(
   const rows = JSON.stringify(
     input.rows.map((r) => ({ meter_id: r.meterId, value_l: r.valueL, key: r.idempotencyKey })),
   );
-  const p = input.period;
+  const period = input.period;
   const result = await sql<StoredReading>`
-    ${prepared}with acc as (
-      select a.id from user_accounts ua join accounts a on a.id = ua.account_id
-      where ua.user_id = ${input.userId} ${input.accountNumber === undefined ? sql`` : sql`and a.number = ${input.accountNumber}`}
-      order by ua.created_at, a.number limit 1
-    ),
+    ${prepared}with acc as (${userAccount(input.userId, input.accountNumber)}),
     v as (select * from json_to_recordset(${rows}::json) as v(meter_id int, value_l bigint, key text)),
-    gate as (select ${tryShareMonth(p)} as free),
-    open_month as (select 1 from billing_periods where period = ${p}::date and status = 'open' for share),
+    gate as (select ${tryShareMonth(period)} as free),
+    open_month as (select 1 from billing_periods where period = ${period}::date and status = 'open' for share),
     state as (
-      select m.id, v.value_l, v.key, prev.value_l as prev_l,
+      select m.id, v.value_l, v.key, p.value_l as prev_l,
         ${input.limitL}::bigint * greatest(1,
-          (extract(year from ${p}::date) * 12 + extract(month from ${p}::date))
-          - (extract(year from prev.period) * 12 + extract(month from prev.period)))::bigint as limit_l
+          (extract(year from ${period}::date) * 12 + extract(month from ${period}::date))
+          - (extract(year from p.period) * 12 + extract(month from p.period)))::bigint as limit_l
       from acc join meters m on m.account_id = acc.id and m.removed_on is null
       left join v on v.meter_id = m.id
-      left join lateral (
-        select r.value_l, r.period from readings r
-        where r.meter_id = m.id and r.period < ${p}::date and r.status <> 'rejected'
-        order by r.period desc, r.id desc limit 1
-      ) prev on true
+      ${previousReadingJoin(period)}
     ),
     checked as (
       select s.*, coalesce(s.value_l - s.prev_l > s.limit_l, false) as large from state s where s.value_l is not null
@@ -299,7 +241,7 @@ export async function insertValidSubmission(
         as ok
     )
     insert into readings (meter_id, period, value_l, read_on, source, status, submitted_by, idempotency_key, review_note)
-    select c.id, ${p}::date, c.value_l, ${input.readOn}::date, 'cabinet',
+    select c.id, ${period}::date, c.value_l, ${input.readOn}::date, 'cabinet',
       case when c.large then 'flagged' else 'accepted' end, ${input.userId}, c.key,
       case when c.large then 'consumption ' || (c.value_l - c.prev_l) || ' L above ' || c.limit_l || ' L, confirmed by customer' end
     from checked c
