@@ -48,6 +48,11 @@ async function previousL(serial: string): Promise<number> {
   return states.find((s) => s.id === id)!.prevValueL!;
 }
 
+/** Sets the current month's billing period open or closed (in `db`, or a transaction). */
+async function setMonthStatus(status: 'open' | 'closed', db = t.handle.db) {
+  await db.updateTable('billing_periods').set({ status }).where('period', '=', period).execute();
+}
+
 async function clearCurrentMonth() {
   await t.handle.db.deleteFrom('readings').where('period', '=', period).execute();
 }
@@ -312,11 +317,7 @@ describe(`meter readings page (${ENGINE})`, () => {
     await clearCurrentMonth();
     const b = await signedIn();
     const page = await b.get('/cabinet/readings');
-    await t.handle.db
-      .updateTable('billing_periods')
-      .set({ status: 'closed' })
-      .where('period', '=', period)
-      .execute();
+    await setMonthStatus('closed');
     try {
       const res = await b.post('/cabinet/readings', {
         key: keyOf(page.body),
@@ -327,11 +328,7 @@ describe(`meter readings page (${ENGINE})`, () => {
       expect(textOf(res.body)).toContain('the month is closed');
       expect(await currentRows(cold)).toHaveLength(0);
     } finally {
-      await t.handle.db
-        .updateTable('billing_periods')
-        .set({ status: 'open' })
-        .where('period', '=', period)
-        .execute();
+      await setMonthStatus('open');
     }
   });
 
@@ -536,19 +533,11 @@ describe(`storing a submission (${ENGINE})`, () => {
     expect(await currentRows(cold)).toHaveLength(0);
 
     // The month closed in between.
-    await t.handle.db
-      .updateTable('billing_periods')
-      .set({ status: 'closed' })
-      .where('period', '=', period)
-      .execute();
+    await setMonthStatus('closed');
     try {
       expect(await storeValid([[cold, prevCold + 10, 'closed-1']], { confirmPartial: true })).toEqual([]);
     } finally {
-      await t.handle.db
-        .updateTable('billing_periods')
-        .set({ status: 'open' })
-        .where('period', '=', period)
-        .execute();
+      await setMonthStatus('open');
     }
     expect(await currentRows(cold)).toHaveLength(0);
 
@@ -672,20 +661,12 @@ describe(`storing a submission (${ENGINE})`, () => {
         await lockMonthForClosing(tx, period);
         answer = submit({ [cold]: m3(prevCold + 100) }, 'closing-0001');
         await new Promise((resolve) => setTimeout(resolve, 300));
-        await tx
-          .updateTable('billing_periods')
-          .set({ status: 'closed' })
-          .where('period', '=', period)
-          .execute();
+        await setMonthStatus('closed', tx);
       });
       expect(await answer).toEqual({ kind: 'closed' });
       expect(await currentRows(cold)).toHaveLength(0);
     } finally {
-      await t.handle.db
-        .updateTable('billing_periods')
-        .set({ status: 'open' })
-        .where('period', '=', period)
-        .execute();
+      await setMonthStatus('open');
     }
   });
 
