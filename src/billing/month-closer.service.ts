@@ -16,6 +16,12 @@ import { addMonths, daysInMonth, isPeriod, type Period, periodRange, periodToDat
 
 export class BillingRunError extends Error {}
 
+/**
+ * When reading "r" came to count: when it was submitted, or, for a flagged reading an operator
+ * accepted, when that was decided.
+ */
+const countsFrom = sql`coalesce(r.reviewed_at, r.submitted_at)`;
+
 export interface CloseMonthResult {
   period: Period;
   accounts: number;
@@ -272,9 +278,9 @@ async function loadFacts(tx: DB, period: Period, cutoff: Date, accountIds: numbe
     select m.account_id, m.water, m.verification_due,
       -- The last submission of a month wins (corrections are new rows); readings_meter_period_idx.
       (select r.value_l from readings r where r.meter_id = m.id and r.period < ${start} and r.status = 'accepted'
-        and coalesce(r.reviewed_at, r.submitted_at) <= ${cutoff} order by r.period desc, r.id desc limit 1) as start_l,
+        and ${countsFrom} <= ${cutoff} order by r.period desc, r.id desc limit 1) as start_l,
       (select r.value_l from readings r where r.meter_id = m.id and r.period = ${start} and r.status = 'accepted'
-        and coalesce(r.reviewed_at, r.submitted_at) <= ${cutoff} order by r.period desc, r.id desc limit 1) as end_l
+        and ${countsFrom} <= ${cutoff} order by r.period desc, r.id desc limit 1) as end_l
     from meters m
     where m.installed_on <= ${end} and (m.removed_on is null or m.removed_on >= ${start})
       and (${only}::json is null or m.account_id in (select value::int from json_array_elements_text(${only}::json)))`.execute(
@@ -335,9 +341,9 @@ async function lateAccounts(tx: DB, date: string, cutoff: Date, previousRun: Dat
     from readings r
     join meters m on m.id = r.meter_id
     join billing_periods bp on bp.period = r.period and bp.status = 'closed'
-    where r.period < ${date} and r.status = 'accepted' and coalesce(r.reviewed_at, r.submitted_at) > bp.closed_at
-      and coalesce(r.reviewed_at, r.submitted_at) <= ${cutoff}
-      and (${previousRun}::timestamptz is null or coalesce(r.reviewed_at, r.submitted_at) > ${previousRun}::timestamptz)
+    where r.period < ${date} and r.status = 'accepted' and ${countsFrom} > bp.closed_at
+      and ${countsFrom} <= ${cutoff}
+      and (${previousRun}::timestamptz is null or ${countsFrom} > ${previousRun}::timestamptz)
     group by m.account_id`.execute(tx);
   const byFirst = new Map<Period, number[]>();
   for (const row of rows.rows) {
