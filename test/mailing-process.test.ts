@@ -5,7 +5,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailingReport, startInvoiceMailing } from '../src/documents/mailing';
 import { deliverDueMail } from '../src/mail/delivery';
-import { demoDatabase, type TestDatabase } from './helpers/db';
+import { addSubscribers, demoDatabase, type TestDatabase } from './helpers/db';
 import { type SmtpInbox, startSmtpInbox } from './helpers/smtp';
 
 /**
@@ -72,35 +72,9 @@ describe.skipIf(!SERVER)('monthly invoice mailing in a worker process (PostgreSQ
   beforeAll(async () => {
     handle = await demoDatabase({ accounts: 40, months: 3 });
     inbox = await startSmtpInbox();
-    const accounts = await handle.db
-      .selectFrom('accounts')
-      .leftJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
-      .select('accounts.id')
-      .where('user_accounts.user_id', 'is', null)
-      .orderBy('accounts.id')
-      .limit(SUBSCRIBERS)
-      .execute();
     // Only these subscribers get the month's invoice.
     await handle.db.updateTable('users').set({ subscribe_invoices: false }).execute();
-    for (const [i, account] of accounts.entries()) {
-      const user = await handle.db
-        .insertInto('users')
-        .values({
-          login: `process-test-${i}`,
-          email: `worker${i}@example.kz`,
-          password_hash: 'x',
-          customer_kind: 'individual',
-          locale: (['kk', 'ru', 'en'] as const)[i % 3],
-          email_confirmed_at: new Date(),
-          subscribe_invoices: true,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await handle.db
-        .insertInto('user_accounts')
-        .values({ user_id: user.id, account_id: account.id })
-        .execute();
-    }
+    await addSubscribers(handle.db, { count: SUBSCRIBERS, login: 'process-test', email: 'worker' });
   }, 120_000);
 
   afterAll(async () => {

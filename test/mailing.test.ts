@@ -17,7 +17,7 @@ import {
 import { type JobQueue, startJobQueue } from '../src/jobs/queue';
 import { deliverDueMail } from '../src/mail/delivery';
 import { Browser, testApp, textOf } from './helpers/app';
-import { demoDatabase, TEST_NOW } from './helpers/db';
+import { addSubscribers, demoDatabase, TEST_NOW } from './helpers/db';
 import { type SmtpInbox, startSmtpInbox } from './helpers/smtp';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -31,33 +31,12 @@ beforeAll(async () => {
   handle = await demoDatabase({ accounts: 40, months: 3 });
   inbox = await startSmtpInbox();
   // Twenty more subscribers on accounts of the demo city, in all three languages; one opted out.
-  const accounts = await handle.db
-    .selectFrom('accounts')
-    .leftJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
-    .select('accounts.id')
-    .where('user_accounts.user_id', 'is', null)
-    .orderBy('accounts.id')
-    .limit(21)
-    .execute();
-  for (const [i, account] of accounts.entries()) {
-    const user = await handle.db
-      .insertInto('users')
-      .values({
-        login: `mail-test-${i}`,
-        email: `subscriber${i}@example.kz`,
-        password_hash: 'x',
-        customer_kind: 'individual',
-        locale: (['kk', 'ru', 'en'] as const)[i % 3],
-        email_confirmed_at: new Date(),
-        subscribe_invoices: i !== 20,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await handle.db
-      .insertInto('user_accounts')
-      .values({ user_id: user.id, account_id: account.id })
-      .execute();
-  }
+  await addSubscribers(handle.db, {
+    count: 21,
+    login: 'mail-test',
+    email: 'subscriber',
+    subscribed: (i) => i !== 20,
+  });
 }, 120_000);
 
 afterAll(async () => {

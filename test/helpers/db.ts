@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type DatabaseHandle, openDatabase } from '../../src/db/database';
+import { type DatabaseHandle, type DB, openDatabase } from '../../src/db/database';
 import { migrateToLatest } from '../../src/db/migrate';
 import { loadDemoDataIfEmpty } from '../../src/demo/demo-data';
 
@@ -54,4 +54,38 @@ export async function demoDatabase(
     months: options.months ?? 12,
   });
   return handle;
+}
+
+/**
+ * Signs up `count` customers with confirmed email addresses on demo accounts that have no user
+ * yet, in kk, ru and en in turn; `subscribed(i)` says who gets the monthly invoice.
+ */
+export async function addSubscribers(
+  db: DB,
+  options: { count: number; login: string; email: string; subscribed?: (i: number) => boolean },
+): Promise<void> {
+  const accounts = await db
+    .selectFrom('accounts')
+    .leftJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
+    .select('accounts.id')
+    .where('user_accounts.user_id', 'is', null)
+    .orderBy('accounts.id')
+    .limit(options.count)
+    .execute();
+  for (const [i, account] of accounts.entries()) {
+    const user = await db
+      .insertInto('users')
+      .values({
+        login: `${options.login}-${i}`,
+        email: `${options.email}${i}@example.kz`,
+        password_hash: 'x',
+        customer_kind: 'individual',
+        locale: (['kk', 'ru', 'en'] as const)[i % 3],
+        email_confirmed_at: new Date(),
+        subscribe_invoices: options.subscribed?.(i) ?? true,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db.insertInto('user_accounts').values({ user_id: user.id, account_id: account.id }).execute();
+  }
 }
