@@ -63,12 +63,27 @@ export interface FileKind {
   table: string;
   /** Columns of the unique key the upsert targets. */
   conflict: string[];
-  /** Database columns with their PostgreSQL types, in the order of the row objects. */
-  dbColumns: [string, string][];
+  /**
+   * Database columns with their PostgreSQL types, and what each takes: the file's column of the
+   * same name, the file's column named third, or a value made from the row's values.
+   */
+  dbColumns: [column: string, type: string, from?: string | ((v: Values) => DbRow[string])][];
   /** Extra column values on insert only (SQL expressions). */
   insertOnly?: Record<string, string>;
-  /** The row to write, with the code still in `ref.column`, or why the row is rejected. */
-  toRow(v: Values): RowResult;
+  /** Rules across a row's values: why the row is rejected, if it is. */
+  check?(v: Values): Rejection | undefined;
+}
+
+type Rejection = Extract<RowResult, { problem: unknown }>;
+
+/** The row to write, with the code still in `ref.column`, or why the row is rejected. */
+export function toRow(kind: FileKind, v: Values): RowResult {
+  const rejected = kind.check?.(v);
+  if (rejected) return rejected;
+  const row: DbRow = {};
+  for (const [column, , from] of kind.dbColumns)
+    row[column] = typeof from === 'function' ? from(v) : (v[from ?? column] as DbRow[string]);
+  return { row };
 }
 
 const req = (name: string, parse: FieldParser<unknown>): Column => ({ name, parse, required: true });
@@ -98,7 +113,6 @@ export const KINDS: FileKind[] = [
       ['code', 'text'],
       ['name', 'text'],
     ],
-    toRow: (v) => ({ row: { code: v.code as string, name: v.name as string } }),
   },
   {
     name: 'buildings',
@@ -108,20 +122,10 @@ export const KINDS: FileKind[] = [
     conflict: ['code'],
     dbColumns: [
       ['code', 'text'],
-      ['street_id', 'int'],
+      ['street_id', 'int', 'street'],
       ['number', 'text'],
       ['prefix', 'text'],
     ],
-    toRow: (v): RowResult => {
-      return {
-        row: {
-          code: v.code as string,
-          street_id: v.street as string,
-          number: v.number as string,
-          prefix: v.prefix as string,
-        },
-      };
-    },
   },
   {
     name: 'premises',
@@ -131,12 +135,9 @@ export const KINDS: FileKind[] = [
     conflict: ['code'],
     dbColumns: [
       ['code', 'text'],
-      ['building_id', 'int'],
+      ['building_id', 'int', 'building'],
       ['apartment', 'text'],
     ],
-    toRow: (v) => ({
-      row: { code: v.code as string, building_id: v.building as string, apartment: v.apartment as string },
-    }),
   },
   {
     name: 'accounts',
@@ -159,7 +160,7 @@ export const KINDS: FileKind[] = [
     dbColumns: [
       ['number', 'text'],
       ['kind', 'text'],
-      ['premise_id', 'int'],
+      ['premise_id', 'int', 'premise'],
       ['owner_name', 'text'],
       ['owner_surname', 'text'],
       ['residents', 'int'],
@@ -169,7 +170,7 @@ export const KINDS: FileKind[] = [
       ['opened_on', 'date'],
       ['closed_on', 'date'],
     ],
-    toRow: (v): RowResult => {
+    check: (v): Rejection | undefined => {
       const number = v.number as string;
       if (!/^\d{8}$/.test(number))
         return { problem: { code: 'badAccountNumber', params: { value: number } } };
@@ -180,21 +181,7 @@ export const KINDS: FileKind[] = [
         return { problem: { code: 'legalNeedsContract' } };
       if (v.opened_on && v.closed_on && (v.closed_on as string) < (v.opened_on as string))
         return { problem: { code: 'dateOrder', params: { column: 'closed_on', other: 'opened_on' } } };
-      return {
-        row: {
-          number,
-          kind: v.kind as string,
-          premise_id: v.premise as string,
-          owner_name: v.owner_name as string,
-          owner_surname: v.owner_surname as string,
-          residents: v.residents as number,
-          irrigation_area_m2: v.irrigation_area_m2 as string,
-          contract_number: v.contract_number as string | null,
-          bin_iin: bin,
-          opened_on: v.opened_on as string | null,
-          closed_on: v.closed_on as string | null,
-        },
-      };
+      return undefined;
     },
   },
   {
@@ -215,7 +202,7 @@ export const KINDS: FileKind[] = [
     conflict: ['code'],
     dbColumns: [
       ['code', 'text'],
-      ['account_id', 'int'],
+      ['account_id', 'int', 'account'],
       ['input_no', 'int'],
       ['location', 'text'],
       ['water', 'text'],
@@ -224,22 +211,10 @@ export const KINDS: FileKind[] = [
       ['installed_on', 'date'],
       ['removed_on', 'date'],
     ],
-    toRow: (v): RowResult => {
+    check: (v): Rejection | undefined => {
       if (v.removed_on && (v.removed_on as string) < (v.installed_on as string))
         return { problem: { code: 'dateOrder', params: { column: 'removed_on', other: 'installed_on' } } };
-      return {
-        row: {
-          code: v.code as string,
-          account_id: v.account as string,
-          input_no: v.input_no as number,
-          location: v.location as string,
-          water: v.water as string,
-          serial: v.serial as string,
-          verification_due: v.verification_due as string | null,
-          installed_on: v.installed_on as string,
-          removed_on: v.removed_on as string | null,
-        },
-      };
+      return undefined;
     },
   },
   {
@@ -256,21 +231,14 @@ export const KINDS: FileKind[] = [
       ['service', 'text'],
       ['customer_kind', 'text'],
       ['effective_from', 'date'],
-      ['price_tiyn_per_m3', 'bigint'],
+      ['price_tiyn_per_m3', 'bigint', 'price_per_m3'],
     ],
-    toRow: (v): RowResult => {
+    check: (v): Rejection | undefined => {
       if ((v.price_per_m3 as number) < 0)
         return {
           problem: { code: 'badMoney', params: { column: 'price_per_m3', value: String(v.price_per_m3) } },
         };
-      return {
-        row: {
-          service: v.service as string,
-          customer_kind: v.customer_kind as string,
-          effective_from: v.effective_from as string,
-          price_tiyn_per_m3: v.price_per_m3 as number,
-        },
-      };
+      return undefined;
     },
   },
   {
@@ -280,11 +248,8 @@ export const KINDS: FileKind[] = [
     conflict: ['effective_from'],
     dbColumns: [
       ['effective_from', 'date'],
-      ['rate_bp', 'int'],
+      ['rate_bp', 'int', 'rate_percent'],
     ],
-    toRow: (v) => ({
-      row: { effective_from: v.effective_from as string, rate_bp: v.rate_percent as number },
-    }),
   },
   {
     name: 'norms',
@@ -300,19 +265,10 @@ export const KINDS: FileKind[] = [
     dbColumns: [
       ['kind', 'text'],
       ['effective_from', 'date'],
-      ['litres', 'int'],
+      ['litres', 'int', 'volume_m3'],
       ['season_from_month', 'int'],
       ['season_to_month', 'int'],
     ],
-    toRow: (v) => ({
-      row: {
-        kind: v.kind as string,
-        effective_from: v.effective_from as string,
-        litres: v.volume_m3 as number,
-        season_from_month: v.season_from_month as number | null,
-        season_to_month: v.season_to_month as number | null,
-      },
-    }),
   },
   {
     name: 'penalty_rates',
@@ -325,16 +281,9 @@ export const KINDS: FileKind[] = [
     conflict: ['effective_from'],
     dbColumns: [
       ['effective_from', 'date'],
-      ['refinancing_rate_bp', 'int'],
+      ['refinancing_rate_bp', 'int', 'refinancing_rate_percent'],
       ['coefficient', 'numeric'],
     ],
-    toRow: (v) => ({
-      row: {
-        effective_from: v.effective_from as string,
-        refinancing_rate_bp: v.refinancing_rate_percent as number,
-        coefficient: v.coefficient as string,
-      },
-    }),
   },
   {
     name: 'readings',
@@ -349,28 +298,19 @@ export const KINDS: FileKind[] = [
     table: 'readings',
     conflict: ['idempotency_key'],
     dbColumns: [
-      ['idempotency_key', 'text'],
-      ['meter_id', 'int'],
+      ['idempotency_key', 'text', (v) => `billing:${v.meter as string}:${v.read_on as string}`],
+      ['meter_id', 'int', 'meter'],
       ['period', 'date'],
-      ['value_l', 'bigint'],
+      ['value_l', 'bigint', 'value_m3'],
       ['read_on', 'date'],
       ['source', 'text'],
     ],
     // The billing system's own readings need not go back to it.
     insertOnly: { exported_at: 'now()', submitted_at: 'now()' },
-    toRow: (v): RowResult => {
+    check: (v): Rejection | undefined => {
       if ((v.value_m3 as number) > 99_999_999)
         return { problem: { code: 'badVolume', params: { column: 'value_m3', value: String(v.value_m3) } } };
-      return {
-        row: {
-          idempotency_key: `billing:${v.meter as string}:${v.read_on as string}`,
-          meter_id: v.meter as string,
-          period: v.period as string,
-          value_l: v.value_m3 as number,
-          read_on: v.read_on as string,
-          source: v.source as string,
-        },
-      };
+      return undefined;
     },
   },
   {
@@ -389,29 +329,15 @@ export const KINDS: FileKind[] = [
     table: 'charges',
     conflict: ['account_id', 'period', 'service', 'basis'],
     dbColumns: [
-      ['account_id', 'int'],
+      ['account_id', 'int', 'account'],
       ['period', 'date'],
       ['service', 'text'],
       ['basis', 'text'],
-      ['quantity_l', 'bigint'],
-      ['tariff_tiyn_per_m3', 'bigint'],
-      ['vat_bp', 'int'],
-      ['amount_tiyn', 'bigint'],
+      ['quantity_l', 'bigint', 'volume_m3'],
+      ['tariff_tiyn_per_m3', 'bigint', 'tariff_per_m3'],
+      ['vat_bp', 'int', 'vat_percent'],
+      ['amount_tiyn', 'bigint', 'amount'],
     ],
-    toRow: (v): RowResult => {
-      return {
-        row: {
-          account_id: v.account as string,
-          period: v.period as string,
-          service: v.service as string,
-          basis: v.basis as string,
-          quantity_l: v.volume_m3 as number,
-          tariff_tiyn_per_m3: v.tariff_per_m3 as number,
-          vat_bp: v.vat_percent as number,
-          amount_tiyn: v.amount as number,
-        },
-      };
-    },
   },
   {
     name: 'payments',
@@ -428,25 +354,13 @@ export const KINDS: FileKind[] = [
     conflict: ['code'],
     dbColumns: [
       ['code', 'text'],
-      ['account_id', 'int'],
+      ['account_id', 'int', 'account'],
       ['paid_on', 'date'],
       ['period', 'date'],
-      ['amount_tiyn', 'bigint'],
+      ['amount_tiyn', 'bigint', 'amount'],
       ['kind', 'text'],
     ],
     insertOnly: { source: "'billing'" },
-    toRow: (v): RowResult => {
-      return {
-        row: {
-          code: v.code as string,
-          account_id: v.account as string,
-          paid_on: v.paid_on as string,
-          period: v.period as string,
-          amount_tiyn: v.amount as number,
-          kind: v.kind as string,
-        },
-      };
-    },
   },
   {
     name: 'recalculations',
@@ -464,26 +378,13 @@ export const KINDS: FileKind[] = [
     conflict: ['code'],
     dbColumns: [
       ['code', 'text'],
-      ['account_id', 'int'],
+      ['account_id', 'int', 'account'],
       ['period', 'date'],
       ['for_period', 'date'],
       ['service', 'text'],
-      ['amount_tiyn', 'bigint'],
+      ['amount_tiyn', 'bigint', 'amount'],
       ['reason', 'text'],
     ],
-    toRow: (v): RowResult => {
-      return {
-        row: {
-          code: v.code as string,
-          account_id: v.account as string,
-          period: v.period as string,
-          for_period: v.for_period as string | null,
-          service: v.service as string | null,
-          amount_tiyn: v.amount as number,
-          reason: v.reason as string,
-        },
-      };
-    },
   },
   {
     name: 'balances',
@@ -503,18 +404,18 @@ export const KINDS: FileKind[] = [
     table: 'account_months',
     conflict: ['account_id', 'period'],
     dbColumns: [
-      ['account_id', 'int'],
+      ['account_id', 'int', 'account'],
       ['period', 'date'],
-      ['opening_tiyn', 'bigint'],
-      ['charged_tiyn', 'bigint'],
-      ['recalculation_tiyn', 'bigint'],
-      ['penalty_tiyn', 'bigint'],
-      ['other_tiyn', 'bigint'],
-      ['paid_tiyn', 'bigint'],
-      ['compensation_tiyn', 'bigint'],
-      ['closing_tiyn', 'bigint'],
+      ['opening_tiyn', 'bigint', 'opening'],
+      ['charged_tiyn', 'bigint', 'charged'],
+      ['recalculation_tiyn', 'bigint', 'recalculation'],
+      ['penalty_tiyn', 'bigint', 'penalty'],
+      ['other_tiyn', 'bigint', 'other'],
+      ['paid_tiyn', 'bigint', 'paid'],
+      ['compensation_tiyn', 'bigint', 'compensation'],
+      ['closing_tiyn', 'bigint', 'closing'],
     ],
-    toRow: (v): RowResult => {
+    check: (v): Rejection | undefined => {
       const n = (k: string) => v[k] as number;
       const expected = closingBalance({
         openingTiyn: n('opening'),
@@ -531,20 +432,7 @@ export const KINDS: FileKind[] = [
             params: { expected: formatTiynFixed(expected), closing: formatTiynFixed(n('closing')) },
           },
         };
-      return {
-        row: {
-          account_id: v.account as string,
-          period: v.period as string,
-          opening_tiyn: n('opening'),
-          charged_tiyn: n('charged'),
-          recalculation_tiyn: n('recalculation'),
-          penalty_tiyn: n('penalty'),
-          other_tiyn: n('other'),
-          paid_tiyn: n('paid'),
-          compensation_tiyn: n('compensation'),
-          closing_tiyn: n('closing'),
-        },
-      };
+      return undefined;
     },
   },
 ];

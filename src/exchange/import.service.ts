@@ -18,6 +18,7 @@ import {
   type RefName,
   type Refs,
   resolveRef,
+  toRow,
 } from './formats';
 import { type FoundProblems, stagedWrite } from './staging';
 import { upsertSql } from './upsert-sql';
@@ -353,7 +354,7 @@ export async function readRows(
         values[column.name] = parsed.value;
       }
       if (bad) continue;
-      const result = kind.toRow(values);
+      const result = toRow(kind, values);
       if ('problem' in result) {
         problem(line, result.problem.code, result.problem.params);
         continue;
