@@ -28,7 +28,7 @@ import type { BenchRow } from './run';
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const MAX_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 6000);
+const MAX_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20000);
 const MAX_SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const USERS = 200;
 

@@ -368,6 +368,50 @@ describe(`security (${engine})`, () => {
     expect(res.headers.location).toContain('/?next=');
   });
 
+  it('requests arriving together each get their own session: another user, none after logout, none once expired', async () => {
+    const logins = ['02015213', '01003317', '03017845'];
+    const browsers = await Promise.all(
+      logins.map(async (login) => {
+        const b = new Browser(t.app);
+        expect((await b.login(login, 'Demo-2026!')).statusCode).toBe(303);
+        return b;
+      }),
+    );
+    const loggedOut = new Browser(t.app);
+    await loggedOut.login('02015213', 'Demo-2026!');
+    const stale = loggedOut.cookies.get('sid')!;
+    await loggedOut.post('/logout', {});
+    loggedOut.cookies.set('sid', stale);
+    const expired = new Browser(t.app);
+    await expired.login('01003317', 'Demo-2026!');
+    const expiredHash = hashSecret(expired.cookies.get('sid')!);
+    await t.handle.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id_hash', '=', expiredHash)
+      .execute();
+
+    const pages = await Promise.all(
+      [...browsers, loggedOut, expired, ...browsers].map((b) => b.get('/cabinet')),
+    );
+    for (const [i, login] of [...logins, null, null, ...logins].entries()) {
+      if (login === null) {
+        expect(pages[i]!.statusCode).toBe(303);
+        continue;
+      }
+      expect(pages[i]!.statusCode).toBe(200);
+      expect(textOf(pages[i]!.body)).toContain(login);
+      for (const other of logins.filter((l) => l !== login))
+        expect(textOf(pages[i]!.body)).not.toContain(other);
+    }
+    const left = await t.handle.db
+      .selectFrom('sessions')
+      .select('id_hash')
+      .where('id_hash', '=', expiredHash)
+      .execute();
+    expect(left).toEqual([]);
+  });
+
   it('limits recovery requests per login with a clear message in the user language', async () => {
     const b = new Browser(t.app);
     b.cookies.set('lang', 'ru');

@@ -684,6 +684,124 @@ describe(`storing a submission (${ENGINE})`, () => {
     expect(await currentRows(cold)).toHaveLength(1);
   });
 
+  it('submissions arriving together share one statement and its commit, each checked as if alone', async () => {
+    await clearCurrentMonth();
+    const db = t.handle.db;
+    // Five more customers, each signed up on a metered account whose meters all have a reading.
+    const candidates = await db
+      .selectFrom('accounts')
+      .select(['id', 'number'])
+      .where((eb) =>
+        eb.exists(eb.selectFrom('meters').select('id').whereRef('meters.account_id', '=', 'accounts.id')),
+      )
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('user_accounts')
+              .select('user_id')
+              .whereRef('user_accounts.account_id', '=', 'accounts.id'),
+          ),
+        ),
+      )
+      .orderBy('id')
+      .limit(20)
+      .execute();
+    const customers: { userId: number; number: string; meters: Awaited<ReturnType<typeof meterStates>> }[] =
+      [];
+    for (const a of candidates) {
+      const meters = await meterStates(db, a.id, period);
+      if (customers.length === 5 || !meters.every((m) => (m.prevValueL ?? 0) > 0)) continue;
+      const u = await db
+        .insertInto('users')
+        .values({ login: `batch-${a.number}`, password_hash: 'x', customer_kind: 'individual' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db.insertInto('user_accounts').values({ user_id: u.id, account_id: a.id }).execute();
+      customers.push({ userId: u.id, number: a.number, meters });
+    }
+    expect(customers).toHaveLength(5);
+    const submission = (
+      c: (typeof customers)[number],
+      key: string,
+      plusL: number,
+      confirmPartial = false,
+    ) => ({
+      userId: c.userId,
+      accountNumber: c.number,
+      period,
+      readOn: period,
+      rows: c.meters.map((m) => ({
+        meterId: m.id,
+        valueL: m.prevValueL! + plusL,
+        idempotencyKey: `${key}-${m.id}`,
+      })),
+      limitL: 30_000,
+      confirmPartial,
+      confirmLarge: false,
+    });
+    const [c0, c1, c2, c3, c4] = customers as [
+      (typeof customers)[number],
+      (typeof customers)[number],
+      (typeof customers)[number],
+      (typeof customers)[number],
+      (typeof customers)[number],
+    ];
+    const good = [
+      submission(c0, 'together-0', 100),
+      submission(c1, 'together-1', 200),
+      submission(c2, 'together-2', 300),
+    ];
+    const lower = submission(c3, 'together-lower', -1);
+    // Customer 0 names customer 4's account.
+    const foreign = { ...submission(c4, 'together-foreign', 10), userId: c0.userId };
+    // The same form twice at once: first without, then with the partial confirmation, one meter only.
+    const partialOnce = {
+      ...submission(c4, 'together-partial', 50),
+      rows: submission(c4, 'together-partial', 50).rows.slice(0, 1),
+    };
+    const partialConfirmed = { ...partialOnce, confirmPartial: true };
+    const results = await Promise.all(
+      [...good, lower, foreign, good[0]!, partialOnce, partialConfirmed].map((s) =>
+        insertValidSubmission(db, s),
+      ),
+    );
+
+    // Each stored submission is answered with its own rows.
+    good.forEach((s, i) => {
+      expect(results[i]!.map((r) => [r.meterId, r.valueL, r.status])).toEqual(
+        s.rows.map((r) => [r.meterId, r.valueL, 'accepted']),
+      );
+    });
+    expect(results[3]).toEqual([]); // lower than the previous reading
+    expect(results[4]).toEqual([]); // not the customer's account
+    expect(results[5]).toEqual([]); // stored by the first copy of the same form
+    expect(results[6]).toEqual([]); // partial, not confirmed
+    expect(results[7]!.map((r) => r.meterId)).toEqual([c4.meters[0]!.id]);
+
+    const stored = await sql<{ tx: string; meter_id: number; value_l: number; idempotency_key: string }>`
+      select xmin::text as tx, meter_id, value_l, idempotency_key from readings
+      where period = ${period}::date order by id`.execute(db);
+    // One statement: every row was written by the same transaction.
+    expect(new Set(stored.rows.map((r) => r.tx)).size).toBe(1);
+    expect(stored.rows.map((r) => r.idempotency_key)).toEqual(
+      [...good, partialConfirmed].flatMap((s) => s.rows.map((r) => r.idempotencyKey)),
+    );
+  });
+
+  it('the same form sent twice at once is stored once; both are told it is stored', async () => {
+    await clearCurrentMonth();
+    const typed = {
+      [cold]: m3((await previousL('31883369')) + 70),
+      [hot]: m3((await previousL('31883423')) + 80),
+    };
+    const [a, b] = await Promise.all([submit(typed, 'twice-at-once-1'), submit(typed, 'twice-at-once-1')]);
+    expect([a, b].map((r) => r.kind)).toEqual(['accepted', 'accepted']);
+    expect([a, b].map((r) => (r.kind === 'accepted' ? r.replay : null)).sort()).toEqual([false, true]);
+    expect((await currentRows(cold)).map((r) => formatMeterReading(r.value_l))).toEqual([typed[cold]]);
+    expect((await currentRows(hot)).map((r) => formatMeterReading(r.value_l))).toEqual([typed[hot]]);
+  });
+
   it.skipIf(ENGINE === 'PGlite')(
     'sends the hot statements prepared, planned once, on connections of their own',
     async () => {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { batched, perDatabase, STATEMENT_BATCHES } from '../db/batching';
 import { type DB, prepared } from '../db/database';
 import type { CurrentUser } from '../web/request-context';
 import { hashSecret, newSecret } from './tokens';
@@ -30,26 +31,40 @@ export async function createSession(
   return { secret, expiresAt };
 }
 
+interface SessionRow {
+  id_hash: string;
+  persistent: boolean;
+  expires_at: Date;
+  last_seen_at: Date;
+  id: number;
+  login: string;
+  role: CurrentUser['role'];
+  email: string | null;
+  first_name: string;
+  last_name: string;
+}
+
+/**
+ * The sessions behind the cookies of requests arriving together, in one statement (see
+ * `batched`): every request looks its session up, so under load this is the busiest statement.
+ */
+const sessionLookup = perDatabase((db: DB) =>
+  batched(async (idHashes: readonly string[]) => {
+    const rows = (
+      await sql<SessionRow>`${prepared}select s.id_hash, s.persistent, s.expires_at, s.last_seen_at,
+            u.id, u.login, u.role, u.email, u.first_name, u.last_name
+          from sessions s join users u on u.id = s.user_id
+          where s.id_hash = any(${idHashes}::text[])`.execute(db)
+    ).rows;
+    const byHash = new Map(rows.map((r) => [r.id_hash, r]));
+    return idHashes.map((h) => byHash.get(h) ?? null);
+  }, STATEMENT_BATCHES),
+);
+
 export async function loadSession(db: DB, secret: string): Promise<CurrentUser | null> {
   if (!secret || secret.length > 100) return null;
   const idHash = hashSecret(secret);
-  const row = (
-    await sql<{
-      id_hash: string;
-      persistent: boolean;
-      expires_at: Date;
-      last_seen_at: Date;
-      id: number;
-      login: string;
-      role: CurrentUser['role'];
-      email: string | null;
-      first_name: string;
-      last_name: string;
-    }>`${prepared}select s.id_hash, s.persistent, s.expires_at, s.last_seen_at,
-        u.id, u.login, u.role, u.email, u.first_name, u.last_name
-      from sessions s join users u on u.id = s.user_id
-      where s.id_hash = ${idHash}`.execute(db)
-  ).rows[0];
+  const row = await sessionLookup(db)(idHash);
   if (!row) return null;
   const now = Date.now();
   if (row.expires_at.getTime() <= now) {

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { tryShareMonth } from '../billing/month-lock';
+import { batched, perDatabase, STATEMENT_BATCHES } from '../db/batching';
 import { type DB, prepared } from '../db/database';
 
 export type Water = 'cold' | 'hot';
@@ -61,10 +62,13 @@ function previousReadingJoin(period: string) {
     ) p on true`;
 }
 
-/** The user's account: the given number if it is theirs, else their first one (as accountsOfUser orders them). */
-function userAccount(userId: number, accountNumber: string | undefined) {
+/**
+ * The user's account: the given number if it is theirs, else (number null) their first one, as
+ * accountsOfUser orders them. Takes SQL expressions, so it serves one user or each row of a batch.
+ */
+function userAccount(userId: RawBuilder<unknown>, accountNumber: RawBuilder<unknown>) {
   return sql`select a.id from user_accounts ua join accounts a on a.id = ua.account_id
-      where ua.user_id = ${userId} ${accountNumber === undefined ? sql`` : sql`and a.number = ${accountNumber}`}
+      where ua.user_id = ${userId} and (${accountNumber} is null or a.number = ${accountNumber})
       order by ua.created_at, a.number limit 1`;
 }
 
@@ -98,7 +102,7 @@ export async function submissionContext(
   const result = await sql<
     Omit<MeterState, 'id'> & { id: number | null; accountId: number; periodStatus: 'open' | 'closed' | null }
   >`
-    ${prepared}with acc as (${userAccount(userId, accountNumber)})
+    ${prepared}with acc as (${userAccount(sql`${userId}::int`, sql`${accountNumber ?? null}::text`)})
     select acc.id as "accountId", bp.status as "periodStatus", ${meterStateColumns}
     from acc
     left join billing_periods bp on bp.period = ${period}::date
@@ -189,6 +193,18 @@ export async function insertReadings(db: DB, rows: NewReading[]): Promise<Stored
     .execute()) as StoredReading[];
 }
 
+export interface ValidSubmission {
+  userId: number;
+  accountNumber: string | undefined;
+  period: string;
+  readOn: string;
+  rows: { meterId: number; valueL: number; idempotencyKey: string }[];
+  /** Monthly consumption per meter above which a reading needs confirming, litres. */
+  limitL: number;
+  confirmPartial: boolean;
+  confirmLarge: boolean;
+}
+
 /**
  * The usual submission in one statement: the rules of checkSubmission (reading-submitter.ts) as a
  * guard, and the insert. Stores every meter of the submission or none, and only if all of them
@@ -197,58 +213,101 @@ export async function insertReadings(db: DB, rows: NewReading[]): Promise<Stored
  * stored as flagged), a partial submission is confirmed, no billing run holds or awaits the month's
  * lock and the month is open. Anything else stores nothing, and the caller takes the longer way
  * that says why (submissionContext, checkSubmission). Keep the two in step.
+ *
+ * Submissions arriving together share the statement (and its commit): each is checked on its
+ * own, as if alone, and a row whose key is already stored is skipped, also when an earlier
+ * submission of the same statement stored it (the same form sent twice at once); each stored row
+ * is answered to the submission that stored it.
  */
-export async function insertValidSubmission(
+export function insertValidSubmission(db: DB, input: ValidSubmission): Promise<StoredReading[]> {
+  return submissionBatches(db)(input);
+}
+
+const submissionBatches = perDatabase((db: DB) =>
+  batched(async (inputs: readonly ValidSubmission[]) => {
+    const out: StoredReading[][] = inputs.map(() => []);
+    const periods = [...new Set(inputs.map((i) => i.period))];
+    for (const period of periods) {
+      const same = inputs.flatMap((input, i) => (input.period === period ? [{ input, i }] : []));
+      for (const { i, ...saved } of await insertSubmissions(db, period, same)) out[i]!.push(saved);
+    }
+    return out;
+  }, STATEMENT_BATCHES),
+);
+
+async function insertSubmissions(
   db: DB,
-  input: {
-    userId: number;
-    accountNumber: string | undefined;
-    period: string;
-    readOn: string;
-    rows: { meterId: number; valueL: number; idempotencyKey: string }[];
-    /** Monthly consumption per meter above which a reading needs confirming, litres. */
-    limitL: number;
-    confirmPartial: boolean;
-    confirmLarge: boolean;
-  },
-): Promise<StoredReading[]> {
-  const rows = JSON.stringify(
-    input.rows.map((r) => ({ meter_id: r.meterId, value_l: r.valueL, key: r.idempotencyKey })),
+  period: string,
+  submissions: { input: ValidSubmission; i: number }[],
+): Promise<(StoredReading & { i: number })[]> {
+  const json = JSON.stringify(
+    submissions.map(({ input, i }) => ({
+      i,
+      user_id: input.userId,
+      account: input.accountNumber ?? null,
+      read_on: input.readOn,
+      limit_l: input.limitL,
+      confirm_partial: input.confirmPartial,
+      confirm_large: input.confirmLarge,
+      rows: input.rows.map((r) => ({ meter_id: r.meterId, value_l: r.valueL, key: r.idempotencyKey })),
+    })),
   );
-  const period = input.period;
-  const result = await sql<StoredReading>`
-    ${prepared}with acc as (${userAccount(input.userId, input.accountNumber)}),
-    v as (select * from json_to_recordset(${rows}::json) as v(meter_id int, value_l bigint, key text)),
+  const result = await sql<StoredReading & { i: number }>`
+    ${prepared}with s as (
+      select * from json_to_recordset(${json}::json) as s(i int, user_id int, account text, read_on date,
+        limit_l bigint, confirm_partial boolean, confirm_large boolean, rows json)
+    ),
+    v as (
+      select s.i, r.meter_id, r.value_l, r.key
+      from s cross join lateral json_to_recordset(s.rows) as r(meter_id int, value_l bigint, key text)
+    ),
+    acc as (select s.i, a.id from s cross join lateral (${userAccount(sql`s.user_id`, sql`s.account`)}) a),
     gate as (select ${tryShareMonth(period)} as free),
     open_month as (select 1 from billing_periods where period = ${period}::date and status = 'open' for share),
     state as (
-      select m.id, v.value_l, v.key, p.value_l as prev_l,
-        ${input.limitL}::bigint * greatest(1,
+      select acc.i, m.id, v.value_l, v.key, p.value_l as prev_l,
+        s.limit_l * greatest(1,
           (extract(year from ${period}::date) * 12 + extract(month from ${period}::date))
           - (extract(year from p.period) * 12 + extract(month from p.period)))::bigint as limit_l
-      from acc join meters m on m.account_id = acc.id and m.removed_on is null
-      left join v on v.meter_id = m.id
+      from acc join s on s.i = acc.i
+      join meters m on m.account_id = acc.id and m.removed_on is null
+      left join v on v.i = acc.i and v.meter_id = m.id
       ${previousReadingJoin(period)}
     ),
     checked as (
-      select s.*, coalesce(s.value_l - s.prev_l > s.limit_l, false) as large from state s where s.value_l is not null
+      select st.*, coalesce(st.value_l - st.prev_l > st.limit_l, false) as large
+      from state st where st.value_l is not null
     ),
     pass as (
-      select (select count(*) from checked) = (select count(*) from v)
-        and not exists (select 1 from checked where value_l < prev_l)
-        and (${input.confirmLarge}::boolean or not exists (select 1 from checked where large))
-        and (${input.confirmPartial}::boolean or (select count(*) from checked) = (select count(*) from state))
-        as ok
+      select s.i from s
+      left join (select i, count(*) as n from v group by i) sent on sent.i = s.i
+      left join (select i, count(*) as n from state group by i) here on here.i = s.i
+      left join (
+        select i, count(*) as n, bool_or(value_l < prev_l) as lower, bool_or(large) as large
+        from checked group by i
+      ) c on c.i = s.i
+      where coalesce(c.n, 0) = coalesce(sent.n, 0)
+        and not coalesce(c.lower, false)
+        and (s.confirm_large or not coalesce(c.large, false))
+        and (s.confirm_partial or coalesce(c.n, 0) = coalesce(here.n, 0))
+    ),
+    ins as (
+      insert into readings (meter_id, period, value_l, read_on, source, status, submitted_by, idempotency_key, review_note)
+      select c.id, ${period}::date, c.value_l, s.read_on, 'cabinet',
+        case when c.large then 'flagged' else 'accepted' end, s.user_id, c.key,
+        case when c.large then 'consumption ' || (c.value_l - c.prev_l) || ' L above ' || c.limit_l || ' L, confirmed by customer' end
+      from checked c join pass on pass.i = c.i join s on s.i = c.i
+      where (select free from gate) and exists (select 1 from open_month)
+      order by c.i, c.id
+      on conflict (idempotency_key) do nothing
+      returning id, meter_id, period, value_l, read_on, source, status, submitted_at, idempotency_key
     )
-    insert into readings (meter_id, period, value_l, read_on, source, status, submitted_by, idempotency_key, review_note)
-    select c.id, ${period}::date, c.value_l, ${input.readOn}::date, 'cabinet',
-      case when c.large then 'flagged' else 'accepted' end, ${input.userId}, c.key,
-      case when c.large then 'consumption ' || (c.value_l - c.prev_l) || ' L above ' || c.limit_l || ' L, confirmed by customer' end
-    from checked c
-    where (select ok from pass) and (select free from gate) and exists (select 1 from open_month)
-    on conflict (idempotency_key) do nothing
-    returning id, meter_id as "meterId", period, value_l as "valueL", read_on as "readOn", source, status,
-      submitted_at as "submittedAt"`.execute(db);
+    select owner.i, ins.id, ins.meter_id as "meterId", ins.period, ins.value_l as "valueL", ins.read_on as "readOn",
+      ins.source, ins.status, ins.submitted_at as "submittedAt"
+    from ins join (
+      select c.key, min(c.i) as i from checked c join pass on pass.i = c.i group by c.key
+    ) owner on owner.key = ins.idempotency_key
+    order by ins.id`.execute(db);
   return result.rows;
 }
 

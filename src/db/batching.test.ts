@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { batched } from './batching';
+
+/** A batch function that records each batch it was given and answers after `until` resolves. */
+function recorder(answer: (n: number) => number | Error = (n) => n * 10) {
+  const batches: number[][] = [];
+  let release: () => void = () => {};
+  let gate = Promise.resolve();
+  return {
+    batches,
+    hold() {
+      gate = new Promise((r) => {
+        release = r;
+      });
+    },
+    release: () => release(),
+    run: async (inputs: readonly number[]) => {
+      batches.push([...inputs]);
+      await gate;
+      return inputs.map(answer);
+    },
+  };
+}
+
+describe('batched statements', () => {
+  it('answers calls made in the same turn of the event loop with one batch, each its own value', async () => {
+    const r = recorder();
+    const call = batched(r.run, { maxBatch: 64, maxInFlight: 2 });
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(call));
+    expect(answers).toEqual([10, 20, 30, 40, 50]);
+    expect(r.batches).toEqual([[1, 2, 3, 4, 5]]);
+  });
+
+  it('splits at maxBatch', async () => {
+    const r = recorder();
+    const call = batched(r.run, { maxBatch: 2, maxInFlight: 4 });
+    expect(await Promise.all([1, 2, 3, 4, 5].map(call))).toEqual([10, 20, 30, 40, 50]);
+    expect(r.batches).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('while maxInFlight batches run, later calls wait and go together in the next batch', async () => {
+    const r = recorder();
+    const call = batched(r.run, { maxBatch: 64, maxInFlight: 1 });
+    r.hold();
+    const first = call(1);
+    await new Promise((done) => setImmediate(done));
+    await new Promise((done) => setImmediate(done));
+    expect(r.batches).toEqual([[1]]);
+    // Arriving in different turns while the first batch is in flight.
+    const later = [call(2)];
+    await new Promise((done) => setImmediate(done));
+    later.push(call(3));
+    await new Promise((done) => setImmediate(done));
+    later.push(call(4));
+    expect(r.batches).toEqual([[1]]);
+    r.release();
+    expect(await first).toBe(10);
+    expect(await Promise.all(later)).toEqual([20, 30, 40]);
+    expect(r.batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('an Error answered for one input rejects that call only', async () => {
+    const r = recorder((n) => (n === 2 ? new Error('two is refused') : n * 10));
+    const call = batched(r.run, { maxBatch: 64, maxInFlight: 2 });
+    const results = await Promise.allSettled([1, 2, 3].map(call));
+    expect(results.map((x) => (x.status === 'fulfilled' ? x.value : (x.reason as Error).message))).toEqual([
+      10,
+      'two is refused',
+      30,
+    ]);
+  });
+
+  it('when a batch fails as a whole, each call is run alone, so only the failing one rejects', async () => {
+    const batches: number[][] = [];
+    const call = batched(
+      async (inputs: readonly number[]) => {
+        batches.push([...inputs]);
+        if (inputs.includes(2)) throw new Error('statement failed');
+        return inputs.map((n) => n * 10);
+      },
+      { maxBatch: 64, maxInFlight: 2 },
+    );
+    const results = await Promise.allSettled([1, 2, 3].map(call));
+    expect(results.map((x) => (x.status === 'fulfilled' ? x.value : (x.reason as Error).message))).toEqual([
+      10,
+      'statement failed',
+      30,
+    ]);
+    expect(batches).toEqual([[1, 2, 3], [1], [2], [3]]);
+  });
+
+  it('keeps working after failures: the in-flight slots are given back', async () => {
+    let fail = true;
+    const call = batched(
+      async (inputs: readonly number[]) => {
+        if (fail) throw new Error('down');
+        return inputs.map((n) => n + 1);
+      },
+      { maxBatch: 64, maxInFlight: 1 },
+    );
+    for (let i = 0; i < 3; i++) await expect(call(i)).rejects.toThrow('down');
+    fail = false;
+    expect(await Promise.all([call(1), call(2)])).toEqual([2, 3]);
+  });
+});

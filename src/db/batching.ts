@@ -1,0 +1,79 @@
+import DataLoader from 'dataloader';
+
+export interface BatchOptions {
+  /** Most calls answered by one statement. */
+  maxBatch: number;
+  /** Most statements of this kind in flight at once; calls made meanwhile wait and join the next batch. */
+  maxInFlight: number;
+}
+
+/**
+ * The hot statements' batches (session lookups, reading submissions). Two in flight, so one batch
+ * is gathered while the other waits for its commit; with four, or eight, the batches got smaller
+ * and the submissions' p99 rose (docs/decisions/021-batched-statements.md has the figures).
+ */
+export const STATEMENT_BATCHES: BatchOptions = { maxBatch: 64, maxInFlight: 2 };
+
+/**
+ * Calls of one kind made while the event loop is busy, answered by one database statement per
+ * batch (docs/decisions/021-batched-statements.md). A call waits at most one turn of the event
+ * loop while no batch is in flight; under load, calls gather while `maxInFlight` batches run, so
+ * one statement and one commit serve many requests. `run` answers every input of a batch, in order,
+ * with a value or an Error for that input alone; when it throws, each input of a larger batch is
+ * run on its own, so one failing call cannot fail the others.
+ */
+export function batched<I, O>(run: (inputs: readonly I[]) => Promise<(O | Error)[]>, options: BatchOptions) {
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  const done = () => {
+    const next = waiting.shift();
+    if (next) setImmediate(next);
+    else inFlight -= 1;
+  };
+  const runAlone = async (input: I): Promise<O | Error> => {
+    try {
+      const [out] = await run([input]);
+      return out as O | Error;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  };
+  const loader = new DataLoader<I, O>(
+    async (inputs) => {
+      try {
+        return await run(inputs);
+      } catch (error) {
+        if (inputs.length === 1) throw error;
+        return Promise.all(inputs.map(runAlone));
+      } finally {
+        done();
+      }
+    },
+    {
+      cache: false,
+      maxBatchSize: options.maxBatch,
+      batchScheduleFn: (dispatch) => {
+        if (inFlight < options.maxInFlight) {
+          inFlight += 1;
+          setImmediate(dispatch);
+        } else {
+          waiting.push(dispatch);
+        }
+      },
+    },
+  );
+  return (input: I): Promise<O> => loader.load(input);
+}
+
+/** One batcher per database handle, made on first use. */
+export function perDatabase<D extends object, I, O>(make: (db: D) => (input: I) => Promise<O>) {
+  const made = new WeakMap<D, (input: I) => Promise<O>>();
+  return (db: D): ((input: I) => Promise<O>) => {
+    let fn = made.get(db);
+    if (!fn) {
+      fn = make(db);
+      made.set(db, fn);
+    }
+    return fn;
+  };
+}
