@@ -22,6 +22,8 @@ const schema = z.object({
   DEMO_DATA: z.enum(['auto', 'yes', 'no']).default('auto'),
   /** Monthly consumption per meter above which a reading asks for confirmation (m3). */
   READING_CONFIRM_M3: z.coerce.number().positive().default(30),
+  /** Submissions per meter and month the cabinet takes (every correction is one); more go through an operator. */
+  READING_MAX_PER_MONTH: z.coerce.number().int().positive().default(20),
   /** Monthly invoice mailing: messages put into the outbox per second at most. */
   MAILING_PER_SECOND: z.coerce.number().positive().default(20),
   /** When the weekly exchange with the billing system runs (cron, Asia/Almaty time). */

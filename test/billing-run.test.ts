@@ -254,6 +254,7 @@ describe(`built-in billing run (${engine})`, () => {
         readOn: '2027-02-20',
         rows: [{ meterId: m.id, valueL: state!.prevValueL! + 5_432, idempotencyKey: `close-race-${m.id}` }],
         limitL: 30_000,
+        maxPerMonth: 20,
         confirmPartial: true,
         confirmLarge: false,
       });

@@ -483,7 +483,7 @@ describe(`storing a submission (${ENGINE})`, () => {
   /** insertValidSubmission for account 02015213, with the rules' switches as given. */
   const storeValid = async (
     rows: [meterId: number, valueL: number, key: string][],
-    options: { confirmPartial?: boolean; confirmLarge?: boolean } = {},
+    options: { confirmPartial?: boolean; confirmLarge?: boolean; maxPerMonth?: number } = {},
   ) =>
     insertValidSubmission(t.handle.db, {
       userId: await user(),
@@ -492,6 +492,7 @@ describe(`storing a submission (${ENGINE})`, () => {
       readOn: period,
       rows: rows.map(([meterId, valueL, idempotencyKey]) => ({ meterId, valueL, idempotencyKey })),
       limitL: 30_000,
+      maxPerMonth: options.maxPerMonth ?? 20,
       confirmPartial: options.confirmPartial ?? false,
       confirmLarge: options.confirmLarge ?? false,
     });
@@ -602,7 +603,7 @@ describe(`storing a submission (${ENGINE})`, () => {
     expect(stored).toHaveLength(0);
   });
 
-  const submit = async (typed: Record<number, string>, key: string, now = new Date()) =>
+  const submit = async (typed: Record<number, string>, key: string, now = new Date(), maxPerMonth = 20) =>
     readingSubmitter(t.handle.db, {
       userId: await user(),
       accountNumber: '02015213',
@@ -611,8 +612,63 @@ describe(`storing a submission (${ENGINE})`, () => {
       confirmPartial: true,
       confirmLarge: true,
       confirmThresholdM3: 1000,
+      maxPerMonth,
       now,
     });
+
+  it('takes at most READING_MAX_PER_MONTH submissions per meter and month; the next is refused next to its field', async () => {
+    await clearCurrentMonth();
+    const prevCold = await previousL('31883369');
+    const prevHot = await previousL('31883423');
+    const now = new Date();
+    for (const plus of [100, 110, 120]) {
+      expect(await submit({ [cold]: m3(prevCold + plus) }, `cap-${plus}-000`, now, 3)).toMatchObject({
+        kind: 'accepted',
+      });
+    }
+    // A fourth value for the cold meter is refused, with the hot meter in the same form: nothing stored.
+    const refused = await submit(
+      { [cold]: m3(prevCold + 130), [hot]: m3(prevHot + 10) },
+      'cap-130-000',
+      now,
+      3,
+    );
+    expect(refused).toEqual({ kind: 'invalid', errors: { [cold]: { problem: 'tooMany', max: 3 } } });
+    expect((await currentRows(cold)).map((r) => r.value_l)).toEqual([
+      prevCold + 100,
+      prevCold + 110,
+      prevCold + 120,
+    ]);
+    expect(await currentRows(hot)).toHaveLength(0);
+    // The one-statement guard refuses it too (it runs first); the hot meter alone is still taken.
+    expect(
+      await storeValid([[cold, prevCold + 130, 'cap-guard-1']], { confirmPartial: true, maxPerMonth: 3 }),
+    ).toEqual([]);
+    expect(await submit({ [hot]: m3(prevHot + 10) }, 'cap-hot-0001', now, 3)).toMatchObject({
+      kind: 'accepted',
+    });
+
+    // The page, with the limit set to 3: the message next to the field, in the user's language, the typed text kept.
+    const capped = await testApp(t.handle, { READING_MAX_PER_MONTH: '3' });
+    try {
+      const b = new Browser(capped.app);
+      expect((await b.login('02015213', DEMO_PASSWORD)).statusCode).toBe(303);
+      await b.get('/lang/ru?next=/cabinet');
+      const page = await b.get('/cabinet/readings');
+      const typed = `${m3(prevCold + 140)} `;
+      const res = await b.post('/cabinet/readings', {
+        key: keyOf(page.body),
+        [`m_${cold}`]: typed,
+        [`m_${hot}`]: '',
+      });
+      expect(res.statusCode).toBe(422);
+      expect(textOf(res.body)).toContain('за этот месяц уже переданы наибольшее число раз (3)');
+      expect(res.body).toContain(`value="${typed}"`);
+    } finally {
+      await capped.app.close();
+    }
+    expect(await currentRows(cold)).toHaveLength(3);
+  });
 
   it('a key sent again with other values, or in another month, is a submission of its own', async () => {
     await clearCurrentMonth();
@@ -737,6 +793,7 @@ describe(`storing a submission (${ENGINE})`, () => {
         idempotencyKey: `${key}-${m.id}`,
       })),
       limitL: 30_000,
+      maxPerMonth: 20,
       confirmPartial,
       confirmLarge: false,
     });

@@ -19,7 +19,9 @@ import {
 export type FieldProblem =
   | { problem: ReadingProblem }
   | { problem: 'lower'; previousL: Litres }
-  | { problem: 'unknownMeter' };
+  | { problem: 'unknownMeter' }
+  /** The meter already has `max` cabinet submissions this month. */
+  | { problem: 'tooMany'; max: number };
 
 export interface SubmitRequest {
   userId: number;
@@ -33,6 +35,8 @@ export interface SubmitRequest {
   confirmLarge: boolean;
   /** Monthly consumption per meter above which confirmation is asked and the reading flagged (m3). */
   confirmThresholdM3: number;
+  /** Cabinet submissions per meter and month taken at most; further corrections go through an operator. */
+  maxPerMonth: number;
   now: Date;
 }
 
@@ -107,6 +111,7 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
         idempotencyKey: rowKey(Number(id)),
       })),
       limitL: limitPerMonthL(req),
+      maxPerMonth: req.maxPerMonth,
       confirmPartial: req.confirmPartial,
       confirmLarge: req.confirmLarge,
     });
@@ -150,7 +155,10 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
 
 type Checked = { kind: 'answer'; result: SubmitResult } | { kind: 'store'; rows: NewReading[] };
 
-/** The rules of a submission against the meters' state: lower readings, large consumption, partial. */
+/**
+ * The rules of a submission against the meters' state: meters of the account, the month's
+ * submissions per meter, lower readings, large consumption, partial.
+ */
 function checkSubmission(
   meters: MeterState[],
   values: Record<number, Litres>,
@@ -166,6 +174,10 @@ function checkSubmission(
     const meter = byId.get(id);
     if (!meter) {
       errors[id] = { problem: 'unknownMeter' };
+      continue;
+    }
+    if (meter.curCount >= req.maxPerMonth) {
+      errors[id] = { problem: 'tooMany', max: req.maxPerMonth };
       continue;
     }
     if (meter.prevValueL === null) continue;

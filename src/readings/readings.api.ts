@@ -232,7 +232,7 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
         tags: TAGS,
         summary: "Submit the current month's readings (a correction is a new submission; the newest counts)",
         description:
-          'Values are typed as on the meter: "117.5", "117,5", "00117.500" or "117". A reading lower than the previous one is refused (422). Submitting fewer meters than the account has needs confirmPartial; a monthly consumption above the limit needs confirmLarge and is stored as "flagged" for operator review (409 confirmation_required otherwise). The same idempotencyKey stores one submission however often it is sent.',
+          'Values are typed as on the meter: "117.5", "117,5", "00117.500" or "117". A reading lower than the previous one is refused (422, problem "lower"), and so is one for a meter that already has the most submissions a month takes (READING_MAX_PER_MONTH, 20 by default; problem "tooMany": further corrections go through an operator). Submitting fewer meters than the account has needs confirmPartial; a monthly consumption above the limit needs confirmLarge and is stored as "flagged" for operator review (409 confirmation_required otherwise). The same idempotencyKey stores one submission however often it is sent.',
         security: SECURITY_POST,
         params: accountParams,
         body: {
@@ -303,7 +303,11 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
                   type: 'object',
                   properties: {
                     meterId: { type: 'integer' },
-                    problem: { type: 'string' },
+                    problem: {
+                      type: 'string',
+                      description:
+                        'empty, tooManyDigits, tooManyDecimals, sign, notNumber (the typed text), lower (below the previous reading), tooMany (the month has had its most submissions), unknownMeter',
+                    },
                     typed: { type: 'string' },
                     message: { type: 'string' },
                   },
@@ -327,6 +331,7 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
         confirmPartial: req.body.confirmPartial === true,
         confirmLarge: req.body.confirmLarge === true,
         confirmThresholdM3: config.READING_CONFIRM_M3,
+        maxPerMonth: config.READING_MAX_PER_MONTH,
         now: new Date(),
       });
       switch (result.kind) {

@@ -51,6 +51,8 @@ export const readingsText = defineMessages({
       notNumber: 'Тек сандар мен бір нүкте немесе үтір, мысалы 117.5.',
       lower: (prev: string) =>
         `Көрсеткіш алдыңғысынан (${prev}) кем болмауы керек. Есептегіш ауыстырылса немесе 99999.999-дан кейін нөлден басталса, абоненттік бөлімге хабарласыңыз — мұны оператор тіркейді.`,
+      tooMany: (max: number) =>
+        `Бұл есептегіш бойынша осы айда ${max} рет көрсеткіш берілді — кабинет қабылдайтын ең көп саны. Тағы түзету керек болса, абоненттік бөлімге хабарласыңыз.`,
     },
     confirm: {
       title: 'Жіберуді растаңыз',
@@ -136,6 +138,8 @@ export const readingsText = defineMessages({
       notNumber: 'Только цифры и одна точка или запятая, например 117.5.',
       lower: (prev: string) =>
         `Показание не может быть меньше предыдущего (${prev}). Если счётчик заменён или перешёл через 99999.999, обратитесь в абонентский отдел — это оформляет оператор.`,
+      tooMany: (max: number) =>
+        `Показания этого счётчика за этот месяц уже переданы наибольшее число раз (${max}) — больше кабинет не принимает. Для новой поправки обратитесь в абонентский отдел.`,
     },
     confirm: {
       title: 'Подтвердите отправку',
@@ -222,6 +226,8 @@ export const readingsText = defineMessages({
       notNumber: 'Digits and one point or comma only, e.g. 117.5.',
       lower: (prev: string) =>
         `The reading cannot be lower than the previous one (${prev}). If the meter was replaced or rolled over past 99999.999, contact the subscriber department: an operator records that.`,
+      tooMany: (max: number) =>
+        `This meter's reading has already been sent this month as many times as the cabinet takes (${max}). For another correction, contact the subscriber department.`,
     },
     confirm: {
       title: 'Confirm submission',

@@ -23,6 +23,8 @@ export interface MeterState {
   curReadOn: string | null;
   curSource: ReadingSource | null;
   curStatus: ReadingStatus | null;
+  /** Submissions from the cabinet (and the API) for the month so far, corrections and rejected ones included. */
+  curCount: number;
 }
 
 /**
@@ -51,7 +53,8 @@ export async function meterStates(
 const meterStateColumns = sql`m.id, m.input_no as "inputNo", m.location, m.water, m.serial,
       m.verification_due as "verificationDue",
       p.value_l as "prevValueL", p.read_on as "prevReadOn", p.source as "prevSource", p.period as "prevPeriod",
-      c.value_l as "curValueL", c.read_on as "curReadOn", c.source as "curSource", c.status as "curStatus"`;
+      c.value_l as "curValueL", c.read_on as "curReadOn", c.source as "curSource", c.status as "curStatus",
+      coalesce(n.count, 0)::int as "curCount"`;
 
 /** The reading of meter "m" that counts for the latest month before `period`, as "p". */
 function previousReadingJoin(period: string) {
@@ -72,14 +75,23 @@ function userAccount(userId: RawBuilder<unknown>, accountNumber: RawBuilder<unkn
       order by ua.created_at, a.number limit 1`;
 }
 
-/** The reading before `period` that counts ("p") and the current one ("c") of meter "m". */
+/** Meter "m"'s submissions from the cabinet for `period`, as "n" (count). */
+function monthSubmissionsJoin(period: string) {
+  return sql`left join lateral (
+      select count(*) as count from readings r
+      where r.meter_id = m.id and r.period = ${period}::date and r.source = 'cabinet'
+    ) n on true`;
+}
+
+/** The reading before `period` that counts ("p"), the current one ("c") and the month's submissions ("n") of meter "m". */
 function meterStateJoins(period: string) {
   return sql`${previousReadingJoin(period)}
     left join lateral (
       select r.value_l, r.read_on, r.source, r.status from readings r
       where r.meter_id = m.id and r.period = ${period}::date and r.status <> 'rejected'
       order by r.id desc limit 1
-    ) c on true`;
+    ) c on true
+    ${monthSubmissionsJoin(period)}`;
 }
 
 export interface SubmissionContext {
@@ -201,6 +213,8 @@ export interface ValidSubmission {
   rows: { meterId: number; valueL: number; idempotencyKey: string }[];
   /** Monthly consumption per meter above which a reading needs confirming, litres. */
   limitL: number;
+  /** Cabinet submissions per meter and month taken at most. */
+  maxPerMonth: number;
   confirmPartial: boolean;
   confirmLarge: boolean;
 }
@@ -208,7 +222,8 @@ export interface ValidSubmission {
 /**
  * The usual submission in one statement: the rules of checkSubmission (reading-submitter.ts) as a
  * guard, and the insert. Stores every meter of the submission or none, and only if all of them
- * are in service on the user's account (the given number, or the first one), none is below the
+ * are in service on the user's account (the given number, or the first one), none has had
+ * `maxPerMonth` submissions this month yet, none is below the
  * reading that counts for an earlier month, a consumption above the limit is confirmed (then
  * stored as flagged), a partial submission is confirmed, no billing run holds or awaits the month's
  * lock and the month is open. Anything else stores nothing, and the caller takes the longer way
@@ -247,6 +262,7 @@ async function insertSubmissions(
       account: input.accountNumber ?? null,
       read_on: input.readOn,
       limit_l: input.limitL,
+      max_per_month: input.maxPerMonth,
       confirm_partial: input.confirmPartial,
       confirm_large: input.confirmLarge,
       rows: input.rows.map((r) => ({ meter_id: r.meterId, value_l: r.valueL, key: r.idempotencyKey })),
@@ -255,7 +271,7 @@ async function insertSubmissions(
   const result = await sql<StoredReading & { i: number }>`
     ${prepared}with s as (
       select * from json_to_recordset(${json}::json) as s(i int, user_id int, account text, read_on date,
-        limit_l bigint, confirm_partial boolean, confirm_large boolean, rows json)
+        limit_l bigint, max_per_month int, confirm_partial boolean, confirm_large boolean, rows json)
     ),
     v as (
       select s.i, r.meter_id, r.value_l, r.key
@@ -265,7 +281,7 @@ async function insertSubmissions(
     gate as (select ${tryShareMonth(period)} as free),
     open_month as (select 1 from billing_periods where period = ${period}::date and status = 'open' for share),
     state as (
-      select acc.i, m.id, v.value_l, v.key, p.value_l as prev_l,
+      select acc.i, m.id, v.value_l, v.key, p.value_l as prev_l, n.count >= s.max_per_month as at_max,
         s.limit_l * greatest(1,
           (extract(year from ${period}::date) * 12 + extract(month from ${period}::date))
           - (extract(year from p.period) * 12 + extract(month from p.period)))::bigint as limit_l
@@ -273,6 +289,7 @@ async function insertSubmissions(
       join meters m on m.account_id = acc.id and m.removed_on is null
       left join v on v.i = acc.i and v.meter_id = m.id
       ${previousReadingJoin(period)}
+      ${monthSubmissionsJoin(period)}
     ),
     checked as (
       select st.*, coalesce(st.value_l - st.prev_l > st.limit_l, false) as large
@@ -283,10 +300,11 @@ async function insertSubmissions(
       left join (select i, count(*) as n from v group by i) sent on sent.i = s.i
       left join (select i, count(*) as n from state group by i) here on here.i = s.i
       left join (
-        select i, count(*) as n, bool_or(value_l < prev_l) as lower, bool_or(large) as large
+        select i, count(*) as n, bool_or(at_max) as at_max, bool_or(value_l < prev_l) as lower, bool_or(large) as large
         from checked group by i
       ) c on c.i = s.i
       where coalesce(c.n, 0) = coalesce(sent.n, 0)
+        and not coalesce(c.at_max, false)
         and not coalesce(c.lower, false)
         and (s.confirm_large or not coalesce(c.large, false))
         and (s.confirm_partial or coalesce(c.n, 0) = coalesce(here.n, 0))

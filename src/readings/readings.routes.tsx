@@ -139,6 +139,7 @@ export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDe
       confirmPartial: str('confirm_partial') === '1',
       confirmLarge: str('confirm_large') === '1',
       confirmThresholdM3: config.READING_CONFIRM_M3,
+      maxPerMonth: config.READING_MAX_PER_MONTH,
       now,
     });
     switch (result.kind) {

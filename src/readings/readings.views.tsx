@@ -18,6 +18,7 @@ export function problemMessage(locale: Locale, p: FieldProblem): string {
   const t = readingsText[locale].problem;
   if (p.problem === 'lower') return t.lower(formatMeterReading(p.previousL));
   if (p.problem === 'unknownMeter') return common[locale].errors.notFound;
+  if (p.problem === 'tooMany') return t.tooMany(p.max);
   return t[p.problem];
 }
 
