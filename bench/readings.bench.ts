@@ -30,7 +30,12 @@ const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const MAX_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20000);
 const MAX_SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
-const USERS = 200;
+const WARM_REQUESTS = 1000;
+/**
+ * Customers enough that none reaches READING_MAX_PER_MONTH (20) submissions of a meter in the
+ * month: each submits about 15 times over the warm-up and the measured run.
+ */
+const USERS = Math.ceil((MAX_REQUESTS + WARM_REQUESTS) / 15);
 
 interface Customer {
   cookie: string;
@@ -142,24 +147,43 @@ export default async function readingsBench(): Promise<BenchRow[]> {
     });
     if (login.status !== 303) throw new Error(`demo login failed: ${login.status}`);
 
+    const users = await db
+      .insertInto('users')
+      .values(
+        accounts.map((a) => ({
+          login: `bench-${a.number}`,
+          password_hash: passwordHash,
+          customer_kind: 'individual' as const,
+        })),
+      )
+      .returning(['id', 'login'])
+      .execute();
+    const userOf = new Map(users.map((u) => [u.login, u.id]));
+    await db
+      .insertInto('user_accounts')
+      .values(accounts.map((a) => ({ user_id: userOf.get(`bench-${a.number}`)!, account_id: a.id })))
+      .execute();
+    // Each customer signs in and opens the readings page (its CSRF token and cookie), 16 at a time.
     const customers: Customer[] = [];
-    for (const a of accounts) {
-      const user = await db
-        .insertInto('users')
-        .values({ login: `bench-${a.number}`, password_hash: passwordHash, customer_kind: 'individual' })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await db.insertInto('user_accounts').values({ user_id: user.id, account_id: a.id }).execute();
-      const session = await createSession(db, { userId: user.id, persistent: false });
-      const sid = `sid=${session.secret}`;
-      const page = await httpText(base, '/cabinet/readings', { cookie: sid });
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
-      if (page.status !== 200 || !csrf) throw new Error(`readings page failed: ${page.status}`);
-      const fields: Record<string, string> = {};
-      for (const m of await meterStates(db, a.id, period)) {
-        fields[`m_${m.id}`] = formatMeterReading((m.prevValueL ?? 0) + 1_234);
-      }
-      customers.push({ cookie: [sid, ...page.cookies].join('; '), csrf, fields });
+    for (let i = 0; i < accounts.length; i += 16) {
+      const signedIn = await Promise.all(
+        accounts.slice(i, i + 16).map(async (a) => {
+          const session = await createSession(db, {
+            userId: userOf.get(`bench-${a.number}`)!,
+            persistent: false,
+          });
+          const sid = `sid=${session.secret}`;
+          const page = await httpText(base, '/cabinet/readings', { cookie: sid });
+          const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+          if (page.status !== 200 || !csrf) throw new Error(`readings page failed: ${page.status}`);
+          const fields: Record<string, string> = {};
+          for (const m of await meterStates(db, a.id, period)) {
+            fields[`m_${m.id}`] = formatMeterReading((m.prevValueL ?? 0) + 1_234);
+          }
+          return { cookie: [sid, ...page.cookies].join('; '), csrf, fields };
+        }),
+      );
+      customers.push(...signedIn);
     }
 
     // A live database has planner statistics; a freshly loaded scratch one gets them here.
@@ -190,8 +214,8 @@ export default async function readingsBench(): Promise<BenchRow[]> {
 
     // Both servers warm up first (JIT; the app's pooled connections and prepared statements), the
     // same number of requests each; the measured runs come after.
-    await load(bareUrl, 'warm', 1000);
-    await load(base, 'warm', 1000);
+    await load(bareUrl, 'warm', WARM_REQUESTS);
+    await load(base, 'warm', WARM_REQUESTS);
     const baseline = await load(bareUrl, 'bare');
     const before = await db
       .selectFrom('readings')

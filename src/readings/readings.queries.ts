@@ -66,13 +66,18 @@ function previousReadingJoin(period: string) {
 }
 
 /**
- * The user's account: the given number if it is theirs, else (number null) their first one, as
- * accountsOfUser orders them. Takes SQL expressions, so it serves one user or each row of a batch.
+ * The id of the user's account: the given number if it is theirs, else (number null) their first
+ * one, as accountsOfUser orders them; null when the number is not theirs. Takes SQL expressions, so
+ * it serves one user or each row of a batch. Two subqueries, so each is found through an index
+ * (the number's, or the user's accounts) whatever the planner knows of the tables.
  */
-function userAccount(userId: RawBuilder<unknown>, accountNumber: RawBuilder<unknown>) {
-  return sql`select a.id from user_accounts ua join accounts a on a.id = ua.account_id
-      where ua.user_id = ${userId} and (${accountNumber} is null or a.number = ${accountNumber})
-      order by ua.created_at, a.number limit 1`;
+function userAccountId(userId: RawBuilder<unknown>, accountNumber: RawBuilder<unknown>) {
+  return sql`coalesce(
+      (select a.id from accounts a join user_accounts ua on ua.account_id = a.id and ua.user_id = ${userId}
+        where a.number = ${accountNumber}),
+      (select a.id from user_accounts ua join accounts a on a.id = ua.account_id
+        where ${accountNumber} is null and ua.user_id = ${userId}
+        order by ua.created_at, a.number limit 1))`;
 }
 
 /** Meter "m"'s submissions from the cabinet for `period`, as "n" (count). */
@@ -114,7 +119,10 @@ export async function submissionContext(
   const result = await sql<
     Omit<MeterState, 'id'> & { id: number | null; accountId: number; periodStatus: 'open' | 'closed' | null }
   >`
-    ${prepared}with acc as (${userAccount(sql`${userId}::int`, sql`${accountNumber ?? null}::text`)})
+    ${prepared}with acc as (
+      select id from (select ${userAccountId(sql`${userId}::int`, sql`${accountNumber ?? null}::text`)} as id) x
+      where id is not null
+    )
     select acc.id as "accountId", bp.status as "periodStatus", ${meterStateColumns}
     from acc
     left join billing_periods bp on bp.period = ${period}::date
@@ -277,7 +285,7 @@ async function insertSubmissions(
       select s.i, r.meter_id, r.value_l, r.key
       from s cross join lateral json_to_recordset(s.rows) as r(meter_id int, value_l bigint, key text)
     ),
-    acc as (select s.i, a.id from s cross join lateral (${userAccount(sql`s.user_id`, sql`s.account`)}) a),
+    acc as (select s.i, ${userAccountId(sql`s.user_id`, sql`s.account`)} as id from s),
     gate as (select ${tryShareMonth(period)} as free),
     open_month as (select 1 from billing_periods where period = ${period}::date and status = 'open' for share),
     state as (
