@@ -603,18 +603,70 @@ describe(`storing a submission (${ENGINE})`, () => {
     expect(stored).toHaveLength(0);
   });
 
+  const request = (
+    userId: number,
+    typed: Record<number, string>,
+    key: string,
+    now = new Date(),
+    maxPerMonth = 20,
+  ) => ({
+    userId,
+    accountNumber: '02015213',
+    typed,
+    idempotencyKey: key,
+    confirmPartial: true,
+    confirmLarge: true,
+    confirmThresholdM3: 1000,
+    maxPerMonth,
+    now,
+  });
   const submit = async (typed: Record<number, string>, key: string, now = new Date(), maxPerMonth = 20) =>
-    readingSubmitter(t.handle.db, {
-      userId: await user(),
-      accountNumber: '02015213',
-      typed,
-      idempotencyKey: key,
-      confirmPartial: true,
-      confirmLarge: true,
-      confirmThresholdM3: 1000,
-      maxPerMonth,
-      now,
+    readingSubmitter(t.handle.db, request(await user(), typed, key, now, maxPerMonth));
+
+  it('at the monthly limit a resend is answered as stored, a reused key with one value changed is stored, and two at once cannot pass it', async () => {
+    await clearCurrentMonth();
+    const prevCold = await previousL('31883369');
+    const prevHot = await previousL('31883423');
+    const now = new Date();
+    const both = (c: number, h: number) => ({ [cold]: m3(prevCold + c), [hot]: m3(prevHot + h) });
+    // Limit 1: the first submission reaches it; the same form again is a replay, not "too many".
+    expect(await submit(both(10, 10), 'limit-a-0001', now, 1)).toMatchObject({
+      kind: 'accepted',
+      replay: false,
     });
+    expect(await submit(both(10, 10), 'limit-a-0001', now, 1)).toMatchObject({
+      kind: 'accepted',
+      replay: true,
+    });
+    // Limit 2: the same key with the hot value changed stores the hot one and answers with both.
+    const changed = await submit(both(10, 20), 'limit-a-0001', now, 2);
+    expect(changed.kind).toBe('accepted');
+    expect(changed.kind === 'accepted' && changed.saved.map((r) => [r.meterId, r.valueL])).toEqual([
+      [cold, prevCold + 10],
+      [hot, prevHot + 20],
+    ]);
+    expect((await currentRows(hot)).map((r) => r.value_l)).toEqual([prevHot + 10, prevHot + 20]);
+    // Cold has 1 of 2: two different submissions for it in one statement store one.
+    const u = await user();
+    const one = (key: string, plus: number) =>
+      insertValidSubmission(t.handle.db, {
+        userId: u,
+        accountNumber: '02015213',
+        period,
+        readOn: period,
+        rows: [{ meterId: cold, valueL: prevCold + plus, idempotencyKey: key }],
+        limitL: 30_000,
+        maxPerMonth: 2,
+        confirmPartial: true,
+        confirmLarge: false,
+      });
+    const [x, y] = await Promise.all([one('limit-b-0001', 30), one('limit-c-0001', 40)]);
+    expect([x.length, y.length]).toEqual([1, 0]);
+    expect((await currentRows(cold)).map((r) => r.value_l)).toEqual([prevCold + 10, prevCold + 30]);
+    // The second one, sent on its own, is told the month's limit is reached.
+    const refused = await submit({ [cold]: m3(prevCold + 40) }, 'limit-c-0001', now, 2);
+    expect(refused).toEqual({ kind: 'invalid', errors: { [cold]: { problem: 'tooMany', max: 2 } } });
+  });
 
   it('takes at most READING_MAX_PER_MONTH submissions per meter and month; the next is refused next to its field', async () => {
     await clearCurrentMonth();
@@ -852,7 +904,12 @@ describe(`storing a submission (${ENGINE})`, () => {
       [cold]: m3((await previousL('31883369')) + 70),
       [hot]: m3((await previousL('31883423')) + 80),
     };
-    const [a, b] = await Promise.all([submit(typed, 'twice-at-once-1'), submit(typed, 'twice-at-once-1')]);
+    // Both sent in the same turn of the event loop, so they share a statement.
+    const u = await user();
+    const [a, b] = await Promise.all([
+      readingSubmitter(t.handle.db, request(u, typed, 'twice-at-once-1')),
+      readingSubmitter(t.handle.db, request(u, typed, 'twice-at-once-1')),
+    ]);
     expect([a, b].map((r) => r.kind)).toEqual(['accepted', 'accepted']);
     expect([a, b].map((r) => (r.kind === 'accepted' ? r.replay : null)).sort()).toEqual([false, true]);
     expect((await currentRows(cold)).map((r) => formatMeterReading(r.value_l))).toEqual([typed[cold]]);
@@ -867,7 +924,7 @@ describe(`storing a submission (${ENGINE})`, () => {
       await db.connection().execute(async (conn) => {
         await submissionContext(conn, user1, '02015213', period);
         await submissionContext(conn, user1, '02015213', period);
-        // Prepared once per distinct text (with and without an account number), not per call.
+        // Prepared once per distinct text, not per call.
         const prepared = await sql<{ n: number; texts: number }>`
         select count(*)::int as n, count(distinct statement)::int as texts from pg_prepared_statements
         where statement like '%/* prepared */ with acc as%'`.execute(conn);

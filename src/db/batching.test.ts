@@ -89,6 +89,45 @@ describe('batched statements', () => {
     expect(batches).toEqual([[1, 2, 3], [1], [2], [3]]);
   });
 
+  it('retries after a failed batch run one at a time in its slot; calls made meanwhile wait for it', async () => {
+    let running = 0;
+    let most = 0;
+    const batches: number[][] = [];
+    const call = batched(
+      async (inputs: readonly number[]) => {
+        running += 1;
+        most = Math.max(most, running);
+        batches.push([...inputs]);
+        await new Promise((done) => setTimeout(done, 5));
+        running -= 1;
+        if (inputs.length > 1 || inputs[0] === 2) throw new Error('statement failed');
+        return inputs.map((n) => n * 10);
+      },
+      { maxBatch: 64, maxInFlight: 1 },
+    );
+    const first = [1, 2, 3].map((n) => call(n).catch((e: Error) => e.message));
+    await new Promise((done) => setImmediate(done));
+    await new Promise((done) => setImmediate(done));
+    const later = call(4);
+    expect(await Promise.all(first)).toEqual([10, 'statement failed', 30]);
+    expect(await later).toBe(40);
+    expect(most).toBe(1);
+    expect(batches).toEqual([[1, 2, 3], [1], [2], [3], [4]]);
+  });
+
+  it('a batch answered with the wrong number of values rejects every call, none resolves empty', async () => {
+    const call = batched(async (inputs: readonly number[]) => inputs.slice(1).map((n) => n * 10), {
+      maxBatch: 64,
+      maxInFlight: 2,
+    });
+    const results = await Promise.allSettled([1, 2].map(call));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : ''))).toEqual([
+      'batch of 1 answered 0 times',
+      'batch of 1 answered 0 times',
+    ]);
+  });
+
   it('keeps working after failures: the in-flight slots are given back', async () => {
     let fail = true;
     const call = batched(

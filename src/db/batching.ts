@@ -19,8 +19,9 @@ export const STATEMENT_BATCHES: BatchOptions = { maxBatch: 64, maxInFlight: 2 };
  * batch (docs/decisions/021-batched-statements.md). A call waits at most one turn of the event
  * loop while no batch is in flight; under load, calls gather while `maxInFlight` batches run, so
  * one statement and one commit serve many requests. `run` answers every input of a batch, in order,
- * with a value or an Error for that input alone; when it throws, each input of a larger batch is
- * run on its own, so one failing call cannot fail the others.
+ * with a value or an Error for that input alone; when it throws (or answers a different number of
+ * inputs), each input of a larger batch is run on its own, one after another in the batch's slot,
+ * so one failing call cannot fail the others.
  */
 export function batched<I, O>(run: (inputs: readonly I[]) => Promise<(O | Error)[]>, options: BatchOptions) {
   let inFlight = 0;
@@ -30,21 +31,28 @@ export function batched<I, O>(run: (inputs: readonly I[]) => Promise<(O | Error)
     if (next) setImmediate(next);
     else inFlight -= 1;
   };
-  const runAlone = async (input: I): Promise<O | Error> => {
-    try {
-      const [out] = await run([input]);
-      return out as O | Error;
-    } catch (error) {
-      return error instanceof Error ? error : new Error(String(error));
-    }
+  const answers = async (inputs: readonly I[]): Promise<(O | Error)[]> => {
+    const out = await run(inputs);
+    if (out.length !== inputs.length)
+      throw new Error(`batch of ${inputs.length} answered ${out.length} times`);
+    return out;
   };
   const loader = new DataLoader<I, O>(
     async (inputs) => {
       try {
-        return await run(inputs);
+        return await answers(inputs);
       } catch (error) {
         if (inputs.length === 1) throw error;
-        return Promise.all(inputs.map(runAlone));
+        // One after another, in this batch's slot: a failing database is not sent more at once.
+        const alone: (O | Error)[] = [];
+        for (const input of inputs) {
+          try {
+            alone.push((await answers([input]))[0]!);
+          } catch (e) {
+            alone.push(e instanceof Error ? e : new Error(String(e)));
+          }
+        }
+        return alone;
       } finally {
         done();
       }

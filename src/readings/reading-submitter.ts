@@ -125,9 +125,12 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
   if (Object.keys(errors).length) return { kind: 'invalid', errors };
 
   if (context.periodStatus === 'closed') return { kind: 'closed' };
+  // Meters whose row of this very submission is stored already (a resend, or the one statement
+  // stored part of it): sending it again adds no row, so the monthly limit does not apply to them.
+  const storedMeters = async (q: DB) => new Set((await readingsByKeys(q, keys)).map((r) => r.meterId));
   if (context.periodStatus === 'open') {
     // Answers without locks: invalid, or a confirmation to ask for.
-    const checked = checkSubmission(context.meters, values, rowKey, period, req);
+    const checked = checkSubmission(context.meters, values, await storedMeters(db), rowKey, period, req);
     if (checked.kind !== 'store') return checked.result;
   }
 
@@ -142,7 +145,7 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
       select status from billing_periods where period = ${period}::date`.execute(tx);
     if (status.rows[0]?.status === 'closed') return { kind: 'closed' } as const;
     const meters = await meterStates(tx, context.accountId, period, { lock: true });
-    const checked = checkSubmission(meters, values, rowKey, period, req);
+    const checked = checkSubmission(meters, values, await storedMeters(tx), rowKey, period, req);
     if (checked.kind !== 'store') return checked.result;
     const saved = await insertReadings(tx, checked.rows);
     if (saved.length < keys.length) {
@@ -162,6 +165,8 @@ type Checked = { kind: 'answer'; result: SubmitResult } | { kind: 'store'; rows:
 function checkSubmission(
   meters: MeterState[],
   values: Record<number, Litres>,
+  /** Meters whose row of this submission (same key and value) is stored already. */
+  stored: Set<number>,
   rowKey: (meterId: number) => string,
   period: string,
   req: SubmitRequest,
@@ -176,7 +181,7 @@ function checkSubmission(
       errors[id] = { problem: 'unknownMeter' };
       continue;
     }
-    if (meter.curCount >= req.maxPerMonth) {
+    if (meter.curCount >= req.maxPerMonth && !stored.has(id)) {
       errors[id] = { problem: 'tooMany', max: req.maxPerMonth };
       continue;
     }

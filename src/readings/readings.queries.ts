@@ -238,9 +238,11 @@ export interface ValidSubmission {
  * that says why (submissionContext, checkSubmission). Keep the two in step.
  *
  * Submissions arriving together share the statement (and its commit): each is checked on its
- * own, as if alone, and a row whose key is already stored is skipped, also when an earlier
- * submission of the same statement stored it (the same form sent twice at once); each stored row
- * is answered to the submission that stored it.
+ * own, as if alone, except that the monthly limit also counts the same meter in earlier
+ * submissions of the statement (a later one over it takes the longer way, which counts what was
+ * committed). A row whose key is already stored is skipped, also when an earlier submission of
+ * the same statement stored it (the same form sent twice at once); each stored row is answered to
+ * the submission that stored it.
  */
 export function insertValidSubmission(db: DB, input: ValidSubmission): Promise<StoredReading[]> {
   return submissionBatches(db)(input);
@@ -282,14 +284,15 @@ async function insertSubmissions(
         limit_l bigint, max_per_month int, confirm_partial boolean, confirm_large boolean, rows json)
     ),
     v as (
-      select s.i, r.meter_id, r.value_l, r.key
+      select s.i, r.meter_id, r.value_l, r.key,
+        row_number() over (partition by r.meter_id order by s.i) - 1 as earlier
       from s cross join lateral json_to_recordset(s.rows) as r(meter_id int, value_l bigint, key text)
     ),
     acc as (select s.i, ${userAccountId(sql`s.user_id`, sql`s.account`)} as id from s),
     gate as (select ${tryShareMonth(period)} as free),
     open_month as (select 1 from billing_periods where period = ${period}::date and status = 'open' for share),
     state as (
-      select acc.i, m.id, v.value_l, v.key, p.value_l as prev_l, n.count >= s.max_per_month as at_max,
+      select acc.i, m.id, v.value_l, v.key, p.value_l as prev_l, n.count + coalesce(v.earlier, 0) >= s.max_per_month as at_max,
         s.limit_l * greatest(1,
           (extract(year from ${period}::date) * 12 + extract(month from ${period}::date))
           - (extract(year from p.period) * 12 + extract(month from p.period)))::bigint as limit_l
