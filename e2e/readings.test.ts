@@ -139,6 +139,23 @@ describe('meter readings in Chromium', () => {
     ]);
     expect(await coldInput.inputValue()).toBe(formatMeterReading(coldPrev + 2_600));
 
+    // A consumption above the monthly limit: the confirmation step. Cancel keeps the typed values and
+    // stores nothing; confirming stores the reading for operator review.
+    const large = formatMeterReading(hotPrev + 50_000);
+    await hotInput.fill(large);
+    await page.click('button.primary');
+    const confirmStep = page.locator('form.readings-form button[name="action"][value="confirm"]');
+    await confirmStep.waitFor();
+    expect(await page.locator('main').textContent()).toContain('Is the reading right?');
+    await page.click('form.readings-form button[name="action"][value="cancel"]');
+    await coldInput.waitFor();
+    expect(await hotInput.inputValue()).toBe(large);
+    expect(await page.locator('main').textContent()).toContain('Nothing was submitted.');
+    await page.click('button.primary');
+    await confirmStep.waitFor();
+    await Promise.all([page.waitForURL(/done=2&flagged=1/), confirmStep.click()]);
+    expect((await stored(hot)).at(-1)).toEqual({ value_l: hotPrev + 50_000, status: 'flagged' });
+
     // The chart is on the page and on the history page.
     expect(await page.locator('svg.chart').count()).toBe(1);
     await page.click('a[href^="/cabinet/readings/history"]');

@@ -61,7 +61,8 @@
     busy.add(form);
     let response;
     try {
-      response = await fetch(form.action, {
+      // The attribute, not form.action: the confirmation step's buttons are named "action".
+      response = await fetch(new URL(form.getAttribute('action') || '', window.location.href), {
         method: 'POST',
         body: new URLSearchParams(data),
         credentials: 'same-origin',
