@@ -623,6 +623,57 @@ describe(`storing a submission (${ENGINE})`, () => {
   const submit = async (typed: Record<number, string>, key: string, now = new Date(), maxPerMonth = 20) =>
     readingSubmitter(t.handle.db, request(await user(), typed, key, now, maxPerMonth));
 
+  it('a meter sent with the value it already has this month stores nothing and does not count against the limit', async () => {
+    await clearCurrentMonth();
+    const prevCold = await previousL('31883369');
+    const prevHot = await previousL('31883423');
+    const now = new Date();
+    const both = (c: number, h: number) => ({ [cold]: m3(prevCold + c), [hot]: m3(prevHot + h) });
+    expect(await submit(both(10, 10), 'same-value-01', now, 2)).toMatchObject({
+      kind: 'accepted',
+      replay: false,
+    });
+    expect(await submit(both(20, 10), 'same-value-02', now, 2)).toMatchObject({
+      kind: 'accepted',
+      replay: false,
+    });
+    // Cold has reached the limit (2). The form comes back filled in; only hot is corrected.
+    const hotOnly = await submit(both(20, 30), 'same-value-03', now, 2);
+    expect(hotOnly).toMatchObject({ kind: 'accepted', replay: false });
+    expect(hotOnly.kind === 'accepted' && hotOnly.saved.map((r) => [r.meterId, r.valueL]).sort()).toEqual(
+      [
+        [cold, prevCold + 20],
+        [hot, prevHot + 30],
+      ].sort(),
+    );
+    expect((await currentRows(cold)).map((r) => r.value_l)).toEqual([prevCold + 10, prevCold + 20]);
+    expect((await currentRows(hot)).map((r) => r.value_l)).toEqual([prevHot + 10, prevHot + 30]);
+    // Nothing changed, under a new key: answered with the current readings, nothing stored.
+    const same = await submit(both(20, 30), 'same-value-04', now, 2);
+    expect(same).toMatchObject({ kind: 'accepted', replay: true });
+    expect(same.kind === 'accepted' && same.saved).toHaveLength(2);
+    expect(await currentRows(cold)).toHaveLength(2);
+    expect(await currentRows(hot)).toHaveLength(2);
+    // The one-statement guard stores only the changed meter of such a form.
+    const u = await user();
+    const partly = await insertValidSubmission(t.handle.db, {
+      userId: u,
+      accountNumber: '02015213',
+      period,
+      readOn: period,
+      rows: [
+        { meterId: cold, valueL: prevCold + 20, idempotencyKey: 'same-value-05-c' },
+        { meterId: hot, valueL: prevHot + 25, idempotencyKey: 'same-value-05-h' },
+      ],
+      limitL: 30_000,
+      maxPerMonth: 3,
+      confirmPartial: false,
+      confirmLarge: false,
+    });
+    expect(partly.map((r) => [r.meterId, r.valueL])).toEqual([[hot, prevHot + 25]]);
+    expect(await currentRows(cold)).toHaveLength(2);
+  });
+
   it('at the monthly limit a resend is answered as stored, a reused key with one value changed is stored, and two at once cannot pass it', async () => {
     await clearCurrentMonth();
     const prevCold = await previousL('31883369');

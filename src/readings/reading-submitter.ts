@@ -6,6 +6,7 @@ import type { DB } from '../db/database';
 import type { Litres } from '../money/litres';
 import { parseReading, type ReadingProblem } from './parse';
 import {
+  currentReadings,
   insertReadings,
   insertValidSubmission,
   type MeterState,
@@ -99,6 +100,9 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
   const rowKey = (meterId: number) => `${key}:${period.slice(0, 7)}:${meterId}:${values[meterId]}`;
   const keys = Object.keys(values).map((id) => rowKey(Number(id)));
 
+  // Rows the one statement stored for this request (all of them, or part when the rest had been
+  // stored before or did not change).
+  let storedAtOnce: StoredReading[] = [];
   if (filledEntries.length && !Object.keys(errors).length) {
     const saved = await insertValidSubmission(db, {
       userId: req.userId,
@@ -116,6 +120,7 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
       confirmLarge: req.confirmLarge,
     });
     if (saved.length === keys.length) return { kind: 'accepted', saved, replay: false };
+    storedAtOnce = saved;
   }
 
   // Not stored at once: find out why, in the order a customer should hear it.
@@ -148,15 +153,24 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
     const checked = checkSubmission(meters, values, await storedMeters(tx), rowKey, period, req);
     if (checked.kind !== 'store') return checked.result;
     const saved = await insertReadings(tx, checked.rows);
-    if (saved.length < keys.length) {
-      // Sent before under the same key (double click, resend): that submission stands.
-      return { kind: 'accepted', saved: await readingsByKeys(tx, keys), replay: true } as const;
+    // Meters sent with the value they already have are answered with that reading.
+    const kept = await currentReadings(tx, checked.unchanged, period);
+    if (saved.length < checked.rows.length || !checked.rows.length) {
+      // Sent before under the same key (double click, resend), or nothing changed: that stands.
+      const before = await readingsByKeys(
+        tx,
+        checked.rows.map((r) => r.idempotencyKey),
+      );
+      return { kind: 'accepted', saved: [...before, ...kept], replay: !storedAtOnce.length } as const;
     }
-    return { kind: 'accepted', saved, replay: false } as const;
+    return { kind: 'accepted', saved: [...saved, ...kept], replay: false } as const;
   });
 }
 
-type Checked = { kind: 'answer'; result: SubmitResult } | { kind: 'store'; rows: NewReading[] };
+type Checked =
+  | { kind: 'answer'; result: SubmitResult }
+  /** New rows to store, and the meters sent with the value they already have this month. */
+  | { kind: 'store'; rows: NewReading[]; unchanged: number[] };
 
 /**
  * The rules of a submission against the meters' state: meters of the account, the month's
@@ -174,11 +188,17 @@ function checkSubmission(
   const byId = new Map<number, MeterState>(meters.map((m) => [m.id, m]));
   const errors: Record<number, FieldProblem> = {};
   const large: LargeConsumption[] = [];
+  const unchanged: number[] = [];
   for (const [idText, valueL] of Object.entries(values)) {
     const id = Number(idText);
     const meter = byId.get(id);
     if (!meter) {
       errors[id] = { problem: 'unknownMeter' };
+      continue;
+    }
+    // The value the meter already has this month (the form comes back filled in): nothing to store.
+    if (meter.curValueL !== null && valueL === meter.curValueL) {
+      unchanged.push(id);
       continue;
     }
     if (meter.curCount >= req.maxPerMonth && !stored.has(id)) {
@@ -210,10 +230,12 @@ function checkSubmission(
 
   return {
     kind: 'store',
-    rows: Object.entries(values).map(([idText, valueL]) => {
+    unchanged,
+    rows: Object.entries(values).flatMap(([idText, valueL]) => {
       const id = Number(idText);
+      if (unchanged.includes(id)) return [];
       const big = large.find((l) => l.meterId === id);
-      return {
+      const row: NewReading = {
         meterId: id,
         period,
         valueL,
@@ -225,6 +247,7 @@ function checkSubmission(
           ? `consumption ${big.consumptionL} L above ${big.limitL} L, confirmed by customer`
           : null,
       };
+      return [row];
     }),
   };
 }

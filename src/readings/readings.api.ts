@@ -232,7 +232,7 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
         tags: TAGS,
         summary: "Submit the current month's readings (a correction is a new submission; the newest counts)",
         description:
-          'Values are typed as on the meter: "117.5", "117,5", "00117.500" or "117". A reading lower than the previous one is refused (422, problem "lower"), and so is one for a meter that already has the most submissions a month takes (READING_MAX_PER_MONTH, 20 by default; problem "tooMany": further corrections go through an operator). Submitting fewer meters than the account has needs confirmPartial; a monthly consumption above the limit needs confirmLarge and is stored as "flagged" for operator review (409 confirmation_required otherwise). The same idempotencyKey stores one submission however often it is sent.',
+          'Values are typed as on the meter: "117.5", "117,5", "00117.500" or "117". A reading lower than the previous one is refused (422, problem "lower"), and so is one for a meter that already has the most submissions a month takes (READING_MAX_PER_MONTH, 20 by default; problem "tooMany": further corrections go through an operator). Submitting fewer meters than the account has needs confirmPartial; a monthly consumption above the limit needs confirmLarge and is stored as "flagged" for operator review (409 confirmation_required otherwise). The same idempotencyKey with the same values stores one submission however often it is sent (200 already_stored); a meter sent with the value it already has this month stores nothing new and is answered with that reading.',
         security: SECURITY_POST,
         params: accountParams,
         body: {

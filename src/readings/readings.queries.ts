@@ -169,6 +169,18 @@ const storedColumns = [
   'submitted_at as submittedAt',
 ] as const;
 
+/** The reading that counts for each of these meters in `period` (the newest not rejected). */
+export async function currentReadings(db: DB, meterIds: number[], period: string): Promise<StoredReading[]> {
+  if (!meterIds.length) return [];
+  const result = await sql<StoredReading>`
+    select distinct on (meter_id) id, meter_id as "meterId", period, value_l as "valueL", read_on as "readOn",
+      source, status, submitted_at as "submittedAt"
+    from readings
+    where meter_id in (${sql.join(meterIds)}) and period = ${period}::date and status <> 'rejected'
+    order by meter_id, id desc`.execute(db);
+  return result.rows;
+}
+
 export function readingsByKeys(db: DB, keys: string[]): Promise<StoredReading[]> {
   if (!keys.length) return Promise.resolve([]);
   return db
@@ -292,18 +304,19 @@ async function insertSubmissions(
     gate as (select ${tryShareMonth(period)} as free),
     open_month as (select 1 from billing_periods where period = ${period}::date and status = 'open' for share),
     state as (
-      select acc.i, m.id, v.value_l, v.key, p.value_l as prev_l, n.count + coalesce(v.earlier, 0) >= s.max_per_month as at_max,
+      select acc.i, m.id, v.value_l, v.key, p.value_l as prev_l,
+        coalesce(v.value_l = c.value_l, false) as unchanged,
+        n.count + coalesce(v.earlier, 0) >= s.max_per_month as at_max,
         s.limit_l * greatest(1,
           (extract(year from ${period}::date) * 12 + extract(month from ${period}::date))
           - (extract(year from p.period) * 12 + extract(month from p.period)))::bigint as limit_l
       from acc join s on s.i = acc.i
       join meters m on m.account_id = acc.id and m.removed_on is null
       left join v on v.i = acc.i and v.meter_id = m.id
-      ${previousReadingJoin(period)}
-      ${monthSubmissionsJoin(period)}
+      ${meterStateJoins(period)}
     ),
     checked as (
-      select st.*, coalesce(st.value_l - st.prev_l > st.limit_l, false) as large
+      select st.*, not st.unchanged and coalesce(st.value_l - st.prev_l > st.limit_l, false) as large
       from state st where st.value_l is not null
     ),
     pass as (
@@ -311,7 +324,8 @@ async function insertSubmissions(
       left join (select i, count(*) as n from v group by i) sent on sent.i = s.i
       left join (select i, count(*) as n from state group by i) here on here.i = s.i
       left join (
-        select i, count(*) as n, bool_or(at_max) as at_max, bool_or(value_l < prev_l) as lower, bool_or(large) as large
+        select i, count(*) as n, bool_or(at_max and not unchanged) as at_max,
+          bool_or(value_l < prev_l and not unchanged) as lower, bool_or(large) as large
         from checked group by i
       ) c on c.i = s.i
       where coalesce(c.n, 0) = coalesce(sent.n, 0)
@@ -326,7 +340,7 @@ async function insertSubmissions(
         case when c.large then 'flagged' else 'accepted' end, s.user_id, c.key,
         case when c.large then 'consumption ' || (c.value_l - c.prev_l) || ' L above ' || c.limit_l || ' L, confirmed by customer' end
       from checked c join pass on pass.i = c.i join s on s.i = c.i
-      where (select free from gate) and exists (select 1 from open_month)
+      where not c.unchanged and (select free from gate) and exists (select 1 from open_month)
       order by c.i, c.id
       on conflict (idempotency_key) do nothing
       returning id, meter_id, period, value_l, read_on, source, status, submitted_at, idempotency_key

@@ -13,7 +13,7 @@ export async function registerApiDocs(app: FastifyInstance) {
       info: {
         title: 'Water utility cabinet API',
         description:
-          "The cabinet's use cases for mobile apps and integrations. Sign in through POST /login (form fields login, password); the session is a cookie. Every POST also needs the CSRF token in the x-csrf-token header: GET requests under /api/v1 return a fresh one in their x-csrf-token response header. Accounts that are not the signed-in customer's answer 404.",
+          "The cabinet's use cases for mobile apps and integrations. Sign in through POST /login (form fields login, password and _csrf: GET / answers the sign-in form with its _csrf token and sets the cookie it belongs to); the session is a cookie. Every POST also needs the CSRF token in the x-csrf-token header: GET requests under /api/v1 return a fresh one in their x-csrf-token response header. Accounts that are not the signed-in customer's answer 404.",
         version: '1.0.0',
       },
       components: {
