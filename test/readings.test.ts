@@ -460,6 +460,33 @@ describe(`readings JSON API (${ENGINE})`, () => {
     );
   });
 
+  it('answers a malformed request with 400, a message in the user language and what was wrong', async () => {
+    await clearCurrentMonth();
+    const b = await signedIn('02015213', 'ru');
+    const meters = await api(b, 'GET', '/api/v1/accounts/02015213/meters');
+    for (const c of meters.cookies as { name: string; value: string }[]) b.cookies.set(c.name, c.value);
+    const csrf = meters.headers['x-csrf-token'] as string;
+    const broken = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/accounts/02015213/readings',
+      headers: {
+        cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        'x-csrf-token': csrf,
+        'content-type': 'application/json',
+      },
+      payload: '{"readings": [',
+    });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().message).toBe('Запрос не удалось прочитать: проверьте отправленные данные.');
+    expect(broken.json().detail).toMatch(/JSON/i);
+    const empty = await api(b, 'POST', '/api/v1/accounts/02015213/readings', { readings: [] }, csrf);
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().detail).toContain('readings');
+    expect(
+      await t.handle.db.selectFrom('readings').select('id').where('period', '=', period).execute(),
+    ).toEqual([]);
+  });
+
   it('is described in OpenAPI', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' });
     expect(res.statusCode).toBe(200);

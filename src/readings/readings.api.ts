@@ -17,7 +17,14 @@ const SECURITY_POST = [{ session: [], csrf: [] }];
 
 const errorSchema = {
   type: 'object',
-  properties: { error: { type: 'string' }, message: { type: 'string' } },
+  properties: {
+    error: { type: 'string' },
+    message: { type: 'string' },
+    detail: {
+      type: 'string',
+      description: 'For 400: what could not be read (JSON syntax, a field against the schema)',
+    },
+  },
 } as const;
 
 const readingSchema = {

@@ -63,12 +63,14 @@ export function installErrorPages(app: FastifyInstance) {
       title = t.notFoundTitle;
       message = t.notFound;
     } else if (status >= 400 && status < 500) {
-      message = t.server;
+      message = t.badRequest;
     }
     if (status >= 500) req.log.error({ err: error }, 'request failed');
     else req.log.info({ code: error.code, status }, error.message);
     if (req.url.startsWith('/api/')) {
-      return reply.status(status).send({ error: error.code ?? 'error', message });
+      // A client's malformed request gets what was wrong with it (schema validation, JSON syntax).
+      const detail = status === 400 ? { detail: error.message } : {};
+      return reply.status(status).send({ error: error.code ?? 'error', message, ...detail });
     }
     return sendPage(reply, <ErrorPage req={req} reply={reply} title={title} message={message} />, status);
   });
