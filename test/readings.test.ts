@@ -166,6 +166,26 @@ describe(`meter readings page (${ENGINE})`, () => {
     expect(await currentRows(hot)).toHaveLength(0);
   });
 
+  it('answers a typing mistake in one field and a rule broken in another in the same round', async () => {
+    await clearCurrentMonth();
+    const b = await signedIn();
+    const page = await b.get('/cabinet/readings');
+    const lowerHot = m3((await previousL('31883423')) - 1);
+    const res = await b.post('/cabinet/readings', {
+      key: keyOf(page.body),
+      [`m_${cold}`]: '12a,5',
+      [`m_${hot}`]: lowerHot,
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toMatch(new RegExp(`id="f-m_${cold}-error">Digits and one point or comma only`));
+    expect(res.body).toMatch(
+      new RegExp(`id="f-m_${hot}-error">The reading cannot be lower than the previous one`),
+    );
+    expect(res.body).toContain('value="12a,5"');
+    expect(res.body).toContain(`value="${lowerHot}"`);
+    expect(await currentRows(hot)).toHaveLength(0);
+  });
+
   it('refuses a reading lower than the previous one and says replacement or rollover is an operator matter', async () => {
     await clearCurrentMonth();
     const b = await signedIn();

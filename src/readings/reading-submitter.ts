@@ -127,12 +127,20 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
   const context = await submissionContext(db, req.userId, accountNumber, period);
   if (!context) return { kind: 'noAccount' };
   if (!filledEntries.length) return { kind: 'nothing' };
-  if (Object.keys(errors).length) return { kind: 'invalid', errors };
-
-  if (context.periodStatus === 'closed') return { kind: 'closed' };
   // Meters whose row of this very submission is stored already (a resend, or the one statement
   // stored part of it): sending it again adds no row, so the monthly limit does not apply to them.
   const storedMeters = async (q: DB) => new Set((await readingsByKeys(q, keys)).map((r) => r.meterId));
+  if (Object.keys(errors).length) {
+    // Typing mistakes, and in the same answer what the rules say of the fields that were read.
+    const rules =
+      context.periodStatus === 'closed'
+        ? null
+        : checkSubmission(context.meters, values, await storedMeters(db), rowKey, period, req);
+    const more = rules?.kind === 'answer' && rules.result.kind === 'invalid' ? rules.result.errors : {};
+    return { kind: 'invalid', errors: { ...more, ...errors } };
+  }
+
+  if (context.periodStatus === 'closed') return { kind: 'closed' };
   if (context.periodStatus === 'open') {
     // Answers without locks: invalid, or a confirmation to ask for.
     const checked = checkSubmission(context.meters, values, await storedMeters(db), rowKey, period, req);
