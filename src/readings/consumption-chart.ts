@@ -29,7 +29,8 @@ export function consumptionChartSvg(
       { name: t.coldLong, color: COLD_COLOR, values: months.map((m) => m3(m.coldL)) },
       { name: t.hotLong, color: HOT_COLOR, values: months.map((m) => m3(m.hotL)) },
     ],
-    formatValue: (v) => (Number.isInteger(v) ? String(v) : formatM3(Math.round(v * 1000))),
+    // Without trailing zeros: "2.500" on an axis reads as two and a half thousand in kk and ru.
+    formatValue: (v) => formatM3(Math.round(v * 1000)).replace(/\.?0+$/, ''),
     maxLabels: 12,
   });
 }
