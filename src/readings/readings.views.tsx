@@ -341,15 +341,17 @@ export function HistoryPage({ ctx, view }: { ctx: PageContext; view: HistoryView
                   <tbody>
                     {rows.map((r) => (
                       <tr key={r.id} class={counting.has(r.id) ? undefined : 'superseded'}>
-                        <td>{periodName(ctx.locale, r.period)}</td>
-                        <td>{formatDate(r.readOn)}</td>
-                        <td class="num">{formatMeterReading(r.valueL)}</td>
-                        <td>{t.source[r.source]}</td>
-                        <td>
+                        <td data-label={t.history.periodCol}>{periodName(ctx.locale, r.period)}</td>
+                        <td data-label={t.history.date}>{formatDate(r.readOn)}</td>
+                        <td class="num" data-label={t.history.value}>
+                          {formatMeterReading(r.valueL)}
+                        </td>
+                        <td data-label={t.history.sourceCol}>{t.source[r.source]}</td>
+                        <td data-label={t.history.statusCol}>
                           {t.status[r.status]}
                           {!counting.has(r.id) && r.status !== 'rejected' ? ` (${t.history.notCounted})` : ''}
                         </td>
-                        <td>{formatDateTime(r.submittedAt)}</td>
+                        <td data-label={t.history.submittedAt}>{formatDateTime(r.submittedAt)}</td>
                       </tr>
                     ))}
                   </tbody>
