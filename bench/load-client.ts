@@ -2,6 +2,7 @@
  * The load generator as its own process, so the client does not share the server's event loop.
  * Reads a job as JSON on stdin, prints the result as JSON on stdout.
  */
+import { formatMeterReading } from '../src/money/litres';
 import { runLoad } from './http-load';
 
 export interface LoadJob {
@@ -11,9 +12,15 @@ export interface LoadJob {
   maxRequests: number;
   maxSeconds: number;
   expectStatus: number;
-  /** Per customer: the cookie header and the form without its idempotency key. */
-  customers: { cookie: string; form: string }[];
+  /**
+   * Per customer: the cookie header, the form without its readings and idempotency key, and the
+   * litres each meter field starts from. Every submission sends new values (a correction), as a
+   * value the meter already has this month is not stored again.
+   */
+  customers: { cookie: string; form: string; readings: [field: string, litres: number][] }[];
   tag: string;
+  /** Added to every value's step, so two runs over the same customers send different values. */
+  stepOffset: number;
 }
 
 let input = '';
@@ -26,11 +33,16 @@ const result = await runLoad({
   maxSeconds: job.maxSeconds,
   expectStatus: job.expectStatus,
   request: (worker, n) => {
-    const c = job.customers[(worker + n * job.concurrency) % job.customers.length]!;
+    const turn = worker + n * job.concurrency;
+    const c = job.customers[turn % job.customers.length]!;
+    const step = job.stepOffset + Math.floor(turn / job.customers.length) + 1;
+    const values = c.readings
+      .map(([field, litres]) => `&${field}=${formatMeterReading(litres + step)}`)
+      .join('');
     return {
       path: job.path,
       headers: { cookie: c.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: `${c.form}&key=${job.tag}w${worker}n${n}`,
+      body: `${c.form}${values}&key=${job.tag}w${worker}n${n}`,
     };
   },
 });
