@@ -21,6 +21,7 @@ import { migrateToLatest } from '../src/db/migrate';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { loadDemoDataIfEmpty } from '../src/demo/demo-data';
 import { meterStates } from '../src/readings/readings.queries';
+import { meteredAccountsWithoutUser } from '../test/helpers/db';
 import { type LoadResult, percentile } from './http-load';
 import type { LoadJob } from './load-client';
 import type { BenchRow } from './run';
@@ -112,25 +113,7 @@ export default async function readingsBench(): Promise<BenchRow[]> {
     // One customer per metered account, each with a session (as after signing in).
     const passwordHash = (await db.selectFrom('users').select('password_hash').executeTakeFirstOrThrow())
       .password_hash;
-    const accounts = await db
-      .selectFrom('accounts')
-      .select(['id', 'number'])
-      .where((eb) =>
-        eb.exists(eb.selectFrom('meters').select('id').whereRef('meters.account_id', '=', 'accounts.id')),
-      )
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('user_accounts')
-              .select('user_id')
-              .whereRef('user_accounts.account_id', '=', 'accounts.id'),
-          ),
-        ),
-      )
-      .orderBy('id')
-      .limit(USERS)
-      .execute();
+    const accounts = await meteredAccountsWithoutUser(db, USERS);
 
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
     const app = await buildApp({ db, config, engine: handle.engine });

@@ -7,7 +7,7 @@ import { formatMeterReading } from '../src/money/litres';
 import { readingSubmitter } from '../src/readings/reading-submitter';
 import { insertValidSubmission, meterStates, submissionContext } from '../src/readings/readings.queries';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
-import { demoDatabase } from './helpers/db';
+import { demoDatabase, meteredAccountsWithoutUser } from './helpers/db';
 
 const ENGINE = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 let t: TestApp;
@@ -528,12 +528,17 @@ describe(`storing a submission (${ENGINE})`, () => {
         .executeTakeFirstOrThrow()
     ).id;
   /** insertValidSubmission for account 02015213, with the rules' switches as given. */
-  const storeValid = async (
+  /** The id of 02015213's user, read once, so calls made together reach the batch together. */
+  let me = 0;
+  beforeAll(async () => {
+    me = await user();
+  });
+  const storeValid = (
     rows: [meterId: number, valueL: number, key: string][],
     options: { confirmPartial?: boolean; confirmLarge?: boolean; maxPerMonth?: number } = {},
   ) =>
     insertValidSubmission(t.handle.db, {
-      userId: await user(),
+      userId: me,
       accountNumber: '02015213',
       period,
       readOn: period,
@@ -670,12 +675,17 @@ describe(`storing a submission (${ENGINE})`, () => {
   const submit = async (typed: Record<number, string>, key: string, now = new Date(), maxPerMonth = 20) =>
     readingSubmitter(t.handle.db, request(await user(), typed, key, now, maxPerMonth));
 
-  it('a meter sent with the value it already has this month stores nothing and does not count against the limit', async () => {
+  /** The current month without readings; both meters' previous readings, and a form of both plus litres. */
+  const emptyMonth = async () => {
     await clearCurrentMonth();
     const prevCold = await previousL('31883369');
     const prevHot = await previousL('31883423');
-    const now = new Date();
     const both = (c: number, h: number) => ({ [cold]: m3(prevCold + c), [hot]: m3(prevHot + h) });
+    return { prevCold, prevHot, now: new Date(), both };
+  };
+
+  it('a meter sent with the value it already has this month stores nothing and does not count against the limit', async () => {
+    const { prevCold, prevHot, now, both } = await emptyMonth();
     expect(await submit(both(10, 10), 'same-value-01', now, 2)).toMatchObject({
       kind: 'accepted',
       replay: false,
@@ -702,31 +712,19 @@ describe(`storing a submission (${ENGINE})`, () => {
     expect(await currentRows(cold)).toHaveLength(2);
     expect(await currentRows(hot)).toHaveLength(2);
     // The one-statement guard stores only the changed meter of such a form.
-    const u = await user();
-    const partly = await insertValidSubmission(t.handle.db, {
-      userId: u,
-      accountNumber: '02015213',
-      period,
-      readOn: period,
-      rows: [
-        { meterId: cold, valueL: prevCold + 20, idempotencyKey: 'same-value-05-c' },
-        { meterId: hot, valueL: prevHot + 25, idempotencyKey: 'same-value-05-h' },
+    const partly = await storeValid(
+      [
+        [cold, prevCold + 20, 'same-value-05-c'],
+        [hot, prevHot + 25, 'same-value-05-h'],
       ],
-      limitL: 30_000,
-      maxPerMonth: 3,
-      confirmPartial: false,
-      confirmLarge: false,
-    });
+      { maxPerMonth: 3 },
+    );
     expect(partly.map((r) => [r.meterId, r.valueL])).toEqual([[hot, prevHot + 25]]);
     expect(await currentRows(cold)).toHaveLength(2);
   });
 
   it('at the monthly limit a resend is answered as stored, a reused key with one value changed is stored, and two at once cannot pass it', async () => {
-    await clearCurrentMonth();
-    const prevCold = await previousL('31883369');
-    const prevHot = await previousL('31883423');
-    const now = new Date();
-    const both = (c: number, h: number) => ({ [cold]: m3(prevCold + c), [hot]: m3(prevHot + h) });
+    const { prevCold, prevHot, now, both } = await emptyMonth();
     // Limit 1: the first submission reaches it; the same form again is a replay, not "too many".
     expect(await submit(both(10, 10), 'limit-a-0001', now, 1)).toMatchObject({
       kind: 'accepted',
@@ -745,19 +743,8 @@ describe(`storing a submission (${ENGINE})`, () => {
     ]);
     expect((await currentRows(hot)).map((r) => r.value_l)).toEqual([prevHot + 10, prevHot + 20]);
     // Cold has 1 of 2: two different submissions for it in one statement store one.
-    const u = await user();
     const one = (key: string, plus: number) =>
-      insertValidSubmission(t.handle.db, {
-        userId: u,
-        accountNumber: '02015213',
-        period,
-        readOn: period,
-        rows: [{ meterId: cold, valueL: prevCold + plus, idempotencyKey: key }],
-        limitL: 30_000,
-        maxPerMonth: 2,
-        confirmPartial: true,
-        confirmLarge: false,
-      });
+      storeValid([[cold, prevCold + plus, key]], { confirmPartial: true, maxPerMonth: 2 });
     const [x, y] = await Promise.all([one('limit-b-0001', 30), one('limit-c-0001', 40)]);
     expect([x.length, y.length]).toEqual([1, 0]);
     expect((await currentRows(cold)).map((r) => r.value_l)).toEqual([prevCold + 10, prevCold + 30]);
@@ -894,25 +881,7 @@ describe(`storing a submission (${ENGINE})`, () => {
     await clearCurrentMonth();
     const db = t.handle.db;
     // Five more customers, each signed up on a metered account whose meters all have a reading.
-    const candidates = await db
-      .selectFrom('accounts')
-      .select(['id', 'number'])
-      .where((eb) =>
-        eb.exists(eb.selectFrom('meters').select('id').whereRef('meters.account_id', '=', 'accounts.id')),
-      )
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('user_accounts')
-              .select('user_id')
-              .whereRef('user_accounts.account_id', '=', 'accounts.id'),
-          ),
-        ),
-      )
-      .orderBy('id')
-      .limit(20)
-      .execute();
+    const candidates = await meteredAccountsWithoutUser(db, 20);
     const customers: { userId: number; number: string; meters: Awaited<ReturnType<typeof meterStates>> }[] =
       [];
     for (const a of candidates) {

@@ -56,6 +56,29 @@ export async function demoDatabase(
   return handle;
 }
 
+/** Accounts with meters that no user has signed up for yet, in id order (bench and tests sign up their own customers). */
+export function meteredAccountsWithoutUser(db: DB, limit: number) {
+  return db
+    .selectFrom('accounts')
+    .select(['id', 'number'])
+    .where((eb) =>
+      eb.exists(eb.selectFrom('meters').select('id').whereRef('meters.account_id', '=', 'accounts.id')),
+    )
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('user_accounts')
+            .select('user_id')
+            .whereRef('user_accounts.account_id', '=', 'accounts.id'),
+        ),
+      ),
+    )
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
 /**
  * Signs up `count` customers with confirmed email addresses on demo accounts that have no user
  * yet, in kk, ru and en in turn; `subscribed(i)` says who gets the monthly invoice.
