@@ -152,12 +152,13 @@ async function importSource(
     report.status = 'rejected';
   } else {
     try {
+      const file: FileImport = { kind, name, source, totalBytes, options, report, problem };
       const pool = options.method === 'batches' ? undefined : serverPool(db);
       if (pool) {
-        await importStaged(pool, kind, name, source, totalBytes, options, report, problem);
+        await importStaged(pool, file);
       } else {
         await db.transaction().execute(async (tx) => {
-          await applyInBatches(tx, kind, name, source, totalBytes, options, report, problem);
+          await applyInBatches(tx, file);
           if (report.problems.length > 0) throw new Rejected();
           await tx.executeQuery(CompiledQuery.raw(DATA_AS_OF_SQL, [dataAsOf()]));
         });
@@ -196,23 +197,15 @@ async function importSource(
  * in SQL, rows written segment by segment, all in one transaction on one connection
  * (see ./staging.ts).
  */
-async function importStaged(
-  pool: pg.Pool,
-  kind: FileKind,
-  name: string,
-  source: AsyncIterable<Buffer>,
-  totalBytes: number,
-  options: ImportOptions,
-  report: ImportReport,
-  problem: ProblemSink,
-) {
+async function importStaged(pool: pg.Pool, file: FileImport) {
+  const { kind, name, options, report } = file;
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('begin');
     const write = await stagedWrite(client, kind, options.batchSize);
     const staged = await write.stage(
-      (sink) => readRows(kind, name, source, totalBytes, options, report, problem, sink),
+      (sink) => readRows(file, sink),
       () => report.problems.length === 0,
     );
     const found: FoundProblems[] = [];
@@ -257,6 +250,17 @@ async function importStaged(
   }
 }
 
+/** One file being imported: what it is, where its bytes come from, and where its outcome goes. */
+export interface FileImport {
+  kind: FileKind;
+  name: string;
+  source: AsyncIterable<Buffer>;
+  totalBytes: number;
+  options: ImportOptions;
+  report: ImportReport;
+  problem: ProblemSink;
+}
+
 /** Records a problem of the file (line 0) or of a row. */
 export type ProblemSink = (
   line: number,
@@ -271,16 +275,8 @@ export type ProblemSink = (
 export type RowSink = (line: number, row: DbRow) => void | Promise<void>;
 
 /** Reads, decodes and parses a file and checks every row; problems go to `problem`, good rows to `sink`. */
-export async function readRows(
-  kind: FileKind,
-  name: string,
-  source: AsyncIterable<Buffer>,
-  totalBytes: number,
-  options: ImportOptions,
-  report: ImportReport,
-  problem: ProblemSink,
-  sink: RowSink,
-): Promise<void> {
+export async function readRows(file: FileImport, sink: RowSink): Promise<void> {
+  const { kind, name, source, totalBytes, options, report, problem } = file;
   let header: string[] | null = null;
   let columnIndex: number[] = [];
   let done = 0;
@@ -380,16 +376,8 @@ export async function readRows(
  * and duplicates found in JavaScript, rows written in batches of upserts inside the caller's
  * transaction.
  */
-async function applyInBatches(
-  tx: DB,
-  kind: FileKind,
-  name: string,
-  source: AsyncIterable<Buffer>,
-  totalBytes: number,
-  options: ImportOptions,
-  report: ImportReport,
-  problem: ProblemSink,
-) {
+async function applyInBatches(tx: DB, file: FileImport) {
+  const { kind, options, report, problem } = file;
   const refs = await loadRefs(tx, kind.ref ? [kind.ref.to] : []);
   const upsert = upsertSql(kind);
   const batchSize = options.batchSize ?? 10_000;
@@ -413,7 +401,7 @@ async function applyInBatches(
   };
 
   const seen = new Map<string, number>();
-  await readRows(kind, name, source, totalBytes, options, report, problem, (line, codes) => {
+  await readRows(file, (line, codes) => {
     const result = resolveRef(kind, codes, refs);
     if ('problem' in result) {
       problem(line, result.problem.code, result.problem.params);

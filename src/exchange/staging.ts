@@ -33,6 +33,18 @@ export interface FoundProblems {
   count: number;
 }
 
+/** The first rows a problem query listed (each row carries the query's total), as problems of one code. */
+function listed<R extends { line: number; total: number }>(
+  rows: R[],
+  code: ExchangeProblem['code'],
+  params: (row: R) => ExchangeProblem['params'],
+): FoundProblems {
+  return {
+    count: rows[0]?.total ?? 0,
+    problems: rows.map((r) => ({ file: '', line: r.line, code, params: params(r) })),
+  };
+}
+
 export interface Staged {
   /** Rows staged. */
   rows: number;
@@ -185,15 +197,7 @@ export async function stagedWrite(
          where not exists (select 1 from ${ref.to} r where r.${refKey(ref.to)} = s.${ref.column})
          order by s.line limit ${LIST_LIMIT}`,
       );
-      return {
-        count: result.rows[0]?.total ?? 0,
-        problems: result.rows.map((r) => ({
-          file: '',
-          line: r.line,
-          code: 'unknownRef',
-          params: { column: ref.field, value: r.value },
-        })),
-      };
+      return listed(result.rows, 'unknownRef', (r) => ({ column: ref.field, value: r.value }));
     },
 
     async duplicates() {
@@ -214,15 +218,10 @@ export async function stagedWrite(
          where d.line > d.first
          order by d.line limit ${LIST_LIMIT}`,
       );
-      return {
-        count: result.rows[0]?.total ?? 0,
-        problems: result.rows.map((r) => ({
-          file: '',
-          line: r.line,
-          code: 'duplicate',
-          params: { key: kind.conflict.map((c) => `${c}=${r[c]}`).join(', '), line: r.first },
-        })),
-      };
+      return listed(result.rows, 'duplicate', (r) => ({
+        key: kind.conflict.map((c) => `${c}=${r[c]}`).join(', '),
+        line: r.first,
+      }));
     },
 
     async hasRepeatedKey() {
