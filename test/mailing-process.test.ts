@@ -1,12 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailingReport, startInvoiceMailing } from '../src/documents/mailing';
-import { deliverDueMail } from '../src/mail/delivery';
 import { addSubscribers, demoDatabase, type TestDatabase } from './helpers/db';
-import { type SmtpInbox, startSmtpInbox } from './helpers/smtp';
+import { deliverAllAlong, type SmtpInbox, startSmtpInbox } from './helpers/smtp';
 
 /**
  * The monthly mailing's worker as a process of its own (`npm run mailing -- work`), killed with
@@ -89,14 +87,7 @@ describe.skipIf(!SERVER)('monthly invoice mailing in a worker process (PostgreSQ
     expect(recipients).toBe(SUBSCRIBERS);
 
     // Delivery runs all along in this process, into a real SMTP server.
-    const transport = nodemailer.createTransport(inbox.url);
-    let delivering = true;
-    const delivery = (async () => {
-      while (delivering) {
-        const r = await deliverDueMail(handle.db, transport, 10);
-        if (r.sent === 0) await new Promise((res) => setTimeout(res, 50));
-      }
-    })();
+    const stopDelivery = deliverAllAlong(handle.db, inbox.url);
 
     const first = startWorkerProcess();
     await until(async () => (await recipientCounts()).queued >= SUBSCRIBERS / 2, 90_000);
@@ -123,8 +114,7 @@ describe.skipIf(!SERVER)('monthly invoice mailing in a worker process (PostgreSQ
     await until(async () => inbox.messages.length >= SUBSCRIBERS, 60_000);
     // Give a duplicate, if there were one, the time to arrive.
     await new Promise((r) => setTimeout(r, 1500));
-    delivering = false;
-    await delivery;
+    await stopDelivery();
     second.kill('SIGTERM');
     const [code] = await once(second, 'exit');
     expect(code).toBe(0);

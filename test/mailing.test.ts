@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/auth/passwords';
 import type { DatabaseHandle } from '../src/db/database';
@@ -15,10 +14,9 @@ import {
   startMailingWorker,
 } from '../src/documents/mailing';
 import { type JobQueue, startJobQueue } from '../src/jobs/queue';
-import { deliverDueMail } from '../src/mail/delivery';
 import { Browser, testApp, textOf } from './helpers/app';
 import { addSubscribers, demoDatabase, TEST_NOW } from './helpers/db';
-import { type SmtpInbox, startSmtpInbox } from './helpers/smtp';
+import { deliverAllAlong, type SmtpInbox, startSmtpInbox } from './helpers/smtp';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const PERIOD = '2026-10';
@@ -64,14 +62,7 @@ describe(`monthly invoice mailing (${engine})`, () => {
     expect(subscribers.length).toBeGreaterThanOrEqual(20);
 
     // Delivery runs all along, into a real SMTP server.
-    const transport = nodemailer.createTransport(inbox.url);
-    let delivering = true;
-    const delivery = (async () => {
-      while (delivering) {
-        const r = await deliverDueMail(handle.db, transport, 10);
-        if (r.sent === 0) await new Promise((res) => setTimeout(res, 50));
-      }
-    })();
+    const stopDelivery = deliverAllAlong(handle.db, inbox.url);
 
     const first = await startJobQueue(handle.db);
     queues.push(first);
@@ -116,8 +107,7 @@ describe(`monthly invoice mailing (${engine})`, () => {
     await until(async () => inbox.messages.length >= subscribers.length, 60_000);
     // Give a duplicate, if there were one, the time to arrive.
     await new Promise((r) => setTimeout(r, 1500));
-    delivering = false;
-    await delivery;
+    await stopDelivery();
     await worker2.stop();
 
     const perAddress = new Map<string, number>();

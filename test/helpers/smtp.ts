@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
+import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
+import type { DB } from '../../src/db/database';
+import { deliverDueMail } from '../../src/mail/delivery';
 
 export interface ReceivedMail {
   to: string[];
@@ -109,4 +112,23 @@ export function linkIn(text: string, pathPrefix: string): string {
     if (url.pathname.startsWith(pathPrefix)) return `${url.pathname}${url.search}`;
   }
   throw new Error(`no link to ${pathPrefix} in: ${text}`);
+}
+
+/**
+ * Delivers the outbox into the SMTP server at `url` all along (polling every 50 ms while nothing
+ * is due), as the app's delivery task does; the returned function stops it after its current round.
+ */
+export function deliverAllAlong(db: DB, url: string): () => Promise<void> {
+  const transport = nodemailer.createTransport(url);
+  let delivering = true;
+  const delivery = (async () => {
+    while (delivering) {
+      const r = await deliverDueMail(db, transport, 10);
+      if (r.sent === 0) await new Promise((res) => setTimeout(res, 50));
+    }
+  })();
+  return async () => {
+    delivering = false;
+    await delivery;
+  };
 }
