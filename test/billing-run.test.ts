@@ -14,6 +14,17 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
+/** An account's cold water charges of a month: how they were billed, and the litres. */
+function coldWaterCharges(accountId: number, period: string) {
+  return h.db
+    .selectFrom('charges')
+    .select(['basis', 'quantity_l'])
+    .where('account_id', '=', accountId)
+    .where('period', '=', period)
+    .where('service', '=', 'cold_water')
+    .execute();
+}
+
 /** A month's ledger rows as plain values, without generated ids. */
 async function monthRows(period: string) {
   const charges =
@@ -264,14 +275,9 @@ describe(`built-in billing run (${engine})`, () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
     });
     await closing;
-    const charge = await h.db
-      .selectFrom('charges')
-      .select(['basis', 'quantity_l'])
-      .where('account_id', '=', m.account_id)
-      .where('period', '=', '2027-02-01')
-      .where('service', '=', 'cold_water')
-      .execute();
-    expect(charge).toEqual([{ basis: 'meter', quantity_l: 5_432 }]);
+    expect(await coldWaterCharges(m.account_id, '2027-02-01')).toEqual([
+      { basis: 'meter', quantity_l: 5_432 },
+    ]);
   });
 
   it('a flagged reading accepted after its month closed is billed as a recalculation next month', async () => {
@@ -297,15 +303,8 @@ describe(`built-in billing run (${engine})`, () => {
       .executeTakeFirstOrThrow();
     await closeMonth(h.db, '2027-03');
     const march = await monthRows('2027-03-01');
-    const marchCold = await h.db
-      .selectFrom('charges')
-      .select(['basis', 'quantity_l'])
-      .where('account_id', '=', m.account_id)
-      .where('period', '=', '2027-03-01')
-      .where('service', '=', 'cold_water')
-      .execute();
     // Flagged readings do not count: March bills the meter with nothing read.
-    expect(marchCold).toEqual([{ basis: 'meter', quantity_l: 0 }]);
+    expect(await coldWaterCharges(m.account_id, '2027-03-01')).toEqual([{ basis: 'meter', quantity_l: 0 }]);
 
     // The operator accepts it after the month closed.
     await h.db
