@@ -385,12 +385,8 @@ export async function countingReadingBefore(
   const result = await sql<{ meterId: number; valueL: number; period: string }>`
     select m.id as "meterId", p.value_l as "valueL", p.period
     from meters m
-    join lateral (
-      select r.value_l, r.period from readings r
-      where r.meter_id = m.id and r.period < ${beforePeriod}::date and r.status <> 'rejected'
-      order by r.period desc, r.id desc limit 1
-    ) p on true
-    where m.account_id = ${accountId}`.execute(db);
+    ${previousReadingJoin(beforePeriod)}
+    where m.account_id = ${accountId} and p.value_l is not null`.execute(db);
   return result.rows;
 }
 
