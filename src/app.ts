@@ -47,12 +47,15 @@ const STATIC_DIR = join(import.meta.dirname, 'web', 'static');
 /** Builds the HTTP app. Tests build it too, and call it with app.inject() or listen on port 0. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
+  const https = config.PUBLIC_URL.startsWith('https://');
   const app = Fastify({
     logger:
       config.LOG_LEVEL === 'silent'
         ? false
         : { level: config.LOG_LEVEL, redact: ['req.headers.cookie', 'req.headers.authorization'] },
-    trustProxy: config.NODE_ENV === 'production',
+    // The client is the socket's peer, unless that peer is one of the configured proxies: then the
+    // right-most address of X-Forwarded-For that is not a trusted proxy (rate limits, audit log).
+    trustProxy: config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false,
     bodyLimit: 10 * 1024 * 1024,
   });
 
@@ -65,12 +68,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         imgSrc: ["'self'", 'data:'],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
-        upgradeInsecureRequests: config.PUBLIC_URL.startsWith('https://') ? [] : null,
+        upgradeInsecureRequests: https ? [] : null,
       },
     },
-    strictTransportSecurity: config.PUBLIC_URL.startsWith('https://'),
+    strictTransportSecurity: https,
   });
-  await app.register(cookie, { secret: config.SESSION_SECRET });
+  // Dynamic answers hold personal data (pages, PDFs, JSON, CSV): no cache keeps them, unless a
+  // route sets its own Cache-Control. Static files keep theirs.
+  app.addHook('onSend', async (req, reply) => {
+    if (!reply.hasHeader('cache-control') && !req.url.startsWith('/static/'))
+      reply.header('cache-control', 'no-store');
+  });
+  // parseOptions are also the defaults of every setCookie: Secure whenever the site is https.
+  await app.register(cookie, { secret: config.SESSION_SECRET, parseOptions: { secure: https } });
   await app.register(formbody);
   await app.register(csrf, {
     cookieOpts: {
@@ -78,7 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       httpOnly: true,
       sameSite: 'lax',
       path: '/',
-      secure: config.PUBLIC_URL.startsWith('https://'),
+      secure: https,
     },
   });
   await registerRateLimits(app, deps.db);
@@ -109,7 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     '/lang/:locale',
     async (req, reply) => {
       const locale = isLocale(req.params.locale) ? req.params.locale : DEFAULT_LOCALE;
-      reply.setCookie('lang', locale, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 });
+      reply.setCookie('lang', locale, { path: '/', sameSite: 'lax', secure: https, maxAge: 365 * 86400 });
       if (req.user)
         await deps.db.updateTable('users').set({ locale }).where('id', '=', req.user.id).execute();
       return reply.redirect(safeNext(req.query.next, '/'), 303);

@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -16,8 +20,27 @@ const schema = z.object({
   /** SMTP server for outgoing mail, e.g. smtp://user:pass@mail.example.kz:587. Empty: the dev mailbox. */
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Vodokanal cabinet <cabinet@vodokanal.local>'),
-  /** Secret for signed cookies; a fixed demo value is used when unset outside production. */
-  SESSION_SECRET: z.string().min(16).default('demo-secret-change-me-in-production-0123456789'),
+  /**
+   * Key for signed cookies and lookup tokens. Required in production (32+ characters); elsewhere a
+   * random one is made per data directory (DATA_DIR/session-secret) and kept.
+   */
+  SESSION_SECRET: z.string().min(16).optional(),
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed: IP addresses or CIDR ranges (or
+   * loopback, linklocal, uniquelocal), comma separated. Empty: none, the client is the socket's peer.
+   */
+  TRUST_PROXY: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every(isProxyAddress), {
+      message: "the proxies' IP addresses or CIDR ranges, comma separated (e.g. 10.0.0.5 or 10.0.0.0/24)",
+    })
+    .default([]),
   /** Load demo data into an empty database at start. Default: only on the embedded database. */
   DEMO_DATA: z.enum(['auto', 'yes', 'no']).default('auto'),
   /** Monthly consumption per meter above which a reading asks for confirmation (m3). */
@@ -37,9 +60,22 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 
-export type Config = z.infer<typeof schema> & { PUBLIC_URL: string };
+export type Config = z.infer<typeof schema> & { PUBLIC_URL: string; SESSION_SECRET: string };
 
 export class ConfigError extends Error {}
+
+/** A proxy address TRUST_PROXY accepts: an IP, a CIDR range, or one of proxy-addr's names. */
+function isProxyAddress(value: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(value)) return true;
+  const [ip = '', bits, ...rest] = value.split('/');
+  const family = isIP(ip);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** Shortest SESSION_SECRET production takes. */
+export const PRODUCTION_SECRET_LENGTH = 32;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -48,9 +84,80 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const first = parsed.error.issues[0];
     throw new ConfigError(`Invalid setting ${first?.path.join('.') ?? ''}: ${first?.message ?? 'invalid'}`);
   }
-  if (parsed.data.NODE_ENV === 'production' && !env.SESSION_SECRET) {
-    throw new ConfigError('SESSION_SECRET must be set in production');
+  const data = parsed.data;
+  if (data.NODE_ENV === 'production') refuseUnsafeProduction(data);
+  const publicUrl = (data.PUBLIC_URL ?? `http://localhost:${data.PORT}`).replace(/\/+$/, '');
+  return { ...data, PUBLIC_URL: publicUrl, SESSION_SECRET: data.SESSION_SECRET ?? localSecret(data) };
+}
+
+/**
+ * A production install must name its own secret, mail server, public address and database: the
+ * demo's stand-ins (a key in the data directory, the dev mailbox, localhost links, the embedded
+ * database) are unsafe or wrong there. One line names everything missing.
+ */
+function refuseUnsafeProduction(data: z.infer<typeof schema>) {
+  const missing: string[] = [];
+  if ((data.SESSION_SECRET ?? '').length < PRODUCTION_SECRET_LENGTH)
+    missing.push(`SESSION_SECRET (at least ${PRODUCTION_SECRET_LENGTH} random characters)`);
+  if (!data.SMTP_URL) missing.push('SMTP_URL');
+  if (!data.PUBLIC_URL) missing.push('PUBLIC_URL');
+  if (!data.DATABASE_URL) missing.push('DATABASE_URL');
+  const problems = missing.length > 0 ? [`set ${missing.join(', ')}`] : [];
+  if (data.DEMO_DATA === 'yes')
+    problems.push('DEMO_DATA=yes is not allowed (the demo users share a published password)');
+  if (problems.length > 0) throw new ConfigError(`Cannot start in production: ${problems.join('; ')}`);
+}
+
+/** One random secret per test process and per in-memory database. */
+const processSecret = randomBytes(32).toString('base64url');
+
+/**
+ * The secret of a demo or development install without SESSION_SECRET: made at random at the
+ * first start and kept in DATA_DIR/session-secret (mode 0600), so no two installs share a key.
+ */
+function localSecret(data: { NODE_ENV: string; DATA_DIR: string }): string {
+  if (data.NODE_ENV === 'test' || data.DATA_DIR.startsWith('memory://')) return processSecret;
+  const file = join(data.DATA_DIR, 'session-secret');
+  try {
+    return readSecret(file) ?? createSecret(data.DATA_DIR, file);
+  } catch (error) {
+    throw new ConfigError(
+      `Cannot keep the session secret in ${file}: ${(error as Error).message}. Set SESSION_SECRET or DATA_DIR.`,
+    );
   }
-  const publicUrl = (parsed.data.PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/+$/, '');
-  return { ...parsed.data, PUBLIC_URL: publicUrl };
+}
+
+function readSecret(file: string): string | undefined {
+  try {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length >= 32) return secret;
+    throw new Error('the file holds no secret (delete it to make a new one)');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function createSecret(dir: string, file: string): string {
+  mkdirSync(dir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  try {
+    // 'wx': of two processes starting together, one writes and the other reads its secret.
+    writeFileSync(file, `${secret}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readSecret(file) ?? secret;
+    throw error;
+  }
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+/** What main prints as warnings before serving: settings that work but are unsafe. */
+export function startupWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.NODE_ENV === 'production' && !config.PUBLIC_URL.startsWith('https://'))
+    warnings.push(
+      `Warning: PUBLIC_URL is ${config.PUBLIC_URL}: cookies go without Secure and there is no HSTS. Serve the portal over https.`,
+    );
+  return warnings;
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
-import { type Config, ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig, startupWarnings } from './config';
 import { type DatabaseHandle, DatabaseUnavailableError, openConfiguredDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { loadDemoDataIfEmpty } from './demo/demo-data';
@@ -9,6 +9,7 @@ import { startWorkers, type Workers } from './workers';
 /** Starts the portal: configuration, database, migrations, demo data, HTTP server, workers. */
 async function main() {
   const config = loadConfig();
+  for (const warning of startupWarnings(config)) console.warn(warning);
   const handle = await openConfiguredDatabase(config);
   let app: FastifyInstance | undefined;
   let workers: Workers | undefined;

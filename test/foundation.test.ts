@@ -204,9 +204,9 @@ describe('configuration', () => {
 
 describe('public address', () => {
   it('follows PORT unless PUBLIC_URL is set', () => {
-    expect(loadConfig({ PORT: '3100' }).PUBLIC_URL).toBe('http://localhost:3100');
-    expect(loadConfig({ PORT: '3100', PUBLIC_URL: 'https://cabinet.example.kz/' }).PUBLIC_URL).toBe(
-      'https://cabinet.example.kz',
-    );
+    expect(loadConfig({ NODE_ENV: 'test', PORT: '3100' }).PUBLIC_URL).toBe('http://localhost:3100');
+    expect(
+      loadConfig({ NODE_ENV: 'test', PORT: '3100', PUBLIC_URL: 'https://cabinet.example.kz/' }).PUBLIC_URL,
+    ).toBe('https://cabinet.example.kz');
   });
 });

@@ -38,7 +38,11 @@ describe('bad configuration exits with one clear line', { timeout: 150_000 }, ()
   afterAll(() => new Promise<void>((r) => blocker.close(() => r())));
 
   it('unreachable DATABASE_URL', async () => {
-    const res = await start({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', PORT: '0' });
+    const res = await start({
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      DATA_DIR: 'memory://',
+      PORT: '0',
+    });
     expect(res.code).toBe(1);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).toContain('Cannot connect to PostgreSQL at postgres://nobody@127.0.0.1:1/none');
@@ -53,6 +57,21 @@ describe('bad configuration exits with one clear line', { timeout: 150_000 }, ()
     });
     expect(res.code).toBe(1);
     expect(res.stderr.trim()).toBe(`Port ${port} is already in use. Stop the other program or set PORT.`);
+  });
+
+  it('production without its settings', async () => {
+    const res = await start({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'short-but-sixteen+',
+      SMTP_URL: '',
+      PUBLIC_URL: '',
+      DATABASE_URL: '',
+      PORT: '0',
+    });
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim()).toBe(
+      'Cannot start in production: set SESSION_SECRET (at least 32 random characters), SMTP_URL, PUBLIC_URL, DATABASE_URL',
+    );
   });
 
   it('invalid setting', async () => {

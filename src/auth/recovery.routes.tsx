@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app';
+import { devMailboxServes } from '../mail/dev-mailbox.routes';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
 import { boundFields, Field, Form, field } from '../web/forms';
@@ -162,7 +163,10 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
       } else {
         await audit(db, { actorUserId: null, action: 'password.reset_unknown', subject: value, ip: req.ip });
       }
-      return sendPage(reply, <ForgotPage ctx={ctx} value={value} sent devMailbox={!config.SMTP_URL} />);
+      return sendPage(
+        reply,
+        <ForgotPage ctx={ctx} value={value} sent devMailbox={devMailboxServes(config, req)} />,
+      );
     },
   );
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app';
+import { devMailboxServes } from '../mail/dev-mailbox.routes';
 import { boundFields, Field, Form, field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Layout, Notice } from '../web/layout';
@@ -192,11 +193,11 @@ export async function registrationRoutes(app: FastifyInstance, { db, config }: A
         <Layout ctx={ctx} title={r.sentTitle}>
           <div class="login-box">
             <Notice kind="success">{fill(r.sent, { email: result.email })}</Notice>
-            {config.SMTP_URL ? null : (
+            {devMailboxServes(config, req) ? (
               <p>
                 <a href="/dev/mailbox">/dev/mailbox</a>
               </p>
-            )}
+            ) : null}
           </div>
         </Layout>,
       );

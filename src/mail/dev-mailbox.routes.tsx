@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app';
+import type { Config } from '../config';
 import { defineMessages, formatDateTime } from '../i18n/locales';
 import { sendPage } from '../web/html';
 import { Layout, Notice } from '../web/layout';
@@ -8,7 +9,8 @@ import { pageContext } from '../web/request-context';
 const text = defineMessages({
   kk: {
     title: 'Әзірлеушінің пошта жәшігі',
-    intro: 'SMTP сервері бапталмаған (SMTP_URL бос), сондықтан порталдың барлық хаттары осында сақталады.',
+    intro:
+      'SMTP сервері бапталмаған (SMTP_URL бос), сондықтан порталдың барлық хаттары осында сақталады. Бұл бет тек осы компьютерден ашылады.',
     empty: 'Әзірге хат жоқ.',
     to: 'Кімге',
     subject: 'Тақырып',
@@ -18,7 +20,8 @@ const text = defineMessages({
   },
   ru: {
     title: 'Почтовый ящик разработчика',
-    intro: 'SMTP-сервер не настроен (SMTP_URL пуст), поэтому все письма портала хранятся здесь.',
+    intro:
+      'SMTP-сервер не настроен (SMTP_URL пуст), поэтому все письма портала хранятся здесь. Эта страница открывается только с этого компьютера.',
     empty: 'Писем пока нет.',
     to: 'Кому',
     subject: 'Тема',
@@ -28,7 +31,8 @@ const text = defineMessages({
   },
   en: {
     title: 'Developer mailbox',
-    intro: 'No SMTP server is configured (SMTP_URL is empty), so every message of the portal is kept here.',
+    intro:
+      'No SMTP server is configured (SMTP_URL is empty), so every message of the portal is kept here. This page opens only on this computer.',
     empty: 'No messages yet.',
     to: 'To',
     subject: 'Subject',
@@ -56,14 +60,45 @@ function LinkedText({ body }: { body: string }) {
   );
 }
 
+/** The dev mailbox is registered only outside production and only while no SMTP server is set. */
+export function devMailboxEnabled(config: Pick<Config, 'NODE_ENV' | 'SMTP_URL'>): boolean {
+  return config.NODE_ENV !== 'production' && !config.SMTP_URL;
+}
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
+export function isLoopback(address: string | undefined): boolean {
+  const ip = (address ?? '').replace(/^::ffff:/i, '');
+  return ip === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip);
+}
+
 /**
- * The dev mailbox: exists only when no SMTP server is configured (the embedded demo), so a new
- * user can finish registration and recovery in the browser. Messages shown here count as delivered.
+ * Whether the dev mailbox answers this request: it is enabled, and the request comes from this
+ * computer — the socket's peer is a loopback address (never X-Forwarded-For, whatever TRUST_PROXY
+ * says) and no proxy forwarded it (a local reverse proxy would make every visitor look local).
+ * The demo listens on every interface (HOST=0.0.0.0), so other machines of the LAN get a 404.
+ */
+export function devMailboxServes(
+  config: Pick<Config, 'NODE_ENV' | 'SMTP_URL'>,
+  req: FastifyRequest,
+): boolean {
+  return (
+    devMailboxEnabled(config) &&
+    isLoopback(req.raw.socket?.remoteAddress) &&
+    req.headers['x-forwarded-for'] === undefined &&
+    req.headers.forwarded === undefined
+  );
+}
+
+/**
+ * The dev mailbox: exists only in the demo/development without an SMTP server, for a browser on
+ * the same computer, so a new user can finish registration and recovery. Messages shown here
+ * count as delivered. Every message to anyone is listed, so nobody else may see it.
  */
 export async function devMailboxRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  if (config.SMTP_URL) return;
+  if (!devMailboxEnabled(config)) return;
 
   app.get('/dev/mailbox', async (req, reply) => {
+    if (!devMailboxServes(config, req)) return reply.callNotFound();
     const t = text[req.locale];
     const rows = await db
       .selectFrom('mail_outbox')
@@ -106,6 +141,7 @@ export async function devMailboxRoutes(app: FastifyInstance, { db, config }: App
   });
 
   app.get<{ Params: { id: string } }>('/dev/mailbox/:id', async (req, reply) => {
+    if (!devMailboxServes(config, req)) return reply.callNotFound();
     const t = text[req.locale];
     const id = Number(req.params.id);
     const row = Number.isSafeInteger(id)
