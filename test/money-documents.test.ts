@@ -17,8 +17,9 @@ import type { Locale } from '../src/i18n/locales';
 import { formatMeterReading } from '../src/money/litres';
 import { formatTiyn } from '../src/money/tiyn';
 import { meterStates } from '../src/readings/readings.queries';
+import { accountConsumption } from '../src/readings/readings.routes';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
-import { demoDatabase } from './helpers/db';
+import { demoDatabase, TEST_NOW } from './helpers/db';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 
@@ -138,6 +139,31 @@ describe(`the reading that counts (${engine})`, () => {
       expect(text).toContain(
         'Суық су, 10.2026 — қайта есептеу: 10.2026 көрсеткіші ай жабылғаннан кейін алынды',
       );
+  });
+});
+
+describe(`the readings page counts as the bill does (${engine})`, () => {
+  it('a flagged reading awaiting review is not the previous reading, nor in the consumption chart', async () => {
+    const db = t.handle.db;
+    const account = (await findAccountByNumber(db, '01003317'))!;
+    const before = await meterStates(db, account.id, '2026-11-01');
+    const chartBefore = (await accountConsumption(db, account.id, TEST_NOW, 12)).months;
+    const hot = before.find((m) => m.water === 'hot')!;
+    // A large October reading still flagged for review when October closed: the bill ignored it.
+    await db
+      .insertInto('readings')
+      .values({
+        meter_id: hot.id,
+        period: '2026-10-01',
+        value_l: hot.prevValueL! + 90_000,
+        read_on: '2026-10-30',
+        source: 'cabinet',
+        status: 'flagged',
+      })
+      .execute();
+    const after = await meterStates(db, account.id, '2026-11-01');
+    expect(after.find((m) => m.id === hot.id)).toEqual(hot);
+    expect((await accountConsumption(db, account.id, TEST_NOW, 12)).months).toEqual(chartBefore);
   });
 });
 
