@@ -10,7 +10,7 @@ import { LATE_READING } from '../src/billing/invoice';
 import { closeMonth } from '../src/billing/month-closer.service';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { invoiceDocument, statementDocument } from '../src/documents/document-model';
-import { invoicePdf } from '../src/documents/documents.service';
+import { invoicePdf, statementPdf } from '../src/documents/documents.service';
 import { InvoiceView } from '../src/documents/documents.views';
 import { invoiceLoader, statementLoader } from '../src/documents/invoice.service';
 import type { Locale } from '../src/i18n/locales';
@@ -129,6 +129,17 @@ describe(`the reading that counts (${engine})`, () => {
         `${formatMeterReading(octL + 300)} 24.11.2026 ${formatMeterReading(octL + 2300)} 2.000`,
       );
     }
+    // The statement lists it in November with its reason.
+    const statement = (await statementLoader(db, account.id, '2026-10', '2026-11'))!;
+    expect(statement.rows.at(-1)?.recalculationTiyn).toBe(nov.invoice.recalculationTiyn);
+    const note = `November 2026: ${coldLine.replace(/ (\S+)$/, ': $1')}`;
+    expect(statementDocument('en', account, statement).recalculationNotes[0]).toBe(note);
+    const statementPdfText = pdfText(
+      (await statementPdf(db, account, '2026-10', '2026-11', 'en'))!.bytes,
+      'st',
+    );
+    expect(statementPdfText).toContain(note);
+
     const ru = await invoiceText(account, '2026-11', 'ru');
     const kk = await invoiceText(account, '2026-11', 'kk');
     for (const text of [ru.page, ru.pdf])

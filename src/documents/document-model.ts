@@ -1,5 +1,10 @@
 import { formatAddress, maskAddress, maskName } from '../accounts/accounts.queries';
-import { type DocumentDates, type Invoice, LATE_READING } from '../billing/invoice';
+import {
+  type DocumentDates,
+  type Invoice,
+  type InvoiceRecalculation,
+  LATE_READING,
+} from '../billing/invoice';
 import { addMonths, parsePeriod } from '../billing/period';
 import type { Statement } from '../billing/statement';
 import { formatDate, formatDateTime, formatPeriod, type Locale, MONTHS } from '../i18n/locales';
@@ -134,22 +139,9 @@ export function invoiceDocument(
       ),
     );
 
-  const recalculationRows: DocTable['rows'] = invoice.recalculations.map((r) => {
-    const month = r.forPeriod ? formatMonthNumeric(r.forPeriod) : '';
-    const why =
-      r.reason === LATE_READING && r.forPeriod ? t.lateReading(month) : t.otherRecalculation(r.reason);
-    const what = r.service ? t[r.service] : t.recalculation;
-    return {
-      cells: [
-        `${month ? t.recalculationFor(what, month) : what} — ${why}`,
-        '',
-        '',
-        '',
-        '',
-        formatTiyn(r.amountTiyn),
-      ],
-    };
-  });
+  const recalculationRows: DocTable['rows'] = invoice.recalculations.map((r) => ({
+    cells: [recalculationLabel(locale, r), '', '', '', '', formatTiyn(r.amountTiyn)],
+  }));
 
   const empty = ['', '', '', ''];
   const billRows: DocTable['rows'] = [
@@ -226,6 +218,16 @@ export function invoiceDocument(
   };
 }
 
+/** "Cold water, 10.2026 — recalculation: reading of 10.2026 received after closing". */
+export function recalculationLabel(locale: Locale, r: InvoiceRecalculation): string {
+  const t = documentsText[locale];
+  const month = r.forPeriod ? formatMonthNumeric(r.forPeriod) : '';
+  const why =
+    r.reason === LATE_READING && r.forPeriod ? t.lateReading(month) : t.otherRecalculation(r.reason);
+  const what = r.service ? t[r.service] : t.recalculation;
+  return `${month ? t.recalculationFor(what, month) : what} — ${why}`;
+}
+
 /** "12.2026": a month as the recalculation reasons name it. */
 function formatMonthNumeric(period: string): string {
   return `${period.slice(5, 7)}.${period.slice(0, 4)}`;
@@ -257,6 +259,9 @@ export interface StatementDocument {
   title: string;
   /** "Data as of" and the closing date of the statement's last month. */
   dates: string[];
+  /** The recalculations of the range, each with the month it was booked in and its reason. */
+  recalculationsHeading: string;
+  recalculationNotes: string[];
   facts: [string, string][];
   table: DocTable;
 }
@@ -264,7 +269,10 @@ export interface StatementDocument {
 export function statementDocument(
   locale: Locale,
   account: DocumentAccount,
-  statement: Statement & { dates?: DocumentDates },
+  statement: Statement & {
+    dates?: DocumentDates;
+    recalculations?: (InvoiceRecalculation & { period: string })[];
+  },
 ): StatementDocument {
   const t = documentsText[locale];
   const months = MONTHS[locale].long;
@@ -314,6 +322,14 @@ export function statementDocument(
   return {
     title: t.statementFor(formatPeriod(locale, statement.from), formatPeriod(locale, statement.to)),
     dates: statement.dates ? documentDates(locale, statement.dates) : [],
+    recalculationsHeading: t.recalculationsHeading,
+    recalculationNotes: (statement.recalculations ?? []).map((r) =>
+      t.recalculationIn(
+        formatPeriod(locale, r.period),
+        recalculationLabel(locale, r),
+        formatTiyn(r.amountTiyn),
+      ),
+    ),
     facts: [
       [t.account, account.number],
       [t.owner, account.ownerName],

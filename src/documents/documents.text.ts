@@ -124,6 +124,8 @@ export const documentsText = defineMessages({
     dataAsOfUnknown: 'Деректер: биллинг жүйесімен алмасу әлі болған жоқ',
     periodClosed: (date: string) => `Кезең ${date} жабылды`,
     periodOpen: 'Кезең әлі жабылмаған: сомалар өзгеруі мүмкін',
+    recalculationIn: (period: string, what: string, amount: string) => `${period}: ${what}: ${amount}`,
+    recalculationsHeading: 'Қайта есептеулер',
   },
   ru: {
     invoiceTitle: 'Счёт-извещение',
@@ -246,6 +248,8 @@ export const documentsText = defineMessages({
     dataAsOfUnknown: 'Данные: обмена с биллинговой системой ещё не было',
     periodClosed: (date: string) => `Период закрыт ${date}`,
     periodOpen: 'Период ещё не закрыт: суммы могут измениться',
+    recalculationIn: (period: string, what: string, amount: string) => `${period}: ${what}: ${amount}`,
+    recalculationsHeading: 'Перерасчёты',
   },
   en: {
     invoiceTitle: 'Payment invoice',
@@ -366,6 +370,8 @@ export const documentsText = defineMessages({
     dataAsOfUnknown: 'Data as of: no exchange with the billing system yet',
     periodClosed: (date: string) => `Period closed on ${date}`,
     periodOpen: 'Period not closed yet: the figures may change',
+    recalculationIn: (period: string, what: string, amount: string) => `${period}: ${what}: ${amount}`,
+    recalculationsHeading: 'Recalculations',
   },
 });
 

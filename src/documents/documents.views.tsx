@@ -130,6 +130,16 @@ export function StatementView({ doc }: { doc: StatementDocument }) {
       <Facts rows={doc.facts} />
       <Dates lines={doc.dates} />
       <DocTableView table={doc.table} />
+      {doc.recalculationNotes.length > 0 ? (
+        <>
+          <h3>{doc.recalculationsHeading}</h3>
+          <ul class="recalculation-notes">
+            {doc.recalculationNotes.map((note) => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </article>
   );
 }

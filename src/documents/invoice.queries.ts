@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Service } from '../billing/charges';
-import type { InvoiceInput, InvoiceMeterInput } from '../billing/invoice';
+import type { InvoiceInput, InvoiceMeterInput, InvoiceRecalculation } from '../billing/invoice';
 import { type MonthRates, normSetInForce } from '../billing/month-closer';
 import { addMonths, dateToPeriod, type Period, periodToDate } from '../billing/period';
 import type { StatementMonthInput } from '../billing/statement';
@@ -173,10 +173,14 @@ export async function statementFacts(
   accountId: number,
   from: Period,
   to: Period,
-): Promise<{ openingTiyn: number; months: StatementMonthInput[] } | null> {
+): Promise<{
+  openingTiyn: number;
+  months: StatementMonthInput[];
+  recalculations: (InvoiceRecalculation & { period: Period })[];
+} | null> {
   const first = periodToDate(from);
   const last = periodToDate(to);
-  const [months, payments] = await Promise.all([
+  const [months, payments, recalculations] = await Promise.all([
     db
       .selectFrom('account_months')
       .selectAll()
@@ -192,6 +196,17 @@ export async function statementFacts(
       .where('period', '>=', first)
       .where('period', '<=', last)
       .orderBy('paid_on')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('recalculations')
+      .select(['period', 'for_period', 'service', 'amount_tiyn', 'reason'])
+      .where('account_id', '=', accountId)
+      .where('period', '>=', first)
+      .where('period', '<=', last)
+      .orderBy('period')
+      .orderBy('for_period')
+      .orderBy('service')
       .orderBy('id')
       .execute(),
   ]);
@@ -210,6 +225,13 @@ export async function statementFacts(
       recalculationTiyn: m.recalculation_tiyn,
       otherTiyn: m.penalty_tiyn + m.other_tiyn,
       payments: byPeriod.get(m.period) ?? [],
+    })),
+    recalculations: recalculations.map((r) => ({
+      period: dateToPeriod(r.period),
+      forPeriod: r.for_period ? dateToPeriod(r.for_period) : null,
+      service: r.service,
+      amountTiyn: r.amount_tiyn,
+      reason: r.reason,
     })),
   };
 }

@@ -428,6 +428,14 @@ export function renderStatementPdf(d: StatementDocument, options: Options): Prom
   notes(doc, d.dates);
   doc.moveDown(0.6);
   table(doc, d.table, [0.8, 1.3, 1.2, 1.2, 1.2, 1.6, 1.2, 1.6], 7.5);
+  if (d.recalculationNotes.length > 0) {
+    heading(doc, d.recalculationsHeading, 9.5);
+    doc.font('R').fontSize(8).fillColor(INK);
+    for (const note of d.recalculationNotes) {
+      ensureSpace(doc, 24);
+      boxText(doc, note, MARGIN, doc.y, CONTENT);
+    }
+  }
   footer(doc, options.locale, options.now ?? new Date());
   return finish(doc);
 }
