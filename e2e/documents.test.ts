@@ -87,4 +87,26 @@ describe('money documents in Chromium', () => {
       }
     }
   }, 120_000);
+  it('an invoice billed by norm says what was billed and why, in kk, ru and en', async () => {
+    // Statement C's account: 3 residents, its cold meter 30550127 was due for verification on 30.06.2026.
+    const expected = {
+      en: "Cold water billed by norm: 3 residents × 3.5 m³ = 10.5 m³ — meter 30550127's verification was due 30.06.2026",
+      ru: 'Холодная вода начислена по нормативу: 3 прож. × 3.5 м³ = 10.5 м³ — срок поверки прибора учёта 30550127 истёк 30.06.2026',
+      kk: 'Суық су норма бойынша есептелді: 3 тұрғын × 3.5 м³ = 10.5 м³ — 30550127 есептегішінің тексеру мерзімі 30.06.2026 болды',
+    };
+    const notBilled = { en: 'not billed', ru: 'не учтён', kk: 'есептелмеді' };
+    for (const locale of ['kk', 'ru', 'en'] as const) {
+      const { context, page } = await loggedIn('03017845', locale);
+      await page.goto(`${base}/cabinet/invoice?period=2026-10`);
+      const notes = (await page.locator('.norm-notes li').allTextContents()).map((x) => x.trim());
+      expect(notes[0]).toBe(expected[locale]);
+      // The expired meter's row says its volume was not billed; the cold total is the norm billed.
+      const row = page.locator('.doc-table tr', { hasText: '30550127' });
+      expect((await row.locator('td').last().textContent())?.trim()).toBe(notBilled[locale]);
+      const bill = await page.locator('.doc-table').nth(2).textContent();
+      expect(bill).toContain('10.500');
+      if (SHOTS) await page.screenshot({ path: `${SHOTS}/invoice-norm-${locale}.png`, fullPage: true });
+      await context.close();
+    }
+  });
 });

@@ -94,3 +94,108 @@ describe('charge lines', () => {
     ).toThrow();
   });
 });
+
+describe('invoice billed by norm (SPEC.md section 4)', () => {
+  const norms = {
+    coldPerPersonL: 3500,
+    hotPerPersonL: 2100,
+    irrigationPerM2L: 120,
+    seasonFromMonth: 5,
+    seasonToMonth: 9,
+  };
+  const line = (service: 'cold_water' | 'sewage', basis: 'meter' | 'norm', quantityL: number) => ({
+    service,
+    basis,
+    quantityL,
+    tariffTiynPerM3: 9486,
+    vatBp: 1600,
+  });
+  const base = {
+    period: '2026-10',
+    tariffs: [],
+    openingTiyn: 0,
+    recalculationTiyn: 0,
+    penaltyTiyn: 0,
+    otherTiyn: 0,
+    payments: [],
+  };
+  const reading = (valueL: number, date: string) => ({ valueL, date });
+
+  it('a meter past its verification date is not billed; the norm is, and the volumes are what was billed', () => {
+    const inv = assembleInvoice({
+      ...base,
+      meters: [
+        {
+          inputNo: 1,
+          water: 'cold',
+          serial: '30550127',
+          verificationDue: '2026-06-30',
+          start: reading(601_539, '2026-09-20'),
+          end: reading(604_875, '2026-10-22'),
+        },
+        {
+          inputNo: 1,
+          water: 'hot',
+          serial: '30550188',
+          verificationDue: '2028-06-30',
+          start: reading(295_559, '2026-09-20'),
+          end: reading(298_880, '2026-10-22'),
+        },
+      ],
+      charges: [
+        line('cold_water', 'norm', 10_500),
+        line('sewage', 'meter', 3321),
+        line('sewage', 'norm', 10_500),
+      ],
+      norm: { ...norms, residents: 3, irrigationAreaM2: '0' },
+    });
+    expect(inv.meters.map((m) => [m.serial, m.billed, m.volumeL])).toEqual([
+      ['30550127', false, 3336],
+      ['30550188', true, 3321],
+    ]);
+    expect(inv.normBasis).toEqual([
+      {
+        water: 'cold',
+        volumeL: 10_500,
+        perPerson: { residents: 3, normL: 3500 },
+        expired: [{ serial: '30550127', due: '2026-06-30' }],
+      },
+    ]);
+    expect(inv.volumes).toEqual({ coldL: 10_500, hotL: 3321, sewageL: 13_821 });
+  });
+
+  it('no meter at all: cold and hot by norm, irrigation in the season as cold water only', () => {
+    const inv = assembleInvoice({
+      ...base,
+      period: '2026-07',
+      meters: [],
+      charges: [line('cold_water', 'norm', 2 * 3500 + 600), line('sewage', 'norm', 2 * 5600)],
+      norm: { ...norms, residents: 2, irrigationAreaM2: '5' },
+    });
+    expect(inv.normBasis.map((n) => [n.water, n.volumeL, n.perPerson, n.expired])).toEqual([
+      ['cold', 7000, { residents: 2, normL: 3500 }, []],
+      ['hot', 4200, { residents: 2, normL: 2100 }, []],
+    ]);
+    expect(inv.irrigation).toEqual({ areaM2: '5', normL: 120, volumeL: 600 });
+    expect(inv.volumes).toEqual({ coldL: 7600, hotL: 4200, sewageL: 11_200 });
+  });
+
+  it('norm lines the facts do not explain (billed elsewhere on other facts) are shown as billed, without a per-person split', () => {
+    const inv = assembleInvoice({
+      ...base,
+      meters: [],
+      charges: [line('cold_water', 'norm', 7000), line('sewage', 'norm', 11_200)],
+      norm: { ...norms, residents: 3, irrigationAreaM2: '0' },
+    });
+    expect(inv.normBasis.map((n) => [n.water, n.volumeL, n.perPerson])).toEqual([
+      ['cold', 7000, null],
+      ['hot', 4200, null],
+    ]);
+    expect(inv.volumes.sewageL).toBe(11_200);
+  });
+
+  it('metered months have no norm part (invoice A)', () => {
+    const inv = assembleInvoice(invoiceA);
+    expect([inv.normBasis, inv.irrigation, inv.meters.every((m) => m.billed)]).toEqual([[], null, true]);
+  });
+});

@@ -1,7 +1,8 @@
 import type { Litres } from '../money/litres';
 import type { Tiyn } from '../money/tiyn';
 import { type ChargeInput, type ChargeLine, chargeLine, chargesTotal, type Service } from './charges';
-import type { Period } from './period';
+import { meterBilledIn, type NormSet, normVolumes } from './norms';
+import { type Period, periodToDate } from './period';
 import { closingBalance } from './statement';
 import { meterVolume } from './volumes';
 
@@ -11,6 +12,27 @@ export interface InvoiceMeterInput {
   serial: string;
   start: { valueL: Litres; date: string } | null;
   end: { valueL: Litres; date: string } | null;
+  /** Next verification due; on or before the month's first day the meter is not billed (norm instead). */
+  verificationDue?: string | null;
+}
+
+/** A recalculation booked in the month (SPEC.md 3.4), with what it is for and why. */
+export interface InvoiceRecalculation {
+  /** The month it corrects ('YYYY-MM'), when known. */
+  forPeriod: Period | null;
+  service: Service | null;
+  amountTiyn: Tiyn;
+  /** LATE_READING for the billing run's own; otherwise the billing system's text. */
+  reason: string;
+}
+
+/** The reason the billing run gives a recalculation for a reading that came after its month closed. */
+export const LATE_READING = 'late reading';
+
+/** What the norm of the month was computed from: the account's residents and area, and the norms in force. */
+export interface InvoiceNormFacts extends NormSet {
+  residents: number;
+  irrigationAreaM2: string;
 }
 
 export interface InvoiceInput {
@@ -29,21 +51,54 @@ export interface InvoiceInput {
    * the month; when absent, the compensation payments of the month.
    */
   compensationTiyn?: Tiyn | undefined;
+  /** The recalculations that make up recalculationTiyn, one per month, service and reason. */
+  recalculations?: InvoiceRecalculation[];
+  /** The facts of the norm, to explain the lines billed by norm. */
+  norm?: InvoiceNormFacts | null;
+  /** When the figures were taken: the last exchange with the billing system, and the month's closing. */
+  dates?: DocumentDates;
+}
+
+export interface DocumentDates {
+  /** The last exchange with the billing system (src/exchange/data-as-of.ts); null: none yet. */
+  dataAsOf: Date | null;
+  /** When the month was closed; null while it is open. */
+  closedAt: Date | null;
 }
 
 export interface InvoiceMeterRow extends InvoiceMeterInput {
   volumeL: Litres | null;
+  /** False when the meter was past its verification date: its volume was not billed. */
+  billed: boolean;
+}
+
+/**
+ * Why and how much of a water was billed by norm. `perPerson` is set when the residents and the
+ * norm in force give exactly the quantity billed (then the invoice says "3 residents x 3.5 m3");
+ * `expired` lists the meters of that water past their verification date (none: no meter).
+ */
+export interface NormBasis {
+  water: 'cold' | 'hot';
+  volumeL: Litres;
+  perPerson: { residents: number; normL: Litres } | null;
+  expired: { serial: string; due: string }[];
 }
 
 export interface Invoice {
   period: Period;
   tariffs: InvoiceInput['tariffs'];
   meters: InvoiceMeterRow[];
+  /** Volumes billed: the working meters' plus what was billed by norm, so they agree with the lines. */
   volumes: { coldL: Litres; hotL: Litres; sewageL: Litres };
+  /** The waters billed by norm, with why (empty when everything was metered). */
+  normBasis: NormBasis[];
+  /** Irrigation billed by norm as cold water (area x norm in the season), when the month has it. */
+  irrigation: { areaM2: string; normL: Litres; volumeL: Litres } | null;
   lines: ChargeLine[];
   openingTiyn: Tiyn;
   chargesTiyn: Tiyn;
   recalculationTiyn: Tiyn;
+  recalculations: InvoiceRecalculation[];
   penaltyTiyn: Tiyn;
   otherTiyn: Tiyn;
   paidTiyn: Tiyn;
@@ -51,17 +106,24 @@ export interface Invoice {
   closingTiyn: Tiyn;
   /** "Payment for the month in total": the closing balance; negative is overpayment. */
   toPayTiyn: Tiyn;
+  dates: DocumentDates | null;
 }
 
 /** Assembles the payment invoice of one account and month from ledger facts (SPEC.md 3.4, 4). */
 export function assembleInvoice(input: InvoiceInput): Invoice {
+  const monthStart = periodToDate(input.period);
   const meters = input.meters.map((m) => ({
     ...m,
     volumeL: m.start && m.end ? meterVolume({ startL: m.start.valueL, endL: m.end.valueL }) : null,
+    billed: meterBilledIn(m.verificationDue, monthStart),
   }));
-  const coldL = meters.filter((m) => m.water === 'cold').reduce((a, m) => a + (m.volumeL ?? 0), 0);
-  const hotL = meters.filter((m) => m.water === 'hot').reduce((a, m) => a + (m.volumeL ?? 0), 0);
+  const metered = (water: 'cold' | 'hot') =>
+    meters.filter((m) => m.water === water && m.billed).reduce((a, m) => a + (m.volumeL ?? 0), 0);
   const lines = input.charges.map(chargeLine);
+  const { normBasis, irrigation } = explainNorm(input, meters, lines);
+  const byNorm = (water: 'cold' | 'hot') => normBasis.find((n) => n.water === water)?.volumeL ?? 0;
+  const coldL = metered('cold') + byNorm('cold') + (irrigation?.volumeL ?? 0);
+  const hotL = metered('hot') + byNorm('hot');
   const chargesTiyn = chargesTotal(lines);
   const paidTiyn = input.payments.reduce((a, p) => a + p.amountTiyn, 0);
   const compensationTiyn =
@@ -79,16 +141,90 @@ export function assembleInvoice(input: InvoiceInput): Invoice {
     period: input.period,
     tariffs: input.tariffs,
     meters,
-    volumes: { coldL, hotL, sewageL: coldL + hotL },
+    // Irrigation water does not reach the sewer.
+    volumes: { coldL, hotL, sewageL: coldL - (irrigation?.volumeL ?? 0) + hotL },
+    normBasis,
+    irrigation,
     lines,
     openingTiyn: input.openingTiyn,
     chargesTiyn,
     recalculationTiyn: input.recalculationTiyn,
+    recalculations: input.recalculations ?? [],
     penaltyTiyn: input.penaltyTiyn,
     otherTiyn: input.otherTiyn,
     paidTiyn,
     compensationTiyn,
     closingTiyn,
     toPayTiyn: closingTiyn,
+    dates: input.dates ?? null,
   };
+}
+
+/**
+ * The norm part of the month, from its charge lines: the cold water line by norm is the cold norm
+ * (plus irrigation when there is no working cold meter), the sewage line by norm is the cold and
+ * hot norm (SPEC.md section 4, month-closer.ts). When the residents and norms in force give those
+ * quantities exactly, the split and the per-person figures are stated; otherwise (the billing
+ * system billed it on other facts) the lines' quantities are shown as they are.
+ */
+function explainNorm(
+  input: InvoiceInput,
+  meters: InvoiceMeterRow[],
+  lines: ChargeLine[],
+): Pick<Invoice, 'normBasis' | 'irrigation'> {
+  const quantity = (service: Service) =>
+    lines.filter((l) => l.service === service && l.basis === 'norm').reduce((a, l) => a + l.quantityL, 0);
+  const coldLineL = quantity('cold_water');
+  const sewageLineL = quantity('sewage');
+  if (coldLineL === 0 && sewageLineL === 0) return { normBasis: [], irrigation: null };
+  const working = (water: 'cold' | 'hot') => meters.some((m) => m.water === water && m.billed);
+  const expired = (water: 'cold' | 'hot') =>
+    meters
+      .filter((m) => m.water === water && !m.billed)
+      .map((m) => ({ serial: m.serial, due: m.verificationDue ?? '' }));
+  const n = input.norm;
+  if (n) {
+    const v = normVolumes(
+      {
+        residents: n.residents,
+        irrigationAreaM2: n.irrigationAreaM2,
+        month: Number(input.period.slice(5, 7)),
+        coldMetered: working('cold'),
+        hotMetered: working('hot'),
+      },
+      n,
+    );
+    const irrigationL = working('cold') ? 0 : v.irrigationL;
+    if (v.coldL + irrigationL === coldLineL && v.coldL + v.hotL === sewageLineL) {
+      const normBasis: NormBasis[] = [];
+      if (!working('cold') && v.coldL > 0)
+        normBasis.push({
+          water: 'cold',
+          volumeL: v.coldL,
+          perPerson: { residents: n.residents, normL: n.coldPerPersonL },
+          expired: expired('cold'),
+        });
+      if (!working('hot') && v.hotL > 0)
+        normBasis.push({
+          water: 'hot',
+          volumeL: v.hotL,
+          perPerson: { residents: n.residents, normL: n.hotPerPersonL },
+          expired: expired('hot'),
+        });
+      return {
+        normBasis,
+        irrigation:
+          irrigationL > 0
+            ? { areaM2: n.irrigationAreaM2, normL: n.irrigationPerM2L, volumeL: irrigationL }
+            : null,
+      };
+    }
+  }
+  // Facts that do not give the billed quantities: the lines as they are, hot water as the rest of sewage.
+  const normBasis: NormBasis[] = [];
+  if (coldLineL > 0)
+    normBasis.push({ water: 'cold', volumeL: coldLineL, perPerson: null, expired: expired('cold') });
+  const hotL = Math.max(0, sewageLineL - coldLineL);
+  if (hotL > 0) normBasis.push({ water: 'hot', volumeL: hotL, perPerson: null, expired: expired('hot') });
+  return { normBasis, irrigation: null };
 }

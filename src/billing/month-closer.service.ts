@@ -1,7 +1,9 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { DB } from '../db/database';
 import type { Tiyn } from '../money/tiyn';
+import { countsFrom, readingThatCounts, readingThatCountsBefore } from '../readings/counting-reading.queries';
 import { chargeLine, type Service } from './charges';
+import { LATE_READING } from './invoice';
 import {
   type AccountMonthInput,
   closeAccountMonth,
@@ -15,12 +17,6 @@ import { lockMonthForClosing } from './month-lock';
 import { addMonths, daysInMonth, isPeriod, type Period, periodRange, periodToDate } from './period';
 
 export class BillingRunError extends Error {}
-
-/**
- * When reading "r" came to count: when it was submitted, or, for a flagged reading an operator
- * accepted, when that was decided.
- */
-const countsFrom = sql`coalesce(r.reviewed_at, r.submitted_at)`;
 
 export interface CloseMonthResult {
   period: Period;
@@ -96,7 +92,7 @@ export async function closeMonth(
                 for_period: periodToDate(q),
                 service,
                 amount_tiyn: diff,
-                reason: 'late reading',
+                reason: LATE_READING,
               });
           }
         }
@@ -275,13 +271,11 @@ async function loadFacts(tx: DB, period: Period, cutoff: Date, accountIds: numbe
     start_l: number | null;
     end_l: number | null;
   }>`
-    select m.account_id, m.water, m.verification_due,
-      -- The last submission of a month wins (corrections are new rows); readings_meter_period_idx.
-      (select r.value_l from readings r where r.meter_id = m.id and r.period < ${start} and r.status = 'accepted'
-        and ${countsFrom} <= ${cutoff} order by r.period desc, r.id desc limit 1) as start_l,
-      (select r.value_l from readings r where r.meter_id = m.id and r.period = ${start} and r.status = 'accepted'
-        and ${countsFrom} <= ${cutoff} order by r.period desc, r.id desc limit 1) as end_l
+    select m.account_id, m.water, m.verification_due, s.value_l as start_l, e.value_l as end_l
     from meters m
+    -- The readings that count as of the run's cut-off (src/readings/counting-reading.queries.ts).
+    left join lateral ${readingThatCountsBefore(sql`m.id`, start, cutoff)} s on true
+    left join lateral ${readingThatCounts(sql`m.id`, start, cutoff)} e on true
     where m.installed_on <= ${end} and (m.removed_on is null or m.removed_on >= ${start})
       and (${only}::json is null or m.account_id in (select value::int from json_array_elements_text(${only}::json)))`.execute(
     tx,

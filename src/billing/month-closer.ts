@@ -1,7 +1,7 @@
 import type { Litres } from '../money/litres';
 import type { Tiyn } from '../money/tiyn';
 import { type ChargeInput, type ChargeLine, chargeLine, chargesTotal, type Service } from './charges';
-import { type NormSet, normVolumes } from './norms';
+import { meterBilledIn, type NormSet, normVolumes } from './norms';
 import { penalty } from './penalty';
 import { daysInMonth, type Period, periodToDate } from './period';
 import { inForce } from './rates';
@@ -77,19 +77,7 @@ export function ratesForMonth(period: Period, rates: MonthRates) {
   };
   const vat = inForce(rates.vat, date);
   if (!vat) throw new RatesMissingError(`no VAT rate in force in ${period}`);
-  const norm = (kind: MonthRates['norms'][number]['kind']) =>
-    inForce(
-      rates.norms.filter((n) => n.kind === kind),
-      date,
-    );
-  const irrigation = norm('irrigation_per_m2');
-  const normSet: NormSet = {
-    coldPerPersonL: norm('cold_per_person')?.litres ?? 0,
-    hotPerPersonL: norm('hot_per_person')?.litres ?? 0,
-    irrigationPerM2L: irrigation?.litres ?? 0,
-    seasonFromMonth: irrigation?.season_from_month ?? 5,
-    seasonToMonth: irrigation?.season_to_month ?? 9,
-  };
+  const normSet = normSetInForce(rates.norms, date);
   const kinds = ['individual', 'legal'] as const;
   return {
     period,
@@ -109,6 +97,23 @@ export function ratesForMonth(period: Period, rates: MonthRates) {
   };
 }
 
+/** The norms in force on `date` ('YYYY-MM-DD'); a norm not in the data is zero. */
+export function normSetInForce(norms: MonthRates['norms'], date: string): NormSet {
+  const norm = (kind: MonthRates['norms'][number]['kind']) =>
+    inForce(
+      norms.filter((n) => n.kind === kind),
+      date,
+    );
+  const irrigation = norm('irrigation_per_m2');
+  return {
+    coldPerPersonL: norm('cold_per_person')?.litres ?? 0,
+    hotPerPersonL: norm('hot_per_person')?.litres ?? 0,
+    irrigationPerM2L: irrigation?.litres ?? 0,
+    seasonFromMonth: irrigation?.season_from_month ?? 5,
+    seasonToMonth: irrigation?.season_to_month ?? 9,
+  };
+}
+
 export type MonthRateSet = ReturnType<typeof ratesForMonth>;
 
 /** The month's charge lines: metered volumes, and norms where there is no working meter. */
@@ -121,7 +126,7 @@ export function monthCharges(
   let coldMetered = false;
   let hotMetered = false;
   for (const meter of input.meters) {
-    if (meter.verificationDue !== null && meter.verificationDue <= r.date) continue;
+    if (!meterBilledIn(meter.verificationDue, r.date)) continue;
     let volume = 0;
     if (meter.startL !== null && meter.endL !== null) {
       volume = meterVolume({ startL: meter.startL, endL: meter.endL, rolledOver: meter.endL < meter.startL });

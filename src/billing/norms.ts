@@ -38,3 +38,12 @@ export function normVolumes(
   }
   return { coldL, hotL, irrigationL };
 }
+
+/**
+ * Whether a meter's readings are billed in the month starting `monthStart` ('YYYY-MM-01'): not
+ * when its verification fell due on or before that day (SPEC.md section 4); that water is billed
+ * by norm instead until an operator records a new verification. A meter without a date counts.
+ */
+export function meterBilledIn(verificationDue: string | null | undefined, monthStart: string): boolean {
+  return verificationDue == null || verificationDue > monthStart;
+}

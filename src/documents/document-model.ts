@@ -1,8 +1,13 @@
 import { formatAddress, maskAddress, maskName } from '../accounts/accounts.queries';
-import type { Invoice } from '../billing/invoice';
+import {
+  type DocumentDates,
+  type Invoice,
+  type InvoiceRecalculation,
+  LATE_READING,
+} from '../billing/invoice';
 import { addMonths, parsePeriod } from '../billing/period';
 import type { Statement } from '../billing/statement';
-import { formatDate, formatPeriod, type Locale, MONTHS } from '../i18n/locales';
+import { formatDate, formatDateTime, formatPeriod, type Locale, MONTHS } from '../i18n/locales';
 import { formatM3, formatMeterReading } from '../money/litres';
 import { formatTiyn, formatTiynFixed } from '../money/tiyn';
 import { documentsText } from './documents.text';
@@ -20,10 +25,14 @@ export interface DocTable {
 
 export interface InvoiceDocument {
   title: string;
+  /** "Data as of" (the last exchange with the billing system) and the month's closing date. */
+  dates: string[];
   tariffs: DocTable;
   facts: [string, string][];
   volumes: DocTable;
   bill: DocTable;
+  /** Why and how a water was billed by norm (SPEC.md section 4), under the bill. */
+  normNotes: string[];
   footnote: string;
   toPay: string;
   toPayNote: string | null;
@@ -77,20 +86,62 @@ export function invoiceDocument(
       m.start ? formatMeterReading(m.start.valueL) : '',
       formatDate(m.end?.date),
       m.end ? formatMeterReading(m.end.valueL) : '',
-      m.volumeL === null ? '' : formatM3(m.volumeL),
+      // A meter past its verification date was not billed: the norm rows below were.
+      !m.billed ? t.notBilled : m.volumeL === null ? '' : formatM3(m.volumeL),
     ],
   }));
-  const sum = (label: string, litres: number): DocTable['rows'][number] => ({
+  const waterName = (water: 'cold' | 'hot') => (water === 'cold' ? t.coldWater : t.hotWater);
+  const labelRow = (label: string, litres: number, kind?: 'sub'): DocTable['rows'][number] => ({
     cells: [label, '', '', '', '', '', '', formatM3(litres)],
-    kind: 'sub',
+    ...(kind ? { kind } : {}),
   });
-  if (invoice.meters.length > 0) {
+  for (const n of invoice.normBasis) {
+    const label = n.perPerson
+      ? t.normRow(waterName(n.water), n.perPerson.residents, formatM3Short(n.perPerson.normL))
+      : t.normRowPlain(waterName(n.water));
+    volumeRows.push(labelRow(label, n.volumeL));
+  }
+  if (invoice.irrigation)
     volumeRows.push(
-      sum(t.totalCold, invoice.volumes.coldL),
-      sum(t.totalHot, invoice.volumes.hotL),
-      sum(t.totalSewage, invoice.volumes.sewageL),
+      labelRow(
+        t.irrigationRow(invoice.irrigation.areaM2, formatM3Short(invoice.irrigation.normL)),
+        invoice.irrigation.volumeL,
+      ),
+    );
+  if (volumeRows.length > 0) {
+    volumeRows.push(
+      labelRow(t.totalCold, invoice.volumes.coldL, 'sub'),
+      labelRow(t.totalHot, invoice.volumes.hotL, 'sub'),
+      labelRow(t.totalSewage, invoice.volumes.sewageL, 'sub'),
     );
   }
+
+  const normNotes = invoice.normBasis.map((n) => {
+    const how = n.perPerson
+      ? t.normHow(n.perPerson.residents, formatM3Short(n.perPerson.normL), formatM3Short(n.volumeL))
+      : t.normHowPlain(formatM3Short(n.volumeL));
+    const why =
+      n.expired.length > 0
+        ? n.expired.map((e) => t.verificationWasDue(e.serial, formatDate(e.due))).join('; ')
+        : t.noMeter;
+    return t.normNote(waterName(n.water), how, why);
+  });
+  const sewageNormL = invoice.lines
+    .filter((l) => l.service === 'sewage' && l.basis === 'norm')
+    .reduce((a, l) => a + l.quantityL, 0);
+  if (sewageNormL > 0) normNotes.push(t.sewageByNorm(formatM3Short(sewageNormL)));
+  if (invoice.irrigation)
+    normNotes.push(
+      t.irrigationNote(
+        invoice.irrigation.areaM2,
+        formatM3Short(invoice.irrigation.normL),
+        formatM3Short(invoice.irrigation.volumeL),
+      ),
+    );
+
+  const recalculationRows: DocTable['rows'] = invoice.recalculations.map((r) => ({
+    cells: [recalculationLabel(locale, r), '', '', '', '', formatTiyn(r.amountTiyn)],
+  }));
 
   const empty = ['', '', '', ''];
   const billRows: DocTable['rows'] = [
@@ -106,7 +157,11 @@ export function invoiceDocument(
       ],
     })),
     { cells: [t.charged, ...empty, formatTiyn(invoice.chargesTiyn)], kind: 'sub' },
-    { cells: [t.recalculation, ...empty, formatTiyn(invoice.recalculationTiyn)] },
+    ...recalculationRows,
+    {
+      cells: [t.recalculation, ...empty, formatTiyn(invoice.recalculationTiyn)],
+      ...(recalculationRows.length > 0 ? { kind: 'sub' as const } : {}),
+    },
     { cells: [t.penalty, ...empty, formatTiyn(invoice.penaltyTiyn)] },
   ];
   if (invoice.otherTiyn !== 0) billRows.push({ cells: [t.other, ...empty, formatTiyn(invoice.otherTiyn)] });
@@ -120,6 +175,7 @@ export function invoiceDocument(
   const due = Math.max(0, invoice.toPayTiyn);
   return {
     title: t.invoiceFor(periodName),
+    dates: invoice.dates ? documentDates(locale, invoice.dates) : [],
     tariffs: {
       heading: t.tariffsHeading,
       columns: [{ label: t.service }, { label: t.tariff, num: true }],
@@ -152,6 +208,7 @@ export function invoiceDocument(
       ],
       rows: billRows,
     },
+    normNotes,
     footnote: t.compensationNote,
     toPay: t.toPay(periodName, formatTiyn(invoice.toPayTiyn)),
     toPayNote: invoice.toPayTiyn < 0 ? t.overpaid : null,
@@ -159,6 +216,35 @@ export function invoiceDocument(
     contacts: t.contacts,
     qrPayload: paymentQrPayload(account.number, invoice.period, due),
   };
+}
+
+/** "Cold water, 10.2026 — recalculation: reading of 10.2026 received after closing". */
+export function recalculationLabel(locale: Locale, r: InvoiceRecalculation): string {
+  const t = documentsText[locale];
+  const month = r.forPeriod ? formatMonthNumeric(r.forPeriod) : '';
+  const why =
+    r.reason === LATE_READING && r.forPeriod ? t.lateReading(month) : t.otherRecalculation(r.reason);
+  const what = r.service ? t[r.service] : t.recalculation;
+  return `${month ? t.recalculationFor(what, month) : what} — ${why}`;
+}
+
+/** "12.2026": a month as the recalculation reasons name it. */
+function formatMonthNumeric(period: string): string {
+  return `${period.slice(5, 7)}.${period.slice(0, 4)}`;
+}
+
+/** A volume in m³ without trailing zeros: "3.5" for 3500 L, "10" for 10000 L. */
+function formatM3Short(litres: number): string {
+  return formatM3(litres).replace(/\.?0+$/, '');
+}
+
+/** The lines saying when a document's figures were taken. */
+export function documentDates(locale: Locale, dates: DocumentDates): string[] {
+  const t = documentsText[locale];
+  return [
+    dates.dataAsOf ? t.dataAsOf(formatDateTime(dates.dataAsOf)) : t.dataAsOfUnknown,
+    dates.closedAt ? t.periodClosed(formatDateTime(dates.closedAt).slice(0, 10)) : t.periodOpen,
+  ];
 }
 
 /**
@@ -171,6 +257,11 @@ export function paymentQrPayload(accountNumber: string, period: string, dueTiyn:
 
 export interface StatementDocument {
   title: string;
+  /** "Data as of" and the closing date of the statement's last month. */
+  dates: string[];
+  /** The recalculations of the range, each with the month it was booked in and its reason. */
+  recalculationsHeading: string;
+  recalculationNotes: string[];
   facts: [string, string][];
   table: DocTable;
 }
@@ -178,7 +269,10 @@ export interface StatementDocument {
 export function statementDocument(
   locale: Locale,
   account: DocumentAccount,
-  statement: Statement,
+  statement: Statement & {
+    dates?: DocumentDates;
+    recalculations?: (InvoiceRecalculation & { period: string })[];
+  },
 ): StatementDocument {
   const t = documentsText[locale];
   const months = MONTHS[locale].long;
@@ -227,6 +321,15 @@ export function statementDocument(
   ];
   return {
     title: t.statementFor(formatPeriod(locale, statement.from), formatPeriod(locale, statement.to)),
+    dates: statement.dates ? documentDates(locale, statement.dates) : [],
+    recalculationsHeading: t.recalculationsHeading,
+    recalculationNotes: (statement.recalculations ?? []).map((r) =>
+      t.recalculationIn(
+        formatPeriod(locale, r.period),
+        recalculationLabel(locale, r),
+        formatTiyn(r.amountTiyn),
+      ),
+    ),
     facts: [
       [t.account, account.number],
       [t.owner, account.ownerName],

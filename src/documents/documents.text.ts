@@ -98,6 +98,34 @@ export const documentsText = defineMessages({
     monthPicker: 'Айды таңдау',
     prevYear: 'Алдыңғы жыл',
     nextYear: 'Келесі жыл',
+    notBilled: 'есептелмеді',
+    normRow: (water: string, residents: number, normM3: string) =>
+      `${water} норма бойынша: ${residents} тұрғын × ${normM3} м³`,
+    normRowPlain: (water: string) => `${water} норма бойынша`,
+    irrigationRow: (areaM2: string, normM3: string) => `Суару норма бойынша: ${areaM2} м² × ${normM3} м³`,
+    coldWater: 'Суық су',
+    hotWater: 'Ыстық су',
+    normNote: (water: string, how: string, why: string) =>
+      `${water} норма бойынша есептелді: ${how} — ${why}`,
+    normHow: (residents: number, normM3: string, volumeM3: string) =>
+      `${residents} тұрғын × ${normM3} м³ = ${volumeM3} м³`,
+    normHowPlain: (volumeM3: string) => `${volumeM3} м³`,
+    verificationWasDue: (serial: string, date: string) =>
+      `${serial} есептегішінің тексеру мерзімі ${date} болды`,
+    noMeter: 'есептегіш орнатылмаған',
+    sewageByNorm: (volumeM3: string) =>
+      `Кәріз норма бойынша есептелді: норма бойынша суық және ыстық су, ${volumeM3} м³`,
+    irrigationNote: (areaM2: string, normM3: string, volumeM3: string) =>
+      `Суару маусымында суару норма бойынша суық су ретінде есептелді: ${areaM2} м² × ${normM3} м³ = ${volumeM3} м³`,
+    lateReading: (month: string) => `қайта есептеу: ${month} көрсеткіші ай жабылғаннан кейін алынды`,
+    recalculationFor: (what: string, month: string) => `${what}, ${month}`,
+    otherRecalculation: (reason: string) => `қайта есептеу: ${reason}`,
+    dataAsOf: (at: string) => `Деректер ${at} жағдайы бойынша (биллинг жүйесімен соңғы алмасу)`,
+    dataAsOfUnknown: 'Деректер: биллинг жүйесімен алмасу әлі болған жоқ',
+    periodClosed: (date: string) => `Кезең ${date} жабылды`,
+    periodOpen: 'Кезең әлі жабылмаған: сомалар өзгеруі мүмкін',
+    recalculationIn: (period: string, what: string, amount: string) => `${period}: ${what}: ${amount}`,
+    recalculationsHeading: 'Қайта есептеулер',
   },
   ru: {
     invoiceTitle: 'Счёт-извещение',
@@ -195,6 +223,33 @@ export const documentsText = defineMessages({
     monthPicker: 'Выбор месяца',
     prevYear: 'Предыдущий год',
     nextYear: 'Следующий год',
+    notBilled: 'не учтён',
+    normRow: (water: string, residents: number, normM3: string) =>
+      `${water} по нормативу: ${residents} прож. × ${normM3} м³`,
+    normRowPlain: (water: string) => `${water} по нормативу`,
+    irrigationRow: (areaM2: string, normM3: string) => `Полив по нормативу: ${areaM2} м² × ${normM3} м³`,
+    coldWater: 'Холодная вода',
+    hotWater: 'Горячая вода',
+    normNote: (water: string, how: string, why: string) => `${water} начислена по нормативу: ${how} — ${why}`,
+    normHow: (residents: number, normM3: string, volumeM3: string) =>
+      `${residents} прож. × ${normM3} м³ = ${volumeM3} м³`,
+    normHowPlain: (volumeM3: string) => `${volumeM3} м³`,
+    verificationWasDue: (serial: string, date: string) =>
+      `срок поверки прибора учёта ${serial} истёк ${date}`,
+    noMeter: 'прибор учёта не установлен',
+    sewageByNorm: (volumeM3: string) =>
+      `Канализация начислена по нормативу: холодная и горячая вода по нормативу, ${volumeM3} м³`,
+    irrigationNote: (areaM2: string, normM3: string, volumeM3: string) =>
+      `Полив в сезон начислен по нормативу как холодная вода: ${areaM2} м² × ${normM3} м³ = ${volumeM3} м³`,
+    lateReading: (month: string) => `перерасчёт: показание за ${month} получено после закрытия месяца`,
+    recalculationFor: (what: string, month: string) => `${what}, ${month}`,
+    otherRecalculation: (reason: string) => `перерасчёт: ${reason}`,
+    dataAsOf: (at: string) => `Данные на ${at} (последний обмен с биллинговой системой)`,
+    dataAsOfUnknown: 'Данные: обмена с биллинговой системой ещё не было',
+    periodClosed: (date: string) => `Период закрыт ${date}`,
+    periodOpen: 'Период ещё не закрыт: суммы могут измениться',
+    recalculationIn: (period: string, what: string, amount: string) => `${period}: ${what}: ${amount}`,
+    recalculationsHeading: 'Перерасчёты',
   },
   en: {
     invoiceTitle: 'Payment invoice',
@@ -291,6 +346,32 @@ export const documentsText = defineMessages({
     monthPicker: 'Choose a month',
     prevYear: 'Previous year',
     nextYear: 'Next year',
+    notBilled: 'not billed',
+    normRow: (water: string, residents: number, normM3: string) =>
+      `${water} by norm: ${residents} residents × ${normM3} m³`,
+    normRowPlain: (water: string) => `${water} by norm`,
+    irrigationRow: (areaM2: string, normM3: string) => `Irrigation by norm: ${areaM2} m² × ${normM3} m³`,
+    coldWater: 'Cold water',
+    hotWater: 'Hot water',
+    normNote: (water: string, how: string, why: string) => `${water} billed by norm: ${how} — ${why}`,
+    normHow: (residents: number, normM3: string, volumeM3: string) =>
+      `${residents} residents × ${normM3} m³ = ${volumeM3} m³`,
+    normHowPlain: (volumeM3: string) => `${volumeM3} m³`,
+    verificationWasDue: (serial: string, date: string) => `meter ${serial}'s verification was due ${date}`,
+    noMeter: 'there is no meter for it',
+    sewageByNorm: (volumeM3: string) =>
+      `Sewage billed by norm: the cold and hot water billed by norm, ${volumeM3} m³`,
+    irrigationNote: (areaM2: string, normM3: string, volumeM3: string) =>
+      `Irrigation in the season billed by norm as cold water: ${areaM2} m² × ${normM3} m³ = ${volumeM3} m³`,
+    lateReading: (month: string) => `recalculation: reading of ${month} received after closing`,
+    recalculationFor: (what: string, month: string) => `${what}, ${month}`,
+    otherRecalculation: (reason: string) => `recalculation: ${reason}`,
+    dataAsOf: (at: string) => `Data as of ${at} (last exchange with the billing system)`,
+    dataAsOfUnknown: 'Data as of: no exchange with the billing system yet',
+    periodClosed: (date: string) => `Period closed on ${date}`,
+    periodOpen: 'Period not closed yet: the figures may change',
+    recalculationIn: (period: string, what: string, amount: string) => `${period}: ${what}: ${amount}`,
+    recalculationsHeading: 'Recalculations',
   },
 });
 

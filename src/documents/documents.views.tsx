@@ -75,6 +75,21 @@ function Facts({ rows }: { rows: [string, string][] }) {
   );
 }
 
+/** When the figures were taken: "data as of" and the period's closing. */
+function Dates({ lines }: { lines: string[] }) {
+  if (lines.length === 0) return null;
+  return (
+    <p class="doc-dates hint">
+      {lines.map((line, i) => (
+        <span key={line}>
+          {i > 0 ? <br /> : null}
+          {line}
+        </span>
+      ))}
+    </p>
+  );
+}
+
 export function InvoiceView({ doc, children }: { doc: InvoiceDocument; children?: ComponentChildren }) {
   return (
     <article class="money-doc">
@@ -82,6 +97,7 @@ export function InvoiceView({ doc, children }: { doc: InvoiceDocument; children?
       <DocTableView table={doc.tariffs} />
       <h2>{doc.title}</h2>
       <Facts rows={doc.facts} />
+      <Dates lines={doc.dates} />
       {doc.volumes.rows.length > 0 ? (
         <>
           <h2>{doc.volumes.heading}</h2>
@@ -90,6 +106,13 @@ export function InvoiceView({ doc, children }: { doc: InvoiceDocument; children?
       ) : null}
       <h2>{doc.bill.heading}</h2>
       <DocTableView table={doc.bill} />
+      {doc.normNotes.length > 0 ? (
+        <ul class="norm-notes">
+          {doc.normNotes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
+      ) : null}
       <p class="footnote">{doc.footnote}</p>
       <p class="to-pay">{doc.toPay}</p>
       {doc.toPayNote ? <p class="hint">{doc.toPayNote}</p> : null}
@@ -105,7 +128,18 @@ export function StatementView({ doc }: { doc: StatementDocument }) {
     <article class="money-doc">
       <h2>{doc.title}</h2>
       <Facts rows={doc.facts} />
+      <Dates lines={doc.dates} />
       <DocTableView table={doc.table} />
+      {doc.recalculationNotes.length > 0 ? (
+        <>
+          <h3>{doc.recalculationsHeading}</h3>
+          <ul class="recalculation-notes">
+            {doc.recalculationNotes.map((note) => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </article>
   );
 }

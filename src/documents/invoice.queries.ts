@@ -1,9 +1,16 @@
 import { sql } from 'kysely';
 import type { Service } from '../billing/charges';
-import type { InvoiceInput, InvoiceMeterInput } from '../billing/invoice';
-import { addMonths, type Period, periodToDate } from '../billing/period';
+import type { InvoiceInput, InvoiceMeterInput, InvoiceRecalculation } from '../billing/invoice';
+import { type MonthRates, normSetInForce } from '../billing/month-closer';
+import { addMonths, dateToPeriod, type Period, periodToDate } from '../billing/period';
 import type { StatementMonthInput } from '../billing/statement';
 import type { DB } from '../db/database';
+import { billingDataAsOf } from '../exchange/data-as-of';
+import {
+  monthCutoff,
+  readingThatCounts,
+  readingThatCountsBefore,
+} from '../readings/counting-reading.queries';
 
 /** The ledger row of one account and month, or undefined when the month has no data. */
 export function accountMonth(db: DB, accountId: number, period: Period) {
@@ -41,20 +48,24 @@ export async function firstAccountYear(db: DB, accountId: number): Promise<numbe
 
 /**
  * Every fact of one account's invoice for a month, read from the ledger: the balance row,
- * charge lines, payments, the tariffs in force and the meters with their start and end readings.
+ * charge lines, recalculations, payments, the tariffs and norms in force and the meters with the
+ * readings that counted for the month as of its closing (src/readings/counting-reading.queries.ts):
+ * a closed month shows what it was billed with, whatever reading arrived later.
  * Null when the month has no balance row (not billed yet, or before the account's history).
  */
 export async function invoiceFacts(
   db: DB,
-  account: { id: number; kind: 'individual' | 'legal' },
+  account: { id: number; kind: 'individual' | 'legal'; residents: number; irrigationAreaM2: string },
   period: Period,
 ): Promise<InvoiceInput | null> {
   const first = periodToDate(period);
   const next = periodToDate(addMonths(period, 1));
+  const cutoff = await monthCutoff(db, first);
 
   // One round of queries in parallel: the balance row decides afterwards whether there is an invoice.
-  const [month, charges, payments, tariffs, meters] = await Promise.all([
+  const [month, dataAsOf, charges, recalculations, payments, tariffs, norms, meters] = await Promise.all([
     accountMonth(db, account.id, period),
+    billingDataAsOf(db),
     db
       .selectFrom('charges')
       .select(['service', 'basis', 'quantity_l', 'tariff_tiyn_per_m3', 'vat_bp'])
@@ -62,6 +73,15 @@ export async function invoiceFacts(
       .where('period', '=', first)
       .orderBy('service')
       .orderBy('basis')
+      .execute(),
+    db
+      .selectFrom('recalculations')
+      .select(['for_period', 'service', 'amount_tiyn', 'reason'])
+      .where('account_id', '=', account.id)
+      .where('period', '=', first)
+      .orderBy('for_period')
+      .orderBy('service')
+      .orderBy('id')
       .execute(),
     db
       .selectFrom('payments')
@@ -76,28 +96,26 @@ export async function invoiceFacts(
       from tariffs
       where customer_kind = ${account.kind} and effective_from <= ${first}::date
       order by service, effective_from desc`.execute(db),
+    db
+      .selectFrom('norms')
+      .select(['kind', 'effective_from', 'litres', 'season_from_month', 'season_to_month'])
+      .where('effective_from', '<=', first)
+      .execute(),
     sql<{
       input_no: number;
       water: 'cold' | 'hot';
       serial: string;
+      verification_due: string | null;
       start_l: number | null;
       start_on: string | null;
       end_l: number | null;
       end_on: string | null;
     }>`
-      select m.input_no, m.water, m.serial,
+      select m.input_no, m.water, m.serial, m.verification_due,
              s.value_l as start_l, s.read_on as start_on, e.value_l as end_l, e.read_on as end_on
       from meters m
-      left join lateral (
-        select r.value_l, r.read_on from readings r
-        where r.meter_id = m.id and r.status = 'accepted' and r.period < ${first}::date
-        order by r.period desc, r.read_on desc, r.id desc limit 1
-      ) s on true
-      left join lateral (
-        select r.value_l, r.read_on from readings r
-        where r.meter_id = m.id and r.status = 'accepted' and r.period = ${first}::date
-        order by r.read_on desc, r.id desc limit 1
-      ) e on true
+      left join lateral ${readingThatCountsBefore(sql`m.id`, first, cutoff)} s on true
+      left join lateral ${readingThatCounts(sql`m.id`, first, cutoff)} e on true
       where m.account_id = ${account.id}
         and m.installed_on < ${next}::date
         and (m.removed_on is null or m.removed_on >= ${first}::date)
@@ -109,6 +127,7 @@ export async function invoiceFacts(
     inputNo: m.input_no,
     water: m.water,
     serial: m.serial,
+    verificationDue: m.verification_due,
     start: m.start_l !== null && m.start_on ? { valueL: Number(m.start_l), date: m.start_on } : null,
     end: m.end_l !== null && m.end_on ? { valueL: Number(m.end_l), date: m.end_on } : null,
   }));
@@ -126,10 +145,22 @@ export async function invoiceFacts(
     })),
     openingTiyn: month.opening_tiyn,
     recalculationTiyn: month.recalculation_tiyn,
+    recalculations: recalculations.map((r) => ({
+      forPeriod: r.for_period ? dateToPeriod(r.for_period) : null,
+      service: r.service,
+      amountTiyn: r.amount_tiyn,
+      reason: r.reason,
+    })),
     penaltyTiyn: month.penalty_tiyn,
     otherTiyn: month.other_tiyn,
     payments: payments.map((p) => ({ amountTiyn: p.amount_tiyn, kind: p.kind, paidOn: p.paid_on })),
     compensationTiyn: month.compensation_tiyn,
+    norm: {
+      ...normSetInForce(norms as MonthRates['norms'], first),
+      residents: account.residents,
+      irrigationAreaM2: account.irrigationAreaM2,
+    },
+    dates: { dataAsOf, closedAt: cutoff },
   };
 }
 
@@ -142,10 +173,14 @@ export async function statementFacts(
   accountId: number,
   from: Period,
   to: Period,
-): Promise<{ openingTiyn: number; months: StatementMonthInput[] } | null> {
+): Promise<{
+  openingTiyn: number;
+  months: StatementMonthInput[];
+  recalculations: (InvoiceRecalculation & { period: Period })[];
+} | null> {
   const first = periodToDate(from);
   const last = periodToDate(to);
-  const [months, payments] = await Promise.all([
+  const [months, payments, recalculations] = await Promise.all([
     db
       .selectFrom('account_months')
       .selectAll()
@@ -161,6 +196,17 @@ export async function statementFacts(
       .where('period', '>=', first)
       .where('period', '<=', last)
       .orderBy('paid_on')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('recalculations')
+      .select(['period', 'for_period', 'service', 'amount_tiyn', 'reason'])
+      .where('account_id', '=', accountId)
+      .where('period', '>=', first)
+      .where('period', '<=', last)
+      .orderBy('period')
+      .orderBy('for_period')
+      .orderBy('service')
       .orderBy('id')
       .execute(),
   ]);
@@ -179,6 +225,13 @@ export async function statementFacts(
       recalculationTiyn: m.recalculation_tiyn,
       otherTiyn: m.penalty_tiyn + m.other_tiyn,
       payments: byPeriod.get(m.period) ?? [],
+    })),
+    recalculations: recalculations.map((r) => ({
+      period: dateToPeriod(r.period),
+      forPeriod: r.for_period ? dateToPeriod(r.for_period) : null,
+      service: r.service,
+      amountTiyn: r.amount_tiyn,
+      reason: r.reason,
     })),
   };
 }

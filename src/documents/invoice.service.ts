@@ -1,8 +1,15 @@
 import type { AccountView } from '../accounts/accounts.queries';
-import { assembleInvoice, type Invoice } from '../billing/invoice';
-import { addMonths, isPeriod, makePeriod, type Period, periodOf } from '../billing/period';
+import {
+  assembleInvoice,
+  type DocumentDates,
+  type Invoice,
+  type InvoiceRecalculation,
+} from '../billing/invoice';
+import { addMonths, isPeriod, makePeriod, type Period, periodOf, periodToDate } from '../billing/period';
 import { buildStatement, type Statement, statementRangeProblem } from '../billing/statement';
 import type { DB } from '../db/database';
+import { billingDataAsOf } from '../exchange/data-as-of';
+import { monthCutoff } from '../readings/counting-reading.queries';
 import { invoiceFacts, statementFacts } from './invoice.queries';
 
 /** The month a document opens with: the previous month (SPEC.md 3.4). */
@@ -60,16 +67,29 @@ export async function invoiceLoader(db: DB, account: AccountView, period: Period
   return facts ? assembleInvoice(facts) : null;
 }
 
+/** A statement with when its figures were taken and the recalculations of its months, with reasons. */
+export type LoadedStatement = Statement & {
+  dates: DocumentDates;
+  recalculations: (InvoiceRecalculation & { period: Period })[];
+};
+
 /** Loads a settlement statement; null when the range has no data. The range must be valid. */
 export async function statementLoader(
   db: DB,
   accountId: number,
   from: Period,
   to: Period,
-): Promise<Statement | null> {
+): Promise<LoadedStatement | null> {
   if (statementRangeProblem(from, to)) throw new RangeError('invalid statement range');
   const facts = await statementFacts(db, accountId, from, to);
   if (!facts) return null;
   const first = facts.months[0]?.period ?? from;
-  return buildStatement(first, to, facts.openingTiyn, facts.months);
+  // The statement's figures as of the last exchange and the closing of its last month with data.
+  const last = facts.months.at(-1)?.period ?? to;
+  const [dataAsOf, closedAt] = await Promise.all([billingDataAsOf(db), monthCutoff(db, periodToDate(last))]);
+  return {
+    ...buildStatement(first, to, facts.openingTiyn, facts.months),
+    dates: { dataAsOf, closedAt },
+    recalculations: facts.recalculations,
+  };
 }

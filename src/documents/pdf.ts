@@ -240,6 +240,14 @@ function facts(doc: PDFKit.PDFDocument, rows: [string, string][], width = CONTEN
   }
 }
 
+/** Small muted lines under the facts ("data as of", the period's closing). */
+function notes(doc: PDFKit.PDFDocument, lines: string[]) {
+  if (lines.length === 0) return;
+  doc.moveDown(0.2).font('R').fontSize(8).fillColor(MUTED);
+  for (const line of lines) boxText(doc, line, MARGIN, doc.y, CONTENT);
+  doc.fillColor(INK);
+}
+
 /** A table with a shaded, wrapping header row; widths are shares of the content width. */
 function table(doc: PDFKit.PDFDocument, t: DocTable, shares: number[], fontSize = 8) {
   const total = shares.reduce((a, b) => a + b, 0);
@@ -267,24 +275,46 @@ function table(doc: PDFKit.PDFDocument, t: DocTable, shares: number[], fontSize 
     doc.y = y + h;
   };
   drawHeader();
-  const rowHeight = fontSize + 2 * pad + 2;
+  const lineRowHeight = fontSize + 2 * pad + 2;
   for (const row of t.rows) {
-    if (doc.y + rowHeight > BOTTOM) {
-      doc.addPage();
-      doc.y = MARGIN;
-      drawHeader();
-    }
-    const y = doc.y;
     doc
       .font(row.kind ? 'B' : 'R')
       .fontSize(fontSize)
       .fillColor(INK);
     // A label row (first cell only, other cells empty) may run across the empty columns.
     const spanEnd = row.cells.findIndex((c, i) => i > 0 && c !== '');
+    const cellWidth = (i: number) =>
+      i === 0 && spanEnd > 1 ? (xs[spanEnd] ?? 0) - MARGIN : (widths[i] ?? 0);
+    // A cell too long for one line wraps, and its row grows to hold it.
+    const rowHeight = Math.max(
+      lineRowHeight,
+      ...row.cells.map((c, i) => {
+        const w = cellWidth(i) - 2 * pad;
+        return c === '' || oneLineWidth(doc, c, w) !== null
+          ? 0
+          : doc.heightOfString(c, { width: w }) + 2 * pad;
+      }),
+    );
+    if (doc.y + rowHeight > BOTTOM) {
+      doc.addPage();
+      doc.y = MARGIN;
+      drawHeader();
+      doc
+        .font(row.kind ? 'B' : 'R')
+        .fontSize(fontSize)
+        .fillColor(INK);
+    }
+    const y = doc.y;
     row.cells.forEach((cell, i) => {
       if (cell === '') return;
-      const width = i === 0 && spanEnd > 1 ? (xs[spanEnd] ?? 0) - MARGIN : (widths[i] ?? 0);
-      boxText(doc, cell, (xs[i] ?? 0) + pad, y + pad, width - 2 * pad, t.columns[i]?.num ? 'right' : 'left');
+      boxText(
+        doc,
+        cell,
+        (xs[i] ?? 0) + pad,
+        y + pad,
+        cellWidth(i) - 2 * pad,
+        t.columns[i]?.num ? 'right' : 'left',
+      );
     });
     doc.y = y + rowHeight;
     doc
@@ -357,12 +387,20 @@ export function renderInvoicePdf(d: InvoiceDocument, options: Options): Promise<
   table(doc, d.tariffs, [3, 1, 4]);
   heading(doc, d.title, 12);
   facts(doc, d.facts);
+  notes(doc, d.dates);
   if (d.volumes.rows.length > 0) {
     heading(doc, d.volumes.heading ?? '');
     table(doc, d.volumes, [1.3, 0.9, 1.3, 1.2, 1.4, 1.2, 1.4, 1.1], 7.5);
   }
   heading(doc, d.bill.heading ?? '');
   table(doc, d.bill, [3.6, 1.1, 1.1, 0.8, 1.1, 1.5]);
+  if (d.normNotes.length > 0) {
+    doc.moveDown(0.3).font('R').fontSize(8).fillColor(INK);
+    for (const note of d.normNotes) {
+      ensureSpace(doc, 24);
+      boxText(doc, note, MARGIN, doc.y, CONTENT);
+    }
+  }
   doc.moveDown(0.3).font('R').fontSize(7.5).fillColor(MUTED);
   boxText(doc, d.footnote, MARGIN, doc.y, CONTENT);
   ensureSpace(doc, 60);
@@ -387,8 +425,17 @@ export function renderStatementPdf(d: StatementDocument, options: Options): Prom
   doc.y += 10;
   heading(doc, d.title, 12);
   facts(doc, d.facts);
+  notes(doc, d.dates);
   doc.moveDown(0.6);
   table(doc, d.table, [0.8, 1.3, 1.2, 1.2, 1.2, 1.6, 1.2, 1.6], 7.5);
+  if (d.recalculationNotes.length > 0) {
+    heading(doc, d.recalculationsHeading, 9.5);
+    doc.font('R').fontSize(8).fillColor(INK);
+    for (const note of d.recalculationNotes) {
+      ensureSpace(doc, 24);
+      boxText(doc, note, MARGIN, doc.y, CONTENT);
+    }
+  }
   footer(doc, options.locale, options.now ?? new Date());
   return finish(doc);
 }

@@ -2,12 +2,13 @@ import { type RawBuilder, sql } from 'kysely';
 import { tryShareMonth } from '../billing/month-lock';
 import { batched, perDatabase, STATEMENT_BATCHES } from '../db/batching';
 import { type DB, prepared } from '../db/database';
+import { readingThatCountsBefore } from './counting-reading.queries';
 
 export type Water = 'cold' | 'hot';
 export type ReadingSource = 'cabinet' | 'inspector' | 'phone' | 'billing' | 'operator';
 export type ReadingStatus = 'accepted' | 'flagged' | 'rejected';
 
-/** A meter of an account with the reading before the current month and the current month's latest one. */
+/** A meter of an account with the reading that counts before the current month and the current month's latest one. */
 export interface MeterState {
   id: number;
   inputNo: number;
@@ -30,8 +31,9 @@ export interface MeterState {
 /**
  * The meters in service on an account, in the order of the readings table. With `lock`, the
  * meter rows are locked until the transaction ends, so submissions for them run one after another. "Previous" is the
- * reading that counts for the latest earlier month; "current" the latest submission of `period`
- * (every submission is a row; the newest counts). Rejected readings never count.
+ * reading that counts for the latest earlier month (counting-reading.queries.ts: accepted, so not a
+ * flagged one awaiting review); "current" the latest submission of `period` not rejected, flagged
+ * included, as the customer sent it (every submission is a row).
  */
 export async function meterStates(
   db: DB,
@@ -56,13 +58,12 @@ const meterStateColumns = sql`m.id, m.input_no as "inputNo", m.location, m.water
       c.value_l as "curValueL", c.read_on as "curReadOn", c.source as "curSource", c.status as "curStatus",
       coalesce(n.count, 0)::int as "curCount"`;
 
-/** The reading of meter "m" that counts for the latest month before `period`, as "p". */
+/**
+ * The reading of meter "m" that counts, as of now, for the latest month before `period`, as "p":
+ * the one the billing run starts the month's volume from (counting-reading.queries.ts).
+ */
 function previousReadingJoin(period: string) {
-  return sql`left join lateral (
-      select r.value_l, r.read_on, r.source, r.period from readings r
-      where r.meter_id = m.id and r.period < ${period}::date and r.status <> 'rejected'
-      order by r.period desc, r.id desc limit 1
-    ) p on true`;
+  return sql`left join lateral ${readingThatCountsBefore(sql`m.id`, period, null)} p on true`;
 }
 
 /**
@@ -376,7 +377,7 @@ export function readingHistory(db: DB, accountId: number, fromPeriod: string): P
     .execute() as Promise<StoredReading[]>;
 }
 
-/** The reading that counts for each meter and month before `beforePeriod` (for the consumption baseline). */
+/** The reading that counts for each meter for the latest month before `beforePeriod` (for the consumption baseline). */
 export async function countingReadingBefore(
   db: DB,
   accountId: number,

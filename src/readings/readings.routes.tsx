@@ -9,6 +9,7 @@ import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
 import { monthlyConsumption } from './consumption';
 import { consumptionChartSvg } from './consumption-chart';
+import { countingReadingsSince } from './counting-reading.queries';
 import { newIdempotencyKey, readingSubmitter } from './reading-submitter';
 import { readingsText } from './readings.messages';
 import {
@@ -38,12 +39,21 @@ const accountQueryOf = (req: FastifyRequest<AccountQuery>) =>
 export async function accountConsumption(db: DB, accountId: number, now: Date, months: number) {
   const to = periodOf(now);
   const from = addMonths(to, -(months - 1));
-  const [meters, readings, baseline] = await Promise.all([
+  // Every reading for the history's table; the consumption from the readings that count only, as billed.
+  const [meters, readings, counted, baseline] = await Promise.all([
     metersOfAccount(db, accountId),
     readingHistory(db, accountId, periodToDate(from)),
+    countingReadingsSince(db, accountId, periodToDate(from)),
     countingReadingBefore(db, accountId, periodToDate(from)),
   ]);
-  return { from, to, meters, readings, months: monthlyConsumption(meters, readings, baseline, from, to) };
+  const consumption = monthlyConsumption(
+    meters,
+    counted.map((r) => ({ ...r, status: 'accepted' as const })),
+    baseline,
+    from,
+    to,
+  );
+  return { from, to, meters, readings, months: consumption };
 }
 
 async function pageView(

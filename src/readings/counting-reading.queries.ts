@@ -1,0 +1,87 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { DB } from '../db/database';
+
+/**
+ * The one definition of "the reading that counts" for a meter and a month (decision 075). The
+ * billing run, the invoice, the readings page (previous reading, consumption chart) all select
+ * readings through these fragments, so a month's bill and the volumes shown for it cannot differ.
+ *
+ * A reading counts when it is accepted (a flagged one only once an operator accepted it; a
+ * rejected one never) and it came to count by the cut-off: it was submitted, or accepted by an
+ * operator, at or before that time. Of the readings of one month the last stored wins (a correction
+ * is a new row). A closed month's cut-off is its `billing_periods.closed_at`, so its documents show
+ * what it was billed with, whatever arrived later; `null` means "everything stored so far".
+ */
+export type Cutoff = Date | null;
+
+/** When reading "r" came to count: submitted, or accepted by an operator after review. */
+export const countsFrom = sql`coalesce(r.reviewed_at, r.submitted_at)`;
+
+/** Reading "r" counts as of `cutoff`. */
+function counts(cutoff: Cutoff): RawBuilder<unknown> {
+  return cutoff === null
+    ? sql`r.status = 'accepted'`
+    : sql`r.status = 'accepted' and ${countsFrom} <= ${cutoff}::timestamptz`;
+}
+
+const columns = sql`r.id, r.value_l, r.read_on, r.source, r.period, r.submitted_at`;
+
+/**
+ * Lateral subquery: the reading of meter `meter` (an SQL expression, e.g. sql`m.id`) that counts
+ * for the month starting `period` ('YYYY-MM-01') as of `cutoff`. Columns id, value_l, read_on,
+ * source, period, submitted_at. Use as `left join lateral ${readingThatCounts(...)} e on true`.
+ */
+export function readingThatCounts(meter: RawBuilder<unknown>, period: string, cutoff: Cutoff) {
+  return sql`(
+      select ${columns} from readings r
+      where r.meter_id = ${meter} and r.period = ${period}::date and ${counts(cutoff)}
+      order by r.id desc limit 1
+    )`;
+}
+
+/**
+ * Lateral subquery: the reading that counts for the latest month before `period` with one (the
+ * start of `period`'s volume), as of `cutoff`. Same columns as readingThatCounts.
+ */
+export function readingThatCountsBefore(meter: RawBuilder<unknown>, period: string, cutoff: Cutoff) {
+  return sql`(
+      select ${columns} from readings r
+      where r.meter_id = ${meter} and r.period < ${period}::date and ${counts(cutoff)}
+      order by r.period desc, r.id desc limit 1
+    )`;
+}
+
+/**
+ * The cut-off of a month's documents: when the month was closed, or null while it is open (or
+ * not known to the cabinet, when its charges come from the billing system).
+ */
+export async function monthCutoff(db: DB, period: string): Promise<Cutoff> {
+  const row = await db
+    .selectFrom('billing_periods')
+    .select(['status', 'closed_at'])
+    .where('period', '=', period)
+    .executeTakeFirst();
+  return row?.status === 'closed' && row.closed_at ? new Date(row.closed_at) : null;
+}
+
+export interface CountedReading {
+  meterId: number;
+  /** 'YYYY-MM-01' */
+  period: string;
+  valueL: number;
+  id: number;
+}
+
+/** The reading that counts, as of now, for each month since `fromPeriod` of each meter of an account. */
+export async function countingReadingsSince(
+  db: DB,
+  accountId: number,
+  fromPeriod: string,
+): Promise<CountedReading[]> {
+  const result = await sql<CountedReading>`
+    select distinct on (r.meter_id, r.period) r.meter_id as "meterId", r.period, r.value_l as "valueL", r.id
+    from readings r join meters m on m.id = r.meter_id
+    where m.account_id = ${accountId} and r.period >= ${fromPeriod}::date and ${counts(null)}
+    order by r.meter_id, r.period, r.id desc`.execute(db);
+  return result.rows.map((r) => ({ ...r, valueL: Number(r.valueL), id: Number(r.id) }));
+}
