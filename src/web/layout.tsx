@@ -13,9 +13,11 @@ export interface LayoutProps {
   cabinet?: boolean;
   /** Extra scripts that enhance the page; the page works without them. */
   scripts?: string[];
+  /** Extra stylesheets (before the site's own, which may adjust them). */
+  styles?: string[];
 }
 
-export function Layout({ ctx, title, children, cabinet = false, scripts = [] }: LayoutProps) {
+export function Layout({ ctx, title, children, cabinet = false, scripts = [], styles = [] }: LayoutProps) {
   const t = common[ctx.locale];
   const next = encodeURIComponent(ctx.path);
   return (
@@ -24,6 +26,9 @@ export function Layout({ ctx, title, children, cabinet = false, scripts = [] }: 
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} — ${t.siteName}`}</title>
+        {styles.map((href) => (
+          <link key={href} rel="stylesheet" href={href} />
+        ))}
         <link rel="stylesheet" href="/static/app.css" />
         <meta name="csrf-token" content={ctx.csrfToken} />
       </head>
