@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { Browser, type TestApp, testApp } from './helpers/app';
 import { demoDatabase } from './helpers/db';
 
@@ -42,5 +43,20 @@ describe('street lists in the alphabetical order of the page language', () => {
     expect(ru.indexOf('Қазақстан')).toBeGreaterThan(ru.indexOf('Крылов'));
     expect(ru.indexOf('Қазақстан')).toBeLessThan(ru.indexOf('Михаэлис'));
     expect(ru.at(-1)).toBe('Шәкәрім даңғылы');
+  });
+
+  it('lists the streets of the back-office outage note form in the Kazakh order for a kk operator', async () => {
+    const b = new Browser(t.app);
+    expect((await b.login('operator', DEMO_PASSWORD)).statusCode).toBe(303);
+    await b.get('/lang/kk?next=/backoffice/notes');
+    const res = await b.get('/backoffice/notes');
+    expect(res.statusCode).toBe(200);
+    const streets = [
+      ...res.body.matchAll(/<input type="checkbox" name="street" value="\d+"\s*\/?>\s*([^<]+?)\s*<br/g),
+    ].map((m) => m[1]!);
+    expect(streets.length).toBeGreaterThan(20);
+    const at = streets.indexOf('Қазақстан');
+    expect(streets.slice(at - 1, at + 2)).toEqual(['Қабанбай батыр', 'Қазақстан', 'Қайсенов']);
+    expect(streets.at(-1)).toBe('Шәкәрім даңғылы');
   });
 });
