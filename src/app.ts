@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -43,6 +44,8 @@ export interface AppDeps {
 }
 
 const STATIC_DIR = join(import.meta.dirname, 'web', 'static');
+/** Leaflet's files, served from our own origin for the map page (docs/decisions/090-leaflet-map.md). */
+const LEAFLET_DIR = join(dirname(createRequire(import.meta.url).resolve('leaflet/package.json')), 'dist');
 
 /** Builds the HTTP app. Tests build it too, and call it with app.inject() or listen on port 0. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -93,6 +96,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await registerRateLimits(app, deps.db);
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: 3600_000 });
+  await app.register(fastifyStatic, {
+    root: LEAFLET_DIR,
+    prefix: '/static/leaflet/',
+    decorateReply: false,
+    maxAge: 3600_000,
+    allowedPath: (path) => /^\/(leaflet\.(js|css)|images\/[\w-]+\.png)$/.test(path),
+  });
 
   app.decorateRequest('locale', DEFAULT_LOCALE);
   app.decorateRequest('user', null);

@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import type { AppDeps } from '../app';
 import { audit } from '../auth/audit';
 import { sameSurname } from '../auth/registration.service';
+import { sortByName } from '../i18n/collation';
+import type { Locale } from '../i18n/locales';
 import { defineMessages } from '../i18n/locales';
 import { Field, Form, field } from '../web/forms';
 import { sendPage } from '../web/html';
@@ -166,10 +168,15 @@ function LookupPage({
 
 export async function lookupRoutes(app: FastifyInstance, { db, config }: AppDeps) {
   const perAddress = perValueLimit(db, 'lookup', { max: 20, timeWindowMs: 3600_000 });
-  const streets = () => db.selectFrom('streets').select(['id', 'name']).orderBy('name').execute();
+  /** The streets in the alphabetical order of the page's language (Қазақстан among the К… in kk). */
+  const streets = async (locale: Locale) =>
+    sortByName(await db.selectFrom('streets').select(['id', 'name']).execute(), locale, (s) => s.name);
 
   app.get('/lookup', async (req, reply) =>
-    sendPage(reply, <LookupPage ctx={pageContext(req, reply)} streets={await streets()} view={{}} />),
+    sendPage(
+      reply,
+      <LookupPage ctx={pageContext(req, reply)} streets={await streets(req.locale)} view={{}} />,
+    ),
   );
 
   app.post('/lookup', { config: { rateLimit: { max: 30, timeWindow: 10 * 60_000 } } }, async (req, reply) => {
@@ -189,7 +196,7 @@ export async function lookupRoutes(app: FastifyInstance, { db, config }: AppDeps
     if (Object.keys(errors).length > 0) {
       return sendPage(
         reply,
-        <LookupPage ctx={ctx} streets={await streets()} view={{ ...view, errors }} />,
+        <LookupPage ctx={ctx} streets={await streets(req.locale)} view={{ ...view, errors }} />,
         400,
       );
     }
@@ -223,7 +230,7 @@ export async function lookupRoutes(app: FastifyInstance, { db, config }: AppDeps
     if (!match) {
       return sendPage(
         reply,
-        <LookupPage ctx={ctx} streets={await streets()} view={{ ...view, notFound: true }} />,
+        <LookupPage ctx={ctx} streets={await streets(req.locale)} view={{ ...view, notFound: true }} />,
       );
     }
     const found = {
@@ -231,6 +238,9 @@ export async function lookupRoutes(app: FastifyInstance, { db, config }: AppDeps
       hasMeters: match.hasMeters,
       token: signLookupToken(config.SESSION_SECRET, match.number),
     };
-    return sendPage(reply, <LookupPage ctx={ctx} streets={await streets()} view={{ ...view, found }} />);
+    return sendPage(
+      reply,
+      <LookupPage ctx={ctx} streets={await streets(req.locale)} view={{ ...view, found }} />,
+    );
   });
 }

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { defineMessages } from '../i18n/locales';
-import { Layout } from '../web/layout';
+import { currentEntry, Layout } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 
 export const nav = defineMessages({
@@ -72,26 +72,30 @@ export function BackofficeLayout({
 }) {
   const t = nav[ctx.locale];
   const admin = ctx.user?.role === 'admin';
+  const links = LINKS.filter(([, , adminOnly]) => admin || !adminOnly);
+  const current = currentEntry(links, ctx.path, '/backoffice');
   return (
-    <Layout ctx={ctx} title={title}>
+    <Layout ctx={ctx} title={title} scripts={['/static/menu.js']}>
       <nav class="bo-menu" aria-label={t.area}>
-        <span class="bo-user">
-          {ctx.user?.login} ({ctx.user ? t.role[ctx.user.role] : ''})
-        </span>
-        {LINKS.filter(([, , adminOnly]) => admin || !adminOnly).map(([key, href]) => (
-          <a
-            key={key}
-            href={href}
-            aria-current={
-              ctx.path === href || (href !== '/backoffice' && ctx.path.startsWith(`${href}/`))
-                ? 'page'
-                : undefined
-            }
-          >
-            {t[key]}
-          </a>
-        ))}
-        <form method="post" action="/logout" class="inline">
+        <details class="menu-drawer">
+          <summary>
+            <span class="menu-title">{t.area}</span>
+            {current ? <span class="menu-current">{t[current]}</span> : null}
+          </summary>
+          <span class="bo-user">
+            {ctx.user?.login} ({ctx.user ? t.role[ctx.user.role] : ''})
+          </span>
+          <ul>
+            {links.map(([key, href]) => (
+              <li key={key}>
+                <a href={href} aria-current={key === current ? 'page' : undefined}>
+                  {t[key]}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </details>
+        <form method="post" action="/logout" class="menu-logout">
           <input type="hidden" name="_csrf" value={ctx.csrfToken} />
           <button type="submit" class="link-button">
             {t.logout}

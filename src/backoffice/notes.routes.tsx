@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app';
 import type { Database } from '../db/schema';
+import { sortByName } from '../i18n/collation';
 import { formatDate } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { nText } from '../public/notes.messages';
@@ -59,7 +60,7 @@ export async function mailNoteSubscribers(
         note.title,
         '',
         `${t.mailDates} ${formatDate(note.starts_on)} – ${formatDate(note.ends_on)}`,
-        `${t.mailStreets} ${[...u.streets].join(', ')}`,
+        `${t.mailStreets} ${sortByName([...u.streets], u.locale, (s) => s).join(', ')}`,
         '',
         note.body,
         '',
@@ -87,7 +88,11 @@ export async function backofficeNoteRoutes(app: FastifyInstance, { db, config }:
     const t = nText[req.locale];
     const ctx = pageContext(req, reply);
     const [streets, notes] = await Promise.all([
-      db.selectFrom('streets').select(['id', 'name']).orderBy('name').execute(),
+      db
+        .selectFrom('streets')
+        .select(['id', 'name'])
+        .execute()
+        .then((rows) => sortByName(rows, req.locale, (s) => s.name)),
       listNotes(db, 'all', 30),
     ]);
     const v = form?.values ?? { title: '', body: '', starts_on: '', ends_on: '', streets: [] };

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { AppDeps } from '../app';
 import type { DB } from '../db/database';
+import { sortByName } from '../i18n/collation';
 import { formatDate } from '../i18n/locales';
 import { sendPage } from '../web/html';
 import { Layout } from '../web/layout';
@@ -49,7 +50,7 @@ export function NoteCard({ note, locale }: { note: NoteView; locale: 'kk' | 'ru'
         {t.dates}: {formatDate(note.starts_on)} – {formatDate(note.ends_on)}
       </p>
       <p>
-        <strong>{t.streets}:</strong> {note.streets.join(', ')}
+        <strong>{t.streets}:</strong> {sortByName(note.streets, locale, (s) => s).join(', ')}
       </p>
       <p class="pre">{note.body}</p>
     </article>

@@ -7,7 +7,8 @@ export interface Office {
   id: string;
   kind: 'office' | 'payment';
   name: { kk: string; ru: string; en: string };
-  address: string;
+  /** In each language: the street's name as signs and maps in that language give it. */
+  address: { kk: string; ru: string; en: string };
   hours: { kk: string; ru: string; en: string };
   phone?: string;
   lat: number;
@@ -23,7 +24,7 @@ export const OFFICES: Office[] = [
     id: 'main',
     kind: 'office',
     name: { kk: 'Абоненттік бөлім', ru: 'Абонентский отдел', en: 'Subscriber department' },
-    address: 'Шәкәрім даңғылы, 180',
+    address: { kk: 'Шәкәрім даңғылы, 180', ru: 'проспект Шакарима, 180', en: 'Shakarim Avenue, 180' },
     hours: WEEKDAYS,
     phone: '70-08-78',
     lat: 49.9486,
@@ -33,7 +34,7 @@ export const OFFICES: Office[] = [
     id: 'left-bank',
     kind: 'office',
     name: { kk: 'Сол жағалау бөлімшесі', ru: 'Отделение «Левый берег»', en: 'Left-bank branch office' },
-    address: 'Сәтбаев, 62',
+    address: { kk: 'Сәтбаев көшесі, 62', ru: 'улица Сатпаева, 62', en: 'Satpayev Street, 62' },
     hours: WEEKDAYS,
     phone: '70-08-79',
     lat: 49.9712,
@@ -43,7 +44,7 @@ export const OFFICES: Office[] = [
     id: 'kazpost-abay',
     kind: 'payment',
     name: { kk: 'Қазпошта бөлімшесі', ru: 'Отделение Казпочты', en: 'Kazpost office' },
-    address: 'Абай даңғылы, 21',
+    address: { kk: 'Абай даңғылы, 21', ru: 'проспект Абая, 21', en: 'Abay Avenue, 21' },
     hours: BANK,
     lat: 49.9563,
     lon: 82.6152,
@@ -52,7 +53,7 @@ export const OFFICES: Office[] = [
     id: 'bank-auezov',
     kind: 'payment',
     name: { kk: 'Банк бөлімшесі', ru: 'Отделение банка', en: 'Bank branch' },
-    address: 'Әуезов даңғылы, 14',
+    address: { kk: 'Әуезов даңғылы, 14', ru: 'проспект Ауэзова, 14', en: 'Auezov Avenue, 14' },
     hours: BANK,
     lat: 49.9521,
     lon: 82.6059,
@@ -65,7 +66,11 @@ export const OFFICES: Office[] = [
       ru: 'Платёжный терминал (торговый центр)',
       en: 'Payment kiosk (shopping centre)',
     },
-    address: 'Тәуелсіздік даңғылы, 50',
+    address: {
+      kk: 'Тәуелсіздік даңғылы, 50',
+      ru: 'проспект Независимости, 50',
+      en: 'Tauelsizdik (Independence) Avenue, 50',
+    },
     hours: ROUND,
     lat: 49.9802,
     lon: 82.6398,

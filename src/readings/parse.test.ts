@@ -20,14 +20,23 @@ const valid: [string, number, string][] = [
   ['1.2', 1_200, '00001.200'],
   ['12345.678', 12_345_678, '12345.678'],
   ['007', 7_000, '00007.000'],
+  // The user guide's own format: eight integer digits, the extra ones zeros.
+  ['00000125.120', 125_120, '00125.120'],
+  ['000000125.120', 125_120, '00125.120'],
+  ['000117.5', 117_500, '00117.500'],
+  ['0000099999.999', 99_999_999, '99999.999'],
+  ['00000000', 0, '00000.000'],
+  ['000000000,5', 500, '00000.500'],
 ];
 
 const invalid: [string, string][] = [
   ['', 'empty'],
   ['   ', 'empty'],
   ['123456', 'tooManyDigits'],
-  ['000117.5', 'tooManyDigits'],
   ['100000.000', 'tooManyDigits'],
+  ['123456.0', 'tooManyDigits'],
+  ['000123456.0', 'tooManyDigits'],
+  ['0100000', 'tooManyDigits'],
   ['117.5000', 'tooManyDecimals'],
   ['117,1234', 'tooManyDecimals'],
   ['-117.5', 'sign'],

@@ -11,8 +11,10 @@ const SHAPE = /^(\d+)(?:[.,](\d*))?$/;
 
 /**
  * A meter reading as a customer types it: cubic metres (black digits), optionally a point or comma
- * and litres (red digits). "117.5", "117,5", "00117.500" and "117" are 117 500 L. At most 5 digits
- * before and 3 after the separator; signs, letters, spaces inside and anything else are refused.
+ * and litres (red digits). "117.5", "117,5", "00117.500" and "117" are 117 500 L. Leading zeros are
+ * only padding ("00000125.120", as the user guide and some meters print it, is 125 120 L); what is
+ * left must fit 5 digits before and 3 after the separator; signs, letters, spaces inside and
+ * anything else are refused.
  * An empty field is refused too (the caller decides whether empty means "not submitted"):
  * nothing is ever read as zero unless zero was typed.
  */
@@ -23,7 +25,7 @@ export function parseReading(input: string): ParsedReading {
   if (/^[+\-−]/.test(text)) return { ok: false, problem: 'sign', typed };
   const match = SHAPE.exec(text);
   if (!match) return { ok: false, problem: 'notNumber', typed };
-  const whole = match[1] ?? '';
+  const whole = (match[1] ?? '').replace(/^0+(?=\d)/, '');
   const fraction = match[2] ?? '';
   if (whole.length > 5) return { ok: false, problem: 'tooManyDigits', typed };
   if (fraction.length > 3) return { ok: false, problem: 'tooManyDecimals', typed };

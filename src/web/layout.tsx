@@ -13,9 +13,11 @@ export interface LayoutProps {
   cabinet?: boolean;
   /** Extra scripts that enhance the page; the page works without them. */
   scripts?: string[];
+  /** Extra stylesheets (before the site's own, which may adjust them). */
+  styles?: string[];
 }
 
-export function Layout({ ctx, title, children, cabinet = false, scripts = [] }: LayoutProps) {
+export function Layout({ ctx, title, children, cabinet = false, scripts = [], styles = [] }: LayoutProps) {
   const t = common[ctx.locale];
   const next = encodeURIComponent(ctx.path);
   return (
@@ -24,6 +26,9 @@ export function Layout({ ctx, title, children, cabinet = false, scripts = [] }: 
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} — ${t.siteName}`}</title>
+        {styles.map((href) => (
+          <link key={href} rel="stylesheet" href={href} />
+        ))}
         <link rel="stylesheet" href="/static/app.css" />
         <meta name="csrf-token" content={ctx.csrfToken} />
       </head>
@@ -73,7 +78,7 @@ export function Layout({ ctx, title, children, cabinet = false, scripts = [] }: 
           <p>{t.footer.phone}</p>
           <p>{t.footer.hours}</p>
         </footer>
-        {scripts.map((src) => (
+        {(cabinet && ctx.user ? ['/static/menu.js', ...scripts] : scripts).map((src) => (
           <script key={src} src={src} defer />
         ))}
       </body>
@@ -94,29 +99,47 @@ export const CABINET_MENU = [
   ['guide', '/cabinet/guide'],
 ] as const;
 
+/** The menu entry a path belongs to: its own page or one under it ("/cabinet" only itself). */
+export function currentEntry<K extends string>(
+  entries: readonly (readonly [K, string, ...unknown[]])[],
+  path: string,
+  home: string,
+): K | undefined {
+  return entries.find(([, href]) => path === href || (href !== home && path.startsWith(`${href}/`)))?.[0];
+}
+
+/**
+ * The cabinet's menu. On a wide screen a list on the left; on a phone a bar with the menu's name
+ * and the current page that opens into the whole list (a <details>, no script needed) and the
+ * logout button beside it, always in view.
+ */
 function CabinetMenu({ ctx }: { ctx: PageContext }) {
   const t = common[ctx.locale].menu;
+  const current = currentEntry(CABINET_MENU, ctx.path, '/cabinet');
   return (
     <nav class="cabinet-menu" aria-label={t.title}>
-      <p class="menu-title">{t.title}</p>
-      <p class="menu-user">{ctx.user?.login}</p>
-      <ul>
-        {CABINET_MENU.map(([key, href]) => (
-          <li key={key}>
-            <a href={href} aria-current={ctx.path === href ? 'page' : undefined}>
-              {t[key]}
-            </a>
-          </li>
-        ))}
-        <li>
-          <form method="post" action="/logout" class="inline">
-            <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-            <button type="submit" class="link-button">
-              {t.logout}
-            </button>
-          </form>
-        </li>
-      </ul>
+      <details class="menu-drawer">
+        <summary>
+          <span class="menu-title">{t.title}</span>
+          {current ? <span class="menu-current">{t[current]}</span> : null}
+        </summary>
+        <p class="menu-user">{ctx.user?.login}</p>
+        <ul>
+          {CABINET_MENU.map(([key, href]) => (
+            <li key={key}>
+              <a href={href} aria-current={key === current ? 'page' : undefined}>
+                {t[key]}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </details>
+      <form method="post" action="/logout" class="menu-logout">
+        <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+        <button type="submit" class="link-button">
+          {t.logout}
+        </button>
+      </form>
     </nav>
   );
 }
