@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGIN_THROTTLE } from '../src/auth/login-throttle';
+import { Browser, type TestApp, testApp, textOf } from './helpers/app';
+import { demoDatabase } from './helpers/db';
+import { linkIn } from './helpers/smtp';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp(await demoDatabase({ accounts: 30, months: 2 }));
+});
+afterAll(async () => t?.close());
+
+const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+const DEMO_PASSWORD = 'Demo-2026!';
+
+/** A browser whose requests come from the given client IP address. */
+const client = (ip: string, lang: 'kk' | 'ru' | 'en' = 'en') => {
+  const b = new Browser(t.app, ip);
+  b.cookies.set('lang', lang);
+  return b;
+};
+
+/** Posts `times` wrong passwords for a login from one browser; returns the last page. */
+async function failLogins(b: Browser, login: string, times: number) {
+  await b.get('/');
+  let last: Awaited<ReturnType<Browser['post']>> | undefined;
+  for (let i = 0; i < times; i++) last = await b.post('/login', { login, password: `wrong-guess-${i}` });
+  return last!;
+}
+
+/** The text of the page's error notice. */
+const errorOf = (html: string) =>
+  textOf(/<div class="notice notice-error"[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '');
+
+describe(`login throttling (${engine})`, () => {
+  it('ten wrong passwords from one client do not stop the owner logging in from another', async () => {
+    const guesser = client('198.51.100.10');
+    const pages = [];
+    await guesser.get('/');
+    for (let i = 0; i < 10; i++)
+      pages.push(await guesser.post('/login', { login: '02015213', password: `guess-${i}` }));
+    // The owner, from elsewhere, logs in at once.
+    const owner = client('203.0.113.7');
+    const ok = await owner.login('02015213', DEMO_PASSWORD);
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe('/cabinet');
+    expect((await owner.get('/cabinet')).statusCode).toBe(200);
+
+    // The guesser is slowed down after the free failures...
+    expect(pages.slice(0, LOGIN_THROTTLE.CLIENT_FREE_FAILURES).map((p) => p.statusCode)).toEqual([
+      401, 401, 401, 401, 401,
+    ]);
+    expect(pages[9]!.statusCode).toBe(429);
+    expect(Number(pages[9]!.headers['retry-after'])).toBeGreaterThan(0);
+    expect(textOf(pages[9]!.body)).toContain(
+      'Too many failed attempts to log in with this login from your device',
+    );
+    // ...even with the right password, while its wait lasts.
+    const stillGuessing = await guesser.post('/login', { login: '02015213', password: DEMO_PASSWORD });
+    expect(stillGuessing.statusCode).toBe(429);
+  });
+
+  it('answers an unknown login with the same messages as a known one, after the same failures', async () => {
+    const known = await failLogins(client('198.51.100.21'), '01003317', LOGIN_THROTTLE.CLIENT_FREE_FAILURES);
+    const unknown = await failLogins(
+      client('198.51.100.22'),
+      '09999999',
+      LOGIN_THROTTLE.CLIENT_FREE_FAILURES,
+    );
+    expect(known.statusCode).toBe(401);
+    expect(errorOf(unknown.body)).toBe(errorOf(known.body));
+    // The next try waits, with the same message and the same wait.
+    const knownWait = await client('198.51.100.21').login('01003317', 'x-1');
+    const unknownWait = await client('198.51.100.22').login('09999999', 'x-1');
+    expect(knownWait.statusCode).toBe(429);
+    expect(unknownWait.statusCode).toBe(429);
+    expect(errorOf(knownWait.body)).toContain('Try again in 1 min.');
+    expect(errorOf(unknownWait.body)).toBe(errorOf(knownWait.body));
+    for (const res of [knownWait, unknownWait]) {
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
+    }
+    // Both logins have the same counters.
+    const rows = await t.handle.db
+      .selectFrom('login_throttle')
+      .select(['login', 'client', 'failures'])
+      .where('login', 'in', ['01003317', '09999999'])
+      .orderBy('login')
+      .orderBy('client')
+      .execute();
+    expect(rows).toEqual([
+      { login: '01003317', client: '*', failures: 5 },
+      { login: '01003317', client: '198.51.100.21', failures: 5 },
+      { login: '09999999', client: '*', failures: 5 },
+      { login: '09999999', client: '198.51.100.22', failures: 5 },
+    ]);
+  });
+
+  it('makes the wait grow with every failure after it', async () => {
+    const ip = '198.51.100.30';
+    await failLogins(client(ip), 'grow-login', LOGIN_THROTTLE.CLIENT_FREE_FAILURES);
+    const waitText = () => client(ip).login('grow-login', 'x-2');
+    expect(errorOf((await waitText()).body)).toContain('Try again in 1 min.');
+    // The wait is over: one more failure, and the next wait is twice as long.
+    const endWait = () =>
+      t.handle.db
+        .updateTable('login_throttle')
+        .set({ last_failure_at: new Date(Date.now() - 3 * 3600_000) })
+        .where('login', '=', 'grow-login')
+        .execute();
+    await endWait();
+    expect((await waitText()).statusCode).toBe(401);
+    expect(errorOf((await waitText()).body)).toContain('Try again in 2 min.');
+    await endWait();
+    expect((await waitText()).statusCode).toBe(401);
+    expect(errorOf((await waitText()).body)).toContain('Try again in 4 min.');
+  });
+
+  it('past many failures from many clients, the right password gets a mailed sign-in link, and an unknown login reads the same', async () => {
+    const user = await t.handle.db
+      .selectFrom('users')
+      .select(['id', 'email'])
+      .where('login', '=', '03017845')
+      .executeTakeFirstOrThrow();
+    const clients = LOGIN_THROTTLE.PROTECT_AFTER / LOGIN_THROTTLE.CLIENT_FREE_FAILURES;
+    for (let i = 0; i < clients; i++) {
+      await failLogins(client(`192.0.2.${i + 1}`), '03017845', LOGIN_THROTTLE.CLIENT_FREE_FAILURES);
+      await failLogins(client(`192.0.2.${i + 101}`), 'nobody-here', LOGIN_THROTTLE.CLIENT_FREE_FAILURES);
+    }
+    const mailsBefore = await t.handle.db
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('to_address', '=', user.email!)
+      .execute();
+
+    // A wrong password, an unknown login and the right password: one answer.
+    const wrong = await client('203.0.113.50').login('03017845', 'still-wrong-1');
+    const unknown = await client('203.0.113.51').login('nobody-here', 'still-wrong-1');
+    const owner = client('203.0.113.52');
+    const right = await owner.login('03017845', DEMO_PASSWORD);
+    expect([wrong.statusCode, unknown.statusCode, right.statusCode]).toEqual([401, 401, 401]);
+    expect(errorOf(right.body)).toContain('the password alone is not enough');
+    expect(errorOf(wrong.body)).toBe(errorOf(right.body));
+    expect(errorOf(unknown.body)).toBe(errorOf(right.body));
+    expect(owner.cookies.has('sid')).toBe(false);
+
+    // Only the right password mailed a link, to the owner's address.
+    const mails = await t.handle.db
+      .selectFrom('mail_outbox')
+      .selectAll()
+      .where('to_address', '=', user.email!)
+      .orderBy('id')
+      .execute();
+    expect(mails.length).toBe(mailsBefore.length + 1);
+    const mail = mails.at(-1)!;
+    expect(mail.purpose).toBe('login.link');
+    expect(mail.text_body).toContain('70-08-78');
+    const link = linkIn(mail.text_body, '/login/link');
+    const opened = await owner.get(link);
+    expect(opened.headers.location).toBe('/cabinet');
+    expect((await owner.get('/cabinet')).statusCode).toBe(200);
+    // The link works once.
+    const again = await client('203.0.113.53').get(link);
+    expect(again.statusCode).toBe(400);
+  });
+});
