@@ -142,8 +142,14 @@ describe('identity in a real browser', () => {
 
     await page.click('.cabinet-menu a[href="/cabinet/email"]');
     await page.fill('#f-email', 'moved@example.kz');
+    await page.fill('#f-current', 'Demo-2026!');
     await page.click('main button[type=submit]');
     await expectMainText(page, 'A confirmation link was sent to moved@example.kz');
+    await expectMainText(page, 'Sessions on other devices were ended.');
+    if (before.email) {
+      const notice = await e.inbox!.waitFor(before.email, 'Email change requested');
+      expect(notice.text).toContain('70-08-78');
+    }
     const confirm = await e.inbox!.waitFor('moved@example.kz', 'Confirm your new email');
     await page.goto(linkIn(confirm.text, '/cabinet/email/confirm'));
     await expectMainText(page, 'Email changed.');

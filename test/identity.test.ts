@@ -287,7 +287,7 @@ describe(`recovery, email and password (${engine})`, () => {
     const { acc, b } = await confirmedUser('old@example.kz');
     await b.login(acc.number, PASSWORD);
     await b.get('/cabinet/email');
-    const res = await b.post('/cabinet/email', { email: 'new@example.kz' });
+    const res = await b.post('/cabinet/email', { email: 'new@example.kz', current: PASSWORD });
     expect(textOf(res.body)).toContain('A confirmation link was sent to new@example.kz');
     let u = await t.handle.db
       .selectFrom('users')

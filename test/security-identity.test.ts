@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityText } from '../src/auth/identity.messages';
 import { LOGIN_THROTTLE } from '../src/auth/login-throttle';
+import { common } from '../src/i18n/common';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { demoDatabase } from './helpers/db';
 import { linkIn } from './helpers/smtp';
@@ -162,5 +164,74 @@ describe(`login throttling (${engine})`, () => {
     // The link works once.
     const again = await client('203.0.113.53').get(link);
     expect(again.statusCode).toBe(400);
+  });
+});
+
+describe(`email change asks for the password (${engine})`, () => {
+  it('refuses without or with a wrong password; with the right one ends the other sessions and tells the old address', async () => {
+    const user = await t.handle.db
+      .selectFrom('users')
+      .select(['id', 'email'])
+      .where('login', '=', '01003317')
+      .executeTakeFirstOrThrow();
+    const oldEmail = user.email!;
+    const b = client('203.0.113.80', 'ru');
+    expect((await b.login('01003317', DEMO_PASSWORD)).headers.location).toBe('/cabinet');
+    const other = client('203.0.113.81');
+    expect((await other.login('01003317', DEMO_PASSWORD)).headers.location).toBe('/cabinet');
+    const page = await b.get('/cabinet/email');
+    expect(page.body).toContain('name="current"');
+
+    const pendingOf = async () =>
+      (
+        await t.handle.db
+          .selectFrom('users')
+          .select(['email', 'pending_email'])
+          .where('id', '=', user.id)
+          .executeTakeFirstOrThrow()
+      ).pending_email;
+    const missing = await b.post('/cabinet/email', { email: 'taken.over@example.kz' });
+    expect(missing.statusCode).toBe(400);
+    expect(textOf(missing.body)).toContain('Обязательное поле.');
+    expect(missing.body).toContain('value="taken.over@example.kz"');
+    const wrong = await b.post('/cabinet/email', {
+      email: 'taken.over@example.kz',
+      current: 'not-the-password-1',
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(textOf(wrong.body)).toContain('Текущий пароль неверен.');
+    expect(await pendingOf()).toBeNull();
+    expect(
+      await t.handle.db
+        .selectFrom('mail_outbox')
+        .select('id')
+        .where('to_address', '=', 'taken.over@example.kz')
+        .execute(),
+    ).toEqual([]);
+    expect((await other.get('/cabinet')).statusCode).toBe(200);
+
+    const ok = await b.post('/cabinet/email', { email: 'moved.owner@example.kz', current: DEMO_PASSWORD });
+    expect(ok.statusCode).toBe(200);
+    expect(textOf(ok.body)).toContain('Сеансы на других устройствах завершены.');
+    expect(await pendingOf()).toBe('moved.owner@example.kz');
+    // The current session stays, the other one is gone.
+    expect((await b.get('/cabinet')).statusCode).toBe(200);
+    expect((await other.get('/cabinet')).statusCode).toBe(303);
+    // The old address is told, in the user's language, with how to report it.
+    const notice = await t.handle.db
+      .selectFrom('mail_outbox')
+      .selectAll()
+      .where('to_address', '=', oldEmail)
+      .where('purpose', '=', 'email.change_requested')
+      .executeTakeFirstOrThrow();
+    const { locale } = await t.handle.db
+      .selectFrom('users')
+      .select('locale')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    expect(notice.subject).toBe(identityText[locale].mail.emailChangeRequestedSubject);
+    expect(notice.text_body).toContain('moved.owner@example.kz');
+    expect(notice.text_body).toContain(common[locale].footer.phone);
+    expect(notice.text_body).toContain('/ask');
   });
 });

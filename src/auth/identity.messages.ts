@@ -116,8 +116,7 @@ export const identityText = defineMessages({
       statusUnconfirmed: 'email расталмаған',
       recoveryLink: 'Құпия сөзді өзгерту',
       passwordChangedSubject: 'Құпия сөз өзгертілді',
-      passwordChangedBody:
-        '{login} логинінің құпия сөзі өзгертілді. Егер бұл сіз болмасаңыз, абоненттік бөлімге хабарласыңыз.',
+      passwordChangedBody: '{login} логинінің құпия сөзі өзгертілді.',
       signInSubject: 'Кабинетке кіру сілтемесі',
       signInBody:
         '{login} логинінің дұрыс құпия сөзі енгізілді. Бұл логинмен кіру әрекеттері көп рет сәтсіз болғандықтан, кіру үшін осы сілтеме де қажет. Ол 30 минут жарамды және бір рет қолданылады.',
@@ -134,8 +133,7 @@ export const identityText = defineMessages({
         '{login} логині үшін осы мекенжайды негізгі email ретінде растау үшін сілтемені ашыңыз:',
       emailConfirmLink: 'Email-ді растау',
       emailChangedSubject: 'Email өзгертілді',
-      emailChangedBody:
-        '{login} логинінің email-і {email} болып өзгертілді. Егер бұл сіз болмасаңыз, абоненттік бөлімге хабарласыңыз.',
+      emailChangedBody: '{login} логинінің email-і {email} болып өзгертілді.',
     },
   },
   ru: {
@@ -256,8 +254,7 @@ export const identityText = defineMessages({
       statusUnconfirmed: 'email не подтверждён',
       recoveryLink: 'Сменить пароль',
       passwordChangedSubject: 'Пароль изменён',
-      passwordChangedBody:
-        'Пароль логина {login} изменён. Если это были не вы, обратитесь в абонентский отдел.',
+      passwordChangedBody: 'Пароль логина {login} изменён.',
       signInSubject: 'Ссылка для входа в кабинет',
       signInBody:
         'Введён верный пароль логина {login}. Из-за многих неудачных попыток входа с этим логином для входа нужна и эта ссылка. Она действует 30 минут и срабатывает один раз.',
@@ -273,8 +270,7 @@ export const identityText = defineMessages({
       emailConfirmBody: 'Чтобы сделать этот адрес основным email логина {login}, откройте ссылку:',
       emailConfirmLink: 'Подтвердить email',
       emailChangedSubject: 'Email изменён',
-      emailChangedBody:
-        'Email логина {login} изменён на {email}. Если это были не вы, обратитесь в абонентский отдел.',
+      emailChangedBody: 'Email логина {login} изменён на {email}.',
     },
   },
   en: {
@@ -392,8 +388,7 @@ export const identityText = defineMessages({
       statusUnconfirmed: 'email not confirmed',
       recoveryLink: 'Change password',
       passwordChangedSubject: 'Password changed',
-      passwordChangedBody:
-        'The password of login {login} was changed. If this was not you, call the subscriber department.',
+      passwordChangedBody: 'The password of login {login} was changed.',
       signInSubject: 'Sign-in link for the cabinet',
       signInBody:
         'The right password of login {login} was entered. After many failed attempts to log in with this login, signing in needs this link too. It is valid for 30 minutes and works once.',
@@ -409,8 +404,7 @@ export const identityText = defineMessages({
       emailConfirmBody: 'To make this address the email of login {login}, open this link:',
       emailConfirmLink: 'Confirm email',
       emailChangedSubject: 'Email changed',
-      emailChangedBody:
-        'The email of login {login} was changed to {email}. If this was not you, call the subscriber department.',
+      emailChangedBody: 'The email of login {login} was changed to {email}.',
     },
   },
 });

@@ -260,7 +260,7 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
           .where('id', '=', user.id)
           .execute();
         await tx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
-        await recordPasswordChange(tx, user, 'password.reset', req.ip);
+        await recordPasswordChange(tx, user, 'password.reset', req.ip, config.PUBLIC_URL);
         return true;
       });
       if (!done) return refuse({ word: t.recovery.wordInvalid });

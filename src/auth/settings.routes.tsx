@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app';
+import { isLocale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
 import { Field, Form, field } from '../web/forms';
@@ -15,6 +16,7 @@ import { recordPasswordChange } from './password-changed';
 import { isEmail, newPasswordErrors } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';
 import { emailInUse } from './registration.service';
+import { reportText } from './report-text';
 import { destroyUserSessions } from './sessions';
 
 type Notices = { kind: 'success' | 'info' | 'error'; text: string } | undefined;
@@ -24,14 +26,14 @@ function EmailPage({
   current,
   pending,
   value,
-  error,
+  errors = {},
   notice,
 }: {
   ctx: PageContext;
   current: string | null;
   pending: string | null;
   value?: string;
-  error?: string;
+  errors?: Partial<Record<'email' | 'current', string>>;
   notice?: Notices;
 }) {
   const t = identityText[ctx.locale].email;
@@ -56,8 +58,18 @@ function EmailPage({
           type="email"
           label={t.newEmail}
           value={value}
-          error={error}
+          error={errors.email}
           autocomplete="email"
+          maxLength={200}
+          required
+        />
+        <Field
+          name="current"
+          type="password"
+          label={t.password}
+          hint={t.passwordHint}
+          error={errors.current}
+          autocomplete="current-password"
           maxLength={200}
           required
         />
@@ -184,51 +196,89 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
     },
   );
 
-  app.post('/cabinet/email', { preHandler: requireCustomer }, async (req, reply) => {
-    const u = await userRow(req.user!.id);
-    const t = identityText[req.locale];
-    const email = field(req.body, 'email').slice(0, 200);
-    let error: string | undefined;
-    if (!email) error = t.required;
-    else if (!isEmail(email)) error = t.register.badEmail;
-    else if (u.email && u.email.toLowerCase() === email.toLowerCase()) error = t.email.same;
-    else if (await emailInUse(db, email, u.id)) error = t.register.emailTaken;
-    const ctx = pageContext(req, reply);
-    if (error) {
+  // Changing the email leads to recovery, so it asks for the password again, like a password
+  // change; the old address is told, with how to report it, and other sessions end.
+  app.post(
+    '/cabinet/email',
+    { preHandler: requireCustomer, config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } } },
+    async (req, reply) => {
+      const u = await userRow(req.user!.id);
+      const t = identityText[req.locale];
+      const email = field(req.body, 'email').slice(0, 200);
+      const body = req.body as Record<string, unknown>;
+      const current = typeof body?.current === 'string' ? body.current : '';
+      const errors: Partial<Record<'email' | 'current', string>> = {};
+      if (!email) errors.email = t.required;
+      else if (!isEmail(email)) errors.email = t.register.badEmail;
+      else if (u.email && u.email.toLowerCase() === email.toLowerCase()) errors.email = t.email.same;
+      else if (await emailInUse(db, email, u.id)) errors.email = t.register.emailTaken;
+      if (!current) errors.current = t.required;
+      else if (!(await verifyPassword(u.password_hash, current))) {
+        errors.current = t.password.wrongCurrent;
+        await audit(db, { actorUserId: u.id, action: 'email.change_refused', ip: req.ip });
+      }
+      const ctx = pageContext(req, reply);
+      if (Object.keys(errors).length > 0) {
+        return sendPage(
+          reply,
+          <EmailPage ctx={ctx} current={u.email} pending={u.pending_email} value={email} errors={errors} />,
+          400,
+        );
+      }
+      await db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable('users')
+          .set({ pending_email: email, updated_at: new Date() })
+          .where('id', '=', u.id)
+          .execute();
+        const token = await issueToken(tx, u.id, 'change_email', { email });
+        const m = t.mail;
+        const url = `${config.PUBLIC_URL.replace(/\/$/, '')}/cabinet/email/confirm?token=${encodeURIComponent(token)}`;
+        const body = composeMail(req.locale, {
+          greeting: fill(m.hello, { name: u.first_name || u.login }),
+          paragraphs: [fill(m.emailConfirmBody, { login: u.login })],
+          link: { url, label: m.emailConfirmLink },
+          footer: m.footer,
+        });
+        await enqueueMail(tx, {
+          to: email,
+          subject: m.emailConfirmSubject,
+          ...body,
+          purpose: 'email.confirm',
+        });
+        if (u.email) {
+          // The notice goes in the user's saved language, like every mail of the account.
+          const locale = isLocale(u.locale) ? u.locale : req.locale;
+          const om = identityText[locale].mail;
+          const notice = composeMail(locale, {
+            greeting: fill(om.hello, { name: u.first_name || u.login }),
+            paragraphs: [
+              fill(om.emailChangeRequestedBody, { login: u.login, email }),
+              reportText(locale, config.PUBLIC_URL),
+            ],
+          });
+          await enqueueMail(tx, {
+            to: u.email,
+            subject: om.emailChangeRequestedSubject,
+            ...notice,
+            purpose: 'email.change_requested',
+          });
+        }
+        await audit(tx, { actorUserId: u.id, action: 'email.change_requested', subject: email, ip: req.ip });
+      });
+      const ended = await destroyUserSessions(db, u.id, req.user!.sessionHash);
+      await audit(db, { actorUserId: u.id, action: 'sessions.ended', details: { count: ended }, ip: req.ip });
       return sendPage(
         reply,
-        <EmailPage ctx={ctx} current={u.email} pending={u.pending_email} value={email} error={error} />,
-        400,
+        <EmailPage
+          ctx={ctx}
+          current={u.email}
+          pending={email}
+          notice={{ kind: 'success', text: `${fill(t.email.sent, { email })} ${t.email.sessionsEnded}` }}
+        />,
       );
-    }
-    await db.transaction().execute(async (tx) => {
-      await tx
-        .updateTable('users')
-        .set({ pending_email: email, updated_at: new Date() })
-        .where('id', '=', u.id)
-        .execute();
-      const token = await issueToken(tx, u.id, 'change_email', { email });
-      const m = t.mail;
-      const url = `${config.PUBLIC_URL.replace(/\/$/, '')}/cabinet/email/confirm?token=${encodeURIComponent(token)}`;
-      const body = composeMail(req.locale, {
-        greeting: fill(m.hello, { name: u.first_name || u.login }),
-        paragraphs: [fill(m.emailConfirmBody, { login: u.login })],
-        link: { url, label: m.emailConfirmLink },
-        footer: m.footer,
-      });
-      await enqueueMail(tx, { to: email, subject: m.emailConfirmSubject, ...body, purpose: 'email.confirm' });
-      await audit(tx, { actorUserId: u.id, action: 'email.change_requested', subject: email, ip: req.ip });
-    });
-    return sendPage(
-      reply,
-      <EmailPage
-        ctx={ctx}
-        current={u.email}
-        pending={email}
-        notice={{ kind: 'success', text: fill(t.email.sent, { email }) }}
-      />,
-    );
-  });
+    },
+  );
 
   // Opened from the new mailbox, possibly in another browser: the token alone proves it.
   app.get<{ Querystring: { token?: string } }>('/cabinet/email/confirm', async (req, reply) => {
@@ -263,7 +313,10 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
         const m = identityText[u.locale as 'kk'].mail;
         const body = composeMail(u.locale as 'kk', {
           greeting: fill(m.hello, { name: u.first_name || u.login }),
-          paragraphs: [fill(m.emailChangedBody, { login: u.login, email })],
+          paragraphs: [
+            fill(m.emailChangedBody, { login: u.login, email }),
+            reportText(u.locale as 'kk', config.PUBLIC_URL),
+          ],
         });
         await enqueueMail(tx, {
           to: u.email,
@@ -316,7 +369,7 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
           .set({ password_hash: hash, updated_at: new Date() })
           .where('id', '=', u.id)
           .execute();
-        await recordPasswordChange(tx, u, 'password.changed', req.ip);
+        await recordPasswordChange(tx, u, 'password.changed', req.ip, config.PUBLIC_URL);
       });
       const ended = await destroyUserSessions(db, u.id, req.user!.sessionHash);
       await audit(db, { actorUserId: u.id, action: 'sessions.ended', details: { count: ended }, ip: req.ip });
