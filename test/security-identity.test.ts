@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unregisteredIndividual } from '../e2e/helpers';
 import { identityText } from '../src/auth/identity.messages';
 import { LOGIN_THROTTLE } from '../src/auth/login-throttle';
+import { issueToken } from '../src/auth/one-time-tokens';
 import { common } from '../src/i18n/common';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { demoDatabase } from './helpers/db';
@@ -233,5 +235,201 @@ describe(`email change asks for the password (${engine})`, () => {
     expect(notice.text_body).toContain('moved.owner@example.kz');
     expect(notice.text_body).toContain(common[locale].footer.phone);
     expect(notice.text_body).toContain('/ask');
+  });
+});
+
+describe(`password recovery proves the holder (${engine})`, () => {
+  const PASSWORD = 'Su-arnasy-2026';
+  const HOLDER_IIN = '850615400175';
+  /** Another person's IIN, with a valid check digit. */
+  const OTHER_IIN = '921203500447';
+
+  /** Registers and confirms a household that gave HOLDER_IIN; returns its login. */
+  async function registeredHousehold(email: string): Promise<string> {
+    const acc = await unregisteredIndividual(t.handle);
+    const b = client('203.0.113.90');
+    await b.get('/register');
+    const res = await b.post('/register', {
+      kind: 'individual',
+      firstName: 'Дана',
+      lastName: acc.surname,
+      account: acc.number,
+      binIin: HOLDER_IIN,
+      email,
+      password: PASSWORD,
+      passwordRepeat: PASSWORD,
+      consent: '1',
+    });
+    expect(res.statusCode).toBe(200);
+    const mail = await lastMailTo(email);
+    await b.get(linkIn(mail.text_body, '/register/confirm'));
+    return acc.number;
+  }
+
+  const lastMailTo = (to: string) =>
+    t.handle.db
+      .selectFrom('mail_outbox')
+      .selectAll()
+      .where('to_address', '=', to)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+
+  async function checkWord(b: Browser, login: string, email: string): Promise<string> {
+    await b.get('/password/forgot');
+    await b.post('/password/forgot', { loginOrEmail: login });
+    const link = linkIn((await lastMailTo(email)).text_body, '/password/change');
+    return new URL(link, 'http://x').searchParams.get('word')!;
+  }
+
+  it("refuses a valid IIN that is not the holder's, and takes the holder's", async () => {
+    const login = await registeredHousehold('holder@example.kz');
+    const b = client('203.0.113.91');
+    const word = await checkWord(b, login, 'holder@example.kz');
+    const form = {
+      account: login,
+      login,
+      word,
+      password: 'Stolen-2026-pass',
+      passwordRepeat: 'Stolen-2026-pass',
+    };
+    const guessed = await b.post('/password/change', { ...form, binIin: OTHER_IIN });
+    expect(guessed.statusCode).toBe(400);
+    expect(textOf(guessed.body)).toContain('The data does not match or the check word has expired');
+    expect((await client('203.0.113.92').login(login, 'Stolen-2026-pass')).statusCode).toBe(401);
+
+    // The holder, with the same check word (a refusal does not use it up).
+    const ok = await b.post('/password/change', {
+      ...form,
+      binIin: HOLDER_IIN,
+      password: 'Mine-2026-pass',
+      passwordRepeat: 'Mine-2026-pass',
+    });
+    expect(ok.headers.location).toBe('/?done=password');
+    expect((await client('203.0.113.92').login(login, 'Mine-2026-pass')).headers.location).toBe('/cabinet');
+  });
+
+  it('answers the same whatever part was wrong', async () => {
+    const login = await registeredHousehold('same.answer@example.kz');
+    const b = client('203.0.113.93');
+    const word = await checkWord(b, login, 'same.answer@example.kz');
+    const good = {
+      binIin: HOLDER_IIN,
+      account: login,
+      login,
+      word,
+      password: 'Other-2026-pass',
+      passwordRepeat: 'Other-2026-pass',
+    };
+    const answers = [];
+    for (const wrong of [
+      { binIin: OTHER_IIN },
+      { account: '99999999' },
+      { word: 'not-the-word' },
+      { login: '09999998' },
+    ]) {
+      const res = await b.post('/password/change', { ...good, ...wrong });
+      expect(res.statusCode).toBe(400);
+      answers.push(errorOf(res.body));
+    }
+    expect(answers[0]).toContain('The data does not match');
+    expect(new Set(answers).size).toBe(1);
+    const refused = await t.handle.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', '=', 'password.reset_refused')
+      .where('subject', 'in', [login, '09999998'])
+      .execute();
+    expect(refused.length).toBe(4);
+  });
+
+  it('a household registered before IINs were asked cannot be taken over with any IIN; its mail says whom to call', async () => {
+    const b = client('203.0.113.94');
+    const user = await t.handle.db
+      .selectFrom('users')
+      .select(['id', 'email', 'iin_hash'])
+      .where('login', '=', '02015213')
+      .executeTakeFirstOrThrow();
+    expect(user.iin_hash).toBeNull();
+    await b.get('/password/forgot');
+    await b.post('/password/forgot', { loginOrEmail: '02015213' });
+    const mail = await lastMailTo(user.email!);
+    expect(mail.purpose).toBe('password.recovery');
+    expect(mail.text_body).toContain('70-08-78');
+    expect(mail.text_body).not.toContain('/password/change');
+    // Even with a valid check word (as an operator's reset link carries one), no IIN passes.
+    const word = await issueToken(t.handle.db, user.id, 'reset_password');
+    for (const binIin of [OTHER_IIN, HOLDER_IIN]) {
+      const res = await b.post('/password/change', {
+        binIin,
+        account: '02015213',
+        login: '02015213',
+        word,
+        password: 'Taken-2026-pass',
+        passwordRepeat: 'Taken-2026-pass',
+      });
+      expect(res.statusCode).toBe(400);
+    }
+    expect((await client('203.0.113.96').login('02015213', 'Taken-2026-pass')).statusCode).toBe(401);
+  });
+
+  it("asks a household for the holder's IIN at registration, and the billing system's one when it has it", async () => {
+    const acc = await unregisteredIndividual(t.handle);
+    await t.handle.db
+      .updateTable('accounts')
+      .set({ bin_iin: HOLDER_IIN })
+      .where('number', '=', acc.number)
+      .execute();
+    const b = client('203.0.113.97');
+    await b.get('/register');
+    expect((await b.get('/register')).body).toContain('name="binIin"');
+    const form = {
+      kind: 'individual',
+      firstName: 'Дана',
+      lastName: acc.surname,
+      account: acc.number,
+      email: 'billing.known@example.kz',
+      password: PASSWORD,
+      passwordRepeat: PASSWORD,
+      consent: '1',
+    };
+    const missing = await b.post('/register', form);
+    expect(missing.statusCode).toBe(400);
+    expect(textOf(missing.body)).toContain('This field is required.');
+    expect(missing.body).toContain(`value="${acc.number}"`);
+    const other = await b.post('/register', { ...form, binIin: OTHER_IIN });
+    expect(other.statusCode).toBe(400);
+    expect(textOf(other.body)).toContain('No personal account with this number and owner surname was found.');
+    const ok = await b.post('/register', { ...form, binIin: HOLDER_IIN });
+    expect(ok.statusCode).toBe(200);
+  });
+
+  it('answers a recovery request the same for a known and an unknown login, writing the same rows', async () => {
+    const b = client('203.0.113.95');
+    await b.get('/password/forgot');
+    const known = await b.post('/password/forgot', { loginOrEmail: '03017845' });
+    const unknown = await b.post('/password/forgot', { loginOrEmail: '03017899' });
+    expect(unknown.statusCode).toBe(known.statusCode);
+    expect(textOf(unknown.body).replace('03017899', '')).toBe(textOf(known.body).replace('03017845', ''));
+    const rows = await t.handle.db
+      .selectFrom('audit_log')
+      .select(['action', 'subject'])
+      .where('subject', 'in', ['03017845', '03017899'])
+      .where('action', 'like', 'password.%')
+      .orderBy('id')
+      .execute();
+    expect(rows).toEqual([
+      { action: 'password.reset_requested', subject: '03017845' },
+      { action: 'password.reset_requested', subject: '03017899' },
+    ]);
+    const counters = await t.handle.db
+      .selectFrom('rate_limits')
+      .select(['key', 'hits'])
+      .where('key', 'in', ['recovery|03017845', 'recovery|03017899'])
+      .orderBy('key')
+      .execute();
+    expect(counters).toEqual([
+      { key: 'recovery|03017845', hits: 1 },
+      { key: 'recovery|03017899', hits: 1 },
+    ]);
   });
 });

@@ -66,7 +66,6 @@ export const identityText = defineMessages({
       repeat: 'Құпия сөзді растау',
       change: 'Құпия сөзді өзгерту',
       wordInvalid: 'Бақылау сөзінің мерзімі өткен немесе ол пайдаланылған. Жаңа хат сұраңыз.',
-      dataMismatch: 'Деректер сәйкес келмейді: ЖСН / БСН, дербес шотты (шартты) және логинді тексеріңіз.',
       refused:
         'Деректер сәйкес келмейді немесе бақылау сөзінің мерзімі өткен: ЖСН / БСН, дербес шотты (шартты), логинді тексеріңіз немесе жаңа хат сұраңыз.',
       changed: 'Құпия сөз өзгертілді. Жаңа құпия сөзбен кіріңіз.',
@@ -201,7 +200,6 @@ export const identityText = defineMessages({
       repeat: 'Подтверждение пароля',
       change: 'Изменить пароль',
       wordInvalid: 'Контрольное слово просрочено или уже использовано. Запросите новое письмо.',
-      dataMismatch: 'Данные не совпадают: проверьте ИИН / БИН, лицевой счёт (договор) и логин.',
       refused:
         'Данные не совпадают или контрольное слово просрочено: проверьте ИИН / БИН, лицевой счёт (договор) и логин или запросите новое письмо.',
       changed: 'Пароль изменён. Войдите с новым паролем.',
@@ -338,7 +336,6 @@ export const identityText = defineMessages({
       repeat: 'Confirm password',
       change: 'Change password',
       wordInvalid: 'The check word has expired or was already used. Ask for a new message.',
-      dataMismatch: 'The data does not match: check the IIN / BIN, personal account (contract) and login.',
       refused:
         'The data does not match or the check word has expired: check the IIN / BIN, personal account (contract) and login, or ask for a new message.',
       changed: 'Password changed. Log in with the new password.',

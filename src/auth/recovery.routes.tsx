@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app';
+import { common } from '../i18n/common';
+import { isLocale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
 import { boundFields, Field, Form, field } from '../web/forms';
@@ -10,13 +12,15 @@ import { type PageContext, pageContext } from '../web/request-context';
 import { audit } from './audit';
 import { fill, identityText } from './identity.messages';
 import { isValidIinBin } from './iin';
-import { legalLoginFromContract } from './legal-login';
 import { NewPasswordFields } from './new-password-fields';
 import { consumeToken, issueToken, tokenIsValid } from './one-time-tokens';
 import { recordPasswordChange } from './password-changed';
 import { newPasswordErrors } from './password-policy';
 import { hashPassword } from './passwords';
+import { holderAccounts, recoveryUserByLogin, recoveryUserByLoginOrEmail } from './recovery.queries';
+import { hasIinOnRecord, proofMatches } from './recovery-proof';
 import { destroyUserSessions } from './sessions';
+import { hashSecret, newSecret } from './tokens';
 
 interface ChangeView {
   binIin?: string;
@@ -75,7 +79,7 @@ function ChangePage({ ctx, view }: { ctx: PageContext; view: ChangeView }) {
     <Layout ctx={ctx} title={t.changeTitle}>
       <div class="login-box">
         {e.form ? <Notice kind="error">{e.form}</Notice> : null}
-        {e.word ? (
+        {e.word || e.form ? (
           <p>
             <a href="/password/forgot">{t.again}</a>
           </p>
@@ -116,34 +120,32 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
       const ctx = pageContext(req, reply);
       if (!value) return sendPage(reply, <ForgotPage ctx={ctx} />, 400);
       await perValue(reply, value);
-      const user = await db
-        .selectFrom('users')
-        .select(['id', 'login', 'email', 'first_name', 'locale', 'email_confirmed_at'])
-        .where('role', '=', 'customer')
-        .where((eb) =>
-          value.includes('@')
-            ? eb(eb.fn('lower', ['email']), '=', value.toLowerCase())
-            : eb('login', '=', value),
-        )
-        .executeTakeFirst();
-      if (user?.email) {
-        const email = user.email;
-        await db.transaction().execute(async (tx) => {
+      // Known or not, the request does the same: one lookup, one transaction, one audit row of
+      // the same action; only a known user's token and mail are added to it.
+      const user = await recoveryUserByLoginOrEmail(db, value);
+      const accounts = await holderAccounts(db, user?.id ?? -1);
+      await db.transaction().execute(async (tx) => {
+        if (user?.email) {
+          const email = user.email;
+          const locale = isLocale(user.locale) ? user.locale : 'kk';
           const word = await issueToken(tx, user.id, 'reset_password');
-          const m = identityText[user.locale as 'kk' | 'ru' | 'en'].mail;
+          const m = identityText[locale].mail;
+          const footer = common[locale].footer;
+          const facts = fill(m.recoveryFacts, {
+            id: user.id,
+            status: user.email_confirmed_at ? m.statusActive : m.statusUnconfirmed,
+            login: user.login,
+            word,
+          });
           const url = `${config.PUBLIC_URL.replace(/\/$/, '')}/password/change?login=${encodeURIComponent(user.login)}&word=${encodeURIComponent(word)}`;
-          const body = composeMail(user.locale as 'kk', {
+          // Without an IIN on record the change form cannot be passed: say so instead of a link.
+          const online = hasIinOnRecord({ accounts, iinHash: user.iin_hash });
+          const body = composeMail(locale, {
             greeting: fill(m.hello, { name: user.first_name || user.login }),
-            paragraphs: [
-              m.recoveryBody,
-              fill(m.recoveryFacts, {
-                id: user.id,
-                status: user.email_confirmed_at ? m.statusActive : m.statusUnconfirmed,
-                login: user.login,
-                word,
-              }),
-            ],
-            link: { url, label: m.recoveryLink },
+            paragraphs: online
+              ? [m.recoveryBody, facts]
+              : [fill(m.recoveryNoIin, { department: footer.department, phone: footer.phone })],
+            ...(online ? { link: { url, label: m.recoveryLink } } : {}),
             footer: m.footer,
           });
           await enqueueMail(tx, {
@@ -152,16 +154,16 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
             ...body,
             purpose: 'password.recovery',
           });
-          await audit(tx, {
-            actorUserId: user.id,
-            action: 'password.reset_requested',
-            subject: value,
-            ip: req.ip,
-          });
+        } else {
+          hashSecret(newSecret()); // the token a known user gets costs the same to make
+        }
+        await audit(tx, {
+          actorUserId: user?.id ?? null,
+          action: 'password.reset_requested',
+          subject: value,
+          ip: req.ip,
         });
-      } else {
-        await audit(db, { actorUserId: null, action: 'password.reset_unknown', subject: value, ip: req.ip });
-      }
+      });
       return sendPage(reply, <ForgotPage ctx={ctx} value={value} sent devMailbox={!config.SMTP_URL} />);
     },
   );
@@ -203,45 +205,23 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
       if (Object.keys(errors).length > 0) return refuse(errors);
       await perLogin(reply, view.login ?? '');
 
-      const user = await db
-        .selectFrom('users')
-        .select(['id', 'login', 'email', 'first_name', 'locale'])
-        .where('login', '=', view.login ?? '')
-        .where('role', '=', 'customer')
-        .executeTakeFirst();
-      if (!user || !(await tokenIsValid(db, view.word ?? '', 'reset_password', user.id))) {
+      // Every part is checked, whatever fails first, and any failure reads the same (decision 064).
+      const user = await recoveryUserByLogin(db, view.login ?? '');
+      const wordOk = await tokenIsValid(db, view.word ?? '', 'reset_password', user?.id ?? -1);
+      const accounts = await holderAccounts(db, user?.id ?? -1);
+      const dataOk = await proofMatches(
+        { accounts, iinHash: user?.iin_hash ?? null },
+        { account: view.account ?? '', binIin: view.binIin ?? '' },
+      );
+      if (!user || !wordOk || !dataOk) {
         await audit(db, {
           actorUserId: user?.id ?? null,
           action: 'password.reset_refused',
           subject: view.login,
           ip: req.ip,
+          details: { word: wordOk, data: dataOk },
         });
-        return refuse({ word: t.recovery.wordInvalid });
-      }
-      // The IIN/BIN and account (or contract) must belong to this user's account.
-      const accounts = await db
-        .selectFrom('user_accounts')
-        .innerJoin('accounts', 'accounts.id', 'user_accounts.account_id')
-        .select(['accounts.number', 'accounts.contract_number', 'accounts.bin_iin'])
-        .where('user_accounts.user_id', '=', user.id)
-        .execute();
-      const wanted = legalLoginFromContract(view.account ?? '');
-      const matches = accounts.some(
-        (a) =>
-          (a.number === view.account ||
-            (a.contract_number !== null &&
-              wanted !== '' &&
-              legalLoginFromContract(a.contract_number) === wanted)) &&
-          (a.bin_iin === null || a.bin_iin === view.binIin),
-      );
-      if (!matches) {
-        await audit(db, {
-          actorUserId: user.id,
-          action: 'password.reset_mismatch',
-          subject: view.login,
-          ip: req.ip,
-        });
-        return refuse({ form: t.recovery.dataMismatch });
+        return refuse({ form: t.recovery.refused });
       }
       const hash = await hashPassword(password);
       const done = await db.transaction().execute(async (tx) => {
@@ -263,7 +243,7 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
         await recordPasswordChange(tx, user, 'password.reset', req.ip, config.PUBLIC_URL);
         return true;
       });
-      if (!done) return refuse({ word: t.recovery.wordInvalid });
+      if (!done) return refuse({ form: t.recovery.refused });
       await destroyUserSessions(db, user.id);
       return reply.redirect('/?done=password', 303);
     },
