@@ -17,10 +17,15 @@ import { consumeToken, issueToken, tokenIsValid } from './one-time-tokens';
 import { recordPasswordChange } from './password-changed';
 import { newPasswordErrors } from './password-policy';
 import { hashPassword } from './passwords';
-import { holderAccounts, recoveryUserByLogin, recoveryUserByLoginOrEmail } from './recovery.queries';
+import {
+  decoyMail,
+  decoyToken,
+  holderAccounts,
+  recoveryUserByLogin,
+  recoveryUserByLoginOrEmail,
+} from './recovery.queries';
 import { hasIinOnRecord, proofMatches } from './recovery-proof';
 import { destroyUserSessions } from './sessions';
-import { hashSecret, newSecret } from './tokens';
 
 interface ChangeView {
   binIin?: string;
@@ -120,43 +125,39 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
       const ctx = pageContext(req, reply);
       if (!value) return sendPage(reply, <ForgotPage ctx={ctx} />, 400);
       await perValue(reply, value);
-      // Known or not, the request does the same: one lookup, one transaction, one audit row of
-      // the same action; only a known user's token and mail are added to it.
+      // Known or not, the request does the same work: the same statements in one transaction
+      // (for nobody they match no user and store nothing) and one audit row of the same action.
       const user = await recoveryUserByLoginOrEmail(db, value);
       const accounts = await holderAccounts(db, user?.id ?? -1);
+      const holder = user?.email ? { ...user, email: user.email } : null;
+      const locale = holder && isLocale(holder.locale) ? holder.locale : req.locale;
       await db.transaction().execute(async (tx) => {
-        if (user?.email) {
-          const email = user.email;
-          const locale = isLocale(user.locale) ? user.locale : 'kk';
-          const word = await issueToken(tx, user.id, 'reset_password');
-          const m = identityText[locale].mail;
-          const footer = common[locale].footer;
-          const facts = fill(m.recoveryFacts, {
-            id: user.id,
-            status: user.email_confirmed_at ? m.statusActive : m.statusUnconfirmed,
-            login: user.login,
-            word,
-          });
-          const url = `${config.PUBLIC_URL.replace(/\/$/, '')}/password/change?login=${encodeURIComponent(user.login)}&word=${encodeURIComponent(word)}`;
-          // Without an IIN on record the change form cannot be passed: say so instead of a link.
-          const online = hasIinOnRecord({ accounts, iinHash: user.iin_hash });
-          const body = composeMail(locale, {
-            greeting: fill(m.hello, { name: user.first_name || user.login }),
-            paragraphs: online
-              ? [m.recoveryBody, facts]
-              : [fill(m.recoveryNoIin, { department: footer.department, phone: footer.phone })],
-            ...(online ? { link: { url, label: m.recoveryLink } } : {}),
-            footer: m.footer,
-          });
-          await enqueueMail(tx, {
-            to: email,
-            subject: m.recoverySubject,
-            ...body,
-            purpose: 'password.recovery',
-          });
-        } else {
-          hashSecret(newSecret()); // the token a known user gets costs the same to make
-        }
+        const word = holder
+          ? await issueToken(tx, holder.id, 'reset_password')
+          : await decoyToken(tx, 'reset_password');
+        const m = identityText[locale].mail;
+        const footer = common[locale].footer;
+        const shown = holder ?? { id: 0, login: value, first_name: '', email_confirmed_at: null };
+        const facts = fill(m.recoveryFacts, {
+          id: shown.id,
+          status: shown.email_confirmed_at ? m.statusActive : m.statusUnconfirmed,
+          login: shown.login,
+          word,
+        });
+        const url = `${config.PUBLIC_URL.replace(/\/$/, '')}/password/change?login=${encodeURIComponent(shown.login)}&word=${encodeURIComponent(word)}`;
+        // Without an IIN on record the change form cannot be passed: say so instead of a link.
+        const online = hasIinOnRecord({ accounts, iinHash: user?.iin_hash ?? null });
+        const body = composeMail(locale, {
+          greeting: fill(m.hello, { name: shown.first_name || shown.login }),
+          paragraphs: online
+            ? [m.recoveryBody, facts]
+            : [fill(m.recoveryNoIin, { department: footer.department, phone: footer.phone })],
+          ...(online ? { link: { url, label: m.recoveryLink } } : {}),
+          footer: m.footer,
+        });
+        const mail = { subject: m.recoverySubject, ...body, purpose: 'password.recovery' };
+        if (holder) await enqueueMail(tx, { to: holder.email, ...mail });
+        else await decoyMail(tx, mail);
         await audit(tx, {
           actorUserId: user?.id ?? null,
           action: 'password.reset_requested',
