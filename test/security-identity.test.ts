@@ -238,6 +238,28 @@ describe(`email change asks for the password (${engine})`, () => {
   });
 });
 
+describe(`a session is no way around the login throttle (${engine})`, () => {
+  it('wrong current passwords on the email page slow that client down like failed logins', async () => {
+    const b = client('203.0.113.85');
+    expect((await b.login('02015213', DEMO_PASSWORD)).headers.location).toBe('/cabinet');
+    await b.get('/cabinet/email');
+    for (let i = 0; i < LOGIN_THROTTLE.CLIENT_FREE_FAILURES; i++) {
+      const res = await b.post('/cabinet/email', { email: 'thief@example.kz', current: `guess-${i}-x` });
+      expect(textOf(res.body)).toContain('The current password is wrong.');
+    }
+    const right = await b.post('/cabinet/email', { email: 'thief@example.kz', current: DEMO_PASSWORD });
+    expect(right.statusCode).toBe(400);
+    expect(errorOf(right.body)).toBe('');
+    expect(textOf(right.body)).toContain('Try again in 1 min.');
+    const u = await t.handle.db
+      .selectFrom('users')
+      .select('pending_email')
+      .where('login', '=', '02015213')
+      .executeTakeFirstOrThrow();
+    expect(u.pending_email).toBeNull();
+  });
+});
+
 describe(`password recovery proves the holder (${engine})`, () => {
   const PASSWORD = 'Su-arnasy-2026';
   const HOLDER_IIN = '850615400175';

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app';
 import { isLocale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
@@ -10,6 +10,7 @@ import { type PageContext, pageContext } from '../web/request-context';
 import { audit } from './audit';
 import { requireCustomer } from './guard';
 import { fill, identityText } from './identity.messages';
+import { loginThrottleState, recordLoginFailure } from './login-throttle';
 import { NewPasswordFields } from './new-password-fields';
 import { consumeToken, issueToken } from './one-time-tokens';
 import { recordPasswordChange } from './password-changed';
@@ -177,6 +178,25 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
 
+  /**
+   * The current password, asked again before a sensitive change. A session in the wrong hands
+   * must not become a way around the login throttle: wrong passwords here count as failed logins
+   * of this login from this client, and a waiting client is refused (decision 063).
+   */
+  async function checkCurrentPassword(
+    req: FastifyRequest,
+    u: { login: string; password_hash: string },
+    current: string,
+  ): Promise<string | undefined> {
+    const t = identityText[req.locale];
+    if (!current) return t.required;
+    const state = await loginThrottleState(db, u.login, req.ip);
+    if (state.kind === 'wait') return fill(t.login.wait, { minutes: Math.ceil(state.seconds / 60) });
+    if (await verifyPassword(u.password_hash, current)) return undefined;
+    await recordLoginFailure(db, u.login, req.ip);
+    return t.password.wrongCurrent;
+  }
+
   app.get<{ Querystring: { done?: string } }>(
     '/cabinet/email',
     { preHandler: requireCustomer },
@@ -212,9 +232,9 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
       else if (!isEmail(email)) errors.email = t.register.badEmail;
       else if (u.email && u.email.toLowerCase() === email.toLowerCase()) errors.email = t.email.same;
       else if (await emailInUse(db, email, u.id)) errors.email = t.register.emailTaken;
-      if (!current) errors.current = t.required;
-      else if (!(await verifyPassword(u.password_hash, current))) {
-        errors.current = t.password.wrongCurrent;
+      const currentError = await checkCurrentPassword(req, u, current);
+      if (currentError) {
+        errors.current = currentError;
         await audit(db, { actorUserId: u.id, action: 'email.change_refused', ip: req.ip });
       }
       const ctx = pageContext(req, reply);
@@ -353,10 +373,10 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
       const repeat = raw('passwordRepeat');
       const u = await userRow(req.user!.id);
       const errors: Partial<Record<'current' | 'password' | 'passwordRepeat', string>> = {};
-      if (!current) errors.current = t.required;
       Object.assign(errors, newPasswordErrors({ password, repeat, login: u.login }, t));
-      if (!errors.current && current && !(await verifyPassword(u.password_hash, current))) {
-        errors.current = t.password.wrongCurrent;
+      const currentError = await checkCurrentPassword(req, u, current);
+      if (currentError) {
+        errors.current = currentError;
         await audit(db, { actorUserId: u.id, action: 'password.change_refused', ip: req.ip });
       }
       const ctx = pageContext(req, reply);
