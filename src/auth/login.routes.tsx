@@ -245,11 +245,12 @@ export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps)
     const user = used
       ? await db
           .selectFrom('users')
-          .select(['id', 'login', 'locale', 'role'])
+          .select(['id', 'login', 'locale', 'role', 'locked_until'])
           .where('id', '=', used.userId)
           .executeTakeFirst()
       : undefined;
-    if (!used || !user) {
+    const locked = user?.locked_until && user.locked_until.getTime() > Date.now();
+    if (!used || !user || locked) {
       await audit(db, { actorUserId: null, action: 'login.link_failed', ip: req.ip });
       const ctx = pageContext(req, reply);
       return sendPage(
