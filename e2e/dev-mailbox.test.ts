@@ -16,6 +16,7 @@ describe('registration in the demo without SMTP, through the dev mailbox', () =>
     await page.fill('#f-firstName', 'Асқар');
     await page.fill('#f-lastName', acc.surname.toUpperCase());
     await page.fill('#f-account', acc.number);
+    await page.fill('#f-binIin', '900101301233');
     await page.fill('#f-email', 'askar@example.kz');
     await page.fill('#f-password', 'Qupia-soz-2026');
     await page.fill('#f-passwordRepeat', 'Qupia-soz-2026');

@@ -26,6 +26,7 @@ describe('identity in a real browser', () => {
     await page.fill('#f-firstName', 'Айгүл');
     await page.fill('#f-lastName', acc.surname.toLowerCase());
     await page.fill('#f-account', acc.number);
+    await page.fill('#f-binIin', '900101301233');
     await page.fill('#f-email', 'browser.person@example.kz');
     await page.fill('#f-password', PASSWORD);
     await page.fill('#f-passwordRepeat', PASSWORD);
@@ -85,12 +86,18 @@ describe('identity in a real browser', () => {
   });
 
   it('recovers a forgotten password by the emailed check word; the old session ends', async () => {
-    // 01003317 is a demo user (email in the demo catalogue).
+    // 01003317 is a demo user (email in the demo catalogue), registered before IINs were asked;
+    // the billing system knows the holder's IIN, and recovery checks it.
     const user = await e.handle.db
       .selectFrom('users')
       .select(['email', 'login'])
       .where('login', '=', '01003317')
       .executeTakeFirstOrThrow();
+    await e.handle.db
+      .updateTable('accounts')
+      .set({ bin_iin: '850615400175' })
+      .where('number', '=', '01003317')
+      .execute();
     const old = await e.newPage({ locale: 'kk' });
     await old.page.goto('/');
     await old.page.fill('#f-login', '01003317');
@@ -108,7 +115,7 @@ describe('identity in a real browser', () => {
     expect(mail.text).toContain('Логин: 01003317');
     await page.goto(linkIn(mail.text, '/password/change'));
     expect(await page.inputValue('#f-login')).toBe('01003317');
-    await page.fill('#f-binIin', '020540001237');
+    await page.fill('#f-binIin', '850615400175');
     await page.fill('#f-account', '01003317');
     await page.fill('#f-password', 'Zhana-2026-pass');
     await page.fill('#f-passwordRepeat', 'Zhana-2026-pass');
@@ -142,8 +149,14 @@ describe('identity in a real browser', () => {
 
     await page.click('.cabinet-menu a[href="/cabinet/email"]');
     await page.fill('#f-email', 'moved@example.kz');
+    await page.fill('#f-current', 'Demo-2026!');
     await page.click('main button[type=submit]');
     await expectMainText(page, 'A confirmation link was sent to moved@example.kz');
+    await expectMainText(page, 'Sessions on other devices were ended.');
+    if (before.email) {
+      const notice = await e.inbox!.waitFor(before.email, 'Email change requested');
+      expect(notice.text).toContain('70-08-78');
+    }
     const confirm = await e.inbox!.waitFor('moved@example.kz', 'Confirm your new email');
     await page.goto(linkIn(confirm.text, '/cabinet/email/confirm'));
     await expectMainText(page, 'Email changed.');

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { purgeLoginCounters } from './auth/login-throttle';
 import { purgeExpiredSessions } from './auth/sessions';
 import type { Config } from './config';
 import type { DB, Engine } from './db/database';
@@ -38,6 +39,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   every(3600_000, 'session cleanup', () => purgeExpiredSessions(deps.db));
   every(3000, 'mail delivery', mailDeliveryTask(deps.db, deps.config));
   every(600_000, 'rate limit cleanup', () => purgeRateLimits(deps.db));
+  every(600_000, 'login counter cleanup', () => purgeLoginCounters(deps.db));
   const mailing = await startMailingWorker(deps.db, jobs, { perSecond: deps.config.MAILING_PER_SECOND });
   every(60_000, 'invoice mailing resume', () => resumeInvoiceMailings(deps.db, jobs));
   await registerExchangeJob(jobs, deps);

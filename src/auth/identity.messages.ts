@@ -19,6 +19,8 @@ export const identityText = defineMessages({
       accountHint: '8 сан, шот-хабарламада көрсетілген',
       login: 'Логин',
       loginHint: 'Шарт нөмірінен автоматты түрде жасалады',
+      iin: 'ЖСН',
+      iinHint: 'Шот иесінің ЖСН-і (12 сан); құпия сөзді қалпына келтіргенде сұралады',
       binIin: 'ЖСН / БСН',
       contract: 'Шарт нөмірі (немесе дербес шот)',
       consent: 'Дербес деректерімді өңдеуге келісемін',
@@ -44,6 +46,11 @@ export const identityText = defineMessages({
       resend: 'Хатты қайта жіберу',
       resent: 'Егер бұл логин расталмаған болса, растау хаты қайта жіберілді.',
     },
+    login: {
+      wait: 'Осы логинмен сіздің құрылғыңыздан кіру әрекеттері тым көп рет сәтсіз болды. {minutes} минуттан кейін қайталаңыз.',
+      protected:
+        'Бұл логинмен кіру әрекеттері көп рет сәтсіз болды, сондықтан қазір тек құпия сөзбен кіру мүмкін емес. Енгізілген құпия сөз дұрыс болса, осы логиннің email-іне кіру сілтемесі жіберілді: оны 30 минут ішінде ашыңыз.',
+    },
     recovery: {
       title: 'Құпия сөзді қалпына келтіру',
       intro: 'Логинді немесе тіркеу кезінде көрсетілген email-ді енгізіңіз.',
@@ -59,7 +66,8 @@ export const identityText = defineMessages({
       repeat: 'Құпия сөзді растау',
       change: 'Құпия сөзді өзгерту',
       wordInvalid: 'Бақылау сөзінің мерзімі өткен немесе ол пайдаланылған. Жаңа хат сұраңыз.',
-      dataMismatch: 'Деректер сәйкес келмейді: ЖСН / БСН, дербес шотты (шартты) және логинді тексеріңіз.',
+      refused:
+        'Деректер сәйкес келмейді немесе бақылау сөзінің мерзімі өткен: ЖСН / БСН, дербес шотты (шартты), логинді тексеріңіз немесе жаңа хат сұраңыз.',
       changed: 'Құпия сөз өзгертілді. Жаңа құпия сөзбен кіріңіз.',
       again: 'Жаңа хат сұрау',
     },
@@ -72,6 +80,9 @@ export const identityText = defineMessages({
       same: 'Бұл — қазіргі email.',
       sent: 'Растау сілтемесі {email} мекенжайына жіберілді. Сілтемені ашқанда email өзгереді.',
       pending: 'Растауды күтуде: {email}',
+      password: 'Қазіргі құпия сөз',
+      passwordHint: 'Email-ді өзгерту үшін қазіргі құпия сөзді енгізіңіз',
+      sessionsEnded: 'Басқа құрылғылардағы сеанстар аяқталды.',
       changed: 'Email өзгертілді.',
     },
     password: {
@@ -104,15 +115,24 @@ export const identityText = defineMessages({
       statusUnconfirmed: 'email расталмаған',
       recoveryLink: 'Құпия сөзді өзгерту',
       passwordChangedSubject: 'Құпия сөз өзгертілді',
-      passwordChangedBody:
-        '{login} логинінің құпия сөзі өзгертілді. Егер бұл сіз болмасаңыз, абоненттік бөлімге хабарласыңыз.',
+      passwordChangedBody: '{login} логинінің құпия сөзі өзгертілді.',
+      signInSubject: 'Кабинетке кіру сілтемесі',
+      signInBody:
+        '{login} логинінің дұрыс құпия сөзі енгізілді. Бұл логинмен кіру әрекеттері көп рет сәтсіз болғандықтан, кіру үшін осы сілтеме де қажет. Ол 30 минут жарамды және бір рет қолданылады.',
+      signInLink: 'Кабинетке кіру',
+      report:
+        'Егер бұл сіз болмасаңыз, құпия сөзді өзгертіп, абоненттік бөлімге хабарласыңыз ({department}; {phone}) немесе бізге жазыңыз: {url}',
+      emailChangeRequestedSubject: 'Email өзгерту сұралды',
+      emailChangeRequestedBody:
+        '{login} логинінің email-ін {email} мекенжайына өзгерту сұралды. Жаңа мекенжай расталғанда өзгеріс күшіне енеді.',
+      recoveryNoIin:
+        'Профильде ЖСН жоқ, сондықтан құпия сөзді онлайн өзгерту мүмкін емес. Абоненттік бөлімге хабарласыңыз ({department}; {phone}).',
       emailConfirmSubject: 'Жаңа email-ді растау',
       emailConfirmBody:
         '{login} логині үшін осы мекенжайды негізгі email ретінде растау үшін сілтемені ашыңыз:',
       emailConfirmLink: 'Email-ді растау',
       emailChangedSubject: 'Email өзгертілді',
-      emailChangedBody:
-        '{login} логинінің email-і {email} болып өзгертілді. Егер бұл сіз болмасаңыз, абоненттік бөлімге хабарласыңыз.',
+      emailChangedBody: '{login} логинінің email-і {email} болып өзгертілді.',
     },
   },
   ru: {
@@ -132,6 +152,8 @@ export const identityText = defineMessages({
       accountHint: '8 цифр, указан в счёте-извещении',
       login: 'Логин',
       loginHint: 'Формируется автоматически из номера договора',
+      iin: 'ИИН',
+      iinHint: 'ИИН владельца счёта (12 цифр); его спросят при восстановлении пароля',
       binIin: 'ИИН / БИН',
       contract: 'Номер договора (или лицевой счёт)',
       consent: 'Я согласен на обработку персональных данных',
@@ -158,6 +180,11 @@ export const identityText = defineMessages({
       resend: 'Отправить письмо ещё раз',
       resent: 'Если этот логин ещё не подтверждён, письмо с подтверждением отправлено повторно.',
     },
+    login: {
+      wait: 'Слишком много неудачных попыток входа с этим логином с вашего устройства. Повторите через {minutes} мин.',
+      protected:
+        'С этим логином было много неудачных попыток входа, поэтому сейчас одного пароля недостаточно. Если введённый пароль верен, на email этого логина отправлена ссылка для входа: откройте её в течение 30 минут.',
+    },
     recovery: {
       title: 'Восстановление пароля',
       intro: 'Введите логин или email, указанный при регистрации.',
@@ -173,7 +200,8 @@ export const identityText = defineMessages({
       repeat: 'Подтверждение пароля',
       change: 'Изменить пароль',
       wordInvalid: 'Контрольное слово просрочено или уже использовано. Запросите новое письмо.',
-      dataMismatch: 'Данные не совпадают: проверьте ИИН / БИН, лицевой счёт (договор) и логин.',
+      refused:
+        'Данные не совпадают или контрольное слово просрочено: проверьте ИИН / БИН, лицевой счёт (договор) и логин или запросите новое письмо.',
       changed: 'Пароль изменён. Войдите с новым паролем.',
       again: 'Запросить новое письмо',
     },
@@ -186,6 +214,9 @@ export const identityText = defineMessages({
       same: 'Это и есть текущий email.',
       sent: 'Ссылка для подтверждения отправлена на {email}. Email изменится, когда вы её откроете.',
       pending: 'Ожидает подтверждения: {email}',
+      password: 'Текущий пароль',
+      passwordHint: 'Чтобы сменить email, введите текущий пароль',
+      sessionsEnded: 'Сеансы на других устройствах завершены.',
       changed: 'Email изменён.',
     },
     password: {
@@ -221,14 +252,23 @@ export const identityText = defineMessages({
       statusUnconfirmed: 'email не подтверждён',
       recoveryLink: 'Сменить пароль',
       passwordChangedSubject: 'Пароль изменён',
-      passwordChangedBody:
-        'Пароль логина {login} изменён. Если это были не вы, обратитесь в абонентский отдел.',
+      passwordChangedBody: 'Пароль логина {login} изменён.',
+      signInSubject: 'Ссылка для входа в кабинет',
+      signInBody:
+        'Введён верный пароль логина {login}. Из-за многих неудачных попыток входа с этим логином для входа нужна и эта ссылка. Она действует 30 минут и срабатывает один раз.',
+      signInLink: 'Войти в кабинет',
+      report:
+        'Если это были не вы, смените пароль и сообщите в абонентский отдел ({department}; {phone}) или напишите нам: {url}',
+      emailChangeRequestedSubject: 'Запрошена смена email',
+      emailChangeRequestedBody:
+        'Для логина {login} запрошена смена email на {email}. Смена вступит в силу, когда новый адрес будет подтверждён.',
+      recoveryNoIin:
+        'В профиле нет ИИН, поэтому сменить пароль онлайн нельзя. Обратитесь в абонентский отдел ({department}; {phone}).',
       emailConfirmSubject: 'Подтверждение нового email',
       emailConfirmBody: 'Чтобы сделать этот адрес основным email логина {login}, откройте ссылку:',
       emailConfirmLink: 'Подтвердить email',
       emailChangedSubject: 'Email изменён',
-      emailChangedBody:
-        'Email логина {login} изменён на {email}. Если это были не вы, обратитесь в абонентский отдел.',
+      emailChangedBody: 'Email логина {login} изменён на {email}.',
     },
   },
   en: {
@@ -248,6 +288,8 @@ export const identityText = defineMessages({
       accountHint: '8 digits, printed on your invoice',
       login: 'Login',
       loginHint: 'Generated from the contract number',
+      iin: 'IIN',
+      iinHint: "The account holder's IIN (12 digits); it is asked when you recover the password",
       binIin: 'IIN / BIN',
       contract: 'Contract number (or personal account)',
       consent: 'I agree to the processing of personal data',
@@ -274,6 +316,11 @@ export const identityText = defineMessages({
       resend: 'Send the message again',
       resent: 'If this login is not confirmed yet, the confirmation message was sent again.',
     },
+    login: {
+      wait: 'Too many failed attempts to log in with this login from your device. Try again in {minutes} min.',
+      protected:
+        'This login has had many failed sign-in attempts, so for now the password alone is not enough. If the password you entered is right, a sign-in link was sent to the email of this login: open it within 30 minutes.',
+    },
     recovery: {
       title: 'Password recovery',
       intro: 'Enter your login or the email you registered with.',
@@ -289,7 +336,8 @@ export const identityText = defineMessages({
       repeat: 'Confirm password',
       change: 'Change password',
       wordInvalid: 'The check word has expired or was already used. Ask for a new message.',
-      dataMismatch: 'The data does not match: check the IIN / BIN, personal account (contract) and login.',
+      refused:
+        'The data does not match or the check word has expired: check the IIN / BIN, personal account (contract) and login, or ask for a new message.',
       changed: 'Password changed. Log in with the new password.',
       again: 'Ask for a new message',
     },
@@ -302,6 +350,9 @@ export const identityText = defineMessages({
       same: 'This is your current email.',
       sent: 'A confirmation link was sent to {email}. The email changes when you open it.',
       pending: 'Waiting for confirmation: {email}',
+      password: 'Current password',
+      passwordHint: 'Enter your current password to change the email',
+      sessionsEnded: 'Sessions on other devices were ended.',
       changed: 'Email changed.',
     },
     password: {
@@ -334,14 +385,23 @@ export const identityText = defineMessages({
       statusUnconfirmed: 'email not confirmed',
       recoveryLink: 'Change password',
       passwordChangedSubject: 'Password changed',
-      passwordChangedBody:
-        'The password of login {login} was changed. If this was not you, call the subscriber department.',
+      passwordChangedBody: 'The password of login {login} was changed.',
+      signInSubject: 'Sign-in link for the cabinet',
+      signInBody:
+        'The right password of login {login} was entered. After many failed attempts to log in with this login, signing in needs this link too. It is valid for 30 minutes and works once.',
+      signInLink: 'Log in to the cabinet',
+      report:
+        'If this was not you, change your password and tell the subscriber department ({department}; {phone}) or write to us: {url}',
+      emailChangeRequestedSubject: 'Email change requested',
+      emailChangeRequestedBody:
+        'A change of the email of login {login} to {email} was requested. It takes effect when the new address is confirmed.',
+      recoveryNoIin:
+        'Your profile has no IIN on record, so the password cannot be changed online. Please contact the subscriber department ({department}; {phone}).',
       emailConfirmSubject: 'Confirm your new email',
       emailConfirmBody: 'To make this address the email of login {login}, open this link:',
       emailConfirmLink: 'Confirm email',
       emailChangedSubject: 'Email changed',
-      emailChangedBody:
-        'The email of login {login} was changed to {email}. If this was not you, call the subscriber department.',
+      emailChangedBody: 'The email of login {login} was changed to {email}.',
     },
   },
 });

@@ -1,20 +1,23 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app';
 import { common } from '../i18n/common';
+import { isLocale } from '../i18n/locales';
+import { enqueueMail } from '../mail/outbox';
+import { composeMail } from '../mail/templates';
 import { Field, Form, field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Layout, Notice } from '../web/layout';
-import { failureLimit } from '../web/rate-limit';
 import { type PageContext, pageContext } from '../web/request-context';
 import { audit } from './audit';
 import { safeNext } from './guard';
-import { identityText } from './identity.messages';
+import { fill, identityText } from './identity.messages';
+import { loginThrottleState, recordLoginFailure, recordLoginSuccess } from './login-throttle';
+import { consumeToken, issueToken } from './one-time-tokens';
 import { dummyPasswordHash, verifyPassword } from './passwords';
+import { reportText } from './report-text';
 import { createSession, destroySession } from './sessions';
 
 export const SESSION_COOKIE = 'sid';
-const MAX_FAILED_LOGINS = 10;
-const LOCK_MS = 15 * 60_000;
 
 interface LoginView {
   login?: string;
@@ -82,8 +85,6 @@ export function LoginPage({ ctx, view }: { ctx: PageContext; view: LoginView }) 
 export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps) {
   const secure = config.PUBLIC_URL.startsWith('https://');
 
-  const loginFailures = failureLimit(db, 'login.failed', { max: 20, timeWindowMs: 15 * 60_000 });
-
   app.get<{ Querystring: { next?: string; loggedOut?: string; done?: string } }>('/', async (req, reply) => {
     if (req.user?.role === 'customer') return reply.redirect('/cabinet', 303);
     const t = common[req.locale].login;
@@ -96,70 +97,22 @@ export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps)
     return sendPage(reply, <LoginPage ctx={pageContext(req, reply)} view={view} />);
   });
 
-  app.post('/login', { config: { rateLimit: { max: 50, timeWindow: 5 * 60_000 } } }, async (req, reply) => {
-    const t = common[req.locale].login;
-    const login = field(req.body, 'login');
-    const password =
-      typeof (req.body as Record<string, unknown>)?.password === 'string'
-        ? ((req.body as Record<string, string>).password ?? '')
-        : '';
-    const remember = field(req.body, 'remember') === '1';
-    const next = safeNext(field(req.body, 'next'), '/cabinet');
-    const view: LoginView = { login, remember, next: next === '/cabinet' ? undefined : next };
-
-    if (!login || !password) {
-      view.fieldErrors = {
-        login: login ? undefined : t.required,
-        password: password ? undefined : t.required,
-      };
-      return sendPage(reply, <LoginPage ctx={pageContext(req, reply)} view={view} />, 400);
-    }
-    await loginFailures.check(reply, login);
-    const user = await db
-      .selectFrom('users')
-      .select(['id', 'password_hash', 'email_confirmed_at', 'locked_until', 'role', 'locale'])
-      .where('login', '=', login)
-      .executeTakeFirst();
-    const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
-    const locked = user?.locked_until && user.locked_until.getTime() > Date.now();
-
-    if (!user || !ok || locked) {
-      if (user && !locked) {
-        const failed = await db
-          .updateTable('users')
-          .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
-          .where('id', '=', user.id)
-          .returning('failed_logins')
-          .executeTakeFirstOrThrow();
-        if (failed.failed_logins >= MAX_FAILED_LOGINS) {
-          await db
-            .updateTable('users')
-            .set({ locked_until: new Date(Date.now() + LOCK_MS), failed_logins: 0 })
-            .where('id', '=', user.id)
-            .execute();
-        }
-      }
-      await loginFailures.fail(login);
-      await audit(db, { actorUserId: user?.id ?? null, action: 'login.failed', subject: login, ip: req.ip });
-      view.error = locked ? common[req.locale].errors.tooMany : t.failed;
-      return sendPage(reply, <LoginPage ctx={pageContext(req, reply)} view={view} />, 401);
-    }
-    if (!user.email_confirmed_at && user.role === 'customer') {
-      await audit(db, { actorUserId: user.id, action: 'login.unconfirmed', subject: login, ip: req.ip });
-      return reply.redirect(`/register/unconfirmed?login=${encodeURIComponent(login)}`, 303);
-    }
-    await db
-      .updateTable('users')
-      .set({ failed_logins: 0, locked_until: null })
-      .where('id', '=', user.id)
-      .execute();
+  /** Opens a session for a user and sets its cookie. */
+  async function startSession(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    user: { id: number; login: string; locale: string },
+    remember: boolean,
+    action: string,
+  ) {
+    await recordLoginSuccess(db, user.login, req.ip);
     const session = await createSession(db, {
       userId: user.id,
       persistent: remember,
       ip: req.ip,
       userAgent: req.headers['user-agent'],
     });
-    await audit(db, { actorUserId: user.id, action: 'login', subject: login, ip: req.ip });
+    await audit(db, { actorUserId: user.id, action, subject: user.login, ip: req.ip });
     reply.setCookie(SESSION_COOKIE, session.secret, {
       path: '/',
       httpOnly: true,
@@ -174,8 +127,140 @@ export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps)
     } else if (!req.cookies.lang) {
       reply.setCookie('lang', user.locale, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 });
     }
-    const target = user.role === 'customer' ? next : '/backoffice';
-    return reply.redirect(target, 303);
+  }
+
+  app.post('/login', { config: { rateLimit: { max: 50, timeWindow: 5 * 60_000 } } }, async (req, reply) => {
+    const t = common[req.locale].login;
+    const it = identityText[req.locale].login;
+    const login = field(req.body, 'login').slice(0, 200);
+    const password =
+      typeof (req.body as Record<string, unknown>)?.password === 'string'
+        ? ((req.body as Record<string, string>).password ?? '')
+        : '';
+    const remember = field(req.body, 'remember') === '1';
+    const next = safeNext(field(req.body, 'next'), '/cabinet');
+    const view: LoginView = { login, remember, next: next === '/cabinet' ? undefined : next };
+    const page = (status: number) =>
+      sendPage(reply, <LoginPage ctx={pageContext(req, reply)} view={view} />, status);
+
+    if (!login || !password) {
+      view.fieldErrors = {
+        login: login ? undefined : t.required,
+        password: password ? undefined : t.required,
+      };
+      return page(400);
+    }
+    // Known or not, a login is throttled alike: the same counters, the same messages (decision 063).
+    const state = await loginThrottleState(db, login, req.ip);
+    if (state.kind === 'wait') {
+      await audit(db, { actorUserId: null, action: 'login.throttled', subject: login, ip: req.ip });
+      reply.header('retry-after', state.seconds);
+      view.error = fill(it.wait, { minutes: Math.ceil(state.seconds / 60) });
+      return page(429);
+    }
+    const user = await db
+      .selectFrom('users')
+      .select([
+        'id',
+        'login',
+        'password_hash',
+        'email',
+        'email_confirmed_at',
+        'locked_until',
+        'role',
+        'locale',
+        'first_name',
+        'totp_secret',
+      ])
+      .where('login', '=', login)
+      .executeTakeFirst();
+    const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
+
+    if (!user || !ok) {
+      await recordLoginFailure(db, login, req.ip);
+      await audit(db, { actorUserId: user?.id ?? null, action: 'login.failed', subject: login, ip: req.ip });
+      view.error = state.protected ? it.protected : t.failed;
+      return page(401);
+    }
+    // A lock set after failed second-factor codes: only someone with the password gets here.
+    if (user.locked_until && user.locked_until.getTime() > Date.now()) {
+      await audit(db, { actorUserId: user.id, action: 'login.locked', subject: login, ip: req.ip });
+      view.error = common[req.locale].errors.tooMany;
+      return page(429);
+    }
+    if (state.protected) {
+      // Many failures over all clients: the right password alone opens nothing, it gets a
+      // sign-in link in the owner's mailbox (administrators still have their second factor).
+      // The page says the same as for a wrong password.
+      if (user.email && user.email_confirmed_at) {
+        await sendSignInLink(user, remember, req.ip);
+      } else if (user.totp_secret) {
+        return finish(user);
+      } else {
+        await audit(db, { actorUserId: user.id, action: 'login.protected', subject: login, ip: req.ip });
+      }
+      view.error = it.protected;
+      return page(401);
+    }
+    return finish(user);
+
+    async function finish(u: NonNullable<typeof user>) {
+      if (!u.email_confirmed_at && u.role === 'customer') {
+        await audit(db, { actorUserId: u.id, action: 'login.unconfirmed', subject: login, ip: req.ip });
+        return reply.redirect(`/register/unconfirmed?login=${encodeURIComponent(login)}`, 303);
+      }
+      await startSession(req, reply, u, remember, 'login');
+      return reply.redirect(u.role === 'customer' ? next : '/backoffice', 303);
+    }
+  });
+
+  async function sendSignInLink(
+    user: { id: number; login: string; email: string | null; locale: string; first_name: string },
+    remember: boolean,
+    ip: string,
+  ) {
+    const locale = isLocale(user.locale) ? user.locale : 'kk';
+    const m = identityText[locale].mail;
+    await db.transaction().execute(async (tx) => {
+      const token = await issueToken(tx, user.id, 'unlock_login', { remember: remember ? '1' : '' });
+      const url = `${config.PUBLIC_URL.replace(/\/$/, '')}/login/link?token=${encodeURIComponent(token)}`;
+      const body = composeMail(locale, {
+        greeting: fill(m.hello, { name: user.first_name || user.login }),
+        paragraphs: [fill(m.signInBody, { login: user.login }), reportText(locale, config.PUBLIC_URL)],
+        link: { url, label: m.signInLink },
+      });
+      await enqueueMail(tx, {
+        to: user.email ?? '',
+        subject: m.signInSubject,
+        ...body,
+        purpose: 'login.link',
+      });
+      await audit(tx, { actorUserId: user.id, action: 'login.link_sent', subject: user.login, ip });
+    });
+  }
+
+  // The mailed sign-in link: the right password was given, the mailbox proves the owner.
+  app.get<{ Querystring: { token?: string } }>('/login/link', async (req, reply) => {
+    const used = await consumeToken(db, String(req.query.token ?? ''), 'unlock_login');
+    const user = used
+      ? await db
+          .selectFrom('users')
+          .select(['id', 'login', 'locale', 'role', 'locked_until'])
+          .where('id', '=', used.userId)
+          .executeTakeFirst()
+      : undefined;
+    const locked = user?.locked_until && user.locked_until.getTime() > Date.now();
+    if (!used || !user || locked) {
+      await audit(db, { actorUserId: null, action: 'login.link_failed', ip: req.ip });
+      const ctx = pageContext(req, reply);
+      return sendPage(
+        reply,
+        <LoginPage ctx={ctx} view={{ error: identityText[req.locale].register.confirmFailed }} />,
+        400,
+      );
+    }
+    await startSession(req, reply, user, used.payload.remember === '1', 'login.link');
+    return reply.redirect(user.role === 'customer' ? '/cabinet' : '/backoffice', 303);
   });
 
   app.post('/logout', async (req, reply) => {

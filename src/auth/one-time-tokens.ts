@@ -2,12 +2,13 @@ import { sql } from 'kysely';
 import type { DB } from '../db/database';
 import { hashSecret, newSecret } from './tokens';
 
-export type TokenPurpose = 'confirm_email' | 'reset_password' | 'change_email';
+export type TokenPurpose = 'confirm_email' | 'reset_password' | 'change_email' | 'unlock_login';
 
 export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
   confirm_email: 72 * 3600_000,
   reset_password: 24 * 3600_000,
   change_email: 24 * 3600_000,
+  unlock_login: 30 * 60_000,
 };
 
 /**

@@ -4,6 +4,7 @@ import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
 import { audit } from './audit';
 import { fill, identityText } from './identity.messages';
+import { reportText } from './report-text';
 
 /**
  * After a password change (in settings, or through recovery): the audit entry, and a mail to the
@@ -14,12 +15,13 @@ export async function recordPasswordChange(
   user: { id: number; login: string; email: string | null; locale: Locale; first_name: string },
   action: 'password.changed' | 'password.reset',
   ip: string,
+  publicUrl: string,
 ): Promise<void> {
   if (user.email) {
     const m = identityText[user.locale].mail;
     const mail = composeMail(user.locale, {
       greeting: fill(m.hello, { name: user.first_name || user.login }),
-      paragraphs: [fill(m.passwordChangedBody, { login: user.login })],
+      paragraphs: [fill(m.passwordChangedBody, { login: user.login }), reportText(user.locale, publicUrl)],
     });
     await enqueueMail(tx, {
       to: user.email,

@@ -19,3 +19,8 @@ export function dummyPasswordHash(): Promise<string> {
   dummyHash ??= hashPassword('no-such-user-password');
   return dummyHash;
 }
+
+/** An IIN kept for checking only (recovery), hashed like a password: 12 digits are few to guess. */
+export function hashIin(iin: string): Promise<string> {
+  return hashPassword(iin);
+}

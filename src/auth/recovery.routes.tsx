@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app';
+import { common } from '../i18n/common';
+import { isLocale } from '../i18n/locales';
 import { devMailboxServes } from '../mail/dev-mailbox.routes';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
@@ -11,12 +13,19 @@ import { type PageContext, pageContext } from '../web/request-context';
 import { audit } from './audit';
 import { fill, identityText } from './identity.messages';
 import { isValidIinBin } from './iin';
-import { legalLoginFromContract } from './legal-login';
 import { NewPasswordFields } from './new-password-fields';
 import { consumeToken, issueToken, tokenIsValid } from './one-time-tokens';
 import { recordPasswordChange } from './password-changed';
 import { newPasswordErrors } from './password-policy';
 import { hashPassword } from './passwords';
+import {
+  decoyMail,
+  decoyToken,
+  holderAccounts,
+  recoveryUserByLogin,
+  recoveryUserByLoginOrEmail,
+} from './recovery.queries';
+import { hasIinOnRecord, proofMatches } from './recovery-proof';
 import { destroyUserSessions } from './sessions';
 
 interface ChangeView {
@@ -76,7 +85,7 @@ function ChangePage({ ctx, view }: { ctx: PageContext; view: ChangeView }) {
     <Layout ctx={ctx} title={t.changeTitle}>
       <div class="login-box">
         {e.form ? <Notice kind="error">{e.form}</Notice> : null}
-        {e.word ? (
+        {e.word || e.form ? (
           <p>
             <a href="/password/forgot">{t.again}</a>
           </p>
@@ -117,52 +126,46 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
       const ctx = pageContext(req, reply);
       if (!value) return sendPage(reply, <ForgotPage ctx={ctx} />, 400);
       await perValue(reply, value);
-      const user = await db
-        .selectFrom('users')
-        .select(['id', 'login', 'email', 'first_name', 'locale', 'email_confirmed_at'])
-        .where('role', '=', 'customer')
-        .where((eb) =>
-          value.includes('@')
-            ? eb(eb.fn('lower', ['email']), '=', value.toLowerCase())
-            : eb('login', '=', value),
-        )
-        .executeTakeFirst();
-      if (user?.email) {
-        const email = user.email;
-        await db.transaction().execute(async (tx) => {
-          const word = await issueToken(tx, user.id, 'reset_password');
-          const m = identityText[user.locale as 'kk' | 'ru' | 'en'].mail;
-          const url = `${config.PUBLIC_URL.replace(/\/$/, '')}/password/change?login=${encodeURIComponent(user.login)}&word=${encodeURIComponent(word)}`;
-          const body = composeMail(user.locale as 'kk', {
-            greeting: fill(m.hello, { name: user.first_name || user.login }),
-            paragraphs: [
-              m.recoveryBody,
-              fill(m.recoveryFacts, {
-                id: user.id,
-                status: user.email_confirmed_at ? m.statusActive : m.statusUnconfirmed,
-                login: user.login,
-                word,
-              }),
-            ],
-            link: { url, label: m.recoveryLink },
-            footer: m.footer,
-          });
-          await enqueueMail(tx, {
-            to: email,
-            subject: m.recoverySubject,
-            ...body,
-            purpose: 'password.recovery',
-          });
-          await audit(tx, {
-            actorUserId: user.id,
-            action: 'password.reset_requested',
-            subject: value,
-            ip: req.ip,
-          });
+      // Known or not, the request does the same work: the same statements in one transaction
+      // (for nobody they match no user and store nothing) and one audit row of the same action.
+      const user = await recoveryUserByLoginOrEmail(db, value);
+      const accounts = await holderAccounts(db, user?.id ?? -1);
+      const holder = user?.email ? { ...user, email: user.email } : null;
+      const locale = holder && isLocale(holder.locale) ? holder.locale : req.locale;
+      await db.transaction().execute(async (tx) => {
+        const word = holder
+          ? await issueToken(tx, holder.id, 'reset_password')
+          : await decoyToken(tx, 'reset_password');
+        const m = identityText[locale].mail;
+        const footer = common[locale].footer;
+        const shown = holder ?? { id: 0, login: value, first_name: '', email_confirmed_at: null };
+        const facts = fill(m.recoveryFacts, {
+          id: shown.id,
+          status: shown.email_confirmed_at ? m.statusActive : m.statusUnconfirmed,
+          login: shown.login,
+          word,
         });
-      } else {
-        await audit(db, { actorUserId: null, action: 'password.reset_unknown', subject: value, ip: req.ip });
-      }
+        const url = `${config.PUBLIC_URL.replace(/\/$/, '')}/password/change?login=${encodeURIComponent(shown.login)}&word=${encodeURIComponent(word)}`;
+        // Without an IIN on record the change form cannot be passed: say so instead of a link.
+        const online = hasIinOnRecord({ accounts, iinHash: user?.iin_hash ?? null });
+        const body = composeMail(locale, {
+          greeting: fill(m.hello, { name: shown.first_name || shown.login }),
+          paragraphs: online
+            ? [m.recoveryBody, facts]
+            : [fill(m.recoveryNoIin, { department: footer.department, phone: footer.phone })],
+          ...(online ? { link: { url, label: m.recoveryLink } } : {}),
+          footer: m.footer,
+        });
+        const mail = { subject: m.recoverySubject, ...body, purpose: 'password.recovery' };
+        if (holder) await enqueueMail(tx, { to: holder.email, ...mail });
+        else await decoyMail(tx, mail);
+        await audit(tx, {
+          actorUserId: user?.id ?? null,
+          action: 'password.reset_requested',
+          subject: value,
+          ip: req.ip,
+        });
+      });
       return sendPage(
         reply,
         <ForgotPage ctx={ctx} value={value} sent devMailbox={devMailboxServes(config, req)} />,
@@ -207,45 +210,23 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
       if (Object.keys(errors).length > 0) return refuse(errors);
       await perLogin(reply, view.login ?? '');
 
-      const user = await db
-        .selectFrom('users')
-        .select(['id', 'login', 'email', 'first_name', 'locale'])
-        .where('login', '=', view.login ?? '')
-        .where('role', '=', 'customer')
-        .executeTakeFirst();
-      if (!user || !(await tokenIsValid(db, view.word ?? '', 'reset_password', user.id))) {
+      // Every part is checked, whatever fails first, and any failure reads the same (decision 064).
+      const user = await recoveryUserByLogin(db, view.login ?? '');
+      const wordOk = await tokenIsValid(db, view.word ?? '', 'reset_password', user?.id ?? -1);
+      const accounts = await holderAccounts(db, user?.id ?? -1);
+      const dataOk = await proofMatches(
+        { accounts, iinHash: user?.iin_hash ?? null },
+        { account: view.account ?? '', binIin: view.binIin ?? '' },
+      );
+      if (!user || !wordOk || !dataOk) {
         await audit(db, {
           actorUserId: user?.id ?? null,
           action: 'password.reset_refused',
           subject: view.login,
           ip: req.ip,
+          details: { word: wordOk, data: dataOk },
         });
-        return refuse({ word: t.recovery.wordInvalid });
-      }
-      // The IIN/BIN and account (or contract) must belong to this user's account.
-      const accounts = await db
-        .selectFrom('user_accounts')
-        .innerJoin('accounts', 'accounts.id', 'user_accounts.account_id')
-        .select(['accounts.number', 'accounts.contract_number', 'accounts.bin_iin'])
-        .where('user_accounts.user_id', '=', user.id)
-        .execute();
-      const wanted = legalLoginFromContract(view.account ?? '');
-      const matches = accounts.some(
-        (a) =>
-          (a.number === view.account ||
-            (a.contract_number !== null &&
-              wanted !== '' &&
-              legalLoginFromContract(a.contract_number) === wanted)) &&
-          (a.bin_iin === null || a.bin_iin === view.binIin),
-      );
-      if (!matches) {
-        await audit(db, {
-          actorUserId: user.id,
-          action: 'password.reset_mismatch',
-          subject: view.login,
-          ip: req.ip,
-        });
-        return refuse({ form: t.recovery.dataMismatch });
+        return refuse({ form: t.recovery.refused });
       }
       const hash = await hashPassword(password);
       const done = await db.transaction().execute(async (tx) => {
@@ -264,10 +245,10 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
           .where('id', '=', user.id)
           .execute();
         await tx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
-        await recordPasswordChange(tx, user, 'password.reset', req.ip);
+        await recordPasswordChange(tx, user, 'password.reset', req.ip, config.PUBLIC_URL);
         return true;
       });
-      if (!done) return refuse({ word: t.recovery.wordInvalid });
+      if (!done) return refuse({ form: t.recovery.refused });
       await destroyUserSessions(db, user.id);
       return reply.redirect('/?done=password', 303);
     },

@@ -85,6 +85,12 @@ export function RegisterPage({ ctx, view }: { ctx: PageContext; view: View }) {
                 maxLength: 8,
                 required: true,
               })}
+              {bound('binIin', r.iin, {
+                hint: r.iinHint,
+                inputMode: 'numeric',
+                maxLength: 12,
+                required: true,
+              })}
             </>
           )}
           {bound('email', r.email, { type: 'email', autocomplete: 'email', maxLength: 200, required: true })}

@@ -10,7 +10,7 @@ import { isValidIinBin } from './iin';
 import { legalLoginFromContract } from './legal-login';
 import { issueToken } from './one-time-tokens';
 import { isEmail, newPasswordErrors } from './password-policy';
-import { hashPassword } from './passwords';
+import { hashIin, hashPassword } from './passwords';
 
 export type CustomerKind = 'individual' | 'legal';
 
@@ -59,6 +59,9 @@ export async function registerCustomer(
     req('lastName', input.lastName);
     if (!input.account) errors.account = t.required;
     else if (!/^\d{8}$/.test(input.account)) errors.account = t.register.badAccount;
+    // The holder's IIN proves ownership when the password is forgotten (decision 064).
+    if (!input.binIin) errors.binIin = t.required;
+    else if (!isValidIinBin(input.binIin)) errors.binIin = t.register.badBin;
   } else {
     if (!input.binIin) errors.binIin = t.required;
     else if (!isValidIinBin(input.binIin)) errors.binIin = t.register.badBin;
@@ -78,11 +81,16 @@ export async function registerCustomer(
   if (input.kind === 'individual') {
     const row = await db
       .selectFrom('accounts')
-      .select(['id', 'number', 'owner_name', 'owner_surname', 'contract_number'])
+      .select(['id', 'number', 'owner_name', 'owner_surname', 'contract_number', 'bin_iin'])
       .where('number', '=', input.account)
       .where('kind', '=', 'individual')
       .executeTakeFirst();
-    if (row && sameSurname(row.owner_surname, input.lastName)) {
+    // Where the billing system knows the holder's IIN, the one given must be it.
+    if (
+      row &&
+      sameSurname(row.owner_surname, input.lastName) &&
+      (row.bin_iin === null || row.bin_iin === input.binIin)
+    ) {
       account = { id: row.id, number: row.number, ownerName: row.owner_name, contract: null };
     }
     if (!account) {
@@ -112,6 +120,8 @@ export async function registerCustomer(
   const login =
     input.kind === 'individual' ? account.number : legalLoginFromContract(account.contract ?? account.number);
   const passwordHash = await hashPassword(input.password);
+  // A household's IIN is personal data: only its argon2id hash is kept, enough to check it.
+  const iinHash = input.kind === 'individual' ? await hashIin(input.binIin) : null;
 
   try {
     return await db.transaction().execute(async (tx): Promise<RegistrationResult> => {
@@ -140,6 +150,7 @@ export async function registerCustomer(
           role: 'customer',
           customer_kind: input.kind,
           password_hash: passwordHash,
+          iin_hash: iinHash,
           locale: ctx.locale,
         })
         .returning('id')

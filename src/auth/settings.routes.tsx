@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app';
+import { isLocale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
 import { Field, Form, field } from '../web/forms';
@@ -9,12 +10,14 @@ import { type PageContext, pageContext } from '../web/request-context';
 import { audit } from './audit';
 import { requireCustomer } from './guard';
 import { fill, identityText } from './identity.messages';
+import { loginThrottleState, recordLoginFailure } from './login-throttle';
 import { NewPasswordFields } from './new-password-fields';
 import { consumeToken, issueToken } from './one-time-tokens';
 import { recordPasswordChange } from './password-changed';
 import { isEmail, newPasswordErrors } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';
 import { emailInUse } from './registration.service';
+import { reportText } from './report-text';
 import { destroyUserSessions } from './sessions';
 
 type Notices = { kind: 'success' | 'info' | 'error'; text: string } | undefined;
@@ -24,14 +27,14 @@ function EmailPage({
   current,
   pending,
   value,
-  error,
+  errors = {},
   notice,
 }: {
   ctx: PageContext;
   current: string | null;
   pending: string | null;
   value?: string;
-  error?: string;
+  errors?: Partial<Record<'email' | 'current', string>>;
   notice?: Notices;
 }) {
   const t = identityText[ctx.locale].email;
@@ -56,8 +59,18 @@ function EmailPage({
           type="email"
           label={t.newEmail}
           value={value}
-          error={error}
+          error={errors.email}
           autocomplete="email"
+          maxLength={200}
+          required
+        />
+        <Field
+          name="current"
+          type="password"
+          label={t.password}
+          hint={t.passwordHint}
+          error={errors.current}
+          autocomplete="current-password"
           maxLength={200}
           required
         />
@@ -165,6 +178,25 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
 
+  /**
+   * The current password, asked again before a sensitive change. A session in the wrong hands
+   * must not become a way around the login throttle: wrong passwords here count as failed logins
+   * of this login from this client, and a waiting client is refused (decision 063).
+   */
+  async function checkCurrentPassword(
+    req: FastifyRequest,
+    u: { login: string; password_hash: string },
+    current: string,
+  ): Promise<string | undefined> {
+    const t = identityText[req.locale];
+    if (!current) return t.required;
+    const state = await loginThrottleState(db, u.login, req.ip);
+    if (state.kind === 'wait') return fill(t.login.wait, { minutes: Math.ceil(state.seconds / 60) });
+    if (await verifyPassword(u.password_hash, current)) return undefined;
+    await recordLoginFailure(db, u.login, req.ip);
+    return t.password.wrongCurrent;
+  }
+
   app.get<{ Querystring: { done?: string } }>(
     '/cabinet/email',
     { preHandler: requireCustomer },
@@ -184,51 +216,89 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
     },
   );
 
-  app.post('/cabinet/email', { preHandler: requireCustomer }, async (req, reply) => {
-    const u = await userRow(req.user!.id);
-    const t = identityText[req.locale];
-    const email = field(req.body, 'email').slice(0, 200);
-    let error: string | undefined;
-    if (!email) error = t.required;
-    else if (!isEmail(email)) error = t.register.badEmail;
-    else if (u.email && u.email.toLowerCase() === email.toLowerCase()) error = t.email.same;
-    else if (await emailInUse(db, email, u.id)) error = t.register.emailTaken;
-    const ctx = pageContext(req, reply);
-    if (error) {
+  // Changing the email leads to recovery, so it asks for the password again, like a password
+  // change; the old address is told, with how to report it, and other sessions end.
+  app.post(
+    '/cabinet/email',
+    { preHandler: requireCustomer, config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } } },
+    async (req, reply) => {
+      const u = await userRow(req.user!.id);
+      const t = identityText[req.locale];
+      const email = field(req.body, 'email').slice(0, 200);
+      const body = req.body as Record<string, unknown>;
+      const current = typeof body?.current === 'string' ? body.current : '';
+      const errors: Partial<Record<'email' | 'current', string>> = {};
+      if (!email) errors.email = t.required;
+      else if (!isEmail(email)) errors.email = t.register.badEmail;
+      else if (u.email && u.email.toLowerCase() === email.toLowerCase()) errors.email = t.email.same;
+      else if (await emailInUse(db, email, u.id)) errors.email = t.register.emailTaken;
+      const currentError = await checkCurrentPassword(req, u, current);
+      if (currentError) {
+        errors.current = currentError;
+        await audit(db, { actorUserId: u.id, action: 'email.change_refused', ip: req.ip });
+      }
+      const ctx = pageContext(req, reply);
+      if (Object.keys(errors).length > 0) {
+        return sendPage(
+          reply,
+          <EmailPage ctx={ctx} current={u.email} pending={u.pending_email} value={email} errors={errors} />,
+          400,
+        );
+      }
+      await db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable('users')
+          .set({ pending_email: email, updated_at: new Date() })
+          .where('id', '=', u.id)
+          .execute();
+        const token = await issueToken(tx, u.id, 'change_email', { email });
+        const m = t.mail;
+        const url = `${config.PUBLIC_URL.replace(/\/$/, '')}/cabinet/email/confirm?token=${encodeURIComponent(token)}`;
+        const body = composeMail(req.locale, {
+          greeting: fill(m.hello, { name: u.first_name || u.login }),
+          paragraphs: [fill(m.emailConfirmBody, { login: u.login })],
+          link: { url, label: m.emailConfirmLink },
+          footer: m.footer,
+        });
+        await enqueueMail(tx, {
+          to: email,
+          subject: m.emailConfirmSubject,
+          ...body,
+          purpose: 'email.confirm',
+        });
+        if (u.email) {
+          // The notice goes in the user's saved language, like every mail of the account.
+          const locale = isLocale(u.locale) ? u.locale : req.locale;
+          const om = identityText[locale].mail;
+          const notice = composeMail(locale, {
+            greeting: fill(om.hello, { name: u.first_name || u.login }),
+            paragraphs: [
+              fill(om.emailChangeRequestedBody, { login: u.login, email }),
+              reportText(locale, config.PUBLIC_URL),
+            ],
+          });
+          await enqueueMail(tx, {
+            to: u.email,
+            subject: om.emailChangeRequestedSubject,
+            ...notice,
+            purpose: 'email.change_requested',
+          });
+        }
+        await audit(tx, { actorUserId: u.id, action: 'email.change_requested', subject: email, ip: req.ip });
+      });
+      const ended = await destroyUserSessions(db, u.id, req.user!.sessionHash);
+      await audit(db, { actorUserId: u.id, action: 'sessions.ended', details: { count: ended }, ip: req.ip });
       return sendPage(
         reply,
-        <EmailPage ctx={ctx} current={u.email} pending={u.pending_email} value={email} error={error} />,
-        400,
+        <EmailPage
+          ctx={ctx}
+          current={u.email}
+          pending={email}
+          notice={{ kind: 'success', text: `${fill(t.email.sent, { email })} ${t.email.sessionsEnded}` }}
+        />,
       );
-    }
-    await db.transaction().execute(async (tx) => {
-      await tx
-        .updateTable('users')
-        .set({ pending_email: email, updated_at: new Date() })
-        .where('id', '=', u.id)
-        .execute();
-      const token = await issueToken(tx, u.id, 'change_email', { email });
-      const m = t.mail;
-      const url = `${config.PUBLIC_URL.replace(/\/$/, '')}/cabinet/email/confirm?token=${encodeURIComponent(token)}`;
-      const body = composeMail(req.locale, {
-        greeting: fill(m.hello, { name: u.first_name || u.login }),
-        paragraphs: [fill(m.emailConfirmBody, { login: u.login })],
-        link: { url, label: m.emailConfirmLink },
-        footer: m.footer,
-      });
-      await enqueueMail(tx, { to: email, subject: m.emailConfirmSubject, ...body, purpose: 'email.confirm' });
-      await audit(tx, { actorUserId: u.id, action: 'email.change_requested', subject: email, ip: req.ip });
-    });
-    return sendPage(
-      reply,
-      <EmailPage
-        ctx={ctx}
-        current={u.email}
-        pending={email}
-        notice={{ kind: 'success', text: fill(t.email.sent, { email }) }}
-      />,
-    );
-  });
+    },
+  );
 
   // Opened from the new mailbox, possibly in another browser: the token alone proves it.
   app.get<{ Querystring: { token?: string } }>('/cabinet/email/confirm', async (req, reply) => {
@@ -263,7 +333,10 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
         const m = identityText[u.locale as 'kk'].mail;
         const body = composeMail(u.locale as 'kk', {
           greeting: fill(m.hello, { name: u.first_name || u.login }),
-          paragraphs: [fill(m.emailChangedBody, { login: u.login, email })],
+          paragraphs: [
+            fill(m.emailChangedBody, { login: u.login, email }),
+            reportText(u.locale as 'kk', config.PUBLIC_URL),
+          ],
         });
         await enqueueMail(tx, {
           to: u.email,
@@ -300,10 +373,10 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
       const repeat = raw('passwordRepeat');
       const u = await userRow(req.user!.id);
       const errors: Partial<Record<'current' | 'password' | 'passwordRepeat', string>> = {};
-      if (!current) errors.current = t.required;
       Object.assign(errors, newPasswordErrors({ password, repeat, login: u.login }, t));
-      if (!errors.current && current && !(await verifyPassword(u.password_hash, current))) {
-        errors.current = t.password.wrongCurrent;
+      const currentError = await checkCurrentPassword(req, u, current);
+      if (currentError) {
+        errors.current = currentError;
         await audit(db, { actorUserId: u.id, action: 'password.change_refused', ip: req.ip });
       }
       const ctx = pageContext(req, reply);
@@ -316,7 +389,7 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
           .set({ password_hash: hash, updated_at: new Date() })
           .where('id', '=', u.id)
           .execute();
-        await recordPasswordChange(tx, u, 'password.changed', req.ip);
+        await recordPasswordChange(tx, u, 'password.changed', req.ip, config.PUBLIC_URL);
       });
       const ended = await destroyUserSessions(db, u.id, req.user!.sessionHash);
       await audit(db, { actorUserId: u.id, action: 'sessions.ended', details: { count: ended }, ip: req.ip });

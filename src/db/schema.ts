@@ -79,6 +79,8 @@ export interface UsersTable {
   subscribe_invoices: Generated<boolean>;
   subscribe_announcements: Generated<boolean>;
   totp_secret: string | null;
+  /** argon2id hash of the IIN a household gave at registration (proof in password recovery). */
+  iin_hash: string | null;
   failed_logins: Generated<number>;
   locked_until: TimestampNullable;
   created_at: Generated<Date>;
@@ -103,7 +105,7 @@ export interface OneTimeTokensTable {
   id: Generated<number>;
   token_hash: string;
   user_id: number;
-  purpose: 'confirm_email' | 'reset_password' | 'change_email';
+  purpose: 'confirm_email' | 'reset_password' | 'change_email' | 'unlock_login';
   payload: Json<Record<string, unknown>>;
   expires_at: Timestamp;
   used_at: TimestampNullable;
@@ -236,6 +238,13 @@ export interface RateLimitsTable {
   hits: number;
   reset_at: Timestamp;
 }
+/** Failed logins per (login, client IP), and per login over all clients (client '*'). */
+export interface LoginThrottleTable {
+  login: string;
+  client: string;
+  failures: Generated<number>;
+  last_failure_at: DefaultTimestamp;
+}
 export interface AppStateTable {
   key: string;
   value: Json;
@@ -280,6 +289,7 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   audit_log: AuditLogTable;
   rate_limits: RateLimitsTable;
+  login_throttle: LoginThrottleTable;
   app_state: AppStateTable;
   session_second_factor: SessionSecondFactorTable;
   questions: QuestionsTable;

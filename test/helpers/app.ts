@@ -32,7 +32,11 @@ export class Browser {
   csrf = '';
   locale: 'kk' | 'ru' | 'en' | undefined;
 
-  constructor(private readonly app: FastifyInstance) {}
+  /** `remoteAddress` is the client's IP address as the server sees it (127.0.0.1 by default). */
+  constructor(
+    private readonly app: FastifyInstance,
+    readonly remoteAddress?: string,
+  ) {}
 
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -49,7 +53,12 @@ export class Browser {
   }
 
   async get(url: string) {
-    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader() } });
+    const res = await this.app.inject({
+      method: 'GET',
+      url,
+      headers: { cookie: this.cookieHeader() },
+      ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
+    });
     this.remember(res);
     return res;
   }
@@ -65,6 +74,7 @@ export class Browser {
       url,
       payload: body,
       headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
     });
     this.remember(res);
     return res;
