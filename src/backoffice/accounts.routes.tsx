@@ -9,7 +9,6 @@ import { Field, Form } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
-import { requireOperator } from './guard';
 import { staffAudit } from './home.routes';
 import { BackofficeLayout } from './layout';
 import { sendUserLink } from './mail-links';
@@ -252,8 +251,6 @@ export async function searchAccounts(db: AppDeps['db'], raw: string): Promise<Hi
 }
 
 export async function backofficeAccountRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  app.addHook('preHandler', requireOperator(db));
-
   app.get<{ Querystring: { q?: string } }>('/backoffice/accounts', async (req, reply) => {
     const t = accText[req.locale];
     const ctx = pageContext(req, reply);

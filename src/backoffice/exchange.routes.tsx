@@ -10,7 +10,6 @@ import { defineMessages, formatDateTime, type Locale } from '../i18n/locales';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
-import { requireOperator } from './guard';
 import { BackofficeLayout } from './layout';
 
 const text = defineMessages({
@@ -185,7 +184,6 @@ function RunsTable({ runs, t, locale }: { runs: RunRow[]; t: ExchangeText; local
 }
 
 export async function backofficeExchangeRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  app.addHook('preHandler', requireOperator(db));
   // Uploads: fields as plain values (so the CSRF token reads as usual), the file kept in memory
   // with its name, which tells the import what the file holds (accounts.csv, meters.csv, ...).
   await app.register(multipart, {

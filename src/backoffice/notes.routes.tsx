@@ -10,7 +10,6 @@ import { Field, Form, field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
-import { requireOperator } from './guard';
 import { staffAudit } from './home.routes';
 import { BackofficeLayout } from './layout';
 
@@ -81,8 +80,6 @@ interface NoteForm {
 }
 
 export async function backofficeNoteRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  app.addHook('preHandler', requireOperator(db));
-
   const render = async (req: FastifyRequest, reply: FastifyReply, form?: NoteForm, posted?: string) => {
     const t = nText[req.locale];
     const ctx = pageContext(req, reply);

@@ -79,6 +79,10 @@ export interface UsersTable {
   subscribe_invoices: Generated<boolean>;
   subscribe_announcements: Generated<boolean>;
   totp_secret: string | null;
+  /** The last accepted TOTP time step (30 s since the epoch): a code is good for one session only. */
+  totp_last_step: number | null;
+  totp_failed: Generated<number>;
+  totp_locked_until: TimestampNullable;
   failed_logins: Generated<number>;
   locked_until: TimestampNullable;
   created_at: Generated<Date>;

@@ -32,7 +32,11 @@ export class Browser {
   csrf = '';
   locale: 'kk' | 'ru' | 'en' | undefined;
 
-  constructor(private readonly app: FastifyInstance) {}
+  /** `ip`: the client address the app sees (default 127.0.0.1), to act from many addresses. */
+  constructor(
+    private readonly app: FastifyInstance,
+    readonly ip = '127.0.0.1',
+  ) {}
 
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -49,7 +53,12 @@ export class Browser {
   }
 
   async get(url: string) {
-    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader() } });
+    const res = await this.app.inject({
+      method: 'GET',
+      url,
+      remoteAddress: this.ip,
+      headers: { cookie: this.cookieHeader() },
+    });
     this.remember(res);
     return res;
   }
@@ -64,6 +73,7 @@ export class Browser {
       method: 'POST',
       url,
       payload: body,
+      remoteAddress: this.ip,
       headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
     });
     this.remember(res);
