@@ -2,11 +2,11 @@ import multipart, { type Multipart } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { AppDeps } from '../app';
-import { audit } from '../auth/audit';
 import { runExchange } from '../exchange/exchange.job';
 import { type ExchangeProblem, problemText } from '../exchange/exchange.messages';
 import { type ImportReport, importPath } from '../exchange/import.service';
 import { defineMessages, formatDateTime, type Locale } from '../i18n/locales';
+import { actionLimit, waitMessage } from '../web/action-limit';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
@@ -366,14 +366,20 @@ export async function backofficeExchangeRoutes(app: FastifyInstance, { db, confi
     },
   );
 
+  // A run imports every waiting file and writes the readings out: a few an hour per user and address.
+  const runLimit = actionLimit(db, 'exchange.run', { perUser: 6, perClient: 20, timeWindowMs: 3600_000 });
+
   app.post('/backoffice/exchange/run', async (req, reply) => {
+    const wait = await runLimit(req);
+    if (wait) {
+      await staffAudit(db, req, 'exchange.run.limited', config.EXCHANGE_DIR, { wait });
+      reply.header('retry-after', wait);
+      return page(req, reply, { reports: [], error: waitMessage(req.locale, wait) }, 429);
+    }
     const result = await runExchange(db, config.EXCHANGE_DIR);
-    await audit(db, {
-      actorUserId: req.user?.id ?? null,
-      action: 'exchange.run',
-      subject: config.EXCHANGE_DIR,
-      ip: req.ip,
-      details: { imports: result.imports.length, exported: result.export.rows },
+    await staffAudit(db, req, 'exchange.run', config.EXCHANGE_DIR, {
+      imports: result.imports.length,
+      exported: result.export.rows,
     });
     return page(req, reply, { reports: result.imports, exported: result.export.rows });
   });

@@ -13,7 +13,7 @@ export function safeUploadName(name: string): boolean {
   return (
     name.length > 0 &&
     name.length <= 120 &&
-    !/[\u0000-\u001f\u007f/\\]/.test(name) &&
+    ![...name].some((c) => c.charCodeAt(0) < 0x20 || c === '\u007f' || c === '/' || c === '\\') &&
     !name.includes('..') &&
     name.trim() === name
   );
