@@ -179,4 +179,36 @@ describe(`exchange upload checks (${engine})`, () => {
     const ok = await upload(b, multipart(b.csrf, 'streets.csv', 'code,name\nGOOD1,Хорошая\n'));
     expect(ok.statusCode).toBe(200);
   });
+
+  it('takes the CSRF token from the x-csrf-token header too', async () => {
+    const b = await operator('en');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/backoffice/exchange/upload',
+      payload: multipart(null, 'streets.csv', 'code,name\nHDR1,Header street\n'),
+      headers: {
+        'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+        'x-csrf-token': b.csrf,
+        cookie: cookieOf(b),
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(textOf(res.body)).toContain('streets.csv: succeeded');
+  });
+
+  it('answers a broken body with a message', async () => {
+    const b = await operator('en');
+    const broken = await t.app.inject({
+      method: 'POST',
+      url: '/backoffice/exchange/upload',
+      payload: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="streets.csv"\r\n\r\ncode,na`,
+      headers: {
+        'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+        'x-csrf-token': b.csrf,
+        cookie: cookieOf(b),
+      },
+    });
+    expect(broken.statusCode).toBe(400);
+    expect(textOf(broken.body)).toContain('Choose a file.');
+  });
 });

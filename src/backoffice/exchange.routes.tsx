@@ -316,7 +316,8 @@ export async function backofficeExchangeRoutes(app: FastifyInstance, { db, confi
       preValidation: async (req) => {
         if (!req.isMultipart()) return;
         const parts = req.parts()[Symbol.asyncIterator]();
-        const next = await parts.next();
+        // A malformed body reads as "no token" (the CSRF check refuses it), never as a 500.
+        const next = await parts.next().catch(() => ({ done: true as const, value: undefined }));
         const first = next.done ? null : next.value;
         if (first?.type === 'field' && first.fieldname === '_csrf') {
           req.body = { _csrf: String(first.value ?? '') };
@@ -339,6 +340,10 @@ export async function backofficeExchangeRoutes(app: FastifyInstance, { db, confi
       const upload = await receiveUpload(pending.parts, pending.first, {
         maxBytes,
         root: uploadRoot(config.DATA_DIR),
+        request: req.raw,
+      }).catch((error: Error) => {
+        req.log.info({ err: error }, 'unreadable upload');
+        return { kind: 'none' as const };
       });
       if (upload.kind !== 'file') {
         const error =

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -33,7 +34,7 @@ export type ReceivedUpload =
 export async function receiveUpload(
   parts: AsyncIterator<Multipart>,
   first: Multipart | null,
-  options: { maxBytes: number; root: string },
+  options: { maxBytes: number; root: string; request: IncomingMessage },
 ): Promise<ReceivedUpload> {
   let part: Multipart | null = first;
   for (;;) {
@@ -59,7 +60,10 @@ export async function receiveUpload(
   const dispose = () => rm(dir, { recursive: true, force: true });
   const path = join(dir, name);
   try {
-    await pipeline(part.file, createWriteStream(path, { flags: 'wx' }));
+    await Promise.race([
+      pipeline(part.file, createWriteStream(path, { flags: 'wx' })),
+      cutShort(part, options.request),
+    ]);
   } catch (error) {
     await dispose();
     throw error;
@@ -73,4 +77,20 @@ export async function receiveUpload(
 
 async function drain(part: Multipart & { type: 'file' }) {
   await pipeline(part.file, new Writable({ write: (_chunk, _enc, done) => done() }));
+}
+
+/**
+ * Rejects when the file can never end: busboy destroys the file stream of a malformed body or an
+ * aborted request without an 'error' or 'close' event, which would leave the copy waiting.
+ */
+function cutShort(part: Multipart & { type: 'file' }, request: IncomingMessage): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    const check = () => {
+      if (part.file.destroyed && !part.file.readableEnded) reject(new Error('upload cut short'));
+      else if (request.destroyed && !request.complete) reject(new Error('upload aborted'));
+    };
+    check();
+    // Once the request is over, the file has either ended or been cut short.
+    request.once('close', () => setImmediate(check));
+  });
 }
