@@ -77,6 +77,7 @@ describe(`the administrator's second factor (${engine})`, () => {
       /Too many wrong codes\. Enter a code again after \d\d\.\d\d\.\d{4} \d\d:\d\d/,
     );
     expect((await b.get('/backoffice')).headers.location).toMatch(/^\/backoffice\/2fa/);
+    expect(textOf((await b.get('/backoffice/2fa')).body)).toContain('Too many wrong codes.');
     expect(await failures('adm-brute')).toBe(7);
     const row = await t.handle.db
       .selectFrom('users')

@@ -12,6 +12,7 @@ import { pageContext } from '../web/request-context';
 import { secondFactorDone } from './guard';
 import { BackofficeLayout, nav } from './layout';
 import { verifySecondFactor } from './second-factor';
+import { selectTotpState } from './second-factor.queries';
 import { newTotpSecret, totpQrDataUrl, totpUri } from './totp';
 
 /** Writes a staff member's action to the audit log (inside the action's transaction when given). */
@@ -251,7 +252,11 @@ export async function backofficeHomeRoutes(app: FastifyInstance, { db, config }:
       if (!user) return reply.redirect(`/?next=${encodeURIComponent(req.url)}`, 303);
       const next = safeNext(req.query.next, '/backoffice');
       const verified = await secondFactorDone(db, req.user?.sessionHash ?? '');
-      if (user.totp_secret) return renderTfa(req, reply, { secret: null, verified, next });
+      // A locked second factor says so (and until when) before the code is typed.
+      const { locked_until } = await selectTotpState(db, user.id);
+      const error =
+        locked_until && !verified ? text[req.locale].tfaLocked(formatDateTime(locked_until)) : undefined;
+      if (user.totp_secret) return renderTfa(req, reply, { secret: null, verified, next, error });
       // Not enrolled: a new secret, kept in a signed cookie until the first code proves the app has it.
       const pending = reply.unsignCookie(req.cookies[ENROL_COOKIE] ?? '');
       const secret = pending.valid && pending.value ? pending.value : newTotpSecret();
