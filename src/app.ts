@@ -16,6 +16,7 @@ import { loadSession } from './auth/sessions';
 import { settingsRoutes } from './auth/settings.routes';
 import { backofficeAccountRoutes } from './backoffice/accounts.routes';
 import { backofficeExchangeRoutes } from './backoffice/exchange.routes';
+import { installBackofficeGuard } from './backoffice/guard';
 import { backofficeHomeRoutes } from './backoffice/home.routes';
 import { backofficeNoteRoutes } from './backoffice/notes.routes';
 import { backofficeQuestionRoutes } from './backoffice/questions.routes';
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const sid = req.cookies[SESSION_COOKIE];
     req.user = sid ? await loadSession(deps.db, sid) : null;
   });
+  installBackofficeGuard(app, deps.db);
 
   // Every state-changing request carries the form's or the page's CSRF token. Checked before
   // the handlers (after body parsing, so multipart forms are read first).

@@ -56,6 +56,8 @@ const schema = z.object({
     .default('0 3 * * 1'),
   /** Where the billing system leaves its files (in/) and takes the readings (out/). */
   EXCHANGE_DIR: z.string().default('./data/exchange'),
+  /** Largest file the back-office exchange upload takes (MB); it is streamed to a temporary file. */
+  EXCHANGE_UPLOAD_MAX_MB: z.coerce.number().positive().default(100),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });

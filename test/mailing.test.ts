@@ -183,7 +183,7 @@ describe(`monthly invoice mailing (${engine})`, () => {
 
       const customer = new Browser(app);
       await customer.login('01003317', DEMO_PASSWORD);
-      expect((await customer.get('/backoffice/mailings')).statusCode).toBe(404);
+      expect((await customer.get('/backoffice/mailings')).statusCode).toBe(403);
     } finally {
       await app.close();
     }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app';
 import { devMailboxServes } from '../mail/dev-mailbox.routes';
+import { actionLimit, waitMessage } from '../web/action-limit';
 import { boundFields, Field, Form, field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Layout, Notice } from '../web/layout';
@@ -131,12 +132,28 @@ export function RegisterPage({ ctx, view }: { ctx: PageContext; view: View }) {
   );
 }
 
-function UnconfirmedPage({ ctx, login, notice }: { ctx: PageContext; login: string; notice?: string }) {
+function UnconfirmedPage({
+  ctx,
+  login,
+  notice,
+  error,
+}: {
+  ctx: PageContext;
+  login: string;
+  notice?: string;
+  error?: string;
+}) {
   const r = identityText[ctx.locale].register;
   return (
     <Layout ctx={ctx} title={r.unconfirmedTitle}>
       <div class="login-box">
-        {notice ? <Notice kind="success">{notice}</Notice> : <Notice kind="warning">{r.unconfirmed}</Notice>}
+        {error ? (
+          <Notice kind="error">{error}</Notice>
+        ) : notice ? (
+          <Notice kind="success">{notice}</Notice>
+        ) : (
+          <Notice kind="warning">{r.unconfirmed}</Notice>
+        )}
         <Form action="/register/resend" csrfToken={ctx.csrfToken}>
           <Field
             name="login"
@@ -156,7 +173,13 @@ function UnconfirmedPage({ ctx, login, notice }: { ctx: PageContext; login: stri
 
 export async function registrationRoutes(app: FastifyInstance, { db, config }: AppDeps) {
   const perAccount = perValueLimit(db, 'register', { max: 10, timeWindowMs: 3600_000 });
-  const perLoginResend = perValueLimit(db, 'register.resend', { max: 3, timeWindowMs: 3600_000 });
+  // Each resend mails a new link: three an hour per login, ten in ten minutes per client address.
+  const resendLimit = actionLimit(db, 'register.resend', {
+    perUser: 3,
+    timeWindowMs: 3600_000,
+    perClient: 10,
+    clientWindowMs: 10 * 60_000,
+  });
 
   app.get<{ Querystring: { kind?: string } }>('/register', async (req, reply) => {
     const kind: CustomerKind = req.query.kind === 'legal' ? 'legal' : 'individual';
@@ -241,38 +264,41 @@ export async function registrationRoutes(app: FastifyInstance, { db, config }: A
     return sendPage(reply, <UnconfirmedPage ctx={pageContext(req, reply)} login={login} />);
   });
 
-  app.post(
-    '/register/resend',
-    { config: { rateLimit: { max: 10, timeWindow: 10 * 60_000 } } },
-    async (req, reply) => {
-      const login = field(req.body, 'login').slice(0, 64);
-      await perLoginResend(reply, login);
-      const user = login
-        ? await db
-            .selectFrom('users')
-            .select(['id', 'login', 'email', 'first_name', 'locale', 'email_confirmed_at'])
-            .where('login', '=', login)
-            .where('role', '=', 'customer')
-            .executeTakeFirst()
-        : undefined;
-      if (user?.email && !user.email_confirmed_at) {
-        await db.transaction().execute(async (tx) => {
-          await sendConfirmation(tx, {
-            userId: user.id,
-            login: user.login,
-            email: user.email ?? '',
-            name: user.first_name,
-            locale: req.locale,
-            publicUrl: config.PUBLIC_URL,
-          });
-          await audit(tx, { actorUserId: user.id, action: 'register.resend', subject: login, ip: req.ip });
-        });
-      }
-      const r = identityText[req.locale].register;
+  app.post('/register/resend', async (req, reply) => {
+    const login = field(req.body, 'login').slice(0, 64);
+    const wait = await resendLimit(req, `login:${login}`);
+    if (wait) {
+      await audit(db, { actorUserId: null, action: 'register.resend.limited', subject: login, ip: req.ip });
+      reply.header('retry-after', wait);
+      const error = waitMessage(req.locale, wait);
       return sendPage(
         reply,
-        <UnconfirmedPage ctx={pageContext(req, reply)} login={login} notice={r.resent} />,
+        <UnconfirmedPage ctx={pageContext(req, reply)} login={login} error={error} />,
+        429,
       );
-    },
-  );
+    }
+    const user = login
+      ? await db
+          .selectFrom('users')
+          .select(['id', 'login', 'email', 'first_name', 'locale', 'email_confirmed_at'])
+          .where('login', '=', login)
+          .where('role', '=', 'customer')
+          .executeTakeFirst()
+      : undefined;
+    if (user?.email && !user.email_confirmed_at) {
+      await db.transaction().execute(async (tx) => {
+        await sendConfirmation(tx, {
+          userId: user.id,
+          login: user.login,
+          email: user.email ?? '',
+          name: user.first_name,
+          locale: req.locale,
+          publicUrl: config.PUBLIC_URL,
+        });
+        await audit(tx, { actorUserId: user.id, action: 'register.resend', subject: login, ip: req.ip });
+      });
+    }
+    const r = identityText[req.locale].register;
+    return sendPage(reply, <UnconfirmedPage ctx={pageContext(req, reply)} login={login} notice={r.resent} />);
+  });
 }

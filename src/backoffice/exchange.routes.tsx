@@ -1,17 +1,18 @@
-import multipart from '@fastify/multipart';
+import multipart, { type Multipart } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { AppDeps } from '../app';
-import { audit } from '../auth/audit';
 import { runExchange } from '../exchange/exchange.job';
 import { type ExchangeProblem, problemText } from '../exchange/exchange.messages';
-import { type ImportReport, importFile } from '../exchange/import.service';
+import { type ImportReport, importPath } from '../exchange/import.service';
 import { defineMessages, formatDateTime, type Locale } from '../i18n/locales';
+import { actionLimit, waitMessage } from '../web/action-limit';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
-import { requireOperator } from './guard';
+import { staffAudit } from './home.routes';
 import { BackofficeLayout } from './layout';
+import { receiveUpload, uploadRoot } from './upload';
 
 const text = defineMessages({
   kk: {
@@ -30,6 +31,9 @@ const text = defineMessages({
     file: 'CSV файлы (UTF-8 немесе Windows-1251)',
     uploadButton: 'Импорттау',
     noFile: 'Файлды таңдаңыз.',
+    badName:
+      'Файл атауы жарамсыз: атауда жол бөлгіштері (/ немесе \\), «..» және басқару таңбалары болмауы керек.',
+    tooLarge: (mb: number) => `Файл тым үлкен: ең көбі ${mb} МБ.`,
     runTitle: 'Алмасуды қазір іске қосу',
     runHint:
       'EXCHANGE_DIR/in қалтасындағы файлдар импортталады, жаңа көрсеткіштер EXCHANGE_DIR/out қалтасына экспортталады.',
@@ -64,6 +68,9 @@ const text = defineMessages({
     file: 'Файл CSV (UTF-8 или Windows-1251)',
     uploadButton: 'Импортировать',
     noFile: 'Выберите файл.',
+    badName:
+      'Недопустимое имя файла: в имени не должно быть разделителей пути (/ или \\), «..» и управляющих символов.',
+    tooLarge: (mb: number) => `Файл слишком большой: не более ${mb} МБ.`,
     runTitle: 'Запустить обмен сейчас',
     runHint: 'Будут импортированы файлы из EXCHANGE_DIR/in, новые показания выгружены в EXCHANGE_DIR/out.',
     runButton: 'Запустить',
@@ -97,6 +104,9 @@ const text = defineMessages({
     file: 'CSV file (UTF-8 or Windows-1251)',
     uploadButton: 'Import',
     noFile: 'Choose a file.',
+    badName:
+      'Bad file name: the name must not contain path separators (/ or \\), ".." or control characters.',
+    tooLarge: (mb: number) => `The file is too large: at most ${mb} MB.`,
     runTitle: 'Run the exchange now',
     runHint: 'Imports the files in EXCHANGE_DIR/in and exports new readings to EXCHANGE_DIR/out.',
     runButton: 'Run now',
@@ -185,16 +195,20 @@ function RunsTable({ runs, t, locale }: { runs: RunRow[]; t: ExchangeText; local
 }
 
 export async function backofficeExchangeRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  app.addHook('preHandler', requireOperator(db));
-  // Uploads: fields as plain values (so the CSRF token reads as usual), the file kept in memory
-  // with its name, which tells the import what the file holds (accounts.csv, meters.csv, ...).
+  // Uploads are read as a stream, after the checks: the back-office guard sees the session at the
+  // request's headers, then the form's first field (the CSRF token) is read and checked, and only
+  // then is the file streamed to a temporary file, at most EXCHANGE_UPLOAD_MAX_MB.
+  const maxBytes = config.EXCHANGE_UPLOAD_MAX_MB * 1024 * 1024;
   await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    limits: { fileSize: 200 * 1024 * 1024, files: 1 },
-    async onFile(part) {
-      (part as unknown as { value: unknown }).value = { name: part.filename, bytes: await part.toBuffer() };
-    },
+    limits: { fileSize: maxBytes, files: 1, fields: 4, parts: 5, fieldSize: 1024, headerPairs: 50 },
+    throwFileSizeLimit: false,
+    // The name as sent, so a name with a path is refused with a message rather than renamed.
+    preservePath: true,
   });
+  const pendingParts = new WeakMap<
+    FastifyRequest,
+    { parts: AsyncIterator<Multipart>; first: Multipart | null }
+  >();
 
   const page = async (
     req: FastifyRequest,
@@ -294,29 +308,83 @@ export async function backofficeExchangeRoutes(app: FastifyInstance, { db, confi
 
   app.get('/backoffice/exchange', (req, reply) => page(req, reply));
 
-  app.post('/backoffice/exchange/upload', async (req, reply) => {
-    const t = text[req.locale];
-    const file = (req.body as { file?: { name?: string; bytes?: Buffer } } | undefined)?.file;
-    if (!file?.name || !file.bytes?.length) return page(req, reply, { reports: [], error: t.noFile }, 400);
-    const report = await importFile(db, { name: file.name, bytes: file.bytes }, { locale: req.locale });
-    await audit(db, {
-      actorUserId: req.user?.id ?? null,
-      action: 'exchange.upload',
-      subject: file.name,
-      ip: req.ip,
-      details: { status: report.status, rows: report.rowsRead, rejected: report.rejected },
-    });
-    return page(req, reply, { reports: [report] }, report.status === 'succeeded' ? 200 : 422);
-  });
+  app.post(
+    '/backoffice/exchange/upload',
+    {
+      // The CSRF token is the form's first field: read it (and nothing more) for the app's CSRF
+      // check, which runs next, before the handler reads the file. A token in a header works too.
+      preValidation: async (req) => {
+        if (!req.isMultipart()) return;
+        const parts = req.parts()[Symbol.asyncIterator]();
+        // A malformed body reads as "no token" (the CSRF check refuses it), never as a 500.
+        const next = await parts.next().catch(() => ({ done: true as const, value: undefined }));
+        const first = next.done ? null : next.value;
+        if (first?.type === 'field' && first.fieldname === '_csrf') {
+          req.body = { _csrf: String(first.value ?? '') };
+          pendingParts.set(req, { parts, first: null });
+        } else {
+          req.body = {};
+          pendingParts.set(req, { parts, first });
+        }
+      },
+      // A refused request leaves the rest of its body unread: the connection is closed after the answer.
+      onSend: async (req, reply) => {
+        if (reply.statusCode >= 400 && pendingParts.has(req)) reply.header('connection', 'close');
+      },
+    },
+    async (req, reply) => {
+      const t = text[req.locale];
+      const pending = pendingParts.get(req);
+      if (!pending) return page(req, reply, { reports: [], error: t.noFile }, 400);
+      pendingParts.delete(req);
+      const upload = await receiveUpload(pending.parts, pending.first, {
+        maxBytes,
+        root: uploadRoot(config.DATA_DIR),
+        request: req.raw,
+      }).catch((error: Error) => {
+        req.log.info({ err: error }, 'unreadable upload');
+        return { kind: 'none' as const };
+      });
+      if (upload.kind !== 'file') {
+        const error =
+          upload.kind === 'bad-name'
+            ? t.badName
+            : upload.kind === 'too-large'
+              ? t.tooLarge(config.EXCHANGE_UPLOAD_MAX_MB)
+              : t.noFile;
+        if (upload.kind !== 'none')
+          await staffAudit(db, req, 'exchange.upload.refused', '', { reason: upload.kind });
+        return page(req, reply, { reports: [], error }, upload.kind === 'too-large' ? 413 : 400);
+      }
+      try {
+        const [report] = await importPath(db, upload.path, { locale: req.locale });
+        if (!report) return page(req, reply, { reports: [], error: t.noFile }, 400);
+        await staffAudit(db, req, 'exchange.upload', upload.name, {
+          status: report.status,
+          rows: report.rowsRead,
+          rejected: report.rejected,
+        });
+        return page(req, reply, { reports: [report] }, report.status === 'succeeded' ? 200 : 422);
+      } finally {
+        await upload.dispose();
+      }
+    },
+  );
+
+  // A run imports every waiting file and writes the readings out: a few an hour per user and address.
+  const runLimit = actionLimit(db, 'exchange.run', { perUser: 6, perClient: 20, timeWindowMs: 3600_000 });
 
   app.post('/backoffice/exchange/run', async (req, reply) => {
+    const wait = await runLimit(req);
+    if (wait) {
+      await staffAudit(db, req, 'exchange.run.limited', config.EXCHANGE_DIR, { wait });
+      reply.header('retry-after', wait);
+      return page(req, reply, { reports: [], error: waitMessage(req.locale, wait) }, 429);
+    }
     const result = await runExchange(db, config.EXCHANGE_DIR);
-    await audit(db, {
-      actorUserId: req.user?.id ?? null,
-      action: 'exchange.run',
-      subject: config.EXCHANGE_DIR,
-      ip: req.ip,
-      details: { imports: result.imports.length, exported: result.export.rows },
+    await staffAudit(db, req, 'exchange.run', config.EXCHANGE_DIR, {
+      imports: result.imports.length,
+      exported: result.export.rows,
     });
     return page(req, reply, { reports: result.imports, exported: result.export.rows });
   });

@@ -9,9 +9,11 @@ import { Field, Form, field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
-import { ForbiddenError, requireAdmin, requireOperator, secondFactorDone } from './guard';
+import { secondFactorDone } from './guard';
 import { BackofficeLayout, nav } from './layout';
-import { checkTotp, newTotpSecret, totpQrDataUrl, totpUri } from './totp';
+import { verifySecondFactor } from './second-factor';
+import { selectTotpState } from './second-factor.queries';
+import { newTotpSecret, totpQrDataUrl, totpUri } from './totp';
 
 /** Writes a staff member's action to the audit log (inside the action's transaction when given). */
 export function staffAudit(
@@ -39,6 +41,8 @@ const text = defineMessages({
     tfaEnter: 'Құпия сөзден кейін: аутентификатор қолданбасындағы кодты енгізіңіз.',
     tfaSubmit: 'Растау',
     tfaBad: 'Код қате немесе мерзімі өтті. Қолданбадағы жаңа кодты енгізіңіз.',
+    tfaReused: 'Бұл код қолданылды. Қолданбада келесі кодтың шығуын күтіңіз.',
+    tfaLocked: (at: string) => `Қате кодтар тым көп. Кодты ${at} кейін қайта енгізіңіз.`,
     tfaOn: 'Екінші фактор қосулы. Бұл сессия расталған.',
     tfaQrAlt: 'otpauth URI бар QR-код',
     auditTitle: 'Аудит журналы',
@@ -70,6 +74,8 @@ const text = defineMessages({
     tfaEnter: 'После пароля: введите код из приложения-аутентификатора.',
     tfaSubmit: 'Подтвердить',
     tfaBad: 'Неверный или устаревший код. Введите новый код из приложения.',
+    tfaReused: 'Этот код уже использован. Дождитесь следующего кода в приложении.',
+    tfaLocked: (at: string) => `Слишком много неверных кодов. Введите код снова после ${at}.`,
     tfaOn: 'Второй фактор включён. Этот сеанс подтверждён.',
     tfaQrAlt: 'QR-код с otpauth URI',
     auditTitle: 'Журнал аудита',
@@ -101,6 +107,8 @@ const text = defineMessages({
     tfaEnter: 'After the password: enter the code from your authenticator app.',
     tfaSubmit: 'Confirm',
     tfaBad: 'Wrong or expired code. Enter the current code from the app.',
+    tfaReused: 'This code was already used. Wait for the next code in the app.',
+    tfaLocked: (at: string) => `Too many wrong codes. Enter a code again after ${at}.`,
     tfaOn: 'The second factor is on. This session is confirmed.',
     tfaQrAlt: 'QR code with the otpauth URI',
     auditTitle: 'Audit log',
@@ -121,14 +129,12 @@ const text = defineMessages({
 });
 
 const ENROL_COOKIE = 'totp_enrol';
-const MAX_FAILED = 10;
-const LOCK_MS = 15 * 60_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export async function backofficeHomeRoutes(app: FastifyInstance, { db, config }: AppDeps) {
   const secure = config.PUBLIC_URL.startsWith('https://');
 
-  app.get('/backoffice', { preHandler: requireOperator(db) }, async (req, reply) => {
+  app.get('/backoffice', async (req, reply) => {
     const t = text[req.locale];
     const ctx = pageContext(req, reply);
     const counts = await sql<{ flagged: number; questions: number; notes: number }>`
@@ -169,7 +175,7 @@ export async function backofficeHomeRoutes(app: FastifyInstance, { db, config }:
   // --- The administrator's second factor: enrolment on first login, then a code after every password. ---
   const tfaUser = async (req: FastifyRequest) => {
     if (!req.user) return null;
-    if (req.user.role !== 'admin') throw new ForbiddenError('administrators only');
+    // The back-office guard lets administrators only reach the TOTP page.
     return db
       .selectFrom('users')
       .select(['id', 'login', 'totp_secret'])
@@ -238,85 +244,73 @@ export async function backofficeHomeRoutes(app: FastifyInstance, { db, config }:
     );
   };
 
-  app.get<{ Querystring: { next?: string } }>('/backoffice/2fa', async (req, reply) => {
-    const user = await tfaUser(req);
-    if (!user) return reply.redirect(`/?next=${encodeURIComponent(req.url)}`, 303);
-    const next = safeNext(req.query.next, '/backoffice');
-    const verified = await secondFactorDone(db, req.user?.sessionHash ?? '');
-    if (user.totp_secret) return renderTfa(req, reply, { secret: null, verified, next });
-    // Not enrolled: a new secret, kept in a signed cookie until the first code proves the app has it.
-    const pending = reply.unsignCookie(req.cookies[ENROL_COOKIE] ?? '');
-    const secret = pending.valid && pending.value ? pending.value : newTotpSecret();
-    reply.setCookie(ENROL_COOKIE, secret, {
-      path: '/backoffice/2fa',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure,
-      signed: true,
-      maxAge: 1800,
-    });
-    return renderTfa(req, reply, { secret, verified: false, next });
-  });
+  app.get<{ Querystring: { next?: string } }>(
+    '/backoffice/2fa',
+    { config: { backoffice: 'second-factor' } },
+    async (req, reply) => {
+      const user = await tfaUser(req);
+      if (!user) return reply.redirect(`/?next=${encodeURIComponent(req.url)}`, 303);
+      const next = safeNext(req.query.next, '/backoffice');
+      const verified = await secondFactorDone(db, req.user?.sessionHash ?? '');
+      // A locked second factor says so (and until when) before the code is typed.
+      const { locked_until } = await selectTotpState(db, user.id);
+      const error =
+        locked_until && !verified ? text[req.locale].tfaLocked(formatDateTime(locked_until)) : undefined;
+      if (user.totp_secret) return renderTfa(req, reply, { secret: null, verified, next, error });
+      // Not enrolled: a new secret, kept in a signed cookie until the first code proves the app has it.
+      const pending = reply.unsignCookie(req.cookies[ENROL_COOKIE] ?? '');
+      const secret = pending.valid && pending.value ? pending.value : newTotpSecret();
+      reply.setCookie(ENROL_COOKIE, secret, {
+        path: '/backoffice/2fa',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure,
+        signed: true,
+        maxAge: 1800,
+      });
+      return renderTfa(req, reply, { secret, verified: false, next });
+    },
+  );
 
   app.post(
     '/backoffice/2fa',
-    { config: { rateLimit: { max: 10, timeWindow: '5 minutes' } } },
+    { config: { backoffice: 'second-factor', rateLimit: { max: 10, timeWindow: '5 minutes' } } },
     async (req, reply) => {
       const user = await tfaUser(req);
       if (!user || !req.user) return reply.redirect('/', 303);
       const t = text[req.locale];
       const next = safeNext(field(req.body, 'next'), '/backoffice');
-      const code = field(req.body, 'code');
-      let secret = user.totp_secret;
-      let enrolling = false;
-      if (!secret) {
+      let pendingSecret: string | null = null;
+      if (!user.totp_secret) {
         const pending = reply.unsignCookie(req.cookies[ENROL_COOKIE] ?? '');
         if (!pending.valid || !pending.value) return reply.redirect('/backoffice/2fa', 303);
-        secret = pending.value;
-        enrolling = true;
+        pendingSecret = pending.value;
       }
-      if (!checkTotp(secret, user.login, code)) {
-        const failed = await db
-          .updateTable('users')
-          .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
-          .where('id', '=', user.id)
-          .returning('failed_logins')
-          .executeTakeFirstOrThrow();
-        await staffAudit(db, req, 'admin.totp.failed', user.login);
-        if (failed.failed_logins >= MAX_FAILED) {
-          await db
-            .updateTable('users')
-            .set({ locked_until: new Date(Date.now() + LOCK_MS), failed_logins: 0 })
-            .where('id', '=', user.id)
-            .execute();
-          await db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
-          return reply.redirect('/', 303);
-        }
+      const result = await verifySecondFactor(db, {
+        userId: user.id,
+        sessionHash: req.user.sessionHash,
+        code: field(req.body, 'code'),
+        pendingSecret,
+        ip: req.ip,
+      });
+      if (!result.ok) {
+        const error = result.lockedUntil
+          ? t.tfaLocked(formatDateTime(result.lockedUntil))
+          : result.reason === 'reused'
+            ? t.tfaReused
+            : t.tfaBad;
+        if (result.lockedUntil)
+          reply.header(
+            'retry-after',
+            Math.max(1, Math.ceil((result.lockedUntil.getTime() - Date.now()) / 1000)),
+          );
         return renderTfa(
           req,
           reply,
-          { secret: enrolling ? secret : null, verified: false, error: t.tfaBad, next },
-          400,
+          { secret: pendingSecret, verified: false, error, next },
+          result.lockedUntil ? 429 : 400,
         );
       }
-      const sessionHash = req.user.sessionHash;
-      await db.transaction().execute(async (tx) => {
-        if (enrolling) {
-          await tx
-            .updateTable('users')
-            .set({ totp_secret: secret, updated_at: new Date() })
-            .where('id', '=', user.id)
-            .execute();
-          await staffAudit(tx, req, 'admin.totp.enrolled', user.login);
-        }
-        await tx.updateTable('users').set({ failed_logins: 0 }).where('id', '=', user.id).execute();
-        await tx
-          .insertInto('session_second_factor')
-          .values({ session_hash: sessionHash })
-          .onConflict((oc) => oc.column('session_hash').doNothing())
-          .execute();
-        await staffAudit(tx, req, 'admin.totp.verified', user.login);
-      });
       reply.clearCookie(ENROL_COOKIE, { path: '/backoffice/2fa' });
       return reply.redirect(next, 303);
     },
@@ -325,7 +319,7 @@ export async function backofficeHomeRoutes(app: FastifyInstance, { db, config }:
   // --- The audit log, for administrators. ---
   app.get<{ Querystring: Record<string, string | undefined> }>(
     '/backoffice/audit',
-    { preHandler: requireAdmin(db) },
+    { config: { backoffice: 'admin' } },
     async (req, reply) => {
       const t = text[req.locale];
       const ctx = pageContext(req, reply);

@@ -11,7 +11,6 @@ import { Field, Form, field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
-import { requireOperator } from './guard';
 import { staffAudit } from './home.routes';
 import { BackofficeLayout } from './layout';
 
@@ -82,8 +81,6 @@ interface NoteForm {
 }
 
 export async function backofficeNoteRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  app.addHook('preHandler', requireOperator(db));
-
   const render = async (req: FastifyRequest, reply: FastifyReply, form?: NoteForm, posted?: string) => {
     const t = nText[req.locale];
     const ctx = pageContext(req, reply);

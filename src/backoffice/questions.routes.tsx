@@ -7,13 +7,10 @@ import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
-import { requireOperator } from './guard';
 import { staffAudit } from './home.routes';
 import { BackofficeLayout } from './layout';
 
 export async function backofficeQuestionRoutes(app: FastifyInstance, { db }: AppDeps) {
-  app.addHook('preHandler', requireOperator(db));
-
   app.get<{ Querystring: { status?: string; done?: string; error?: string; id?: string } }>(
     '/backoffice/questions',
     async (req, reply) => {

@@ -9,7 +9,6 @@ import { Field, Form, field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
-import { requireOperator } from './guard';
 import { staffAudit } from './home.routes';
 import { BackofficeLayout } from './layout';
 import { effectiveDateProblem, firstOpenMonth, parseM3Litres, parsePercentBp } from './rates';
@@ -200,8 +199,6 @@ function RateTable<R>(props: {
 }
 
 export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps) {
-  app.addHook('preHandler', requireOperator(db));
-
   const render = async (req: FastifyRequest, reply: FastifyReply, state?: FormState, saved = false) => {
     const t = text[req.locale];
     const ctx = pageContext(req, reply);

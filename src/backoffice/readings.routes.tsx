@@ -10,7 +10,6 @@ import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
-import { requireOperator } from './guard';
 import { staffAudit } from './home.routes';
 import { BackofficeLayout } from './layout';
 
@@ -173,7 +172,6 @@ export async function flaggedQueue(db: AppDeps['db']) {
 }
 
 export async function backofficeReadingRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  app.addHook('preHandler', requireOperator(db));
   const largeLitres = config.READING_CONFIRM_M3 * 1000;
 
   app.get<{ Querystring: { done?: string; error?: string; id?: string; note?: string } }>(

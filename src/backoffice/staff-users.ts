@@ -67,11 +67,17 @@ export async function createStaffUser(
   });
 }
 
-/** Clears an administrator's TOTP secret (lost phone): the next login enrols again. */
+/** Clears an administrator's TOTP secret and its lock (lost phone): the next login enrols again. */
 export async function resetStaffTotp(db: DB, login: string): Promise<void> {
   const row = await db
     .updateTable('users')
-    .set({ totp_secret: null, updated_at: new Date() })
+    .set({
+      totp_secret: null,
+      totp_last_step: null,
+      totp_failed: 0,
+      totp_locked_until: null,
+      updated_at: new Date(),
+    })
     .where('login', '=', login.trim().toLowerCase())
     .where('role', 'in', ['operator', 'admin'])
     .returning('id')

@@ -24,11 +24,20 @@ export function totpUri(secretBase32: string, login: string): string {
   return totp(secretBase32, login).toString();
 }
 
+/**
+ * The 30-second time step a 6-digit code belongs to, accepting the neighbouring steps for clock
+ * drift; null when the code is wrong. The caller refuses a step already used.
+ */
+export function totpStep(secretBase32: string, login: string, code: string, now = Date.now()): number | null {
+  const clean = code.replace(/\s+/g, '');
+  if (!/^[0-9]{6}$/.test(clean)) return null;
+  const delta = totp(secretBase32, login).validate({ token: clean, window: 1, timestamp: now });
+  return delta === null ? null : Math.floor(now / 30_000) + delta;
+}
+
 /** Checks a 6-digit code, accepting the neighbouring 30-second steps for clock drift. */
 export function checkTotp(secretBase32: string, login: string, code: string, now = Date.now()): boolean {
-  const clean = code.replace(/\s+/g, '');
-  if (!/^[0-9]{6}$/.test(clean)) return false;
-  return totp(secretBase32, login).validate({ token: clean, window: 1, timestamp: now }) !== null;
+  return totpStep(secretBase32, login, code, now) !== null;
 }
 
 /** The current code (tests and the demo use it). */

@@ -81,6 +81,10 @@ export interface UsersTable {
   totp_secret: string | null;
   /** argon2id hash of the IIN a household gave at registration (proof in password recovery). */
   iin_hash: string | null;
+  /** The last accepted TOTP time step (30 s since the epoch): a code is good for one session only. */
+  totp_last_step: number | null;
+  totp_failed: Generated<number>;
+  totp_locked_until: TimestampNullable;
   failed_logins: Generated<number>;
   locked_until: TimestampNullable;
   created_at: Generated<Date>;

@@ -3,10 +3,13 @@ import { customerAccount } from '../accounts/access';
 import { type AccountView, findAccountByNumber } from '../accounts/accounts.queries';
 import { verifyLookupToken } from '../accounts/lookup-token';
 import type { AppDeps } from '../app';
+import { audit } from '../auth/audit';
 import { requireCustomer, safeNext } from '../auth/guard';
 import { addMonths } from '../billing/period';
 import { statementRangeProblem } from '../billing/statement';
 import type { DB } from '../db/database';
+import type { Locale } from '../i18n/locales';
+import { actionLimit, waitMessage } from '../web/action-limit';
 import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Layout, Notice } from '../web/layout';
@@ -56,6 +59,17 @@ function rangeFromQuery(q: Query) {
 }
 
 export async function documentsRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+  // "Send to email" puts a PDF into the outbox: a few per user and per address an hour.
+  const emailLimit = actionLimit(db, 'documents.email', {
+    perUser: 5,
+    perClient: 20,
+    timeWindowMs: 3600_000,
+  });
+  /** A notice for ?done=wait-SECONDS: when the user may send again. */
+  const waitNotice = (locale: Locale, done: string | undefined) =>
+    done?.startsWith('wait-') ? (
+      <Notice kind="error">{waitMessage(locale, Number(done.slice(5)) || 60)}</Notice>
+    ) : null;
   const invoicePage = (kind: 'invoice' | 'breakdown') => async (req: FastifyRequest, reply: FastifyReply) => {
     const q = req.query as Query;
     const account = await customerAccount(db, req, str(q.account));
@@ -83,6 +97,7 @@ export async function documentsRoutes(app: FastifyInstance, { db, config }: AppD
         {done === 'subscribed' ? <Notice kind="success">{t.subscribed}</Notice> : null}
         {done === 'unsubscribed' ? <Notice kind="success">{t.unsubscribed}</Notice> : null}
         {done === 'noemail' ? <Notice kind="error">{t.noEmail}</Notice> : null}
+        {waitNotice(ctx.locale, done)}
         <PeriodSelector
           locale={ctx.locale}
           action={path}
@@ -144,7 +159,14 @@ export async function documentsRoutes(app: FastifyInstance, { db, config }: AppD
     if (!state?.email) return reply.redirect(withDone(back, 'noemail'), 303);
     const pdf = sel.problem ? null : await invoicePdf(db, account, sel.period, req.locale);
     if (!pdf) return reply.callNotFound();
+    const wait = await emailLimit(req);
+    const log = { actorUserId: req.user?.id ?? null, subject: account.number, ip: req.ip };
+    if (wait) {
+      await audit(db, { ...log, action: 'documents.email.limited', details: { invoice: sel.period, wait } });
+      return reply.redirect(withDone(back, `wait-${wait}`), 303);
+    }
     await mailDocument(db, state.email, req.locale, pdf, { invoice: sel.period });
+    await audit(db, { ...log, action: 'documents.email.invoice', details: { period: sel.period } });
     return reply.redirect(withDone(back, 'sent'), 303);
   });
 
@@ -179,6 +201,7 @@ export async function documentsRoutes(app: FastifyInstance, { db, config }: AppD
       <Layout ctx={ctx} title={t.settlementTitle} cabinet scripts={['/static/month-picker.js']}>
         {done === 'sent' ? <Notice kind="success">{t.sent(mailState?.email ?? '')}</Notice> : null}
         {done === 'noemail' ? <Notice kind="error">{t.noEmail}</Notice> : null}
+        {waitNotice(ctx.locale, done)}
         <RangeSelector
           locale={ctx.locale}
           action="/cabinet/settlement"
@@ -243,7 +266,14 @@ export async function documentsRoutes(app: FastifyInstance, { db, config }: AppD
     if (!state?.email) return reply.redirect(withDone(back, 'noemail'), 303);
     const pdf = await statementFromRequest(req, body);
     if (!pdf) return reply.callNotFound();
+    const wait = await emailLimit(req);
+    const log = { actorUserId: req.user?.id ?? null, subject: pdf.filename, ip: req.ip };
+    if (wait) {
+      await audit(db, { ...log, action: 'documents.email.limited', details: { statement: true, wait } });
+      return reply.redirect(withDone(back, `wait-${wait}`), 303);
+    }
     await mailDocument(db, state.email, req.locale, pdf, { statement: true });
+    await audit(db, { ...log, action: 'documents.email.statement' });
     return reply.redirect(withDone(back, 'sent'), 303);
   });
 

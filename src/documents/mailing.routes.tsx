@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app';
+import { staffAudit } from '../backoffice/home.routes';
 import { isPeriod } from '../billing/period';
 import { defineMessages, formatDateTime, formatPeriod } from '../i18n/locales';
+import { actionLimit, waitMessage } from '../web/action-limit';
 import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Layout, Notice } from '../web/layout';
@@ -63,21 +65,17 @@ const text = defineMessages({
   },
 });
 
-async function requireOperator(req: FastifyRequest, reply: FastifyReply) {
-  if (req.user?.role === 'operator' || req.user?.role === 'admin') return;
-  if (!req.user) return reply.redirect(`/?next=${encodeURIComponent(req.url)}`, 303);
-  return reply.callNotFound();
-}
-
 /**
  * The mailing report for operators: per month, sent / failed / pending, and a form that starts a
  * month's mailing (the app's mailing worker picks it up within a minute).
  */
 export async function mailingRoutes(app: FastifyInstance, { db }: AppDeps) {
+  // A mailing writes to every subscriber: a few starts an hour per staff user and per address.
+  const startLimit = actionLimit(db, 'mailing.start', { perUser: 5, perClient: 10, timeWindowMs: 3600_000 });
   const page = async (
     req: FastifyRequest,
     reply: FastifyReply,
-    form: { period: string; error?: string; notice?: string },
+    form: { period: string; error?: string; notice?: string; limited?: string },
   ) => {
     const ctx = pageContext(req, reply);
     const t = text[ctx.locale];
@@ -148,25 +146,31 @@ export async function mailingRoutes(app: FastifyInstance, { db }: AppDeps) {
             </p>
             {form.error ? <p class="error">{form.error}</p> : null}
           </div>
+          {form.limited ? <Notice kind="error">{form.limited}</Notice> : null}
           <button type="submit" class="primary">
             {t.start}
           </button>
         </form>
       </Layout>,
-      form.error ? 400 : 200,
+      form.error ? 400 : form.limited ? 429 : 200,
     );
   };
 
-  app.get('/backoffice/mailings', { preHandler: requireOperator }, (req, reply) =>
-    page(req, reply, { period: defaultPeriod() }),
-  );
+  app.get('/backoffice/mailings', (req, reply) => page(req, reply, { period: defaultPeriod() }));
 
-  app.post('/backoffice/mailings', { preHandler: requireOperator }, async (req, reply) => {
+  app.post('/backoffice/mailings', async (req, reply) => {
     const period = field(req.body, 'period');
     const t = text[req.locale];
     if (!isPeriod(period) || period > defaultPeriod())
       return page(req, reply, { period, error: t.badPeriod });
+    const wait = await startLimit(req);
+    if (wait) {
+      await staffAudit(db, req, 'mailing.start.limited', period, { wait });
+      reply.header('retry-after', wait);
+      return page(req, reply, { period, limited: waitMessage(req.locale, wait) });
+    }
     const { recipients } = await startInvoiceMailing(db, null, period, req.user?.id ?? null);
+    await staffAudit(db, req, 'mailing.start', period, { recipients });
     return page(req, reply, { period, notice: t.startedNotice(recipients) });
   });
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app';
+import { audit } from '../auth/audit';
 import { formatDate } from '../i18n/locales';
+import { actionLimit, waitMessage } from '../web/action-limit';
 import { Field, Form, field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Layout, Notice } from '../web/layout';
@@ -11,10 +13,15 @@ interface AskView {
   values: { name: string; email: string; topic: string; body: string };
   errors: Partial<Record<'name' | 'email' | 'topic' | 'body', string>>;
   sent?: boolean;
+  /** Shown above the button: when the visitor may ask again. */
+  limited?: string;
   account?: string | undefined;
 }
 
 export async function publicQuestionRoutes(app: FastifyInstance, { db }: AppDeps) {
+  // Questions land in the operators' queue and are answered by mail: five an hour per email
+  // address (or user), ten per client address.
+  const askLimit = actionLimit(db, 'question.ask', { perUser: 5, perClient: 10, timeWindowMs: 3600_000 });
   const customerAccountNumber = async (req: FastifyRequest) => {
     if (req.user?.role !== 'customer') return undefined;
     const row = await db
@@ -90,6 +97,7 @@ export async function publicQuestionRoutes(app: FastifyInstance, { db }: AppDeps
               </p>
             ) : null}
           </div>
+          {view.limited ? <Notice kind="error">{view.limited}</Notice> : null}
           <button type="submit" class="primary">
             {t.send}
           </button>
@@ -108,7 +116,7 @@ export async function publicQuestionRoutes(app: FastifyInstance, { db }: AppDeps
     });
   });
 
-  app.post('/ask', { config: { rateLimit: { max: 5, timeWindow: '10 minutes' } } }, async (req, reply) => {
+  app.post('/ask', async (req, reply) => {
     const t = qText[req.locale];
     const values = {
       name: field(req.body, 'name'),
@@ -126,7 +134,20 @@ export async function publicQuestionRoutes(app: FastifyInstance, { db }: AppDeps
     else if (values.body.length > 2000) errors.body = t.tooLong;
     const account = await customerAccountNumber(req);
     if (Object.keys(errors).length) return renderAsk(req, reply, { values, errors, account }, 400);
-    await db
+    const who = req.user ? `user:${req.user.id}` : `email:${values.email}`;
+    const wait = await askLimit(req, who);
+    if (wait) {
+      await audit(db, {
+        actorUserId: req.user?.id ?? null,
+        action: 'question.ask.limited',
+        subject: values.email,
+        ip: req.ip,
+      });
+      reply.header('retry-after', wait);
+      const limited = waitMessage(req.locale, wait);
+      return renderAsk(req, reply, { values, errors, account, limited }, 429);
+    }
+    const question = await db
       .insertInto('questions')
       .values({
         name: values.name,
@@ -137,7 +158,15 @@ export async function publicQuestionRoutes(app: FastifyInstance, { db }: AppDeps
         body: values.body,
         locale: req.locale,
       })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await audit(db, {
+      actorUserId: req.user?.id ?? null,
+      action: 'question.ask',
+      subject: `question:${question.id}`,
+      ip: req.ip,
+      details: { email: values.email, topic: values.topic },
+    });
     return reply.redirect('/ask/sent', 303);
   });
 

@@ -32,10 +32,10 @@ export class Browser {
   csrf = '';
   locale: 'kk' | 'ru' | 'en' | undefined;
 
-  /** `remoteAddress` is the client's IP address as the server sees it (127.0.0.1 by default). */
+  /** `ip`: the client address the app sees (default 127.0.0.1), to act from many addresses. */
   constructor(
     private readonly app: FastifyInstance,
-    readonly remoteAddress?: string,
+    readonly ip = '127.0.0.1',
   ) {}
 
   private cookieHeader(): string {
@@ -56,8 +56,8 @@ export class Browser {
     const res = await this.app.inject({
       method: 'GET',
       url,
+      remoteAddress: this.ip,
       headers: { cookie: this.cookieHeader() },
-      ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
     });
     this.remember(res);
     return res;
@@ -73,8 +73,8 @@ export class Browser {
       method: 'POST',
       url,
       payload: body,
+      remoteAddress: this.ip,
       headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
-      ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
     });
     this.remember(res);
     return res;

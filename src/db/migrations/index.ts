@@ -5,6 +5,7 @@ import * as m0300 from './0300_invoice_mailing';
 import * as m0400 from './0400_exchange';
 import * as m0500 from './0500_backoffice';
 import * as m0600 from './0600_identity_hardening';
+import * as m0610 from './0610_totp_lock';
 
 /**
  * Every migration, by name. Names sort in the order they apply; each capability
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0400_exchange': m0400,
   '0500_backoffice': m0500,
   '0600_identity_hardening': m0600,
+  '0610_totp_lock': m0610,
 };
