@@ -27,7 +27,6 @@ async function main() {
     health.shuttingDown = true;
     setTimeout(() => process.exit(code || 1), SHUTDOWN_TIMEOUT_MS).unref();
     await app?.close().catch(() => {});
-    health.jobsRunning = false;
     await workers?.stop().catch(() => {});
     await instance?.close().catch(() => {});
     await handle.close().catch(() => {});
@@ -54,8 +53,7 @@ async function main() {
       fail(`Not allowed to listen on port ${config.PORT}. Set PORT to a port above 1024.`);
     throw error;
   }
-  workers = await startWorkers({ db: handle.db, config, engine: handle.engine, log: app.log });
-  health.jobsRunning = true;
+  workers = await startWorkers({ db: handle.db, config, engine: handle.engine, log: app.log, health });
   console.log(`Portal ready on http://localhost:${config.PORT} (database: ${handle.describe})`);
 }
 

@@ -7,6 +7,7 @@ import { registerExchangeJob } from './exchange/exchange.job';
 import { startInstance, sweepInterruptedRuns } from './jobs/instance';
 import { type JobQueue, startJobQueue } from './jobs/queue';
 import { mailDeliveryTask } from './mail/delivery';
+import type { Health } from './web/health';
 import { purgeRateLimits } from './web/rate-limit';
 
 export interface Workers {
@@ -19,6 +20,8 @@ export interface WorkerDeps {
   config: Config;
   engine: Engine;
   log: FastifyBaseLogger;
+  /** Told whether the job queue runs (/health/ready). */
+  health?: Health;
 }
 
 /**
@@ -45,9 +48,11 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const mailing = await startMailingWorker(deps.db, jobs, { perSecond: deps.config.MAILING_PER_SECOND });
   every(60_000, 'invoice mailing resume', () => resumeInvoiceMailings(deps.db, jobs));
   await registerExchangeJob(jobs, deps);
+  if (deps.health) deps.health.jobsRunning = true;
   return {
     jobs,
     async stop() {
+      if (deps.health) deps.health.jobsRunning = false;
       for (const t of timers) clearInterval(t);
       await mailing.stop();
       await jobs.stop({ graceful: true, wait: true, timeout: 10_000 });

@@ -1,9 +1,9 @@
 import { loadConfig } from '../config';
 import { openConfiguredDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
-import { AlreadyRunning, RUNS, singleFlight } from '../jobs/single-flight';
+import { AlreadyRunning } from '../jobs/single-flight';
 import { formatTiyn } from '../money/tiyn';
-import { closeMonth } from './month-closer.service';
+import { closeMonthOnce } from './billing-run';
 
 /** npm run billing -- close 2026-10 */
 const [command, period] = process.argv.slice(2);
@@ -20,7 +20,7 @@ try {
   await migrateToLatest(handle.db);
   const started = Date.now();
   // One month closing at a time across every process; a second start says so instead of waiting.
-  const r = await singleFlight(handle.db, RUNS.monthClosing, () => closeMonth(handle.db, period));
+  const r = await closeMonthOnce(handle.db, period);
   console.log(
     `${r.period}${r.wasClosed ? ' (computed again)' : ''}: ${r.accounts} accounts, charged ${formatTiyn(r.chargedTiyn)}, penalties ${formatTiyn(r.penaltyTiyn)}, ${r.lateRecalculations} recalculations for late readings, ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
