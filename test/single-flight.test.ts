@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,8 @@ import { closeMonthOnce } from '../src/billing/billing-run';
 import { type DatabaseHandle, openDatabase } from '../src/db/database';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { startInvoiceMailing } from '../src/documents/mailing';
+import { EXCHANGE_QUEUE, exchangeSlot, registerExchangeJob } from '../src/exchange/exchange.job';
+import { startJobQueue } from '../src/jobs/queue';
 import { AlreadyRunning, RUNS, singleFlight } from '../src/jobs/single-flight';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { demoDatabase, type TestDatabase } from './helpers/db';
@@ -134,5 +136,41 @@ describe(`runs once at a time (${engine})`, () => {
     expect(await h.db.selectFrom('invoice_mailing_recipients').select('user_id').execute()).toEqual(
       recipients,
     );
+  });
+
+  it('a slot that comes while an exchange runs is skipped, not run beside it; the next job of the slot runs it once', async () => {
+    mkdirSync(join(dir, 'in'), { recursive: true });
+    writeFileSync(join(dir, 'in', 'streets_slot.csv'), 'code,name\nSLT1,Slot street\n');
+    const jobs = await startJobQueue(h.db);
+    const log = { info: () => {}, error: () => {} };
+    await registerExchangeJob(jobs, {
+      db: h.db,
+      config: { EXCHANGE_CRON: '0 3 * * 1', EXCHANGE_DIR: dir },
+      log,
+    });
+    const done = async (id: string | null) =>
+      until(async () =>
+        ['completed', 'failed'].includes((await jobs.getJobById(EXCHANGE_QUEUE, id!))?.state ?? ''),
+      );
+    const importsOf = () =>
+      h.db.selectFrom('exchange_runs').select('status').where('file', '=', 'streets_slot.csv').execute();
+    try {
+      const release = await holdElsewhere(RUNS.exchange);
+      try {
+        await done(await jobs.send(EXCHANGE_QUEUE, {}));
+        expect(await importsOf()).toEqual([]);
+        expect(readdirSync(join(dir, 'in'))).toContain('streets_slot.csv');
+      } finally {
+        await release();
+      }
+      // The same slot enqueued twice more (two timekeepers): run once.
+      await done(await jobs.send(EXCHANGE_QUEUE, {}));
+      await done(await jobs.send(EXCHANGE_QUEUE, {}));
+      expect(await importsOf()).toEqual([{ status: 'succeeded' }]);
+      const slots = await h.db.selectFrom('job_slots').select(['job', 'slot']).execute();
+      expect(slots).toEqual([{ job: EXCHANGE_QUEUE, slot: exchangeSlot('0 3 * * 1', new Date()) }]);
+    } finally {
+      await jobs.stop({ graceful: false, wait: true });
+    }
   });
 });
