@@ -4,7 +4,7 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { type DatabaseHandle, DatabaseUnavailableError, openConfiguredDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { loadDemoDataIfEmpty } from './demo/demo-data';
-import { type Instance, startInstance } from './jobs/instance';
+import { startInstance, stopInstance } from './jobs/instance';
 import { createHealth } from './web/health';
 import { startWorkers, type Workers } from './workers';
 
@@ -17,7 +17,6 @@ async function main() {
   const handle = await openConfiguredDatabase(config);
   let app: FastifyInstance | undefined;
   let workers: Workers | undefined;
-  let instance: Instance | undefined;
   const health = createHealth();
   // Graceful: /health/ready says 503 at once; the server takes no new connections and finishes
   // the requests in flight; the workers stop between two items and give their jobs back; the
@@ -28,7 +27,7 @@ async function main() {
     setTimeout(() => process.exit(code || 1), SHUTDOWN_TIMEOUT_MS).unref();
     await app?.close().catch(() => {});
     await workers?.stop().catch(() => {});
-    await instance?.close().catch(() => {});
+    await stopInstance(handle.db).catch(() => {});
     await handle.close().catch(() => {});
     process.exit(code);
   };
@@ -36,7 +35,7 @@ async function main() {
   process.once('SIGTERM', () => void shutdown(0));
 
   await migrateToLatest(handle.db);
-  instance = await startInstance(handle.db);
+  await startInstance(handle.db);
   if (wantsDemo(config, handle)) {
     const loaded = await loadDemoDataIfEmpty(handle.db, { log: (line) => console.log(line) });
     if (loaded) console.log('Demo data loaded. Demo logins are listed in README.md.');

@@ -4,7 +4,7 @@ import type { Config } from './config';
 import type { DB, Engine } from './db/database';
 import { resumeInvoiceMailings, startMailingWorker } from './documents/mailing';
 import { registerExchangeJob } from './exchange/exchange.job';
-import { startInstance, sweepInterruptedRuns } from './jobs/instance';
+import { startInstance, stopInstance, sweepInterruptedRuns } from './jobs/instance';
 import { type JobQueue, startJobQueue } from './jobs/queue';
 import { mailDeliveryTask } from './mail/delivery';
 import type { Health } from './web/health';
@@ -38,9 +38,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     timer.unref();
     timers.push(timer);
   };
-  // The app's instance (often started by main already): owner of its runs, holder of their locks.
-  const instance = await startInstance(deps.db, (err) => deps.log.error({ err }, 'instance connection lost'));
-  every(10_000, 'interrupted run sweep', () => sweepInterruptedRuns(deps.db));
+  // The app's instance (often started by main already): owner of its runs, holder of their
+  // locks. If its connection breaks, the next sweep starts a new one.
+  const onLost = (err: Error) => deps.log.error({ err }, 'instance connection lost');
+  await startInstance(deps.db, onLost);
+  every(10_000, 'interrupted run sweep', async () => {
+    await startInstance(deps.db, onLost);
+    await sweepInterruptedRuns(deps.db);
+  });
   const jobs = await startJobQueue(deps.db, { schedule: true, supervise: true });
   every(3600_000, 'session cleanup', () => purgeExpiredSessions(deps.db));
   every(3000, 'mail delivery', mailDeliveryTask(deps.db, deps.config));
@@ -56,7 +61,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       for (const t of timers) clearInterval(t);
       await mailing.stop();
       await jobs.stop({ graceful: true, wait: true, timeout: 10_000 });
-      await instance.close();
+      await stopInstance(deps.db);
     },
   };
 }

@@ -1,12 +1,15 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeMonthOnce } from '../src/billing/billing-run';
 import { type DatabaseHandle, openDatabase } from '../src/db/database';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { startInvoiceMailing } from '../src/documents/mailing';
 import { EXCHANGE_QUEUE, exchangeSlot, registerExchangeJob } from '../src/exchange/exchange.job';
+import { instanceOf, startInstance, stopInstance } from '../src/jobs/instance';
+import { LOCK } from '../src/jobs/locks';
 import { startJobQueue } from '../src/jobs/queue';
 import { AlreadyRunning, RUNS, singleFlight } from '../src/jobs/single-flight';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
@@ -173,4 +176,23 @@ describe(`runs once at a time (${engine})`, () => {
       await jobs.stop({ graceful: false, wait: true });
     }
   });
+
+  it.skipIf(engine === 'PGlite')(
+    'an instance whose connection breaks is no instance any more; the next start takes a new number',
+    async () => {
+      const first = await startInstance(other.db);
+      try {
+        await h.db.executeQuery(
+          sql`select pg_terminate_backend(pid) from pg_locks
+            where locktype = 'advisory' and classid = ${LOCK.instance} and objid = ${first.id}`.compile(h.db),
+        );
+        await until(async () => instanceOf(other.db) === undefined);
+        const second = await startInstance(other.db);
+        expect(second.id).not.toBe(first.id);
+        expect(second.session).toBeDefined();
+      } finally {
+        await stopInstance(other.db);
+      }
+    },
+  );
 });

@@ -35,6 +35,7 @@ export function instanceId(db: DB): number | null {
   return instances.get(db)?.id ?? null;
 }
 
+/** Starts this process's instance for the database, or returns the one that runs. */
 export async function startInstance(db: DB, onError?: (error: Error) => void): Promise<Instance> {
   const existing = instances.get(db);
   if (existing) return existing;
@@ -56,7 +57,11 @@ export async function startInstance(db: DB, onError?: (error: Error) => void): P
   const client = new pg.Client({ connectionString: pool.options.connectionString });
   let lost = false;
   client.on('error', (error) => {
+    // The connection broke: the lock is gone, so this process is no instance any more (its
+    // running rows may be marked failed by others). The next startInstance takes a new number.
     lost = true;
+    if (instances.get(db) === instance) instances.delete(db);
+    client.end().catch(() => {});
     onError?.(error);
   });
   await client.connect();
@@ -78,6 +83,11 @@ export async function startInstance(db: DB, onError?: (error: Error) => void): P
   instances.set(db, instance);
   await sweepInterruptedRuns(db);
   return instance;
+}
+
+/** Ends the instance of this database handle (its connection, and with it every run lock). */
+export async function stopInstance(db: DB): Promise<void> {
+  await instances.get(db)?.close();
 }
 
 /**
