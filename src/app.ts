@@ -36,12 +36,15 @@ import { readingsApi } from './readings/readings.api';
 import { readingsRoutes } from './readings/readings.routes';
 import { registerApiDocs } from './web/api-docs';
 import { installErrorPages } from './web/error-pages';
+import { createHealth, type Health, healthRoutes } from './web/health';
 import { registerRateLimits } from './web/rate-limit';
 
 export interface AppDeps {
   db: DB;
   config: Config;
   engine: Engine;
+  /** What /health/ready reports; main.ts keeps it (tests may leave it out: no job queue then). */
+  health?: Health;
 }
 
 const STATIC_DIR = join(import.meta.dirname, 'web', 'static');
@@ -125,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorPages(app);
   await registerApiDocs(app);
 
-  app.get('/health', async () => ({ ok: true, engine: deps.engine }));
+  await healthRoutes(app, { db: deps.db, engine: deps.engine, health: deps.health ?? createHealth() });
 
   app.get<{ Params: { locale: string }; Querystring: { next?: string } }>(
     '/lang/:locale',

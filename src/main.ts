@@ -4,7 +4,12 @@ import { type Config, ConfigError, loadConfig, startupWarnings } from './config'
 import { type DatabaseHandle, DatabaseUnavailableError, openConfiguredDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { loadDemoDataIfEmpty } from './demo/demo-data';
+import { startInstance, stopInstance } from './jobs/instance';
+import { createHealth } from './web/health';
 import { startWorkers, type Workers } from './workers';
+
+/** A shutdown that takes longer than this (a stuck request or job) ends the process anyway. */
+const SHUTDOWN_TIMEOUT_MS = 30_000;
 
 /** Starts the portal: configuration, database, migrations, demo data, HTTP server, workers. */
 async function main() {
@@ -13,9 +18,17 @@ async function main() {
   const handle = await openConfiguredDatabase(config);
   let app: FastifyInstance | undefined;
   let workers: Workers | undefined;
+  const health = createHealth();
+  // Graceful: /health/ready says 503 at once; the server takes no new connections and finishes
+  // the requests in flight; the workers stop between two items and give their jobs back; the
+  // instance's connection (and with it every run lock) is closed last.
   const shutdown = async (code: number) => {
+    if (health.shuttingDown) return;
+    health.shuttingDown = true;
+    setTimeout(() => process.exit(code || 1), SHUTDOWN_TIMEOUT_MS).unref();
     await app?.close().catch(() => {});
     await workers?.stop().catch(() => {});
+    await stopInstance(handle.db).catch(() => {});
     await handle.close().catch(() => {});
     process.exit(code);
   };
@@ -23,11 +36,12 @@ async function main() {
   process.once('SIGTERM', () => void shutdown(0));
 
   await migrateToLatest(handle.db);
+  await startInstance(handle.db);
   if (wantsDemo(config, handle)) {
     const loaded = await loadDemoDataIfEmpty(handle.db, { log: (line) => console.log(line) });
     if (loaded) console.log('Demo data loaded. Demo logins are listed in README.md.');
   }
-  app = await buildApp({ db: handle.db, config, engine: handle.engine });
+  app = await buildApp({ db: handle.db, config, engine: handle.engine, health });
   try {
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (error) {
@@ -39,7 +53,7 @@ async function main() {
       fail(`Not allowed to listen on port ${config.PORT}. Set PORT to a port above 1024.`);
     throw error;
   }
-  workers = await startWorkers({ db: handle.db, config, engine: handle.engine, log: app.log });
+  workers = await startWorkers({ db: handle.db, config, engine: handle.engine, log: app.log, health });
   console.log(`Portal ready on http://localhost:${config.PORT} (database: ${handle.describe})`);
 }
 

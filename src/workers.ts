@@ -5,8 +5,10 @@ import type { Config } from './config';
 import type { DB, Engine } from './db/database';
 import { resumeInvoiceMailings, startMailingWorker } from './documents/mailing';
 import { registerExchangeJob } from './exchange/exchange.job';
+import { startInstance, stopInstance, sweepInterruptedRuns } from './jobs/instance';
 import { type JobQueue, startJobQueue } from './jobs/queue';
 import { mailDeliveryTask } from './mail/delivery';
+import type { Health } from './web/health';
 import { purgeRateLimits } from './web/rate-limit';
 
 export interface Workers {
@@ -19,6 +21,8 @@ export interface WorkerDeps {
   config: Config;
   engine: Engine;
   log: FastifyBaseLogger;
+  /** Told whether the job queue runs (/health/ready). */
+  health?: Health;
 }
 
 /**
@@ -35,6 +39,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     timer.unref();
     timers.push(timer);
   };
+  // The app's instance (often started by main already): owner of its runs, holder of their
+  // locks. If its connection breaks, the next sweep starts a new one.
+  const onLost = (err: Error) => deps.log.error({ err }, 'instance connection lost');
+  await startInstance(deps.db, onLost);
+  every(10_000, 'interrupted run sweep', async () => {
+    await startInstance(deps.db, onLost);
+    await sweepInterruptedRuns(deps.db);
+  });
   const jobs = await startJobQueue(deps.db, { schedule: true, supervise: true });
   every(3600_000, 'session cleanup', () => purgeExpiredSessions(deps.db));
   every(3000, 'mail delivery', mailDeliveryTask(deps.db, deps.config));
@@ -43,12 +55,15 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const mailing = await startMailingWorker(deps.db, jobs, { perSecond: deps.config.MAILING_PER_SECOND });
   every(60_000, 'invoice mailing resume', () => resumeInvoiceMailings(deps.db, jobs));
   await registerExchangeJob(jobs, deps);
+  if (deps.health) deps.health.jobsRunning = true;
   return {
     jobs,
     async stop() {
+      if (deps.health) deps.health.jobsRunning = false;
       for (const t of timers) clearInterval(t);
       await mailing.stop();
       await jobs.stop({ graceful: true, wait: true, timeout: 10_000 });
+      await stopInstance(deps.db);
     },
   };
 }

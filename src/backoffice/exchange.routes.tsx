@@ -2,10 +2,11 @@ import multipart, { type Multipart } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { AppDeps } from '../app';
-import { runExchange } from '../exchange/exchange.job';
+import { type ExchangeRunResult, runExchange } from '../exchange/exchange.job';
 import { type ExchangeProblem, problemText } from '../exchange/exchange.messages';
 import { type ImportReport, importPath } from '../exchange/import.service';
 import { defineMessages, formatDateTime, type Locale } from '../i18n/locales';
+import { AlreadyRunning, RUNS, singleFlight } from '../jobs/single-flight';
 import { actionLimit, waitMessage } from '../web/action-limit';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
@@ -38,6 +39,8 @@ const text = defineMessages({
     runHint:
       'EXCHANGE_DIR/in қалтасындағы файлдар импортталады, жаңа көрсеткіштер EXCHANGE_DIR/out қалтасына экспортталады.',
     runButton: 'Іске қосу',
+    alreadyRunning: (since: string) => `Алмасу қазір орындалуда (${since} бастап). Ол аяқталғанша күтіңіз.`,
+    alreadyRunningNow: 'Алмасу қазір орындалуда. Ол аяқталғанша күтіңіз.',
     started: 'Басталды',
     kind: 'Түрі',
     fileCol: 'Файл',
@@ -74,6 +77,8 @@ const text = defineMessages({
     runTitle: 'Запустить обмен сейчас',
     runHint: 'Будут импортированы файлы из EXCHANGE_DIR/in, новые показания выгружены в EXCHANGE_DIR/out.',
     runButton: 'Запустить',
+    alreadyRunning: (since: string) => `Обмен уже выполняется с ${since}. Дождитесь его окончания.`,
+    alreadyRunningNow: 'Обмен уже выполняется. Дождитесь его окончания.',
     started: 'Начало',
     kind: 'Вид',
     fileCol: 'Файл',
@@ -110,6 +115,9 @@ const text = defineMessages({
     runTitle: 'Run the exchange now',
     runHint: 'Imports the files in EXCHANGE_DIR/in and exports new readings to EXCHANGE_DIR/out.',
     runButton: 'Run now',
+    alreadyRunning: (since: string) =>
+      `The exchange is already running since ${since}. Wait until it finishes.`,
+    alreadyRunningNow: 'The exchange is already running. Wait until it finishes.',
     started: 'Started',
     kind: 'Kind',
     fileCol: 'File',
@@ -381,7 +389,18 @@ export async function backofficeExchangeRoutes(app: FastifyInstance, { db, confi
       reply.header('retry-after', wait);
       return page(req, reply, { reports: [], error: waitMessage(req.locale, wait) }, 429);
     }
-    const result = await runExchange(db, config.EXCHANGE_DIR);
+    let result: ExchangeRunResult;
+    try {
+      result = await singleFlight(db, RUNS.exchange, () => runExchange(db, config.EXCHANGE_DIR));
+    } catch (error) {
+      if (!(error instanceof AlreadyRunning)) throw error;
+      const t = text[req.locale];
+      const busy = error.since ? t.alreadyRunning(formatDateTime(error.since)) : t.alreadyRunningNow;
+      await staffAudit(db, req, 'exchange.run.busy', config.EXCHANGE_DIR, {
+        since: error.since?.toISOString() ?? null,
+      });
+      return page(req, reply, { reports: [], error: busy }, 409);
+    }
     await staffAudit(db, req, 'exchange.run', config.EXCHANGE_DIR, {
       imports: result.imports.length,
       exported: result.export.rows,

@@ -1,8 +1,9 @@
 import { loadConfig } from '../config';
 import { openConfiguredDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
+import { AlreadyRunning } from '../jobs/single-flight';
 import { formatTiyn } from '../money/tiyn';
-import { closeMonth } from './month-closer.service';
+import { closeMonthOnce } from './billing-run';
 
 /** npm run billing -- close 2026-10 */
 const [command, period] = process.argv.slice(2);
@@ -18,12 +19,17 @@ const handle = await openConfiguredDatabase(config).catch((error: Error) => {
 try {
   await migrateToLatest(handle.db);
   const started = Date.now();
-  const r = await closeMonth(handle.db, period);
+  // One month closing at a time across every process; a second start says so instead of waiting.
+  const r = await closeMonthOnce(handle.db, period);
   console.log(
     `${r.period}${r.wasClosed ? ' (computed again)' : ''}: ${r.accounts} accounts, charged ${formatTiyn(r.chargedTiyn)}, penalties ${formatTiyn(r.penaltyTiyn)}, ${r.lateRecalculations} recalculations for late readings, ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 } catch (error) {
-  console.error((error as Error).message);
+  console.error(
+    error instanceof AlreadyRunning && error.since
+      ? `A month closing is already running since ${error.since.toISOString()}.`
+      : (error as Error).message,
+  );
   process.exitCode = 1;
 } finally {
   await handle.close();

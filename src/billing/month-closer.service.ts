@@ -1,5 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { DB } from '../db/database';
+import { LOCK } from '../jobs/locks';
 import type { Tiyn } from '../money/tiyn';
 import { countsFrom, readingThatCounts, readingThatCountsBefore } from '../readings/counting-reading.queries';
 import { chargeLine, type Service } from './charges';
@@ -45,7 +46,7 @@ export async function closeMonth(
   const date = periodToDate(period);
   const previous = periodToDate(addMonths(period, -1));
   return db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(400200)`.execute(tx);
+    await sql`select pg_advisory_xact_lock(${LOCK.billingRun}::int)`.execute(tx);
     // Readings being stored for the month commit first and are billed; later ones find it closed
     // (src/billing/month-lock.ts). The month's row is locked too: a submission that read it as
     // open before the run began re-reads it when the run commits.

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
+import { LOCK, monthKey } from '../jobs/locks';
 
 /**
  * The lock that orders a month's billing run against changes to what the month bills (readings
@@ -8,12 +9,7 @@ import type { DB } from '../db/database';
  * and changes that come after find the month closed. A transaction-level advisory lock: it writes
  * nothing, and a waiting billing run is served before newer changes (no starvation).
  */
-const MONTH_LOCK = 400201;
-
-/** The month 'YYYY-MM-01' as the lock's second key. */
-function monthKey(period: string): number {
-  return Number(period.slice(0, 4)) * 12 + Number(period.slice(5, 7)) - 1;
-}
+const MONTH_LOCK = LOCK.monthChanges;
 
 /** The billing run: waits for changes in flight, then keeps new ones out until it commits. */
 export async function lockMonthForClosing(tx: DB, period: string): Promise<void> {

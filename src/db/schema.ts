@@ -302,6 +302,8 @@ export interface Database {
   invoice_mailings: InvoiceMailingsTable;
   invoice_mailing_recipients: InvoiceMailingRecipientsTable;
   exchange_runs: ExchangeRunsTable;
+  running_jobs: RunningJobsTable;
+  job_slots: JobSlotsTable;
   export_batches: ExportBatchesTable;
 }
 
@@ -318,6 +320,8 @@ export interface ExchangeRunsTable {
   rows_unchanged: Generated<number>;
   rows_rejected: Generated<number>;
   errors: Json;
+  /** The app instance running it (src/jobs/instance.ts); null for rows from before, or from tests. */
+  owner: Generated<number | null>;
 }
 
 export interface ExportBatchesTable {
@@ -367,4 +371,16 @@ export interface NotesTable {
 export interface NoteStreetsTable {
   note_id: number;
   street_id: number;
+}
+
+export interface RunningJobsTable {
+  job: string;
+  owner: number | null;
+  started_at: DefaultTimestamp;
+}
+
+export interface JobSlotsTable {
+  job: string;
+  slot: Date;
+  started_at: DefaultTimestamp;
 }

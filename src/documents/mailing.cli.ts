@@ -20,8 +20,12 @@ const handle = await openConfiguredDatabase(config).catch((error) => {
 try {
   await migrateToLatest(handle.db);
   if (command === 'start' && period && isPeriod(period)) {
-    const { recipients } = await startInvoiceMailing(handle.db, null, period);
-    console.log(`Mailing of ${period} started: ${recipients} new recipients. The app's worker sends it.`);
+    const { recipients, runningSince } = await startInvoiceMailing(handle.db, null, period);
+    if (runningSince) {
+      console.error(`The mailing of ${period} is already running since ${runningSince.toISOString()}.`);
+      process.exitCode = 1;
+    } else
+      console.log(`Mailing of ${period} started: ${recipients} new recipients. The app's worker sends it.`);
   } else if (command === 'report' && (!period || isPeriod(period))) {
     const rows = await mailingReport(handle.db, period);
     console.table(

@@ -28,6 +28,7 @@ const text = defineMessages({
     periodHint: 'ЖЖЖЖ-АА, мысалы 2026-10',
     badPeriod: 'Айды ЖЖЖЖ-АА түрінде жазыңыз, мысалы 2026-10.',
     startedNotice: (n: number) => `Тарату басталды: жаңа алушылар — ${n}.`,
+    alreadyRunning: (since: string) => `Бұл айдың таратуы ${since} бастап жүріп жатыр; ештеңе өзгерген жоқ.`,
   },
   ru: {
     title: 'Ежемесячная рассылка счетов-извещений',
@@ -45,6 +46,7 @@ const text = defineMessages({
     periodHint: 'ГГГГ-ММ, например 2026-10',
     badPeriod: 'Укажите месяц в виде ГГГГ-ММ, например 2026-10.',
     startedNotice: (n: number) => `Рассылка начата: новых получателей — ${n}.`,
+    alreadyRunning: (since: string) => `Рассылка этого месяца уже идёт с ${since}; ничего не изменено.`,
   },
   en: {
     title: 'Monthly invoice mailing',
@@ -62,6 +64,8 @@ const text = defineMessages({
     periodHint: 'YYYY-MM, e.g. 2026-10',
     badPeriod: 'Write the month as YYYY-MM, e.g. 2026-10.',
     startedNotice: (n: number) => `Mailing started: ${n} new recipients.`,
+    alreadyRunning: (since: string) =>
+      `This month's mailing is already running since ${since}; nothing changed.`,
   },
 });
 
@@ -75,7 +79,7 @@ export async function mailingRoutes(app: FastifyInstance, { db }: AppDeps) {
   const page = async (
     req: FastifyRequest,
     reply: FastifyReply,
-    form: { period: string; error?: string; notice?: string; limited?: string },
+    form: { period: string; error?: string; notice?: string; limited?: string; busy?: string },
   ) => {
     const ctx = pageContext(req, reply);
     const t = text[ctx.locale];
@@ -84,6 +88,7 @@ export async function mailingRoutes(app: FastifyInstance, { db }: AppDeps) {
       reply,
       <Layout ctx={ctx} title={t.title}>
         {form.notice ? <Notice kind="success">{form.notice}</Notice> : null}
+        {form.busy ? <Notice kind="info">{form.busy}</Notice> : null}
         {rows.length === 0 ? (
           <p>{t.none}</p>
         ) : (
@@ -152,7 +157,7 @@ export async function mailingRoutes(app: FastifyInstance, { db }: AppDeps) {
           </button>
         </form>
       </Layout>,
-      form.error ? 400 : form.limited ? 429 : 200,
+      form.error ? 400 : form.limited ? 429 : form.busy ? 409 : 200,
     );
   };
 
@@ -169,7 +174,11 @@ export async function mailingRoutes(app: FastifyInstance, { db }: AppDeps) {
       reply.header('retry-after', wait);
       return page(req, reply, { period, limited: waitMessage(req.locale, wait) });
     }
-    const { recipients } = await startInvoiceMailing(db, null, period, req.user?.id ?? null);
+    const { recipients, runningSince } = await startInvoiceMailing(db, null, period, req.user?.id ?? null);
+    if (runningSince) {
+      await staffAudit(db, req, 'mailing.start.busy', period, { since: runningSince.toISOString() });
+      return page(req, reply, { period, busy: t.alreadyRunning(formatDateTime(runningSince)) });
+    }
     await staffAudit(db, req, 'mailing.start', period, { recipients });
     return page(req, reply, { period, notice: t.startedNotice(recipients) });
   });

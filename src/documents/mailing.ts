@@ -3,7 +3,9 @@ import { accountsOfUser } from '../accounts/accounts.queries';
 import { addMonths, isPeriod, type Period, periodOf, periodToDate } from '../billing/period';
 import type { DB } from '../db/database';
 import { formatPeriod, isLocale } from '../i18n/locales';
+import { LOCK, monthKey } from '../jobs/locks';
 import { type JobQueue, jobDb } from '../jobs/queue';
+import { AlreadyRunning, RUNS, singleFlight } from '../jobs/single-flight';
 import { enqueueMail } from '../mail/outbox';
 import { invoicePdf, type RenderedPdf } from './documents.service';
 import { documentsText } from './documents.text';
@@ -23,16 +25,30 @@ export const MAILING_SCAN_QUEUE = 'invoice-mailing-scan';
 
 export const mailingDedupeKey = (userId: number, period: Period) => `invoice.monthly:${userId}:${period}`;
 
-/** Starts (or tops up) the mailing of a month: every current subscriber becomes a recipient. */
+/**
+ * Starts (or, once finished, tops up) the mailing of a month: every current subscriber becomes a
+ * recipient. While the month's mailing is unfinished, a second start changes nothing and
+ * returns since when it runs.
+ */
 export async function startInvoiceMailing(
   db: DB,
   jobs: JobQueue | null,
   period: Period,
   startedBy: number | null = null,
-): Promise<{ recipients: number }> {
+): Promise<{ recipients: number; runningSince?: Date }> {
   if (!isPeriod(period)) throw new RangeError(`not a period: ${period}`);
   const date = periodToDate(period);
-  const recipients = await db.transaction().execute(async (tx) => {
+  const started = await db.transaction().execute(async (tx) => {
+    // Two starts of one month (two operators, two instances) come one after the other; the
+    // second finds the first's mailing unfinished and says since when it runs.
+    await sql`select pg_advisory_xact_lock(${LOCK.mailingStart}::int, ${monthKey(period)}::int)`.execute(tx);
+    const running = await tx
+      .selectFrom('invoice_mailings')
+      .select('started_at')
+      .where('period', '=', date)
+      .where('completed_at', 'is', null)
+      .executeTakeFirst();
+    if (running) return { recipients: 0, runningSince: new Date(running.started_at) };
     await sql`
       insert into invoice_mailings (period, started_by) values (${date}::date, ${startedBy})
       on conflict (period) do update set completed_at = null`.execute(tx);
@@ -44,9 +60,9 @@ export async function startInvoiceMailing(
         and exists (select 1 from user_accounts ua where ua.user_id = u.id)
       on conflict (period, user_id) do nothing`.execute(tx);
     if (jobs) await jobs.send(MAILING_QUEUE, { period }, { db: jobDb(tx) });
-    return Number(added.numAffectedRows ?? 0);
+    return { recipients: Number(added.numAffectedRows ?? 0) };
   });
-  return { recipients };
+  return started;
 }
 
 export interface MailingRunOptions {
@@ -221,7 +237,15 @@ export async function startMailingWorker(
   await jobs.createQueue(MAILING_SCAN_QUEUE);
   await jobs.work<{ period: string }>(MAILING_QUEUE, { pollingIntervalSeconds: 2 }, async ([job]) => {
     if (!job || !isPeriod(job.data.period)) return;
-    await runInvoiceMailing(db, job.data.period, { ...options, signal: abort.signal });
+    const period = job.data.period;
+    try {
+      await singleFlight(db, RUNS.mailing(period), () =>
+        runInvoiceMailing(db, period, { ...options, signal: abort.signal }),
+      );
+    } catch (error) {
+      // Another process works through this month now; if it dies, the resume finds the rest.
+      if (!(error instanceof AlreadyRunning)) throw error;
+    }
   });
   await jobs.work(MAILING_SCAN_QUEUE, async () => {
     await startMailingForClosedMonth(db, jobs);

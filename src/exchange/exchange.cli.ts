@@ -4,6 +4,8 @@ import { loadConfig } from '../config';
 import { openConfiguredDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { isLocale, type Locale } from '../i18n/locales';
+import { startInstance } from '../jobs/instance';
+import { AlreadyRunning, RUNS, singleFlight } from '../jobs/single-flight';
 import { problemText } from './exchange.messages';
 import { exportReadings } from './export.service';
 import { type ImportReport, importPath, orderFiles } from './import.service';
@@ -32,8 +34,23 @@ const handle = await openConfiguredDatabase(config).catch((error: Error) => {
   console.error(error.message);
   process.exit(1);
 });
+const instance = await startInstance(handle.db);
 try {
   await migrateToLatest(handle.db);
+  await singleFlight(handle.db, RUNS.exchange, () => exchange(target as string));
+} catch (error) {
+  console.error(
+    error instanceof AlreadyRunning && error.since
+      ? `The exchange is already running since ${error.since.toISOString()}.`
+      : (error as Error).message,
+  );
+  process.exitCode = 1;
+} finally {
+  await instance.close();
+  await handle.close();
+}
+
+async function exchange(target: string) {
   if (command === 'import') {
     const info = await stat(target).catch(() => null);
     if (!info) throw new Error(`${target}: no such file or directory`);
@@ -60,11 +77,6 @@ try {
         : 'No new readings to export.',
     );
   }
-} catch (error) {
-  console.error((error as Error).message);
-  process.exitCode = 1;
-} finally {
-  await handle.close();
 }
 
 function printReport(r: ImportReport, seconds: number) {

@@ -1,7 +1,10 @@
 import { mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import cronParser from 'cron-parser';
 import type { DB } from '../db/database';
 import type { JobQueue } from '../jobs/queue';
+import { claimSlot } from '../jobs/runs.queries';
+import { AlreadyRunning, RUNS, singleFlight } from '../jobs/single-flight';
 import { type ExportResult, exportReadings } from './export.service';
 import { type ImportReport, importPath, orderFiles } from './import.service';
 
@@ -40,7 +43,23 @@ export async function runExchange(db: DB, dir: string, now = new Date()): Promis
   return { imports, export: await exportReadings(db, join(dir, 'out')) };
 }
 
-/** Schedules the weekly exchange (cron in Almaty time) and runs it in this process's worker. */
+/**
+ * The schedule slot a job of the weekly exchange belongs to: the latest cron time at or before
+ * the job was created. pg-boss's timekeepers in several processes may each enqueue a job for the
+ * same slot; the slot is run once (job_slots).
+ */
+export function exchangeSlot(cron: string, createdOn: Date): Date {
+  return cronParser
+    .parseExpression(cron, { tz: EXCHANGE_TZ, currentDate: new Date(createdOn.getTime() + 1000) })
+    .prev()
+    .toDate();
+}
+
+/**
+ * Schedules the weekly exchange (cron in Almaty time) and runs it in this process's worker:
+ * once per slot across all processes, never while another exchange runs (a slot that finds one
+ * running is skipped: the running one takes the same files).
+ */
 export async function registerExchangeJob(
   jobs: JobQueue,
   deps: {
@@ -51,14 +70,28 @@ export async function registerExchangeJob(
 ) {
   if (!(await jobs.getQueue(EXCHANGE_QUEUE))) await jobs.createQueue(EXCHANGE_QUEUE);
   await jobs.schedule(EXCHANGE_QUEUE, deps.config.EXCHANGE_CRON, {}, { tz: EXCHANGE_TZ });
-  await jobs.work(EXCHANGE_QUEUE, async () => {
-    const result = await runExchange(deps.db, deps.config.EXCHANGE_DIR);
-    deps.log.info(
-      {
-        imported: result.imports.map((r) => ({ file: r.file, status: r.status, rows: r.rowsRead })),
-        exported: result.export.rows,
-      },
-      'weekly exchange finished',
-    );
+  await jobs.work(EXCHANGE_QUEUE, { includeMetadata: true }, async ([job]) => {
+    if (!job) return;
+    const slot = exchangeSlot(deps.config.EXCHANGE_CRON, new Date(job.createdOn));
+    try {
+      await singleFlight(deps.db, RUNS.exchange, async () => {
+        if (!(await claimSlot(deps.db, EXCHANGE_QUEUE, slot))) {
+          deps.log.info({ slot }, 'weekly exchange: this slot has run already');
+          return;
+        }
+        const result = await runExchange(deps.db, deps.config.EXCHANGE_DIR);
+        deps.log.info(
+          {
+            slot,
+            imported: result.imports.map((r) => ({ file: r.file, status: r.status, rows: r.rowsRead })),
+            exported: result.export.rows,
+          },
+          'weekly exchange finished',
+        );
+      });
+    } catch (error) {
+      if (!(error instanceof AlreadyRunning)) throw error;
+      deps.log.info({ slot, since: error.since }, 'weekly exchange skipped: an exchange is already running');
+    }
   });
 }

@@ -35,6 +35,8 @@ export const exchangeMessages = defineMessages({
       'Қалдық сәйкес емес: бастапқы + есептелген + қайта есептеу + өсімпұл + басқа − төленген = {expected}, файлда {closing}',
     dateOrder: '«{column}» «{other}» күнінен ерте болмауы керек',
     database: 'Дерекқор файлды қабылдамады: {detail}',
+    interrupted:
+      'Үзілді: оны орындаған процесс тоқтап қалды. Жартылай өзгеріс жоқ; алмасуды қайта іске қосыңыз',
   },
   ru: {
     summaryOk:
@@ -70,6 +72,8 @@ export const exchangeMessages = defineMessages({
       'Сальдо не сходится: входящее + начислено + перерасчёт + пеня + прочее − оплачено = {expected}, в файле {closing}',
     dateOrder: '«{column}» не может быть раньше «{other}»',
     database: 'База данных не приняла файл: {detail}',
+    interrupted:
+      'Прервано: процесс, который его выполнял, остановился. Частичных изменений нет; запустите обмен снова',
   },
   en: {
     summaryOk:
@@ -103,6 +107,8 @@ export const exchangeMessages = defineMessages({
       'The balance does not add up: opening + charged + recalculation + penalty + other - paid = {expected}, the file says {closing}',
     dateOrder: '"{column}" cannot be earlier than "{other}"',
     database: 'The database refused the file: {detail}',
+    interrupted:
+      'Interrupted: the process running it stopped. Nothing was half applied; run the exchange again',
   },
 });
 

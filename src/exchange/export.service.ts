@@ -2,6 +2,8 @@ import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
+import { instanceId } from '../jobs/instance';
+import { LOCK } from '../jobs/locks';
 import { formatM3 } from '../money/litres';
 
 export interface ExportResult {
@@ -52,7 +54,7 @@ export async function exportReadings(
 ): Promise<ExportResult> {
   const run = await db
     .insertInto('exchange_runs')
-    .values({ kind: 'export', file: dir, errors: '[]' })
+    .values({ kind: 'export', file: dir, errors: '[]', owner: instanceId(db) })
     .returning('id')
     .executeTakeFirstOrThrow();
   try {
@@ -85,7 +87,7 @@ export async function exportReadings(
 
 async function exportBatch(db: DB, dir: string, options: ExportOptions): Promise<ExportResult> {
   const claim = await db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(400100)`.execute(tx);
+    await sql`select pg_advisory_xact_lock(${LOCK.exportClaim}::int)`.execute(tx);
     const unfinished = await tx
       .selectFrom('export_batches')
       .select('id')

@@ -8,6 +8,7 @@ import { CompiledQuery } from 'kysely';
 import type pg from 'pg';
 import { type DB, serverPool } from '../db/database';
 import type { Locale } from '../i18n/locales';
+import { instanceId } from '../jobs/instance';
 import { type ExchangeProblem, problemText } from './exchange.messages';
 import {
   type DbRow,
@@ -123,7 +124,7 @@ async function importSource(
   const kind = kindOfFile(name) ?? null;
   const run = await db
     .insertInto('exchange_runs')
-    .values({ kind: 'import', file: name, errors: '[]' })
+    .values({ kind: 'import', file: name, errors: '[]', owner: instanceId(db) })
     .returning('id')
     .executeTakeFirstOrThrow();
   const report: ImportReport = {

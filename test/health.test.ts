@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { createHealth, type Health } from '../src/web/health';
+import { startWorkers, type Workers } from '../src/workers';
+import { type TestDatabase, testDatabase } from './helpers/db';
+
+/**
+ * /health/live, /health/ready and /health: ready only with the database answering, every
+ * migration run, the job queue running and no shutdown begun. The SIGTERM of a real process is
+ * in test/jobs-once.test.ts (PostgreSQL).
+ */
+const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+let h: TestDatabase;
+let app: Awaited<ReturnType<typeof buildApp>>;
+let health: Health;
+let workers: Workers | undefined;
+
+const get = async (url: string) => {
+  const res = await app.inject({ method: 'GET', url });
+  return { status: res.statusCode, body: res.json() as Record<string, unknown> };
+};
+
+beforeAll(async () => {
+  h = await testDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SMTP_URL: '' });
+  health = createHealth();
+  app = await buildApp({ db: h.db, config, engine: h.engine, health });
+  await app.ready();
+  workers = await startWorkers({ db: h.db, config, engine: h.engine, log: app.log, health });
+}, 120_000);
+
+afterAll(async () => {
+  await workers?.stop().catch(() => {});
+  await app?.close();
+  await h?.close().catch(() => {});
+});
+
+describe(`health and readiness (${engine})`, () => {
+  it('ready: 200 with the database, the migrations and the job queue; live and /health 200', async () => {
+    expect(await get('/health/ready')).toEqual({
+      status: 200,
+      body: { ok: true, engine: h.engine, database: true, migrations: true, jobs: true, shuttingDown: false },
+    });
+    expect((await get('/health/live')).status).toBe(200);
+    expect(await get('/health')).toEqual({ status: 200, body: { ok: true, engine: h.engine } });
+  });
+
+  it('ready: 503 when a migration of this code has not run', async () => {
+    await h.db
+      .deleteFrom('kysely_migration' as never)
+      .where('name' as never, '=', '0630_job_runs' as never)
+      .execute();
+    try {
+      const res = await get('/health/ready');
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ ok: false, database: true, migrations: false });
+    } finally {
+      await h.db
+        .insertInto('kysely_migration' as never)
+        .values({ name: '0630_job_runs', timestamp: new Date().toISOString() } as never)
+        .execute();
+    }
+    expect((await get('/health/ready')).status).toBe(200);
+  });
+
+  it('ready: 503 while the job queue does not run', async () => {
+    await workers?.stop();
+    workers = undefined;
+    const res = await get('/health/ready');
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ ok: false, database: true, jobs: false });
+  });
+
+  it('ready: 503 during shutdown, live still 200', async () => {
+    health.jobsRunning = true;
+    health.shuttingDown = true;
+    try {
+      const res = await get('/health/ready');
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ ok: false, shuttingDown: true });
+      expect((await get('/health/live')).status).toBe(200);
+    } finally {
+      health.shuttingDown = false;
+    }
+  });
+
+  it('ready: 503 when the database is closed, live still 200', async () => {
+    health.jobsRunning = true;
+    await h.close();
+    const res = await get('/health/ready');
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ ok: false, database: false });
+    expect((await get('/health/live')).status).toBe(200);
+  });
+});
