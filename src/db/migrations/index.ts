@@ -4,6 +4,7 @@ import * as m0200 from './0200_readings';
 import * as m0300 from './0300_invoice_mailing';
 import * as m0400 from './0400_exchange';
 import * as m0500 from './0500_backoffice';
+import * as m0620 from './0620_penalty_days';
 
 /**
  * Every migration, by name. Names sort in the order they apply; each capability
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0300_invoice_mailing': m0300,
   '0400_exchange': m0400,
   '0500_backoffice': m0500,
+  '0620_penalty_days': m0620,
 };
