@@ -1,6 +1,7 @@
 import type { Litres } from '../money/litres';
 import type { Tiyn } from '../money/tiyn';
 import { type ChargeInput, type ChargeLine, chargeLine, chargesTotal, type Service } from './charges';
+import type { PenaltySegment } from './penalty';
 import type { Period } from './period';
 import { closingBalance } from './statement';
 import { meterVolume } from './volumes';
@@ -22,6 +23,8 @@ export interface InvoiceInput {
   openingTiyn: Tiyn;
   recalculationTiyn: Tiyn;
   penaltyTiyn: Tiyn;
+  /** What the penalty was charged on: runs of days with their overdue amount and rate (penalty_days). */
+  penaltyBasis?: PenaltySegment[] | undefined;
   otherTiyn: Tiyn;
   payments: { amountTiyn: Tiyn; kind: 'regular' | 'compensation'; paidOn: string }[];
   /**
@@ -45,6 +48,7 @@ export interface Invoice {
   chargesTiyn: Tiyn;
   recalculationTiyn: Tiyn;
   penaltyTiyn: Tiyn;
+  penaltyBasis: PenaltySegment[];
   otherTiyn: Tiyn;
   paidTiyn: Tiyn;
   compensationTiyn: Tiyn;
@@ -85,6 +89,7 @@ export function assembleInvoice(input: InvoiceInput): Invoice {
     chargesTiyn,
     recalculationTiyn: input.recalculationTiyn,
     penaltyTiyn: input.penaltyTiyn,
+    penaltyBasis: input.penaltyBasis ?? [],
     otherTiyn: input.otherTiyn,
     paidTiyn,
     compensationTiyn,

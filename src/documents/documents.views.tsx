@@ -91,6 +91,7 @@ export function InvoiceView({ doc, children }: { doc: InvoiceDocument; children?
       <h2>{doc.bill.heading}</h2>
       <DocTableView table={doc.bill} />
       <p class="footnote">{doc.footnote}</p>
+      {doc.penaltyNote ? <p class="footnote">{doc.penaltyNote}</p> : null}
       <p class="to-pay">{doc.toPay}</p>
       {doc.toPayNote ? <p class="hint">{doc.toPayNote}</p> : null}
       <Notice kind="info">{doc.reminder}</Notice>

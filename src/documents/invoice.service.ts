@@ -4,6 +4,7 @@ import { addMonths, isPeriod, makePeriod, type Period, periodOf } from '../billi
 import { buildStatement, type Statement, statementRangeProblem } from '../billing/statement';
 import type { DB } from '../db/database';
 import { invoiceFacts, statementFacts } from './invoice.queries';
+import { penaltyBasis } from './penalty.queries';
 
 /** The month a document opens with: the previous month (SPEC.md 3.4). */
 export function defaultPeriod(now: Date = new Date()): Period {
@@ -56,8 +57,11 @@ export interface LoadedInvoice {
 
 /** Loads an account's invoice for a month from the ledger; null when the month has no data. */
 export async function invoiceLoader(db: DB, account: AccountView, period: Period): Promise<Invoice | null> {
-  const facts = await invoiceFacts(db, account, period);
-  return facts ? assembleInvoice(facts) : null;
+  const [facts, basis] = await Promise.all([
+    invoiceFacts(db, account, period),
+    penaltyBasis(db, account.id, period),
+  ]);
+  return facts ? assembleInvoice({ ...facts, penaltyBasis: basis }) : null;
 }
 
 /** Loads a settlement statement; null when the range has no data. The range must be valid. */

@@ -365,6 +365,7 @@ export function renderInvoicePdf(d: InvoiceDocument, options: Options): Promise<
   table(doc, d.bill, [3.6, 1.1, 1.1, 0.8, 1.1, 1.5]);
   doc.moveDown(0.3).font('R').fontSize(7.5).fillColor(MUTED);
   boxText(doc, d.footnote, MARGIN, doc.y, CONTENT);
+  if (d.penaltyNote) boxText(doc, d.penaltyNote, MARGIN, doc.y, CONTENT);
   ensureSpace(doc, 60);
   doc.moveDown(0.6).font('B').fontSize(11.5).fillColor(INK);
   boxText(doc, d.toPay, MARGIN, doc.y, CONTENT);
@@ -388,7 +389,7 @@ export function renderStatementPdf(d: StatementDocument, options: Options): Prom
   heading(doc, d.title, 12);
   facts(doc, d.facts);
   doc.moveDown(0.6);
-  table(doc, d.table, [0.8, 1.3, 1.2, 1.2, 1.2, 1.6, 1.2, 1.6], 7.5);
+  table(doc, d.table, [0.8, 1.3, 1.2, 1.2, 1.1, 1.2, 1.6, 1.2, 1.6], 7.5);
   footer(doc, options.locale, options.now ?? new Date());
   return finish(doc);
 }
