@@ -20,8 +20,12 @@ export interface ModelAccount {
   residents: number;
   /** Cold and hot meter with their values before the first month; null = no meters (norm). */
   meters: { verificationDue: string; coldL: number; hotL: number } | null;
-  /** At most one reading per month per meter pair (cumulative values). */
-  readings: { period: string; readOn: string; coldL: number; hotL: number }[];
+  /**
+   * At most one reading per month per meter pair (cumulative values). A late one `arrives` on a
+   * day after its month was closed: the months it changes are computed again then, and the
+   * difference is booked as a recalculation in the month it arrived.
+   */
+  readings: { period: string; readOn: string; coldL: number; hotL: number; arrives?: string }[];
   payments: { paidOn: string; amountTiyn: number; kind: 'regular' | 'compensation' }[];
   /** A debt billed in the month before the first one (due on the first month's 25th). */
   initialDebtTiyn: number;
@@ -39,6 +43,7 @@ export interface ModelMonth {
   lines: ModelLine[];
   openingTiyn: number;
   chargedTiyn: number;
+  recalculationTiyn: number;
   penaltyTiyn: number;
   paidTiyn: number;
   compensationTiyn: number;
@@ -88,6 +93,51 @@ function kTimes10000(k: string): bigint {
   return v;
 }
 
+/**
+ * A month's charge lines with the readings known by the end of month `knownBy`: the volume of a
+ * meter is its reading of the month less the last reading before it (the value before the first
+ * month if none); no reading, no volume (the next one catches up). A meter past its verification
+ * date on the month's first day does not count: norm instead. Rates in force on the first day.
+ */
+function monthCharges(rates: ModelRates, account: ModelAccount, period: string, knownBy: string) {
+  const day1 = `${period}-01`;
+  const tariff = latest(rates.tariffs, day1)!;
+  const vat = latest(rates.vat, day1)!;
+  const norm = latest(rates.norms, day1)!;
+  const known = account.readings.filter((r) => (r.arrives ?? r.period).slice(0, 7) <= knownBy);
+  const lines: { service: ModelLine['service']; basis: ModelLine['basis']; quantityL: number }[] = [];
+  if (account.meters && account.meters.verificationDue > day1) {
+    const reading = known.find((r) => r.period === period);
+    const before = known.filter((r) => r.period < period).sort((a, b) => (a.period < b.period ? 1 : -1))[0];
+    const start = before ?? account.meters;
+    const cold = reading ? reading.coldL - start.coldL : 0;
+    const hot = reading ? reading.hotL - start.hotL : 0;
+    lines.push({ service: 'cold_water', basis: 'meter', quantityL: cold });
+    lines.push({ service: 'sewage', basis: 'meter', quantityL: cold + hot });
+  } else {
+    const cold = account.residents * norm.coldL;
+    const hot = account.residents * norm.hotL;
+    if (cold > 0) lines.push({ service: 'cold_water', basis: 'norm', quantityL: cold });
+    if (cold + hot > 0) lines.push({ service: 'sewage', basis: 'norm', quantityL: cold + hot });
+  }
+  // amount = litres / 1000 x tariff x (1 + VAT); exact in tiyn / 10^7.
+  const exact = lines.map((l) => {
+    const price = l.service === 'cold_water' ? tariff.coldTiyn : tariff.sewageTiyn;
+    return BigInt(l.quantityL) * BigInt(price) * BigInt(10_000 + vat.bp);
+  });
+  return { lines, exact };
+}
+
+/** Each service's total of a month: the rounded sum of its exact lines. */
+function serviceTotals(month: ReturnType<typeof monthCharges>) {
+  const total = (service: ModelLine['service']) =>
+    roundDiv(
+      month.lines.reduce((a, l, i) => (l.service === service ? a + month.exact[i]! : a), 0n),
+      10_000_000n,
+    );
+  return { cold_water: total('cold_water'), sewage: total('sewage') };
+}
+
 /** The account's months from `first`, `count` of them, every figure as SPEC.md section 4 says. */
 export function runModel(
   rates: ModelRates,
@@ -100,8 +150,6 @@ export function runModel(
   if (account.initialDebtTiyn !== 0) bills.push({ due: `${first}-25`, amount: account.initialDebtTiyn });
   const months: ModelMonth[] = [];
   let balance = account.initialDebtTiyn;
-  let lastCold = account.meters?.coldL ?? 0;
-  let lastHot = account.meters?.hotL ?? 0;
   const payments = [...account.payments].sort((a, b) =>
     a.paidOn < b.paidOn ? -1 : a.paidOn > b.paidOn ? 1 : 0,
   );
@@ -111,37 +159,22 @@ export function runModel(
   let paidBefore = 0;
   for (let i = 0; i < count; i++) {
     const period = monthAfter(first, i);
-    const day1 = `${period}-01`;
-    // 1. Charges with the tariff, VAT and norms in force on the month's first day.
-    const tariff = latest(rates.tariffs, day1)!;
-    const vat = latest(rates.vat, day1)!;
-    const norm = latest(rates.norms, day1)!;
-    const lines: { service: ModelLine['service']; basis: ModelLine['basis']; quantityL: number }[] = [];
-    const reading = account.readings.find((r) => r.period === period);
-    if (account.meters && account.meters.verificationDue > day1) {
-      const cold = reading ? reading.coldL - lastCold : 0;
-      const hot = reading ? reading.hotL - lastHot : 0;
-      lines.push({ service: 'cold_water', basis: 'meter', quantityL: cold });
-      lines.push({ service: 'sewage', basis: 'meter', quantityL: cold + hot });
-    } else {
-      const cold = account.residents * norm.coldL;
-      const hot = account.residents * norm.hotL;
-      if (cold > 0) lines.push({ service: 'cold_water', basis: 'norm', quantityL: cold });
-      if (cold + hot > 0) lines.push({ service: 'sewage', basis: 'norm', quantityL: cold + hot });
-    }
-    if (reading) {
-      lastCold = reading.coldL;
-      lastHot = reading.hotL;
-    }
-    // amount = litres / 1000 x tariff x (1 + VAT); exact in tiyn / 10^7.
-    const exact = lines.map((l) => {
-      const price = l.service === 'cold_water' ? tariff.coldTiyn : tariff.sewageTiyn;
-      return BigInt(l.quantityL) * BigInt(price) * BigInt(10_000 + vat.bp);
-    });
+    // 1. Charges of the month with the readings known when it closes; months whose readings
+    //    arrived late since the last closing are computed again, the difference per service booked.
+    const { lines, exact } = monthCharges(rates, account, period, period);
     const charged = roundDiv(
       exact.reduce((a, b) => a + b, 0n),
       10_000_000n,
     );
+    let recalculation = 0;
+    if (account.readings.some((r) => r.arrives?.startsWith(period))) {
+      for (let j = 0; j < i; j++) {
+        const earlier = monthAfter(first, j);
+        const now = serviceTotals(monthCharges(rates, account, earlier, period));
+        const before = serviceTotals(monthCharges(rates, account, earlier, monthAfter(period, -1)));
+        recalculation += now.cold_water - before.cold_water + now.sewage - before.sewage;
+      }
+    }
 
     // 2. Penalty: walk every day of the month.
     let sum = 0n; // tiyn x 365 x 10000 (rate bp) x 10000 (K)
@@ -168,19 +201,20 @@ export function runModel(
     const compensationTiyn = paid
       .filter((p) => p.kind === 'compensation')
       .reduce((a, p) => a + p.amountTiyn, 0);
-    const closing = balance + charged + penalty - paidTiyn;
+    const closing = balance + charged + recalculation + penalty - paidTiyn;
     months.push({
       period,
       lines: lines.map((l, j) => ({ ...l, amountTiyn: roundDiv(exact[j]!, 10_000_000n) })),
       openingTiyn: balance,
       chargedTiyn: charged,
+      recalculationTiyn: recalculation,
       penaltyTiyn: penalty,
       paidTiyn,
       compensationTiyn,
       closingTiyn: closing,
       penaltyDays: penalty > 0 ? penaltyDays : [],
     });
-    bills.push({ due: `${monthAfter(period)}-25`, amount: charged });
+    bills.push({ due: `${monthAfter(period)}-25`, amount: charged + recalculation });
     balance = closing;
   }
   return months;
