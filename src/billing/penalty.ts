@@ -147,21 +147,3 @@ export function segmentExact(s: PenaltySegment): { num: bigint; den: bigint } {
     den: 10_000n * K_SCALE * 365n,
   };
 }
-
-/**
- * The old single-period formula, kept for one-off figures:
- * debt x refinancing rate / 100 x coefficient x days overdue / 365, capped at the debt.
- */
-export function penalty(input: {
-  debtTiyn: Tiyn;
-  refinancingRateBp: number;
-  coefficient: string;
-  days: number;
-}): Tiyn {
-  const { debtTiyn, refinancingRateBp, days } = input;
-  if (debtTiyn <= 0 || days <= 0) return 0;
-  const k = parseDecimal(input.coefficient);
-  const num = BigInt(debtTiyn) * BigInt(refinancingRateBp) * k.num * BigInt(days);
-  const den = 10_000n * k.den * 365n;
-  return Math.min(debtTiyn, toSafeNumber(roundHalfAwayFromZero(num, den)));
-}
