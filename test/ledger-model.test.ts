@@ -57,6 +57,8 @@ const accountArb = (first: string) =>
       residents: fc.integer({ min: 0, max: 6 }),
       metered: fc.boolean(),
       verificationDue: fc.oneof(historyDay(first), fc.constant('2099-01-01')),
+      // An operator records a new verification (due years later) on some day, or never.
+      renewedOn: fc.option(historyDay(first), { nil: undefined }),
       coldL: fc.integer({ min: 0, max: 2_000_000 }),
       hotL: fc.integer({ min: 0, max: 2_000_000 }),
       usage: fc.array(
@@ -107,7 +109,17 @@ const accountArb = (first: string) =>
       });
       return {
         residents: a.residents,
-        meters: a.metered ? { verificationDue: a.verificationDue, coldL: a.coldL, hotL: a.hotL } : null,
+        meters: a.metered
+          ? {
+              verificationDue: a.verificationDue,
+              coldL: a.coldL,
+              hotL: a.hotL,
+              renewed:
+                a.renewedOn && a.renewedOn > a.verificationDue
+                  ? { on: a.renewedOn, due: '2031-06-30' }
+                  : undefined,
+            }
+          : null,
         readings: a.metered ? readings : [],
         payments: a.payments
           .map((p) => {
@@ -352,9 +364,11 @@ describe('the ledger equals an independent day-by-day model', () => {
     () => {
       fc.assert(
         fc.property(worldArb(1), (world) => {
-          // Late readings are the billing run's (the database part); the pure closer has none.
+          // Late readings and renewed verifications are the billing run's (the database part).
+          const a = world.accounts[0]!;
           const account = {
-            ...world.accounts[0]!,
+            ...a,
+            meters: a.meters ? { ...a.meters, renewed: undefined } : null,
             readings: world.accounts[0]!.readings.filter((r) => !r.arrives),
           };
           expect(pureLedger(world, account)).toEqual(
@@ -512,6 +526,14 @@ describe(`billing run, invoice and statement equal the model (${engine})`, () =>
       .execute();
     for (let i = 0; i < MONTHS; i++) {
       const period = monthAfter(world.first, i);
+      // An operator records a meter's new verification during the month.
+      for (const [j, a] of world.accounts.entries())
+        if (a.meters?.renewed?.on.startsWith(period))
+          await db
+            .updateTable('meters')
+            .set({ verification_due: a.meters.renewed.due })
+            .where('account_id', '=', ids[j]!)
+            .execute();
       await closeMonth(db, period, { now: new Date(`${monthAfter(period, 1)}-02T00:00:00Z`) });
     }
 

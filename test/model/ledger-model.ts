@@ -19,7 +19,13 @@ export interface ModelRates {
 export interface ModelAccount {
   residents: number;
   /** Cold and hot meter with their values before the first month; null = no meters (norm). */
-  meters: { verificationDue: string; coldL: number; hotL: number } | null;
+  meters: {
+    verificationDue: string;
+    coldL: number;
+    hotL: number;
+    /** An operator records a new verification on a day: from that month on the new due date holds. */
+    renewed?: { on: string; due: string } | undefined;
+  } | null;
   /**
    * At most one reading per month per meter pair (cumulative values). A late one `arrives` on a
    * day after its month was closed: the months it changes are computed again then, and the
@@ -106,10 +112,13 @@ function monthCharges(rates: ModelRates, account: ModelAccount, period: string, 
   const norm = latest(rates.norms, day1)!;
   const known = account.readings.filter((r) => (r.arrives ?? r.period).slice(0, 7) <= knownBy);
   const lines: { service: ModelLine['service']; basis: ModelLine['basis']; quantityL: number }[] = [];
-  if (account.meters && account.meters.verificationDue > day1) {
+  // The verification date the operator's records hold when month `knownBy` closes.
+  const m = account.meters;
+  const due = m?.renewed && m.renewed.on.slice(0, 7) <= knownBy ? m.renewed.due : m?.verificationDue;
+  if (m && due !== undefined && due > day1) {
     const reading = known.find((r) => r.period === period);
     const before = known.filter((r) => r.period < period).sort((a, b) => (a.period < b.period ? 1 : -1))[0];
-    const start = before ?? account.meters;
+    const start = before ?? m;
     const cold = reading ? reading.coldL - start.coldL : 0;
     const hot = reading ? reading.hotL - start.hotL : 0;
     lines.push({ service: 'cold_water', basis: 'meter', quantityL: cold });
@@ -157,6 +166,8 @@ export function runModel(
   let billedDue = 0;
   let nextPayment = 0;
   let paidBefore = 0;
+  /** What each month holds per service: its charges plus the recalculations booked for it since. */
+  const held = new Map<string, { cold_water: number; sewage: number }>();
   for (let i = 0; i < count; i++) {
     const period = monthAfter(first, i);
     // 1. Charges of the month with the readings known when it closes; months whose readings
@@ -166,13 +177,18 @@ export function runModel(
       exact.reduce((a, b) => a + b, 0n),
       10_000_000n,
     );
+    held.set(period, serviceTotals({ lines, exact }));
+    // Readings of earlier months that arrived since the last closing: those months, from the
+    // earliest, are computed again with what is known now (readings, the meters' verification),
+    // and the difference to what each holds is booked here, per service (decision 041).
     let recalculation = 0;
-    if (account.readings.some((r) => r.arrives?.startsWith(period))) {
-      for (let j = 0; j < i; j++) {
-        const earlier = monthAfter(first, j);
+    const late = account.readings.filter((r) => r.arrives?.startsWith(period)).map((r) => r.period);
+    if (late.length > 0) {
+      for (let earlier = late.sort()[0]!; earlier < period; earlier = monthAfter(earlier)) {
         const now = serviceTotals(monthCharges(rates, account, earlier, period));
-        const before = serviceTotals(monthCharges(rates, account, earlier, monthAfter(period, -1)));
-        recalculation += now.cold_water - before.cold_water + now.sewage - before.sewage;
+        const was = held.get(earlier)!;
+        recalculation += now.cold_water - was.cold_water + now.sewage - was.sewage;
+        held.set(earlier, now);
       }
     }
 
