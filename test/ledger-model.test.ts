@@ -55,6 +55,12 @@ const accountArb = (first: string) =>
   fc
     .record({
       residents: fc.integer({ min: 0, max: 6 }),
+      irrigationAreaM2: fc.oneof(
+        fc.constant('0'),
+        fc
+          .tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 99 }))
+          .map(([w, f]) => `${w}.${f}`),
+      ),
       metered: fc.boolean(),
       verificationDue: fc.oneof(historyDay(first), fc.constant('2099-01-01')),
       // An operator records a new verification (due years later) on some day, or never.
@@ -109,6 +115,7 @@ const accountArb = (first: string) =>
       });
       return {
         residents: a.residents,
+        irrigationAreaM2: a.irrigationAreaM2,
         meters: a.metered
           ? {
               verificationDue: a.verificationDue,
@@ -166,12 +173,14 @@ const worldArb = (accounts: number): fc.Arbitrary<World> =>
             fc.record({
               coldL: fc.integer({ min: 0, max: 6_000 }),
               hotL: fc.integer({ min: 0, max: 4_000 }),
+              irrigationL: fc.integer({ min: 0, max: 200 }),
             }),
             fc.array(
               fc.record({
                 from: historyDay(first),
                 coldL: fc.integer({ min: 0, max: 6_000 }),
                 hotL: fc.integer({ min: 0, max: 4_000 }),
+                irrigationL: fc.integer({ min: 0, max: 200 }),
               }),
               { maxLength: 2 },
             ),
@@ -240,6 +249,13 @@ function monthRates(rates: ModelRates): MonthRates {
         season_from_month: null,
         season_to_month: null,
       },
+      {
+        kind: 'irrigation_per_m2' as const,
+        effective_from: n.from,
+        litres: n.irrigationL,
+        season_from_month: 5,
+        season_to_month: 9,
+      },
     ]),
     penaltyRates: rates.penalty.map((p) => ({
       effective_from: p.from,
@@ -276,7 +292,7 @@ function pureLedger(world: World, account: ModelAccount) {
     const input: AccountMonthInput = {
       kind: 'individual',
       residents: account.residents,
-      irrigationAreaM2: '0',
+      irrigationAreaM2: account.irrigationAreaM2,
       meters: account.meters
         ? [
             {
@@ -338,15 +354,17 @@ const REGRESSIONS: World[] = [
         { from: '2026-01-01', bp: 1600 },
       ],
       norms: [
-        { from: '2019-01-01', coldL: 0, hotL: 0 },
-        { from: '2024-01-01', coldL: 0, hotL: 1 },
+        { from: '2019-01-01', coldL: 0, hotL: 0, irrigationL: 0 },
+        { from: '2024-01-01', coldL: 0, hotL: 1, irrigationL: 0 },
       ],
       penalty: [
         { from: '2019-01-01', rateBp: 0, k: '1' },
         { from: '2024-01-01', rateBp: 68, k: '1.5' },
       ],
     },
-    accounts: [{ residents: 5, meters: null, readings: [], payments: [], initialDebtTiyn: 0 }],
+    accounts: [
+      { residents: 5, irrigationAreaM2: '0', meters: null, readings: [], payments: [], initialDebtTiyn: 0 },
+    ],
   },
 ];
 
@@ -447,6 +465,7 @@ describe(`billing run, invoice and statement equal the model (${engine})`, () =>
           premise_id: premise.id,
           owner_name: `Owner ${i}`,
           residents: a.residents,
+          irrigation_area_m2: a.irrigationAreaM2,
           opened_on: '2015-01-01',
         })
         .returning('id')
@@ -648,12 +667,13 @@ describe(`billing run, invoice and statement equal the model (${engine})`, () =>
           { from: '2019-01-01', bp: 1200 },
           { from: '2026-01-01', bp: 1600 },
         ],
-        norms: [{ from: '2019-01-01', coldL: 0, hotL: 0 }],
+        norms: [{ from: '2019-01-01', coldL: 0, hotL: 0, irrigationL: 0 }],
         penalty: [{ from: '2019-01-01', rateBp: 1500, k: '1' }],
       },
       accounts: [
         {
           residents: 0,
+          irrigationAreaM2: '0',
           meters: null,
           readings: [],
           payments: [

@@ -11,13 +11,15 @@ export interface ModelRates {
   tariffs: { from: string; coldTiyn: number; sewageTiyn: number }[];
   vat: { from: string; bp: number }[];
   /** Norms per resident per month, litres. */
-  norms: { from: string; coldL: number; hotL: number }[];
+  norms: { from: string; coldL: number; hotL: number; irrigationL: number }[];
   /** Refinancing rate and coefficient K (decimal text, at most 4 decimals); in force per day. */
   penalty: { from: string; rateBp: number; k: string }[];
 }
 
 export interface ModelAccount {
   residents: number;
+  /** Garden area, m² with up to 2 decimals ('150.25'): irrigation by norm from May to September. */
+  irrigationAreaM2: string;
   /** Cold and hot meter with their values before the first month; null = no meters (norm). */
   meters: {
     verificationDue: string;
@@ -124,10 +126,16 @@ function monthCharges(rates: ModelRates, account: ModelAccount, period: string, 
     lines.push({ service: 'cold_water', basis: 'meter', quantityL: cold });
     lines.push({ service: 'sewage', basis: 'meter', quantityL: cold + hot });
   } else {
-    const cold = account.residents * norm.coldL;
-    const hot = account.residents * norm.hotL;
+    const month = Number(period.slice(5, 7));
+    const [whole, frac = ''] = account.irrigationAreaM2.split('.');
+    const areaHundredths = BigInt(whole!) * 100n + BigInt(`${frac}00`.slice(0, 2));
+    // Irrigation water is cold water that does not reach the sewer.
+    const irrigation =
+      month >= 5 && month <= 9 ? roundDiv(areaHundredths * BigInt(norm.irrigationL), 100n) : 0;
+    const cold = account.residents * norm.coldL + irrigation;
+    const sewage = account.residents * (norm.coldL + norm.hotL);
     if (cold > 0) lines.push({ service: 'cold_water', basis: 'norm', quantityL: cold });
-    if (cold + hot > 0) lines.push({ service: 'sewage', basis: 'norm', quantityL: cold + hot });
+    if (sewage > 0) lines.push({ service: 'sewage', basis: 'norm', quantityL: sewage });
   }
   // amount = litres / 1000 x tariff x (1 + VAT); exact in tiyn / 10^7.
   const exact = lines.map((l) => {
