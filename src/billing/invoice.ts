@@ -1,7 +1,7 @@
 import type { Litres } from '../money/litres';
 import type { Tiyn } from '../money/tiyn';
 import { type ChargeInput, type ChargeLine, chargeLine, chargesTotal, type Service } from './charges';
-import type { PenaltySegment } from './penalty';
+import { basisExplains, type PenaltySegment } from './penalty';
 import type { Period } from './period';
 import { closingBalance } from './statement';
 import { meterVolume } from './volumes';
@@ -23,7 +23,10 @@ export interface InvoiceInput {
   openingTiyn: Tiyn;
   recalculationTiyn: Tiyn;
   penaltyTiyn: Tiyn;
-  /** What the penalty was charged on: runs of days with their overdue amount and rate (penalty_days). */
+  /**
+   * What the penalty was charged on: runs of days with their overdue amount and rate (penalty_days).
+   * Shown only when it gives exactly the month's penalty.
+   */
   penaltyBasis?: PenaltySegment[] | undefined;
   otherTiyn: Tiyn;
   payments: { amountTiyn: Tiyn; kind: 'regular' | 'compensation'; paidOn: string }[];
@@ -89,7 +92,8 @@ export function assembleInvoice(input: InvoiceInput): Invoice {
     chargesTiyn,
     recalculationTiyn: input.recalculationTiyn,
     penaltyTiyn: input.penaltyTiyn,
-    penaltyBasis: input.penaltyBasis ?? [],
+    penaltyBasis:
+      input.penaltyBasis && basisExplains(input.penaltyBasis, input.penaltyTiyn) ? input.penaltyBasis : [],
     otherTiyn: input.otherTiyn,
     paidTiyn,
     compensationTiyn,

@@ -147,3 +147,16 @@ export function segmentExact(s: PenaltySegment): { num: bigint; den: bigint } {
     den: 10_000n * K_SCALE * 365n,
   };
 }
+
+/**
+ * Whether a stored basis explains a month's penalty: its days, rounded once (and capped at the
+ * largest amount overdue), give exactly that amount. A penalty replaced later (e.g. by an import
+ * from the billing system) no longer matches its old basis, which must then not be shown.
+ */
+export function basisExplains(segments: readonly PenaltySegment[], amountTiyn: Tiyn): boolean {
+  if (segments.length === 0) return false;
+  const num = segments.reduce((a, s) => a + segmentExact(s).num, 0n);
+  const rounded = toSafeNumber(roundHalfAwayFromZero(num, 10_000n * K_SCALE * 365n));
+  const largest = Math.max(...segments.map((s) => s.overdueTiyn));
+  return Math.min(rounded, largest) === amountTiyn;
+}
