@@ -33,6 +33,9 @@ async function monthRows(period: string) {
   const penalties =
     await sql`select account_id, base_tiyn, days, amount_tiyn from penalties where period = ${period}
     order by account_id`.execute(h.db);
+  const penaltyDays =
+    await sql`select account_id, from_on, to_on, days, overdue_tiyn, refinancing_rate_bp, coefficient::text as coefficient
+    from penalty_days where period = ${period} order by account_id, from_on`.execute(h.db);
   const months = await sql`select * from account_months where period = ${period} order by account_id`.execute(
     h.db,
   );
@@ -42,6 +45,7 @@ async function monthRows(period: string) {
   return {
     charges: charges.rows,
     penalties: penalties.rows,
+    penaltyDays: penaltyDays.rows,
     months: months.rows,
     recalculations: recalculations.rows,
   };

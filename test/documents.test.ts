@@ -2,9 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLookupToken } from '../src/accounts/lookup-token';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
+import { formatDate } from '../src/i18n/locales';
+import { formatTiyn } from '../src/money/tiyn';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { demoDatabase } from './helpers/db';
 
@@ -151,15 +154,71 @@ describe(`settlement status (${engine})`, () => {
     expect(page.statusCode).toBe(200);
     const text = textOf(page.body);
     expect(text).toContain('Balance on 01.10.2019 1749.50');
-    expect(text).toMatch(/2019 October 1439.04 0 0 17.10.2019 3200 -11.46/);
-    expect(text).toMatch(/2019 November 297.89 0 0 15.11.2019 500 -213.57/);
-    expect(text).toContain('Totals 1736.93 0 0 3700 -213.57');
+    // year, month, charged, recalculation, penalty, other charges, payment date, paid, balance
+    expect(text).toContain('Year Month Charged Recalculation Penalty Other charges');
+    expect(text).toMatch(/2019 October 1439.04 0 0 0 17.10.2019 3200 -11.46/);
+    expect(text).toMatch(/2019 November 297.89 0 0 0 15.11.2019 500 -213.57/);
+    expect(text).toContain('Totals 1736.93 0 0 0 3700 -213.57');
     const pdf = await b.get('/cabinet/settlement.pdf?from_period=2019-10&to_period=2019-11');
     expect(pdf.statusCode).toBe(200);
     const p = pdfText(pdf.rawPayload, 'statement-c');
     for (const figure of ['1749.50', '-11.46', '-213.57', '1736.93', '3700', '17.10.2019']) {
       expect(p).toContain(figure);
     }
+  });
+
+  it('shows the penalty and its basis by the day on the invoice, the statement and both PDFs, under one name', async () => {
+    const found = await sql<{ account_id: number; period: string; penalty_tiyn: number }>`
+      select m.account_id, to_char(m.period, 'YYYY-MM') as period, m.penalty_tiyn from account_months m
+      join accounts a on a.id = m.account_id
+      where a.number = '03017845' and m.penalty_tiyn > 0 and exists (
+        select 1 from penalty_days d where d.account_id = m.account_id and d.period = m.period)
+      order by m.period desc limit 1`.execute(t.handle.db);
+    const month = found.rows[0]!;
+    const basis = await t.handle.db
+      .selectFrom('penalty_days')
+      .selectAll()
+      .where('account_id', '=', month.account_id)
+      .where('period', '=', `${month.period}-01`)
+      .orderBy('from_on')
+      .execute();
+    expect(basis.length).toBeGreaterThan(0);
+    const lines = basis.map(
+      (d) =>
+        `${d.days} days (${formatDate(d.from_on)}–${formatDate(d.to_on)}), overdue debt ${formatTiyn(d.overdue_tiyn)}: ${d.refinancing_rate_bp / 100}% × K ${Number(d.coefficient)} / 365`,
+    );
+    const b = await customer('03017845');
+    const page = textOf((await b.get(`/cabinet/invoice?period=${month.period}`)).body);
+    expect(page).toContain(`Penalty ${formatTiyn(month.penalty_tiyn)}`);
+    for (const line of lines) expect(page).toContain(line);
+    expect(page).toContain('Penalty: for every day after the due date');
+    // The basis adds up: the days' exact amounts, rounded once, are the month's penalty.
+    const exact = basis.reduce(
+      (a, d) =>
+        a + d.overdue_tiyn * (d.refinancing_rate_bp / 10_000) * Number(d.coefficient) * (d.days / 365),
+      0,
+    );
+    expect(Math.round(exact)).toBe(month.penalty_tiyn);
+    const pdf = pdfText(
+      (await b.get(`/cabinet/invoice.pdf?period=${month.period}`)).rawPayload,
+      'penalty-invoice',
+    );
+    expect(pdf).toContain(`Penalty ${formatTiyn(month.penalty_tiyn)}`);
+    for (const line of lines) expect(pdf).toContain(line);
+
+    const [y, m] = month.period.split('-').map(Number) as [number, number];
+    const statement = textOf(
+      (await b.get(`/cabinet/settlement?from_month=${m}&from_year=${y}&to_month=${m}&to_year=${y}`)).body,
+    );
+    expect(statement).toContain('Year Month Charged Recalculation Penalty Other charges');
+    expect(statement).toMatch(new RegExp(`${y} \\w+ [\\d.-]+ [\\d.-]+ ${formatTiyn(month.penalty_tiyn)} 0 `));
+    const statementPdf = pdfText(
+      (await b.get(`/cabinet/settlement.pdf?from_period=${month.period}&to_period=${month.period}`))
+        .rawPayload,
+      'penalty-statement',
+    );
+    expect(statementPdf).toContain('Penalty');
+    expect(statementPdf).toContain(formatTiyn(month.penalty_tiyn));
   });
 
   it('refuses a range longer than 3 years with a message next to the field, keeping the choice', async () => {

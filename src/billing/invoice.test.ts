@@ -199,3 +199,21 @@ describe('invoice billed by norm (SPEC.md section 4)', () => {
     expect([inv.normBasis, inv.irrigation, inv.meters.every((m) => m.billed)]).toEqual([[], null, true]);
   });
 });
+
+describe('penalty basis on the invoice', () => {
+  const segments = [
+    { from: '2026-03-26', to: '2026-03-28', days: 3, overdueTiyn: 200_000, rateBp: 1500, coefficient: '1' },
+    { from: '2026-03-29', to: '2026-03-31', days: 3, overdueTiyn: 150_000, rateBp: 1500, coefficient: '1' },
+  ];
+  it('is shown when its days give the month penalty (the SPEC example: 4.32)', () => {
+    const inv = assembleInvoice({ ...invoiceA, penaltyTiyn: 432, penaltyBasis: segments });
+    expect(inv.penaltyBasis).toEqual(segments);
+    expect(inv.closingTiyn).toBe(-671_304 + 432);
+  });
+  it('is left out when the penalty no longer matches it (replaced by an import)', () => {
+    expect(assembleInvoice({ ...invoiceA, penaltyTiyn: 500, penaltyBasis: segments }).penaltyBasis).toEqual(
+      [],
+    );
+    expect(assembleInvoice({ ...invoiceA, penaltyTiyn: 0, penaltyBasis: segments }).penaltyBasis).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@ import type { Litres } from '../money/litres';
 import type { Tiyn } from '../money/tiyn';
 import { type ChargeInput, type ChargeLine, chargeLine, chargesTotal, type Service } from './charges';
 import { meterBilledIn, type NormSet, normVolumes } from './norms';
+import { basisExplains, type PenaltySegment } from './penalty';
 import { type Period, periodToDate } from './period';
 import { closingBalance } from './statement';
 import { meterVolume } from './volumes';
@@ -44,6 +45,11 @@ export interface InvoiceInput {
   openingTiyn: Tiyn;
   recalculationTiyn: Tiyn;
   penaltyTiyn: Tiyn;
+  /**
+   * What the penalty was charged on: runs of days with their overdue amount and rate (penalty_days).
+   * Shown only when it gives exactly the month's penalty.
+   */
+  penaltyBasis?: PenaltySegment[] | undefined;
   otherTiyn: Tiyn;
   payments: { amountTiyn: Tiyn; kind: 'regular' | 'compensation'; paidOn: string }[];
   /**
@@ -100,6 +106,7 @@ export interface Invoice {
   recalculationTiyn: Tiyn;
   recalculations: InvoiceRecalculation[];
   penaltyTiyn: Tiyn;
+  penaltyBasis: PenaltySegment[];
   otherTiyn: Tiyn;
   paidTiyn: Tiyn;
   compensationTiyn: Tiyn;
@@ -151,6 +158,8 @@ export function assembleInvoice(input: InvoiceInput): Invoice {
     recalculationTiyn: input.recalculationTiyn,
     recalculations: input.recalculations ?? [],
     penaltyTiyn: input.penaltyTiyn,
+    penaltyBasis:
+      input.penaltyBasis && basisExplains(input.penaltyBasis, input.penaltyTiyn) ? input.penaltyBasis : [],
     otherTiyn: input.otherTiyn,
     paidTiyn,
     compensationTiyn,

@@ -120,6 +120,7 @@ export async function closeMonth(
     const money = await loadMoney(tx, date, previous);
     const charges: Record<string, unknown>[] = [];
     const penalties: Record<string, unknown>[] = [];
+    const penaltyDays: Record<string, unknown>[] = [];
     const months: Record<string, unknown>[] = [];
     let chargedTiyn = 0;
     let penaltyTiyn = 0;
@@ -127,6 +128,8 @@ export async function closeMonth(
       const input: AccountMonthInput = {
         ...f,
         openingTiyn: money.opening.get(accountId) ?? 0,
+        penaltiesBeforeTiyn: money.penaltiesBefore.get(accountId) ?? 0,
+        billedLastMonthTiyn: money.billedLastMonth.get(accountId) ?? 0,
         payments: money.payments.get(accountId) ?? [],
         recalculationTiyn: money.recalculations.get(accountId) ?? 0,
         otherTiyn: 0,
@@ -152,6 +155,17 @@ export async function closeMonth(
           days: result.penalty.days,
           amount_tiyn: result.penalty.amountTiyn,
         });
+      for (const segment of result.penalty?.segments ?? [])
+        penaltyDays.push({
+          account_id: accountId,
+          period: date,
+          from_on: segment.from,
+          to_on: segment.to,
+          days: segment.days,
+          overdue_tiyn: segment.overdueTiyn,
+          refinancing_rate_bp: segment.rateBp,
+          coefficient: segment.coefficient,
+        });
       months.push({
         account_id: accountId,
         period: date,
@@ -170,6 +184,7 @@ export async function closeMonth(
 
     await sql`delete from charges where period = ${date}`.execute(tx);
     await sql`delete from penalties where period = ${date}`.execute(tx);
+    await sql`delete from penalty_days where period = ${date}`.execute(tx);
     await writeJson(
       tx,
       `insert into charges (account_id, period, service, basis, quantity_l, tariff_tiyn_per_m3, vat_bp, amount_tiyn)
@@ -182,6 +197,13 @@ export async function closeMonth(
       `insert into penalties (account_id, period, base_tiyn, days, amount_tiyn)
        select * from json_to_recordset($1::json) as r(account_id int, period date, base_tiyn bigint, days int, amount_tiyn bigint)`,
       penalties,
+    );
+    await writeJson(
+      tx,
+      `insert into penalty_days (account_id, period, from_on, to_on, days, overdue_tiyn, refinancing_rate_bp, coefficient)
+       select * from json_to_recordset($1::json) as r(account_id int, period date, from_on date, to_on date, days int,
+         overdue_tiyn bigint, refinancing_rate_bp int, coefficient numeric)`,
+      penaltyDays,
     );
     const cols = [
       'opening_tiyn',
@@ -295,14 +317,19 @@ async function loadFacts(tx: DB, period: Period, cutoff: Date, accountIds: numbe
 
 async function loadMoney(tx: DB, date: string, previous: string) {
   const opening = new Map<number, number>();
+  const billedLastMonth = new Map<number, number>();
+  const penaltiesBefore = new Map<number, number>();
   const payments = new Map<number, AccountMonthInput['payments']>();
   const recalculations = new Map<number, number>();
-  const [o, p, r] = await Promise.all([
+  const [o, pen, p, r] = await Promise.all([
     tx
       .selectFrom('account_months')
-      .select(['account_id', 'closing_tiyn'])
+      .select(['account_id', 'closing_tiyn', 'charged_tiyn', 'recalculation_tiyn', 'other_tiyn'])
       .where('period', '=', previous)
       .execute(),
+    // Penalties are not part of the overdue debt (no penalty on penalty): every one booked so far.
+    sql<{ account_id: number; total: string }>`select account_id, sum(penalty_tiyn)::text as total
+      from account_months where period < ${date} and penalty_tiyn <> 0 group by account_id`.execute(tx),
     tx
       .selectFrom('payments')
       .select(['account_id', 'amount_tiyn', 'kind', 'paid_on'])
@@ -315,14 +342,18 @@ async function loadMoney(tx: DB, date: string, previous: string) {
     }>`select account_id, sum(amount_tiyn)::text as total from recalculations
       where period = ${date} group by account_id`.execute(tx),
   ]);
-  for (const row of o) opening.set(row.account_id, row.closing_tiyn);
+  for (const row of o) {
+    opening.set(row.account_id, row.closing_tiyn);
+    billedLastMonth.set(row.account_id, row.charged_tiyn + row.recalculation_tiyn + row.other_tiyn);
+  }
+  for (const row of pen.rows) penaltiesBefore.set(row.account_id, Number(row.total));
   for (const row of p) {
     const list = payments.get(row.account_id) ?? [];
     list.push({ amountTiyn: row.amount_tiyn, kind: row.kind, paidOn: row.paid_on });
     payments.set(row.account_id, list);
   }
   for (const row of r.rows) recalculations.set(row.account_id, Number(row.total));
-  return { opening, payments, recalculations };
+  return { opening, billedLastMonth, penaltiesBefore, payments, recalculations };
 }
 
 /**

@@ -50,6 +50,8 @@ const base: AccountMonthInput = {
   irrigationAreaM2: '0',
   meters: [],
   openingTiyn: 0,
+  penaltiesBeforeTiyn: 0,
+  billedLastMonthTiyn: 0,
   payments: [],
   recalculationTiyn: 0,
   otherTiyn: 0,
@@ -109,7 +111,7 @@ describe('monthCloser', () => {
     expect(result.lines[0]).toMatchObject({ service: 'cold_water', basis: 'meter', quantityL: 1500 });
   });
 
-  it('charges a penalty on the previous month debt not paid by the 25th', () => {
+  it('charges a penalty by the day on the previous month bill not paid by the 25th, up to the day paid', () => {
     const r = ratesForMonth('2026-10', RATES);
     const result = closeAccountMonth(
       {
@@ -117,6 +119,7 @@ describe('monthCloser', () => {
         residents: 0,
         meters: [{ water: 'cold', verificationDue: null, startL: 0, endL: 0 }],
         openingTiyn: 1_000_000,
+        billedLastMonthTiyn: 1_000_000,
         payments: [
           { amountTiyn: 400_000, kind: 'regular', paidOn: '2026-10-20' },
           { amountTiyn: 600_000, kind: 'regular', paidOn: '2026-10-28' },
@@ -124,9 +127,40 @@ describe('monthCloser', () => {
       },
       r,
     );
-    // 6000 tenge overdue x 16.5% x 6 days / 365 = 16.27 tenge.
-    expect(result.penalty).toEqual({ baseTiyn: 600_000, days: 6, amountTiyn: 1627 });
-    expect(result.closingTiyn).toBe(1627);
+    // 6000 tenge overdue on the 26th, 27th and 28th (the day paid): x 16.5% x 3 / 365 = 8.14 tenge.
+    expect(result.penalty).toEqual({
+      baseTiyn: 600_000,
+      days: 3,
+      amountTiyn: 814,
+      segments: [
+        {
+          from: '2026-10-26',
+          to: '2026-10-28',
+          days: 3,
+          overdueTiyn: 600_000,
+          rateBp: 1650,
+          coefficient: '1',
+        },
+      ],
+    });
+    expect(result.closingTiyn).toBe(814);
+  });
+
+  it('leaves penalties already booked out of the overdue debt (no penalty on penalty)', () => {
+    const r = ratesForMonth('2026-10', RATES);
+    const input = {
+      ...base,
+      residents: 0,
+      meters: [{ water: 'cold' as const, verificationDue: null, startL: 0, endL: 0 }],
+    };
+    const owed = closeAccountMonth({ ...input, openingTiyn: 1_000_000 }, r);
+    const withPenalties = closeAccountMonth(
+      { ...input, openingTiyn: 1_050_000, penaltiesBeforeTiyn: 50_000 },
+      r,
+    );
+    // 10,000 tenge overdue all 31 days: x 16.5% x 31 / 365 = 140.14 tenge, in both cases.
+    expect(owed.penalty?.amountTiyn).toBe(14_014);
+    expect(withPenalties.penalty?.amountTiyn).toBe(14_014);
   });
 
   it('for random ledgers, closing = opening + charges + recalculations + penalty - payments, in exact tiyn', () => {
@@ -154,6 +188,8 @@ describe('monthCloser', () => {
         irrigationAreaM2: `${rnd(500)}.${rnd(100)}`,
         meters,
         openingTiyn: rnd(4_000_000) - 1_000_000,
+        penaltiesBeforeTiyn: rnd(3) === 0 ? rnd(50_000) : 0,
+        billedLastMonthTiyn: rnd(1_000_000),
         payments: Array.from({ length: rnd(4) }, () => ({
           amountTiyn: rnd(3_000_000),
           kind: rnd(6) === 0 ? ('compensation' as const) : ('regular' as const),

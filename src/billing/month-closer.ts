@@ -2,8 +2,8 @@ import type { Litres } from '../money/litres';
 import type { Tiyn } from '../money/tiyn';
 import { type ChargeInput, type ChargeLine, chargeLine, chargesTotal, type Service } from './charges';
 import { meterBilledIn, type NormSet, normVolumes } from './norms';
-import { penalty } from './penalty';
-import { daysInMonth, type Period, periodToDate } from './period';
+import { dailyPenaltyRates, type MonthPenalty, monthPenalty } from './penalty';
+import { type Period, periodToDate } from './period';
 import { inForce } from './rates';
 import { closingBalance } from './statement';
 import { meterVolume } from './volumes';
@@ -48,6 +48,10 @@ export interface AccountMonthInput {
   meters: MeterMonth[];
   /** Closing balance of the previous month (0 for a new account). */
   openingTiyn: Tiyn;
+  /** Every penalty booked before this month: the opening balance less these is what is unpaid of the bills. */
+  penaltiesBeforeTiyn: Tiyn;
+  /** What the previous month billed (charges, recalculations, other): due on this month's 25th. */
+  billedLastMonthTiyn: Tiyn;
   payments: { amountTiyn: Tiyn; kind: 'regular' | 'compensation'; paidOn: string }[];
   recalculationTiyn: Tiyn;
   otherTiyn: Tiyn;
@@ -56,7 +60,7 @@ export interface AccountMonthInput {
 export interface AccountMonthResult {
   lines: ChargeLine[];
   chargedTiyn: Tiyn;
-  penalty: { baseTiyn: Tiyn; days: number; amountTiyn: Tiyn } | null;
+  penalty: MonthPenalty | null;
   paidTiyn: Tiyn;
   compensationTiyn: Tiyn;
   closingTiyn: Tiyn;
@@ -93,7 +97,7 @@ export function ratesForMonth(period: Period, rates: MonthRates) {
       number
     >,
     normSet,
-    penaltyRate: inForce(rates.penaltyRates, date),
+    penaltyDaily: dailyPenaltyRates(period, rates.penaltyRates),
   };
 }
 
@@ -186,8 +190,8 @@ export function monthCharges(
 }
 
 /**
- * Closes one account's month: charges, the penalty on last month's debt still unpaid after the
- * due date (the 25th of this month), and the closing balance.
+ * Closes one account's month: charges, the penalty by the day on the debt overdue on each day of
+ * the month (src/billing/penalty.ts), and the closing balance.
  */
 export function closeAccountMonth(input: AccountMonthInput, r: MonthRateSet): AccountMonthResult {
   return settleAccountMonth(input, monthCharges(input, r), r);
@@ -197,27 +201,22 @@ export function closeAccountMonth(input: AccountMonthInput, r: MonthRateSet): Ac
 export function settleAccountMonth(
   input: AccountMonthInput,
   lines: ChargeLine[],
-  r: Pick<MonthRateSet, 'period' | 'penaltyRate'>,
+  r: Pick<MonthRateSet, 'period' | 'penaltyDaily'>,
 ): AccountMonthResult {
   const chargedTiyn = chargesTotal(lines);
   const paidTiyn = input.payments.reduce((a, p) => a + p.amountTiyn, 0);
   const compensationTiyn = input.payments
     .filter((p) => p.kind === 'compensation')
     .reduce((a, p) => a + p.amountTiyn, 0);
-  const due = `${r.period}-25`;
-  const paidByDue = input.payments.filter((p) => p.paidOn <= due).reduce((a, p) => a + p.amountTiyn, 0);
-  const overdue = input.openingTiyn - paidByDue;
-  let pen: AccountMonthResult['penalty'] = null;
-  if (overdue > 0 && r.penaltyRate) {
-    const days = daysInMonth(r.period) - 25;
-    const amountTiyn = penalty({
-      debtTiyn: overdue,
-      refinancingRateBp: r.penaltyRate.refinancing_rate_bp,
-      coefficient: r.penaltyRate.coefficient,
-      days,
-    });
-    if (amountTiyn > 0) pen = { baseTiyn: overdue, days, amountTiyn };
-  }
+  const pen = monthPenalty(
+    {
+      period: r.period,
+      unpaidBilledTiyn: input.openingTiyn - input.penaltiesBeforeTiyn,
+      billedLastMonthTiyn: input.billedLastMonthTiyn,
+      payments: input.payments,
+    },
+    r.penaltyDaily,
+  );
   const closingTiyn = closingBalance({
     openingTiyn: input.openingTiyn,
     chargedTiyn,

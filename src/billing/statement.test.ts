@@ -17,6 +17,36 @@ describe('statement C (seed figure 21)', () => {
   });
 });
 
+describe('penalty column', () => {
+  it('shows the penalty apart from other charges, in the rows, the totals and the balance', () => {
+    const s = buildStatement('2026-03', '2026-05', 200_000, [
+      {
+        period: '2026-03',
+        chargedTiyn: 0,
+        recalculationTiyn: 0,
+        penaltyTiyn: 432,
+        otherTiyn: 0,
+        payments: [{ paidOn: '2026-03-28', amountTiyn: 50_000 }],
+      },
+      {
+        period: '2026-04',
+        chargedTiyn: 0,
+        recalculationTiyn: 0,
+        penaltyTiyn: 616,
+        otherTiyn: 1_000,
+        payments: [{ paidOn: '2026-04-10', amountTiyn: 150_000 }],
+      },
+      { period: '2026-05', chargedTiyn: 0, recalculationTiyn: 0, penaltyTiyn: 0, otherTiyn: 0, payments: [] },
+    ]);
+    expect(s.rows.map((r) => [r.penaltyTiyn, r.otherTiyn, r.balanceTiyn])).toEqual([
+      [432, 0, 150_432],
+      [616, 1_000, 2_048],
+      [0, 0, 2_048],
+    ]);
+    expect([s.totals.penaltyTiyn, s.totals.otherTiyn, s.totals.balanceTiyn]).toEqual([1_048, 1_000, 2_048]);
+  });
+});
+
 describe('balance identity', () => {
   it('holds for random ledgers in exact tiyn', () => {
     let seed = 42;

@@ -21,7 +21,9 @@ export interface StatementMonthInput {
   period: Period;
   chargedTiyn: Tiyn;
   recalculationTiyn: Tiyn;
-  /** Penalty and other charges together: the statement's "other charges" column. */
+  /** The month's penalty (src/billing/penalty.ts), in its own column under the invoice's name. */
+  penaltyTiyn: Tiyn;
+  /** Other charges. */
   otherTiyn: Tiyn;
   payments: { paidOn: string; amountTiyn: Tiyn }[];
 }
@@ -30,6 +32,7 @@ export interface StatementRow {
   period: Period;
   chargedTiyn: Tiyn;
   recalculationTiyn: Tiyn;
+  penaltyTiyn: Tiyn;
   otherTiyn: Tiyn;
   paymentDates: string[];
   paidTiyn: Tiyn;
@@ -56,6 +59,7 @@ export function buildStatement(
   const totals = {
     chargedTiyn: 0,
     recalculationTiyn: 0,
+    penaltyTiyn: 0,
     otherTiyn: 0,
     paidTiyn: 0,
     balanceTiyn: openingTiyn,
@@ -68,12 +72,13 @@ export function buildStatement(
         openingTiyn: balance,
         chargedTiyn: m.chargedTiyn,
         recalculationTiyn: m.recalculationTiyn,
-        penaltyTiyn: 0,
+        penaltyTiyn: m.penaltyTiyn,
         otherTiyn: m.otherTiyn,
         paidTiyn,
       });
       totals.chargedTiyn += m.chargedTiyn;
       totals.recalculationTiyn += m.recalculationTiyn;
+      totals.penaltyTiyn += m.penaltyTiyn;
       totals.otherTiyn += m.otherTiyn;
       totals.paidTiyn += paidTiyn;
       totals.balanceTiyn = balance;
@@ -81,6 +86,7 @@ export function buildStatement(
         period: m.period,
         chargedTiyn: m.chargedTiyn,
         recalculationTiyn: m.recalculationTiyn,
+        penaltyTiyn: m.penaltyTiyn,
         otherTiyn: m.otherTiyn,
         paymentDates: m.payments.map((p) => p.paidOn).sort(),
         paidTiyn,

@@ -190,6 +190,17 @@ export interface PenaltiesTable {
   days: number;
   amount_tiyn: number;
 }
+/** One run of days of a month's penalty with the same overdue amount and rate (0620_penalty_days). */
+export interface PenaltyDaysTable {
+  account_id: number;
+  period: string;
+  from_on: string;
+  to_on: string;
+  days: number;
+  overdue_tiyn: number;
+  refinancing_rate_bp: number;
+  coefficient: string;
+}
 export interface PaymentsTable {
   id: Generated<number>;
   code: string | null;
@@ -288,6 +299,7 @@ export interface Database {
   charges: ChargesTable;
   recalculations: RecalculationsTable;
   penalties: PenaltiesTable;
+  penalty_days: PenaltyDaysTable;
   payments: PaymentsTable;
   account_months: AccountMonthsTable;
   mail_outbox: MailOutboxTable;

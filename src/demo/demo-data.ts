@@ -100,6 +100,9 @@ interface AccountPlan {
   irrigationAreaM2: string;
   meters: MeterPlan[];
   balance: number;
+  /** Penalties booked so far and what the last month billed: the penalty's basis (src/billing/penalty.ts). */
+  penaltiesTiyn: number;
+  billedLastMonthTiyn: number;
   /** Payment habit: 'good' pays the bill, 'late' skips months, 'over' pays ahead. */
   habit: 'good' | 'late' | 'over';
 }
@@ -177,6 +180,7 @@ export async function generateDemoData(options: DemoOptions) {
   const charges: Row<'charges'>[] = [];
   const payments: Row<'payments'>[] = [];
   const penalties: Row<'penalties'>[] = [];
+  const penaltyDays: Row<'penalty_days'>[] = [];
   const months: Row<'account_months'>[] = [];
   const users: Row<'users'>[] = [];
   const links: Row<'user_accounts'>[] = [];
@@ -304,9 +308,17 @@ export async function generateDemoData(options: DemoOptions) {
     }
     // The seed's own months carry no penalty: their figures are the seed's.
     const result = settleAccountMonth(
-      { ...account, openingTiyn: plan.balance, payments: monthPayments, recalculationTiyn: 0, otherTiyn: 0 },
+      {
+        ...account,
+        openingTiyn: plan.balance,
+        penaltiesBeforeTiyn: plan.penaltiesTiyn,
+        billedLastMonthTiyn: plan.billedLastMonthTiyn,
+        payments: monthPayments,
+        recalculationTiyn: 0,
+        otherTiyn: 0,
+      },
       lines,
-      fixed ? { period, penaltyRate: undefined } : rates,
+      fixed ? { period, penaltyDaily: [] } : rates,
     );
     if (result.penalty)
       penalties.push({
@@ -315,6 +327,17 @@ export async function generateDemoData(options: DemoOptions) {
         base_tiyn: result.penalty.baseTiyn,
         days: result.penalty.days,
         amount_tiyn: result.penalty.amountTiyn,
+      });
+    for (const segment of result.penalty?.segments ?? [])
+      penaltyDays.push({
+        account_id: plan.id,
+        period: date,
+        from_on: segment.from,
+        to_on: segment.to,
+        days: segment.days,
+        overdue_tiyn: segment.overdueTiyn,
+        refinancing_rate_bp: segment.rateBp,
+        coefficient: segment.coefficient,
       });
     months.push({
       account_id: plan.id,
@@ -330,6 +353,8 @@ export async function generateDemoData(options: DemoOptions) {
       closing_tiyn: result.closingTiyn,
     });
     plan.balance = result.closingTiyn;
+    plan.penaltiesTiyn += result.penalty?.amountTiyn ?? 0;
+    plan.billedLastMonthTiyn = chargedTiyn;
   };
 
   /** Readings of the open month for some metered accounts, as if submitted in the cabinet. */
@@ -454,6 +479,8 @@ export async function generateDemoData(options: DemoOptions) {
       irrigationAreaM2: '0',
       meters: [],
       balance: seed.openingTiyn,
+      penaltiesTiyn: 0,
+      billedLastMonthTiyn: 0,
       habit: 'good',
     };
     for (const m of seed.meters) {
@@ -544,6 +571,8 @@ export async function generateDemoData(options: DemoOptions) {
         irrigationAreaM2: String(accounts.at(-1)!.irrigation_area_m2),
         meters: [],
         balance: rnd.int(-50_000, 150_000),
+        penaltiesTiyn: 0,
+        billedLastMonthTiyn: 0,
         habit: rnd.chance(0.78) ? 'good' : rnd.chance(0.5) ? 'late' : 'over',
       };
       const metered = legal || rnd.chance(0.85);
@@ -635,6 +664,7 @@ export async function generateDemoData(options: DemoOptions) {
     ['charges', charges],
     ['payments', payments],
     ['penalties', penalties],
+    ['penalty_days', penaltyDays],
     ['account_months', months],
     ['app_state', state],
   ];

@@ -5,6 +5,7 @@ import {
   type InvoiceRecalculation,
   LATE_READING,
 } from '../billing/invoice';
+import { segmentExact } from '../billing/penalty';
 import { addMonths, parsePeriod } from '../billing/period';
 import type { Statement } from '../billing/statement';
 import { formatDate, formatDateTime, formatPeriod, type Locale, MONTHS } from '../i18n/locales';
@@ -34,6 +35,8 @@ export interface InvoiceDocument {
   /** Why and how a water was billed by norm (SPEC.md section 4), under the bill. */
   normNotes: string[];
   footnote: string;
+  /** How the penalty is computed; shown when the month has one. */
+  penaltyNote: string | null;
   toPay: string;
   toPayNote: string | null;
   reminder: string;
@@ -56,6 +59,12 @@ export interface DocumentAccount {
 }
 
 const bpPercent = (bp: number) => String(bp / 100);
+
+/** An exact amount num/den in tiyn as tenge with 4 decimals (the penalty basis: "2.4658"). */
+function formatTenge4(exact: { num: bigint; den: bigint }): string {
+  const scaled = (exact.num * 200n + exact.den) / (2n * exact.den); // ten-thousandths of a tenge, half up (>= 0)
+  return `${scaled / 10_000n}.${String(scaled % 10_000n).padStart(4, '0')}`;
+}
 
 export function invoiceDocument(
   locale: Locale,
@@ -163,6 +172,20 @@ export function invoiceDocument(
       ...(recalculationRows.length > 0 ? { kind: 'sub' as const } : {}),
     },
     { cells: [t.penalty, ...empty, formatTiyn(invoice.penaltyTiyn)] },
+    ...invoice.penaltyBasis.map((s) => ({
+      cells: [
+        t.penaltyBasis(
+          s.days,
+          formatDate(s.from),
+          formatDate(s.to),
+          formatTiyn(s.overdueTiyn),
+          bpPercent(s.rateBp),
+          s.coefficient,
+        ),
+        ...empty,
+        formatTenge4(segmentExact(s)),
+      ],
+    })),
   ];
   if (invoice.otherTiyn !== 0) billRows.push({ cells: [t.other, ...empty, formatTiyn(invoice.otherTiyn)] });
   billRows.push(
@@ -210,6 +233,7 @@ export function invoiceDocument(
     },
     normNotes,
     footnote: t.compensationNote,
+    penaltyNote: invoice.penaltyTiyn !== 0 ? t.penaltyNote : null,
     toPay: t.toPay(periodName, formatTiyn(invoice.toPayTiyn)),
     toPayNote: invoice.toPayTiyn < 0 ? t.overpaid : null,
     reminder: t.reminder,
@@ -286,6 +310,7 @@ export function statementDocument(
         '',
         '',
         '',
+        '',
         formatTiyn(statement.openingTiyn),
       ],
       kind: 'sub',
@@ -298,6 +323,7 @@ export function statementDocument(
           months[month - 1] ?? '',
           formatTiyn(r.chargedTiyn),
           formatTiyn(r.recalculationTiyn),
+          formatTiyn(r.penaltyTiyn),
           formatTiyn(r.otherTiyn),
           r.paymentDates.map(formatDate).join(', '),
           formatTiyn(r.paidTiyn),
@@ -311,6 +337,7 @@ export function statementDocument(
         '',
         formatTiyn(statement.totals.chargedTiyn),
         formatTiyn(statement.totals.recalculationTiyn),
+        formatTiyn(statement.totals.penaltyTiyn),
         formatTiyn(statement.totals.otherTiyn),
         '',
         formatTiyn(statement.totals.paidTiyn),
@@ -341,6 +368,7 @@ export function statementDocument(
         { label: t.colMonth },
         { label: t.colCharged, num: true },
         { label: t.colRecalc, num: true },
+        { label: t.penalty, num: true },
         { label: t.colOther, num: true },
         { label: t.colPayDate },
         { label: t.colPaid, num: true },

@@ -51,6 +51,10 @@ export const documentsText = defineMessages({
     charged: 'Ай ішінде есептелді',
     recalculation: 'Қайта есептеу',
     penalty: 'Төлемақы өсімі',
+    penaltyBasis: (days: number, from: string, to: string, overdue: string, rate: string, k: string) =>
+      `${days} күн (${from}–${to}), мерзімі өткен қарыз ${overdue}: ${rate}% × K ${k} / 365`,
+    penaltyNote:
+      'Төлемақы өсімі: төлеу мерзімінен (есептік айдан кейінгі айдың 25-і) кейінгі әр күн үшін, төлеген күнді қоса алғанда, сол күні мерзімі өткен қарызға есептеледі: қарыз × мөлшерлеме / 100 × K / 365. Айдың күндері қосылып, тиынға бір рет дөңгелектенеді.',
     other: 'Басқа есептеулер',
     paid: 'Төленді (барлығы / өтемақы*)',
     closing: (date: string) => `${date} жағдай бойынша сальдо`,
@@ -176,6 +180,10 @@ export const documentsText = defineMessages({
     charged: 'Начислено за месяц',
     recalculation: 'Перерасчёт',
     penalty: 'Пеня',
+    penaltyBasis: (days: number, from: string, to: string, overdue: string, rate: string, k: string) =>
+      `${days} дн. (${from}–${to}), просроченный долг ${overdue}: ${rate}% × K ${k} / 365`,
+    penaltyNote:
+      'Пеня: за каждый день после срока оплаты (25-е число месяца, следующего за расчётным) по день оплаты включительно, на долг, просроченный в этот день: долг × ставка / 100 × K / 365. Дни месяца суммируются и округляются до тиына один раз.',
     other: 'Прочие начисления',
     paid: 'Оплачено (всего / компенсация*)',
     closing: (date: string) => `Сальдо на ${date}`,
@@ -300,6 +308,10 @@ export const documentsText = defineMessages({
     charged: 'Charged for the month',
     recalculation: 'Recalculation',
     penalty: 'Penalty',
+    penaltyBasis: (days: number, from: string, to: string, overdue: string, rate: string, k: string) =>
+      `${days} days (${from}–${to}), overdue debt ${overdue}: ${rate}% × K ${k} / 365`,
+    penaltyNote:
+      "Penalty: for every day after the due date (the 25th of the month after the billed month) up to and including the day of payment, on the debt overdue that day: debt × rate / 100 × K / 365. The month's days are added up and rounded to the tiyn once.",
     other: 'Other charges',
     paid: 'Paid (total / compensation*)',
     closing: (date: string) => `Balance on ${date}`,

@@ -223,7 +223,8 @@ export async function statementFacts(
       period: m.period.slice(0, 7),
       chargedTiyn: m.charged_tiyn,
       recalculationTiyn: m.recalculation_tiyn,
-      otherTiyn: m.penalty_tiyn + m.other_tiyn,
+      penaltyTiyn: m.penalty_tiyn,
+      otherTiyn: m.other_tiyn,
       payments: byPeriod.get(m.period) ?? [],
     })),
     recalculations: recalculations.map((r) => ({

@@ -11,6 +11,7 @@ import type { DB } from '../db/database';
 import { billingDataAsOf } from '../exchange/data-as-of';
 import { monthCutoff } from '../readings/counting-reading.queries';
 import { invoiceFacts, statementFacts } from './invoice.queries';
+import { penaltyBasis } from './penalty.queries';
 
 /** The month a document opens with: the previous month (SPEC.md 3.4). */
 export function defaultPeriod(now: Date = new Date()): Period {
@@ -63,8 +64,11 @@ export interface LoadedInvoice {
 
 /** Loads an account's invoice for a month from the ledger; null when the month has no data. */
 export async function invoiceLoader(db: DB, account: AccountView, period: Period): Promise<Invoice | null> {
-  const facts = await invoiceFacts(db, account, period);
-  return facts ? assembleInvoice(facts) : null;
+  const [facts, basis] = await Promise.all([
+    invoiceFacts(db, account, period),
+    penaltyBasis(db, account.id, period),
+  ]);
+  return facts ? assembleInvoice({ ...facts, penaltyBasis: basis }) : null;
 }
 
 /** A statement with when its figures were taken and the recalculations of its months, with reasons. */

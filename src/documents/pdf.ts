@@ -403,6 +403,7 @@ export function renderInvoicePdf(d: InvoiceDocument, options: Options): Promise<
   }
   doc.moveDown(0.3).font('R').fontSize(7.5).fillColor(MUTED);
   boxText(doc, d.footnote, MARGIN, doc.y, CONTENT);
+  if (d.penaltyNote) boxText(doc, d.penaltyNote, MARGIN, doc.y, CONTENT);
   ensureSpace(doc, 60);
   doc.moveDown(0.6).font('B').fontSize(11.5).fillColor(INK);
   boxText(doc, d.toPay, MARGIN, doc.y, CONTENT);
@@ -427,7 +428,7 @@ export function renderStatementPdf(d: StatementDocument, options: Options): Prom
   facts(doc, d.facts);
   notes(doc, d.dates);
   doc.moveDown(0.6);
-  table(doc, d.table, [0.8, 1.3, 1.2, 1.2, 1.2, 1.6, 1.2, 1.6], 7.5);
+  table(doc, d.table, [0.8, 1.3, 1.2, 1.2, 1.1, 1.2, 1.6, 1.2, 1.6], 7.5);
   if (d.recalculationNotes.length > 0) {
     heading(doc, d.recalculationsHeading, 9.5);
     doc.font('R').fontSize(8).fillColor(INK);

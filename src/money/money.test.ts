@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { penalty } from '../billing/penalty';
+import { dailyPenaltyRates, monthPenalty } from '../billing/penalty';
 import { addMonths, dueDate, periodRange } from '../billing/period';
 import { inForce } from '../billing/rates';
 import { formatM3, formatMeterReading } from './litres';
@@ -70,11 +70,14 @@ describe('periods and rates', () => {
     expect(inForce(vat, '2000-01-01')).toBeUndefined();
   });
   it('penalty', () => {
-    // 100 000 tenge debt, 16.75% refinancing, coefficient 0.1, 30 days: 10 000 000 * 0.1675 * 0.1 * 30/365
-    expect(penalty({ debtTiyn: 10_000_000, refinancingRateBp: 1675, coefficient: '0.1', days: 30 })).toBe(
-      13_767,
-    );
-    expect(penalty({ debtTiyn: -500, refinancingRateBp: 1675, coefficient: '1', days: 30 })).toBe(0);
-    expect(penalty({ debtTiyn: 100, refinancingRateBp: 100_000, coefficient: '10', days: 3650 })).toBe(100);
+    // 100 000 tenge overdue all 30 days of April, 16.75% refinancing, coefficient 0.1:
+    // 10 000 000 * 0.1675 * 0.1 * 30/365 = 13 767.12 tiyn
+    const daily = dailyPenaltyRates('2026-04', [
+      { effective_from: '2019-01-01', refinancing_rate_bp: 1675, coefficient: '0.1' },
+    ]);
+    const owed = (unpaidBilledTiyn: number) =>
+      monthPenalty({ period: '2026-04', unpaidBilledTiyn, billedLastMonthTiyn: 0, payments: [] }, daily);
+    expect(owed(10_000_000)?.amountTiyn).toBe(13_767);
+    expect(owed(-500)).toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import * as m0400 from './0400_exchange';
 import * as m0500 from './0500_backoffice';
 import * as m0600 from './0600_identity_hardening';
 import * as m0610 from './0610_totp_lock';
+import * as m0620 from './0620_penalty_days';
 import * as m0630 from './0630_job_runs';
 
 /**
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '0500_backoffice': m0500,
   '0600_identity_hardening': m0600,
   '0610_totp_lock': m0610,
+  '0620_penalty_days': m0620,
   '0630_job_runs': m0630,
 };
