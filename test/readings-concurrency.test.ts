@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodOf, periodToDate } from '../src/billing/period';
 import { type DB, openDatabase } from '../src/db/database';
+import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';
 import { readingSubmitter, type SubmitResult } from '../src/readings/reading-submitter';
+import { API_RATE_LIMIT } from '../src/readings/readings.api';
 import { meterStates } from '../src/readings/readings.queries';
+import { Browser, testApp } from './helpers/app';
 import { demoDatabase, type TestDatabase } from './helpers/db';
 
 /**
@@ -147,3 +150,44 @@ function accountOf() {
     .where('number', '=', '02015213')
     .executeTakeFirstOrThrow();
 }
+
+describe(`the readings API's request limit per customer (${ENGINE})`, () => {
+  it("answers 429 with Retry-After in the customer's language past the limit; another customer is not held up", async () => {
+    const app = await testApp(handle);
+    try {
+      const signIn = async (login: string) => {
+        const b = new Browser(app.app);
+        expect((await b.login(login, DEMO_PASSWORD)).statusCode).toBe(303);
+        await b.get('/lang/ru?next=/cabinet');
+        return b;
+      };
+      const first = await signIn('02015213');
+      // GET and POST count together.
+      const post = await app.app.inject({
+        method: 'POST',
+        url: '/api/v1/accounts/02015213/readings',
+        headers: {
+          cookie: [...first.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+          'x-csrf-token': first.csrf,
+          'content-type': 'application/json',
+        },
+        payload: { readings: [{ meterId: cold, value: 'abc' }] },
+      });
+      expect(post.statusCode).toBe(422);
+      for (let i = 1; i < API_RATE_LIMIT.max; i++) {
+        expect((await first.get('/api/v1/accounts/02015213/meters')).statusCode).toBe(200);
+      }
+      const refused = await first.get('/api/v1/accounts/02015213/meters');
+      expect(refused.statusCode).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.json()).toMatchObject({
+        message: 'Слишком много попыток. Повторите через несколько минут.',
+      });
+
+      const second = await signIn('01003317');
+      expect((await second.get('/api/v1/accounts/01003317/meters')).statusCode).toBe(200);
+    } finally {
+      await app.app.close();
+    }
+  });
+});

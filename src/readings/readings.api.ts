@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccountAccessError, customerAccount } from '../accounts/access';
 import type { AppDeps } from '../app';
 import { requireCustomer } from '../auth/guard';
@@ -12,6 +12,19 @@ import { problemMessage } from './readings.views';
 import { verificationState } from './verification';
 
 const TAGS = ['readings'];
+
+/**
+ * Requests to the readings API per signed-in customer (per address before signing in), all its
+ * routes counted together: an app reads and submits a few times a month; a script looping on the
+ * API is answered 429 with Retry-After. Counted in PostgreSQL like the forms' limits.
+ */
+export const API_RATE_LIMIT = {
+  max: 60,
+  timeWindow: 10 * 60_000,
+  groupId: 'api-v1-readings',
+  keyGenerator: (req: FastifyRequest) => (req.user ? `user:${req.user.id}` : `ip:${req.ip}`),
+};
+const config = { rateLimit: API_RATE_LIMIT };
 const SECURITY = [{ session: [] }];
 const SECURITY_POST = [{ session: [], csrf: [] }];
 
@@ -82,11 +95,12 @@ interface SubmitBody {
  * The readings use cases for mobile apps and integrations: the same submitter as the page, the
  * same session cookie, CSRF header on POST, and 404 for accounts that are not the customer's.
  */
-export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps) {
+export async function readingsApi(app: FastifyInstance, { db, config: settings }: AppDeps) {
   app.get<{ Params: { account: string } }>(
     '/api/v1/accounts/:account/meters',
     {
       preHandler: requireCustomer,
+      config,
       schema: {
         tags: TAGS,
         summary: "The account's meters with the previous and the current month's reading",
@@ -124,6 +138,7 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
             },
           },
           401: errorSchema,
+          429: errorSchema,
           404: errorSchema,
         },
       },
@@ -178,6 +193,7 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
     '/api/v1/accounts/:account/readings',
     {
       preHandler: requireCustomer,
+      config,
       schema: {
         tags: TAGS,
         summary: 'Reading history (every submission, newest first) and monthly consumption',
@@ -209,6 +225,7 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
             },
           },
           401: errorSchema,
+          429: errorSchema,
           404: errorSchema,
         },
       },
@@ -235,6 +252,7 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
     '/api/v1/accounts/:account/readings',
     {
       preHandler: requireCustomer,
+      config,
       schema: {
         tags: TAGS,
         summary: "Submit the current month's readings (a correction is a new submission; the newest counts)",
@@ -274,6 +292,7 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
           },
           400: errorSchema,
           401: errorSchema,
+          429: errorSchema,
           403: errorSchema,
           404: errorSchema,
           409: {
@@ -337,8 +356,8 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
         idempotencyKey: req.body.idempotencyKey ?? (typeof headerKey === 'string' ? headerKey : ''),
         confirmPartial: req.body.confirmPartial === true,
         confirmLarge: req.body.confirmLarge === true,
-        confirmThresholdM3: config.READING_CONFIRM_M3,
-        maxPerMonth: config.READING_MAX_PER_MONTH,
+        confirmThresholdM3: settings.READING_CONFIRM_M3,
+        maxPerMonth: settings.READING_MAX_PER_MONTH,
         now: new Date(),
       });
       switch (result.kind) {
