@@ -34,6 +34,7 @@ import { readingsApi } from './readings/readings.api';
 import { readingsRoutes } from './readings/readings.routes';
 import { registerApiDocs } from './web/api-docs';
 import { installErrorPages } from './web/error-pages';
+import { installInputGuard } from './web/input-guard';
 import { registerRateLimits } from './web/rate-limit';
 
 export interface AppDeps {
@@ -55,6 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.NODE_ENV === 'production',
     bodyLimit: 10 * 1024 * 1024,
   });
+  installInputGuard(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {

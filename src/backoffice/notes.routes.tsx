@@ -6,7 +6,7 @@ import { formatDate } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { nText } from '../public/notes.messages';
 import { listNotes, NoteCard } from '../public/notes.routes';
-import { Field, Form, field } from '../web/forms';
+import { Field, Form, field, isCalendarDate } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
@@ -14,8 +14,7 @@ import { requireOperator } from './guard';
 import { staffAudit } from './home.routes';
 import { BackofficeLayout } from './layout';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const validDate = (s: string) => DATE.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+const validDate = isCalendarDate;
 
 /**
  * Mails a note to every customer who subscribed to announcements and has an account on one of its

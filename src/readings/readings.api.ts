@@ -3,7 +3,9 @@ import { AccountAccessError, customerAccount } from '../accounts/access';
 import type { AppDeps } from '../app';
 import { requireCustomer } from '../auth/guard';
 import { localDate, periodOf, periodToDate } from '../billing/period';
+import { common } from '../i18n/common';
 import { formatM3, formatMeterReading } from '../money/litres';
+import { positiveInt } from '../web/forms';
 import { readingSubmitter } from './reading-submitter';
 import { readingsText } from './readings.messages';
 import { meterStates, periodStatus, type StoredReading } from './readings.queries';
@@ -231,8 +233,15 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
       },
     },
     async (req, reply) => {
+      const months = req.query.months === undefined ? 36 : positiveInt(req.query.months, 36);
+      if (months === null) {
+        const message = common[req.locale].errors.badRequest;
+        return reply
+          .status(400)
+          .send({ error: 'invalid', message, detail: 'months: a whole number from 1 to 36' });
+      }
       const account = await customerAccount(db, req, req.params.account);
-      const c = await accountConsumption(db, account.id, new Date(), req.query.months ?? 36);
+      const c = await accountConsumption(db, account.id, new Date(), months);
       reply.header('x-csrf-token', reply.generateCsrf());
       return {
         account: account.number,
@@ -271,7 +280,10 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
               items: {
                 type: 'object',
                 required: ['meterId', 'value'],
-                properties: { meterId: { type: 'integer' }, value: { type: 'string', maxLength: 30 } },
+                properties: {
+                  meterId: { type: 'integer', minimum: 1, maximum: 2147483647 },
+                  value: { type: 'string', maxLength: 30 },
+                },
               },
             },
             idempotencyKey: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,100}$' },
