@@ -297,9 +297,30 @@ const submissionBatches = perDatabase((db: DB) =>
       }
       return out;
     };
-    return db.isTransaction ? run(db) : db.transaction().execute(run);
+    return db.isTransaction ? run(db) : preparedTransaction(db, run);
   }, STATEMENT_BATCHES),
 );
+
+/**
+ * A transaction whose statements are all marked `prepared`, begun with a marked BEGIN, so it runs
+ * on a connection for prepared statements (generic plans, planned once per connection; see
+ * `prepared` in src/db/database.ts) instead of re-planning the submission statement on every
+ * batch, as a Kysely transaction on the main pool would.
+ */
+async function preparedTransaction<T>(db: DB, run: (tx: DB) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`${prepared}begin`.execute(conn);
+    let out: T;
+    try {
+      out = await run(conn);
+    } catch (error) {
+      await sql`${prepared}rollback`.execute(conn);
+      throw error;
+    }
+    await sql`${prepared}commit`.execute(conn);
+    return out;
+  });
+}
 
 async function insertSubmissions(
   db: DB,
