@@ -6,7 +6,7 @@ import { formatDate } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { nText } from '../public/notes.messages';
 import { listNotes, NoteCard } from '../public/notes.routes';
-import { Field, Form, field, isCalendarDate } from '../web/forms';
+import { Field, Form, field, isCalendarDate, positiveInt } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
@@ -161,8 +161,8 @@ export async function backofficeNoteRoutes(app: FastifyInstance, { db, config }:
     const t = nText[req.locale];
     const raw = (req.body as Record<string, unknown> | undefined)?.street;
     const streetList = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
-      .map((s) => Number(s))
-      .filter((n) => Number.isSafeInteger(n) && n > 0);
+      .map((s) => positiveInt(s))
+      .filter((n): n is number => n !== null);
     const values = {
       title: field(req.body, 'title').slice(0, 200),
       body: field(req.body, 'body').slice(0, 4000),

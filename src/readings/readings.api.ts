@@ -358,6 +358,13 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
     },
     async (req, reply) => {
       const t = readingsText[req.locale];
+      // The schema's bounds let a string of digits past Infinity through (as Infinity).
+      if (req.body.readings.some((r) => positiveInt(r.meterId) === null)) {
+        const message = common[req.locale].errors.badRequest;
+        return reply
+          .status(400)
+          .send({ error: 'invalid', message, detail: 'meterId: a whole number from 1' });
+      }
       const typed: Record<number, string> = {};
       for (const r of req.body.readings) typed[r.meterId] = r.value;
       const headerKey = req.headers['idempotency-key'];

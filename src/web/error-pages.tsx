@@ -88,7 +88,8 @@ export function installErrorPages(app: FastifyInstance) {
     else req.log.info({ code: error.code, status }, error.message);
     if (req.url.startsWith('/api/')) {
       // A client's malformed request gets what was wrong with it (schema validation, JSON syntax).
-      const detail = status === 400 ? { detail: error.message } : {};
+      // (Not the database's words: they name columns and types.)
+      const detail = status === 400 && !isDataException(error) ? { detail: error.message } : {};
       return reply.status(status).send({ error: error.code ?? 'error', message, ...detail });
     }
     return sendPage(reply, <ErrorPage req={req} reply={reply} title={title} message={message} />, status);
