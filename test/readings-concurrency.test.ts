@@ -95,6 +95,11 @@ describe(`submissions at the same moment (${ENGINE})`, () => {
     const results = await atOnce(30, () => value);
     const rows = await coldRows();
     expect(rows.map((r) => r.value_l)).toEqual([value]);
+    // One stored it; the others are told it is stored already (the API's 200 already_stored).
+    expect(results.map((r) => (r.kind === 'accepted' ? r.replay : r.kind)).sort()).toEqual([
+      false,
+      ...Array<boolean>(29).fill(true),
+    ]);
     for (const result of results) {
       expect(result.kind).toBe('accepted');
       if (result.kind === 'accepted') {
