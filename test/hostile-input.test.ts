@@ -233,6 +233,24 @@ describe(`one central defence (${ENGINE})`, () => {
       expect(res.json().message, text).toBeTruthy();
     }
   });
+
+  it('malformed %-encoding and invalid UTF-8 in the path itself are answered 4xx', async () => {
+    const b = await customer('en');
+    for (const url of [
+      '/%zz',
+      '/cabinet/%',
+      '/cabinet/%FF',
+      '/cabinet%00',
+      '/%E0%A4%A',
+      '/cabinet/readings%C3%28',
+      '/static/%2e%2e/%2e%2e/package.json',
+      '/static/..%2f..%2fpackage.json',
+    ]) {
+      const res = await raw(b, 'GET', url);
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, url).toBeLessThan(500);
+    }
+  });
 });
 
 // --- The fuzz: every route the app registers, every field, hostile values. ---
