@@ -37,6 +37,7 @@ import { readingsRoutes } from './readings/readings.routes';
 import { registerApiDocs } from './web/api-docs';
 import { installErrorPages } from './web/error-pages';
 import { createHealth, type Health, healthRoutes } from './web/health';
+import { installInputGuard } from './web/input-guard';
 import { registerRateLimits } from './web/rate-limit';
 
 export interface AppDeps {
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false,
     bodyLimit: 10 * 1024 * 1024,
   });
+  installInputGuard(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -9,10 +9,35 @@ export async function requireCustomer(req: FastifyRequest, reply: FastifyReply) 
   return reply.redirect(`/?next=${encodeURIComponent(req.url)}`, 303);
 }
 
-/** A `next` target that stays on this site. */
+/** Where a relative target is resolved to find where a browser would go; never sent anywhere. */
+const HERE = 'http://here.invalid';
+
+/**
+ * Characters no target of ours has and browsers drop or read in ways of their own before
+ * resolving (tab, newline, backslash as a slash): backslash, control characters (C0, DEL, C1),
+ * and invisible ones that hide what a link says (format characters such as zero-width spaces,
+ * bidi marks and the BOM; line and paragraph separators; Hangul fillers).
+ */
+const UNSAFE = /[\\\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]/u;
+
+/**
+ * A `next` (or `back`) target that stays on this site: a path starting with one slash, without
+ * control, invisible or backslash characters, that still is a path of this origin once resolved
+ * as a browser does (WHATWG URL: dot segments and `%2e` removed, so `/.//evil` is caught).
+ * Answers the normalised path with query and fragment (percent-encoded ASCII, safe for a
+ * Location header), or `fallback`.
+ */
 export function safeNext(next: unknown, fallback: string): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) {
+  if (typeof next !== 'string' || next.length > 2000 || !next.startsWith('/') || UNSAFE.test(next)) {
     return fallback;
   }
-  return next;
+  let url: URL;
+  try {
+    url = new URL(next, HERE);
+  } catch {
+    return fallback;
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  if (url.origin !== HERE || !path.startsWith('/') || path.startsWith('//')) return fallback;
+  return path;
 }

@@ -6,7 +6,7 @@ import { defineMessages, formatDate, formatDateTime, formatPeriod } from '../i18
 import { formatMeterReading } from '../money/litres';
 import { formatTiyn } from '../money/tiyn';
 import { actionLimit, waitMessage } from '../web/action-limit';
-import { Field, Form } from '../web/forms';
+import { Field, Form, positiveInt } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
@@ -553,7 +553,7 @@ export async function backofficeAccountRoutes(app: FastifyInstance, { db, config
     '/backoffice/accounts/:number/users/:userId/:op',
     async (req, reply) => {
       const { number, op } = req.params;
-      const userId = Number(req.params.userId);
+      const userId = positiveInt(req.params.userId) ?? Number.NaN;
       if (!['resend', 'unlock', 'reset'].includes(op) || !Number.isInteger(userId))
         return reply.callNotFound();
       // Only a user linked to this account, and only a customer, can be acted on from here.

@@ -5,7 +5,7 @@ import { audit } from '../auth/audit';
 import { safeNext } from '../auth/guard';
 import type { DB } from '../db/database';
 import { defineMessages, formatDateTime } from '../i18n/locales';
-import { Field, Form, field } from '../web/forms';
+import { Field, Form, field, isCalendarDate, positiveInt } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
@@ -129,7 +129,6 @@ const text = defineMessages({
 });
 
 const ENROL_COOKIE = 'totp_enrol';
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export async function backofficeHomeRoutes(app: FastifyInstance, { db, config }: AppDeps) {
   const secure = config.PUBLIC_URL.startsWith('https://');
@@ -328,11 +327,11 @@ export async function backofficeHomeRoutes(app: FastifyInstance, { db, config }:
         action: (req.query.action ?? '').trim().slice(0, 64),
         from: (req.query.from ?? '').trim(),
         to: (req.query.to ?? '').trim(),
-        before: Number(req.query.before ?? 0) || 0,
+        before: positiveInt(req.query.before) ?? 0,
       };
       const errors: { from?: string; to?: string } = {};
-      if (q.from && !DATE.test(q.from)) errors.from = t.badDate;
-      if (q.to && !DATE.test(q.to)) errors.to = t.badDate;
+      if (q.from && !isCalendarDate(q.from)) errors.from = t.badDate;
+      if (q.to && !isCalendarDate(q.to)) errors.to = t.badDate;
       let query = db
         .selectFrom('audit_log')
         .leftJoin('users', 'users.id', 'audit_log.actor_user_id')

@@ -7,15 +7,14 @@ import { formatDate } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { nText } from '../public/notes.messages';
 import { listNotes, NoteCard } from '../public/notes.routes';
-import { Field, Form, field } from '../web/forms';
+import { Field, Form, field, isCalendarDate, positiveInt } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
 import { staffAudit } from './home.routes';
 import { BackofficeLayout } from './layout';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const validDate = (s: string) => DATE.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+const validDate = isCalendarDate;
 
 /**
  * Mails a note to every customer who subscribed to announcements and has an account on one of its
@@ -164,8 +163,8 @@ export async function backofficeNoteRoutes(app: FastifyInstance, { db, config }:
     const t = nText[req.locale];
     const raw = (req.body as Record<string, unknown> | undefined)?.street;
     const streetList = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
-      .map((s) => Number(s))
-      .filter((n) => Number.isSafeInteger(n) && n > 0);
+      .map((s) => positiveInt(s))
+      .filter((n): n is number => n !== null);
     const values = {
       title: field(req.body, 'title').slice(0, 200),
       body: field(req.body, 'body').slice(0, 4000),

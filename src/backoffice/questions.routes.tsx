@@ -3,7 +3,7 @@ import type { AppDeps } from '../app';
 import { formatDateTime } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { qText } from '../public/questions.messages';
-import { field } from '../web/forms';
+import { field, positiveInt } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
@@ -90,8 +90,8 @@ export async function backofficeQuestionRoutes(app: FastifyInstance, { db }: App
   );
 
   app.post<{ Params: { id: string } }>('/backoffice/questions/:id/answer', async (req, reply) => {
-    const id = Number(req.params.id);
-    if (!Number.isSafeInteger(id)) return reply.callNotFound();
+    const id = positiveInt(req.params.id);
+    if (id === null) return reply.callNotFound();
     const answer = field(req.body, 'answer').slice(0, 4000);
     const publish = field(req.body, 'publish') === '1';
     if (!answer) return reply.redirect(`/backoffice/questions?error=answer&id=${id}#q-${id}`, 303);
@@ -128,8 +128,8 @@ export async function backofficeQuestionRoutes(app: FastifyInstance, { db }: App
   });
 
   app.post<{ Params: { id: string } }>('/backoffice/questions/:id/publish', async (req, reply) => {
-    const id = Number(req.params.id);
-    if (!Number.isSafeInteger(id)) return reply.callNotFound();
+    const id = positiveInt(req.params.id);
+    if (id === null) return reply.callNotFound();
     const published = field(req.body, 'published') === '1';
     await db.transaction().execute(async (tx) => {
       const row = await tx

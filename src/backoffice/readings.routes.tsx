@@ -6,7 +6,7 @@ import { shareMonth } from '../billing/month-lock';
 import { defineMessages, formatDate, formatDateTime, formatPeriod } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { formatM3, formatMeterReading } from '../money/litres';
-import { field } from '../web/forms';
+import { field, positiveInt } from '../web/forms';
 import { sendPage } from '../web/html';
 import { Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
@@ -274,7 +274,7 @@ export async function backofficeReadingRoutes(app: FastifyInstance, { db, config
   );
 
   app.post<{ Params: { id: string } }>('/backoffice/readings/:id', async (req, reply) => {
-    const id = Number(req.params.id);
+    const id = positiveInt(req.params.id) ?? Number.NaN;
     const decision = field(req.body, 'decision');
     const note = field(req.body, 'note').slice(0, 500);
     if (!Number.isSafeInteger(id) || (decision !== 'accept' && decision !== 'reject'))

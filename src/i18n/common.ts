@@ -32,6 +32,8 @@ export const common = defineMessages({
       serverTitle: 'Қате орын алды',
       server: 'Сервермен байланыс қатесі. Кейінірек қайталап көріңіз.',
       badRequest: 'Сұрау оқылмады: жіберілген деректерді тексеріңіз.',
+      badCharacters:
+        'Жіберілген деректерде басқару таңбалары бар (мысалы, нөлдік байт). Оларды өшіріп, қайта жіберіңіз.',
       forbidden: 'Бұл бетке кіруге рұқсатыңыз жоқ.',
       csrf: 'Форманың мерзімі өтіп кетті. Бетті жаңартып, қайта жіберіңіз.',
       tooMany: 'Әрекеттер тым көп. Бірнеше минуттан кейін қайталаңыз.',
@@ -89,6 +91,8 @@ export const common = defineMessages({
       serverTitle: 'Произошла ошибка',
       server: 'Ошибка соединения с сервером. Повторите попытку позже.',
       badRequest: 'Запрос не удалось прочитать: проверьте отправленные данные.',
+      badCharacters:
+        'В отправленных данных есть управляющие символы (например, нулевой байт). Удалите их и отправьте снова.',
       forbidden: 'У вас нет доступа к этой странице.',
       csrf: 'Срок действия формы истёк. Обновите страницу и отправьте ещё раз.',
       tooMany: 'Слишком много попыток. Повторите через несколько минут.',
@@ -146,6 +150,8 @@ export const common = defineMessages({
       serverTitle: 'Something went wrong',
       server: 'Server connection error. Try again later.',
       badRequest: 'The request could not be read: check the data sent.',
+      badCharacters:
+        'The data sent contains control characters (such as a null byte). Remove them and send it again.',
       forbidden: 'You do not have access to this page.',
       csrf: 'This form has expired. Reload the page and send it again.',
       tooMany: 'Too many attempts. Try again in a few minutes.',

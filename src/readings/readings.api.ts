@@ -1,9 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccountAccessError, customerAccount } from '../accounts/access';
 import type { AppDeps } from '../app';
 import { requireCustomer } from '../auth/guard';
 import { localDate, periodOf, periodToDate } from '../billing/period';
+import { common } from '../i18n/common';
 import { formatM3, formatMeterReading } from '../money/litres';
+import { positiveInt } from '../web/forms';
 import { readingSubmitter } from './reading-submitter';
 import { readingsText } from './readings.messages';
 import { meterStates, periodStatus, type StoredReading } from './readings.queries';
@@ -12,6 +14,19 @@ import { problemMessage } from './readings.views';
 import { verificationState } from './verification';
 
 const TAGS = ['readings'];
+
+/**
+ * Requests to the readings API per signed-in customer (per address before signing in), all its
+ * routes counted together: an app reads and submits a few times a month; a script looping on the
+ * API is answered 429 with Retry-After. Counted in PostgreSQL like the forms' limits.
+ */
+export const API_RATE_LIMIT = {
+  max: 60,
+  timeWindow: 10 * 60_000,
+  groupId: 'api-v1-readings',
+  keyGenerator: (req: FastifyRequest) => (req.user ? `user:${req.user.id}` : `ip:${req.ip}`),
+};
+const config = { rateLimit: API_RATE_LIMIT };
 const SECURITY = [{ session: [] }];
 const SECURITY_POST = [{ session: [], csrf: [] }];
 
@@ -82,11 +97,12 @@ interface SubmitBody {
  * The readings use cases for mobile apps and integrations: the same submitter as the page, the
  * same session cookie, CSRF header on POST, and 404 for accounts that are not the customer's.
  */
-export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps) {
+export async function readingsApi(app: FastifyInstance, { db, config: settings }: AppDeps) {
   app.get<{ Params: { account: string } }>(
     '/api/v1/accounts/:account/meters',
     {
       preHandler: requireCustomer,
+      config,
       schema: {
         tags: TAGS,
         summary: "The account's meters with the previous and the current month's reading",
@@ -124,6 +140,7 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
             },
           },
           401: errorSchema,
+          429: errorSchema,
           404: errorSchema,
         },
       },
@@ -178,6 +195,7 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
     '/api/v1/accounts/:account/readings',
     {
       preHandler: requireCustomer,
+      config,
       schema: {
         tags: TAGS,
         summary: 'Reading history (every submission, newest first) and monthly consumption',
@@ -209,13 +227,21 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
             },
           },
           401: errorSchema,
+          429: errorSchema,
           404: errorSchema,
         },
       },
     },
     async (req, reply) => {
+      const months = req.query.months === undefined ? 36 : positiveInt(req.query.months, 36);
+      if (months === null) {
+        const message = common[req.locale].errors.badRequest;
+        return reply
+          .status(400)
+          .send({ error: 'invalid', message, detail: 'months: a whole number from 1 to 36' });
+      }
       const account = await customerAccount(db, req, req.params.account);
-      const c = await accountConsumption(db, account.id, new Date(), req.query.months ?? 36);
+      const c = await accountConsumption(db, account.id, new Date(), months);
       reply.header('x-csrf-token', reply.generateCsrf());
       return {
         account: account.number,
@@ -235,6 +261,7 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
     '/api/v1/accounts/:account/readings',
     {
       preHandler: requireCustomer,
+      config,
       schema: {
         tags: TAGS,
         summary: "Submit the current month's readings (a correction is a new submission; the newest counts)",
@@ -253,7 +280,10 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
               items: {
                 type: 'object',
                 required: ['meterId', 'value'],
-                properties: { meterId: { type: 'integer' }, value: { type: 'string', maxLength: 30 } },
+                properties: {
+                  meterId: { type: 'integer', minimum: 1, maximum: 2147483647 },
+                  value: { type: 'string', maxLength: 30 },
+                },
               },
             },
             idempotencyKey: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,100}$' },
@@ -274,6 +304,7 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
           },
           400: errorSchema,
           401: errorSchema,
+          429: errorSchema,
           403: errorSchema,
           404: errorSchema,
           409: {
@@ -327,6 +358,13 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
     },
     async (req, reply) => {
       const t = readingsText[req.locale];
+      // The schema's bounds let a string of digits past Infinity through (as Infinity).
+      if (req.body.readings.some((r) => positiveInt(r.meterId) === null)) {
+        const message = common[req.locale].errors.badRequest;
+        return reply
+          .status(400)
+          .send({ error: 'invalid', message, detail: 'meterId: a whole number from 1' });
+      }
       const typed: Record<number, string> = {};
       for (const r of req.body.readings) typed[r.meterId] = r.value;
       const headerKey = req.headers['idempotency-key'];
@@ -337,8 +375,8 @@ export async function readingsApi(app: FastifyInstance, { db, config }: AppDeps)
         idempotencyKey: req.body.idempotencyKey ?? (typeof headerKey === 'string' ? headerKey : ''),
         confirmPartial: req.body.confirmPartial === true,
         confirmLarge: req.body.confirmLarge === true,
-        confirmThresholdM3: config.READING_CONFIRM_M3,
-        maxPerMonth: config.READING_MAX_PER_MONTH,
+        confirmThresholdM3: settings.READING_CONFIRM_M3,
+        maxPerMonth: settings.READING_MAX_PER_MONTH,
         now: new Date(),
       });
       switch (result.kind) {

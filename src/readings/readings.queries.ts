@@ -29,11 +29,12 @@ export interface MeterState {
 }
 
 /**
- * The meters in service on an account, in the order of the readings table. With `lock`, the
- * meter rows are locked until the transaction ends, so submissions for them run one after another. "Previous" is the
- * reading that counts for the latest earlier month (counting-reading.queries.ts: accepted, so not a
- * flagged one awaiting review); "current" the latest submission of `period` not rejected, flagged
- * included, as the customer sent it (every submission is a row).
+ * The meters in service on an account, in the order of the readings table. With `lock` (in a
+ * transaction), the meter rows are locked first (lockMeters) and their state read after, so
+ * submissions for them run one after another and each sees what the one before committed.
+ * "Previous" is the reading that counts for the latest earlier month (counting-reading.queries.ts:
+ * accepted, so not a flagged one awaiting review); "current" the latest submission of `period`
+ * not rejected, flagged included, as the customer sent it (every submission is a row).
  */
 export async function meterStates(
   db: DB,
@@ -41,15 +42,31 @@ export async function meterStates(
   period: string,
   options: { lock?: boolean } = {},
 ): Promise<MeterState[]> {
-  const lock = options.lock ? sql`for update of m` : sql``;
+  if (options.lock) await lockMeters(db, { accountId });
   const result = await sql<MeterState>`
     select ${meterStateColumns}
     from meters m
     ${meterStateJoins(period)}
     where m.account_id = ${accountId} and m.removed_on is null
-    order by m.input_no, m.water, m.serial, m.id
-    ${lock}`.execute(db);
+    order by m.input_no, m.water, m.serial, m.id`.execute(db);
   return result.rows;
+}
+
+/**
+ * Locks meter rows until the transaction ends: the given ones, or an account's meters in service.
+ * Submissions take these locks before they read a meter's readings of the month, always in the
+ * order of the meters' ids (no deadlock between two submissions), and in a statement of their own:
+ * in READ COMMITTED a statement sees what was committed when it began, so only a statement that
+ * begins after the lock sees what the submission before it stored (the month's count, the current
+ * value). FOR NO KEY UPDATE, so readings inserted by others (their foreign-key check) are not held up.
+ */
+export async function lockMeters(db: DB, which: { ids: number[] } | { accountId: number }): Promise<void> {
+  const where =
+    'ids' in which
+      ? sql`id = any(${which.ids}::int[])`
+      : sql`account_id = ${which.accountId} and removed_on is null`;
+  if ('ids' in which && !which.ids.length) return;
+  await sql`${prepared}select id from meters where ${where} order by id for no key update`.execute(db);
 }
 
 const meterStateColumns = sql`m.id, m.input_no as "inputNo", m.location, m.water, m.serial,
@@ -252,10 +269,14 @@ export interface ValidSubmission {
  *
  * Submissions arriving together share the statement (and its commit): each is checked on its
  * own, as if alone, except that the monthly limit also counts the same meter in earlier
- * submissions of the statement (a later one over it takes the longer way, which counts what was
- * committed). A row whose key is already stored is skipped, also when an earlier submission of
- * the same statement stored it (the same form sent twice at once); each stored row is answered to
- * the submission that stored it.
+ * submissions of the statement, and a submission with the value an earlier one of the statement
+ * sends for the same meter stores nothing (both take the longer way, which sees what was
+ * committed: too many, or the value the meter already has). A row whose key is already stored is
+ * skipped, also when an earlier submission of the same statement stored it (the same form sent
+ * twice at once); each stored row is answered to the submission that stored it. The statement
+ * runs in a transaction that first locks the batch's meters (lockMeters), so statements of other
+ * batches and the longer way for the same meters run one after another, each seeing the rows the
+ * one before stored: the monthly limit and "the value it already has" hold under concurrency.
  */
 export function insertValidSubmission(db: DB, input: ValidSubmission): Promise<StoredReading[]> {
   return submissionBatches(db)(input);
@@ -263,15 +284,43 @@ export function insertValidSubmission(db: DB, input: ValidSubmission): Promise<S
 
 const submissionBatches = perDatabase((db: DB) =>
   batched(async (inputs: readonly ValidSubmission[]) => {
-    const out: StoredReading[][] = inputs.map(() => []);
-    const periods = [...new Set(inputs.map((i) => i.period))];
-    for (const period of periods) {
-      const same = inputs.flatMap((input, i) => (input.period === period ? [{ input, i }] : []));
-      for (const { i, ...saved } of await insertSubmissions(db, period, same)) out[i]!.push(saved);
-    }
-    return out;
+    const run = async (tx: DB) => {
+      // The batch's meters first, so a submission in another statement (another batch, the longer
+      // way, another app process) for one of them waits, and this one sees what it stored.
+      const meterIds = [...new Set(inputs.flatMap((input) => input.rows.map((r) => r.meterId)))];
+      await lockMeters(tx, { ids: meterIds });
+      const out: StoredReading[][] = inputs.map(() => []);
+      const periods = [...new Set(inputs.map((i) => i.period))];
+      for (const period of periods) {
+        const same = inputs.flatMap((input, i) => (input.period === period ? [{ input, i }] : []));
+        for (const { i, ...saved } of await insertSubmissions(tx, period, same)) out[i]!.push(saved);
+      }
+      return out;
+    };
+    return db.isTransaction ? run(db) : preparedTransaction(db, run);
   }, STATEMENT_BATCHES),
 );
+
+/**
+ * A transaction whose statements are all marked `prepared`, begun with a marked BEGIN, so it runs
+ * on a connection for prepared statements (generic plans, planned once per connection; see
+ * `prepared` in src/db/database.ts) instead of re-planning the submission statement on every
+ * batch, as a Kysely transaction on the main pool would.
+ */
+async function preparedTransaction<T>(db: DB, run: (tx: DB) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`${prepared}begin`.execute(conn);
+    let out: T;
+    try {
+      out = await run(conn);
+    } catch (error) {
+      await sql`${prepared}rollback`.execute(conn);
+      throw error;
+    }
+    await sql`${prepared}commit`.execute(conn);
+    return out;
+  });
+}
 
 async function insertSubmissions(
   db: DB,
@@ -320,7 +369,7 @@ async function insertSubmissions(
       select st.*, not st.unchanged and coalesce(st.value_l - st.prev_l > st.limit_l, false) as large
       from state st where st.value_l is not null
     ),
-    pass as (
+    rules_pass as (
       select s.i from s
       left join (select i, count(*) as n from v group by i) sent on sent.i = s.i
       left join (select i, count(*) as n from state group by i) here on here.i = s.i
@@ -334,6 +383,16 @@ async function insertSubmissions(
         and not coalesce(c.lower, false)
         and (s.confirm_large or not coalesce(c.large, false))
         and (s.confirm_partial or coalesce(c.n, 0) = coalesce(here.n, 0))
+    ),
+    -- A submission sending a meter the value an earlier one of the statement sends stores nothing:
+    -- it is the same reading sent again (the longer way answers it with the stored one).
+    pass as (
+      select rp.i from rules_pass rp
+      where not exists (
+        select 1 from v mine
+        join v before on before.meter_id = mine.meter_id and before.value_l = mine.value_l and before.i < mine.i
+        join rules_pass bp on bp.i = before.i
+        where mine.i = rp.i)
     ),
     ins as (
       insert into readings (meter_id, period, value_l, read_on, source, status, submitted_by, idempotency_key, review_note)

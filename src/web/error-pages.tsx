@@ -2,8 +2,19 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AccountAccessError } from '../accounts/access';
 import { common } from '../i18n/common';
 import { sendPage } from './html';
+import { ControlCharacterError } from './input-guard';
 import { Layout, Notice } from './layout';
 import { pageContext } from './request-context';
+
+/**
+ * PostgreSQL's data exceptions (class 22) that a client's value causes when no route check caught
+ * it first: 22P02 a text that is no number (or date), 22003 a number out of its column's range,
+ * 22021/22P05 a byte sequence or character the database cannot store, 22001 a text longer than
+ * its column, 22007/22008 an impossible date. The request is at fault, not the server: 400.
+ */
+function isDataException(error: { code?: unknown }): boolean {
+  return typeof error.code === 'string' && /^22[0-9A-Z]{3}$/.test(error.code);
+}
 
 function ErrorPage({
   req,
@@ -52,6 +63,14 @@ export function installErrorPages(app: FastifyInstance) {
       status = 404;
       title = t.notFoundTitle;
       message = t.notFound;
+    } else if (error instanceof ControlCharacterError) {
+      status = 400;
+      message = t.badCharacters;
+    } else if (isDataException(error)) {
+      status = 400;
+      message = t.badRequest;
+      // A value that should have been refused next to its field: worth a look, not an alarm.
+      req.log.warn({ code: error.code, url: req.routeOptions.url }, 'database refused a request value');
     } else if (error.code?.startsWith('FST_CSRF')) {
       status = 403;
       message = t.csrf;
@@ -69,7 +88,8 @@ export function installErrorPages(app: FastifyInstance) {
     else req.log.info({ code: error.code, status }, error.message);
     if (req.url.startsWith('/api/')) {
       // A client's malformed request gets what was wrong with it (schema validation, JSON syntax).
-      const detail = status === 400 ? { detail: error.message } : {};
+      // (Not the database's words: they name columns and types.)
+      const detail = status === 400 && !isDataException(error) ? { detail: error.message } : {};
       return reply.status(status).send({ error: error.code ?? 'error', message, ...detail });
     }
     return sendPage(reply, <ErrorPage req={req} reply={reply} title={title} message={message} />, status);

@@ -111,3 +111,31 @@ export function field(body: unknown, name: string): string {
   }
   return '';
 }
+
+/**
+ * A date as a date input sends it (YYYY-MM-DD) that exists in the calendar, years 1900 to 2999:
+ * `2026-02-30` and `0000-00-00` are not dates, and would fail later as an invalid Date or in the
+ * database.
+ */
+export function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const year = Number(m[1]);
+  if (year < 1900 || year > 2999) return false;
+  const date = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === s;
+}
+
+/** The largest value of a PostgreSQL integer column (ids, counts). */
+export const MAX_INT4 = 2_147_483_647;
+
+/**
+ * A whole number from 1 to `max` (a database id by default) typed as digits, or null: `1e309`,
+ * `0x1F`, `-1`, `1.5` and numbers past the column's range are not ids.
+ */
+export function positiveInt(value: unknown, max = MAX_INT4): number | null {
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+  if (!/^[0-9]{1,10}$/.test(text)) return null;
+  const n = Number(text);
+  return n >= 1 && n <= max ? n : null;
+}
