@@ -167,6 +167,13 @@ describe(`redirect targets stay on this site (${ENGINE})`, () => {
     ).totp_secret!;
     for (const next of OFF_SITE) {
       await t.handle.db.deleteFrom('rate_limits').execute();
+      // Each round signs in again with the current code; a code opens one session only, so the
+      // administrator's last accepted step is forgotten between rounds (this test is about `next`).
+      await t.handle.db
+        .updateTable('users')
+        .set({ totp_last_step: null, totp_failed: 0, totp_locked_until: null })
+        .where('login', '=', 'admin')
+        .execute();
       const b = new Browser(t.app);
       expect((await b.login('admin', DEMO_PASSWORD)).statusCode).toBe(303);
       const page = await raw(b, 'GET', `/backoffice/2fa?next=${encodeURIComponent(next)}`);
@@ -409,7 +416,9 @@ describe(`hostile input on every route (${ENGINE})`, () => {
 
     const check = (res: LightMyRequestResponse, what: string) => {
       requests++;
-      if (res.statusCode >= 500) failures.push(`${res.statusCode} ${what.slice(0, 300)}`);
+      // /health/ready answers 503 by design here: the test app runs no job queue (test/health.test.ts).
+      const readiness = res.statusCode === 503 && what.includes(' /health/ready');
+      if (res.statusCode >= 500 && !readiness) failures.push(`${res.statusCode} ${what.slice(0, 300)}`);
     };
 
     type Role = { name: string; browser: () => Promise<Browser>; routes: (url: string) => boolean };
