@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { lookupRoutes } from './accounts/lookup.routes';
 import { personalRoutes } from './accounts/personal.routes';
+import type { AppDeps } from './app-deps';
 import { safeNext } from './auth/guard';
 import { loginRoutes, SESSION_COOKIE } from './auth/login.routes';
 import { recoveryRoutes } from './auth/recovery.routes';
@@ -22,8 +23,6 @@ import { backofficeNoteRoutes } from './backoffice/notes.routes';
 import { backofficeQuestionRoutes } from './backoffice/questions.routes';
 import { backofficeRateRoutes } from './backoffice/rates.routes';
 import { backofficeReadingRoutes } from './backoffice/readings.routes';
-import type { Config } from './config';
-import type { DB, Engine } from './db/database';
 import { documentsRoutes } from './documents/documents.routes';
 import { mailingRoutes } from './documents/mailing.routes';
 import { DEFAULT_LOCALE, isLocale, type Locale } from './i18n/locales';
@@ -36,17 +35,9 @@ import { readingsApi } from './readings/readings.api';
 import { readingsRoutes } from './readings/readings.routes';
 import { registerApiDocs } from './web/api-docs';
 import { installErrorPages } from './web/error-pages';
-import { createHealth, type Health, healthRoutes } from './web/health';
+import { createHealth, healthRoutes } from './web/health';
 import { installInputGuard } from './web/input-guard';
 import { registerRateLimits } from './web/rate-limit';
-
-export interface AppDeps {
-  db: DB;
-  config: Config;
-  engine: Engine;
-  /** What /health/ready reports; main.ts keeps it (tests may leave it out: no job queue then). */
-  health?: Health;
-}
 
 const STATIC_DIR = join(import.meta.dirname, 'web', 'static');
 /** Leaflet's files, served from our own origin for the map page (docs/decisions/090-leaflet-map.md). */

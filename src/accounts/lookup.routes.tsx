@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { audit } from '../auth/audit';
 import { sameSurname } from '../auth/registration.service';
 import { sortByName } from '../i18n/collation';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { requireCustomer } from '../auth/guard';
 import { common } from '../i18n/common';
 import { defineMessages } from '../i18n/locales';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { common } from '../i18n/common';
 import { isLocale } from '../i18n/locales';
 import { devMailboxServes } from '../mail/dev-mailbox.routes';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { devMailboxServes } from '../mail/dev-mailbox.routes';
 import { actionLimit, waitMessage } from '../web/action-limit';
 import { boundFields, Field, Form, field } from '../web/forms';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { findAccountByNumber, formatAddress } from '../accounts/accounts.queries';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { defineMessages, formatDate, formatDateTime, formatPeriod } from '../i18n/locales';
 import { formatMeterReading } from '../money/litres';
 import { formatTiyn } from '../money/tiyn';

@@ -1,7 +1,7 @@
 import multipart, { type Multipart } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { type ExchangeRunResult, runExchange } from '../exchange/exchange.job';
 import { type ExchangeProblem, problemText } from '../exchange/exchange.messages';
 import { type ImportReport, importPath } from '../exchange/import.service';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import type { Database } from '../db/schema';
 import { sortByName } from '../i18n/collation';
 import { formatDate } from '../i18n/locales';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { formatDateTime } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { qText } from '../public/questions.messages';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import type { DB } from '../db/database';
 import { defineMessages, formatDate, type Locale } from '../i18n/locales';
 import { formatM3 } from '../money/litres';

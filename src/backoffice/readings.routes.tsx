@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { formatAddress } from '../accounts/accounts.queries';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { shareMonth } from '../billing/month-lock';
 import { defineMessages, formatDate, formatDateTime, formatPeriod } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';

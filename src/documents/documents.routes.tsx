@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { customerAccount } from '../accounts/access';
 import { type AccountView, findAccountByNumber } from '../accounts/accounts.queries';
 import { verifyLookupToken } from '../accounts/lookup-token';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { audit } from '../auth/audit';
 import { requireCustomer, safeNext } from '../auth/guard';
 import { addMonths } from '../billing/period';

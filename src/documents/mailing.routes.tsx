@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { staffAudit } from '../backoffice/home.routes';
 import { isPeriod } from '../billing/period';
 import { defineMessages, formatDateTime, formatPeriod } from '../i18n/locales';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import type { Config } from '../config';
 import { defineMessages, formatDateTime } from '../i18n/locales';
 import { sendPage } from '../web/html';

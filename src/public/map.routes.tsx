@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { defineMessages } from '../i18n/locales';
 import { sendPage } from '../web/html';
 import { Layout } from '../web/layout';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import type { DB } from '../db/database';
 import { sortByName } from '../i18n/collation';
 import { formatDate } from '../i18n/locales';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { audit } from '../auth/audit';
 import { formatDate } from '../i18n/locales';
 import { actionLimit, waitMessage } from '../web/action-limit';

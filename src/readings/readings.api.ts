@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccountAccessError, customerAccount } from '../accounts/access';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { requireCustomer } from '../auth/guard';
 import { localDate, periodOf, periodToDate } from '../billing/period';
 import { common } from '../i18n/common';

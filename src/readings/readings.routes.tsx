@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccountAccessError, customerAccount } from '../accounts/access';
 import type { AccountView } from '../accounts/accounts.queries';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { requireCustomer } from '../auth/guard';
 import { addMonths, localDate, periodOf, periodToDate } from '../billing/period';
 import type { DB } from '../db/database';
