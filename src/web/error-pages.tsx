@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AccountAccessError } from '../accounts/access';
 import { common } from '../i18n/common';
 import { sendPage } from './html';
 import { Layout, Notice } from './layout';
+import { NotFoundError } from './not-found';
 import { pageContext } from './request-context';
 
 function ErrorPage({
@@ -48,7 +48,7 @@ export function installErrorPages(app: FastifyInstance) {
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     let title = t.serverTitle;
     let message = t.server;
-    if (error instanceof AccountAccessError) {
+    if (error instanceof NotFoundError) {
       status = 404;
       title = t.notFoundTitle;
       message = t.notFound;
