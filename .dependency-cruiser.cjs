@@ -3,7 +3,7 @@
  * Layers, bottom-up: db, money, i18n, web; config.ts and app-deps.ts; the capability folders;
  * the entry points (app.ts, main.ts, workers.ts, *.cli.ts) on top. A module may import its own
  * layer (without cycles) and the layers below it, never one above. Tests (`*.test.ts` beside the
- * code, test/, e2e/) may import anything and are not cruised as importers.
+ * code, test/, e2e/) may import any layer (but not in a cycle).
  */
 const TEST = '\\.test\\.tsx?$';
 const CAPABILITIES =
