@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { DB } from '../db/database';
+import { NotFoundError } from '../web/not-found';
 import { type AccountView, accountsOfUser } from './accounts.queries';
 
-export class AccountAccessError extends Error {}
+export class AccountAccessError extends NotFoundError {}
 
 /**
  * The account a customer's request is about. With a number, it must be one of the user's own

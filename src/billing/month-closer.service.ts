@@ -15,7 +15,15 @@ import {
   serviceTotals,
 } from './month-closer';
 import { lockMonthForClosing } from './month-lock';
-import { addMonths, daysInMonth, isPeriod, type Period, periodRange, periodToDate } from './period';
+import {
+  addMonths,
+  dateToPeriod,
+  daysInMonth,
+  isPeriod,
+  type Period,
+  periodRange,
+  periodToDate,
+} from './period';
 
 export class BillingRunError extends Error {}
 
@@ -373,7 +381,7 @@ async function lateAccounts(tx: DB, date: string, cutoff: Date, previousRun: Dat
     group by m.account_id`.execute(tx);
   const byFirst = new Map<Period, number[]>();
   for (const row of rows.rows) {
-    const first = row.first.slice(0, 7);
+    const first = dateToPeriod(row.first);
     byFirst.set(first, [...(byFirst.get(first) ?? []), row.account_id]);
   }
   return byFirst;

@@ -1,6 +1,7 @@
 import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { dateToPeriod } from '../billing/period';
 import type { DB } from '../db/database';
 import { instanceId } from '../jobs/instance';
 import { LOCK } from '../jobs/locks';
@@ -144,7 +145,7 @@ async function exportBatch(db: DB, dir: string, options: ExportOptions): Promise
         csvCell(r.code),
         csvCell(r.serial),
         r.water,
-        r.period.slice(0, 7),
+        dateToPeriod(r.period),
         formatM3(r.value_l),
         r.read_on,
         r.source,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { shareMonth } from '../billing/month-lock';
-import { localDate, monthsBetween, periodOf, periodToDate } from '../billing/period';
+import { dateToPeriod, localDate, monthsBetween, periodOf, periodToDate } from '../billing/period';
 import type { DB } from '../db/database';
 import type { Litres } from '../money/litres';
 import { parseReading, type ReadingProblem } from './parse';
@@ -97,7 +97,7 @@ export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<Subm
   // One row key per meter, month and value: the same form sent again stores nothing new, while a
   // changed value or a key reused in another month is a submission of its own.
   const key = isIdempotencyKey(req.idempotencyKey) ? req.idempotencyKey : newIdempotencyKey();
-  const rowKey = (meterId: number) => `${key}:${period.slice(0, 7)}:${meterId}:${values[meterId]}`;
+  const rowKey = (meterId: number) => `${key}:${dateToPeriod(period)}:${meterId}:${values[meterId]}`;
   const keys = Object.keys(values).map((id) => rowKey(Number(id)));
 
   // Rows the one statement stored for this request (all of them, or part when the rest had been
@@ -219,7 +219,7 @@ function checkSubmission(
       continue;
     }
     const months = meter.prevPeriod
-      ? Math.max(1, monthsBetween(meter.prevPeriod.slice(0, 7), period.slice(0, 7)))
+      ? Math.max(1, monthsBetween(dateToPeriod(meter.prevPeriod), dateToPeriod(period)))
       : 1;
     const limitL = limitPerMonthL(req) * months;
     const consumptionL = valueL - meter.prevValueL;

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccountAccessError, customerAccount } from '../accounts/access';
 import type { AppDeps } from '../app-deps';
 import { requireCustomer } from '../auth/guard';
-import { localDate, periodOf, periodToDate } from '../billing/period';
+import { dateToPeriod, localDate, periodOf, periodToDate } from '../billing/period';
 import { common } from '../i18n/common';
 import { formatM3, formatMeterReading } from '../money/litres';
 import { positiveInt } from '../web/forms';
@@ -77,7 +77,7 @@ const accountParams = {
 const toJson = (r: StoredReading) => ({
   id: r.id,
   meterId: r.meterId,
-  period: r.period.slice(0, 7),
+  period: dateToPeriod(r.period),
   value: formatMeterReading(r.valueL),
   valueL: r.valueL,
   readOn: r.readOn,
@@ -156,7 +156,7 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
       reply.header('x-csrf-token', reply.generateCsrf());
       return {
         account: account.number,
-        period: period.slice(0, 7),
+        period: dateToPeriod(period),
         periodOpen: status !== 'closed',
         meters: meters.map((m) => ({
           id: m.id,

@@ -1,4 +1,5 @@
 import { type AccountView, formatAddress } from '../accounts/accounts.queries';
+import { dateToPeriod } from '../billing/period';
 import { common } from '../i18n/common';
 import { formatDate, formatDateTime, formatPeriod, type Locale } from '../i18n/locales';
 import { formatM3, formatMeterReading } from '../money/litres';
@@ -215,7 +216,7 @@ export function ReadingsPage({ ctx, view }: { ctx: PageContext; view: ReadingsPa
 }
 
 export function formatPeriodLabel(locale: Locale, period: string): string {
-  return formatPeriod(locale, period.slice(0, 7));
+  return formatPeriod(locale, dateToPeriod(period));
 }
 
 const periodName = formatPeriodLabel;

@@ -1,9 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AccountAccessError } from '../accounts/access';
 import { common } from '../i18n/common';
 import { sendPage } from './html';
 import { ControlCharacterError } from './input-guard';
 import { Layout, Notice } from './layout';
+import { NotFoundError } from './not-found';
 import { pageContext } from './request-context';
 
 /**
@@ -59,7 +59,7 @@ export function installErrorPages(app: FastifyInstance) {
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     let title = t.serverTitle;
     let message = t.server;
-    if (error instanceof AccountAccessError) {
+    if (error instanceof NotFoundError) {
       status = 404;
       title = t.notFoundTitle;
       message = t.notFound;

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { findSql, scan, sqlBelongsIn } from '../scripts/check-sql';
+
+describe('the SQL check', () => {
+  it('flags a query built or written in a route module, with its line', () => {
+    const source = [
+      "import { sql } from 'kysely';",
+      'export async function page(db: DB) {',
+      "  const rows = await db.selectFrom('accounts').selectAll().execute();",
+      '  await sql`delete from sessions`.execute(db);',
+      "  await db.transaction().execute(async (tx) => tx.insertInto('audit_log').values(row).execute());",
+      '}',
+    ].join('\n');
+    expect(findSql('src/x/page.routes.tsx', source).map((f) => [f.line, f.kind])).toEqual([
+      [3, 'query builder'],
+      [4, 'sql template'],
+      [5, 'query builder'],
+    ]);
+  });
+
+  it('lets a use case open its transaction, but not a route', () => {
+    const source = 'return db.transaction().execute(async (tx) => submit(tx, input));';
+    expect(findSql('src/x/submit.service.ts', source)).toEqual([]);
+    expect(findSql('src/x/submit.routes.tsx', source).map((f) => f.kind)).toEqual([
+      'transaction outside a use case',
+    ]);
+  });
+
+  it('does not count comments, nor the places where SQL belongs', () => {
+    expect(findSql('src/x/a.ts', '// db.selectFrom(...) is in x.queries.ts\n * sql`...`')).toEqual([]);
+    expect(sqlBelongsIn('src/readings/readings.queries.ts')).toBe(true);
+    expect(sqlBelongsIn('src/db/migrations/0001_domain.ts')).toBe(true);
+    expect(sqlBelongsIn('src/readings/readings.routes.tsx')).toBe(false);
+  });
+
+  it('finds no SQL outside *.queries.ts in the readings room, the example to copy', () => {
+    expect(scan().filter((f) => f.file.startsWith('src/readings/') && f.file.includes('.routes.'))).toEqual(
+      [],
+    );
+  });
+
+  it('keeps a reason for every known exception', () => {
+    const { sql } = JSON.parse(readFileSync('.shape-exceptions.json', 'utf8')) as {
+      sql: Record<string, { count: number; why: string }>;
+    };
+    for (const [file, entry] of Object.entries(sql)) {
+      expect(entry.why.length, file).toBeGreaterThan(10);
+      expect(entry.count, file).toBeGreaterThan(0);
+    }
+  });
+});
