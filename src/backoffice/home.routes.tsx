@@ -1,9 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { AppDeps } from '../app-deps';
-import { audit } from '../auth/audit';
 import { safeNext } from '../auth/guard';
-import type { DB } from '../db/database';
 import { defineMessages, formatDateTime } from '../i18n/locales';
 import { Field, Form, field } from '../web/forms';
 import { sendPage } from '../web/html';
@@ -15,16 +13,8 @@ import { verifySecondFactor } from './second-factor';
 import { selectTotpState } from './second-factor.queries';
 import { newTotpSecret, totpQrDataUrl, totpUri } from './totp';
 
-/** Writes a staff member's action to the audit log (inside the action's transaction when given). */
-export function staffAudit(
-  db: DB,
-  req: FastifyRequest,
-  action: string,
-  subject: string,
-  details: object = {},
-): Promise<void> {
-  return audit(db, { actorUserId: req.user?.id ?? null, action, subject, ip: req.ip, details });
-}
+/** Kept here for the route modules that import it from the home page's module. */
+export { staffAudit } from './staff-audit';
 
 const text = defineMessages({
   kk: {
