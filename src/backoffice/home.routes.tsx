@@ -41,16 +41,22 @@ function refusal(req: FastifyRequest, result: Extract<SecondFactorResult, { ok: 
   return result.reason === 'reused' ? t.tfaReused : t.tfaBad;
 }
 
-export async function backofficeHomeRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  const secure = config.PUBLIC_URL.startsWith('https://');
-
+export async function backofficeHomeRoutes(app: FastifyInstance, deps: AppDeps) {
+  const { db } = deps;
   app.get('/backoffice', async (req, reply) => {
     const counts = await backofficeCounts(db);
     return sendPage(reply, <HomePage ctx={pageContext(req, reply)} counts={counts} />);
   });
+  secondFactorRoutes(app, deps);
+  auditLogRoutes(app, deps);
+}
 
-  // --- The administrator's second factor: enrolment on first login, then a code after every password. ---
-  // The back-office guard lets administrators only reach the TOTP page.
+/**
+ * The administrator's second factor: enrolment on first login, then a code after every password.
+ * The back-office guard lets administrators only reach the TOTP page.
+ */
+function secondFactorRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+  const secure = config.PUBLIC_URL.startsWith('https://');
   app.get<{ Querystring: { next?: string } }>(
     '/backoffice/2fa',
     { config: { backoffice: 'second-factor' } },
@@ -109,8 +115,10 @@ export async function backofficeHomeRoutes(app: FastifyInstance, { db, config }:
       return reply.redirect(next, 303);
     },
   );
+}
 
-  // --- The audit log, for administrators. ---
+/** The audit log, for administrators. */
+function auditLogRoutes(app: FastifyInstance, { db }: AppDeps) {
   app.get<{ Querystring: Record<string, string | undefined> }>(
     '/backoffice/audit',
     { config: { backoffice: 'admin' } },
