@@ -19,30 +19,39 @@ export interface AccountView {
   hasMeters: boolean;
 }
 
-function accountQuery(db: DB) {
+/**
+ * Accounts joined to their premise, building and street, with the address columns `formatAddress`
+ * reads (street, house, prefix, apartment). The base of every question that shows an account's address.
+ */
+export function accountWithAddress(db: DB) {
   return db
     .selectFrom('accounts')
     .innerJoin('premises', 'premises.id', 'accounts.premise_id')
     .innerJoin('buildings', 'buildings.id', 'premises.building_id')
     .innerJoin('streets', 'streets.id', 'buildings.street_id')
     .select([
-      'accounts.id',
-      'accounts.number',
-      'accounts.kind',
-      'accounts.owner_name as ownerName',
-      'accounts.owner_surname as ownerSurname',
-      'accounts.residents',
-      'accounts.irrigation_area_m2 as irrigationAreaM2',
-      'accounts.contract_number as contractNumber',
-      'accounts.bin_iin as binIin',
       'streets.name as street',
       'buildings.number as house',
       'buildings.prefix',
       'premises.apartment',
-      sql<boolean>`exists (select 1 from meters m where m.account_id = accounts.id and m.removed_on is null)`.as(
-        'hasMeters',
-      ),
     ]);
+}
+
+function accountQuery(db: DB) {
+  return accountWithAddress(db).select([
+    'accounts.id',
+    'accounts.number',
+    'accounts.kind',
+    'accounts.owner_name as ownerName',
+    'accounts.owner_surname as ownerSurname',
+    'accounts.residents',
+    'accounts.irrigation_area_m2 as irrigationAreaM2',
+    'accounts.contract_number as contractNumber',
+    'accounts.bin_iin as binIin',
+    sql<boolean>`exists (select 1 from meters m where m.account_id = accounts.id and m.removed_on is null)`.as(
+      'hasMeters',
+    ),
+  ]);
 }
 
 export function findAccountByNumber(db: DB, number: string): Promise<AccountView | undefined> {

@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import { issueToken } from '../auth/one-time-tokens';
 import type { DB } from '../db/database';
 import type { Database } from '../db/schema';
-import { defineMessages, type Locale } from '../i18n/locales';
+import type { Locale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
+import { mailLinkText } from './mail-links.messages';
 
 /**
  * Links the back-office sends to a cabinet user on an operator's request. The pages the links open
@@ -13,34 +14,6 @@ import { enqueueMail } from '../mail/outbox';
 export const CONFIRM_PATH = '/register/confirm';
 export const RESET_PATH = '/password/change';
 
-const mailText = defineMessages({
-  kk: {
-    confirmSubject: 'Email мекенжайын растау',
-    confirmBody: 'Жеке кабинетте тіркелуді аяқтау үшін сілтемені ашыңыз (72 сағат жарамды):',
-    resetSubject: 'Құпия сөзді қалпына келтіру',
-    resetBody:
-      'Оператор сіздің өтінішіңіз бойынша құпия сөзді өзгерту сілтемесін жіберді (24 сағат жарамды, бір рет):',
-    login: 'Логин',
-    ignore: 'Егер сіз сұрамасаңыз, бұл хатты елемеңіз.',
-  },
-  ru: {
-    confirmSubject: 'Подтверждение адреса email',
-    confirmBody: 'Чтобы завершить регистрацию в личном кабинете, откройте ссылку (действует 72 часа):',
-    resetSubject: 'Восстановление пароля',
-    resetBody: 'Оператор по вашей просьбе отправил ссылку для смены пароля (действует 24 часа, один раз):',
-    login: 'Логин',
-    ignore: 'Если вы этого не просили, не обращайте внимания на это письмо.',
-  },
-  en: {
-    confirmSubject: 'Confirm your email address',
-    confirmBody: 'To finish registering in the customer cabinet, open this link (valid for 72 hours):',
-    resetSubject: 'Password reset',
-    resetBody: 'At your request an operator sent you a link to set a new password (valid 24 hours, once):',
-    login: 'Login',
-    ignore: 'If you did not ask for this, ignore this message.',
-  },
-});
-
 export async function sendUserLink(
   db: Kysely<Database>,
   publicUrl: string,
@@ -49,7 +22,7 @@ export async function sendUserLink(
 ): Promise<void> {
   // Issuing a new token retires the user's earlier unused ones of the same purpose.
   const token = await issueToken(db as DB, user.id, kind, { by: 'operator' });
-  const t = mailText[user.locale];
+  const t = mailLinkText[user.locale];
   const base = publicUrl.replace(/\/$/, '');
   const link =
     kind === 'confirm_email'

@@ -1,5 +1,6 @@
 import { audit } from '../auth/audit';
 import type { DB } from '../db/database';
+import { secondFactorDone } from './guard';
 import {
   acceptTotpStep,
   countTotpFailure,
@@ -57,4 +58,15 @@ export async function verifySecondFactor(
   const until = failed.totp_locked_until ? new Date(failed.totp_locked_until) : null;
   const lockedUntil = until && until.getTime() > now ? until : null;
   return { ok: false, reason, lockedUntil };
+}
+
+/** Where a staff user stands with the second factor: enrolled, this session verified, locked until. */
+export async function secondFactorStatus(
+  db: DB,
+  userId: number,
+  sessionHash: string,
+): Promise<{ enrolled: boolean; verified: boolean; lockedUntil: Date | null }> {
+  const state = await selectTotpState(db, userId);
+  const verified = await secondFactorDone(db, sessionHash);
+  return { enrolled: Boolean(state.totp_secret), verified, lockedUntil: state.locked_until };
 }

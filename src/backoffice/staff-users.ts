@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { audit } from '../auth/audit';
 import { hashPassword } from '../auth/passwords';
+import { destroyUserSessions } from '../auth/sessions';
 import type { DB } from '../db/database';
+import { clearStaffTotp, insertStaffUser, loginOrEmailTaken } from './staff-users.queries';
 
 export class StaffUserError extends Error {}
 
@@ -35,54 +37,31 @@ export async function createStaffUser(
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email))
     throw new StaffUserError('email: not an email address');
   if (input.password.length < 10) throw new StaffUserError('password: at least 10 characters');
-  const taken = await db
-    .selectFrom('users')
-    .select('id')
-    .where((eb) =>
-      eb.or([eb('login', '=', login), eb(eb.fn('lower', ['email']), '=', input.email.toLowerCase())]),
-    )
-    .executeTakeFirst();
-  if (taken) throw new StaffUserError('a user with this login or email exists');
+  if (await loginOrEmailTaken(db, login, input.email))
+    throw new StaffUserError('a user with this login or email exists');
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto('users')
-      .values({
-        login,
-        email: input.email,
-        role: input.role,
-        password_hash: passwordHash,
-        email_confirmed_at: new Date(),
-        locale: input.locale ?? 'ru',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const id = await insertStaffUser(tx, {
+      login,
+      email: input.email,
+      role: input.role,
+      passwordHash,
+      locale: input.locale ?? 'ru',
+    });
     await audit(tx, {
       actorUserId: null,
       action: 'staff.create',
       subject: login,
       details: { role: input.role, by: 'cli' },
     });
-    return row.id;
+    return id;
   });
 }
 
 /** Clears an administrator's TOTP secret and its lock (lost phone): the next login enrols again. */
 export async function resetStaffTotp(db: DB, login: string): Promise<void> {
-  const row = await db
-    .updateTable('users')
-    .set({
-      totp_secret: null,
-      totp_last_step: null,
-      totp_failed: 0,
-      totp_locked_until: null,
-      updated_at: new Date(),
-    })
-    .where('login', '=', login.trim().toLowerCase())
-    .where('role', 'in', ['operator', 'admin'])
-    .returning('id')
-    .executeTakeFirst();
-  if (!row) throw new StaffUserError('no operator or administrator with this login');
-  await db.deleteFrom('sessions').where('user_id', '=', row.id).execute();
+  const userId = await clearStaffTotp(db, login.trim().toLowerCase());
+  if (userId === undefined) throw new StaffUserError('no operator or administrator with this login');
+  await destroyUserSessions(db, userId);
   await audit(db, { actorUserId: null, action: 'staff.totp_reset', subject: login, details: { by: 'cli' } });
 }

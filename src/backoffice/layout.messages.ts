@@ -1,0 +1,47 @@
+import { defineMessages } from '../i18n/locales';
+
+/** Texts of the back-office menu. */
+export const nav = defineMessages({
+  kk: {
+    area: 'Операторлар бөлімі',
+    home: 'Басты',
+    accounts: 'Дербес шоттар',
+    readings: 'Көрсеткіштерді тексеру',
+    rates: 'Тарифтер, ҚҚС, нормалар',
+    questions: 'Сұрақтар',
+    notes: 'Хабарландырулар',
+    exchange: 'Алмасу және тарату',
+    audit: 'Аудит журналы',
+    security: 'Екі факторлы кіру',
+    logout: 'Шығу',
+    role: { operator: 'оператор', admin: 'әкімші', customer: 'тұтынушы' },
+  },
+  ru: {
+    area: 'Раздел операторов',
+    home: 'Главная',
+    accounts: 'Лицевые счета',
+    readings: 'Проверка показаний',
+    rates: 'Тарифы, НДС, нормативы',
+    questions: 'Вопросы',
+    notes: 'Объявления',
+    exchange: 'Обмен и рассылка',
+    audit: 'Журнал аудита',
+    security: 'Двухфакторный вход',
+    logout: 'Выход',
+    role: { operator: 'оператор', admin: 'администратор', customer: 'абонент' },
+  },
+  en: {
+    area: 'Back-office',
+    home: 'Home',
+    accounts: 'Accounts',
+    readings: 'Readings review',
+    rates: 'Tariffs, VAT, norms',
+    questions: 'Questions',
+    notes: 'Announcements',
+    exchange: 'Exchange and mailing',
+    audit: 'Audit log',
+    security: 'Two-factor login',
+    logout: 'Log out',
+    role: { operator: 'operator', admin: 'administrator', customer: 'customer' },
+  },
+});
