@@ -47,7 +47,7 @@ describe('rate forms (pure)', () => {
   });
 });
 
-describe(`saveRate (${engine})`, () => {
+describe(`saveRate refuses (${engine})`, () => {
   it('refuses a date inside a closed month, says the earliest date, and writes nothing', async () => {
     const draft = tariffDraft({
       service: 'cold_water',
@@ -83,7 +83,9 @@ describe(`saveRate (${engine})`, () => {
       problems: { kind: 'choose', effective_from: 'notFirstDay' },
     });
   });
+});
 
+describe(`saveRate writes (${engine})`, () => {
   it('adds a tariff, then changes it, with the audit entry saying the previous price', async () => {
     const values = { service: 'sewage', customer_kind: 'legal', effective_from: '2027-01-01', price: '300' };
     expect(await saveRate(handle.db, actor, tariffDraft(values))).toEqual({ kind: 'saved' });
