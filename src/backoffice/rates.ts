@@ -1,22 +1,13 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/database';
-import type { Database } from '../db/schema';
+import { parseTiyn } from '../money/tiyn';
 
-/** The first day of the first month a new rate may take effect: after the last closed billing period. */
-export async function firstOpenMonth(db: Kysely<Database>): Promise<string | null> {
-  const row = await db
-    .selectFrom('billing_periods')
-    .select((eb) => eb.fn.max('period').as('last'))
-    .where('status', '=', 'closed')
-    .executeTakeFirst();
-  const last = row?.last as string | null | undefined;
-  if (!last) return null;
-  const [y, m] = last.split('-').map(Number) as [number, number];
-  const next = m === 12 ? [y + 1, 1] : [y, m + 1];
-  return `${next[0]}-${String(next[1]).padStart(2, '0')}-01`;
-}
+export type Service = 'cold_water' | 'sewage';
+export type TariffCustomerKind = 'individual' | 'legal';
+export type NormKind = 'cold_per_person' | 'hot_per_person' | 'irrigation_per_m2';
+export type RateForm = 'tariff' | 'vat' | 'norm';
 
 export type EffectiveDateProblem = 'format' | 'notFirstDay' | 'closed';
+/** What can be wrong with a field of a rate form (each has a text in rates.messages.ts). */
+export type RateProblem = EffectiveDateProblem | 'price' | 'rate' | 'volume' | 'month' | 'choose';
 
 /** Checks an effective date: a real 'YYYY-MM-01' date after the last closed month. */
 export function effectiveDateProblem(date: string, firstOpen: string | null): EffectiveDateProblem | null {
@@ -42,4 +33,102 @@ export function parseM3Litres(text: string): number | null {
   return Number(m[1]) * 1000 + Number((m[2] ?? '').padEnd(3, '0'));
 }
 
-export type DbOrTx = DB | Kysely<Database>;
+/** A new rate as the forms give it, checked apart from its date (which depends on the closed months). */
+export type RateChange =
+  | {
+      form: 'tariff';
+      service: Service;
+      customerKind: TariffCustomerKind;
+      effectiveFrom: string;
+      priceTiyn: number;
+    }
+  | { form: 'vat'; effectiveFrom: string; rateBp: number }
+  | {
+      form: 'norm';
+      kind: NormKind;
+      effectiveFrom: string;
+      litres: number;
+      seasonFrom: number | null;
+      seasonTo: number | null;
+    };
+
+/**
+ * A submitted rate form: what was typed (to show again), the problems of its fields, and the change
+ * it asks for (null when a field has a problem).
+ */
+export interface RateDraft {
+  form: RateForm;
+  values: Record<string, string> & { effective_from: string };
+  problems: Partial<Record<string, RateProblem>>;
+  change: RateChange | null;
+}
+
+const draft = (
+  form: RateForm,
+  values: RateDraft['values'],
+  problems: RateDraft['problems'],
+  change: () => RateChange,
+): RateDraft => ({ form, values, problems, change: Object.keys(problems).length ? null : change() });
+
+export function tariffDraft(values: {
+  service: string;
+  customer_kind: string;
+  effective_from: string;
+  price: string;
+}): RateDraft {
+  const problems: RateDraft['problems'] = {};
+  if (values.service !== 'cold_water' && values.service !== 'sewage') problems.service = 'choose';
+  if (values.customer_kind !== 'individual' && values.customer_kind !== 'legal')
+    problems.customer_kind = 'choose';
+  const price = parseTiyn(values.price);
+  if (price === null || price < 0) problems.price = 'price';
+  return draft('tariff', values, problems, () => ({
+    form: 'tariff',
+    service: values.service as Service,
+    customerKind: values.customer_kind as TariffCustomerKind,
+    effectiveFrom: values.effective_from,
+    priceTiyn: price ?? 0,
+  }));
+}
+
+export function vatDraft(values: { effective_from: string; rate: string }): RateDraft {
+  const problems: RateDraft['problems'] = {};
+  const bp = parsePercentBp(values.rate);
+  if (bp === null) problems.rate = 'rate';
+  return draft('vat', values, problems, () => ({
+    form: 'vat',
+    effectiveFrom: values.effective_from,
+    rateBp: bp ?? 0,
+  }));
+}
+
+const NORM_KINDS: readonly string[] = ['cold_per_person', 'hot_per_person', 'irrigation_per_m2'];
+/** A month number 1–12 as typed, or null. */
+const month = (s: string) => (/^\d{1,2}$/.test(s) && Number(s) >= 1 && Number(s) <= 12 ? Number(s) : null);
+
+export function normDraft(values: {
+  kind: string;
+  effective_from: string;
+  volume: string;
+  season_from: string;
+  season_to: string;
+}): RateDraft {
+  const problems: RateDraft['problems'] = {};
+  if (!NORM_KINDS.includes(values.kind)) problems.kind = 'choose';
+  const litres = parseM3Litres(values.volume);
+  if (litres === null || litres > 2_000_000_000) problems.volume = 'volume';
+  const from = values.season_from ? month(values.season_from) : null;
+  const to = values.season_to ? month(values.season_to) : null;
+  if (values.season_from && from === null) problems.season_from = 'month';
+  if (values.season_to && to === null) problems.season_to = 'month';
+  if (Boolean(values.season_from) !== Boolean(values.season_to))
+    problems[values.season_from ? 'season_to' : 'season_from'] = 'month';
+  return draft('norm', values, problems, () => ({
+    form: 'norm',
+    kind: values.kind as NormKind,
+    effectiveFrom: values.effective_from,
+    litres: litres ?? 0,
+    seasonFrom: from,
+    seasonTo: to,
+  }));
+}

@@ -1,0 +1,94 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/database';
+import type { Database } from '../db/schema';
+
+export interface NoteView {
+  id: number;
+  title: string;
+  body: string;
+  starts_on: string;
+  ends_on: string;
+  streets: string[];
+}
+
+/**
+ * Notes with their street names; current ones (not yet ended), past ones, or all (newest first).
+ * Shared by the public notes page and the back-office.
+ */
+export async function listNotes(db: DB, which: 'current' | 'past' | 'all', limit = 50): Promise<NoteView[]> {
+  let q = db
+    .selectFrom('notes')
+    .select([
+      'notes.id',
+      'notes.title',
+      'notes.body',
+      'notes.starts_on',
+      'notes.ends_on',
+      sql<string>`coalesce((select string_agg(s.name, ', ' order by s.name) from note_streets ns
+        join streets s on s.id = ns.street_id where ns.note_id = notes.id), '')`.as('street_list'),
+    ])
+    .limit(limit);
+  if (which === 'current')
+    q = q.where('notes.ends_on', '>=', sql<string>`current_date`).orderBy('notes.starts_on');
+  else if (which === 'past')
+    q = q.where('notes.ends_on', '<', sql<string>`current_date`).orderBy('notes.ends_on', 'desc');
+  else q = q.orderBy('notes.id', 'desc');
+  const rows = await q.execute();
+  return rows.map((r) => ({ ...r, streets: r.street_list ? r.street_list.split(', ') : [] }));
+}
+
+/** Every street (id and name), unsorted: the caller sorts by the page's language. */
+export function listStreets(db: DB) {
+  return db.selectFrom('streets').select(['id', 'name']).execute();
+}
+
+/** Which of these street ids exist. */
+export async function existingStreetIds(db: DB, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('streets').select('id').where('id', 'in', ids).execute();
+  return rows.map((s) => s.id);
+}
+
+export interface NewNote {
+  title: string;
+  body: string;
+  starts_on: string;
+  ends_on: string;
+  created_by: number | null;
+}
+
+/** Stores a note and the streets it concerns. */
+export async function insertNote(db: DB, note: NewNote, streetIds: number[]) {
+  const row = await db
+    .insertInto('notes')
+    .values(note)
+    .returning(['id', 'title', 'body', 'starts_on', 'ends_on'])
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('note_streets')
+    .values(streetIds.map((street_id) => ({ note_id: row.id, street_id })))
+    .execute();
+  return row;
+}
+
+/**
+ * Customers with a confirmed address who subscribed to announcements, one row per account on one of
+ * these streets, with the street's name (in user id order).
+ */
+export function announcementSubscribers(db: Kysely<Database>, streetIds: number[]) {
+  return db
+    .selectFrom('users')
+    .innerJoin('user_accounts', 'user_accounts.user_id', 'users.id')
+    .innerJoin('accounts', 'accounts.id', 'user_accounts.account_id')
+    .innerJoin('premises', 'premises.id', 'accounts.premise_id')
+    .innerJoin('buildings', 'buildings.id', 'premises.building_id')
+    .innerJoin('streets', 'streets.id', 'buildings.street_id')
+    .select(['users.id', 'users.email', 'users.locale', 'streets.name as street'])
+    .where('users.subscribe_announcements', '=', true)
+    .where('users.role', '=', 'customer')
+    .where('users.email', 'is not', null)
+    .where('users.email_confirmed_at', 'is not', null)
+    .where('buildings.street_id', 'in', streetIds)
+    .orderBy('users.id')
+    .execute();
+}
