@@ -155,6 +155,9 @@ describe(`dev mailbox only on this computer, never in production (${engine})`, (
     expect(one.body).not.toContain('token=secret');
     expect((await mailbox(dev.app, '127.0.0.1', { 'x-forwarded-for': '192.168.1.20' })).statusCode).toBe(404);
     expect((await mailbox(dev.app, '127.0.0.1', { forwarded: 'for=192.168.1.20' })).statusCode).toBe(404);
+    // nginx's usual header, and the others proxies and CDNs add.
+    for (const header of ['x-real-ip', 'via', 'x-forwarded-host', 'cf-connecting-ip', 'true-client-ip'])
+      expect((await mailbox(dev.app, '127.0.0.1', { [header]: '8.8.8.8' })).statusCode, header).toBe(404);
   });
 
   it('spoofing the client address does not open it, whatever TRUST_PROXY says', async () => {

@@ -84,10 +84,28 @@ export function devMailboxServes(
   return (
     devMailboxEnabled(config) &&
     isLoopback(req.raw.socket?.remoteAddress) &&
-    req.headers['x-forwarded-for'] === undefined &&
-    req.headers.forwarded === undefined
+    PROXY_HEADERS.every((name) => req.headers[name] === undefined)
   );
 }
+
+/**
+ * Headers that reverse proxies and CDNs add to say whom they forward (nginx's X-Real-IP, Via,
+ * Cloudflare's CF-Connecting-IP...): any of them means the browser is not on this computer. A proxy
+ * that adds none cannot be told apart, so the demo must not be published behind one (README).
+ */
+const PROXY_HEADERS = [
+  'x-forwarded-for',
+  'forwarded',
+  'x-real-ip',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'via',
+  'x-client-ip',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'fastly-client-ip',
+  'x-cluster-client-ip',
+] as const;
 
 /**
  * The dev mailbox: exists only in the demo/development without an SMTP server, for a browser on
