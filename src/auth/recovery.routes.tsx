@@ -13,9 +13,9 @@ import { type PageContext, pageContext } from '../web/request-context';
 import { audit } from './audit';
 import { fill, identityText } from './identity.messages';
 import { isValidIinBin } from './iin';
-import { NewPasswordFields } from './new-password-fields';
 import { consumeToken, issueToken, tokenIsValid } from './one-time-tokens';
 import { recordPasswordChange } from './password-changed';
+import { NewPasswordFields } from './password-form.views';
 import { newPasswordErrors } from './password-policy';
 import { hashPassword } from './passwords';
 import {

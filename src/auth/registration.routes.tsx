@@ -11,8 +11,8 @@ import { pageContext } from '../web/request-context';
 import { audit } from './audit';
 import { fill, identityText } from './identity.messages';
 import { legalLoginFromContract, TRANSLIT } from './legal-login';
-import { NewPasswordFields } from './new-password-fields';
 import { consumeToken } from './one-time-tokens';
+import { NewPasswordFields } from './password-form.views';
 import {
   type CustomerKind,
   type RegistrationField,

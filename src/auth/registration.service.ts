@@ -11,6 +11,7 @@ import { legalLoginFromContract } from './legal-login';
 import { issueToken } from './one-time-tokens';
 import { isEmail, newPasswordErrors } from './password-policy';
 import { hashIin, hashPassword } from './passwords';
+import { emailInUse } from './users.queries';
 
 export type CustomerKind = 'individual' | 'legal';
 
@@ -179,19 +180,6 @@ export async function registerCustomer(
       return { ok: false, errors: { form: t.register.taken } };
     throw error;
   }
-}
-
-export async function emailInUse(
-  db: Kysely<Database>,
-  email: string,
-  exceptUserId?: number,
-): Promise<boolean> {
-  let query = db
-    .selectFrom('users')
-    .select('id')
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()));
-  if (exceptUserId !== undefined) query = query.where('id', '<>', exceptUserId);
-  return Boolean(await query.executeTakeFirst());
 }
 
 /** Issues a confirmation token and puts its email in the outbox (call inside the causing transaction). */
