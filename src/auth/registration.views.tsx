@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n/locales';
 import { boundFields, Field, Form } from '../web/forms';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
@@ -10,6 +11,63 @@ export type RegistrationView = Partial<Omit<RegistrationInput, 'password' | 'pas
   kind: CustomerKind;
   errors?: Partial<Record<RegistrationField, string>>;
 };
+
+/** A company's fields: the login made from the contract number, the BIN and the contract. */
+function LegalFields({ view, locale }: { view: RegistrationView; locale: Locale }) {
+  const r = identityText[locale].register;
+  const bound = boundFields(view, view.errors ?? {});
+  return (
+    <>
+      <Field
+        name="login"
+        label={r.login}
+        value={view.contract ? legalLoginFromContract(view.contract) : ''}
+        hint={r.loginHint}
+        readOnly
+      />
+      <script
+        type="application/json"
+        id="login-translit"
+        dangerouslySetInnerHTML={{ __html: JSON.stringify(TRANSLIT) }}
+      />
+      {bound('binIin', r.binIin, { inputMode: 'numeric', maxLength: 12, required: true })}
+      {bound('contract', r.contract, { maxLength: 40, required: true })}
+    </>
+  );
+}
+
+/** A household's fields: the holder's names, the account number and the IIN. */
+function IndividualFields({ view, locale }: { view: RegistrationView; locale: Locale }) {
+  const r = identityText[locale].register;
+  const bound = boundFields(view, view.errors ?? {});
+  return (
+    <>
+      {bound('firstName', r.firstName, {
+        autocomplete: 'given-name',
+        maxLength: 100,
+        required: true,
+      })}
+      {bound('lastName', r.lastName, {
+        hint: r.lastNameHint,
+        autocomplete: 'family-name',
+        maxLength: 100,
+        required: true,
+      })}
+      {bound('account', r.account, {
+        hint: r.accountHint,
+        inputMode: 'numeric',
+        maxLength: 8,
+        required: true,
+      })}
+      {bound('binIin', r.iin, {
+        hint: r.iinHint,
+        inputMode: 'numeric',
+        maxLength: 12,
+        required: true,
+      })}
+    </>
+  );
+}
 
 export function RegisterPage({ ctx, view }: { ctx: PageContext; view: RegistrationView }) {
   const t = identityText[ctx.locale];
@@ -36,48 +94,9 @@ export function RegisterPage({ ctx, view }: { ctx: PageContext; view: Registrati
         <Form action="/register" csrfToken={ctx.csrfToken}>
           <input type="hidden" name="kind" value={view.kind} />
           {legal ? (
-            <>
-              <Field
-                name="login"
-                label={r.login}
-                value={view.contract ? legalLoginFromContract(view.contract) : ''}
-                hint={r.loginHint}
-                readOnly
-              />
-              <script
-                type="application/json"
-                id="login-translit"
-                dangerouslySetInnerHTML={{ __html: JSON.stringify(TRANSLIT) }}
-              />
-              {bound('binIin', r.binIin, { inputMode: 'numeric', maxLength: 12, required: true })}
-              {bound('contract', r.contract, { maxLength: 40, required: true })}
-            </>
+            <LegalFields view={view} locale={ctx.locale} />
           ) : (
-            <>
-              {bound('firstName', r.firstName, {
-                autocomplete: 'given-name',
-                maxLength: 100,
-                required: true,
-              })}
-              {bound('lastName', r.lastName, {
-                hint: r.lastNameHint,
-                autocomplete: 'family-name',
-                maxLength: 100,
-                required: true,
-              })}
-              {bound('account', r.account, {
-                hint: r.accountHint,
-                inputMode: 'numeric',
-                maxLength: 8,
-                required: true,
-              })}
-              {bound('binIin', r.iin, {
-                hint: r.iinHint,
-                inputMode: 'numeric',
-                maxLength: 12,
-                required: true,
-              })}
-            </>
+            <IndividualFields view={view} locale={ctx.locale} />
           )}
           {bound('email', r.email, { type: 'email', autocomplete: 'email', maxLength: 200, required: true })}
           <NewPasswordFields

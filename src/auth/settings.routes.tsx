@@ -22,14 +22,17 @@ function rawField(body: unknown, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  const act = (req: FastifyRequest): ActContext => ({
-    locale: req.locale,
-    ip: req.ip,
-    publicUrl: config.PUBLIC_URL,
-  });
-  const signedIn = (req: FastifyRequest) => ({ userId: req.user!.id, sessionHash: req.user!.sessionHash });
+/** What the settings use cases need from a request. */
+function act(req: FastifyRequest, publicUrl: string): ActContext {
+  return { locale: req.locale, ip: req.ip, publicUrl };
+}
 
+function signedIn(req: FastifyRequest) {
+  return { userId: req.user!.id, sessionHash: req.user!.sessionHash };
+}
+
+/** The address: shown, changed with the password, confirmed from the new mailbox. */
+function emailRoutes(app: FastifyInstance, { db, config }: AppDeps) {
   app.get<{ Querystring: { done?: string } }>(
     '/cabinet/email',
     { preHandler: requireCustomer },
@@ -56,7 +59,7 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
       const t = identityText[req.locale];
       const email = field(req.body, 'email').slice(0, 200);
       const current = rawField(req.body, 'current');
-      const result = await changeEmail(db, signedIn(req), { email, current }, act(req));
+      const result = await changeEmail(db, signedIn(req), { email, current }, act(req, config.PUBLIC_URL));
       const ctx = pageContext(req, reply);
       if (!result.ok) {
         const { current: now, pending, errors } = result;
@@ -79,12 +82,14 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
   );
 
   app.get<{ Querystring: { token?: string } }>('/cabinet/email/confirm', async (req, reply) => {
-    const changed = await confirmEmailChange(db, String(req.query.token ?? ''), act(req));
+    const changed = await confirmEmailChange(db, String(req.query.token ?? ''), act(req, config.PUBLIC_URL));
     if (!changed) return sendPage(reply, <EmailConfirmFailedPage ctx={pageContext(req, reply)} />, 400);
     if (req.user?.id === changed.userId) return reply.redirect('/cabinet/email?done=changed', 303);
     return reply.redirect('/?done=email', 303);
   });
+}
 
+function passwordRoutes(app: FastifyInstance, { db, config }: AppDeps) {
   app.get('/cabinet/password', { preHandler: requireCustomer }, async (req, reply) =>
     sendPage(reply, <PasswordPage ctx={pageContext(req, reply)} />),
   );
@@ -98,14 +103,16 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
         password: rawField(req.body, 'password'),
         repeat: rawField(req.body, 'passwordRepeat'),
       };
-      const result = await changePassword(db, signedIn(req), input, act(req));
+      const result = await changePassword(db, signedIn(req), input, act(req, config.PUBLIC_URL));
       const ctx = pageContext(req, reply);
       if (!result.ok) return sendPage(reply, <PasswordPage ctx={ctx} errors={result.errors} />, 400);
       const text = identityText[req.locale].password.changed;
       return sendPage(reply, <PasswordPage ctx={ctx} notice={{ kind: 'success', text }} />);
     },
   );
+}
 
+function subscriptionRoutes(app: FastifyInstance, { db }: AppDeps) {
   app.get('/cabinet/subscriptions', { preHandler: requireCustomer }, async (req, reply) => {
     const u = await settingsUser(db, req.user!.id);
     return sendPage(
@@ -134,4 +141,10 @@ export async function settingsRoutes(app: FastifyInstance, { db, config }: AppDe
       />,
     );
   });
+}
+
+export async function settingsRoutes(app: FastifyInstance, deps: AppDeps) {
+  emailRoutes(app, deps);
+  passwordRoutes(app, deps);
+  subscriptionRoutes(app, deps);
 }
