@@ -89,3 +89,36 @@ export function maskName(name: string): string {
   const masked = first.length > 1 ? `${first[0]}${'*'.repeat(Math.min(first.length - 1, 6))}` : first;
   return [masked, ...rest.map((w) => `${w[0] ?? ''}.`)].join(' ');
 }
+
+/** Every street, as the address forms list them. */
+export function allStreets(db: DB): Promise<{ id: number; name: string }[]> {
+  return db.selectFrom('streets').select(['id', 'name']).execute();
+}
+
+/**
+ * The open household accounts at exactly this address (house, letter and apartment in any case),
+ * with their owners' surnames to compare.
+ */
+export function householdsAtAddress(
+  db: DB,
+  address: { streetId: number; house: string; prefix: string; apartment: string },
+) {
+  return db
+    .selectFrom('accounts')
+    .innerJoin('premises', 'premises.id', 'accounts.premise_id')
+    .innerJoin('buildings', 'buildings.id', 'premises.building_id')
+    .select([
+      'accounts.number',
+      'accounts.owner_surname',
+      sql<boolean>`exists (select 1 from meters m where m.account_id = accounts.id and m.removed_on is null)`.as(
+        'hasMeters',
+      ),
+    ])
+    .where('buildings.street_id', '=', address.streetId)
+    .where(sql`lower(buildings.number)`, '=', address.house.toLowerCase())
+    .where(sql`lower(buildings.prefix)`, '=', address.prefix.toLowerCase())
+    .where(sql`lower(premises.apartment)`, '=', address.apartment.toLowerCase())
+    .where('accounts.kind', '=', 'individual')
+    .where('accounts.closed_on', 'is', null)
+    .execute();
+}

@@ -1,4 +1,5 @@
 import type { DB } from '../db/database';
+import { insertAuditEntry } from './audit.queries';
 
 /** Writes one entry of the audit log: who did what to which subject, from where. */
 export async function audit(
@@ -11,14 +12,11 @@ export async function audit(
     details?: object;
   },
 ): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      actor_user_id: entry.actorUserId,
-      action: entry.action,
-      subject: entry.subject ?? '',
-      ip: entry.ip ?? null,
-      details: JSON.stringify(entry.details ?? {}),
-    })
-    .execute();
+  await insertAuditEntry(db, {
+    actorUserId: entry.actorUserId,
+    action: entry.action,
+    subject: entry.subject ?? '',
+    ip: entry.ip ?? null,
+    details: JSON.stringify(entry.details ?? {}),
+  });
 }

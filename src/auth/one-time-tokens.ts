@@ -1,8 +1,14 @@
-import { sql } from 'kysely';
 import type { DB } from '../db/database';
+import {
+  insertToken,
+  retireUnusedTokens,
+  type TokenPurpose,
+  usableTokenExists,
+  useToken,
+} from './one-time-tokens.queries';
 import { hashSecret, newSecret } from './tokens';
 
-export type TokenPurpose = 'confirm_email' | 'reset_password' | 'change_email' | 'unlock_login';
+export type { TokenPurpose };
 
 export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
   confirm_email: 72 * 3600_000,
@@ -22,23 +28,14 @@ export async function issueToken(
   payload: Record<string, string> = {},
 ): Promise<string> {
   const secret = newSecret();
-  await db
-    .updateTable('one_time_tokens')
-    .set({ used_at: sql<Date>`now()` })
-    .where('user_id', '=', userId)
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .execute();
-  await db
-    .insertInto('one_time_tokens')
-    .values({
-      token_hash: hashSecret(secret),
-      user_id: userId,
-      purpose,
-      payload: JSON.stringify(payload),
-      expires_at: new Date(Date.now() + TOKEN_TTL_MS[purpose]),
-    })
-    .execute();
+  await retireUnusedTokens(db, userId, purpose);
+  await insertToken(db, {
+    tokenHash: hashSecret(secret),
+    userId,
+    purpose,
+    payload: JSON.stringify(payload),
+    expiresAt: new Date(Date.now() + TOKEN_TTL_MS[purpose]),
+  });
   return secret;
 }
 
@@ -53,15 +50,7 @@ export async function consumeToken(
   userId?: number,
 ): Promise<{ userId: number; payload: Record<string, string> } | null> {
   if (!secret || secret.length > 100) return null;
-  let query = db
-    .updateTable('one_time_tokens')
-    .set({ used_at: sql<Date>`now()` })
-    .where('token_hash', '=', hashSecret(secret))
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', new Date());
-  if (userId !== undefined) query = query.where('user_id', '=', userId);
-  const row = await query.returning(['user_id', 'payload']).executeTakeFirst();
+  const row = await useToken(db, hashSecret(secret), purpose, userId);
   if (!row) return null;
   const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
     string,
@@ -78,14 +67,5 @@ export async function tokenIsValid(
   userId?: number,
 ): Promise<boolean> {
   if (!secret || secret.length > 100) return false;
-  let query = db
-    .selectFrom('one_time_tokens')
-    .select('id')
-    .where('token_hash', '=', hashSecret(secret))
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', new Date());
-  if (userId !== undefined) query = query.where('user_id', '=', userId);
-  const row = await query.executeTakeFirst();
-  return Boolean(row);
+  return usableTokenExists(db, hashSecret(secret), purpose, userId);
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
-import type { TokenPurpose } from './one-time-tokens';
+import { retireUnusedTokens, type TokenPurpose } from './one-time-tokens.queries';
 import { hashSecret, newSecret } from './tokens';
 
 /** The cabinet customer a recovery names by login or email, with what proves ownership. */
@@ -50,13 +50,7 @@ export function holderAccounts(db: DB, userId: number) {
  */
 export async function decoyToken(db: DB, purpose: TokenPurpose): Promise<string> {
   const secret = newSecret();
-  await db
-    .updateTable('one_time_tokens')
-    .set({ used_at: sql<Date>`now()` })
-    .where('user_id', '=', -1)
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .execute();
+  await retireUnusedTokens(db, -1, purpose);
   await sql`insert into one_time_tokens (token_hash, user_id, purpose, payload, expires_at)
     select ${hashSecret(secret)}, id, ${purpose}, '{}'::jsonb, now() from users where id = -1`.execute(db);
   return secret;

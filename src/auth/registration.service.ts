@@ -4,13 +4,21 @@ import type { Database } from '../db/schema';
 import type { Locale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
+import type { ActContext } from './act-context';
 import { audit } from './audit';
 import { fill, identityText } from './identity.messages';
 import { isValidIinBin } from './iin';
 import { legalLoginFromContract } from './legal-login';
-import { issueToken } from './one-time-tokens';
+import { consumeToken, issueToken } from './one-time-tokens';
 import { isEmail, newPasswordErrors } from './password-policy';
 import { hashIin, hashPassword } from './passwords';
+import {
+  accountOrLoginTaken,
+  individualAccountByNumber,
+  insertCustomer,
+  legalAccountsByBin,
+} from './registration.queries';
+import { customerByLogin, emailInUse, markEmailConfirmed } from './users.queries';
 
 export type CustomerKind = 'individual' | 'legal';
 
@@ -38,19 +46,12 @@ export function sameSurname(a: string, b: string): boolean {
   return norm(a) !== '' && norm(a) === norm(b);
 }
 
-/**
- * Registers a cabinet user for an account after checking the registrant's right to it: the owner's
- * surname for a household, BIN plus contract number for a company. One account has one user.
- * The user, the account link, the confirmation token, its email and the audit entry are written
- * in one transaction.
- */
-export async function registerCustomer(
-  db: DB,
-  input: RegistrationInput,
-  ctx: { locale: Locale; publicUrl: string; ip?: string | undefined },
-): Promise<RegistrationResult> {
-  const t = identityText[ctx.locale];
-  const errors: Partial<Record<RegistrationField, string>> = {};
+type Errors = Partial<Record<RegistrationField, string>>;
+
+/** What is missing or malformed in the form, in the registrant's language. */
+function registrationErrors(input: RegistrationInput, locale: Locale): Errors {
+  const t = identityText[locale];
+  const errors: Errors = {};
   const req = (name: keyof RegistrationInput, value: string) => {
     if (!value) errors[name] = t.required;
   };
@@ -74,105 +75,112 @@ export async function registerCustomer(
     newPasswordErrors({ password: input.password, repeat: input.passwordRepeat, login: input.account }, t),
   );
   if (!input.consent) errors.consent = t.register.consentRequired;
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return errors;
+}
 
-  // Find the account the registrant has a right to; a miss says the same whatever was wrong.
-  let account: { id: number; number: string; ownerName: string; contract: string | null } | undefined;
+interface RightfulAccount {
+  id: number;
+  number: string;
+  ownerName: string;
+  contract: string | null;
+}
+
+/**
+ * The account the registrant has a right to: the owner's surname (and, where the billing system
+ * knows it, the holder's IIN) for a household, BIN plus contract number for a company.
+ */
+async function rightfulAccount(db: DB, input: RegistrationInput): Promise<RightfulAccount | undefined> {
   if (input.kind === 'individual') {
-    const row = await db
-      .selectFrom('accounts')
-      .select(['id', 'number', 'owner_name', 'owner_surname', 'contract_number', 'bin_iin'])
-      .where('number', '=', input.account)
-      .where('kind', '=', 'individual')
-      .executeTakeFirst();
-    // Where the billing system knows the holder's IIN, the one given must be it.
+    const row = await individualAccountByNumber(db, input.account);
     if (
       row &&
       sameSurname(row.owner_surname, input.lastName) &&
       (row.bin_iin === null || row.bin_iin === input.binIin)
     ) {
-      account = { id: row.id, number: row.number, ownerName: row.owner_name, contract: null };
+      return { id: row.id, number: row.number, ownerName: row.owner_name, contract: null };
     }
-    if (!account) {
-      await audit(db, { actorUserId: null, action: 'register.refused', subject: input.account, ip: ctx.ip });
-      return { ok: false, errors: { form: t.register.noMatch } };
-    }
-  } else {
-    const wanted = legalLoginFromContract(input.contract);
-    const rows = await db
-      .selectFrom('accounts')
-      .select(['id', 'number', 'owner_name', 'contract_number'])
-      .where('bin_iin', '=', input.binIin)
-      .where('kind', '=', 'legal')
-      .execute();
-    const row = rows.find(
-      (r) =>
-        r.number === input.contract ||
-        (r.contract_number !== null && wanted !== '' && legalLoginFromContract(r.contract_number) === wanted),
-    );
-    if (row)
-      account = { id: row.id, number: row.number, ownerName: row.owner_name, contract: row.contract_number };
-    if (!account) {
-      await audit(db, { actorUserId: null, action: 'register.refused', subject: input.binIin, ip: ctx.ip });
-      return { ok: false, errors: { form: t.register.noMatchLegal } };
-    }
+    return undefined;
   }
+  const wanted = legalLoginFromContract(input.contract);
+  const rows = await legalAccountsByBin(db, input.binIin);
+  const row = rows.find(
+    (r) =>
+      r.number === input.contract ||
+      (r.contract_number !== null && wanted !== '' && legalLoginFromContract(r.contract_number) === wanted),
+  );
+  return row && { id: row.id, number: row.number, ownerName: row.owner_name, contract: row.contract_number };
+}
+
+/**
+ * The user, the account link, the confirmation token, its email and the audit entry, in one
+ * transaction; refused when the account has a user or the login or email is taken.
+ */
+async function createCustomer(
+  db: DB,
+  input: RegistrationInput,
+  account: RightfulAccount,
+  ctx: { locale: Locale; publicUrl: string; ip?: string | undefined },
+): Promise<RegistrationResult> {
+  const t = identityText[ctx.locale];
   const login =
     input.kind === 'individual' ? account.number : legalLoginFromContract(account.contract ?? account.number);
   const passwordHash = await hashPassword(input.password);
   // A household's IIN is personal data: only its argon2id hash is kept, enough to check it.
   const iinHash = input.kind === 'individual' ? await hashIin(input.binIin) : null;
-
-  try {
-    return await db.transaction().execute(async (tx): Promise<RegistrationResult> => {
-      const holder = await tx
-        .selectFrom('user_accounts')
-        .select('user_id')
-        .where('account_id', '=', account.id)
-        .executeTakeFirst();
-      const sameLogin = await tx
-        .selectFrom('users')
-        .select('id')
-        .where('login', '=', login)
-        .executeTakeFirst();
-      if (holder || sameLogin) {
-        await audit(tx, { actorUserId: null, action: 'register.taken', subject: account.number, ip: ctx.ip });
-        return { ok: false, errors: { form: t.register.taken } };
-      }
-      if (await emailInUse(tx, input.email)) return { ok: false, errors: { email: t.register.emailTaken } };
-      const user = await tx
-        .insertInto('users')
-        .values({
-          login,
-          email: input.email,
-          first_name: input.kind === 'individual' ? input.firstName : account.ownerName,
-          last_name: input.kind === 'individual' ? input.lastName : '',
-          role: 'customer',
-          customer_kind: input.kind,
-          password_hash: passwordHash,
-          iin_hash: iinHash,
-          locale: ctx.locale,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await tx.insertInto('user_accounts').values({ user_id: user.id, account_id: account.id }).execute();
-      await sendConfirmation(tx, {
-        userId: user.id,
-        login,
-        email: input.email,
-        name: input.kind === 'individual' ? input.firstName : account.ownerName,
-        locale: ctx.locale,
-        publicUrl: ctx.publicUrl,
-      });
-      await audit(tx, {
-        actorUserId: user.id,
-        action: 'register',
-        subject: login,
-        ip: ctx.ip,
-        details: { account: account.number, kind: input.kind },
-      });
-      return { ok: true, login, email: input.email };
+  const name = input.kind === 'individual' ? input.firstName : account.ownerName;
+  return db.transaction().execute(async (tx): Promise<RegistrationResult> => {
+    if (await accountOrLoginTaken(tx, account.id, login)) {
+      await audit(tx, { actorUserId: null, action: 'register.taken', subject: account.number, ip: ctx.ip });
+      return { ok: false, errors: { form: t.register.taken } };
+    }
+    if (await emailInUse(tx, input.email)) return { ok: false, errors: { email: t.register.emailTaken } };
+    const userId = await insertCustomer(tx, {
+      login,
+      email: input.email,
+      firstName: name,
+      lastName: input.kind === 'individual' ? input.lastName : '',
+      kind: input.kind,
+      passwordHash,
+      iinHash,
+      locale: ctx.locale,
+      accountId: account.id,
     });
+    await sendConfirmation(tx, { userId, login, email: input.email, name, ...ctx });
+    await audit(tx, {
+      actorUserId: userId,
+      action: 'register',
+      subject: login,
+      ip: ctx.ip,
+      details: { account: account.number, kind: input.kind },
+    });
+    return { ok: true, login, email: input.email };
+  });
+}
+
+/**
+ * Registers a cabinet user for an account after checking the registrant's right to it: the owner's
+ * surname for a household, BIN plus contract number for a company. One account has one user.
+ * A miss says the same whatever was wrong.
+ */
+export async function registerCustomer(
+  db: DB,
+  input: RegistrationInput,
+  ctx: { locale: Locale; publicUrl: string; ip?: string | undefined },
+): Promise<RegistrationResult> {
+  const t = identityText[ctx.locale];
+  const errors = registrationErrors(input, ctx.locale);
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const account = await rightfulAccount(db, input);
+  if (!account) {
+    const subject = input.kind === 'individual' ? input.account : input.binIin;
+    await audit(db, { actorUserId: null, action: 'register.refused', subject, ip: ctx.ip });
+    return {
+      ok: false,
+      errors: { form: input.kind === 'individual' ? t.register.noMatch : t.register.noMatchLegal },
+    };
+  }
+  try {
+    return await createCustomer(db, input, account, ctx);
   } catch (error) {
     // Two registrations of one account at once: the unique login or email index decides.
     if ((error as { code?: string }).code === '23505')
@@ -181,17 +189,37 @@ export async function registerCustomer(
   }
 }
 
-export async function emailInUse(
-  db: Kysely<Database>,
-  email: string,
-  exceptUserId?: number,
-): Promise<boolean> {
-  let query = db
-    .selectFrom('users')
-    .select('id')
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()));
-  if (exceptUserId !== undefined) query = query.where('id', '<>', exceptUserId);
-  return Boolean(await query.executeTakeFirst());
+/** Confirms the address of a new user by the mailed link. Answers whether the link was good. */
+export async function confirmRegistration(db: DB, token: string, ctx: { ip: string }): Promise<boolean> {
+  const used = await consumeToken(db, token, 'confirm_email');
+  if (!used) {
+    await audit(db, { actorUserId: null, action: 'register.confirm_failed', ip: ctx.ip });
+    return false;
+  }
+  await markEmailConfirmed(db, used.userId);
+  await audit(db, { actorUserId: used.userId, action: 'register.confirmed', ip: ctx.ip });
+  return true;
+}
+
+/**
+ * Mails a new confirmation link to a customer whose address is not confirmed yet; for any other
+ * login nothing happens, and the page reads the same.
+ */
+export async function resendConfirmation(db: DB, login: string, ctx: ActContext): Promise<void> {
+  const user = login ? await customerByLogin(db, login) : undefined;
+  if (!user?.email || user.email_confirmed_at) return;
+  const email = user.email;
+  await db.transaction().execute(async (tx) => {
+    await sendConfirmation(tx, {
+      userId: user.id,
+      login: user.login,
+      email,
+      name: user.first_name,
+      locale: ctx.locale,
+      publicUrl: ctx.publicUrl,
+    });
+    await audit(tx, { actorUserId: user.id, action: 'register.resend', subject: login, ip: ctx.ip });
+  });
 }
 
 /** Issues a confirmation token and puts its email in the outbox (call inside the causing transaction). */

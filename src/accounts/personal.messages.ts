@@ -1,0 +1,47 @@
+import { defineMessages } from '../i18n/locales';
+
+/** The personal data page's texts. */
+export const personalText = defineMessages({
+  kk: {
+    title: 'Жеке деректер',
+    residents: 'Тұрғындар саны',
+    irrigation: 'Суару алаңы, м²',
+    meters: 'Есептегіштер',
+    hasMeters: 'бар',
+    noMeters: 'жоқ (норма бойынша есептеледі)',
+    email: 'Email',
+    contract: 'Шарт №',
+    binIin: 'ЖСН / БСН',
+    kind: 'Тұтынушы түрі',
+    individual: 'Жеке тұлға',
+    legal: 'Заңды тұлға',
+  },
+  ru: {
+    title: 'Личные данные',
+    residents: 'Количество проживающих',
+    irrigation: 'Площадь полива, м²',
+    meters: 'Приборы учёта',
+    hasMeters: 'есть',
+    noMeters: 'нет (начисление по нормативу)',
+    email: 'Email',
+    contract: 'Договор №',
+    binIin: 'ИИН / БИН',
+    kind: 'Тип потребителя',
+    individual: 'Физическое лицо',
+    legal: 'Юридическое лицо',
+  },
+  en: {
+    title: 'Personal data',
+    residents: 'Residents',
+    irrigation: 'Irrigation area, m²',
+    meters: 'Meters',
+    hasMeters: 'installed',
+    noMeters: 'none (charged by norm)',
+    email: 'Email',
+    contract: 'Contract no.',
+    binIin: 'IIN / BIN',
+    kind: 'Customer type',
+    individual: 'Individual',
+    legal: 'Legal entity',
+  },
+});

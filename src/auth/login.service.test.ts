@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { confirmedCustomer } from '../../test/helpers/customers';
+import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
+import type { DB } from '../db/database';
+import { logIn, logInWithLink, logOut } from './login.service';
+import { issueToken } from './one-time-tokens';
+import { hashSecret } from './tokens';
+
+const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+const PASSWORD = 'Su-arnasy-2026';
+const ctx = { locale: 'en' as const, ip: '10.0.0.8', publicUrl: 'http://cabinet.test' };
+const browser = { remember: false, userAgent: 'test', chosenLocale: undefined };
+
+let handle: TestDatabase;
+let db: DB;
+beforeAll(async () => {
+  handle = await demoDatabase({ accounts: 8, months: 1 });
+  db = handle.db;
+});
+afterAll(async () => handle?.close());
+
+const actions = async (subject: string) =>
+  (
+    await db.selectFrom('audit_log').select('action').where('subject', '=', subject).orderBy('id').execute()
+  ).map((r) => r.action);
+const sessionOf = (secret: string) =>
+  db.selectFrom('sessions').selectAll().where('id_hash', '=', hashSecret(secret)).executeTakeFirst();
+
+describe(`logIn, logInWithLink, logOut (${engine})`, () => {
+  it('refuses a wrong password, counting the failure, and opens a session for the right one', async () => {
+    const c = await confirmedCustomer(db, { password: PASSWORD, email: 'in@example.kz', locale: 'ru' });
+    expect(await logIn(db, { login: c.login, password: 'wrong' }, browser, ctx)).toEqual({
+      kind: 'refused',
+      protected: false,
+    });
+    const counters = await db.selectFrom('login_throttle').selectAll().execute();
+    expect(counters.length).toBeGreaterThan(0);
+
+    const result = await logIn(
+      db,
+      { login: c.login, password: PASSWORD },
+      { ...browser, chosenLocale: 'en' },
+      ctx,
+    );
+    expect(result.kind).toBe('signedIn');
+    if (result.kind !== 'signedIn') return;
+    expect(result.session).toMatchObject({ persistent: false, role: 'customer', userLocale: 'ru' });
+    expect((await sessionOf(result.session.secret))?.user_id).toBe(c.id);
+    // The language this browser chose becomes the user's.
+    const u = await db.selectFrom('users').select('locale').where('id', '=', c.id).executeTakeFirstOrThrow();
+    expect(u.locale).toBe('en');
+    expect(await actions(c.login)).toEqual(['login.failed', 'login']);
+
+    await logOut(db, { id: c.id, sessionHash: hashSecret(result.session.secret) }, ctx);
+    expect(await sessionOf(result.session.secret)).toBeUndefined();
+  });
+
+  it('sends a customer with an unconfirmed address to confirm it, without a session', async () => {
+    const c = await confirmedCustomer(db, { password: PASSWORD, email: 'unc@example.kz' });
+    await db.updateTable('users').set({ email_confirmed_at: null }).where('id', '=', c.id).execute();
+    expect(await logIn(db, { login: c.login, password: PASSWORD }, browser, ctx)).toEqual({
+      kind: 'unconfirmed',
+    });
+    expect(await db.selectFrom('sessions').select('id_hash').where('user_id', '=', c.id).execute()).toEqual(
+      [],
+    );
+    expect(await actions(c.login)).toEqual(['login.unconfirmed']);
+  });
+
+  it('opens a session once for a mailed sign-in link, remembering the browser when asked', async () => {
+    const c = await confirmedCustomer(db, { password: PASSWORD, email: 'link@example.kz' });
+    const token = await issueToken(db, c.id, 'unlock_login', { remember: '1' });
+    const session = await logInWithLink(db, token, { userAgent: 'test', chosenLocale: undefined }, ctx);
+    expect(session).toMatchObject({ persistent: true, role: 'customer' });
+    expect((await sessionOf(session?.secret ?? ''))?.persistent).toBe(true);
+    expect(await logInWithLink(db, token, { userAgent: 'test', chosenLocale: undefined }, ctx)).toBeNull();
+    const last = await db.selectFrom('audit_log').select(['action']).orderBy('id', 'desc').limit(2).execute();
+    expect(last.map((r) => r.action)).toEqual(['login.link_failed', 'login.link']);
+  });
+});

@@ -1,0 +1,67 @@
+import type { ComponentChildren } from 'preact';
+import type { Locale } from '../i18n/locales';
+import { Field, Form } from '../web/forms';
+import type { PageContext } from '../web/request-context';
+import { identityText } from './identity.messages';
+
+/** The "new password" and "repeat it" inputs shared by registration, recovery and the password page. */
+export function NewPasswordFields(props: {
+  locale: Locale;
+  passwordLabel: string;
+  repeatLabel: string;
+  errors: { password?: string | undefined; passwordRepeat?: string | undefined };
+}) {
+  return (
+    <>
+      <Field
+        name="password"
+        type="password"
+        label={props.passwordLabel}
+        hint={identityText[props.locale].register.passwordHint}
+        error={props.errors.password}
+        autocomplete="new-password"
+        maxLength={200}
+        required
+      />
+      <Field
+        name="passwordRepeat"
+        type="password"
+        label={props.repeatLabel}
+        error={props.errors.passwordRepeat}
+        autocomplete="new-password"
+        maxLength={200}
+        required
+      />
+    </>
+  );
+}
+
+/**
+ * The password-change form of recovery and of the cabinet's password page: what proves the
+ * person (the children: check word and holder data, or the current password), the new password
+ * twice, and the submit button.
+ */
+export function PasswordChangeForm(props: {
+  ctx: PageContext;
+  action: string;
+  passwordLabel: string;
+  repeatLabel: string;
+  submit: string;
+  errors: { password?: string | undefined; passwordRepeat?: string | undefined };
+  children: ComponentChildren;
+}) {
+  return (
+    <Form action={props.action} csrfToken={props.ctx.csrfToken}>
+      {props.children}
+      <NewPasswordFields
+        locale={props.ctx.locale}
+        passwordLabel={props.passwordLabel}
+        repeatLabel={props.repeatLabel}
+        errors={props.errors}
+      />
+      <button type="submit" class="primary">
+        {props.submit}
+      </button>
+    </Form>
+  );
+}

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
+import type { DB } from '../db/database';
+import { verifyPassword } from './passwords';
+import {
+  checkWordIsValid,
+  requestPasswordRecovery,
+  resetFormErrors,
+  resetPassword,
+} from './recovery.service';
+import { registerCustomer } from './registration.service';
+import { createSession } from './sessions';
+import { markEmailConfirmed } from './users.queries';
+
+const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+const PASSWORD = 'Su-arnasy-2026';
+const NEW_PASSWORD = 'Zhana-kupiya-2026';
+const HOLDER_IIN = '900101301233';
+const ctx = { locale: 'en' as const, ip: '10.0.0.10', publicUrl: 'http://cabinet.test' };
+
+let handle: TestDatabase;
+let db: DB;
+beforeAll(async () => {
+  handle = await demoDatabase({ accounts: 8, months: 1 });
+  db = handle.db;
+});
+afterAll(async () => handle?.close());
+
+/** A household registered through the registration use case, its address confirmed. */
+async function household(email: string) {
+  const acc = await db
+    .selectFrom('accounts')
+    .leftJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
+    .select(['accounts.number', 'accounts.owner_surname', 'accounts.bin_iin'])
+    .where('accounts.kind', '=', 'individual')
+    .where('accounts.owner_surname', '<>', '')
+    .where('user_accounts.user_id', 'is', null)
+    .orderBy('accounts.number')
+    .executeTakeFirstOrThrow();
+  const iin = acc.bin_iin ?? HOLDER_IIN;
+  const input = {
+    kind: 'individual' as const,
+    firstName: 'Айгүл',
+    lastName: acc.owner_surname,
+    account: acc.number,
+    binIin: iin,
+    contract: '',
+    email,
+    password: PASSWORD,
+    passwordRepeat: PASSWORD,
+    consent: true,
+  };
+  expect(await registerCustomer(db, input, ctx)).toMatchObject({ ok: true });
+  const user = await db
+    .selectFrom('users')
+    .select('id')
+    .where('login', '=', acc.number)
+    .executeTakeFirstOrThrow();
+  await markEmailConfirmed(db, user.id);
+  return { id: user.id, login: acc.number, iin };
+}
+
+const lastMailTo = (to: string) =>
+  db
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .where('to_address', '=', to)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+
+describe(`requestPasswordRecovery, resetPassword (${engine})`, () => {
+  it('mails a check word; the new password needs the word and the holder IIN, and ends the sessions', async () => {
+    const h = await household('rec@example.kz');
+    await createSession(db, { userId: h.id, persistent: true });
+    await requestPasswordRecovery(db, h.login, ctx);
+    const mail = await lastMailTo('rec@example.kz');
+    expect(mail.purpose).toBe('password.recovery');
+    const word = /word=([A-Za-z0-9_-]+)/.exec(mail.text_body)?.[1] ?? '';
+    expect(await checkWordIsValid(db, word)).toBe(true);
+
+    const input = {
+      binIin: '',
+      account: h.login,
+      login: h.login,
+      word,
+      password: NEW_PASSWORD,
+      repeat: NEW_PASSWORD,
+    };
+    expect(Object.keys(resetFormErrors(input, 'en'))).toEqual(['binIin']);
+    expect(await resetPassword(db, { ...input, binIin: '000000000000' }, ctx)).toBe(false);
+    expect(await resetPassword(db, { ...input, binIin: h.iin }, ctx)).toBe(true);
+    // The word opens once.
+    expect(await resetPassword(db, { ...input, binIin: h.iin }, ctx)).toBe(false);
+
+    const user = await db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', h.id)
+      .executeTakeFirstOrThrow();
+    expect(await verifyPassword(user.password_hash, NEW_PASSWORD)).toBe(true);
+    expect(await db.selectFrom('sessions').select('id_hash').where('user_id', '=', h.id).execute()).toEqual(
+      [],
+    );
+    expect((await lastMailTo('rec@example.kz')).purpose).toBe('password.changed');
+    const actions = await db
+      .selectFrom('audit_log')
+      .select(['action', 'details'])
+      .where('action', 'like', 'password.%')
+      .orderBy('id')
+      .execute();
+    expect(actions).toEqual([
+      { action: 'password.reset_requested', details: {} },
+      { action: 'password.reset_refused', details: { word: true, data: false } },
+      { action: 'password.reset', details: {} },
+      { action: 'password.reset_refused', details: { word: false, data: true } },
+    ]);
+  });
+
+  it('stores no mail for an unknown login, and writes the same audit action', async () => {
+    const before = await db.selectFrom('mail_outbox').select('id').execute();
+    await requestPasswordRecovery(db, 'nobody-here', ctx);
+    expect(await db.selectFrom('mail_outbox').select('id').execute()).toHaveLength(before.length);
+    const last = await db
+      .selectFrom('audit_log')
+      .select(['action', 'subject', 'actor_user_id'])
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(last).toEqual({ action: 'password.reset_requested', subject: 'nobody-here', actor_user_id: null });
+  });
+});

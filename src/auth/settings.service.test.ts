@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { confirmedCustomer } from '../../test/helpers/customers';
+import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
+import { linkIn } from '../../test/helpers/smtp';
+import type { DB } from '../db/database';
+import { verifyPassword } from './passwords';
+import { createSession } from './sessions';
+import { changeEmail, changePassword, confirmEmailChange, saveSubscriptions } from './settings.service';
+import { hashSecret } from './tokens';
+
+const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+const PASSWORD = 'Su-arnasy-2026';
+const ctx = { locale: 'en' as const, ip: '10.0.0.7', publicUrl: 'http://cabinet.test' };
+
+let handle: TestDatabase;
+let db: DB;
+beforeAll(async () => {
+  handle = await demoDatabase({ accounts: 8, months: 1 });
+  db = handle.db;
+});
+afterAll(async () => handle?.close());
+
+const user = (id: number) =>
+  db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const mailsTo = (to: string) =>
+  db.selectFrom('mail_outbox').selectAll().where('to_address', '=', to).orderBy('id').execute();
+const actions = async (userId: number) =>
+  (
+    await db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('actor_user_id', '=', userId)
+      .orderBy('id')
+      .execute()
+  ).map((r) => r.action);
+const sessionsOf = async (userId: number) =>
+  (await db.selectFrom('sessions').select('id_hash').where('user_id', '=', userId).execute()).map(
+    (s) => s.id_hash,
+  );
+
+/** The customer's session in this browser, and another one elsewhere. */
+async function twoSessions(userId: number) {
+  const here = await createSession(db, { userId, persistent: false });
+  await createSession(db, { userId, persistent: false });
+  return { userId, sessionHash: hashSecret(here.secret) };
+}
+
+describe(`settings use cases (${engine})`, () => {
+  it('changeEmail refuses a wrong current password, then mails both addresses and ends the other sessions', async () => {
+    const c = await confirmedCustomer(db, { password: PASSWORD, email: 'old@example.kz' });
+    const who = await twoSessions(c.id);
+
+    const refused = await changeEmail(db, who, { email: 'new@example.kz', current: 'wrong' }, ctx);
+    expect(refused).toMatchObject({ ok: false, current: 'old@example.kz', pending: null });
+    expect(refused.ok ? '' : refused.errors.current).toBe('The current password is wrong.');
+    expect((await user(c.id)).pending_email).toBeNull();
+    expect(await sessionsOf(c.id)).toHaveLength(2);
+
+    const asked = await changeEmail(db, who, { email: 'new@example.kz', current: PASSWORD }, ctx);
+    expect(asked).toEqual({ ok: true, current: 'old@example.kz', pending: 'new@example.kz' });
+    expect((await user(c.id)).pending_email).toBe('new@example.kz');
+    expect((await mailsTo('new@example.kz')).map((m) => m.purpose)).toEqual(['email.confirm']);
+    expect((await mailsTo('old@example.kz')).map((m) => m.purpose)).toEqual(['email.change_requested']);
+    expect(await sessionsOf(c.id)).toEqual([who.sessionHash]);
+    expect(await actions(c.id)).toEqual(['email.change_refused', 'email.change_requested', 'sessions.ended']);
+
+    const link = linkIn((await mailsTo('new@example.kz'))[0]!.text_body, '/cabinet/email/confirm');
+    const token = new URL(link, 'http://x').searchParams.get('token') ?? '';
+    expect(await confirmEmailChange(db, token, ctx)).toEqual({ userId: c.id });
+    const after = await user(c.id);
+    expect([after.email, after.pending_email]).toEqual(['new@example.kz', null]);
+    expect((await mailsTo('old@example.kz')).map((m) => m.purpose)).toEqual([
+      'email.change_requested',
+      'email.changed',
+    ]);
+    // The link opens once.
+    expect(await confirmEmailChange(db, token, ctx)).toBeNull();
+    expect((await actions(c.id)).slice(-1)).toEqual(['email.changed']);
+    const last = await db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_user_id'])
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(last).toEqual({ action: 'email.confirm_failed', actor_user_id: null });
+  });
+
+  it('changePassword checks the new password and the current one, then mails the user and ends the other sessions', async () => {
+    const c = await confirmedCustomer(db, { password: PASSWORD, email: 'pw@example.kz' });
+    const who = await twoSessions(c.id);
+
+    const mismatch = await changePassword(
+      db,
+      who,
+      { current: PASSWORD, password: 'Zhana-2026-pw', repeat: 'other' },
+      ctx,
+    );
+    expect(mismatch.ok).toBe(false);
+    expect(mismatch.ok ? {} : Object.keys(mismatch.errors)).toEqual(['passwordRepeat']);
+    expect(await verifyPassword((await user(c.id)).password_hash, PASSWORD)).toBe(true);
+
+    const done = await changePassword(
+      db,
+      who,
+      { current: PASSWORD, password: 'Zhana-2026-pw', repeat: 'Zhana-2026-pw' },
+      ctx,
+    );
+    expect(done).toEqual({ ok: true });
+    expect(await verifyPassword((await user(c.id)).password_hash, 'Zhana-2026-pw')).toBe(true);
+    expect((await mailsTo('pw@example.kz')).map((m) => m.purpose)).toEqual(['password.changed']);
+    expect(await sessionsOf(c.id)).toEqual([who.sessionHash]);
+    expect(await actions(c.id)).toEqual(['password.changed', 'sessions.ended']);
+  });
+
+  it('saveSubscriptions stores the choice with its audit entry', async () => {
+    const c = await confirmedCustomer(db, { password: PASSWORD, email: 'subs@example.kz' });
+    expect(await saveSubscriptions(db, c.id, { invoices: false, announcements: true }, ctx)).toEqual({
+      hasEmail: true,
+    });
+    const u = await user(c.id);
+    expect([u.subscribe_invoices, u.subscribe_announcements]).toEqual([false, true]);
+    const entry = await db
+      .selectFrom('audit_log')
+      .select(['action', 'details'])
+      .where('actor_user_id', '=', c.id)
+      .executeTakeFirstOrThrow();
+    expect(entry.action).toBe('subscriptions.changed');
+    expect(entry.details).toEqual({ invoices: false, announcements: true });
+  });
+});

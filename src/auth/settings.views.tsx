@@ -1,0 +1,153 @@
+import { Field, Form } from '../web/forms';
+import { Layout, Notice } from '../web/layout';
+import type { PageContext } from '../web/request-context';
+import { fill, identityText } from './identity.messages';
+import { PasswordChangeForm } from './password-form.views';
+
+export type Notices = { kind: 'success' | 'info' | 'error'; text: string } | undefined;
+
+export function EmailPage({
+  ctx,
+  current,
+  pending,
+  value,
+  errors = {},
+  notice,
+}: {
+  ctx: PageContext;
+  current: string | null;
+  pending: string | null;
+  value?: string;
+  errors?: Partial<Record<'email' | 'current', string>>;
+  notice?: Notices;
+}) {
+  const t = identityText[ctx.locale].email;
+  return (
+    <Layout ctx={ctx} title={t.title} cabinet>
+      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      <dl class="facts">
+        <div>
+          <dt>{t.current}</dt>
+          <dd>{current ?? t.none}</dd>
+        </div>
+        {pending ? (
+          <div>
+            <dt>{t.newEmail}</dt>
+            <dd>{fill(t.pending, { email: pending })}</dd>
+          </div>
+        ) : null}
+      </dl>
+      <Form action="/cabinet/email" csrfToken={ctx.csrfToken}>
+        <Field
+          name="email"
+          type="email"
+          label={t.newEmail}
+          value={value}
+          error={errors.email}
+          autocomplete="email"
+          maxLength={200}
+          required
+        />
+        <Field
+          name="current"
+          type="password"
+          label={t.password}
+          hint={t.passwordHint}
+          error={errors.current}
+          autocomplete="current-password"
+          maxLength={200}
+          required
+        />
+        <button type="submit" class="primary">
+          {t.submit}
+        </button>
+      </Form>
+    </Layout>
+  );
+}
+
+export function PasswordPage({
+  ctx,
+  errors = {},
+  notice,
+}: {
+  ctx: PageContext;
+  errors?: Partial<Record<'current' | 'password' | 'passwordRepeat', string>>;
+  notice?: Notices;
+}) {
+  const t = identityText[ctx.locale].password;
+  return (
+    <Layout ctx={ctx} title={t.title} cabinet>
+      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      <PasswordChangeForm
+        ctx={ctx}
+        action="/cabinet/password"
+        passwordLabel={t.newPassword}
+        repeatLabel={t.repeat}
+        submit={t.submit}
+        errors={errors}
+      >
+        <Field
+          name="current"
+          type="password"
+          label={t.current}
+          error={errors.current}
+          autocomplete="current-password"
+          maxLength={200}
+          required
+        />
+      </PasswordChangeForm>
+    </Layout>
+  );
+}
+
+export function SubscriptionsPage({
+  ctx,
+  invoices,
+  announcements,
+  hasEmail,
+  notice,
+}: {
+  ctx: PageContext;
+  invoices: boolean;
+  announcements: boolean;
+  hasEmail: boolean;
+  notice?: Notices;
+}) {
+  const t = identityText[ctx.locale].subscriptions;
+  return (
+    <Layout ctx={ctx} title={t.title} cabinet>
+      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      {hasEmail ? null : (
+        <Notice kind="info">
+          {t.noEmail} <a href="/cabinet/email">{identityText[ctx.locale].email.title}</a>
+        </Notice>
+      )}
+      <Form action="/cabinet/subscriptions" csrfToken={ctx.csrfToken}>
+        <div class="field checkbox">
+          <label>
+            <input type="checkbox" name="invoices" value="1" checked={invoices} /> {t.invoices}
+          </label>
+        </div>
+        <div class="field checkbox">
+          <label>
+            <input type="checkbox" name="announcements" value="1" checked={announcements} /> {t.announcements}
+          </label>
+        </div>
+        <button type="submit" class="primary">
+          {t.submit}
+        </button>
+      </Form>
+    </Layout>
+  );
+}
+
+/** A change-of-address link that is used, expired or names an address taken meanwhile. */
+export function EmailConfirmFailedPage({ ctx }: { ctx: PageContext }) {
+  const t = identityText[ctx.locale];
+  return (
+    <Layout ctx={ctx} title={t.email.title}>
+      <Notice kind="error">{t.register.confirmFailed}</Notice>
+    </Layout>
+  );
+}
