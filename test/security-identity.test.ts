@@ -211,6 +211,21 @@ describe(`email change asks for the password (${engine})`, () => {
         .execute(),
     ).toEqual([]);
     expect((await other.get('/cabinet')).statusCode).toBe(200);
+    // Without the right password the page does not tell whether another user has the address.
+    const takenEmail = (
+      await t.handle.db
+        .selectFrom('users')
+        .select('email')
+        .where('login', '=', '02015213')
+        .executeTakeFirstOrThrow()
+    ).email!;
+    const probe = await b.post('/cabinet/email', { email: takenEmail, current: 'not-the-password-2' });
+    expect(probe.statusCode).toBe(400);
+    expect(textOf(probe.body)).toContain('Текущий пароль неверен.');
+    expect(textOf(probe.body)).not.toContain(identityText.ru.register.emailTaken);
+    const proven = await b.post('/cabinet/email', { email: takenEmail, current: DEMO_PASSWORD });
+    expect(proven.statusCode).toBe(400);
+    expect(textOf(proven.body)).toContain(identityText.ru.register.emailTaken);
 
     const ok = await b.post('/cabinet/email', { email: 'moved.owner@example.kz', current: DEMO_PASSWORD });
     expect(ok.statusCode).toBe(200);

@@ -62,13 +62,24 @@ async function endOtherSessions(db: DB, who: SignedIn, ip: string): Promise<void
   await audit(db, { actorUserId: who.userId, action: 'sessions.ended', details: { count: ended }, ip });
 }
 
-async function newEmailErrors(db: DB, u: SettingsUser, email: string, locale: Locale): Promise<EmailErrors> {
+/**
+ * What is wrong with the new address. Whether another user has it is told only to someone who
+ * gave the right password (`proven`): otherwise the form would tell anyone with a session which
+ * addresses are registered.
+ */
+async function newEmailErrors(
+  db: DB,
+  u: SettingsUser,
+  email: string,
+  locale: Locale,
+  proven: boolean,
+): Promise<EmailErrors> {
   const t = identityText[locale];
   const errors: EmailErrors = {};
   if (!email) errors.email = t.required;
   else if (!isEmail(email)) errors.email = t.register.badEmail;
   else if (u.email && u.email.toLowerCase() === email.toLowerCase()) errors.email = t.email.same;
-  else if (await emailInUse(db, email, u.id)) errors.email = t.register.emailTaken;
+  else if (proven && (await emailInUse(db, email, u.id))) errors.email = t.register.emailTaken;
   return errors;
 }
 
@@ -117,8 +128,8 @@ export async function changeEmail(
 ): Promise<ChangeEmailResult> {
   const u = await settingsUser(db, who.userId);
   const { email } = input;
-  const errors = await newEmailErrors(db, u, email, ctx.locale);
   const currentError = await currentPasswordError(db, u, input.current, ctx);
+  const errors = await newEmailErrors(db, u, email, ctx.locale, !currentError);
   if (currentError) {
     errors.current = currentError;
     await audit(db, { actorUserId: u.id, action: 'email.change_refused', ip: ctx.ip });
