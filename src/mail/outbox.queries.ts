@@ -82,3 +82,11 @@ export async function markMailAttemptFailed(
     .where('status', '=', 'sending')
     .execute();
 }
+
+/** The outbox id of the message stored under a dedupe key, or null. */
+export async function outboxIdByDedupeKey(db: DB, key: string): Promise<number | null> {
+  return (
+    (await db.selectFrom('mail_outbox').select('id').where('dedupe_key', '=', key).executeTakeFirst())?.id ??
+    null
+  );
+}
