@@ -70,13 +70,22 @@ function afterSending(reply: FastifyReply, back: string, result: SendByEmailResu
   return reply.redirect(withDone(back, done), 303);
 }
 
-export async function documentsRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+export async function documentsRoutes(app: FastifyInstance, deps: AppDeps) {
   // "Send to email" puts a PDF into the outbox: a few per user and per address an hour.
-  const emailLimit = actionLimit(db, 'documents.email', {
+  const emailLimit = actionLimit(deps.db, 'documents.email', {
     perUser: 5,
     perClient: 20,
     timeWindowMs: 3600_000,
   });
+  invoiceRoutes(app, deps, emailLimit);
+  settlementRoutes(app, deps, emailLimit);
+  anonymousBreakdownRoutes(app, deps);
+}
+
+type EmailLimit = ReturnType<typeof actionLimit>;
+
+/** The invoice and breakdown pages, the invoice PDF, sending it by email, the mailing subscription. */
+function invoiceRoutes(app: FastifyInstance, { db }: AppDeps, emailLimit: EmailLimit) {
   const invoicePage = (kind: 'invoice' | 'breakdown') => async (req: FastifyRequest, reply: FastifyReply) => {
     const q = req.query as Query;
     const account = await customerAccount(db, req, str(q.account));
@@ -129,7 +138,10 @@ export async function documentsRoutes(app: FastifyInstance, { db, config }: AppD
     const result = await setMailingSubscription(db, req.user?.id ?? 0, field(req.body, 'subscribe') === '1');
     return reply.redirect(withDone(back, result === 'noEmail' ? 'noemail' : result), 303);
   });
+}
 
+/** The settlement page, its PDF and sending it by email. */
+function settlementRoutes(app: FastifyInstance, { db }: AppDeps, emailLimit: EmailLimit) {
   app.get('/cabinet/settlement', { preHandler: requireCustomer }, async (req, reply) => {
     const q = req.query as Query;
     const account = await customerAccount(db, req, str(q.account));
@@ -172,9 +184,11 @@ export async function documentsRoutes(app: FastifyInstance, { db, config }: AppD
     });
     return afterSending(reply, back, result);
   });
+}
 
-  // The anonymous breakdown (SPEC.md 2.2): reached from the account lookup with its signed,
-  // expiring token (never the bare account number), personal data masked.
+/** The anonymous breakdown (SPEC.md 2.2): reached from the account lookup with its signed,
+ * expiring token (never the bare account number), personal data masked. */
+function anonymousBreakdownRoutes(app: FastifyInstance, { db, config }: AppDeps) {
   const anonymousAccount = (req: FastifyRequest) =>
     accountFromLookupToken(db, config.SESSION_SECRET, str((req.query as Query).token) ?? '');
   const anonymousLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
