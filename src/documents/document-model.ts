@@ -313,15 +313,8 @@ export interface StatementDocument {
   table: DocTable;
 }
 
-export function statementDocument(
-  locale: Locale,
-  account: DocumentAccount,
-  statement: Statement & {
-    dates?: DocumentDates;
-    recalculations?: (InvoiceRecalculation & { period: string })[];
-  },
-): StatementDocument {
-  const t = documentsText[locale];
+/** The statement table: the opening balance, one row per month, the totals. */
+function statementRows(locale: Locale, t: DocText, statement: Statement): DocTable['rows'] {
   const months = MONTHS[locale].long;
   const rows: DocTable['rows'] = [
     {
@@ -369,6 +362,18 @@ export function statementDocument(
       kind: 'total',
     },
   ];
+  return rows;
+}
+
+export function statementDocument(
+  locale: Locale,
+  account: DocumentAccount,
+  statement: Statement & {
+    dates?: DocumentDates;
+    recalculations?: (InvoiceRecalculation & { period: string })[];
+  },
+): StatementDocument {
+  const t = documentsText[locale];
   return {
     title: t.statementFor(formatPeriod(locale, statement.from), formatPeriod(locale, statement.to)),
     dates: statement.dates ? documentDates(locale, statement.dates) : [],
@@ -397,7 +402,7 @@ export function statementDocument(
         { label: t.colPaid, num: true },
         { label: t.colBalance, num: true },
       ],
-      rows,
+      rows: statementRows(locale, t, statement),
     },
   };
 }
