@@ -66,26 +66,25 @@ function formatTenge4(exact: { num: bigint; den: bigint }): string {
   return `${scaled / 10_000n}.${String(scaled % 10_000n).padStart(4, '0')}`;
 }
 
-export function invoiceDocument(
-  locale: Locale,
-  account: DocumentAccount,
-  invoice: Invoice,
-  options: { masked?: boolean } = {},
-): InvoiceDocument {
-  const t = documentsText[locale];
-  const periodName = formatPeriod(locale, invoice.period);
-  const openingDate = formatDate(`${invoice.period}-01`);
-  const closingDate = formatDate(`${addMonths(invoice.period, 1)}-01`);
+type DocText = (typeof documentsText)[Locale];
 
+const waterName = (t: DocText, water: 'cold' | 'hot') => (water === 'cold' ? t.coldWater : t.hotWater);
+
+/** The account block of an invoice; owner and address masked on the anonymous breakdown. */
+function invoiceFacts(t: DocText, account: DocumentAccount, masked: boolean): [string, string][] {
   const facts: [string, string][] = [
     [t.account, account.number],
-    [t.owner, options.masked ? maskName(account.ownerName) : account.ownerName],
-    [t.address, options.masked ? maskAddress(account) : formatAddress(account)],
+    [t.owner, masked ? maskName(account.ownerName) : account.ownerName],
+    [t.address, masked ? maskAddress(account) : formatAddress(account)],
     [t.residents, String(account.residents)],
     [t.irrigation, account.irrigationAreaM2],
   ];
   if (account.kind === 'legal') facts.push([t.contract, account.contractNumber ?? '']);
+  return facts;
+}
 
+/** The volume table: one row per meter, the norm and irrigation rows, the totals. */
+function volumeRows(t: DocText, invoice: Invoice): DocTable['rows'] {
   const volumeRows: DocTable['rows'] = invoice.meters.map((m) => ({
     cells: [
       t.inputNo(m.inputNo),
@@ -99,15 +98,14 @@ export function invoiceDocument(
       !m.billed ? t.notBilled : m.volumeL === null ? '' : formatM3(m.volumeL),
     ],
   }));
-  const waterName = (water: 'cold' | 'hot') => (water === 'cold' ? t.coldWater : t.hotWater);
   const labelRow = (label: string, litres: number, kind?: 'sub'): DocTable['rows'][number] => ({
     cells: [label, '', '', '', '', '', '', formatM3(litres)],
     ...(kind ? { kind } : {}),
   });
   for (const n of invoice.normBasis) {
     const label = n.perPerson
-      ? t.normRow(waterName(n.water), n.perPerson.residents, formatM3Short(n.perPerson.normL))
-      : t.normRowPlain(waterName(n.water));
+      ? t.normRow(waterName(t, n.water), n.perPerson.residents, formatM3Short(n.perPerson.normL))
+      : t.normRowPlain(waterName(t, n.water));
     volumeRows.push(labelRow(label, n.volumeL));
   }
   if (invoice.irrigation)
@@ -124,7 +122,11 @@ export function invoiceDocument(
       labelRow(t.totalSewage, invoice.volumes.sewageL, 'sub'),
     );
   }
+  return volumeRows;
+}
 
+/** Why and how a volume was billed by norm (SPEC.md: documents say what was billed). */
+function normNotes(t: DocText, invoice: Invoice): string[] {
   const normNotes = invoice.normBasis.map((n) => {
     const how = n.perPerson
       ? t.normHow(n.perPerson.residents, formatM3Short(n.perPerson.normL), formatM3Short(n.volumeL))
@@ -133,7 +135,7 @@ export function invoiceDocument(
       n.expired.length > 0
         ? n.expired.map((e) => t.verificationWasDue(e.serial, formatDate(e.due))).join('; ')
         : t.noMeter;
-    return t.normNote(waterName(n.water), how, why);
+    return t.normNote(waterName(t, n.water), how, why);
   });
   const sewageNormL = invoice.lines
     .filter((l) => l.service === 'sewage' && l.basis === 'norm')
@@ -147,7 +149,13 @@ export function invoiceDocument(
         formatM3Short(invoice.irrigation.volumeL),
       ),
     );
+  return normNotes;
+}
 
+/** The bill: opening balance, charges, recalculations, penalty with its basis, payments, closing balance. */
+function billRows(locale: Locale, t: DocText, invoice: Invoice): DocTable['rows'] {
+  const openingDate = formatDate(`${invoice.period}-01`);
+  const closingDate = formatDate(`${addMonths(invoice.period, 1)}-01`);
   const recalculationRows: DocTable['rows'] = invoice.recalculations.map((r) => ({
     cells: [recalculationLabel(locale, r), '', '', '', '', formatTiyn(r.amountTiyn)],
   }));
@@ -194,6 +202,21 @@ export function invoiceDocument(
     },
     { cells: [t.closing(closingDate), ...empty, formatTiyn(invoice.closingTiyn)], kind: 'total' },
   );
+  return billRows;
+}
+
+export function invoiceDocument(
+  locale: Locale,
+  account: DocumentAccount,
+  invoice: Invoice,
+  options: { masked?: boolean } = {},
+): InvoiceDocument {
+  const t = documentsText[locale];
+  const periodName = formatPeriod(locale, invoice.period);
+
+  const facts = invoiceFacts(t, account, options.masked ?? false);
+  const volumes = volumeRows(t, invoice);
+  const billed = billRows(locale, t, invoice);
 
   const due = Math.max(0, invoice.toPayTiyn);
   return {
@@ -217,7 +240,7 @@ export function invoiceDocument(
         { label: t.endReading, num: true },
         { label: t.volume, num: true },
       ],
-      rows: volumeRows,
+      rows: volumes,
     },
     bill: {
       heading: t.billHeading,
@@ -229,9 +252,9 @@ export function invoiceDocument(
         { label: t.tariffVat, num: true },
         { label: t.amount, num: true },
       ],
-      rows: billRows,
+      rows: billed,
     },
-    normNotes,
+    normNotes: normNotes(t, invoice),
     footnote: t.compensationNote,
     penaltyNote: invoice.penaltyTiyn !== 0 ? t.penaltyNote : null,
     toPay: t.toPay(periodName, formatTiyn(invoice.toPayTiyn)),
@@ -290,15 +313,8 @@ export interface StatementDocument {
   table: DocTable;
 }
 
-export function statementDocument(
-  locale: Locale,
-  account: DocumentAccount,
-  statement: Statement & {
-    dates?: DocumentDates;
-    recalculations?: (InvoiceRecalculation & { period: string })[];
-  },
-): StatementDocument {
-  const t = documentsText[locale];
+/** The statement table: the opening balance, one row per month, the totals. */
+function statementRows(locale: Locale, t: DocText, statement: Statement): DocTable['rows'] {
   const months = MONTHS[locale].long;
   const rows: DocTable['rows'] = [
     {
@@ -346,6 +362,18 @@ export function statementDocument(
       kind: 'total',
     },
   ];
+  return rows;
+}
+
+export function statementDocument(
+  locale: Locale,
+  account: DocumentAccount,
+  statement: Statement & {
+    dates?: DocumentDates;
+    recalculations?: (InvoiceRecalculation & { period: string })[];
+  },
+): StatementDocument {
+  const t = documentsText[locale];
   return {
     title: t.statementFor(formatPeriod(locale, statement.from), formatPeriod(locale, statement.to)),
     dates: statement.dates ? documentDates(locale, statement.dates) : [],
@@ -374,7 +402,7 @@ export function statementDocument(
         { label: t.colPaid, num: true },
         { label: t.colBalance, num: true },
       ],
-      rows,
+      rows: statementRows(locale, t, statement),
     },
   };
 }

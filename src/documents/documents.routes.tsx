@@ -1,40 +1,37 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { customerAccount } from '../accounts/access';
-import { type AccountView, findAccountByNumber } from '../accounts/accounts.queries';
-import { verifyLookupToken } from '../accounts/lookup-token';
 import type { AppDeps } from '../app-deps';
-import { audit } from '../auth/audit';
 import { requireCustomer, safeNext } from '../auth/guard';
 import { addMonths } from '../billing/period';
 import { statementRangeProblem } from '../billing/statement';
-import type { DB } from '../db/database';
-import type { Locale } from '../i18n/locales';
-import { actionLimit, waitMessage } from '../web/action-limit';
+import { actionLimit } from '../web/action-limit';
 import { field } from '../web/forms';
 import { sendPage } from '../web/html';
-import { Layout, Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
-import { invoiceDocument, statementDocument } from './document-model';
 import {
+  type SendByEmailResult,
+  sendInvoiceByEmail,
+  sendStatementByEmail,
+  setMailingSubscription,
+} from './document-mail.service';
+import {
+  AnonymousBreakdownPage,
+  AnonymousExpiredPage,
+  InvoicePage,
+  SettlementPage,
+} from './document-pages.views';
+import {
+  accountFromLookupToken,
   invoicePdf,
-  mailDocument,
-  setInvoiceSubscription,
+  loadAnonymousBreakdown,
+  loadInvoicePage,
+  loadSettlementPage,
   statementPdf,
-  userMailState,
 } from './documents.service';
-import { documentsText } from './documents.text';
-import { InvoiceView, PeriodSelector, PostButton, RangeSelector, StatementView } from './documents.views';
-import { firstAccountYear } from './invoice.queries';
-import { defaultPeriod, invoiceLoader, periodFromQuery, statementLoader } from './invoice.service';
+import { defaultPeriod, periodFromQuery } from './invoice.service';
 
 type Query = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-
-async function yearsFor(db: DB, accountId: number): Promise<number[]> {
-  const last = Number(defaultPeriod().slice(0, 4));
-  const first = Math.min((await firstAccountYear(db, accountId)) ?? last, last);
-  return Array.from({ length: last - first + 1 }, (_, i) => last - i);
-}
 
 function sendPdf(reply: FastifyReply, pdf: { filename: string; bytes: Buffer }, download: boolean) {
   return reply
@@ -58,84 +55,54 @@ function rangeFromQuery(q: Query) {
   return { from: fromRaw, to, rangeProblem };
 }
 
-export async function documentsRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+/** The range when both ends and their order are valid, else null. */
+function validRange(range: ReturnType<typeof rangeFromQuery>) {
+  return range.from.problem || range.to.problem || range.rangeProblem
+    ? null
+    : { from: range.from.period, to: range.to.period };
+}
+
+/** Where a mail action sends the user back to, or 404 when there was no document to send. */
+function afterSending(reply: FastifyReply, back: string, result: SendByEmailResult) {
+  if (result.kind === 'noDocument') return reply.callNotFound();
+  const done =
+    result.kind === 'noEmail' ? 'noemail' : result.kind === 'limited' ? `wait-${result.wait}` : 'sent';
+  return reply.redirect(withDone(back, done), 303);
+}
+
+export async function documentsRoutes(app: FastifyInstance, deps: AppDeps) {
   // "Send to email" puts a PDF into the outbox: a few per user and per address an hour.
-  const emailLimit = actionLimit(db, 'documents.email', {
+  const emailLimit = actionLimit(deps.db, 'documents.email', {
     perUser: 5,
     perClient: 20,
     timeWindowMs: 3600_000,
   });
-  /** A notice for ?done=wait-SECONDS: when the user may send again. */
-  const waitNotice = (locale: Locale, done: string | undefined) =>
-    done?.startsWith('wait-') ? (
-      <Notice kind="error">{waitMessage(locale, Number(done.slice(5)) || 60)}</Notice>
-    ) : null;
+  invoiceRoutes(app, deps, emailLimit);
+  settlementRoutes(app, deps, emailLimit);
+  anonymousBreakdownRoutes(app, deps);
+}
+
+type EmailLimit = ReturnType<typeof actionLimit>;
+
+/** The invoice and breakdown pages, the invoice PDF, sending it by email, the mailing subscription. */
+function invoiceRoutes(app: FastifyInstance, { db }: AppDeps, emailLimit: EmailLimit) {
   const invoicePage = (kind: 'invoice' | 'breakdown') => async (req: FastifyRequest, reply: FastifyReply) => {
     const q = req.query as Query;
     const account = await customerAccount(db, req, str(q.account));
     const ctx = pageContext(req, reply);
-    const t = documentsText[ctx.locale];
     const sel = periodFromQuery(q);
-    const [invoice, years, mailState] = await Promise.all([
-      sel.problem ? null : invoiceLoader(db, account, sel.period),
-      yearsFor(db, account.id),
-      userMailState(db, req.user?.id ?? 0),
-    ]);
-    const path = kind === 'invoice' ? '/cabinet/invoice' : '/cabinet/breakdown';
-    const here = `${path}?period=${sel.period}${q.account ? `&account=${encodeURIComponent(String(q.account))}` : ''}`;
-    const pdfQuery = `period=${sel.period}&account=${account.number}`;
-    const done = str(q.done);
+    const page = await loadInvoicePage(db, account, sel.problem ? null : sel.period, req.user?.id ?? 0);
     return sendPage(
       reply,
-      <Layout
+      <InvoicePage
         ctx={ctx}
-        title={kind === 'invoice' ? t.invoiceTitle : t.breakdownTitle}
-        cabinet
-        scripts={['/static/month-picker.js']}
-      >
-        {done === 'sent' ? <Notice kind="success">{t.sent(mailState?.email ?? '')}</Notice> : null}
-        {done === 'subscribed' ? <Notice kind="success">{t.subscribed}</Notice> : null}
-        {done === 'unsubscribed' ? <Notice kind="success">{t.unsubscribed}</Notice> : null}
-        {done === 'noemail' ? <Notice kind="error">{t.noEmail}</Notice> : null}
-        {waitNotice(ctx.locale, done)}
-        <PeriodSelector
-          locale={ctx.locale}
-          action={path}
-          month={sel.month}
-          year={sel.year}
-          years={years}
-          error={
-            sel.problem === 'invalid' ? t.periodInvalid : sel.problem === 'future' ? t.periodFuture : null
-          }
-          hidden={q.account ? { account: account.number } : {}}
-        />
-        {invoice ? (
-          <InvoiceView doc={invoiceDocument(ctx.locale, account, invoice)}>
-            <div class="actions doc-actions">
-              <a class="button primary" href={`/cabinet/invoice.pdf?${pdfQuery}&download=1`}>
-                {t.download}
-              </a>
-              <a class="button" href={`/cabinet/invoice.pdf?${pdfQuery}`}>
-                {t.openPdf}
-              </a>
-              <PostButton
-                action="/cabinet/invoice/email"
-                csrfToken={ctx.csrfToken}
-                label={t.sendEmail}
-                fields={{ period: sel.period, account: account.number, back: here }}
-              />
-              <PostButton
-                action="/cabinet/invoice/subscription"
-                csrfToken={ctx.csrfToken}
-                label={mailState?.subscribe_invoices ? t.unsubscribe : t.subscribe}
-                fields={{ subscribe: mailState?.subscribe_invoices ? '0' : '1', back: here }}
-              />
-            </div>
-          </InvoiceView>
-        ) : sel.problem ? null : (
-          <Notice kind="info">{t.noData}</Notice>
-        )}
-      </Layout>,
+        kind={kind}
+        account={account}
+        sel={sel}
+        queryAccount={q.account}
+        done={str(q.done)}
+        {...page}
+      />,
     );
   };
 
@@ -155,106 +122,51 @@ export async function documentsRoutes(app: FastifyInstance, { db, config }: AppD
     const account = await customerAccount(db, req, field(req.body, 'account') || undefined);
     const back = safeNext(field(req.body, 'back'), '/cabinet/invoice');
     const sel = periodFromQuery({ period: field(req.body, 'period') });
-    const state = await userMailState(db, req.user?.id ?? 0);
-    if (!state?.email) return reply.redirect(withDone(back, 'noemail'), 303);
-    const pdf = sel.problem ? null : await invoicePdf(db, account, sel.period, req.locale);
-    if (!pdf) return reply.callNotFound();
-    const wait = await emailLimit(req);
-    const log = { actorUserId: req.user?.id ?? null, subject: account.number, ip: req.ip };
-    if (wait) {
-      await audit(db, { ...log, action: 'documents.email.limited', details: { invoice: sel.period, wait } });
-      return reply.redirect(withDone(back, `wait-${wait}`), 303);
-    }
-    await mailDocument(db, state.email, req.locale, pdf, { invoice: sel.period });
-    await audit(db, { ...log, action: 'documents.email.invoice', details: { period: sel.period } });
-    return reply.redirect(withDone(back, 'sent'), 303);
+    const result = await sendInvoiceByEmail(db, {
+      userId: req.user?.id ?? 0,
+      locale: req.locale,
+      ip: req.ip,
+      limit: () => emailLimit(req),
+      account,
+      period: sel.problem ? null : sel.period,
+    });
+    return afterSending(reply, back, result);
   });
 
   app.post('/cabinet/invoice/subscription', { preHandler: requireCustomer }, async (req, reply) => {
     const back = safeNext(field(req.body, 'back'), '/cabinet/invoice');
-    const subscribe = field(req.body, 'subscribe') === '1';
-    const state = await userMailState(db, req.user?.id ?? 0);
-    if (subscribe && !state?.email) return reply.redirect(withDone(back, 'noemail'), 303);
-    await setInvoiceSubscription(db, req.user?.id ?? 0, subscribe);
-    return reply.redirect(withDone(back, subscribe ? 'subscribed' : 'unsubscribed'), 303);
+    const result = await setMailingSubscription(db, req.user?.id ?? 0, field(req.body, 'subscribe') === '1');
+    return reply.redirect(withDone(back, result === 'noEmail' ? 'noemail' : result), 303);
   });
+}
 
+/** The settlement page, its PDF and sending it by email. */
+function settlementRoutes(app: FastifyInstance, { db }: AppDeps, emailLimit: EmailLimit) {
   app.get('/cabinet/settlement', { preHandler: requireCustomer }, async (req, reply) => {
     const q = req.query as Query;
     const account = await customerAccount(db, req, str(q.account));
     const ctx = pageContext(req, reply);
-    const t = documentsText[ctx.locale];
     const range = rangeFromQuery(q);
-    const valid = !range.from.problem && !range.to.problem && !range.rangeProblem;
-    const [statement, years, mailState] = await Promise.all([
-      valid ? statementLoader(db, account.id, range.from.period, range.to.period) : null,
-      yearsFor(db, account.id),
-      userMailState(db, req.user?.id ?? 0),
-    ]);
-    const problemText = (p: string | null) =>
-      p === 'invalid' ? t.periodInvalid : p === 'future' ? t.periodFuture : null;
-    const rangeQuery = `from_period=${range.from.period}&to_period=${range.to.period}&account=${account.number}`;
-    const here = `/cabinet/settlement?${rangeQuery}`;
-    const done = str(q.done);
+    const valid = validRange(range);
+    const page = await loadSettlementPage(db, account.id, valid, req.user?.id ?? 0);
     return sendPage(
       reply,
-      <Layout ctx={ctx} title={t.settlementTitle} cabinet scripts={['/static/month-picker.js']}>
-        {done === 'sent' ? <Notice kind="success">{t.sent(mailState?.email ?? '')}</Notice> : null}
-        {done === 'noemail' ? <Notice kind="error">{t.noEmail}</Notice> : null}
-        {waitNotice(ctx.locale, done)}
-        <RangeSelector
-          locale={ctx.locale}
-          action="/cabinet/settlement"
-          from={range.from}
-          to={range.to}
-          years={years}
-          fromError={problemText(range.from.problem)}
-          toError={
-            problemText(range.to.problem) ??
-            (range.rangeProblem === 'too_long'
-              ? t.rangeTooLong
-              : range.rangeProblem === 'order'
-                ? t.rangeOrder
-                : null)
-          }
-        />
-        {statement ? (
-          <>
-            <StatementView doc={statementDocument(ctx.locale, account, statement)} />
-            <div class="actions doc-actions">
-              <a class="button primary" href={`/cabinet/settlement.pdf?${rangeQuery}`}>
-                {t.openPdf}
-              </a>
-              <PostButton
-                action="/cabinet/settlement/email"
-                csrfToken={ctx.csrfToken}
-                label={t.sendEmail}
-                fields={{
-                  from_period: range.from.period,
-                  to_period: range.to.period,
-                  account: account.number,
-                  back: here,
-                }}
-              />
-            </div>
-          </>
-        ) : valid ? (
-          <Notice kind="info">{t.noDataRange}</Notice>
-        ) : null}
-      </Layout>,
+      <SettlementPage
+        ctx={ctx}
+        account={account}
+        range={range}
+        valid={valid !== null}
+        done={str(q.done)}
+        {...page}
+      />,
     );
   });
 
-  const statementFromRequest = async (req: FastifyRequest, source: Query) => {
-    const account = await customerAccount(db, req, str(source.account) || undefined);
-    const range = rangeFromQuery(source);
-    if (range.from.problem || range.to.problem || range.rangeProblem) return null;
-    return statementPdf(db, account, range.from.period, range.to.period, req.locale);
-  };
-
   app.get('/cabinet/settlement.pdf', { preHandler: requireCustomer }, async (req, reply) => {
     const q = req.query as Query;
-    const pdf = await statementFromRequest(req, q);
+    const account = await customerAccount(db, req, str(q.account) || undefined);
+    const range = validRange(rangeFromQuery(q));
+    const pdf = range ? await statementPdf(db, account, range.from, range.to, req.locale) : null;
     if (!pdf) return reply.callNotFound();
     return sendPdf(reply, pdf, q.download === '1');
   });
@@ -262,84 +174,35 @@ export async function documentsRoutes(app: FastifyInstance, { db, config }: AppD
   app.post('/cabinet/settlement/email', { preHandler: requireCustomer }, async (req, reply) => {
     const body = (req.body ?? {}) as Query;
     const back = safeNext(field(body, 'back'), '/cabinet/settlement');
-    const state = await userMailState(db, req.user?.id ?? 0);
-    if (!state?.email) return reply.redirect(withDone(back, 'noemail'), 303);
-    const pdf = await statementFromRequest(req, body);
-    if (!pdf) return reply.callNotFound();
-    const wait = await emailLimit(req);
-    const log = { actorUserId: req.user?.id ?? null, subject: pdf.filename, ip: req.ip };
-    if (wait) {
-      await audit(db, { ...log, action: 'documents.email.limited', details: { statement: true, wait } });
-      return reply.redirect(withDone(back, `wait-${wait}`), 303);
-    }
-    await mailDocument(db, state.email, req.locale, pdf, { statement: true });
-    await audit(db, { ...log, action: 'documents.email.statement' });
-    return reply.redirect(withDone(back, 'sent'), 303);
+    const result = await sendStatementByEmail(db, {
+      userId: req.user?.id ?? 0,
+      locale: req.locale,
+      ip: req.ip,
+      limit: () => emailLimit(req),
+      account: () => customerAccount(db, req, str(body.account) || undefined),
+      range: validRange(rangeFromQuery(body)),
+    });
+    return afterSending(reply, back, result);
   });
+}
 
-  // The anonymous breakdown (SPEC.md 2.2): reached from the account lookup with its signed,
-  // expiring token (never the bare account number), personal data masked.
-  const anonymousAccount = async (req: FastifyRequest): Promise<AccountView | null> => {
-    const number = verifyLookupToken(config.SESSION_SECRET, str((req.query as Query).token) ?? '');
-    return number === null ? null : ((await findAccountByNumber(db, number)) ?? null);
-  };
+/** The anonymous breakdown (SPEC.md 2.2): reached from the account lookup with its signed,
+ * expiring token (never the bare account number), personal data masked. */
+function anonymousBreakdownRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+  const anonymousAccount = (req: FastifyRequest) =>
+    accountFromLookupToken(db, config.SESSION_SECRET, str((req.query as Query).token) ?? '');
   const anonymousLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
   app.get('/breakdown/anonymous', { config: anonymousLimit }, async (req, reply) => {
     const q = req.query as Query;
     const ctx = pageContext(req, reply);
-    const t = documentsText[ctx.locale];
     const account = await anonymousAccount(req);
-    if (!account) {
-      return sendPage(
-        reply,
-        <Layout ctx={ctx} title={t.anonymousTitle}>
-          <Notice kind="error">{t.anonymousExpired}</Notice>
-          <p>
-            <a class="button" href="/lookup">
-              {t.findAgain}
-            </a>
-          </p>
-        </Layout>,
-        410,
-      );
-    }
+    if (!account) return sendPage(reply, <AnonymousExpiredPage ctx={ctx} />, 410);
     const sel = periodFromQuery(q);
-    const [invoice, years] = await Promise.all([
-      sel.problem ? null : invoiceLoader(db, account, sel.period),
-      yearsFor(db, account.id),
-    ]);
-    const token = String(q.token);
+    const page = await loadAnonymousBreakdown(db, account, sel.problem ? null : sel.period);
     return sendPage(
       reply,
-      <Layout ctx={ctx} title={t.anonymousTitle} scripts={['/static/month-picker.js']}>
-        <p class="hint">{t.maskedNote}</p>
-        <PeriodSelector
-          locale={ctx.locale}
-          action="/breakdown/anonymous"
-          month={sel.month}
-          year={sel.year}
-          years={years}
-          error={
-            sel.problem === 'invalid' ? t.periodInvalid : sel.problem === 'future' ? t.periodFuture : null
-          }
-          hidden={{ token }}
-        />
-        {invoice ? (
-          <InvoiceView doc={invoiceDocument(ctx.locale, account, invoice, { masked: true })}>
-            <div class="actions doc-actions">
-              <a
-                class="button"
-                href={`/breakdown/anonymous.pdf?token=${encodeURIComponent(token)}&period=${sel.period}`}
-              >
-                {t.download}
-              </a>
-            </div>
-          </InvoiceView>
-        ) : sel.problem ? null : (
-          <Notice kind="info">{t.noData}</Notice>
-        )}
-      </Layout>,
+      <AnonymousBreakdownPage ctx={ctx} account={account} sel={sel} token={String(q.token)} {...page} />,
     );
   });
 

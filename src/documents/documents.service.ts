@@ -1,11 +1,14 @@
-import type { AccountView } from '../accounts/accounts.queries';
+import { type AccountView, findAccountByNumber } from '../accounts/accounts.queries';
+import { verifyLookupToken } from '../accounts/lookup-token';
 import type { Period } from '../billing/period';
 import type { DB } from '../db/database';
 import { formatPeriod, type Locale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { invoiceDocument, statementDocument } from './document-model';
+import { userMailState } from './documents.queries';
 import { documentsText } from './documents.text';
-import { invoiceLoader, statementLoader } from './invoice.service';
+import { firstAccountYear } from './invoice.queries';
+import { defaultPeriod, invoiceLoader, statementLoader } from './invoice.service';
 import { renderInvoicePdf, renderStatementPdf } from './pdf';
 
 export interface RenderedPdf {
@@ -65,18 +68,53 @@ export async function mailDocument(
   });
 }
 
-export async function setInvoiceSubscription(db: DB, userId: number, subscribe: boolean): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({ subscribe_invoices: subscribe, updated_at: new Date() })
-    .where('id', '=', userId)
-    .execute();
+/** The years the period selectors offer for an account: from its first month to last month's year. */
+export async function documentYears(db: DB, accountId: number): Promise<number[]> {
+  const last = Number(defaultPeriod().slice(0, 4));
+  const first = Math.min((await firstAccountYear(db, accountId)) ?? last, last);
+  return Array.from({ length: last - first + 1 }, (_, i) => last - i);
 }
 
-export async function userMailState(db: DB, userId: number) {
-  return db
-    .selectFrom('users')
-    .select(['email', 'subscribe_invoices', 'locale'])
-    .where('id', '=', userId)
-    .executeTakeFirst();
+/** The invoice (or breakdown) page: the month's invoice when the period is valid, the selector's years, the user's mail state. */
+export async function loadInvoicePage(db: DB, account: AccountView, period: Period | null, userId: number) {
+  const [invoice, years, mailState] = await Promise.all([
+    period === null ? null : invoiceLoader(db, account, period),
+    documentYears(db, account.id),
+    userMailState(db, userId),
+  ]);
+  return { invoice, years, mailState };
+}
+
+/** The settlement page: the statement of a valid range, the selector's years, the user's mail state. */
+export async function loadSettlementPage(
+  db: DB,
+  accountId: number,
+  range: { from: Period; to: Period } | null,
+  userId: number,
+) {
+  const [statement, years, mailState] = await Promise.all([
+    range ? statementLoader(db, accountId, range.from, range.to) : null,
+    documentYears(db, accountId),
+    userMailState(db, userId),
+  ]);
+  return { statement, years, mailState };
+}
+
+/** The account a lookup token names, while the token is valid (SPEC.md 2.2), or null. */
+export async function accountFromLookupToken(
+  db: DB,
+  secret: string,
+  token: string,
+): Promise<AccountView | null> {
+  const number = verifyLookupToken(secret, token);
+  return number === null ? null : ((await findAccountByNumber(db, number)) ?? null);
+}
+
+/** The anonymous breakdown: the month's invoice when the period is valid, and the selector's years. */
+export async function loadAnonymousBreakdown(db: DB, account: AccountView, period: Period | null) {
+  const [invoice, years] = await Promise.all([
+    period === null ? null : invoiceLoader(db, account, period),
+    documentYears(db, account.id),
+  ]);
+  return { invoice, years };
 }

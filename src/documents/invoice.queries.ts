@@ -53,6 +53,84 @@ export async function firstAccountYear(db: DB, accountId: number): Promise<numbe
  * a closed month shows what it was billed with, whatever reading arrived later.
  * Null when the month has no balance row (not billed yet, or before the account's history).
  */
+/** The month's charge lines of an account. */
+function monthCharges(db: DB, accountId: number, first: string) {
+  return db
+    .selectFrom('charges')
+    .select(['service', 'basis', 'quantity_l', 'tariff_tiyn_per_m3', 'vat_bp'])
+    .where('account_id', '=', accountId)
+    .where('period', '=', first)
+    .orderBy('service')
+    .orderBy('basis')
+    .execute();
+}
+
+/** The recalculations booked in the month, with the month each corrects and why. */
+function monthRecalculations(db: DB, accountId: number, first: string) {
+  return db
+    .selectFrom('recalculations')
+    .select(['for_period', 'service', 'amount_tiyn', 'reason'])
+    .where('account_id', '=', accountId)
+    .where('period', '=', first)
+    .orderBy('for_period')
+    .orderBy('service')
+    .orderBy('id')
+    .execute();
+}
+
+/** The payments booked in the month. */
+function monthPayments(db: DB, accountId: number, first: string) {
+  return db
+    .selectFrom('payments')
+    .select(['amount_tiyn', 'kind', 'paid_on'])
+    .where('account_id', '=', accountId)
+    .where('period', '=', first)
+    .orderBy('paid_on')
+    .orderBy('id')
+    .execute();
+}
+
+/** The tariff of each service in force on the month's first day for a kind of customer. */
+function tariffsInForce(db: DB, kind: 'individual' | 'legal', first: string) {
+  return sql<{ service: Service; price: number }>`
+    select distinct on (service) service, price_tiyn_per_m3 as price
+    from tariffs
+    where customer_kind = ${kind} and effective_from <= ${first}::date
+    order by service, effective_from desc`.execute(db);
+}
+
+/** The norms that took effect by the month's first day. */
+function normsInForce(db: DB, first: string) {
+  return db
+    .selectFrom('norms')
+    .select(['kind', 'effective_from', 'litres', 'season_from_month', 'season_to_month'])
+    .where('effective_from', '<=', first)
+    .execute();
+}
+
+/** The account's meters installed during the month, with the readings that count at its start and end. */
+function metersWithReadings(db: DB, accountId: number, first: string, next: string, cutoff: Date | null) {
+  return sql<{
+    input_no: number;
+    water: 'cold' | 'hot';
+    serial: string;
+    verification_due: string | null;
+    start_l: number | null;
+    start_on: string | null;
+    end_l: number | null;
+    end_on: string | null;
+  }>`
+    select m.input_no, m.water, m.serial, m.verification_due,
+           s.value_l as start_l, s.read_on as start_on, e.value_l as end_l, e.read_on as end_on
+    from meters m
+    left join lateral ${readingThatCountsBefore(sql`m.id`, first, cutoff)} s on true
+    left join lateral ${readingThatCounts(sql`m.id`, first, cutoff)} e on true
+    where m.account_id = ${accountId}
+      and m.installed_on < ${next}::date
+      and (m.removed_on is null or m.removed_on >= ${first}::date)
+    order by m.input_no, m.water, m.serial`.execute(db);
+}
+
 export async function invoiceFacts(
   db: DB,
   account: { id: number; kind: 'individual' | 'legal'; residents: number; irrigationAreaM2: string },
@@ -66,60 +144,12 @@ export async function invoiceFacts(
   const [month, dataAsOf, charges, recalculations, payments, tariffs, norms, meters] = await Promise.all([
     accountMonth(db, account.id, period),
     billingDataAsOf(db),
-    db
-      .selectFrom('charges')
-      .select(['service', 'basis', 'quantity_l', 'tariff_tiyn_per_m3', 'vat_bp'])
-      .where('account_id', '=', account.id)
-      .where('period', '=', first)
-      .orderBy('service')
-      .orderBy('basis')
-      .execute(),
-    db
-      .selectFrom('recalculations')
-      .select(['for_period', 'service', 'amount_tiyn', 'reason'])
-      .where('account_id', '=', account.id)
-      .where('period', '=', first)
-      .orderBy('for_period')
-      .orderBy('service')
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('payments')
-      .select(['amount_tiyn', 'kind', 'paid_on'])
-      .where('account_id', '=', account.id)
-      .where('period', '=', first)
-      .orderBy('paid_on')
-      .orderBy('id')
-      .execute(),
-    sql<{ service: Service; price: number }>`
-      select distinct on (service) service, price_tiyn_per_m3 as price
-      from tariffs
-      where customer_kind = ${account.kind} and effective_from <= ${first}::date
-      order by service, effective_from desc`.execute(db),
-    db
-      .selectFrom('norms')
-      .select(['kind', 'effective_from', 'litres', 'season_from_month', 'season_to_month'])
-      .where('effective_from', '<=', first)
-      .execute(),
-    sql<{
-      input_no: number;
-      water: 'cold' | 'hot';
-      serial: string;
-      verification_due: string | null;
-      start_l: number | null;
-      start_on: string | null;
-      end_l: number | null;
-      end_on: string | null;
-    }>`
-      select m.input_no, m.water, m.serial, m.verification_due,
-             s.value_l as start_l, s.read_on as start_on, e.value_l as end_l, e.read_on as end_on
-      from meters m
-      left join lateral ${readingThatCountsBefore(sql`m.id`, first, cutoff)} s on true
-      left join lateral ${readingThatCounts(sql`m.id`, first, cutoff)} e on true
-      where m.account_id = ${account.id}
-        and m.installed_on < ${next}::date
-        and (m.removed_on is null or m.removed_on >= ${first}::date)
-      order by m.input_no, m.water, m.serial`.execute(db),
+    monthCharges(db, account.id, first),
+    monthRecalculations(db, account.id, first),
+    monthPayments(db, account.id, first),
+    tariffsInForce(db, account.kind, first),
+    normsInForce(db, first),
+    metersWithReadings(db, account.id, first, next, cutoff),
   ]);
 
   if (!month) return null;

@@ -1,14 +1,27 @@
-import { sql } from 'kysely';
 import { accountsOfUser } from '../accounts/accounts.queries';
-import { addMonths, isPeriod, type Period, periodOf, periodToDate } from '../billing/period';
+import { addMonths, isPeriod, type Period, periodOf } from '../billing/period';
 import type { DB } from '../db/database';
 import { formatPeriod, isLocale } from '../i18n/locales';
-import { LOCK, monthKey } from '../jobs/locks';
 import { type JobQueue, jobDb } from '../jobs/queue';
 import { AlreadyRunning, RUNS, singleFlight } from '../jobs/single-flight';
 import { enqueueMail } from '../mail/outbox';
+import { outboxIdByDedupeKey } from '../mail/outbox.queries';
 import { invoicePdf, type RenderedPdf } from './documents.service';
 import { documentsText } from './documents.text';
+import {
+  addSubscribersAsRecipients,
+  completeMailing,
+  lockMailingStart,
+  mailingExists,
+  newestClosedMonth,
+  openMailing,
+  pendingRecipients,
+  settleRecipient,
+  unfinishedMailingPeriods,
+  unfinishedMailingSince,
+} from './mailing.queries';
+
+export { type MailingReportRow, mailingReport } from './mailing.queries';
 
 /**
  * The monthly invoice mailing (SPEC.md 3.4, "Subscribe to mailing").
@@ -37,32 +50,17 @@ export async function startInvoiceMailing(
   startedBy: number | null = null,
 ): Promise<{ recipients: number; runningSince?: Date }> {
   if (!isPeriod(period)) throw new RangeError(`not a period: ${period}`);
-  const date = periodToDate(period);
-  const started = await db.transaction().execute(async (tx) => {
+  return db.transaction().execute(async (tx) => {
     // Two starts of one month (two operators, two instances) come one after the other; the
     // second finds the first's mailing unfinished and says since when it runs.
-    await sql`select pg_advisory_xact_lock(${LOCK.mailingStart}::int, ${monthKey(period)}::int)`.execute(tx);
-    const running = await tx
-      .selectFrom('invoice_mailings')
-      .select('started_at')
-      .where('period', '=', date)
-      .where('completed_at', 'is', null)
-      .executeTakeFirst();
-    if (running) return { recipients: 0, runningSince: new Date(running.started_at) };
-    await sql`
-      insert into invoice_mailings (period, started_by) values (${date}::date, ${startedBy})
-      on conflict (period) do update set completed_at = null`.execute(tx);
-    const added = await sql`
-      insert into invoice_mailing_recipients (period, user_id)
-      select ${date}::date, u.id from users u
-      where u.role = 'customer' and u.subscribe_invoices and u.email is not null
-        and u.email_confirmed_at is not null
-        and exists (select 1 from user_accounts ua where ua.user_id = u.id)
-      on conflict (period, user_id) do nothing`.execute(tx);
+    await lockMailingStart(tx, period);
+    const runningSince = await unfinishedMailingSince(tx, period);
+    if (runningSince) return { recipients: 0, runningSince };
+    await openMailing(tx, period, startedBy);
+    const recipients = await addSubscribersAsRecipients(tx, period);
     if (jobs) await jobs.send(MAILING_QUEUE, { period }, { db: jobDb(tx) });
-    return { recipients: Number(added.numAffectedRows ?? 0) };
+    return { recipients };
   });
-  return started;
 }
 
 export interface MailingRunOptions {
@@ -78,20 +76,11 @@ export interface MailingRunOptions {
 
 /** Works through a month's pending recipients; returns how many messages it queued. */
 export async function runInvoiceMailing(db: DB, period: Period, options: MailingRunOptions): Promise<number> {
-  const date = periodToDate(period);
   const interval = 1000 / options.perSecond;
   let queued = 0;
   let lastSend = 0;
   for (;;) {
-    const batch = await db
-      .selectFrom('invoice_mailing_recipients as r')
-      .innerJoin('users as u', 'u.id', 'r.user_id')
-      .select(['r.user_id as userId', 'u.email', 'u.locale'])
-      .where('r.period', '=', date)
-      .where('r.status', '=', 'pending')
-      .orderBy('r.user_id')
-      .limit(20)
-      .execute();
+    const batch = await pendingRecipients(db, period);
     if (batch.length === 0) break;
     for (const recipient of batch) {
       options.signal?.throwIfAborted();
@@ -106,22 +95,12 @@ export async function runInvoiceMailing(db: DB, period: Period, options: Mailing
         }
       } catch (error) {
         if (options.signal?.aborted) throw error;
-        await db
-          .updateTable('invoice_mailing_recipients')
-          .set({ status: 'failed', error: String((error as Error)?.message ?? error).slice(0, 500) })
-          .where('period', '=', date)
-          .where('user_id', '=', recipient.userId)
-          .where('status', '=', 'pending')
-          .execute();
+        const message = String((error as Error)?.message ?? error).slice(0, 500);
+        await settleRecipient(db, period, recipient.userId, { status: 'failed', error: message });
       }
     }
   }
-  await db
-    .updateTable('invoice_mailings')
-    .set({ completed_at: new Date() })
-    .where('period', '=', date)
-    .where('completed_at', 'is', null)
-    .execute();
+  await completeMailing(db, period);
   return queued;
 }
 
@@ -131,7 +110,6 @@ async function mailOne(
   recipient: { userId: number; email: string | null; locale: string },
   options: MailingRunOptions,
 ): Promise<boolean> {
-  const date = periodToDate(period);
   const locale = isLocale(recipient.locale) ? recipient.locale : 'kk';
   const pdfs: RenderedPdf[] = [];
   for (const account of await accountsOfUser(db, recipient.userId)) {
@@ -139,13 +117,7 @@ async function mailOne(
     if (pdf) pdfs.push(pdf);
   }
   if (!recipient.email || pdfs.length === 0) {
-    await db
-      .updateTable('invoice_mailing_recipients')
-      .set({ status: 'skipped', updated_at: new Date() })
-      .where('period', '=', date)
-      .where('user_id', '=', recipient.userId)
-      .where('status', '=', 'pending')
-      .execute();
+    await settleRecipient(db, period, recipient.userId, { status: 'skipped' });
     return false;
   }
   const t = documentsText[locale];
@@ -164,32 +136,17 @@ async function mailOne(
       purpose: 'invoice.monthly',
       dedupeKey: key,
     });
-    const outboxId =
-      inserted ??
-      (await tx.selectFrom('mail_outbox').select('id').where('dedupe_key', '=', key).executeTakeFirst())
-        ?.id ??
-      null;
+    const outboxId = inserted ?? (await outboxIdByDedupeKey(tx, key));
     // A process stopping here loses the whole transaction: the row stays pending, no message exists.
     options.signal?.throwIfAborted();
-    await tx
-      .updateTable('invoice_mailing_recipients')
-      .set({ status: 'queued', outbox_id: outboxId, updated_at: new Date() })
-      .where('period', '=', date)
-      .where('user_id', '=', recipient.userId)
-      .where('status', '=', 'pending')
-      .execute();
+    await settleRecipient(tx, period, recipient.userId, { status: 'queued', outboxId });
     return inserted !== null;
   });
 }
 
 /** Enqueues a job for every mailing that has not finished (after a crash or a restart). */
 export async function resumeInvoiceMailings(db: DB, jobs: JobQueue): Promise<Period[]> {
-  const open = await db
-    .selectFrom('invoice_mailings')
-    .select('period')
-    .where('completed_at', 'is', null)
-    .execute();
-  const periods = open.map((m) => m.period.slice(0, 7));
+  const periods = await unfinishedMailingPeriods(db);
   for (const period of periods) {
     await jobs.send(MAILING_QUEUE, { period }, { singletonKey: period, singletonSeconds: 30 });
   }
@@ -201,22 +158,11 @@ export async function resumeInvoiceMailings(db: DB, jobs: JobQueue): Promise<Per
  * closed month if it was closed in the last 30 days and has not been mailed yet.
  */
 export async function startMailingForClosedMonth(db: DB, jobs: JobQueue, now: Date = new Date()) {
-  const newest = await db
-    .selectFrom('billing_periods')
-    .select(['period', 'closed_at'])
-    .where('status', '=', 'closed')
-    .orderBy('period', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const newest = await newestClosedMonth(db);
   if (!newest?.closed_at || now.getTime() - newest.closed_at.getTime() > 30 * 86_400_000) return null;
   const period = newest.period.slice(0, 7);
   if (period < addMonths(periodOf(now), -2)) return null;
-  const exists = await db
-    .selectFrom('invoice_mailings')
-    .select('period')
-    .where('period', '=', newest.period)
-    .executeTakeFirst();
-  if (exists) return null;
+  if (await mailingExists(db, period)) return null;
   await startInvoiceMailing(db, jobs, period);
   return period;
 }
@@ -259,52 +205,4 @@ export async function startMailingWorker(
       await jobs.offWork(MAILING_SCAN_QUEUE);
     },
   };
-}
-
-export interface MailingReportRow {
-  period: Period;
-  startedAt: Date;
-  completedAt: Date | null;
-  total: number;
-  sent: number;
-  failed: number;
-  pending: number;
-  skipped: number;
-}
-
-/** Per month: how many invoices were sent, failed, are still pending, or had nothing to send. */
-export async function mailingReport(db: DB, period?: Period): Promise<MailingReportRow[]> {
-  const rows = await sql<{
-    period: string;
-    started_at: Date;
-    completed_at: Date | null;
-    total: number;
-    sent: number;
-    failed: number;
-    pending: number;
-    skipped: number;
-  }>`
-    select m.period, m.started_at, m.completed_at,
-      count(r.user_id)::int as total,
-      (count(*) filter (where r.status = 'queued' and o.status = 'sent'))::int as sent,
-      (count(*) filter (where r.status = 'failed' or o.status = 'failed'))::int as failed,
-      (count(*) filter (where r.status = 'pending'
-        or (r.status = 'queued' and o.status in ('pending', 'sending'))))::int as pending,
-      (count(*) filter (where r.status = 'skipped'))::int as skipped
-    from invoice_mailings m
-    left join invoice_mailing_recipients r on r.period = m.period
-    left join mail_outbox o on o.id = r.outbox_id
-    ${period ? sql`where m.period = ${periodToDate(period)}::date` : sql``}
-    group by m.period, m.started_at, m.completed_at
-    order by m.period desc`.execute(db);
-  return rows.rows.map((r) => ({
-    period: r.period.slice(0, 7),
-    startedAt: r.started_at,
-    completedAt: r.completed_at,
-    total: r.total,
-    sent: r.sent,
-    failed: r.failed,
-    pending: r.pending,
-    skipped: r.skipped,
-  }));
 }

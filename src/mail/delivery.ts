@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
 import type { DB } from '../db/database';
 import type { MailAttachment } from './outbox';
+import { type ClaimedMail, claimDueMail, markMailAttemptFailed, markMailSent } from './outbox.queries';
 
 /** What delivery needs of a mail transport; a nodemailer transporter is one. */
 export interface MailTransport {
@@ -45,78 +45,41 @@ export async function deliverDueMail(
   from = 'Vodokanal cabinet <cabinet@vodokanal.local>',
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
-  const claimed = await db.transaction().execute(async (tx) => {
-    const due = await tx
-      .selectFrom('mail_outbox')
-      .select('id')
-      .where('status', 'in', ['pending', 'sending'])
-      .where('next_attempt_at', '<=', sql<Date>`now()`)
-      .orderBy('next_attempt_at')
-      .orderBy('id')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    if (due.length === 0) return [];
-    return tx
-      .updateTable('mail_outbox')
-      .set((eb) => ({
-        status: 'sending',
-        attempts: eb('attempts', '+', 1),
-        next_attempt_at: sql<Date>`now() + ${SENDING_LEASE_MS} * interval '1 millisecond'`,
-      }))
-      .where(
-        'id',
-        'in',
-        due.map((d) => d.id),
-      )
-      .returningAll()
-      .execute();
-  });
-
+  const claimed = await claimDueMail(db, limit, SENDING_LEASE_MS);
   for (const row of claimed.sort((a, b) => a.id - b.id)) {
     try {
-      const attachments = (
-        typeof row.attachments === 'string' ? JSON.parse(row.attachments) : row.attachments
-      ) as MailAttachment[];
-      await transport.sendMail({
-        from,
-        to: row.to_address,
-        subject: row.subject,
-        text: row.text_body,
-        html: row.html_body ?? undefined,
-        messageId: `<outbox-${row.id}@${domainOf(from)}>`,
-        attachments: (attachments ?? []).map((a) => ({
-          filename: a.filename,
-          contentType: a.contentType,
-          content: Buffer.from(a.contentBase64, 'base64'),
-        })),
-      });
-      await db
-        .updateTable('mail_outbox')
-        .set({ status: 'sent', sent_at: sql<Date>`now()`, last_error: null })
-        .where('id', '=', row.id)
-        .where('status', '=', 'sending')
-        .execute();
+      await transport.sendMail(messageOf(row, from));
+      await markMailSent(db, row.id);
       report.sent++;
     } catch (error) {
       const message = String((error as Error)?.message ?? error).slice(0, 500);
       const giveUp = row.attempts >= MAX_ATTEMPTS;
-      await db
-        .updateTable('mail_outbox')
-        .set({
-          status: giveUp ? 'failed' : 'pending',
-          last_error: message,
-          next_attempt_at: sql<Date>`now() + ${backoffMs(row.attempts)} * interval '1 millisecond'`,
-        })
-        .where('id', '=', row.id)
-        .where('status', '=', 'sending')
-        .execute();
+      await markMailAttemptFailed(db, row.id, { error: message, giveUp, retryInMs: backoffMs(row.attempts) });
       if (giveUp) report.failed++;
       else report.retried++;
     }
   }
   return report;
+}
+
+/** The message handed to the transport; the Message-ID is derived from the outbox id. */
+function messageOf(row: ClaimedMail, from: string) {
+  const attachments = (
+    typeof row.attachments === 'string' ? JSON.parse(row.attachments) : row.attachments
+  ) as MailAttachment[];
+  return {
+    from,
+    to: row.to_address,
+    subject: row.subject,
+    text: row.text_body,
+    html: row.html_body ?? undefined,
+    messageId: `<outbox-${row.id}@${domainOf(from)}>`,
+    attachments: (attachments ?? []).map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: Buffer.from(a.contentBase64, 'base64'),
+    })),
+  };
 }
 
 function domainOf(from: string): string {

@@ -1,64 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps';
 import type { Config } from '../config';
-import { defineMessages, formatDateTime } from '../i18n/locales';
 import { sendPage } from '../web/html';
-import { Layout, Notice } from '../web/layout';
 import { pageContext } from '../web/request-context';
-
-const text = defineMessages({
-  kk: {
-    title: 'Әзірлеушінің пошта жәшігі',
-    intro:
-      'SMTP сервері бапталмаған (SMTP_URL бос), сондықтан порталдың барлық хаттары осында сақталады. Бұл бет тек осы компьютерден ашылады.',
-    empty: 'Әзірге хат жоқ.',
-    to: 'Кімге',
-    subject: 'Тақырып',
-    at: 'Уақыты',
-    status: 'Күйі',
-    back: 'Барлық хаттар',
-  },
-  ru: {
-    title: 'Почтовый ящик разработчика',
-    intro:
-      'SMTP-сервер не настроен (SMTP_URL пуст), поэтому все письма портала хранятся здесь. Эта страница открывается только с этого компьютера.',
-    empty: 'Писем пока нет.',
-    to: 'Кому',
-    subject: 'Тема',
-    at: 'Время',
-    status: 'Статус',
-    back: 'Все письма',
-  },
-  en: {
-    title: 'Developer mailbox',
-    intro:
-      'No SMTP server is configured (SMTP_URL is empty), so every message of the portal is kept here. This page opens only on this computer.',
-    empty: 'No messages yet.',
-    to: 'To',
-    subject: 'Subject',
-    at: 'Time',
-    status: 'Status',
-    back: 'All messages',
-  },
-});
-
-/** Plain text with its URLs turned into links (the text is escaped by preact). */
-function LinkedText({ body }: { body: string }) {
-  const parts = body.split(/(https?:\/\/[^\s<>"]+)/g);
-  return (
-    <pre class="mail-body">
-      {parts.map((part, i) =>
-        i % 2 === 1 ? (
-          <a key={`${i}:${part}`} href={part}>
-            {part}
-          </a>
-        ) : (
-          part
-        ),
-      )}
-    </pre>
-  );
-}
+import { MailboxMessagePage, MailboxPage } from './dev-mailbox.views';
+import { mailboxMessage, mailboxMessages } from './outbox.queries';
 
 /** The dev mailbox is registered only outside production and only while no SMTP server is set. */
 export function devMailboxEnabled(config: Pick<Config, 'NODE_ENV' | 'SMTP_URL'>): boolean {
@@ -117,77 +63,14 @@ export async function devMailboxRoutes(app: FastifyInstance, { db, config }: App
 
   app.get('/dev/mailbox', async (req, reply) => {
     if (!devMailboxServes(config, req)) return reply.callNotFound();
-    const t = text[req.locale];
-    const rows = await db
-      .selectFrom('mail_outbox')
-      .select(['id', 'to_address', 'subject', 'created_at', 'status'])
-      .orderBy('id', 'desc')
-      .limit(200)
-      .execute();
-    return sendPage(
-      reply,
-      <Layout ctx={pageContext(req, reply)} title={t.title}>
-        <Notice kind="info">{t.intro}</Notice>
-        {rows.length === 0 ? (
-          <p>{t.empty}</p>
-        ) : (
-          <div class="table-wrap">
-            <table class="data mailbox">
-              <thead>
-                <tr>
-                  <th>{t.at}</th>
-                  <th>{t.to}</th>
-                  <th>{t.subject}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.id}>
-                    <td>{formatDateTime(r.created_at)}</td>
-                    <td>{r.to_address}</td>
-                    <td>
-                      <a href={`/dev/mailbox/${r.id}`}>{r.subject}</a>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Layout>,
-    );
+    return sendPage(reply, <MailboxPage ctx={pageContext(req, reply)} rows={await mailboxMessages(db)} />);
   });
 
   app.get<{ Params: { id: string } }>('/dev/mailbox/:id', async (req, reply) => {
     if (!devMailboxServes(config, req)) return reply.callNotFound();
-    const t = text[req.locale];
     const id = Number(req.params.id);
-    const row = Number.isSafeInteger(id)
-      ? await db.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirst()
-      : undefined;
+    const row = Number.isSafeInteger(id) ? await mailboxMessage(db, id) : undefined;
     if (!row) return reply.callNotFound();
-    return sendPage(
-      reply,
-      <Layout ctx={pageContext(req, reply)} title={row.subject}>
-        <p>
-          <a href="/dev/mailbox">← {t.back}</a>
-        </p>
-        <dl class="facts">
-          <div>
-            <dt>{t.to}</dt>
-            <dd>{row.to_address}</dd>
-          </div>
-          <div>
-            <dt>{t.at}</dt>
-            <dd>{formatDateTime(row.created_at)}</dd>
-          </div>
-          <div>
-            <dt>{t.status}</dt>
-            <dd>{row.status}</dd>
-          </div>
-        </dl>
-        <LinkedText body={row.text_body} />
-      </Layout>,
-    );
+    return sendPage(reply, <MailboxMessagePage ctx={pageContext(req, reply)} row={row} />);
   });
 }

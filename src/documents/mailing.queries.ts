@@ -1,0 +1,165 @@
+import { sql, type Updateable } from 'kysely';
+import { type Period, periodToDate } from '../billing/period';
+import type { DB } from '../db/database';
+import type { Database } from '../db/schema';
+import { LOCK, monthKey } from '../jobs/locks';
+
+/** Serialises starts of one month's mailing until the transaction ends. */
+export async function lockMailingStart(tx: DB, period: Period): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${LOCK.mailingStart}::int, ${monthKey(period)}::int)`.execute(tx);
+}
+
+/** When the month's unfinished mailing started, or null when there is none. */
+export async function unfinishedMailingSince(db: DB, period: Period): Promise<Date | null> {
+  const running = await db
+    .selectFrom('invoice_mailings')
+    .select('started_at')
+    .where('period', '=', periodToDate(period))
+    .where('completed_at', 'is', null)
+    .executeTakeFirst();
+  return running ? new Date(running.started_at) : null;
+}
+
+/** Opens the month's mailing, or reopens a finished one. */
+export async function openMailing(db: DB, period: Period, startedBy: number | null): Promise<void> {
+  await sql`
+    insert into invoice_mailings (period, started_by) values (${periodToDate(period)}::date, ${startedBy})
+    on conflict (period) do update set completed_at = null`.execute(db);
+}
+
+/** Adds every current subscriber (confirmed address, at least one account) as a recipient; how many were new. */
+export async function addSubscribersAsRecipients(db: DB, period: Period): Promise<number> {
+  const added = await sql`
+    insert into invoice_mailing_recipients (period, user_id)
+    select ${periodToDate(period)}::date, u.id from users u
+    where u.role = 'customer' and u.subscribe_invoices and u.email is not null
+      and u.email_confirmed_at is not null
+      and exists (select 1 from user_accounts ua where ua.user_id = u.id)
+    on conflict (period, user_id) do nothing`.execute(db);
+  return Number(added.numAffectedRows ?? 0);
+}
+
+/** The next pending recipients of a month, in user order, with their address and language. */
+export function pendingRecipients(db: DB, period: Period, limit = 20) {
+  return db
+    .selectFrom('invoice_mailing_recipients as r')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select(['r.user_id as userId', 'u.email', 'u.locale'])
+    .where('r.period', '=', periodToDate(period))
+    .where('r.status', '=', 'pending')
+    .orderBy('r.user_id')
+    .limit(limit)
+    .execute();
+}
+
+/** Moves a still-pending recipient on: failed (with the error), skipped, or queued (with its outbox id). */
+export async function settleRecipient(
+  db: DB,
+  period: Period,
+  userId: number,
+  outcome:
+    | { status: 'failed'; error: string }
+    | { status: 'skipped' }
+    | { status: 'queued'; outboxId: number | null },
+): Promise<void> {
+  const set: Updateable<Database['invoice_mailing_recipients']> =
+    outcome.status === 'failed'
+      ? { status: 'failed', error: outcome.error }
+      : outcome.status === 'skipped'
+        ? { status: 'skipped', updated_at: new Date() }
+        : { status: 'queued', outbox_id: outcome.outboxId, updated_at: new Date() };
+  await db
+    .updateTable('invoice_mailing_recipients')
+    .set(set)
+    .where('period', '=', periodToDate(period))
+    .where('user_id', '=', userId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export async function completeMailing(db: DB, period: Period): Promise<void> {
+  await db
+    .updateTable('invoice_mailings')
+    .set({ completed_at: new Date() })
+    .where('period', '=', periodToDate(period))
+    .where('completed_at', 'is', null)
+    .execute();
+}
+
+/** The months whose mailing has not finished. */
+export async function unfinishedMailingPeriods(db: DB): Promise<Period[]> {
+  const open = await db
+    .selectFrom('invoice_mailings')
+    .select('period')
+    .where('completed_at', 'is', null)
+    .execute();
+  return open.map((m) => m.period.slice(0, 7));
+}
+
+/** The newest closed billing month and when it was closed, if any. */
+export function newestClosedMonth(db: DB) {
+  return db
+    .selectFrom('billing_periods')
+    .select(['period', 'closed_at'])
+    .where('status', '=', 'closed')
+    .orderBy('period', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function mailingExists(db: DB, period: Period): Promise<boolean> {
+  const row = await db
+    .selectFrom('invoice_mailings')
+    .select('period')
+    .where('period', '=', periodToDate(period))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface MailingReportRow {
+  period: Period;
+  startedAt: Date;
+  completedAt: Date | null;
+  total: number;
+  sent: number;
+  failed: number;
+  pending: number;
+  skipped: number;
+}
+
+/** Per month: how many invoices were sent, failed, are still pending, or had nothing to send. */
+export async function mailingReport(db: DB, period?: Period): Promise<MailingReportRow[]> {
+  const rows = await sql<{
+    period: string;
+    started_at: Date;
+    completed_at: Date | null;
+    total: number;
+    sent: number;
+    failed: number;
+    pending: number;
+    skipped: number;
+  }>`
+    select m.period, m.started_at, m.completed_at,
+      count(r.user_id)::int as total,
+      (count(*) filter (where r.status = 'queued' and o.status = 'sent'))::int as sent,
+      (count(*) filter (where r.status = 'failed' or o.status = 'failed'))::int as failed,
+      (count(*) filter (where r.status = 'pending'
+        or (r.status = 'queued' and o.status in ('pending', 'sending'))))::int as pending,
+      (count(*) filter (where r.status = 'skipped'))::int as skipped
+    from invoice_mailings m
+    left join invoice_mailing_recipients r on r.period = m.period
+    left join mail_outbox o on o.id = r.outbox_id
+    ${period ? sql`where m.period = ${periodToDate(period)}::date` : sql``}
+    group by m.period, m.started_at, m.completed_at
+    order by m.period desc`.execute(db);
+  return rows.rows.map((r) => ({
+    period: r.period.slice(0, 7),
+    startedAt: r.started_at,
+    completedAt: r.completed_at,
+    total: r.total,
+    sent: r.sent,
+    failed: r.failed,
+    pending: r.pending,
+    skipped: r.skipped,
+  }));
+}

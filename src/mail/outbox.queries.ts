@@ -1,0 +1,92 @@
+import { sql } from 'kysely';
+import type { DB } from '../db/database';
+
+/** The newest messages of the outbox, for the dev mailbox. */
+export function mailboxMessages(db: DB, limit = 200) {
+  return db
+    .selectFrom('mail_outbox')
+    .select(['id', 'to_address', 'subject', 'created_at', 'status'])
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+export type MailboxRow = Awaited<ReturnType<typeof mailboxMessages>>[number];
+
+/** One message of the outbox, or undefined. */
+export function mailboxMessage(db: DB, id: number) {
+  return db.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirst();
+}
+export type MailboxMessage = NonNullable<Awaited<ReturnType<typeof mailboxMessage>>>;
+
+/**
+ * Claims up to `limit` due messages (pending, or sending with an expired lease) in one short
+ * transaction, FOR UPDATE SKIP LOCKED: each is marked 'sending' with a lease of `leaseMs` and its
+ * attempt counted, so several processes never pick the same message.
+ */
+export async function claimDueMail(db: DB, limit: number, leaseMs: number) {
+  return db.transaction().execute(async (tx) => {
+    const due = await tx
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('status', 'in', ['pending', 'sending'])
+      .where('next_attempt_at', '<=', sql<Date>`now()`)
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    if (due.length === 0) return [];
+    return tx
+      .updateTable('mail_outbox')
+      .set((eb) => ({
+        status: 'sending',
+        attempts: eb('attempts', '+', 1),
+        next_attempt_at: sql<Date>`now() + ${leaseMs} * interval '1 millisecond'`,
+      }))
+      .where(
+        'id',
+        'in',
+        due.map((d) => d.id),
+      )
+      .returningAll()
+      .execute();
+  });
+}
+export type ClaimedMail = Awaited<ReturnType<typeof claimDueMail>>[number];
+
+/** The server accepted the message. */
+export async function markMailSent(db: DB, id: number): Promise<void> {
+  await db
+    .updateTable('mail_outbox')
+    .set({ status: 'sent', sent_at: sql<Date>`now()`, last_error: null })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
+/** A sending attempt failed: due again after `retryInMs`, or 'failed' for good when `giveUp`. */
+export async function markMailAttemptFailed(
+  db: DB,
+  id: number,
+  attempt: { error: string; giveUp: boolean; retryInMs: number },
+): Promise<void> {
+  await db
+    .updateTable('mail_outbox')
+    .set({
+      status: attempt.giveUp ? 'failed' : 'pending',
+      last_error: attempt.error,
+      next_attempt_at: sql<Date>`now() + ${attempt.retryInMs} * interval '1 millisecond'`,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
+/** The outbox id of the message stored under a dedupe key, or null. */
+export async function outboxIdByDedupeKey(db: DB, key: string): Promise<number | null> {
+  return (
+    (await db.selectFrom('mail_outbox').select('id').where('dedupe_key', '=', key).executeTakeFirst())?.id ??
+    null
+  );
+}
