@@ -432,6 +432,27 @@ describe(`security (${engine})`, () => {
     expect(textOf(last.body)).toContain('Слишком много попыток');
   });
 
+  it('counts recovery requests by login and by email against one limit per account', async () => {
+    const { email } = await t.handle.db
+      .selectFrom('users')
+      .select('email')
+      .where('login', '=', '01003317')
+      .executeTakeFirstOrThrow();
+    const b = new Browser(t.app);
+    await b.get('/password/forgot');
+    const statuses: number[] = [];
+    for (const value of ['01003317', email!, '01003317', email!.toUpperCase(), '01003317', email!])
+      statuses.push((await b.post('/password/forgot', { loginOrEmail: value })).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const mails = await t.handle.db
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('to_address', '=', email!)
+      .where('purpose', '=', 'password.recovery')
+      .execute();
+    expect(mails).toHaveLength(5);
+  });
+
   it('shares the counters between app instances on one database', async () => {
     const second = await buildApp({
       db: t.handle.db,

@@ -10,6 +10,7 @@ import {
   checkWordIsValid,
   type ResetErrors,
   type ResetInput,
+  recoveryLimitKey,
   requestPasswordRecovery,
   resetFormErrors,
   resetPassword,
@@ -47,7 +48,7 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
       const value = field(req.body, 'loginOrEmail').slice(0, 200);
       const ctx = pageContext(req, reply);
       if (!value) return sendPage(reply, <ForgotPage ctx={ctx} />, 400);
-      await perValue(reply, value);
+      await perValue(reply, await recoveryLimitKey(db, value));
       await requestPasswordRecovery(db, value, {
         locale: req.locale,
         ip: req.ip,

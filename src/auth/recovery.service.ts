@@ -92,6 +92,16 @@ export async function requestPasswordRecovery(db: DB, value: string, ctx: ActCon
   });
 }
 
+/**
+ * What the per-account limit of recovery requests counts: the user a login or an address names,
+ * so asking by login and by email counts against one limit; for nobody, the text typed (the same
+ * one lookup either way).
+ */
+export async function recoveryLimitKey(db: DB, value: string): Promise<string> {
+  const user = await recoveryUserByLoginOrEmail(db, value);
+  return user ? `user:${user.id}` : `typed:${value.trim().toLowerCase()}`;
+}
+
 /** Whether a check word from a mail would open the change form (to say so before it is filled). */
 export function checkWordIsValid(db: DB, word: string): Promise<boolean> {
   return tokenIsValid(db, word, 'reset_password');
