@@ -2,40 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/database';
 import type { Database } from '../db/schema';
 
-export interface NoteView {
-  id: number;
-  title: string;
-  body: string;
-  starts_on: string;
-  ends_on: string;
-  streets: string[];
-}
-
-/**
- * Notes with their street names; current ones (not yet ended), past ones, or all (newest first).
- * Shared by the public notes page and the back-office.
- */
-export async function listNotes(db: DB, which: 'current' | 'past' | 'all', limit = 50): Promise<NoteView[]> {
-  let q = db
-    .selectFrom('notes')
-    .select([
-      'notes.id',
-      'notes.title',
-      'notes.body',
-      'notes.starts_on',
-      'notes.ends_on',
-      sql<string>`coalesce((select string_agg(s.name, ', ' order by s.name) from note_streets ns
-        join streets s on s.id = ns.street_id where ns.note_id = notes.id), '')`.as('street_list'),
-    ])
-    .limit(limit);
-  if (which === 'current')
-    q = q.where('notes.ends_on', '>=', sql<string>`current_date`).orderBy('notes.starts_on');
-  else if (which === 'past')
-    q = q.where('notes.ends_on', '<', sql<string>`current_date`).orderBy('notes.ends_on', 'desc');
-  else q = q.orderBy('notes.id', 'desc');
-  const rows = await q.execute();
-  return rows.map((r) => ({ ...r, streets: r.street_list ? r.street_list.split(', ') : [] }));
-}
+/** Notes with their street names: the public notes page's query, which the back-office lists too. */
+export { listNotes, type NoteView } from '../public/notes.queries';
 
 /** Every street (id and name), unsorted: the caller sorts by the page's language. */
 export function listStreets(db: DB) {
