@@ -1,8 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
+import { periodOf, periodToDate } from '../src/billing/period';
 import { loadConfig } from '../src/config';
-import { type TestDatabase, testDatabase } from './helpers/db';
+import { startJobQueue } from '../src/jobs/queue';
+import { formatMeterReading } from '../src/money/litres';
+import { readingSubmitter } from '../src/readings/reading-submitter';
+import { meterStates } from '../src/readings/readings.queries';
+import { demoDatabase, type TestDatabase } from './helpers/db';
 
 /**
  * /metrics (Prometheus text: requests per route pattern, latency buckets, the outbox from the
@@ -14,6 +19,7 @@ const TOKEN = 'metrics-token-for-the-test-0123456789';
 let h: TestDatabase;
 let open: FastifyInstance; // no METRICS_TOKEN: loopback only
 let guarded: FastifyInstance; // METRICS_TOKEN set
+const EXCHANGED = new Date('2026-03-02T03:04:05Z');
 
 async function app(env: Record<string, string>) {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SMTP_URL: '', ...env });
@@ -39,13 +45,22 @@ function value(text: string, series: string): number {
 }
 
 beforeAll(async () => {
-  h = await testDatabase();
-  // Outbox rows before the first scrape (the gauges are gathered at most every few seconds).
+  h = await demoDatabase({ accounts: 3, months: 2 });
+  // Outbox rows, a finished exchange and waiting jobs before the first scrape (the database
+  // gauges are gathered at most every few seconds).
   for (const status of ['pending', 'pending', 'sending', 'sent', 'failed'] as const)
     await h.db
       .insertInto('mail_outbox')
       .values({ to_address: 'a@example.kz', subject: 's', text_body: 't', attachments: '[]', status })
       .execute();
+  await h.db
+    .insertInto('exchange_runs')
+    .values({ kind: 'import', file: 'in.csv', status: 'succeeded', finished_at: EXCHANGED, errors: '[]' })
+    .execute();
+  const boss = await startJobQueue(h.db);
+  await boss.createQueue('metrics-test');
+  for (let i = 0; i < 3; i++) await boss.send('metrics-test', { i });
+  await boss.stop({ wait: true, graceful: false });
   open = await app({});
   guarded = await app({ METRICS_TOKEN: TOKEN });
 }, 120_000);
@@ -80,12 +95,66 @@ describe(`metrics (${engine})`, () => {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('status', 'in', ['pending', 'sending'])
       .executeTakeFirstOrThrow();
-    expect(Number(rows.n)).toBe(3);
+    expect(Number(rows.n)).toBeGreaterThanOrEqual(3);
     expect(value(after, 'mail_outbox_messages{status="pending"}')).toBe(Number(rows.n));
-    expect(value(after, 'mail_outbox_messages{status="failed"}')).toBe(1);
-    expect(after).toContain('# TYPE readings_submissions_total counter');
-    expect(after).toContain('# TYPE job_queue_waiting gauge');
+    const failed = await h.db
+      .selectFrom('mail_outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'failed')
+      .executeTakeFirstOrThrow();
+    expect(value(after, 'mail_outbox_messages{status="failed"}')).toBe(Number(failed.n));
+    expect(value(after, 'exchange_last_success_timestamp_seconds{kind="import"}')).toBe(
+      EXCHANGED.getTime() / 1000,
+    );
+    expect(value(after, 'job_queue_waiting{name="metrics-test"}')).toBe(3);
+    expect(value(after, 'job_queue_oldest_age_seconds{name="metrics-test"}')).toBeGreaterThanOrEqual(0);
+    expect(after).toMatch(/^job_queue_oldest_age_seconds\{name="metrics-test"\} [\d.e+-]+$/m);
     if (h.engine === 'postgres') expect(after).toMatch(/^db_pool_connections\{state="total"\} \d+$/m);
+  });
+
+  it('counts readings the use case accepted and refused', async () => {
+    const series = {
+      accepted: 'readings_submissions_total{result="accepted",reason=""}',
+      nothing: 'readings_submissions_total{result="refused",reason="nothing"}',
+      noAccount: 'readings_submissions_total{result="refused",reason="noAccount"}',
+    };
+    const before = await scrape(open);
+    const user = await h.db
+      .selectFrom('users')
+      .select('id')
+      .where('login', '=', '02015213')
+      .executeTakeFirstOrThrow();
+    const account = await h.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('number', '=', '02015213')
+      .executeTakeFirstOrThrow();
+    const now = new Date();
+    const period = periodToDate(periodOf(now));
+    await h.db.deleteFrom('readings').where('period', '=', period).execute();
+    const typed: Record<number, string> = {};
+    for (const meter of await meterStates(h.db, account.id, period))
+      typed[meter.id] = formatMeterReading((meter.prevValueL ?? 0) + 1000);
+    const request = (values: Record<number, string>, key: string, accountNumber = '02015213') => ({
+      userId: user.id,
+      accountNumber,
+      typed: values,
+      idempotencyKey: key,
+      confirmPartial: true,
+      confirmLarge: true,
+      confirmThresholdM3: 1000,
+      maxPerMonth: 20,
+      now,
+    });
+    expect((await readingSubmitter(h.db, request(typed, 'metrics-accepted-1'))).kind).toBe('accepted');
+    expect((await readingSubmitter(h.db, request({}, 'metrics-nothing-1'))).kind).toBe('nothing');
+    expect((await readingSubmitter(h.db, request(typed, 'metrics-other-1', '01003317'))).kind).toBe(
+      'noAccount',
+    );
+    const after = await scrape(open);
+    expect(value(after, series.accepted)).toBe(value(before, series.accepted) + 1);
+    expect(value(after, series.nothing)).toBe(value(before, series.nothing) + 1);
+    expect(value(after, series.noAccount)).toBe(value(before, series.noAccount) + 1);
   });
 
   it('answers no client off this machine without the token: 404 without METRICS_TOKEN, 401 with it', async () => {
