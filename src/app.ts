@@ -6,6 +6,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
 import { lookupRoutes } from './accounts/lookup.routes';
 import { personalRoutes } from './accounts/personal.routes';
 import type { AppDeps } from './app-deps';
@@ -27,6 +28,7 @@ import { documentsRoutes } from './documents/documents.routes';
 import { mailingRoutes } from './documents/mailing.routes';
 import { DEFAULT_LOCALE, isLocale, type Locale } from './i18n/locales';
 import { devMailboxRoutes } from './mail/dev-mailbox.routes';
+import { registerDatabaseGauges } from './ops/metrics';
 import { guideRoutes } from './public/guide.routes';
 import { mapRoutes } from './public/map.routes';
 import { publicNoteRoutes } from './public/notes.routes';
@@ -37,6 +39,7 @@ import { registerApiDocs } from './web/api-docs';
 import { installErrorPages } from './web/error-pages';
 import { createHealth, healthRoutes } from './web/health';
 import { installInputGuard } from './web/input-guard';
+import { installMetrics, installRequestIds, requestIdFor } from './web/metrics';
 import { registerRateLimits } from './web/rate-limit';
 
 const STATIC_DIR = join(import.meta.dirname, 'web', 'static');
@@ -56,7 +59,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // right-most address of X-Forwarded-For that is not a trusted proxy (rate limits, audit log).
     trustProxy: config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false,
     bodyLimit: 10 * 1024 * 1024,
+    // Every log line of a request carries its id; the client's X-Request-Id when it is a short
+    // safe token (a proxy's id), else a new one. Echoed, and shown on error pages.
+    genReqId: requestIdFor,
   });
+  installRequestIds(app);
   installInputGuard(app);
 
   await app.register(helmet, {
@@ -120,6 +127,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installErrorPages(app);
   await registerApiDocs(app);
+
+  const metrics = new Registry();
+  registerDatabaseGauges(metrics, { db: deps.db, engine: deps.engine });
+  installMetrics(app, { token: config.METRICS_TOKEN, registry: metrics });
 
   await healthRoutes(app, { db: deps.db, engine: deps.engine, health: deps.health ?? createHealth() });
 

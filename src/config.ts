@@ -58,6 +58,11 @@ const schema = z.object({
   EXCHANGE_DIR: z.string().default('./data/exchange'),
   /** Largest file the back-office exchange upload takes (MB); it is streamed to a temporary file. */
   EXCHANGE_UPLOAD_MAX_MB: z.coerce.number().positive().default(100),
+  /**
+   * Bearer token that /metrics asks for (Prometheus's `authorization` setting). Empty: /metrics
+   * answers only clients on this machine.
+   */
+  METRICS_TOKEN: z.string().min(16).optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });

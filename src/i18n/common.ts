@@ -39,6 +39,7 @@ export const common = defineMessages({
       tooMany: 'Әрекеттер тым көп. Бірнеше минуттан кейін қайталаңыз.',
       loginRequired: 'Жеке кабинетке кіріңіз.',
       backHome: 'Басты бетке',
+      errorId: 'Қате нөмірі',
     },
     login: {
       title: 'Авторизация',
@@ -98,6 +99,7 @@ export const common = defineMessages({
       tooMany: 'Слишком много попыток. Повторите через несколько минут.',
       loginRequired: 'Войдите в личный кабинет.',
       backHome: 'На главную',
+      errorId: 'Номер ошибки',
     },
     login: {
       title: 'Авторизация',
@@ -157,6 +159,7 @@ export const common = defineMessages({
       tooMany: 'Too many attempts. Try again in a few minutes.',
       loginRequired: 'Please log in to the cabinet.',
       backHome: 'Home',
+      errorId: 'Error id',
     },
     login: {
       title: 'Log in',

@@ -5,6 +5,7 @@ import { dateToPeriod, localDate, monthsBetween, periodOf, periodToDate } from '
 import type { DB } from '../db/database';
 import type { Litres } from '../money/litres';
 import { parseReading, type ReadingProblem } from './parse';
+import { countSubmission } from './readings.metrics';
 import {
   currentReadings,
   insertReadings,
@@ -83,6 +84,12 @@ export function isIdempotencyKey(value: unknown): value is string {
  * (docs/decisions/020-readings-submissions.md).
  */
 export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<SubmitResult> {
+  const result = await submit(db, req);
+  countSubmission(result);
+  return result;
+}
+
+async function submit(db: DB, req: SubmitRequest): Promise<SubmitResult> {
   const period = periodToDate(periodOf(req.now));
   const accountNumber = req.accountNumber || undefined;
   const filledEntries = Object.entries(req.typed).filter(([, v]) => v.trim() !== '');

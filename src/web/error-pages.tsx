@@ -31,6 +31,9 @@ function ErrorPage({
   return (
     <Layout ctx={ctx} title={title}>
       <Notice kind="error">{message}</Notice>
+      <p class="error-id">
+        {common[ctx.locale].errors.errorId}: <code>{req.id}</code>
+      </p>
       <p>
         <a href="/">{common[ctx.locale].errors.backHome}</a>
       </p>
@@ -39,7 +42,9 @@ function ErrorPage({
 }
 
 /**
- * Every failure ends in a page in the user's language (or JSON under /api), never a stack trace.
+ * Every failure ends in a page in the user's language (or JSON under /api), never a stack trace;
+ * it shows the request's id, which a customer can quote to support and which every log line of
+ * the request carries.
  */
 export function installErrorPages(app: FastifyInstance) {
   app.setNotFoundHandler((req, reply) => {
@@ -90,7 +95,9 @@ export function installErrorPages(app: FastifyInstance) {
       // A client's malformed request gets what was wrong with it (schema validation, JSON syntax).
       // (Not the database's words: they name columns and types.)
       const detail = status === 400 && !isDataException(error) ? { detail: error.message } : {};
-      return reply.status(status).send({ error: error.code ?? 'error', message, ...detail });
+      return reply
+        .status(status)
+        .send({ error: error.code ?? 'error', message, requestId: req.id, ...detail });
     }
     return sendPage(reply, <ErrorPage req={req} reply={reply} title={title} message={message} />, status);
   });
