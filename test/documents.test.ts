@@ -9,6 +9,7 @@ import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatDate } from '../src/i18n/locales';
 import { formatTiyn } from '../src/money/tiyn';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
+import { parseCsv } from './helpers/csv';
 import { demoDatabase } from './helpers/db';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -137,6 +138,7 @@ describe(`invoice and breakdown pages (${engine})`, () => {
       '/cabinet/invoice.pdf?period=2020-05&account=02015213',
       '/cabinet/settlement?account=03017845',
       '/cabinet/settlement.pdf?from_period=2019-10&to_period=2019-11&account=03017845',
+      '/cabinet/settlement.csv?from_period=2019-10&to_period=2019-11&account=03017845',
     ]) {
       const res = await b.get(url);
       expect(res.statusCode, url).toBe(404);
@@ -165,6 +167,46 @@ describe(`settlement status (${engine})`, () => {
     for (const figure of ['1749.50', '-11.46', '-213.57', '1736.93', '3700', '17.10.2019']) {
       expect(p).toContain(figure);
     }
+  });
+
+  it("statement C downloads as CSV: BOM, semicolons, the page's figures with a decimal comma", async () => {
+    const b = await customer('03017845', 'ru');
+    const page = await b.get('/cabinet/settlement?from_month=10&from_year=2019&to_month=11&to_year=2019');
+    expect(page.body).toContain(
+      'href="/cabinet/settlement.csv?from_period=2019-10&amp;to_period=2019-11&amp;account=03017845"',
+    );
+    const res = await b.get('/cabinet/settlement.csv?from_period=2019-10&to_period=2019-11&account=03017845');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe(
+      'attachment; filename="statement-03017845-2019-10-2019-11.csv"',
+    );
+    expect(res.headers['cache-control']).toContain('no-store');
+    expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parseCsv(res.rawPayload.toString('utf8'));
+    expect(rows[0]).toEqual([
+      'Год',
+      'Месяц',
+      'Начислено',
+      'Перерасчёт',
+      'Пеня',
+      'Прочие начисления',
+      'Дата оплаты',
+      'Оплачено',
+      'Долг (+) / Переплата (-)',
+    ]);
+    expect(rows.slice(1)).toEqual([
+      ['Сальдо на 01.10.2019', '', '', '', '', '', '', '', '1749,50'],
+      ['2019', 'октябрь', '1439,04', '0', '0', '0', '17.10.2019', '3200', '-11,46'],
+      ['2019', 'ноябрь', '297,89', '0', '0', '0', '15.11.2019', '500', '-213,57'],
+      ['Итого', '', '1736,93', '0', '0', '0', '', '3700', '-213,57'],
+    ]);
+    // The same figures as the page shows, the decimal point turned into a comma.
+    const text = textOf(page.body);
+    for (const figure of ['1749.50', '1439.04', '-11.46', '297.89', '-213.57', '1736.93'])
+      expect(text).toContain(figure);
+    const bad = await b.get('/cabinet/settlement.csv?from_period=2019-13&to_period=2019-11');
+    expect(bad.statusCode).toBe(404);
   });
 
   it('shows the penalty and its basis by the day on the invoice, the statement and both PDFs, under one name', async () => {

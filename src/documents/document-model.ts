@@ -11,6 +11,7 @@ import type { Statement } from '../billing/statement';
 import { formatDate, formatDateTime, formatPeriod, type Locale, MONTHS } from '../i18n/locales';
 import { formatM3, formatMeterReading } from '../money/litres';
 import { formatTiyn, formatTiynFixed } from '../money/tiyn';
+import { csvNumber } from '../web/csv';
 import { documentsText } from './documents.text';
 
 /**
@@ -404,5 +405,13 @@ export function statementDocument(
       ],
       rows: statementRows(locale, t, statement),
     },
+  };
+}
+
+/** A document table as CSV rows: the same cells as the page, the figures with a decimal comma. */
+export function docTableCsv(table: DocTable): { header: string[]; rows: string[][] } {
+  return {
+    header: table.columns.map((c) => c.label),
+    rows: table.rows.map((r) => r.cells.map((c, i) => (table.columns[i]?.num ? csvNumber(c) : c))),
   };
 }
