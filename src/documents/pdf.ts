@@ -378,7 +378,8 @@ function payment(doc: PDFKit.PDFDocument, p: InvoiceDocument['payment']) {
 export function renderInvoicePdf(d: InvoiceDocument, options: Options): Promise<Buffer> {
   const t = documentsText[options.locale];
   const doc = newDocument(d.title);
-  const qrSize = 86;
+  // The details in Cyrillic take a version 15–16 code: 110 pt keeps a module near 0.5 mm in print.
+  const qrSize = 110;
   header(doc, options.locale, qrSize + 12);
   qr(doc, d.qrPayload, MARGIN + CONTENT - qrSize, MARGIN - 4, qrSize);
   doc
