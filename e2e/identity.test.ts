@@ -63,6 +63,8 @@ describe('identity in a real browser', () => {
     const { context, page } = await e.newPage({ locale: 'ru' });
     await page.goto('/register');
     await page.click('text=Юридическое лицо');
+    // Both tabs have an IIN/BIN field: type only once the company's form has loaded.
+    await page.waitForURL('**/register?kind=legal');
     await page.fill('#f-binIin', legal.bin);
     await page.fill('#f-contract', legal.contract);
     expect(await page.inputValue('#f-login')).toBe(login);

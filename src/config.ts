@@ -5,67 +5,115 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
+ * The utility's payment details, printed on the invoice page and PDF and put into its QR code as
+ * labelled text (decision 096). The defaults are the demo's stand-ins: set the real ones.
+ */
+const paymentSchema = z.object({
+  PAYEE_NAME: z.string().max(200).default('ГКП «Городской водоканал» (демо)'),
+  /** The recipient's business identification number: 12 digits. */
+  PAYEE_BIN: z
+    .string()
+    .regex(/^\d{12}$/, '12 digits')
+    .default('000000000000'),
+  /** The recipient's account (IIK) as an IBAN: KZ, 2 check digits, 16 letters or digits. */
+  PAYEE_IBAN: z
+    .string()
+    .transform((v) => v.replace(/\s+/g, '').toUpperCase())
+    .refine((v) => /^KZ\d{2}[0-9A-Z]{16}$/.test(v), 'KZ, 2 digits and 16 letters or digits (20 characters)')
+    .default('KZ000000000000000000'),
+  PAYEE_BANK: z.string().max(200).default('АО «Демо Банк»'),
+  /** The bank's BIC (SWIFT form): 8 or 11 letters or digits. */
+  PAYEE_BIC: z
+    .string()
+    .regex(/^[A-Z0-9]{8}([A-Z0-9]{3})?$/, '8 or 11 capital letters or digits')
+    .default('DEMOKZKA'),
+  /** Beneficiary code (KBe): 2 digits. */
+  PAYEE_KBE: z
+    .string()
+    .regex(/^\d{2}$/, '2 digits')
+    .default('16'),
+  /** Payment purpose code (KNP): 3 digits. */
+  PAYEE_KNP: z
+    .string()
+    .regex(/^\d{3}$/, '3 digits')
+    .default('859'),
+});
+
+export type PaymentSettings = z.infer<typeof paymentSchema>;
+
+/**
+ * The payment details of the environment (the demo's without settings). loadConfig checks the
+ * same settings at start, so a wrong one stops the portal there, not at an invoice.
+ */
+export function paymentSettings(env: Record<string, string | undefined> = process.env): PaymentSettings {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  return paymentSchema.parse(cleaned);
+}
+
+/**
  * Every setting the portal reads from the environment, parsed once.
  * Defaults are those of the embedded demo (`npm start` on a fresh clone).
  */
-const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
-  /** PostgreSQL server; when empty the embedded PGlite database under DATA_DIR is used. */
-  DATABASE_URL: z.string().optional(),
-  /** Directory of the embedded database and other local state. */
-  DATA_DIR: z.string().default('./data'),
-  /** Base URL used in links sent by email; default http://localhost:PORT. */
-  PUBLIC_URL: z.string().url().optional(),
-  /** SMTP server for outgoing mail, e.g. smtp://user:pass@mail.example.kz:587. Empty: the dev mailbox. */
-  SMTP_URL: z.string().optional(),
-  MAIL_FROM: z.string().default('Vodokanal cabinet <cabinet@vodokanal.local>'),
-  /**
-   * Key for signed cookies and lookup tokens. Required in production (32+ characters); elsewhere a
-   * random one is made per data directory (DATA_DIR/session-secret) and kept.
-   */
-  SESSION_SECRET: z.string().min(16).optional(),
-  /**
-   * The reverse proxies whose X-Forwarded-For is believed: IP addresses or CIDR ranges (or
-   * loopback, linklocal, uniquelocal), comma separated. Empty: none, the client is the socket's peer.
-   */
-  TRUST_PROXY: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((p) => p.trim())
-        .filter(Boolean),
-    )
-    .refine((list) => list.every(isProxyAddress), {
-      message: "the proxies' IP addresses or CIDR ranges, comma separated (e.g. 10.0.0.5 or 10.0.0.0/24)",
-    })
-    .default([]),
-  /** Load demo data into an empty database at start. Default: only on the embedded database. */
-  DEMO_DATA: z.enum(['auto', 'yes', 'no']).default('auto'),
-  /** Monthly consumption per meter above which a reading asks for confirmation (m3). */
-  READING_CONFIRM_M3: z.coerce.number().positive().default(30),
-  /** Submissions per meter and month the cabinet takes (every correction is one); more go through an operator. */
-  READING_MAX_PER_MONTH: z.coerce.number().int().positive().default(20),
-  /** Monthly invoice mailing: messages put into the outbox per second at most. */
-  MAILING_PER_SECOND: z.coerce.number().positive().default(20),
-  /** When the weekly exchange with the billing system runs (cron, Asia/Almaty time). */
-  EXCHANGE_CRON: z
-    .string()
-    .regex(/^\S+( \S+){4}$/, 'a cron expression of five fields')
-    .default('0 3 * * 1'),
-  /** Where the billing system leaves its files (in/) and takes the readings (out/). */
-  EXCHANGE_DIR: z.string().default('./data/exchange'),
-  /** Largest file the back-office exchange upload takes (MB); it is streamed to a temporary file. */
-  EXCHANGE_UPLOAD_MAX_MB: z.coerce.number().positive().default(100),
-  /**
-   * Bearer token that /metrics asks for (Prometheus's `authorization` setting). Empty: /metrics
-   * answers only clients on this machine.
-   */
-  METRICS_TOKEN: z.string().min(16).optional(),
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
-});
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    /** PostgreSQL server; when empty the embedded PGlite database under DATA_DIR is used. */
+    DATABASE_URL: z.string().optional(),
+    /** Directory of the embedded database and other local state. */
+    DATA_DIR: z.string().default('./data'),
+    /** Base URL used in links sent by email; default http://localhost:PORT. */
+    PUBLIC_URL: z.string().url().optional(),
+    /** SMTP server for outgoing mail, e.g. smtp://user:pass@mail.example.kz:587. Empty: the dev mailbox. */
+    SMTP_URL: z.string().optional(),
+    MAIL_FROM: z.string().default('Vodokanal cabinet <cabinet@vodokanal.local>'),
+    /**
+     * Key for signed cookies and lookup tokens. Required in production (32+ characters); elsewhere a
+     * random one is made per data directory (DATA_DIR/session-secret) and kept.
+     */
+    SESSION_SECRET: z.string().min(16).optional(),
+    /**
+     * The reverse proxies whose X-Forwarded-For is believed: IP addresses or CIDR ranges (or
+     * loopback, linklocal, uniquelocal), comma separated. Empty: none, the client is the socket's peer.
+     */
+    TRUST_PROXY: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean),
+      )
+      .refine((list) => list.every(isProxyAddress), {
+        message: "the proxies' IP addresses or CIDR ranges, comma separated (e.g. 10.0.0.5 or 10.0.0.0/24)",
+      })
+      .default([]),
+    /** Load demo data into an empty database at start. Default: only on the embedded database. */
+    DEMO_DATA: z.enum(['auto', 'yes', 'no']).default('auto'),
+    /** Monthly consumption per meter above which a reading asks for confirmation (m3). */
+    READING_CONFIRM_M3: z.coerce.number().positive().default(30),
+    /** Submissions per meter and month the cabinet takes (every correction is one); more go through an operator. */
+    READING_MAX_PER_MONTH: z.coerce.number().int().positive().default(20),
+    /** Monthly invoice mailing: messages put into the outbox per second at most. */
+    MAILING_PER_SECOND: z.coerce.number().positive().default(20),
+    /** When the weekly exchange with the billing system runs (cron, Asia/Almaty time). */
+    EXCHANGE_CRON: z
+      .string()
+      .regex(/^\S+( \S+){4}$/, 'a cron expression of five fields')
+      .default('0 3 * * 1'),
+    /** Where the billing system leaves its files (in/) and takes the readings (out/). */
+    EXCHANGE_DIR: z.string().default('./data/exchange'),
+    /** Largest file the back-office exchange upload takes (MB); it is streamed to a temporary file. */
+    EXCHANGE_UPLOAD_MAX_MB: z.coerce.number().positive().default(100),
+    /**
+     * Bearer token that /metrics asks for (Prometheus's `authorization` setting). Empty: /metrics
+     * answers only clients on this machine.
+     */
+    METRICS_TOKEN: z.string().min(16).optional(),
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  })
+  .merge(paymentSchema);
 
 export type Config = z.infer<typeof schema> & { PUBLIC_URL: string; SESSION_SECRET: string };
 

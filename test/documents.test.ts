@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLookupToken } from '../src/accounts/lookup-token';
+import { ConfigError, loadConfig, paymentSettings } from '../src/config';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
+import { paymentQrPayload, paymentRows } from '../src/documents/document-model';
 import { formatDate } from '../src/i18n/locales';
-import { formatTiyn } from '../src/money/tiyn';
+import { formatTiyn, formatTiynFixed, parseTiyn } from '../src/money/tiyn';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
+import { parseCsv } from './helpers/csv';
 import { demoDatabase } from './helpers/db';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -137,6 +140,7 @@ describe(`invoice and breakdown pages (${engine})`, () => {
       '/cabinet/invoice.pdf?period=2020-05&account=02015213',
       '/cabinet/settlement?account=03017845',
       '/cabinet/settlement.pdf?from_period=2019-10&to_period=2019-11&account=03017845',
+      '/cabinet/settlement.csv?from_period=2019-10&to_period=2019-11&account=03017845',
     ]) {
       const res = await b.get(url);
       expect(res.statusCode, url).toBe(404);
@@ -165,6 +169,46 @@ describe(`settlement status (${engine})`, () => {
     for (const figure of ['1749.50', '-11.46', '-213.57', '1736.93', '3700', '17.10.2019']) {
       expect(p).toContain(figure);
     }
+  });
+
+  it("statement C downloads as CSV: BOM, semicolons, the page's figures with a decimal comma", async () => {
+    const b = await customer('03017845', 'ru');
+    const page = await b.get('/cabinet/settlement?from_month=10&from_year=2019&to_month=11&to_year=2019');
+    expect(page.body).toContain(
+      'href="/cabinet/settlement.csv?from_period=2019-10&amp;to_period=2019-11&amp;account=03017845"',
+    );
+    const res = await b.get('/cabinet/settlement.csv?from_period=2019-10&to_period=2019-11&account=03017845');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe(
+      'attachment; filename="statement-03017845-2019-10-2019-11.csv"',
+    );
+    expect(res.headers['cache-control']).toContain('no-store');
+    expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parseCsv(res.rawPayload.toString('utf8'));
+    expect(rows[0]).toEqual([
+      'Год',
+      'Месяц',
+      'Начислено',
+      'Перерасчёт',
+      'Пеня',
+      'Прочие начисления',
+      'Дата оплаты',
+      'Оплачено',
+      'Долг (+) / Переплата (-)',
+    ]);
+    expect(rows.slice(1)).toEqual([
+      ['Сальдо на 01.10.2019', '', '', '', '', '', '', '', '1749,50'],
+      ['2019', 'октябрь', '1439,04', '0', '0', '0', '17.10.2019', '3200', '-11,46'],
+      ['2019', 'ноябрь', '297,89', '0', '0', '0', '15.11.2019', '500', '-213,57'],
+      ['Итого', '', '1736,93', '0', '0', '0', '', '3700', '-213,57'],
+    ]);
+    // The same figures as the page shows, the decimal point turned into a comma.
+    const text = textOf(page.body);
+    for (const figure of ['1749.50', '1439.04', '-11.46', '297.89', '-213.57', '1736.93'])
+      expect(text).toContain(figure);
+    const bad = await b.get('/cabinet/settlement.csv?from_period=2019-13&to_period=2019-11');
+    expect(bad.statusCode).toBe(404);
   });
 
   it('shows the penalty and its basis by the day on the invoice, the statement and both PDFs, under one name', async () => {
@@ -315,5 +359,90 @@ describe(`anonymous breakdown (${engine})`, () => {
     const p = pdfText(pdf.rawPayload, 'anonymous');
     expect(p).toContain('-6713.04');
     expect(p).not.toContain('Красина, 3-45');
+  });
+});
+
+describe(`payment details (${engine})`, () => {
+  it("the invoice page and PDF show the utility's details, the purpose and the amount due", async () => {
+    const found = await sql<{ period: string; closing_tiyn: string }>`
+      select to_char(m.period, 'YYYY-MM') as period, m.closing_tiyn from account_months m
+      join accounts a on a.id = m.account_id
+      where a.number = '03017845' and m.closing_tiyn > 0 order by m.period desc limit 1`.execute(t.handle.db);
+    const month = found.rows[0]!;
+    const b = await customer('03017845', 'ru');
+    const page = textOf((await b.get(`/cabinet/invoice?period=${month.period}`)).body);
+    const total = /всего = (-?[\d.]+)/.exec(page)?.[1] ?? '';
+    const due = formatTiynFixed(Math.max(0, parseTiyn(total) ?? -1));
+    expect(Number(due)).toBeGreaterThan(0);
+    const mm = `${month.period.slice(5)}.${month.period.slice(0, 4)}`;
+    const expected = [
+      'Реквизиты для оплаты',
+      'Получатель ГКП «Городской водоканал» (демо)',
+      'БИН 000000000000',
+      'ИИК (IBAN) KZ000000000000000000',
+      'Банк АО «Демо Банк»',
+      'БИК DEMOKZKA',
+      'КБе 16',
+      'КНП 859',
+      `Назначение платежа Оплата за водоснабжение и водоотведение, лицевой счёт 03017845, период ${mm}`,
+      `Сумма к оплате ${due} ₸`,
+    ];
+    for (const piece of expected) expect(page).toContain(piece);
+    expect(page).toContain('Сам QR-код оплату не проводит.');
+
+    const pdf = await b.get(`/cabinet/invoice.pdf?period=${month.period}`);
+    expect(pdf.statusCode).toBe(200);
+    const p = pdfText(pdf.rawPayload, 'payment-details');
+    for (const piece of [
+      'БИН',
+      '000000000000',
+      'KZ000000000000000000',
+      'DEMOKZKA',
+      '03017845',
+      mm,
+      `${due} ₸`,
+    ])
+      expect(p).toContain(piece);
+    expect(p).toContain('Реквизиты для оплаты текстом');
+    expect(p).not.toContain('платёжном приложении');
+  });
+
+  it("the QR code holds the details as labelled lines in the document's language, no ST00012", () => {
+    const payee = paymentSettings({
+      PAYEE_NAME: 'Water Utility LLP',
+      PAYEE_BIN: '123456789012',
+      PAYEE_IBAN: 'kz86 125K ZT50 0410 0100',
+      PAYEE_BANK: 'Bank One',
+      PAYEE_BIC: 'HSBKKZKX',
+      PAYEE_KBE: '17',
+      PAYEE_KNP: '856',
+    });
+    const en = paymentQrPayload(paymentRows('en', payee, '03017845', '2019-11', 21357));
+    expect(en.split('\n')).toEqual([
+      'Recipient: Water Utility LLP',
+      'BIN: 123456789012',
+      'IIK (IBAN): KZ86125KZT5004100100',
+      'Bank: Bank One',
+      'BIC: HSBKKZKX',
+      'KBe: 17',
+      'KNP: 856',
+      'Purpose: Payment for water supply and sewage, account 03017845, period 11.2019',
+      'Amount due: 213.57 ₸',
+    ]);
+    expect(en).not.toContain('ST00012');
+    const ru = paymentQrPayload(paymentRows('ru', payee, '03017845', '2019-11', 0));
+    expect(ru).toContain('Получатель: Water Utility LLP\nБИН: 123456789012\n');
+    expect(ru).toContain('Сумма к оплате: 0.00 ₸');
+    const kk = paymentQrPayload(paymentRows('kk', payee, '03017845', '2019-11', 0));
+    expect(kk).toContain('Алушы: Water Utility LLP\nБСН: 123456789012\n');
+  });
+
+  it('a malformed payment setting stops the start with its name', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', PAYEE_BIN: '12345' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'test', PAYEE_BIN: '12345' })).toThrow(/PAYEE_BIN/);
+    expect(() => loadConfig({ NODE_ENV: 'test', PAYEE_IBAN: 'DE89370400440532013000' })).toThrow(
+      /PAYEE_IBAN/,
+    );
+    expect(loadConfig({ NODE_ENV: 'test', PAYEE_KNP: '911' }).PAYEE_KNP).toBe('911');
   });
 });

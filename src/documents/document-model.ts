@@ -8,9 +8,11 @@ import {
 import { segmentExact } from '../billing/penalty';
 import { addMonths, parsePeriod } from '../billing/period';
 import type { Statement } from '../billing/statement';
+import { type PaymentSettings, paymentSettings } from '../config';
 import { formatDate, formatDateTime, formatPeriod, type Locale, MONTHS } from '../i18n/locales';
 import { formatM3, formatMeterReading } from '../money/litres';
 import { formatTiyn, formatTiynFixed } from '../money/tiyn';
+import { csvNumber } from '../web/csv';
 import { documentsText } from './documents.text';
 
 /**
@@ -41,7 +43,9 @@ export interface InvoiceDocument {
   toPayNote: string | null;
   reminder: string;
   contacts: string;
-  /** What the payment QR code carries. */
+  /** The utility's payment details with the purpose and the amount due (decision 096). */
+  payment: { heading: string; rows: [string, string][]; note: string };
+  /** What the QR code carries: the payment details as labelled lines. */
   qrPayload: string;
 }
 
@@ -209,7 +213,7 @@ export function invoiceDocument(
   locale: Locale,
   account: DocumentAccount,
   invoice: Invoice,
-  options: { masked?: boolean } = {},
+  options: { masked?: boolean; payee?: PaymentSettings } = {},
 ): InvoiceDocument {
   const t = documentsText[locale];
   const periodName = formatPeriod(locale, invoice.period);
@@ -219,6 +223,13 @@ export function invoiceDocument(
   const billed = billRows(locale, t, invoice);
 
   const due = Math.max(0, invoice.toPayTiyn);
+  const payment = paymentRows(
+    locale,
+    options.payee ?? paymentSettings(),
+    account.number,
+    invoice.period,
+    due,
+  );
   return {
     title: t.invoiceFor(periodName),
     dates: invoice.dates ? documentDates(locale, invoice.dates) : [],
@@ -261,7 +272,8 @@ export function invoiceDocument(
     toPayNote: invoice.toPayTiyn < 0 ? t.overpaid : null,
     reminder: t.reminder,
     contacts: t.contacts,
-    qrPayload: paymentQrPayload(account.number, invoice.period, due),
+    payment: { heading: t.paymentHeading, rows: payment, note: t.paymentNote },
+    qrPayload: paymentQrPayload(payment),
   };
 }
 
@@ -295,11 +307,38 @@ export function documentDates(locale: Locale, dates: DocumentDates): string[] {
 }
 
 /**
- * The payment QR code's text: key=value pairs a payment app can read. The amount is what is
- * due (zero when the account is in credit), always with two decimals.
+ * The payment details as label-value rows in the reader's language: recipient, BIN, IIK (IBAN),
+ * bank, BIC, KBe, KNP, the purpose with the account and the month, the amount due (zero when
+ * the account is in credit), always with two decimals.
  */
-export function paymentQrPayload(accountNumber: string, period: string, dueTiyn: number): string {
-  return `ST00012|Name=Vodokanal|PersonalAcc=${accountNumber}|Period=${period}|Sum=${formatTiynFixed(dueTiyn)}`;
+export function paymentRows(
+  locale: Locale,
+  payee: PaymentSettings,
+  accountNumber: string,
+  period: string,
+  dueTiyn: number,
+): [string, string][] {
+  const t = documentsText[locale];
+  return [
+    [t.payRecipient, payee.PAYEE_NAME],
+    [t.payBin, payee.PAYEE_BIN],
+    [t.payIban, payee.PAYEE_IBAN],
+    [t.payBank, payee.PAYEE_BANK],
+    [t.payBic, payee.PAYEE_BIC],
+    [t.payKbe, payee.PAYEE_KBE],
+    [t.payKnp, payee.PAYEE_KNP],
+    [t.payPurpose, t.payPurposeText(accountNumber, formatMonthNumeric(period))],
+    [t.payAmount, `${formatTiynFixed(dueTiyn)} ₸`],
+  ];
+}
+
+/**
+ * The QR code's text: the payment details as labelled lines ("Recipient: …"), to be read and
+ * checked by a person or copied into a bank app by hand. No bank app of Kazakhstan takes a
+ * common payment format from a QR code, so none is claimed (decision 096).
+ */
+export function paymentQrPayload(rows: [string, string][]): string {
+  return rows.map(([label, value]) => `${label}: ${value}`).join('\n');
 }
 
 export interface StatementDocument {
@@ -404,5 +443,13 @@ export function statementDocument(
       ],
       rows: statementRows(locale, t, statement),
     },
+  };
+}
+
+/** A document table as CSV rows: the same cells as the page, the figures with a decimal comma. */
+export function docTableCsv(table: DocTable): { header: string[]; rows: string[][] } {
+  return {
+    header: table.columns.map((c) => c.label),
+    rows: table.rows.map((r) => r.cells.map((c, i) => (table.columns[i]?.num ? csvNumber(c) : c))),
   };
 }

@@ -141,6 +141,9 @@ export function SettlementPage(props: {
             <a class="button primary" href={`/cabinet/settlement.pdf?${rangeQuery}`}>
               {t.openPdf}
             </a>
+            <a class="button" href={`/cabinet/settlement.csv?${rangeQuery}`} download>
+              {t.downloadCsv}
+            </a>
             <PostButton
               action="/cabinet/settlement/email"
               csrfToken={ctx.csrfToken}

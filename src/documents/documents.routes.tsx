@@ -5,6 +5,7 @@ import { requireCustomer, safeNext } from '../auth/guard';
 import { addMonths } from '../billing/period';
 import { statementRangeProblem } from '../billing/statement';
 import { actionLimit } from '../web/action-limit';
+import { attachmentHeader } from '../web/csv';
 import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
@@ -26,6 +27,7 @@ import {
   loadAnonymousBreakdown,
   loadInvoicePage,
   loadSettlementPage,
+  statementCsv,
   statementPdf,
 } from './documents.service';
 import { defaultPeriod, periodFromQuery } from './invoice.service';
@@ -169,6 +171,19 @@ function settlementRoutes(app: FastifyInstance, { db }: AppDeps, emailLimit: Ema
     const pdf = range ? await statementPdf(db, account, range.from, range.to, req.locale) : null;
     if (!pdf) return reply.callNotFound();
     return sendPdf(reply, pdf, q.download === '1');
+  });
+
+  app.get('/cabinet/settlement.csv', { preHandler: requireCustomer }, async (req, reply) => {
+    const q = req.query as Query;
+    const account = await customerAccount(db, req, str(q.account) || undefined);
+    const range = validRange(rangeFromQuery(q));
+    const csv = range ? await statementCsv(db, account, range.from, range.to, req.locale) : null;
+    if (!csv) return reply.callNotFound();
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('cache-control', 'private, no-store')
+      .header('content-disposition', attachmentHeader(csv.filename))
+      .send(csv.text);
   });
 
   app.post('/cabinet/settlement/email', { preHandler: requireCustomer }, async (req, reply) => {

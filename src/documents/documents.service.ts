@@ -4,7 +4,8 @@ import type { Period } from '../billing/period';
 import type { DB } from '../db/database';
 import { formatPeriod, type Locale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
-import { invoiceDocument, statementDocument } from './document-model';
+import { toCsv } from '../web/csv';
+import { docTableCsv, invoiceDocument, statementDocument } from './document-model';
 import { userMailState } from './documents.queries';
 import { documentsText } from './documents.text';
 import { firstAccountYear } from './invoice.queries';
@@ -42,6 +43,20 @@ export async function statementPdf(
   if (!statement) return null;
   const bytes = await renderStatementPdf(statementDocument(locale, account, statement), { locale });
   return { filename: `statement-${account.number}-${from}-${to}.pdf`, bytes };
+}
+
+/** The statement as a CSV file (decision 095): the page's table, opening and totals rows included. */
+export async function statementCsv(
+  db: DB,
+  account: AccountView,
+  from: Period,
+  to: Period,
+  locale: Locale,
+): Promise<{ filename: string; text: string } | null> {
+  const statement = await statementLoader(db, account.id, from, to);
+  if (!statement) return null;
+  const { header, rows } = docTableCsv(statementDocument(locale, account, statement).table);
+  return { filename: `statement-${account.number}-${from}-${to}.csv`, text: toCsv(header, rows) };
 }
 
 /** Puts a document into the outbox for the user's address, the PDF attached. */

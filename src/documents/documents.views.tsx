@@ -117,6 +117,11 @@ export function InvoiceView({ doc, children }: { doc: InvoiceDocument; children?
       {doc.penaltyNote ? <p class="footnote">{doc.penaltyNote}</p> : null}
       <p class="to-pay">{doc.toPay}</p>
       {doc.toPayNote ? <p class="hint">{doc.toPayNote}</p> : null}
+      <section class="payment-details">
+        <h2>{doc.payment.heading}</h2>
+        <Facts rows={doc.payment.rows} />
+        <p class="hint">{doc.payment.note}</p>
+      </section>
       <Notice kind="info">{doc.reminder}</Notice>
       <p class="contacts">{doc.contacts}</p>
       {children}

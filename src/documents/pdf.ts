@@ -365,10 +365,21 @@ function qr(doc: PDFKit.PDFDocument, payload: string, x: number, y: number, size
   doc.fillColor('#000000').fill();
 }
 
+/** The utility's payment details under the amount to pay, with the note on the QR code. */
+function payment(doc: PDFKit.PDFDocument, p: InvoiceDocument['payment']) {
+  ensureSpace(doc, 150);
+  heading(doc, p.heading, 9.5);
+  facts(doc, p.rows);
+  doc.moveDown(0.2).font('R').fontSize(7.5).fillColor(MUTED);
+  boxText(doc, p.note, MARGIN, doc.y, CONTENT);
+  doc.fillColor(INK);
+}
+
 export function renderInvoicePdf(d: InvoiceDocument, options: Options): Promise<Buffer> {
   const t = documentsText[options.locale];
   const doc = newDocument(d.title);
-  const qrSize = 86;
+  // The details in Cyrillic take a version 15–16 code: 110 pt keeps a module near 0.5 mm in print.
+  const qrSize = 110;
   header(doc, options.locale, qrSize + 12);
   qr(doc, d.qrPayload, MARGIN + CONTENT - qrSize, MARGIN - 4, qrSize);
   doc
@@ -411,8 +422,9 @@ export function renderInvoicePdf(d: InvoiceDocument, options: Options): Promise<
     doc.font('R').fontSize(8.5).fillColor(MUTED);
     boxText(doc, d.toPayNote, doc.x, doc.y, CONTENT);
   }
+  payment(doc, d.payment);
   doc.moveDown(0.8).font('B').fontSize(9).fillColor(INK);
-  boxText(doc, d.reminder, doc.x, doc.y, CONTENT);
+  boxText(doc, d.reminder, MARGIN, doc.y, CONTENT);
   doc.moveDown(0.3).font('R').fontSize(8.5);
   boxText(doc, d.contacts, doc.x, doc.y, CONTENT);
   footer(doc, options.locale, options.now ?? new Date());

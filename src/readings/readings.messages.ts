@@ -87,6 +87,9 @@ export const readingsText = defineMessages({
       submittedAt: 'Жіберілген уақыты',
       back: 'Көрсеткіштерді беру',
       notCounted: 'түзетілді',
+      waterCol: 'Су',
+      meterCol: 'Есептегіш',
+      downloadCsv: 'Тарихты жүктеу (CSV, Excel үшін)',
     },
   },
   ru: {
@@ -174,6 +177,9 @@ export const readingsText = defineMessages({
       submittedAt: 'Время передачи',
       back: 'Передать показания',
       notCounted: 'исправлено',
+      waterCol: 'Вода',
+      meterCol: 'Прибор учёта',
+      downloadCsv: 'Скачать историю (CSV, для Excel)',
     },
   },
   en: {
@@ -262,6 +268,9 @@ export const readingsText = defineMessages({
       submittedAt: 'Submitted at',
       back: 'Submit readings',
       notCounted: 'corrected',
+      waterCol: 'Water',
+      meterCol: 'Meter',
+      downloadCsv: 'Download the history (CSV, for Excel)',
     },
   },
 });

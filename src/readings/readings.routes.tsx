@@ -5,11 +5,13 @@ import type { AppDeps } from '../app-deps';
 import { requireCustomer } from '../auth/guard';
 import { addMonths, localDate, periodOf, periodToDate } from '../billing/period';
 import type { DB } from '../db/database';
+import { attachmentHeader } from '../web/csv';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
 import { monthlyConsumption } from './consumption';
 import { consumptionChartSvg } from './consumption-chart';
 import { countingReadingsSince } from './counting-reading.queries';
+import { readingHistoryCsv } from './history-csv';
 import { newIdempotencyKey, readingSubmitter } from './reading-submitter';
 import { readingsText } from './readings.messages';
 import {
@@ -216,4 +218,18 @@ export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDe
       />,
     );
   });
+
+  app.get<AccountQuery>(
+    '/cabinet/readings/history.csv',
+    { preHandler: requireCustomer },
+    async (req, reply) => {
+      const account = await customerAccount(db, req, req.query.account);
+      const c = await accountConsumption(db, account.id, new Date(), 36);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('cache-control', 'private, no-store')
+        .header('content-disposition', attachmentHeader(`readings-${account.number}-${c.from}-${c.to}.csv`))
+        .send(readingHistoryCsv(req.locale, c.meters, c.readings));
+    },
+  );
 }

@@ -5,6 +5,7 @@ import { formatDate, formatDateTime, formatPeriod, type Locale } from '../i18n/l
 import { formatM3, formatMeterReading } from '../money/litres';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
+import { countingReadingIds } from './history-csv';
 import type { FieldProblem, LargeConsumption } from './reading-submitter';
 import { readingsText } from './readings.messages';
 import type { MeterState, StoredReading } from './readings.queries';
@@ -314,13 +315,7 @@ export function HistoryPage({ ctx, view }: { ctx: PageContext; view: HistoryView
       </figure>
       {view.meters.map((m) => {
         const rows = view.readings.filter((r) => r.meterId === m.id);
-        const counting = new Set<number>();
-        const seen = new Set<string>();
-        for (const r of rows) {
-          if (r.status === 'rejected' || seen.has(r.period)) continue;
-          seen.add(r.period);
-          counting.add(r.id);
-        }
+        const counting = countingReadingIds(rows);
         return (
           <section key={m.id} class="meter-history">
             <h2>{t.history.meter(m.water === 'cold' ? t.coldLong : t.hotLong, m.serial)}</h2>
@@ -365,6 +360,9 @@ export function HistoryPage({ ctx, view }: { ctx: PageContext; view: HistoryView
       <p class="actions">
         <a class="button" href={`/cabinet/readings${view.accountQuery}`}>
           {t.history.back}
+        </a>
+        <a class="button" href={`/cabinet/readings/history.csv${view.accountQuery}`} download>
+          {t.history.downloadCsv}
         </a>
       </p>
     </Layout>
