@@ -19,6 +19,12 @@ export interface PageContext {
   user: CurrentUser | null;
   csrfToken: string;
   path: string;
+  /**
+   * Where the language links bring the user back to: the URL itself for a GET page (query kept),
+   * the path for a page answering a form (every such path has a GET twin that shows the form), or
+   * what the route gives (the login page keeps `next`).
+   */
+  here: string;
 }
 
 declare module 'fastify' {
@@ -28,11 +34,14 @@ declare module 'fastify' {
   }
 }
 
-export function pageContext(req: FastifyRequest, reply: FastifyReply): PageContext {
+export function pageContext(req: FastifyRequest, reply: FastifyReply, here?: string): PageContext {
+  const path = req.url.split('?')[0] ?? '/';
+  const read = req.method === 'GET' || req.method === 'HEAD';
   return {
     locale: req.locale,
     user: req.user,
     csrfToken: reply.generateCsrf(),
-    path: req.url.split('?')[0] ?? '/',
+    path,
+    here: here ?? (read ? req.url : path),
   };
 }
