@@ -87,3 +87,21 @@ describe('every page a form lands on survives reload and language switch', () =>
     expect(langLink(page.body, 'en')).toBe('/lang/en?next=%2Fpassword%2Fchange%3Flogin%3D12345678');
   });
 });
+
+describe('the language of a first visit', () => {
+  it('is Kazakh unless Accept-Language prefers Russian or English; the cookie wins', async () => {
+    const langOf = async (acceptLanguage: string, cookie?: string) => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/',
+        headers: { 'accept-language': acceptLanguage, ...(cookie ? { cookie } : {}) },
+      });
+      return /<html lang="(\w+)"/.exec(res.body)?.[1];
+    };
+    expect(await langOf('en;q=0.1, kk')).toBe('kk');
+    expect(await langOf('de-DE, fr;q=0.8')).toBe('kk');
+    expect(await langOf('ru-RU,ru;q=0.9,en;q=0.8')).toBe('ru');
+    expect(await langOf('kk;q=0.5, en-GB')).toBe('en');
+    expect(await langOf('en-US', 'lang=kk')).toBe('kk');
+  });
+});
