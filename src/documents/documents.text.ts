@@ -98,7 +98,8 @@ export const documentsText = defineMessages({
     page: 'Бет',
     qrCaption: 'Төлем қосымшасымен сканерлеңіз',
     mailSubjectInvoice: (period: string) => `${period} айына төлем шот-хабарлама`,
-    mailSubjectStatement: 'Өзара есеп айырысу жағдайы',
+    mailSubjectStatement: (from: string, to: string) =>
+      `${from} – ${to} аралығындағы өзара есеп айырысу жағдайы`,
     mailBody: (what: string) => `Сәлеметсіз бе!\n\nҚосымшада: ${what}.\n\nҚалалық су арнасы, жеке кабинет.`,
     monthPicker: 'Айды таңдау',
     prevYear: 'Алдыңғы жыл',
@@ -227,7 +228,7 @@ export const documentsText = defineMessages({
     page: 'Стр.',
     qrCaption: 'Отсканируйте в платёжном приложении',
     mailSubjectInvoice: (period: string) => `Счёт-извещение за ${period}`,
-    mailSubjectStatement: 'Состояние взаиморасчётов',
+    mailSubjectStatement: (from: string, to: string) => `Состояние взаиморасчётов за ${from} – ${to}`,
     mailBody: (what: string) =>
       `Здравствуйте!\n\nВо вложении: ${what}.\n\nГородской водоканал, личный кабинет.`,
     monthPicker: 'Выбор месяца',
@@ -356,7 +357,7 @@ export const documentsText = defineMessages({
     page: 'Page',
     qrCaption: 'Scan with a payment app',
     mailSubjectInvoice: (period: string) => `Payment invoice for ${period}`,
-    mailSubjectStatement: 'Settlement status',
+    mailSubjectStatement: (from: string, to: string) => `Settlement status for ${from} – ${to}`,
     mailBody: (what: string) => `Hello,\n\nAttached: ${what}.\n\nCity water utility, customer cabinet.`,
     monthPicker: 'Choose a month',
     prevYear: 'Previous year',
