@@ -81,6 +81,34 @@ describe('every page a form lands on survives reload and language switch', () =>
     expect(reload.headers.location).toBe(`/register/unconfirmed?login=${login}`);
   });
 
+  it('the language links of a page answering a form keep its address and what the form needs', async () => {
+    const b = new Browser(t.app);
+    await b.get('/password/change?login=12345678&word=abc');
+    const refused = await b.post('/password/change', {
+      login: '12345678',
+      word: 'abc',
+      binIin: '',
+      account: '',
+      password: '',
+      repeat: '',
+    });
+    expect(refused.statusCode).toBe(400);
+    const back = await b.get(langLink(refused.body, 'en'));
+    expect(back.headers.location).toBe('/password/change?login=12345678&word=abc');
+    const form = await b.get(String(back.headers.location));
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="12345678"');
+
+    const c = new Browser(t.app);
+    expect((await c.login(login, PASSWORD)).statusCode).toBe(303);
+    await c.get(`/cabinet/readings?account=${login}`);
+    const answered = await c.post(`/cabinet/readings?account=${login}`, {});
+    expect(answered.statusCode).not.toBe(404);
+    const again = await c.get(langLink(answered.body, 'kk'));
+    expect(again.headers.location).toBe(`/cabinet/readings?account=${login}`);
+    expect((await c.get(String(again.headers.location))).statusCode).toBe(200);
+  });
+
   it('the language links of a GET page keep its query', async () => {
     const b = new Browser(t.app);
     const page = await b.get('/password/change?login=12345678');

@@ -57,7 +57,7 @@ export async function registrationRoutes(app: FastifyInstance, { db, config }: A
         publicUrl: config.PUBLIC_URL,
         ip: req.ip,
       });
-      const ctx = pageContext(req, reply);
+      const ctx = pageContext(req, reply, kind === 'legal' ? '/register?kind=legal' : '/register');
       if (!result.ok) {
         const { password: _p, passwordRepeat: _r, ...kept } = input;
         return sendPage(reply, <RegisterPage ctx={ctx} view={{ ...kept, errors: result.errors }} />, 400);

@@ -20,9 +20,9 @@ export interface PageContext {
   csrfToken: string;
   path: string;
   /**
-   * Where the language links bring the user back to: the URL itself for a GET page (query kept),
-   * the path for a page answering a form (every such path has a GET twin that shows the form), or
-   * what the route gives (the login page keeps `next`).
+   * Where the language links bring the user back to: the URL itself, query kept (a page answering
+   * a form sits at a POST's URL, and every such URL has a GET twin that shows the form), or what
+   * the route gives (the login page keeps `next`, the password change keeps the check word).
    */
   here: string;
 }
@@ -35,13 +35,11 @@ declare module 'fastify' {
 }
 
 export function pageContext(req: FastifyRequest, reply: FastifyReply, here?: string): PageContext {
-  const path = req.url.split('?')[0] ?? '/';
-  const read = req.method === 'GET' || req.method === 'HEAD';
   return {
     locale: req.locale,
     user: req.user,
     csrfToken: reply.generateCsrf(),
-    path,
-    here: here ?? (read ? req.url : path),
+    path: req.url.split('?')[0] ?? '/',
+    here: here ?? req.url,
   };
 }
