@@ -36,7 +36,7 @@ export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps
 
   // The addresses the rate forms answer at (with the messages) show the forms again on reload.
   for (const form of ['tariff', 'vat', 'norm'])
-    app.get(`/backoffice/rates/${form}`, (_req, reply) => reply.redirect('/backoffice/rates', 303));
+    app.get(`/backoffice/rates/${form}`, (req, reply) => render(req, reply));
 
   app.post('/backoffice/rates/tariff', (req, reply) =>
     save(
