@@ -207,7 +207,7 @@ function stringsOf(d: InvoiceDocument): string[] {
     d.bill.heading ?? '',
     ...d.bill.columns.map((c) => c.label),
     ...d.bill.rows.flatMap((r) => r.cells),
-    d.footnote,
+    d.footnote ?? '',
     d.toPay,
     d.reminder,
     d.contacts,

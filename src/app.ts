@@ -26,7 +26,7 @@ import { backofficeRateRoutes } from './backoffice/rates.routes';
 import { backofficeReadingRoutes } from './backoffice/readings.routes';
 import { documentsRoutes } from './documents/documents.routes';
 import { mailingRoutes } from './documents/mailing.routes';
-import { DEFAULT_LOCALE, isLocale, type Locale } from './i18n/locales';
+import { DEFAULT_LOCALE, isLocale, type Locale, localeFromAcceptLanguage } from './i18n/locales';
 import { devMailboxRoutes } from './mail/dev-mailbox.routes';
 import { registerDatabaseGauges } from './ops/metrics';
 import { guideRoutes } from './public/guide.routes';
@@ -171,11 +171,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app;
 }
 
+/** The language chosen on this browser (cookie), else the one its Accept-Language prefers, else Kazakh. */
 function pickLocale(cookieValue: string | undefined, acceptLanguage: string | undefined): Locale {
   if (isLocale(cookieValue)) return cookieValue;
-  for (const part of (acceptLanguage ?? '').split(',')) {
-    const tag = part.trim().slice(0, 2).toLowerCase();
-    if (isLocale(tag)) return tag;
-  }
-  return DEFAULT_LOCALE;
+  return localeFromAcceptLanguage(acceptLanguage);
 }

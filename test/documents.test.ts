@@ -112,6 +112,37 @@ describe(`invoice and breakdown pages (${engine})`, () => {
     expect(ru).toContain('Сальдо на 01.06.2020 -460.22');
   });
 
+  it('explains the compensation asterisk only on an invoice that has a compensation, page and PDF', async () => {
+    const note = 'compensation of costs for the state-of-emergency period';
+    const b = await customer('01003317');
+    const db = t.handle.db;
+    const account = await db
+      .selectFrom('accounts')
+      .select('id')
+      .where('number', '=', '01003317')
+      .executeTakeFirstOrThrow();
+    // October 2026 without a compensation (the billing system's figure for the month is zero).
+    await db
+      .updateTable('account_months')
+      .set({ compensation_tiyn: 0 })
+      .where('account_id', '=', account.id)
+      .where('period', '=', '2026-10-01')
+      .execute();
+    const without = textOf((await b.get('/cabinet/invoice?period=2026-10')).body);
+    expect(without).toContain('Payment invoice for October 2026');
+    expect(without).toMatch(/Paid [\d.-]+ Balance on 01\.11\.2026/);
+    expect(without).not.toContain(note);
+    expect(without).not.toContain('compensation*');
+    const pdfWithout = pdfText((await b.get('/cabinet/invoice.pdf?period=2026-10')).rawPayload, 'no-comp');
+    expect(pdfWithout).not.toContain(note);
+    expect(pdfWithout).not.toContain('compensation*');
+
+    const withIt = textOf((await b.get('/cabinet/invoice?period=2020-05')).body);
+    expect(withIt).toContain(`* ${note}`);
+    const pdfWith = pdfText((await b.get('/cabinet/invoice.pdf?period=2020-05')).rawPayload, 'comp');
+    expect(pdfWith).toContain(`* ${note}`);
+  });
+
   it('opens on the previous month and uses 16% VAT in 2026, 12% in 2020', async () => {
     const b = await customer('01003317');
     const page = textOf((await b.get('/cabinet/invoice')).body);

@@ -59,6 +59,19 @@ export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps)
     }
   }
 
+  /** Where the login page's language links come back to: GET /login, keeping `next`. */
+  const loginHere = (next: string | undefined) =>
+    next ? `/login?next=${encodeURIComponent(next)}` : '/login';
+
+  // The address a failed sign-in answers at: reloading it or switching language shows the form
+  // again (keeping `next`), never a 404.
+  app.get<{ Querystring: { next?: string } }>('/login', async (req, reply) => {
+    const next = safeNext(req.query.next, '') || undefined;
+    if (req.user?.role === 'customer') return reply.redirect(next ?? '/cabinet', 303);
+    const ctx = pageContext(req, reply, loginHere(next));
+    return sendPage(reply, <LoginPage ctx={ctx} view={{ next }} />);
+  });
+
   app.get<{ Querystring: { next?: string; loggedOut?: string; done?: string } }>('/', async (req, reply) => {
     if (req.user?.role === 'customer') return reply.redirect('/cabinet', 303);
     const t = common[req.locale].login;
@@ -82,7 +95,7 @@ export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps)
     const next = safeNext(field(req.body, 'next'), '/cabinet');
     const view: LoginView = { login, remember, next: next === '/cabinet' ? undefined : next };
     const page = (status: number) =>
-      sendPage(reply, <LoginPage ctx={pageContext(req, reply)} view={view} />, status);
+      sendPage(reply, <LoginPage ctx={pageContext(req, reply, loginHere(view.next))} view={view} />, status);
 
     if (!login || !password) {
       view.fieldErrors = {

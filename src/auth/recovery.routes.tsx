@@ -76,7 +76,9 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
     async (req, reply) => {
       const input = resetInput(req.body);
       const { password: _p, repeat: _r, ...view } = input;
-      const ctx = pageContext(req, reply);
+      // Switching language keeps the login and the check word of the mail's link.
+      const here = `/password/change?${new URLSearchParams({ login: view.login, word: view.word })}`;
+      const ctx = pageContext(req, reply, here);
       const refuse = (errors: ResetErrors) =>
         sendPage(reply, <ChangePage ctx={ctx} view={{ ...view, errors }} />, 400);
       const errors = resetFormErrors(input, req.locale);

@@ -128,3 +128,14 @@ describe(`requestPasswordRecovery, resetPassword (${engine})`, () => {
     expect(last).toEqual({ action: 'password.reset_requested', subject: 'nobody-here', actor_user_id: null });
   });
 });
+
+describe(`the recovery mail's language (${engine})`, () => {
+  it('is the language of the page it was asked from, not the one saved for the user', async () => {
+    const h = await household('rec-lang@example.kz');
+    await db.updateTable('users').set({ locale: 'ru' }).where('id', '=', h.id).execute();
+    await requestPasswordRecovery(db, h.login, { ...ctx, locale: 'kk' });
+    expect((await lastMailTo('rec-lang@example.kz')).subject).toBe('Құпия сөзді қалпына келтіру');
+    await requestPasswordRecovery(db, 'rec-lang@example.kz', { ...ctx, locale: 'en' });
+    expect((await lastMailTo('rec-lang@example.kz')).subject).toBe('Password recovery');
+  });
+});

@@ -1,6 +1,6 @@
 import type { DB } from '../db/database';
 import { common } from '../i18n/common';
-import { isLocale, type Locale } from '../i18n/locales';
+import type { Locale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
 import type { ActContext } from './act-context';
@@ -72,7 +72,9 @@ export async function requestPasswordRecovery(db: DB, value: string, ctx: ActCon
   const user = await recoveryUserByLoginOrEmail(db, value);
   const accounts = await holderAccounts(db, user?.id ?? -1);
   const holder = user?.email ? { ...user, email: user.email } : null;
-  const locale = holder && isLocale(holder.locale) ? holder.locale : ctx.locale;
+  // The mail speaks the language of the page it was asked from (the person asking reads it now),
+  // not the one saved for the user: the same for a known and an unknown login.
+  const locale = ctx.locale;
   await db.transaction().execute(async (tx) => {
     const word = holder
       ? await issueToken(tx, holder.id, 'reset_password')

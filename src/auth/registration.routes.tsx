@@ -57,7 +57,7 @@ export async function registrationRoutes(app: FastifyInstance, { db, config }: A
         publicUrl: config.PUBLIC_URL,
         ip: req.ip,
       });
-      const ctx = pageContext(req, reply);
+      const ctx = pageContext(req, reply, kind === 'legal' ? '/register?kind=legal' : '/register');
       if (!result.ok) {
         const { password: _p, passwordRepeat: _r, ...kept } = input;
         return sendPage(reply, <RegisterPage ctx={ctx} view={{ ...kept, errors: result.errors }} />, 400);
@@ -80,6 +80,12 @@ export async function registrationRoutes(app: FastifyInstance, { db, config }: A
     return sendPage(reply, <UnconfirmedPage ctx={pageContext(req, reply)} login={login} />);
   });
 
+  // The address the resend form answers at: reloading it shows the page of the unconfirmed login.
+  app.get<{ Querystring: { login?: string } }>('/register/resend', async (req, reply) => {
+    const login = String(req.query.login ?? '').slice(0, 64);
+    return reply.redirect(`/register/unconfirmed${login ? `?login=${encodeURIComponent(login)}` : ''}`, 303);
+  });
+
   app.post('/register/resend', async (req, reply) => {
     const login = field(req.body, 'login').slice(0, 64);
     const wait = await resendLimit(req, `login:${login}`);
@@ -89,12 +95,18 @@ export async function registrationRoutes(app: FastifyInstance, { db, config }: A
       const error = waitMessage(req.locale, wait);
       return sendPage(
         reply,
-        <UnconfirmedPage ctx={pageContext(req, reply)} login={login} error={error} />,
+        <UnconfirmedPage ctx={pageContext(req, reply, unconfirmedHere(login))} login={login} error={error} />,
         429,
       );
     }
     await resendConfirmation(db, login, { locale: req.locale, ip: req.ip, publicUrl: config.PUBLIC_URL });
     const r = identityText[req.locale].register;
-    return sendPage(reply, <UnconfirmedPage ctx={pageContext(req, reply)} login={login} notice={r.resent} />);
+    const ctx = pageContext(req, reply, unconfirmedHere(login));
+    return sendPage(reply, <UnconfirmedPage ctx={ctx} login={login} notice={r.resent} />);
   });
+}
+
+/** The GET address of the unconfirmed-login page, for the language links of the resend answers. */
+function unconfirmedHere(login: string): string {
+  return login ? `/register/unconfirmed?login=${encodeURIComponent(login)}` : '/register/unconfirmed';
 }

@@ -26,6 +26,9 @@ export async function backofficeExchangeRoutes(app: FastifyInstance, { db, confi
   };
 
   app.get('/backoffice/exchange', (req, reply) => page(req, reply));
+  // The addresses the upload and run forms answer at show the exchange page again on reload.
+  for (const action of ['upload', 'run'])
+    app.get(`/backoffice/exchange/${action}`, (req, reply) => page(req, reply));
 
   app.post('/backoffice/exchange/upload', uploads.routeOptions, async (req, reply) => {
     const t = exchangePageText[req.locale];

@@ -34,6 +34,10 @@ export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps
     return reply.redirect('/backoffice/rates?saved=1', 303);
   };
 
+  // The addresses the rate forms answer at (with the messages) show the forms again on reload.
+  for (const form of ['tariff', 'vat', 'norm'])
+    app.get(`/backoffice/rates/${form}`, (req, reply) => render(req, reply));
+
   app.post('/backoffice/rates/tariff', (req, reply) =>
     save(
       req,

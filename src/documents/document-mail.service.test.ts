@@ -98,6 +98,7 @@ describe(`sending documents by email (${engine})`, () => {
     expect(result.kind).toBe('sent');
     const last = (await outbox()).at(-1);
     expect(last?.purpose).toBe('documents.statement');
+    expect(last?.subject).toBe('Settlement status for June 2019 – May 2020');
     expect(JSON.stringify(last?.attachments)).toContain('statement-01003317-2019-06-2020-05.pdf');
     expect(await audits('documents.email.statement')).toHaveLength(1);
     const none = await sendStatementByEmail(db, {

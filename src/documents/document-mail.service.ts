@@ -66,7 +66,8 @@ export async function sendStatementByEmail(
   if (!state?.email) return { kind: 'noEmail' };
   const account = await request.account();
   const { range } = request;
-  const pdf = range ? await statementPdf(db, account, range.from, range.to, request.locale) : null;
+  if (!range) return { kind: 'noDocument' };
+  const pdf = await statementPdf(db, account, range.from, range.to, request.locale);
   if (!pdf) return { kind: 'noDocument' };
   const wait = await request.limit();
   const log = { actorUserId: request.userId || null, subject: pdf.filename, ip: request.ip };
@@ -76,7 +77,7 @@ export async function sendStatementByEmail(
   }
   const email = state.email;
   await db.transaction().execute(async (tx) => {
-    await mailDocument(tx, email, request.locale, pdf, { statement: true });
+    await mailDocument(tx, email, request.locale, pdf, { statement: range });
     await audit(tx, { ...log, action: 'documents.email.statement' });
   });
   return { kind: 'sent', email };

@@ -36,7 +36,8 @@ export interface InvoiceDocument {
   bill: DocTable;
   /** Why and how a water was billed by norm (SPEC.md section 4), under the bill. */
   normNotes: string[];
-  footnote: string;
+  /** What the compensation asterisk means; only when the month has a compensation. */
+  footnote: string | null;
   /** How the penalty is computed; shown when the month has one. */
   penaltyNote: string | null;
   toPay: string;
@@ -201,9 +202,15 @@ function billRows(locale: Locale, t: DocText, invoice: Invoice): DocTable['rows'
   ];
   if (invoice.otherTiyn !== 0) billRows.push({ cells: [t.other, ...empty, formatTiyn(invoice.otherTiyn)] });
   billRows.push(
-    {
-      cells: [t.paid, ...empty, `${formatTiyn(invoice.paidTiyn)} / ${formatTiyn(invoice.compensationTiyn)}*`],
-    },
+    invoice.compensationTiyn !== 0
+      ? {
+          cells: [
+            t.paid,
+            ...empty,
+            `${formatTiyn(invoice.paidTiyn)} / ${formatTiyn(invoice.compensationTiyn)}*`,
+          ],
+        }
+      : { cells: [t.paidPlain, ...empty, formatTiyn(invoice.paidTiyn)] },
     { cells: [t.closing(closingDate), ...empty, formatTiyn(invoice.closingTiyn)], kind: 'total' },
   );
   return billRows;
@@ -266,7 +273,7 @@ export function invoiceDocument(
       rows: billed,
     },
     normNotes: normNotes(t, invoice),
-    footnote: t.compensationNote,
+    footnote: invoice.compensationTiyn !== 0 ? t.compensationNote : null,
     penaltyNote: invoice.penaltyTiyn !== 0 ? t.penaltyNote : null,
     toPay: t.toPay(periodName, formatTiyn(invoice.toPayTiyn)),
     toPayNote: invoice.toPayTiyn < 0 ? t.overpaid : null,

@@ -65,12 +65,17 @@ export async function mailDocument(
   to: string,
   locale: Locale,
   pdf: RenderedPdf,
-  kind: { invoice: Period } | { statement: true },
+  kind: { invoice: Period } | { statement: { from: Period; to: Period } },
   options: { purpose?: string; dedupeKey?: string } = {},
 ): Promise<number | null> {
   const t = documentsText[locale];
   const subject =
-    'invoice' in kind ? t.mailSubjectInvoice(formatPeriod(locale, kind.invoice)) : t.mailSubjectStatement;
+    'invoice' in kind
+      ? t.mailSubjectInvoice(formatPeriod(locale, kind.invoice))
+      : t.mailSubjectStatement(
+          formatPeriod(locale, kind.statement.from),
+          formatPeriod(locale, kind.statement.to),
+        );
   return enqueueMail(db, {
     to,
     subject,

@@ -113,7 +113,7 @@ export function InvoiceView({ doc, children }: { doc: InvoiceDocument; children?
           ))}
         </ul>
       ) : null}
-      <p class="footnote">{doc.footnote}</p>
+      {doc.footnote ? <p class="footnote">{doc.footnote}</p> : null}
       {doc.penaltyNote ? <p class="footnote">{doc.penaltyNote}</p> : null}
       <p class="to-pay">{doc.toPay}</p>
       {doc.toPayNote ? <p class="hint">{doc.toPayNote}</p> : null}

@@ -413,7 +413,7 @@ export function renderInvoicePdf(d: InvoiceDocument, options: Options): Promise<
     }
   }
   doc.moveDown(0.3).font('R').fontSize(7.5).fillColor(MUTED);
-  boxText(doc, d.footnote, MARGIN, doc.y, CONTENT);
+  if (d.footnote) boxText(doc, d.footnote, MARGIN, doc.y, CONTENT);
   if (d.penaltyNote) boxText(doc, d.penaltyNote, MARGIN, doc.y, CONTENT);
   ensureSpace(doc, 60);
   doc.moveDown(0.6).font('B').fontSize(11.5).fillColor(INK);

@@ -7,6 +7,25 @@ export function isLocale(value: unknown): value is Locale {
 }
 
 /**
+ * The language a browser prefers among ours, from its Accept-Language header: the supported
+ * language with the highest q-value (ties: the one listed first; `q=0` means "not this one"), by
+ * the primary subtag (`ru-RU` is ru). None of ours listed: Kazakh. So `en;q=0.1, kk` is kk.
+ */
+export function localeFromAcceptLanguage(header: string | undefined): Locale {
+  let best: { locale: Locale; q: number } | null = null;
+  for (const part of (header ?? '').slice(0, 1000).split(',')) {
+    const [range = '', ...params] = part.split(';');
+    const tag = range.trim().split('-')[0]?.toLowerCase();
+    if (!isLocale(tag)) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.toLowerCase().startsWith('q='));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    if (!Number.isFinite(q) || q <= 0 || q > 1) continue;
+    if (!best || q > best.q) best = { locale: tag, q };
+  }
+  return best?.locale ?? DEFAULT_LOCALE;
+}
+
+/**
  * A dictionary per language for one part of the portal. The Kazakh text fixes the shape;
  * Russian and English must have exactly the same keys, so a missing or extra translation
  * fails the type check.

@@ -1,4 +1,4 @@
-import { defineMessages } from '../i18n/locales';
+import { defineMessages, type Locale } from '../i18n/locales';
 
 /** Texts of the meter readings page, its confirmation steps, history and API messages. */
 export const readingsText = defineMessages({
@@ -274,3 +274,40 @@ export const readingsText = defineMessages({
     },
   },
 });
+
+/**
+ * Meter locations as the billing system sends them (Russian, often abbreviated), said in the
+ * page's language. Keys are the sent value in lower case; Russian pages show the value as sent.
+ */
+const METER_LOCATIONS: Record<'kk' | 'en', Record<string, string>> = {
+  kk: {
+    'с/узел': 'Санторап',
+    'с/у': 'Санторап',
+    санузел: 'Санторап',
+    ванная: 'Жуынатын бөлме',
+    кухня: 'Ас үй',
+    подвал: 'Жертөле',
+    туалет: 'Дәретхана',
+    коридор: 'Дәліз',
+    прихожая: 'Кіреберіс',
+    колодец: 'Құдық',
+  },
+  en: {
+    'с/узел': 'Bathroom',
+    'с/у': 'Bathroom',
+    санузел: 'Bathroom',
+    ванная: 'Bath',
+    кухня: 'Kitchen',
+    подвал: 'Basement',
+    туалет: 'Toilet',
+    коридор: 'Hallway',
+    прихожая: 'Entrance hall',
+    колодец: 'Well',
+  },
+};
+
+/** A meter's location in the page's language; an unknown value is shown as sent. */
+export function meterLocationText(locale: Locale, sent: string): string {
+  if (locale === 'ru') return sent;
+  return METER_LOCATIONS[locale][sent.trim().toLowerCase()] ?? sent;
+}

@@ -7,7 +7,7 @@ import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 import { countingReadingIds } from './history-csv';
 import type { FieldProblem, LargeConsumption } from './reading-submitter';
-import { readingsText } from './readings.messages';
+import { meterLocationText, readingsText } from './readings.messages';
 import type { MeterState, StoredReading } from './readings.queries';
 import { verificationState } from './verification';
 
@@ -134,7 +134,7 @@ export function ReadingsPage({ ctx, view }: { ctx: PageContext; view: ReadingsPa
                       class={v.kind === 'overdue' ? 'overdue' : v.kind === 'soon' ? 'due-soon' : undefined}
                     >
                       <td data-label={t.col.input}>{m.inputNo}</td>
-                      <td data-label={t.col.location}>{m.location}</td>
+                      <td data-label={t.col.location}>{meterLocationText(ctx.locale, m.location)}</td>
                       <td data-label={t.col.water}>
                         <span class={`water water-${m.water}`}>{m.water === 'cold' ? t.cold : t.hot}</span>
                       </td>

@@ -19,7 +19,7 @@ export interface LayoutProps {
 
 export function Layout({ ctx, title, children, cabinet = false, scripts = [], styles = [] }: LayoutProps) {
   const t = common[ctx.locale];
-  const next = encodeURIComponent(ctx.path);
+  const next = encodeURIComponent(ctx.here);
   return (
     <html lang={ctx.locale}>
       <head>

@@ -19,6 +19,12 @@ export interface PageContext {
   user: CurrentUser | null;
   csrfToken: string;
   path: string;
+  /**
+   * Where the language links bring the user back to: the URL itself, query kept (a page answering
+   * a form sits at a POST's URL, and every such URL has a GET twin that shows the form), or what
+   * the route gives (the login page keeps `next`, the password change keeps the check word).
+   */
+  here: string;
 }
 
 declare module 'fastify' {
@@ -28,11 +34,12 @@ declare module 'fastify' {
   }
 }
 
-export function pageContext(req: FastifyRequest, reply: FastifyReply): PageContext {
+export function pageContext(req: FastifyRequest, reply: FastifyReply, here?: string): PageContext {
   return {
     locale: req.locale,
     user: req.user,
     csrfToken: reply.generateCsrf(),
     path: req.url.split('?')[0] ?? '/',
+    here: here ?? req.url,
   };
 }
