@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { currentEntry, Layout } from '../web/layout';
+import { currentEntry, Layout, MenuDrawer } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 import { nav } from './layout.messages';
 
@@ -33,32 +33,19 @@ export function BackofficeLayout({
   const current = currentEntry(links, ctx.path, '/backoffice');
   return (
     <Layout ctx={ctx} title={title} scripts={['/static/menu.js']}>
-      <nav class="bo-menu" aria-label={t.area}>
-        <details class="menu-drawer">
-          <summary>
-            <span class="menu-title">{t.area}</span>
-            {current ? <span class="menu-current">{t[current]}</span> : null}
-          </summary>
+      <MenuDrawer
+        ctx={ctx}
+        navClass="bo-menu"
+        title={t.area}
+        entries={links.map(([key, href]) => ({ key, href, label: t[key] }))}
+        current={current}
+        user={
           <span class="bo-user">
             {ctx.user?.login} ({ctx.user ? t.role[ctx.user.role] : ''})
           </span>
-          <ul>
-            {links.map(([key, href]) => (
-              <li key={key}>
-                <a href={href} aria-current={key === current ? 'page' : undefined}>
-                  {t[key]}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </details>
-        <form method="post" action="/logout" class="menu-logout">
-          <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-          <button type="submit" class="link-button">
-            {t.logout}
-          </button>
-        </form>
-      </nav>
+        }
+        logout={t.logout}
+      />
       {children}
     </Layout>
   );

@@ -108,27 +108,49 @@ export function currentEntry<K extends string>(
   return entries.find(([, href]) => path === href || (href !== home && path.startsWith(`${href}/`)))?.[0];
 }
 
+/** One entry of a menu: its key (to mark the current page), address and text. */
+export interface MenuEntry {
+  key: string;
+  href: string;
+  label: string;
+}
+
 /**
- * The cabinet's menu. On a wide screen a list on the left; on a phone a bar with the menu's name
- * and the current page that opens into the whole list (a <details>, no script needed) and the
- * logout button beside it, always in view.
+ * A menu of signed-in pages (the cabinet's, the back-office's). On a wide screen a list on the
+ * left; on a phone a bar with the menu's name and the current page that opens into the whole list
+ * (a <details>, no script needed) and the logout button beside it, always in view.
  */
-function CabinetMenu({ ctx }: { ctx: PageContext }) {
-  const t = common[ctx.locale].menu;
-  const current = currentEntry(CABINET_MENU, ctx.path, '/cabinet');
+export function MenuDrawer({
+  ctx,
+  navClass,
+  title,
+  entries,
+  current,
+  user,
+  logout,
+}: {
+  ctx: PageContext;
+  navClass: string;
+  title: string;
+  entries: MenuEntry[];
+  current: string | undefined;
+  user: ComponentChildren;
+  logout: string;
+}) {
+  const currentLabel = entries.find((e) => e.key === current)?.label;
   return (
-    <nav class="cabinet-menu" aria-label={t.title}>
+    <nav class={navClass} aria-label={title}>
       <details class="menu-drawer">
         <summary>
-          <span class="menu-title">{t.title}</span>
-          {current ? <span class="menu-current">{t[current]}</span> : null}
+          <span class="menu-title">{title}</span>
+          {currentLabel ? <span class="menu-current">{currentLabel}</span> : null}
         </summary>
-        <p class="menu-user">{ctx.user?.login}</p>
+        {user}
         <ul>
-          {CABINET_MENU.map(([key, href]) => (
+          {entries.map(({ key, href, label }) => (
             <li key={key}>
               <a href={href} aria-current={key === current ? 'page' : undefined}>
-                {t[key]}
+                {label}
               </a>
             </li>
           ))}
@@ -137,10 +159,26 @@ function CabinetMenu({ ctx }: { ctx: PageContext }) {
       <form method="post" action="/logout" class="menu-logout">
         <input type="hidden" name="_csrf" value={ctx.csrfToken} />
         <button type="submit" class="link-button">
-          {t.logout}
+          {logout}
         </button>
       </form>
     </nav>
+  );
+}
+
+/** The cabinet's menu. */
+function CabinetMenu({ ctx }: { ctx: PageContext }) {
+  const t = common[ctx.locale].menu;
+  return (
+    <MenuDrawer
+      ctx={ctx}
+      navClass="cabinet-menu"
+      title={t.title}
+      entries={CABINET_MENU.map(([key, href]) => ({ key, href, label: t[key] }))}
+      current={currentEntry(CABINET_MENU, ctx.path, '/cabinet')}
+      user={<p class="menu-user">{ctx.user?.login}</p>}
+      logout={t.logout}
+    />
   );
 }
 
