@@ -173,7 +173,7 @@ async function scratchDatabase(server: string, label: string) {
 }
 
 /** Writes the billing system's files: a city of `accounts` accounts with two meters each. */
-function generate(dir: string, accounts: number, periods: string[]) {
+export function generate(dir: string, accounts: number, periods: string[]) {
   const open = (name: string, header: string) => {
     const fd = openSync(join(dir, name), 'w');
     let buffer: string[] = [header];

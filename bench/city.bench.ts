@@ -1,0 +1,472 @@
+/**
+ * Month-end at city size (npm run bench -- city): a city of CITY_ACCOUNTS accounts (100,000) with
+ * CITY_MONTHS months (36) of history on PostgreSQL, CITY_INSTANCES app processes (2) behind
+ * HAProxy, and for CITY_SECONDS (60) a month-end mix of signed-in customers' requests while the
+ * monthly invoice mailing sends into a real SMTP server. Half-way through, one app process is
+ * killed with SIGKILL (CITY_KILL=0 to keep them all). Prints per route the rate and p50/p99, the
+ * mailing's messages per second, and the errors the killed process cost.
+ *
+ * The database is built once and kept as `bench_city` when CITY_REUSE=1 (building it takes
+ * minutes: the billing system's files are generated and imported as the exchange does); otherwise it is
+ * dropped at the end. Server: BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres.
+ * The mix and where its weights come from: docs/deploy.md, "Month-end load".
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
+import { hashPassword } from '../src/auth/passwords';
+import { createSession } from '../src/auth/sessions';
+import { closeMonth } from '../src/billing/month-closer.service';
+import { addMonths, periodOf, periodRange, periodToDate } from '../src/billing/period';
+import { type DatabaseHandle, openDatabase } from '../src/db/database';
+import { migrateToLatest } from '../src/db/migrate';
+import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
+import { startInvoiceMailing } from '../src/documents/mailing';
+import { importPath } from '../src/exchange/import.service';
+import { startJobQueue } from '../src/jobs/queue';
+import { meterStates } from '../src/readings/readings.queries';
+import { generate } from './exchange.bench';
+import { percentile } from './http-load';
+import type { MixCustomer, MixJob, MixResult, MixRoute } from './mix-client';
+import type { BenchRow } from './run';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ACCOUNTS = Number(process.env.CITY_ACCOUNTS ?? 100_000);
+const MONTHS = Number(process.env.CITY_MONTHS ?? 36);
+const INSTANCES = Number(process.env.CITY_INSTANCES ?? 2);
+const SECONDS = Number(process.env.CITY_SECONDS ?? 60);
+const CONCURRENCY = Number(process.env.CITY_CONCURRENCY ?? 32);
+const SESSIONS = Math.min(Number(process.env.CITY_SESSIONS ?? 3000), ACCOUNTS);
+const MAIL_SECONDS = Number(process.env.CITY_MAIL_SECONDS ?? 900);
+const KILL = process.env.CITY_KILL !== '0' && INSTANCES > 1;
+const REUSE = process.env.CITY_REUSE === '1';
+const DB_NAME = REUSE ? 'bench_city' : `bench_city_${process.pid}`;
+/** The last month the billing system has closed; the month-end is the month after it. */
+const LAST = '2026-10';
+const BASE_PORT = 3201;
+const PROXY_PORT = 8451;
+
+/** Requests per 100 at the month-end peak (docs/deploy.md, "Month-end load"). */
+export const MONTH_END_MIX: MixRoute[] = [
+  { name: 'sign in', weight: 4 },
+  { name: 'readings page', weight: 26 },
+  { name: 'submit readings', weight: 14 },
+  { name: 'readings history', weight: 10 },
+  { name: 'invoice page', weight: 20 },
+  { name: 'invoice PDF', weight: 8 },
+  { name: 'statement page', weight: 18 },
+];
+
+const log = (line: string) => process.stderr.write(`city bench: ${line}\n`);
+
+export default async function cityBench(): Promise<BenchRow[]> {
+  const url = new URL(SERVER);
+  url.pathname = `/${DB_NAME}`;
+  const fresh = await ensureDatabase();
+  const handle = await openDatabase({ url: url.toString(), poolSize: 8 });
+  const processes: ChildProcess[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'city-bench-'));
+  const sink = await startSink();
+  try {
+    if (fresh) await loadCity(handle);
+    const apps = await Promise.all(
+      Array.from({ length: INSTANCES }, (_, i) => startApp(url.toString(), BASE_PORT + i, sink.url)),
+    );
+    processes.push(...apps);
+    processes.push(await startProxy(dir));
+    const base = `http://127.0.0.1:${PROXY_PORT}`;
+    const customers = await signIn(handle, base);
+    log(`${customers.length} customers signed in; the mix runs ${SECONDS} s`);
+
+    // The month's mailing starts with the mix; the app processes' workers send it.
+    await handle.db.deleteFrom('invoice_mailings').where('period', '=', periodToDate(LAST)).execute();
+    await handle.db.deleteFrom('mail_outbox').execute();
+    const jobs = await startJobQueue(handle.db);
+    const mailingStart = performance.now();
+    const { recipients } = await startInvoiceMailing(handle.db, jobs, LAST);
+    await jobs.stop();
+    sink.reset();
+
+    const killAt = SECONDS / 2;
+    const killer = KILL
+      ? setTimeout(() => {
+          log(`killing the app process on port ${BASE_PORT + INSTANCES - 1}`);
+          apps[INSTANCES - 1]?.kill('SIGKILL');
+        }, killAt * 1000)
+      : undefined;
+    const mix = await runMix({
+      url: base,
+      concurrency: CONCURRENCY,
+      seconds: SECONDS,
+      password: DEMO_PASSWORD,
+      routes: MONTH_END_MIX,
+      customers,
+      period: LAST,
+      tag: randomBytes(3).toString('hex'),
+    });
+    clearTimeout(killer);
+    const sentDuringMix = sink.count();
+
+    log(`mix done; waiting for the mailing of ${recipients} invoices (at most ${MAIL_SECONDS} s)`);
+    const mailDeadline = mailingStart + MAIL_SECONDS * 1000;
+    while (sink.count() < recipients && performance.now() < mailDeadline) {
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const mailSeconds = (performance.now() - mailingStart) / 1000;
+    return report(mix, killAt, {
+      recipients,
+      sent: sink.count(),
+      sentDuringMix,
+      seconds: mailSeconds,
+    });
+  } finally {
+    for (const p of processes) if (p.exitCode === null) p.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const p of processes) if (p.exitCode === null) p.kill('SIGKILL');
+    await sink.close();
+    await handle.close();
+    rmSync(dir, { recursive: true, force: true });
+    if (!REUSE) await dropDatabase();
+  }
+}
+
+/** Creates the scratch database; answers whether it is new (and has to be loaded). */
+async function ensureDatabase(): Promise<boolean> {
+  const admin = new pg.Client({ connectionString: SERVER });
+  await admin.connect();
+  try {
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [DB_NAME]);
+    if (exists.rowCount && REUSE) {
+      const url = new URL(SERVER);
+      url.pathname = `/${DB_NAME}`;
+      const c = new pg.Client({ connectionString: url.toString() });
+      await c.connect();
+      const users = await c
+        .query(`select count(*)::int as n from users where login like '1%'`)
+        .catch(() => ({ rows: [{ n: 0 }] }));
+      await c.end();
+      if (users.rows[0].n >= ACCOUNTS) {
+        log(`reusing database ${DB_NAME}`);
+        return false;
+      }
+    }
+    await admin.query(`drop database if exists ${DB_NAME} with (force)`);
+    await admin.query(`create database ${DB_NAME}`);
+    return true;
+  } finally {
+    await admin.end();
+  }
+}
+
+async function dropDatabase() {
+  const admin = new pg.Client({ connectionString: SERVER });
+  await admin.connect();
+  await admin.query(`drop database if exists ${DB_NAME} with (force)`);
+  await admin.end();
+}
+
+/** The billing system's files for the whole city, loaded as the exchange does; one cabinet user per account. */
+async function loadCity(handle: DatabaseHandle) {
+  await migrateToLatest(handle.db);
+  const periods = periodRange(addMonths(LAST, -(MONTHS - 1)), LAST);
+  const dir = mkdtempSync(join(tmpdir(), 'city-files-'));
+  try {
+    log(`generating ${ACCOUNTS} accounts × ${MONTHS} months`);
+    generate(dir, ACCOUNTS, periods);
+    for (const f of [
+      'streets.csv',
+      'buildings.csv',
+      'premises.csv',
+      'accounts.csv',
+      'meters.csv',
+      'tariffs.csv',
+      'vat_rates.csv',
+      'norms.csv',
+      'penalty_rates.csv',
+    ]) {
+      const [r] = await importPath(handle.db, join(dir, f));
+      if (r?.status !== 'succeeded') throw new Error(`${f}: ${JSON.stringify(r?.problems.slice(0, 3))}`);
+    }
+    for (const kind of ['readings', 'charges', 'payments'] as const) {
+      log(`importing ${kind}`);
+      const [r] = await importPath(handle.db, join(dir, `${kind}.csv`));
+      if (r?.status !== 'succeeded') throw new Error(`${kind}: ${JSON.stringify(r?.problems.slice(0, 3))}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  log(`closing ${LAST} (the invoices of the month-end and of the mailing)`);
+  await closeMonth(handle.db, LAST);
+  log('adding one cabinet user per account, subscribed to the monthly invoice');
+  const hash = await hashPassword(DEMO_PASSWORD);
+  await sql`insert into users (login, password_hash, customer_kind, email, email_confirmed_at, subscribe_invoices)
+    select a.number, ${hash}, 'individual', 'c' || a.number || '@city.test', now(), true from accounts a`.execute(
+    handle.db,
+  );
+  await sql`insert into user_accounts (user_id, account_id)
+    select u.id, a.id from accounts a join users u on u.login = a.number`.execute(handle.db);
+  await sql`analyze`.execute(handle.db);
+}
+
+function startApp(url: string, port: number, smtpUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DEMO_DATA: 'no',
+      SMTP_URL: smtpUrl,
+      SESSION_SECRET: 'city-bench-session-secret-0123456789abcdef',
+      TRUST_PROXY: '127.0.0.1',
+      MAILING_PER_SECOND: '100000',
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (c: Buffer) => {
+    output += c.toString();
+    if (output.length > 20_000) output = output.slice(-10_000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (output.includes('Portal ready')) {
+        clearInterval(poll);
+        child.once('exit', (code, signal) => {
+          if (code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM')
+            log(`app on ${port} exited (${code ?? signal}):\n${output.slice(-3000)}`);
+        });
+        resolve(child);
+      } else if (child.exitCode !== null || Date.now() - started > 120_000) {
+        clearInterval(poll);
+        reject(new Error(`app on ${port} did not start:\n${output}`));
+      }
+    }, 200);
+  });
+}
+
+/** HAProxy in front of the app processes: round robin, /health/ready checked twice a second. */
+async function startProxy(dir: string): Promise<ChildProcess> {
+  try {
+    execFileSync('haproxy', ['-v'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('haproxy is not installed (apt-get install -y haproxy)');
+  }
+  const servers = Array.from(
+    { length: INSTANCES },
+    (_, i) => `  server app${i + 1} 127.0.0.1:${BASE_PORT + i} check inter 500 fall 2 rise 2`,
+  ).join('\n');
+  const file = join(dir, 'haproxy.cfg');
+  writeFileSync(
+    file,
+    `global
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 30s
+  timeout server 30s
+  timeout check 2s
+  option forwardfor
+  option http-keep-alive
+  retries 2
+  option redispatch
+frontend cabinet
+  bind 127.0.0.1:${PROXY_PORT}
+  default_backend apps
+backend apps
+  balance roundrobin
+  option httpchk GET /health/ready
+  retry-on conn-failure empty-response response-timeout
+${servers}
+`,
+  );
+  const child = spawn('haproxy', ['-f', file, '-db'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  for (let i = 0; i < 50; i++) {
+    const ok = await fetch(`http://127.0.0.1:${PROXY_PORT}/health/ready`)
+      .then((r) => r.status === 200)
+      .catch(() => false);
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error('haproxy did not answer');
+}
+
+/** A real SMTP server that counts what it accepts and keeps none of it (100,000 PDFs). */
+async function startSink() {
+  let received = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.resume();
+      stream.on('end', () => {
+        received += 1;
+        callback();
+      });
+    },
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((r) => server.server.once('listening', r));
+  return {
+    url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
+    count: () => received,
+    reset: () => {
+      received = 0;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** Sessions for SESSIONS customers (as after signing in), their forms' CSRF tokens, sign-in pages. */
+async function signIn(handle: DatabaseHandle, base: string): Promise<MixCustomer[]> {
+  const db = handle.db;
+  const period = periodToDate(periodOf(new Date()));
+  const users = await db
+    .selectFrom('users')
+    .innerJoin('user_accounts', 'user_accounts.user_id', 'users.id')
+    .select(['users.id', 'users.login', 'user_accounts.account_id'])
+    .where('users.login', 'like', '1%')
+    .orderBy('users.id')
+    .limit(SESSIONS)
+    .execute();
+  const get = async (path: string, cookie?: string) => {
+    const res = await fetch(`${base}${path}`, { headers: cookie ? { cookie } : {} });
+    const text = await res.text();
+    const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(text)?.[1];
+    if (res.status !== 200 || !csrf) throw new Error(`${path}: ${res.status}`);
+    return { csrf, cookies };
+  };
+  const customers: MixCustomer[] = [];
+  for (let i = 0; i < users.length; i += 16) {
+    customers.push(
+      ...(await Promise.all(
+        users.slice(i, i + 16).map(async (u, k) => {
+          const n = i + k;
+          const session = await createSession(db, { userId: u.id, persistent: false });
+          const sid = `sid=${session.secret}`;
+          const page = await get('/cabinet/readings', sid);
+          const login = await get('/');
+          const readings: [string, number][] = [];
+          for (const m of await meterStates(db, u.account_id, period))
+            readings.push([`m_${m.id}`, (m.prevValueL ?? 0) + 1_000]);
+          return {
+            cookie: [sid, ...page.cookies].join('; '),
+            csrf: page.csrf,
+            readings,
+            login: u.login,
+            loginCookie: login.cookies.join('; '),
+            loginCsrf: login.csrf,
+            ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+          };
+        }),
+      )),
+    );
+  }
+  return customers;
+}
+
+function runMix(job: MixJob): Promise<MixResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'mix-client.ts')], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as MixResult) : reject(new Error(`mix client exited ${code}`)),
+    );
+    child.stdin.end(JSON.stringify(job));
+  });
+}
+
+function report(
+  mix: MixResult,
+  killAt: number,
+  mail: { recipients: number; sent: number; sentDuringMix: number; seconds: number },
+): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const all: number[] = [];
+  let errors = 0;
+  const errorTimes: number[] = [];
+  for (const [name, r] of Object.entries(mix.routes)) {
+    all.push(...r.latenciesMs);
+    errors += r.errors;
+    errorTimes.push(...r.errorTimes);
+    const p99 = percentile(r.latenciesMs, 99);
+    const missed = [p99 >= 100 ? 'p99 >= 100 ms' : '', r.errors ? `errors: ${r.samples.join(' / ')}` : '']
+      .filter(Boolean)
+      .join('; ');
+    rows.push({
+      bench: 'city',
+      case: name,
+      requests: r.latenciesMs.length,
+      errors: r.errors,
+      seconds: mix.seconds,
+      perSecond: r.latenciesMs.length / mix.seconds,
+      p50Ms: percentile(r.latenciesMs, 50),
+      p99Ms: p99,
+      note: missed || 'goal p99 < 100 ms, 0 errors: met',
+    });
+  }
+  rows.push({
+    bench: 'city',
+    case: 'month-end mix, all routes',
+    requests: all.length,
+    errors,
+    seconds: mix.seconds,
+    perSecond: all.length / mix.seconds,
+    p50Ms: percentile(all, 50),
+    p99Ms: percentile(all, 99),
+    note: `${ACCOUNTS} accounts × ${MONTHS} months, ${INSTANCES} app processes behind HAProxy, ${CONCURRENCY} concurrent; goal >= 300/s`,
+  });
+  if (KILL) {
+    const after = errorTimes.filter((t) => t >= killAt).sort((a, b) => a - b);
+    const window = after.length ? after[after.length - 1]! - after[0]! : 0;
+    rows.push({
+      bench: 'city',
+      case: 'one app process killed (SIGKILL)',
+      requests: after.length,
+      errors: after.length,
+      seconds: window,
+      perSecond: 0,
+      p50Ms: 0,
+      p99Ms: 0,
+      note: `errors after the kill at ${killAt} s, spread over ${window.toFixed(2)} s; goal < 1 s of errors`,
+    });
+  }
+  const rate = mail.sent / mail.seconds;
+  const projected = rate > 0 ? mail.recipients / rate / 60 : Number.POSITIVE_INFINITY;
+  rows.push({
+    bench: 'city',
+    case: 'monthly invoice mailing (SMTP sink)',
+    requests: mail.sent,
+    errors: mail.recipients - mail.sent,
+    seconds: mail.seconds,
+    perSecond: rate,
+    p50Ms: 0,
+    p99Ms: 0,
+    note: `${mail.sentDuringMix} sent during the mix; ${mail.sent}/${mail.recipients} in ${(mail.seconds / 60).toFixed(1)} min (${projected.toFixed(1)} min for all at this rate); goal < 15 min`,
+  });
+  return rows;
+}

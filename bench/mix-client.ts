@@ -1,0 +1,189 @@
+/**
+ * The month-end mix's load generator (bench/city.bench.ts), as a process of its own so the client
+ * does not share an event loop with anything it measures. Reads a job as JSON on stdin, prints the
+ * result as JSON on stdout: per route, the latencies and the errors, and when each error happened.
+ */
+import http from 'node:http';
+import { formatMeterReading } from '../src/money/litres';
+
+export interface MixCustomer {
+  /** Session cookie (and CSRF cookie) of a signed-in customer. */
+  cookie: string;
+  csrf: string;
+  /** Meter fields of the readings form and the litres the first submission starts from. */
+  readings: [field: string, litres: number][];
+  /** For the sign-in route: the login, and a sign-in page's CSRF token with its cookie. */
+  login: string;
+  loginCookie: string;
+  loginCsrf: string;
+  /** The client address a proxy would see (X-Forwarded-For): customers come from many places. */
+  ip: string;
+}
+
+export interface MixRoute {
+  name: string;
+  /** Requests of this route per 100 of the mix. */
+  weight: number;
+}
+
+export interface MixJob {
+  url: string;
+  concurrency: number;
+  seconds: number;
+  password: string;
+  routes: MixRoute[];
+  customers: MixCustomer[];
+  /** The month whose invoice customers open (the last one closed). */
+  period: string;
+  /** Makes every submission's values and idempotency keys unique to this run. */
+  tag: string;
+}
+
+export interface RouteResult {
+  latenciesMs: number[];
+  errors: number;
+  /** Seconds since the start of the run at which each error was seen. */
+  errorTimes: number[];
+  /** A few distinct error answers (status and the start of the body), to say what went wrong. */
+  samples: string[];
+}
+
+export interface MixResult {
+  seconds: number;
+  routes: Record<string, RouteResult>;
+}
+
+interface Planned {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  expect: number;
+}
+
+/** The n-th request of the run: its route is drawn from the mix by a fixed stride, its customer by turn. */
+function plan(job: MixJob, route: string, turn: number): Planned {
+  const c = job.customers[turn % job.customers.length]!;
+  const common = { 'x-forwarded-for': c.ip };
+  const page = (path: string): Planned => ({
+    method: 'GET',
+    path,
+    headers: { ...common, cookie: c.cookie },
+    expect: 200,
+  });
+  switch (route) {
+    case 'sign in': {
+      const body = new URLSearchParams({
+        _csrf: c.loginCsrf,
+        login: c.login,
+        password: job.password,
+      }).toString();
+      return {
+        method: 'POST',
+        path: '/login',
+        headers: { ...common, cookie: c.loginCookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+        expect: 303,
+      };
+    }
+    case 'submit readings': {
+      const step = Math.floor(turn / job.customers.length) + 1;
+      const values = c.readings.map(([f, l]) => `&${f}=${formatMeterReading(l + step)}`).join('');
+      return {
+        method: 'POST',
+        path: '/cabinet/readings',
+        headers: { ...common, cookie: c.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `_csrf=${encodeURIComponent(c.csrf)}${values}&key=${job.tag}t${turn}`,
+        expect: 303,
+      };
+    }
+    case 'readings page':
+      return page('/cabinet/readings');
+    case 'readings history':
+      return page('/cabinet/readings/history');
+    case 'invoice page':
+      return page(`/cabinet/invoice?period=${job.period}`);
+    case 'invoice PDF':
+      return page(`/cabinet/invoice.pdf?period=${job.period}`);
+    case 'statement page':
+      return page('/cabinet/settlement');
+    default:
+      throw new Error(`unknown route ${route}`);
+  }
+}
+
+/** The mix as a repeating sequence of 100 route names, interleaved so no route comes in bursts. */
+export function sequence(routes: MixRoute[]): string[] {
+  const total = routes.reduce((s, r) => s + r.weight, 0);
+  const slots: { name: string; at: number }[] = [];
+  for (const r of routes)
+    for (let i = 0; i < r.weight; i++) slots.push({ name: r.name, at: (i + 0.5) / r.weight });
+  slots.sort((a, b) => a.at - b.at);
+  if (slots.length !== total) throw new Error('mix weights must be whole numbers');
+  return slots.map((s) => s.name);
+}
+
+async function run(job: MixJob): Promise<MixResult> {
+  const target = new URL(job.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
+  const order = sequence(job.routes);
+  const routes: Record<string, RouteResult> = {};
+  for (const r of job.routes) routes[r.name] = { latenciesMs: [], errors: 0, errorTimes: [], samples: [] };
+  const t0 = performance.now();
+  const deadline = t0 + job.seconds * 1000;
+  let turn = 0;
+  const one = (p: Planned) =>
+    new Promise<{ ok: boolean; sample: string }>((resolve) => {
+      const req = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: p.method,
+          path: p.path,
+          agent,
+          headers: p.body ? { ...p.headers, 'content-length': Buffer.byteLength(p.body) } : p.headers,
+        },
+        (res) => {
+          let head = '';
+          res.on('data', (d: Buffer) => {
+            if (head.length < 120) head += d.toString('utf8', 0, 120);
+          });
+          res.on('end', () =>
+            resolve({
+              ok: res.statusCode === p.expect,
+              sample: `${res.statusCode} ${head.replace(/\s+/g, ' ').slice(0, 100)}`,
+            }),
+          );
+        },
+      );
+      req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+      req.on('error', (e) => resolve({ ok: false, sample: `error ${e.message}` }));
+      req.end(p.body);
+    });
+  await Promise.all(
+    Array.from({ length: job.concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const n = turn++;
+        const name = order[n % order.length]!;
+        const p = plan(job, name, n);
+        const s = performance.now();
+        const { ok, sample } = await one(p);
+        const r = routes[name]!;
+        r.latenciesMs.push(performance.now() - s);
+        if (!ok) {
+          r.errors += 1;
+          r.errorTimes.push((performance.now() - t0) / 1000);
+          if (r.samples.length < 3 && !r.samples.includes(sample)) r.samples.push(sample);
+        }
+      }
+    }),
+  );
+  agent.destroy();
+  return { seconds: (performance.now() - t0) / 1000, routes };
+}
+
+if (process.argv[1]?.endsWith('mix-client.ts')) {
+  let input = '';
+  for await (const chunk of process.stdin) input += chunk;
+  process.stdout.write(JSON.stringify(await run(JSON.parse(input) as MixJob)));
+}
