@@ -98,7 +98,9 @@ describe(`back-office account use cases (${engine})`, () => {
       .where('purpose', '=', 'backoffice.password_reset')
       .execute();
     expect(mails).toHaveLength(1);
-    expect(mails[0]?.text_body).toContain(`https://portal.example/password/change?login=${mine.number}&word=`);
+    expect(mails[0]?.text_body).toContain(
+      `https://portal.example/password/change?login=${mine.number}&word=`,
+    );
     const limited = await helpCabinetUser(deps(120), {
       number: mine.number,
       userId: customerId,
