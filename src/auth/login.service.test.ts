@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmedCustomer } from '../../test/helpers/customers';
-import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
+import { type TestDatabase, testDatabase } from '../../test/helpers/db';
 import type { DB } from '../db/database';
 import { logIn, logInWithLink, logOut } from './login.service';
 import { issueToken } from './one-time-tokens';
@@ -14,7 +14,7 @@ const browser = { remember: false, userAgent: 'test', chosenLocale: undefined };
 let handle: TestDatabase;
 let db: DB;
 beforeAll(async () => {
-  handle = await demoDatabase({ accounts: 8, months: 1 });
+  handle = await testDatabase();
   db = handle.db;
 });
 afterAll(async () => handle?.close());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmedCustomer } from '../../test/helpers/customers';
-import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
+import { type TestDatabase, testDatabase } from '../../test/helpers/db';
 import { linkIn } from '../../test/helpers/smtp';
 import type { DB } from '../db/database';
 import { verifyPassword } from './passwords';
@@ -15,7 +15,7 @@ const ctx = { locale: 'en' as const, ip: '10.0.0.7', publicUrl: 'http://cabinet.
 let handle: TestDatabase;
 let db: DB;
 beforeAll(async () => {
-  handle = await demoDatabase({ accounts: 8, months: 1 });
+  handle = await testDatabase();
   db = handle.db;
 });
 afterAll(async () => handle?.close());

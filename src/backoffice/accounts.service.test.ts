@@ -1,21 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
+import { type TestDatabase, testDatabase } from '../../test/helpers/db';
+import { closedMonth, customerOf, type MeteredAccount, meteredAccount } from '../../test/helpers/factories';
 import { helpCabinetUser, loadAccountCard, lookUpAccounts } from './accounts.service';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 let h: TestDatabase;
 let customerId: number;
+/** The customer's account, and another one at another address (no cabinet user). */
+let mine: MeteredAccount;
+let other: MeteredAccount;
 const actor = { user: null, ip: '192.0.2.7' };
 const deps = (wait = 0) => ({ db: h.db, publicUrl: 'https://portal.example', linkLimit: async () => wait });
 
 beforeAll(async () => {
-  h = await demoDatabase({ accounts: 20, months: 3 });
-  const user = await h.db
-    .selectFrom('users')
-    .select('id')
-    .where('login', '=', '02015213')
-    .executeTakeFirstOrThrow();
-  customerId = user.id;
+  h = await testDatabase();
+  mine = await meteredAccount(h.db);
+  other = await meteredAccount(h.db);
+  customerId = (await customerOf(h.db, mine)).id;
+  const [cold, hot] = mine.meters;
+  await closedMonth(h.db, '2026-09', { [cold!.id]: 100_000, [hot!.id]: 40_000 });
+  await closedMonth(h.db, '2026-10', { [cold!.id]: 106_500, [hot!.id]: 43_000 });
 });
 afterAll(async () => h?.close());
 
@@ -26,34 +30,34 @@ describe(`back-office account use cases (${engine})`, () => {
   it('looks accounts up by number, address or name, and refuses a one-letter query', async () => {
     expect(await lookUpAccounts(h.db, '')).toEqual({ kind: 'none' });
     expect(await lookUpAccounts(h.db, 'К')).toEqual({ kind: 'tooShort' });
-    expect(await lookUpAccounts(h.db, '02015213')).toEqual({ kind: 'exact', number: '02015213' });
-    const byStreet = await lookUpAccounts(h.db, 'красина');
+    expect(await lookUpAccounts(h.db, mine.number)).toEqual({ kind: 'exact', number: mine.number });
+    const byStreet = await lookUpAccounts(h.db, other.street.toLowerCase());
     expect(byStreet.kind).toBe('hits');
     const hits = byStreet.kind === 'hits' ? byStreet.hits : [];
-    expect(hits.map((x) => x.number)).toContain('01003317');
-    expect(hits.every((x) => x.street === 'Красина')).toBe(true);
+    expect(hits.map((x) => x.number)).toEqual([other.number]);
+    expect(hits.every((x) => x.street === other.street)).toBe(true);
     expect(await lookUpAccounts(h.db, 'zzzz%_')).toEqual({ kind: 'hits', hits: [] });
   });
 
   it('loads an account card with its meters, readings, months and cabinet users', async () => {
     expect(await loadAccountCard(h.db, 'abc')).toBeUndefined();
     expect(await loadAccountCard(h.db, '99999999')).toBeUndefined();
-    const card = await loadAccountCard(h.db, '02015213');
-    expect(card?.account.number).toBe('02015213');
-    expect(card?.meters.length).toBeGreaterThan(0);
-    expect(card?.readings.length).toBeGreaterThan(0);
-    expect(card?.months.length).toBeGreaterThan(0);
+    const card = await loadAccountCard(h.db, mine.number);
+    expect(card?.account.number).toBe(mine.number);
+    expect(card?.meters.length).toBe(2);
+    expect(card?.readings.length).toBe(4);
+    expect(card?.months.length).toBe(2);
     expect(card?.users.map((u) => u.id)).toEqual([customerId]);
   });
 
   it('acts only on a customer linked to the account named', async () => {
-    const other = await helpCabinetUser(deps(), {
-      number: '01003317',
+    const elsewhere = await helpCabinetUser(deps(), {
+      number: other.number,
       userId: customerId,
       op: 'unlock',
       actor,
     });
-    expect(other).toEqual({ kind: 'notFound' });
+    expect(elsewhere).toEqual({ kind: 'notFound' });
   });
 
   it('unlocks a locked user and audits it', async () => {
@@ -63,7 +67,7 @@ describe(`back-office account use cases (${engine})`, () => {
       .where('id', '=', customerId)
       .execute();
     const res = await helpCabinetUser(deps(), {
-      number: '02015213',
+      number: mine.number,
       userId: customerId,
       op: 'unlock',
       actor,
@@ -76,12 +80,17 @@ describe(`back-office account use cases (${engine})`, () => {
       .executeTakeFirstOrThrow();
     expect(user).toEqual({ locked_until: null, failed_logins: 0 });
     const [entry] = await auditOf('account.user.unlock');
-    expect(entry?.subject).toBe('02015213');
+    expect(entry?.subject).toBe(mine.number);
     expect(entry?.ip).toBe('192.0.2.7');
   });
 
   it('queues a reset link, and refuses (audited, nothing queued) while the limit holds', async () => {
-    const res = await helpCabinetUser(deps(), { number: '02015213', userId: customerId, op: 'reset', actor });
+    const res = await helpCabinetUser(deps(), {
+      number: mine.number,
+      userId: customerId,
+      op: 'reset',
+      actor,
+    });
     expect(res).toEqual({ kind: 'done' });
     const mails = await h.db
       .selectFrom('mail_outbox')
@@ -89,9 +98,11 @@ describe(`back-office account use cases (${engine})`, () => {
       .where('purpose', '=', 'backoffice.password_reset')
       .execute();
     expect(mails).toHaveLength(1);
-    expect(mails[0]?.text_body).toContain('https://portal.example/password/change?login=02015213&word=');
+    expect(mails[0]?.text_body).toContain(
+      `https://portal.example/password/change?login=${mine.number}&word=`,
+    );
     const limited = await helpCabinetUser(deps(120), {
-      number: '02015213',
+      number: mine.number,
       userId: customerId,
       op: 'reset',
       actor,
@@ -111,7 +122,7 @@ describe(`back-office account use cases (${engine})`, () => {
   it('sends no link to a user without an email address', async () => {
     await h.db.updateTable('users').set({ email: null }).where('id', '=', customerId).execute();
     const res = await helpCabinetUser(deps(), {
-      number: '02015213',
+      number: mine.number,
       userId: customerId,
       op: 'resend',
       actor,

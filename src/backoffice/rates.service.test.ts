@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
+import { type TestDatabase, testDatabase } from '../../test/helpers/db';
+import { closedMonth, meteredAccount, staffUser } from '../../test/helpers/factories';
 import type { StaffActor } from './actor';
 import { normDraft, tariffDraft, vatDraft } from './rates';
 import { saveRate } from './rates.service';
@@ -8,12 +9,13 @@ const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 let handle: TestDatabase;
 let actor: StaffActor;
 beforeAll(async () => {
-  handle = await demoDatabase({ accounts: 3, months: 3 });
-  const op = await handle.db
-    .selectFrom('users')
-    .select('id')
-    .where('login', '=', 'operator')
-    .executeTakeFirstOrThrow();
+  handle = await testDatabase();
+  // The months through October are closed: a rate may not change what they billed.
+  const account = await meteredAccount(handle.db);
+  const [cold, hot] = account.meters;
+  await closedMonth(handle.db, '2026-09', { [cold!.id]: 10_000, [hot!.id]: 5_000 });
+  await closedMonth(handle.db, '2026-10', { [cold!.id]: 14_000, [hot!.id]: 7_000 });
+  const op = await staffUser(handle.db, { role: 'operator' });
   actor = { userId: op.id, ip: '192.0.2.7' };
 });
 afterAll(async () => handle?.close());

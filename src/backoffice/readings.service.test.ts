@@ -1,29 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
+import { type TestDatabase, testDatabase } from '../../test/helpers/db';
+import { customerOf, type MeteredAccount, meteredAccount, staffUser } from '../../test/helpers/factories';
 import { flaggedQueue } from './readings.queries';
 import { reviewReading } from './readings.service';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 let h: TestDatabase;
 let operatorId: number;
+let account: MeteredAccount;
 const actor = () => ({ user: { id: operatorId }, ip: '192.0.2.8' });
 
 beforeAll(async () => {
-  h = await demoDatabase({ accounts: 20, months: 3 });
-  operatorId = (
-    await h.db.selectFrom('users').select('id').where('login', '=', 'operator').executeTakeFirstOrThrow()
-  ).id;
+  h = await testDatabase();
+  operatorId = (await staffUser(h.db, { role: 'operator' })).id;
+  account = await meteredAccount(h.db);
+  await customerOf(h.db, account, { locale: 'en' });
 });
 afterAll(async () => h?.close());
 
-async function flag(number: string, value: number): Promise<number> {
-  const meter = await h.db
-    .selectFrom('meters')
-    .innerJoin('accounts', 'accounts.id', 'meters.account_id')
-    .select('meters.id')
-    .where('accounts.number', '=', number)
-    .orderBy('meters.id')
-    .executeTakeFirstOrThrow();
+/** A reading of the account's first meter, stored as flagged for review. */
+async function flag(value: number): Promise<number> {
+  const meter = account.meters[0]!;
   const row = await h.db
     .insertInto('readings')
     .values({
@@ -44,16 +41,15 @@ const mailsOf = (id: number) =>
 
 describe(`reviewing flagged readings (${engine})`, () => {
   it('lists a flagged reading in the queue with its account address', async () => {
-    const id = await flag('01003317', 98_000_000);
+    const id = await flag(98_000_000);
     const row = (await flaggedQueue(h.db)).find((r) => r.id === id);
-    expect(row?.number).toBe('01003317');
-    expect(row?.street).toBe('Красина');
+    expect(row?.number).toBe(account.number);
+    expect(row?.street).toBe(account.street);
     expect(row?.superseded).toBe(false);
   });
 
   it('rejects a reading, mails the customer in their language and audits the decision', async () => {
-    await h.db.updateTable('users').set({ locale: 'en' }).where('login', '=', '01003317').execute();
-    const id = await flag('01003317', 99_000_000);
+    const id = await flag(99_000_000);
     const outcome = await reviewReading(h.db, {
       id,
       decision: 'reject',
@@ -67,17 +63,17 @@ describe(`reviewing flagged readings (${engine})`, () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]?.subject).toBe('Your meter reading is rejected');
     expect(mails[0]?.text_body).toContain('Photo needed');
-    expect(mails[0]?.text_body).toContain('Account: 01003317');
+    expect(mails[0]?.text_body).toContain(`Account: ${account.number}`);
     const entry = await h.db
       .selectFrom('audit_log')
       .selectAll()
       .where('action', '=', 'reading.reject')
       .executeTakeFirstOrThrow();
-    expect([entry.subject, entry.actor_user_id, entry.ip]).toEqual(['01003317', operatorId, '192.0.2.8']);
+    expect([entry.subject, entry.actor_user_id, entry.ip]).toEqual([account.number, operatorId, '192.0.2.8']);
   });
 
   it('accepts once: a second decision, or an unknown reading, answers already and changes nothing', async () => {
-    const id = await flag('01003317', 99_500_000);
+    const id = await flag(99_500_000);
     expect(await reviewReading(h.db, { id, decision: 'accept', note: '', actor: actor() })).toBe('accepted');
     expect(await reviewReading(h.db, { id, decision: 'reject', note: 'x', actor: actor() })).toBe('already');
     expect(await reviewReading(h.db, { id: 987654, decision: 'accept', note: '', actor: actor() })).toBe(
