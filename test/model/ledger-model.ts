@@ -89,16 +89,29 @@ function monthAfter(period: string, n = 1): string {
   return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 }
 
-const kCache = new Map<string, bigint>();
+const kCache = new Map<string, number>();
 /** K as an integer of ten-thousandths ('1.5' -> 15000). */
-function kTimes10000(k: string): bigint {
+function kTimes10000(k: string): number {
   let v = kCache.get(k);
   if (v === undefined) {
     const [whole, frac = ''] = k.split('.');
-    v = BigInt(whole!) * 10_000n + BigInt(`${frac}0000`.slice(0, 4));
+    v = Number(whole!) * 10_000 + Number(`${frac}0000`.slice(0, 4));
     kCache.set(k, v);
   }
   return v;
+}
+
+/**
+ * A day's penalty on one tiyn at rate r (basis points) and K is r x K(x 10 000) / DAY_UNITS tiyn:
+ * rate / 100 / 100 (basis points) x K / 365.
+ */
+const DAY_UNITS = 365 * 10_000 * 10_000;
+
+/** Adds `units` (DAY_UNITS to a tiyn) to an amount kept as whole tiyn and the rest. */
+function addUnits(amount: { tiyn: number; rest: number }, units: number) {
+  const rest = amount.rest + units;
+  amount.tiyn += Math.floor(rest / DAY_UNITS);
+  amount.rest = rest % DAY_UNITS;
 }
 
 /**
@@ -163,15 +176,15 @@ export function runModel(
   count: number,
 ): ModelMonth[] {
   // Bills: what each month charged, due on the 25th of the month after it.
-  const bills: { due: string; amount: number }[] = [];
-  if (account.initialDebtTiyn !== 0) bills.push({ due: `${first}-25`, amount: account.initialDebtTiyn });
+  // Bills in the order they fall due; each remembers the penalty it has accrued (exactly).
+  const bills: { due: string; amount: number; accrued: { tiyn: number; rest: number } }[] = [];
+  if (account.initialDebtTiyn !== 0)
+    bills.push({ due: `${first}-25`, amount: account.initialDebtTiyn, accrued: { tiyn: 0, rest: 0 } });
   const months: ModelMonth[] = [];
   let balance = account.initialDebtTiyn;
   const payments = [...account.payments].sort((a, b) =>
     a.paidOn < b.paidOn ? -1 : a.paidOn > b.paidOn ? 1 : 0,
   );
-  let nextBill = 0;
-  let billedDue = 0;
   let nextPayment = 0;
   let paidBefore = 0;
   /** What each month holds per service: its charges plus the recalculations booked for it since. */
@@ -200,24 +213,43 @@ export function runModel(
       }
     }
 
-    // 2. Penalty: walk every day of the month.
-    let sum = 0n; // tiyn x 365 x 10000 (rate bp) x 10000 (K)
-    let maxOverdue = 0;
+    // 2. Penalty: walk every day of the month, bill by bill.
+    const sum = { tiyn: 0, rest: 0 }; // what the month accrued, in tiyn and DAY_UNITS of a tiyn
     const penaltyDays: ModelMonth['penaltyDays'] = [];
     for (const date of daysOfMonth(period)) {
-      // Everything billed with a due date before this day, less everything paid before it.
-      while (nextBill < bills.length && bills[nextBill]!.due < date) billedDue += bills[nextBill++]!.amount;
       while (nextPayment < payments.length && payments[nextPayment]!.paidOn < date)
         paidBefore += payments[nextPayment++]!.amountTiyn;
-      const overdue = Math.max(0, billedDue - paidBefore);
       const rate = latest(rates.penalty, date);
-      const k = rate ? kTimes10000(rate.k) : 0n;
-      if (overdue === 0 || !rate || rate.rateBp === 0 || k === 0n) continue;
-      sum += BigInt(overdue) * BigInt(rate.rateBp) * k;
-      maxOverdue = Math.max(maxOverdue, overdue);
-      penaltyDays.push({ date, overdueTiyn: overdue, rateBp: rate.rateBp, k: rate.k });
+      const perTiyn = rate ? rate.rateBp * kTimes10000(rate.k) : 0;
+      if (perTiyn === 0) continue;
+      // What was paid before this day, and every credit already due, pays the oldest bills first.
+      let credit = paidBefore;
+      for (const bill of bills) if (bill.due < date && bill.amount < 0) credit -= bill.amount;
+      let overdue = 0;
+      let accruedToday = false;
+      for (const bill of bills) {
+        if (bill.due >= date) break;
+        if (bill.amount <= 0) continue;
+        const covered = Math.min(Math.max(credit, 0), bill.amount);
+        credit -= covered;
+        const unpaid = bill.amount - covered;
+        if (unpaid === 0 || bill.accrued.tiyn === bill.amount) continue;
+        // A bill's penalty over its whole life never exceeds the bill: the day it gets there it
+        // accrues only what is left.
+        const full = unpaid * perTiyn;
+        if (!Number.isSafeInteger(full)) throw new RangeError('the model counts in safe integers');
+        const left = bill.amount - bill.accrued.tiyn;
+        const room = left > full / DAY_UNITS + 1 ? full : left * DAY_UNITS - bill.accrued.rest;
+        const add = Math.min(full, room);
+        addUnits(bill.accrued, add);
+        addUnits(sum, add);
+        overdue += unpaid;
+        accruedToday = true;
+      }
+      if (accruedToday) penaltyDays.push({ date, overdueTiyn: overdue, rateBp: rate!.rateBp, k: rate!.k });
     }
-    const penalty = Math.min(roundDiv(sum, 365n * 10_000n * 10_000n), maxOverdue);
+    // Rounded once, half away from zero (the sum is never negative).
+    const penalty = sum.tiyn + (sum.rest * 2 >= DAY_UNITS ? 1 : 0);
 
     // 3. Payments of the month and the balance.
     const paid = account.payments.filter((p) => p.paidOn.startsWith(period));
@@ -238,7 +270,11 @@ export function runModel(
       closingTiyn: closing,
       penaltyDays: penalty > 0 ? penaltyDays : [],
     });
-    bills.push({ due: `${monthAfter(period)}-25`, amount: charged + recalculation });
+    bills.push({
+      due: `${monthAfter(period)}-25`,
+      amount: charged + recalculation,
+      accrued: { tiyn: 0, rest: 0 },
+    });
     balance = closing;
   }
   return months;
