@@ -64,6 +64,7 @@ const historyDay = (first: string) =>
 const accountArb = (first: string) =>
   fc
     .record({
+      legal: fc.integer({ min: 0, max: 9 }),
       residents: fc.integer({ min: 0, max: 6 }),
       irrigationAreaM2: fc.oneof(
         fc.constant('0'),
@@ -147,6 +148,8 @@ const accountArb = (first: string) =>
           });
       });
       return {
+        // One account in ten is a legal entity, with its own tariffs.
+        kind: a.legal === 0 ? ('legal' as const) : ('individual' as const),
         residents: a.residents,
         irrigationAreaM2: a.irrigationAreaM2,
         meters: a.metered
@@ -193,12 +196,16 @@ const worldArb = (accounts: number): fc.Arbitrary<World> =>
             fc.record({
               coldTiyn: fc.integer({ min: 3_000, max: 20_000 }),
               sewageTiyn: fc.integer({ min: 3_000, max: 15_000 }),
+              legalColdTiyn: fc.integer({ min: 3_000, max: 40_000 }),
+              legalSewageTiyn: fc.integer({ min: 3_000, max: 30_000 }),
             }),
             fc.array(
               fc.record({
                 from: historyDay(first),
                 coldTiyn: fc.integer({ min: 3_000, max: 20_000 }),
                 sewageTiyn: fc.integer({ min: 3_000, max: 15_000 }),
+                legalColdTiyn: fc.integer({ min: 3_000, max: 40_000 }),
+                legalSewageTiyn: fc.integer({ min: 3_000, max: 30_000 }),
               }),
               { maxLength: 4 },
             ),
@@ -261,13 +268,13 @@ function monthRates(rates: ModelRates): MonthRates {
         service: 'cold_water' as const,
         customer_kind: kind,
         effective_from: t.from,
-        price_tiyn_per_m3: t.coldTiyn,
+        price_tiyn_per_m3: (kind === 'legal' ? t.legalColdTiyn : undefined) ?? t.coldTiyn,
       },
       {
         service: 'sewage' as const,
         customer_kind: kind,
         effective_from: t.from,
-        price_tiyn_per_m3: t.sewageTiyn,
+        price_tiyn_per_m3: (kind === 'legal' ? t.legalSewageTiyn : undefined) ?? t.sewageTiyn,
       },
     ]),
   );
@@ -342,7 +349,7 @@ function pureLedger(world: World, account: ModelAccount) {
     });
     const history: PenaltyHistory = { bills: [...bills], payments: [...paidSoFar] };
     const input: AccountMonthInput = {
-      kind: 'individual',
+      kind: account.kind ?? 'individual',
       residents: account.residents,
       irrigationAreaM2: account.irrigationAreaM2,
       meters: account.meters
@@ -585,7 +592,10 @@ describe(`billing run, invoice and statement equal the model (${engine})`, () =>
         .values(
           part.map(({ a, i }) => ({
             number: String(10_000_000 + i),
-            kind: 'individual' as const,
+            kind: a.kind ?? ('individual' as const),
+            // A legal entity has a contract and a business identification number.
+            contract_number: a.kind === 'legal' ? `C-${i}` : null,
+            bin_iin: a.kind === 'legal' ? String(100_000_000_000 + i) : null,
             premise_id: premises.get(`P${i}`)!,
             owner_name: `Owner ${i}`,
             residents: a.residents,

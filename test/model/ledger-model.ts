@@ -8,7 +8,14 @@
 
 export interface ModelRates {
   /** Tariffs without VAT, tiyn per m3; a month uses the ones in force on its first day. */
-  tariffs: { from: string; coldTiyn: number; sewageTiyn: number }[];
+  tariffs: {
+    from: string;
+    coldTiyn: number;
+    sewageTiyn: number;
+    /** Legal entities' tariffs (the same as individuals' when absent). */
+    legalColdTiyn?: number;
+    legalSewageTiyn?: number;
+  }[];
   vat: { from: string; bp: number }[];
   /** Norms per resident per month, litres. */
   norms: { from: string; coldL: number; hotL: number; irrigationL: number }[];
@@ -17,6 +24,8 @@ export interface ModelRates {
 }
 
 export interface ModelAccount {
+  /** A legal entity pays its own tariffs (individual when absent). */
+  kind?: 'individual' | 'legal';
   residents: number;
   /** Garden area, m² with up to 2 decimals ('150.25'): irrigation by norm from May to September. */
   irrigationAreaM2: string;
@@ -160,7 +169,11 @@ function monthCharges(rates: ModelRates, account: ModelAccount, period: string, 
   }
   // amount = litres / 1000 x tariff x (1 + VAT); exact in tiyn / 10^7.
   const exact = lines.map((l) => {
-    const price = l.service === 'cold_water' ? tariff.coldTiyn : tariff.sewageTiyn;
+    const legal = account.kind === 'legal';
+    const price =
+      l.service === 'cold_water'
+        ? ((legal ? tariff.legalColdTiyn : undefined) ?? tariff.coldTiyn)
+        : ((legal ? tariff.legalSewageTiyn : undefined) ?? tariff.sewageTiyn);
     return BigInt(l.quantityL) * BigInt(price) * BigInt(10_000 + vat.bp);
   });
   return { lines, exact };
