@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lockMonthForClosing } from '../src/billing/month-lock';
+import { lockMonthForClosing } from '../src/billing/month-lock.queries';
 import { periodOf, periodToDate } from '../src/billing/period';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';

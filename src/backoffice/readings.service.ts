@@ -1,4 +1,4 @@
-import { shareMonth } from '../billing/month-lock';
+import { shareMonth } from '../billing/month-lock.queries';
 import type { DB } from '../db/database';
 import { formatDate, formatPeriod, type Locale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';

@@ -1,20 +1,49 @@
-import { CompiledQuery, sql } from 'kysely';
 import type { DB } from '../db/database';
-import { LOCK } from '../jobs/locks';
 import type { Tiyn } from '../money/tiyn';
-import { countsFrom, readingThatCounts, readingThatCountsBefore } from '../readings/counting-reading.queries';
 import { chargeLine, type Service } from './charges';
 import { LATE_READING } from './invoice';
 import {
   type AccountMonthInput,
   closeAccountMonth,
   type MeterMonth,
+  type MonthRateSet,
   type MonthRates,
   monthCharges,
+  type PenaltyHistory,
+  penaltyHistory,
   ratesForMonth,
   serviceTotals,
 } from './month-closer';
-import { lockMonthForClosing } from './month-lock';
+import {
+  accountsOpenIn,
+  allRates,
+  chargeLinesOf,
+  databaseNow,
+  dropMonthResults,
+  dropOwnRecalculations,
+  firstLedgerMonth,
+  lateReadingAccounts,
+  ledgerBefore,
+  lockBillingRuns,
+  lockPeriod,
+  markClosed,
+  metersWithReadings,
+  monthRows,
+  openPeriod,
+  paymentsBefore,
+  paymentsBookedIn,
+  penaltiesBefore,
+  periodsIn,
+  recalculationsFor,
+  recalculationTotals,
+  writeAccountMonths,
+  writeCharges,
+  writePenalties,
+  writePenaltyDays,
+  writeRecalculations,
+} from './month-closer.queries';
+import { lockMonthForClosing } from './month-lock.queries';
+import { capMayBind } from './penalty';
 import {
   addMonths,
   dateToPeriod,
@@ -54,20 +83,13 @@ export async function closeMonth(
   const date = periodToDate(period);
   const previous = periodToDate(addMonths(period, -1));
   return db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(${LOCK.billingRun}::int)`.execute(tx);
+    await lockBillingRuns(tx);
     // Readings being stored for the month commit first and are billed; later ones find it closed
-    // (src/billing/month-lock.ts). The month's row is locked too: a submission that read it as
-    // open before the run began re-reads it when the run commits.
+    // (src/billing/month-lock.queries.ts). The month's row is locked too: a submission that read
+    // it as open before the run began re-reads it when the run commits.
     await lockMonthForClosing(tx, date);
-    await sql`insert into billing_periods (period, status) values (${date}::date, 'open') on conflict (period) do nothing`.execute(
-      tx,
-    );
-    await sql`select period from billing_periods where period = ${date}::date for update`.execute(tx);
-    const periods = await tx
-      .selectFrom('billing_periods')
-      .selectAll()
-      .where('period', 'in', [previous, date])
-      .execute();
+    await lockPeriod(tx, date);
+    const periods = await periodsIn(tx, [previous, date]);
     const prev = periods.find((p) => p.period === previous);
     const current = periods.find((p) => p.period === date);
     if (prev && prev.status !== 'closed')
@@ -77,198 +99,154 @@ export async function closeMonth(
     const cutoff =
       wasClosed && current?.closed_at
         ? new Date(current.closed_at)
-        : (options.now ?? (await sql<{ t: Date }>`select clock_timestamp() as t`.execute(tx)).rows[0]!.t);
-    const rates = await loadRates(tx);
-    const r = ratesForMonth(period, rates);
+        : (options.now ?? (await databaseNow(tx)));
+    const rates = await allRates(tx);
 
     // 1. Readings that arrived after their month was closed: recalculations booked in this month.
-    const late = await lateAccounts(tx, date, cutoff, prev?.closed_at ? new Date(prev.closed_at) : null);
-    const recalcRows: Record<string, unknown>[] = [];
-    for (const [from, accountIds] of late) {
-      for (const q of periodRange(from, addMonths(period, -1))) {
-        const facts = await loadFacts(tx, q, cutoff, accountIds);
-        const rq = ratesForMonth(q, rates);
-        const stored = await storedTotals(tx, q, accountIds, date);
-        for (const [accountId, f] of facts) {
-          const fresh = serviceTotals(monthCharges(f, rq));
-          for (const service of ['cold_water', 'sewage'] as const) {
-            const diff = fresh[service] - (stored.get(`${accountId}:${service}`) ?? 0);
-            if (diff !== 0)
-              recalcRows.push({
-                code: `auto:${accountId}:${q}:${service}:${period}`,
-                account_id: accountId,
-                period: date,
-                for_period: periodToDate(q),
-                service,
-                amount_tiyn: diff,
-                reason: LATE_READING,
-              });
-          }
-        }
-      }
-    }
-    await tx
-      .deleteFrom('recalculations')
-      .where('period', '=', date)
-      .where('code', 'like', 'auto:%')
-      .where('code', 'not in', ['', ...recalcRows.map((x) => x.code as string)])
-      .execute();
-    await writeJson(
+    const previousRun = prev?.closed_at ? new Date(prev.closed_at) : null;
+    const recalcRows = await lateRecalculations(tx, period, cutoff, previousRun, rates);
+    await dropOwnRecalculations(
       tx,
-      `insert into recalculations (code, account_id, period, for_period, service, amount_tiyn, reason)
-       select code, account_id, period, for_period, service, amount_tiyn, reason
-       from json_to_recordset($1::json) as r(code text, account_id int, period date, for_period date, service text, amount_tiyn bigint, reason text)
-       on conflict (code) do update set amount_tiyn = excluded.amount_tiyn
-       where recalculations.amount_tiyn is distinct from excluded.amount_tiyn`,
-      recalcRows,
+      date,
+      recalcRows.map((x) => x.code as string),
     );
+    await writeRecalculations(tx, recalcRows);
 
     // 2. Every account's month.
-    const facts = await loadFacts(tx, period, cutoff, null);
-    const money = await loadMoney(tx, date, previous);
-    const charges: Record<string, unknown>[] = [];
-    const penalties: Record<string, unknown>[] = [];
-    const penaltyDays: Record<string, unknown>[] = [];
-    const months: Record<string, unknown>[] = [];
-    let chargedTiyn = 0;
-    let penaltyTiyn = 0;
-    for (const [accountId, f] of facts) {
-      const input: AccountMonthInput = {
-        ...f,
-        openingTiyn: money.opening.get(accountId) ?? 0,
-        penaltiesBeforeTiyn: money.penaltiesBefore.get(accountId) ?? 0,
-        billedLastMonthTiyn: money.billedLastMonth.get(accountId) ?? 0,
-        payments: money.payments.get(accountId) ?? [],
-        recalculationTiyn: money.recalculations.get(accountId) ?? 0,
-        otherTiyn: 0,
-      };
-      const result = closeAccountMonth(input, r);
-      for (const line of result.lines) {
-        charges.push({
-          account_id: accountId,
-          period: date,
-          service: line.service,
-          basis: line.basis,
-          quantity_l: line.quantityL,
-          tariff_tiyn_per_m3: line.tariffTiynPerM3,
-          vat_bp: line.vatBp,
-          amount_tiyn: line.amountTiyn,
-        });
-      }
-      if (result.penalty)
-        penalties.push({
-          account_id: accountId,
-          period: date,
-          base_tiyn: result.penalty.baseTiyn,
-          days: result.penalty.days,
-          amount_tiyn: result.penalty.amountTiyn,
-        });
-      for (const segment of result.penalty?.segments ?? [])
-        penaltyDays.push({
-          account_id: accountId,
-          period: date,
-          from_on: segment.from,
-          to_on: segment.to,
-          days: segment.days,
-          overdue_tiyn: segment.overdueTiyn,
-          refinancing_rate_bp: segment.rateBp,
-          coefficient: segment.coefficient,
-        });
-      months.push({
-        account_id: accountId,
-        period: date,
-        opening_tiyn: input.openingTiyn,
-        charged_tiyn: result.chargedTiyn,
-        recalculation_tiyn: input.recalculationTiyn,
-        penalty_tiyn: result.penalty?.amountTiyn ?? 0,
-        other_tiyn: 0,
-        paid_tiyn: result.paidTiyn,
-        compensation_tiyn: result.compensationTiyn,
-        closing_tiyn: result.closingTiyn,
-      });
-      chargedTiyn += result.chargedTiyn;
-      penaltyTiyn += result.penalty?.amountTiyn ?? 0;
-    }
-
-    await sql`delete from charges where period = ${date}`.execute(tx);
-    await sql`delete from penalties where period = ${date}`.execute(tx);
-    await sql`delete from penalty_days where period = ${date}`.execute(tx);
-    await writeJson(
-      tx,
-      `insert into charges (account_id, period, service, basis, quantity_l, tariff_tiyn_per_m3, vat_bp, amount_tiyn)
-       select * from json_to_recordset($1::json) as r(account_id int, period date, service text, basis text,
-         quantity_l bigint, tariff_tiyn_per_m3 bigint, vat_bp int, amount_tiyn bigint)`,
-      charges,
-    );
-    await writeJson(
-      tx,
-      `insert into penalties (account_id, period, base_tiyn, days, amount_tiyn)
-       select * from json_to_recordset($1::json) as r(account_id int, period date, base_tiyn bigint, days int, amount_tiyn bigint)`,
-      penalties,
-    );
-    await writeJson(
-      tx,
-      `insert into penalty_days (account_id, period, from_on, to_on, days, overdue_tiyn, refinancing_rate_bp, coefficient)
-       select * from json_to_recordset($1::json) as r(account_id int, period date, from_on date, to_on date, days int,
-         overdue_tiyn bigint, refinancing_rate_bp int, coefficient numeric)`,
-      penaltyDays,
-    );
-    const cols = [
-      'opening_tiyn',
-      'charged_tiyn',
-      'recalculation_tiyn',
-      'penalty_tiyn',
-      'other_tiyn',
-      'paid_tiyn',
-      'compensation_tiyn',
-      'closing_tiyn',
-    ];
-    await writeJson(
-      tx,
-      `insert into account_months (account_id, period, ${cols.join(', ')})
-       select * from json_to_recordset($1::json) as r(account_id int, period date, ${cols.map((c) => `${c} bigint`).join(', ')})
-       on conflict (account_id, period) do update set ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}
-       where (${cols.map((c) => `account_months.${c}`).join(', ')}) is distinct from (${cols.map((c) => `excluded.${c}`).join(', ')})`,
-      months,
-    );
-    await sql`insert into billing_periods (period, status, closed_at) values (${date}, 'closed', ${cutoff})
-      on conflict (period) do update set status = 'closed', closed_at = coalesce(billing_periods.closed_at, excluded.closed_at)`.execute(
-      tx,
-    );
-    await sql`insert into billing_periods (period, status) values (${periodToDate(addMonths(period, 1))}, 'open')
-      on conflict (period) do nothing`.execute(tx);
+    const month = await settleMonth(tx, period, cutoff, ratesForMonth(period, rates));
+    await dropMonthResults(tx, date);
+    await writeCharges(tx, month.charges);
+    await writePenalties(tx, month.penalties);
+    await writePenaltyDays(tx, month.penaltyDays);
+    await writeAccountMonths(tx, month.months);
+    await markClosed(tx, date, cutoff);
+    await openPeriod(tx, periodToDate(addMonths(period, 1)));
     return {
       period,
-      accounts: facts.size,
-      chargedTiyn,
-      penaltyTiyn,
+      accounts: month.months.length,
+      chargedTiyn: month.chargedTiyn,
+      penaltyTiyn: month.penaltyTiyn,
       lateRecalculations: recalcRows.length,
       wasClosed,
     };
   });
 }
 
-async function writeJson(tx: DB, statement: string, rows: Record<string, unknown>[], size = 20_000) {
-  for (let i = 0; i < rows.length; i += size) {
-    await tx.executeQuery(CompiledQuery.raw(statement, [JSON.stringify(rows.slice(i, i + size))]));
+/**
+ * Readings that came to count after their month closed: each month from the earliest such one
+ * is computed again as of `cutoff`, and the difference to what it holds is booked in `period`,
+ * per service.
+ */
+async function lateRecalculations(
+  tx: DB,
+  period: Period,
+  cutoff: Date,
+  previousRun: Date | null,
+  rates: MonthRates,
+): Promise<Record<string, unknown>[]> {
+  const date = periodToDate(period);
+  const late = await lateAccounts(tx, date, cutoff, previousRun);
+  const rows: Record<string, unknown>[] = [];
+  for (const [from, accountIds] of late) {
+    for (const q of periodRange(from, addMonths(period, -1))) {
+      const facts = await loadFacts(tx, q, cutoff, accountIds);
+      const rq = ratesForMonth(q, rates);
+      const stored = await storedTotals(tx, q, accountIds, date);
+      for (const [accountId, f] of facts) {
+        const fresh = serviceTotals(monthCharges(f, rq));
+        for (const service of ['cold_water', 'sewage'] as const) {
+          const diff = fresh[service] - (stored.get(`${accountId}:${service}`) ?? 0);
+          if (diff !== 0)
+            rows.push({
+              code: `auto:${accountId}:${q}:${service}:${period}`,
+              account_id: accountId,
+              period: date,
+              for_period: periodToDate(q),
+              service,
+              amount_tiyn: diff,
+              reason: LATE_READING,
+            });
+        }
+      }
+    }
   }
+  return rows;
 }
 
-async function loadRates(tx: DB): Promise<MonthRates> {
-  const [tariffs, vat, norms, penaltyRates] = await Promise.all([
-    tx
-      .selectFrom('tariffs')
-      .select(['service', 'customer_kind', 'effective_from', 'price_tiyn_per_m3'])
-      .execute(),
-    tx.selectFrom('vat_rates').select(['effective_from', 'rate_bp']).execute(),
-    tx
-      .selectFrom('norms')
-      .select(['kind', 'effective_from', 'litres', 'season_from_month', 'season_to_month'])
-      .execute(),
-    tx.selectFrom('penalty_rates').select(['effective_from', 'refinancing_rate_bp', 'coefficient']).execute(),
-  ]);
-  return { tariffs, vat, norms, penaltyRates } as MonthRates;
+/** Every account's month: charge lines, penalty with its basis, and the ledger row, as rows to write. */
+async function settleMonth(tx: DB, period: Period, cutoff: Date, r: MonthRateSet) {
+  const date = periodToDate(period);
+  const facts = await loadFacts(tx, period, cutoff, null);
+  const money = await loadMoney(tx, date, periodToDate(addMonths(period, -1)));
+  const histories = await loadHistories(tx, period, money, r);
+  const out = {
+    charges: [] as Record<string, unknown>[],
+    penalties: [] as Record<string, unknown>[],
+    penaltyDays: [] as Record<string, unknown>[],
+    months: [] as Record<string, unknown>[],
+    chargedTiyn: 0,
+    penaltyTiyn: 0,
+  };
+  for (const [accountId, f] of facts) {
+    const input: AccountMonthInput = {
+      ...f,
+      openingTiyn: money.opening.get(accountId) ?? 0,
+      penaltiesBeforeTiyn: money.penaltiesBefore.get(accountId) ?? 0,
+      billedLastMonthTiyn: money.billedLastMonth.get(accountId) ?? 0,
+      payments: money.payments.get(accountId) ?? [],
+      recalculationTiyn: money.recalculations.get(accountId) ?? 0,
+      otherTiyn: 0,
+      penaltyHistory: histories ? (histories.get(accountId) ?? NO_HISTORY) : undefined,
+    };
+    const result = closeAccountMonth(input, r);
+    const account = { account_id: accountId, period: date };
+    for (const line of result.lines)
+      out.charges.push({
+        ...account,
+        service: line.service,
+        basis: line.basis,
+        quantity_l: line.quantityL,
+        tariff_tiyn_per_m3: line.tariffTiynPerM3,
+        vat_bp: line.vatBp,
+        amount_tiyn: line.amountTiyn,
+      });
+    const penalty = result.penalty;
+    if (penalty)
+      out.penalties.push({
+        ...account,
+        base_tiyn: penalty.baseTiyn,
+        days: penalty.days,
+        amount_tiyn: penalty.amountTiyn,
+      });
+    for (const segment of penalty?.segments ?? [])
+      out.penaltyDays.push({
+        ...account,
+        from_on: segment.from,
+        to_on: segment.to,
+        days: segment.days,
+        overdue_tiyn: segment.overdueTiyn,
+        refinancing_rate_bp: segment.rateBp,
+        coefficient: segment.coefficient,
+      });
+    out.months.push({
+      ...account,
+      opening_tiyn: input.openingTiyn,
+      charged_tiyn: result.chargedTiyn,
+      recalculation_tiyn: input.recalculationTiyn,
+      penalty_tiyn: penalty?.amountTiyn ?? 0,
+      other_tiyn: 0,
+      paid_tiyn: result.paidTiyn,
+      compensation_tiyn: result.compensationTiyn,
+      closing_tiyn: result.closingTiyn,
+    });
+    out.chargedTiyn += result.chargedTiyn;
+    out.penaltyTiyn += penalty?.amountTiyn ?? 0;
+  }
+  return out;
 }
+
+/** An account that owes nothing overdue this month: no bills to walk. */
+const NO_HISTORY: PenaltyHistory = { bills: [], payments: [] };
 
 type Facts = Pick<AccountMonthInput, 'kind' | 'residents' | 'irrigationAreaM2' | 'meters'>;
 
@@ -276,42 +254,15 @@ type Facts = Pick<AccountMonthInput, 'kind' | 'residents' | 'irrigationAreaM2' |
 async function loadFacts(tx: DB, period: Period, cutoff: Date, accountIds: number[] | null) {
   const start = periodToDate(period);
   const end = `${period}-${String(daysInMonth(period)).padStart(2, '0')}`;
-  const only = accountIds ? JSON.stringify(accountIds) : null;
-  const accounts = await sql<{
-    id: number;
-    kind: 'individual' | 'legal';
-    residents: number;
-    irrigation_area_m2: string;
-  }>`
-    select id, kind, residents, irrigation_area_m2 from accounts
-    where (opened_on is null or opened_on <= ${end}) and (closed_on is null or closed_on >= ${start})
-      and (${only}::json is null or id in (select value::int from json_array_elements_text(${only}::json)))
-    order by id`.execute(tx);
   const facts = new Map<number, Facts>();
-  for (const a of accounts.rows)
+  for (const a of await accountsOpenIn(tx, start, end, accountIds))
     facts.set(a.id, {
       kind: a.kind,
       residents: a.residents,
       irrigationAreaM2: a.irrigation_area_m2,
       meters: [],
     });
-  const meters = await sql<{
-    account_id: number;
-    water: 'cold' | 'hot';
-    verification_due: string | null;
-    start_l: number | null;
-    end_l: number | null;
-  }>`
-    select m.account_id, m.water, m.verification_due, s.value_l as start_l, e.value_l as end_l
-    from meters m
-    -- The readings that count as of the run's cut-off (src/readings/counting-reading.queries.ts).
-    left join lateral ${readingThatCountsBefore(sql`m.id`, start, cutoff)} s on true
-    left join lateral ${readingThatCounts(sql`m.id`, start, cutoff)} e on true
-    where m.installed_on <= ${end} and (m.removed_on is null or m.removed_on >= ${start})
-      and (${only}::json is null or m.account_id in (select value::int from json_array_elements_text(${only}::json)))`.execute(
-    tx,
-  );
-  for (const m of meters.rows) {
+  for (const m of await metersWithReadings(tx, start, end, cutoff, accountIds)) {
     const meter: MeterMonth = {
       water: m.water,
       verificationDue: m.verification_due,
@@ -323,64 +274,84 @@ async function loadFacts(tx: DB, period: Period, cutoff: Date, accountIds: numbe
   return facts;
 }
 
+type Money = Awaited<ReturnType<typeof loadMoney>>;
+
 async function loadMoney(tx: DB, date: string, previous: string) {
   const opening = new Map<number, number>();
   const billedLastMonth = new Map<number, number>();
-  const penaltiesBefore = new Map<number, number>();
+  const penaltiesBeforeMonth = new Map<number, number>();
   const payments = new Map<number, AccountMonthInput['payments']>();
   const recalculations = new Map<number, number>();
   const [o, pen, p, r] = await Promise.all([
-    tx
-      .selectFrom('account_months')
-      .select(['account_id', 'closing_tiyn', 'charged_tiyn', 'recalculation_tiyn', 'other_tiyn'])
-      .where('period', '=', previous)
-      .execute(),
-    // Penalties are not part of the overdue debt (no penalty on penalty): every one booked so far.
-    sql<{ account_id: number; total: string }>`select account_id, sum(penalty_tiyn)::text as total
-      from account_months where period < ${date} and penalty_tiyn <> 0 group by account_id`.execute(tx),
-    tx
-      .selectFrom('payments')
-      .select(['account_id', 'amount_tiyn', 'kind', 'paid_on'])
-      .where('period', '=', date)
-      .orderBy('id')
-      .execute(),
-    sql<{
-      account_id: number;
-      total: string;
-    }>`select account_id, sum(amount_tiyn)::text as total from recalculations
-      where period = ${date} group by account_id`.execute(tx),
+    monthRows(tx, previous),
+    penaltiesBefore(tx, date),
+    paymentsBookedIn(tx, date),
+    recalculationTotals(tx, date),
   ]);
   for (const row of o) {
     opening.set(row.account_id, row.closing_tiyn);
     billedLastMonth.set(row.account_id, row.charged_tiyn + row.recalculation_tiyn + row.other_tiyn);
   }
-  for (const row of pen.rows) penaltiesBefore.set(row.account_id, Number(row.total));
+  for (const row of pen) penaltiesBeforeMonth.set(row.account_id, Number(row.total));
   for (const row of p) {
     const list = payments.get(row.account_id) ?? [];
     list.push({ amountTiyn: row.amount_tiyn, kind: row.kind, paidOn: row.paid_on });
     payments.set(row.account_id, list);
   }
-  for (const row of r.rows) recalculations.set(row.account_id, Number(row.total));
-  return { opening, billedLastMonth, penaltiesBefore, payments, recalculations };
+  for (const row of r) recalculations.set(row.account_id, Number(row.total));
+  return { opening, billedLastMonth, penaltiesBefore: penaltiesBeforeMonth, payments, recalculations };
 }
 
 /**
- * Accounts with readings for an already closed month that came to count after it was closed
- * (submitted, or accepted by an operator, after it; and after the previous billing run), with the
- * earliest such month per account.
+ * The bills and payments before the month of every account that may owe something overdue in it
+ * (penaltyHistory): the penalty walks them to cap each bill over its whole life. An account whose
+ * bills, less its payments, leave nothing unpaid, and that has no credit or refund that could
+ * change that, gets none: nothing of it can be overdue this month. Null while no bill of the
+ * ledger can have reached its cap yet (capMayBind): the month's totals then give the same penalty.
+ */
+async function loadHistories(
+  tx: DB,
+  period: Period,
+  money: Money,
+  r: MonthRateSet,
+): Promise<Map<number, PenaltyHistory> | null> {
+  const first = await firstLedgerMonth(tx);
+  if (!first || !capMayBind(first, period, r.penaltyRates)) return null;
+  const ids = [...money.opening.keys()].filter((id) => {
+    const unpaid = (money.opening.get(id) ?? 0) - (money.penaltiesBefore.get(id) ?? 0);
+    const credits = Math.max(0, -(money.billedLastMonth.get(id) ?? 0));
+    const refunds = (money.payments.get(id) ?? []).reduce((a, p) => a + Math.max(0, -p.amountTiyn), 0);
+    return unpaid + credits + refunds > 0;
+  });
+  const date = periodToDate(period);
+  const histories = new Map<number, PenaltyHistory>();
+  for (let i = 0; i < ids.length; i += 5_000) {
+    const chunk = ids.slice(i, i + 5_000);
+    const [rows, paid] = await Promise.all([ledgerBefore(tx, date, chunk), paymentsBefore(tx, date, chunk)]);
+    const rowsOf = groupBy(rows);
+    const paidOf = groupBy(paid);
+    for (const id of chunk) histories.set(id, penaltyHistory(rowsOf.get(id) ?? [], paidOf.get(id) ?? []));
+  }
+  return histories;
+}
+
+function groupBy<T extends { account_id: number }>(rows: readonly T[]): Map<number, T[]> {
+  const map = new Map<number, T[]>();
+  for (const row of rows) {
+    const list = map.get(row.account_id);
+    if (list) list.push(row);
+    else map.set(row.account_id, [row]);
+  }
+  return map;
+}
+
+/**
+ * Accounts with readings for an already closed month that came to count after it was closed,
+ * grouped by the earliest such month.
  */
 async function lateAccounts(tx: DB, date: string, cutoff: Date, previousRun: Date | null) {
-  const rows = await sql<{ account_id: number; first: string }>`
-    select m.account_id, min(r.period)::text as first
-    from readings r
-    join meters m on m.id = r.meter_id
-    join billing_periods bp on bp.period = r.period and bp.status = 'closed'
-    where r.period < ${date} and r.status = 'accepted' and ${countsFrom} > bp.closed_at
-      and ${countsFrom} <= ${cutoff}
-      and (${previousRun}::timestamptz is null or ${countsFrom} > ${previousRun}::timestamptz)
-    group by m.account_id`.execute(tx);
   const byFirst = new Map<Period, number[]>();
-  for (const row of rows.rows) {
+  for (const row of await lateReadingAccounts(tx, date, cutoff, previousRun)) {
     const first = dateToPeriod(row.first);
     byFirst.set(first, [...(byFirst.get(first) ?? []), row.account_id]);
   }
@@ -394,14 +365,8 @@ async function lateAccounts(tx: DB, date: string, cutoff: Date, previousRun: Dat
 async function storedTotals(tx: DB, period: Period, accountIds: number[], bookedIn: string) {
   const date = periodToDate(period);
   const totals = new Map<string, number>();
-  const lines = await tx
-    .selectFrom('charges')
-    .select(['account_id', 'service', 'basis', 'quantity_l', 'tariff_tiyn_per_m3', 'vat_bp'])
-    .where('period', '=', date)
-    .where('account_id', 'in', accountIds)
-    .execute();
   const grouped = new Map<string, ReturnType<typeof chargeLine>[]>();
-  for (const l of lines) {
+  for (const l of await chargeLinesOf(tx, date, accountIds)) {
     const key = `${l.account_id}:${l.service}`;
     grouped.set(key, [
       ...(grouped.get(key) ?? []),
@@ -418,13 +383,7 @@ async function storedTotals(tx: DB, period: Period, accountIds: number[], booked
     const service = key.split(':')[1] as Service;
     totals.set(key, serviceTotals(group)[service]);
   }
-  const recalcs = await tx
-    .selectFrom('recalculations')
-    .select(['account_id', 'service', 'amount_tiyn', 'code', 'period'])
-    .where('for_period', '=', date)
-    .where('account_id', 'in', accountIds)
-    .execute();
-  for (const x of recalcs) {
+  for (const x of await recalculationsFor(tx, date, accountIds)) {
     if (!x.service) continue;
     // This run's own rows are being recomputed; earlier runs' rows count as already booked.
     if (x.period === bookedIn && x.code?.startsWith('auto:')) continue;

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { chargeLine } from './charges';
-import { type AccountMonthInput, closeAccountMonth, type MonthRates, ratesForMonth } from './month-closer';
+import {
+  type AccountMonthInput,
+  closeAccountMonth,
+  datedIn,
+  type MonthRates,
+  penaltyHistory,
+  ratesForMonth,
+} from './month-closer';
 
 const RATES: MonthRates = {
   tariffs: [
@@ -210,5 +217,43 @@ describe('monthCloser', () => {
       expect(res.penalty === null || res.penalty.amountTiyn <= res.penalty.baseTiyn).toBe(true);
       expect(Number.isSafeInteger(res.closingTiyn)).toBe(true);
     }
+  });
+});
+
+describe('the penalty history from the ledger', () => {
+  it('bills each month on the 25th after it, the first opening before its month, payments by date', () => {
+    const row = (period: string, opening: number, charged: number, paid: number) => ({
+      period,
+      opening_tiyn: opening,
+      charged_tiyn: charged,
+      recalculation_tiyn: period === '2026-02-01' ? -1_000 : 0,
+      other_tiyn: 0,
+      paid_tiyn: paid,
+    });
+    const history = penaltyHistory(
+      [row('2026-01-01', 50_000, 20_000, 30_000), row('2026-02-01', 40_000, 25_000, 10_000)],
+      [
+        // Booked in January, dated in December: counts from January's first day.
+        { period: '2026-01-01', amount_tiyn: 30_000, paid_on: '2025-12-20' },
+        { period: '2026-02-01', amount_tiyn: 4_000, paid_on: '2026-02-10' },
+      ],
+    );
+    expect(history.bills).toEqual([
+      { dueOn: '2025-12-31', amountTiyn: 50_000 },
+      { dueOn: '2026-02-25', amountTiyn: 20_000 },
+      { dueOn: '2026-03-25', amountTiyn: 24_000 },
+    ]);
+    expect(history.payments).toEqual([
+      { amountTiyn: 30_000, paidOn: '2025-12-31' },
+      { amountTiyn: 4_000, paidOn: '2026-02-10' },
+      // February's paid total has 6,000 no payment explains (an imported month): its last day.
+      { amountTiyn: 6_000, paidOn: '2026-02-28' },
+    ]);
+  });
+
+  it('a payment counts within the month it is booked in', () => {
+    expect(datedIn({ paidOn: '2026-04-10' }, '2026-03').paidOn).toBe('2026-03-31');
+    expect(datedIn({ paidOn: '2026-01-10' }, '2026-03').paidOn).toBe('2026-02-28');
+    expect(datedIn({ paidOn: '2026-03-10' }, '2026-03').paidOn).toBe('2026-03-10');
   });
 });

@@ -2,8 +2,15 @@ import type { Litres } from '../money/litres';
 import type { Tiyn } from '../money/tiyn';
 import { type ChargeInput, type ChargeLine, chargeLine, chargesTotal, type Service } from './charges';
 import { meterBilledIn, type NormSet, normVolumes } from './norms';
-import { dailyPenaltyRates, type MonthPenalty, monthPenalty } from './penalty';
-import { type Period, periodToDate } from './period';
+import {
+  type DueAmount,
+  dailyPenaltyRates,
+  type MonthPenalty,
+  monthPenalty,
+  type PenaltyRate,
+  penaltyOnBills,
+} from './penalty';
+import { addMonths, daysInMonth, type Period, periodToDate } from './period';
 import { inForce } from './rates';
 import { closingBalance } from './statement';
 import { meterVolume } from './volumes';
@@ -55,6 +62,19 @@ export interface AccountMonthInput {
   payments: { amountTiyn: Tiyn; kind: 'regular' | 'compensation'; paidOn: string }[];
   recalculationTiyn: Tiyn;
   otherTiyn: Tiyn;
+  /**
+   * The bills and payments before this month, so the penalty is capped bill by bill over their
+   * whole life (penaltyOnBills). Without it only the totals above are known: the cap counts from
+   * this month (monthPenalty).
+   */
+  penaltyHistory?: PenaltyHistory | undefined;
+}
+
+export interface PenaltyHistory {
+  /** Every amount billed before this month (including last month's, due on this month's 25th). */
+  bills: readonly DueAmount[];
+  /** Every payment booked before this month, dated within the month it was booked in. */
+  payments: readonly { amountTiyn: Tiyn; paidOn: string }[];
 }
 
 export interface AccountMonthResult {
@@ -98,6 +118,7 @@ export function ratesForMonth(period: Period, rates: MonthRates) {
     >,
     normSet,
     penaltyDaily: dailyPenaltyRates(period, rates.penaltyRates),
+    penaltyRates: rates.penaltyRates as readonly PenaltyRate[],
   };
 }
 
@@ -201,22 +222,31 @@ export function closeAccountMonth(input: AccountMonthInput, r: MonthRateSet): Ac
 export function settleAccountMonth(
   input: AccountMonthInput,
   lines: ChargeLine[],
-  r: Pick<MonthRateSet, 'period' | 'penaltyDaily'>,
+  r: Pick<MonthRateSet, 'period' | 'penaltyDaily'> & Partial<Pick<MonthRateSet, 'penaltyRates'>>,
 ): AccountMonthResult {
   const chargedTiyn = chargesTotal(lines);
   const paidTiyn = input.payments.reduce((a, p) => a + p.amountTiyn, 0);
   const compensationTiyn = input.payments
     .filter((p) => p.kind === 'compensation')
     .reduce((a, p) => a + p.amountTiyn, 0);
-  const pen = monthPenalty(
-    {
-      period: r.period,
-      unpaidBilledTiyn: input.openingTiyn - input.penaltiesBeforeTiyn,
-      billedLastMonthTiyn: input.billedLastMonthTiyn,
-      payments: input.payments,
-    },
-    r.penaltyDaily,
-  );
+  const pen = input.penaltyHistory
+    ? penaltyOnBills(
+        {
+          period: r.period,
+          bills: input.penaltyHistory.bills,
+          payments: [...input.penaltyHistory.payments, ...input.payments.map((p) => datedIn(p, r.period))],
+        },
+        r.penaltyRates ?? [],
+      )
+    : monthPenalty(
+        {
+          period: r.period,
+          unpaidBilledTiyn: input.openingTiyn - input.penaltiesBeforeTiyn,
+          billedLastMonthTiyn: input.billedLastMonthTiyn,
+          payments: input.payments,
+        },
+        r.penaltyDaily,
+      );
   const closingTiyn = closingBalance({
     openingTiyn: input.openingTiyn,
     chargedTiyn,
@@ -226,6 +256,67 @@ export function settleAccountMonth(
     paidTiyn,
   });
   return { lines, chargedTiyn, penalty: pen, paidTiyn, compensationTiyn, closingTiyn };
+}
+
+/**
+ * A payment as the penalty counts it: from the day after its date, but no earlier than the month
+ * it is booked in (a payment dated before it counts from the month's first day) and no later than
+ * the month's end.
+ */
+export function datedIn<P extends { paidOn: string }>(payment: P, period: Period): P {
+  const first = lastDayOf(addMonths(period, -1));
+  const last = lastDayOf(period);
+  const [paidOn] = [first, payment.paidOn, last].sort().slice(1, 2) as [string];
+  return paidOn === payment.paidOn ? payment : { ...payment, paidOn };
+}
+
+/** A month's ledger row as the penalty's history needs it (amounts in tiyn, period 'YYYY-MM-01'). */
+export interface LedgerRow {
+  period: string;
+  opening_tiyn: Tiyn;
+  charged_tiyn: Tiyn;
+  recalculation_tiyn: Tiyn;
+  other_tiyn: Tiyn;
+  paid_tiyn: Tiyn;
+}
+
+/**
+ * An account's bills and payments before a month, from its ledger rows (oldest first) and the
+ * payments booked in them: each month's charges, recalculations and other charges are due on the
+ * 25th of the next month; the first row's opening balance was due before its month began; a
+ * payment counts from the day after its date, moved into the month it was booked in; a month's
+ * paid total the payments do not explain (an imported month) counts from its last day.
+ * Penalties are left out: no penalty on penalty.
+ */
+export function penaltyHistory(
+  rows: readonly LedgerRow[],
+  payments: readonly { period: string; amount_tiyn: Tiyn; paid_on: string }[],
+): PenaltyHistory {
+  const bills: DueAmount[] = [];
+  const paid: { amountTiyn: Tiyn; paidOn: string }[] = [];
+  const first = rows[0];
+  if (first && first.opening_tiyn !== 0)
+    bills.push({ dueOn: lastDayOf(addMonths(first.period.slice(0, 7), -1)), amountTiyn: first.opening_tiyn });
+  const booked = new Map<string, { amountTiyn: Tiyn; paidOn: string }[]>();
+  for (const p of payments) {
+    const list = booked.get(p.period) ?? [];
+    list.push({ amountTiyn: p.amount_tiyn, paidOn: p.paid_on });
+    booked.set(p.period, list);
+  }
+  for (const row of rows) {
+    const period = row.period.slice(0, 7);
+    const billed = row.charged_tiyn + row.recalculation_tiyn + row.other_tiyn;
+    if (billed !== 0) bills.push({ dueOn: `${addMonths(period, 1)}-25`, amountTiyn: billed });
+    const own = (booked.get(row.period) ?? []).map((p) => datedIn(p, period));
+    paid.push(...own);
+    const unexplained = row.paid_tiyn - own.reduce((a, p) => a + p.amountTiyn, 0);
+    if (unexplained !== 0) paid.push({ amountTiyn: unexplained, paidOn: lastDayOf(period) });
+  }
+  return { bills, payments: paid };
+}
+
+function lastDayOf(period: Period): string {
+  return `${period}-${String(daysInMonth(period)).padStart(2, '0')}`;
 }
 
 /** Charge total per service, in tiyn, as a recalculation compares them. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dailyPenaltyRates, monthPenalty, type PenaltyRate } from './penalty';
+import { dailyPenaltyRates, monthPenalty, type PenaltyRate, penaltyOnBills } from './penalty';
 
 const RATE_15: PenaltyRate[] = [
   { effective_from: '2019-01-01', refinancing_rate_bp: 1500, coefficient: '1' },
@@ -170,5 +170,67 @@ describe('penalty by the day (SPEC.md section 4)', () => {
         dailyPenaltyRates('2018-03', RATE_15),
       ),
     ).toBeNull();
+  });
+});
+
+describe('the penalty on an amount never exceeds that amount, bill by bill (SPEC.md section 4)', () => {
+  // 100% a year, K 1: a bill of 365.00 accrues exactly 1.00 a day.
+  const RATE_100: PenaltyRate[] = [
+    { effective_from: '2019-01-01', refinancing_rate_bp: 10_000, coefficient: '1' },
+  ];
+  const bills = [
+    { dueOn: '2025-01-25', amountTiyn: 36_500 },
+    { dueOn: '2025-02-25', amountTiyn: 36_500 },
+  ];
+  const month = (period: string, payments: { amountTiyn: number; paidOn: string }[] = []) =>
+    penaltyOnBills({ period, bills, payments }, RATE_100);
+
+  it('each bill stops the day its penalty reaches its amount, whatever the others do', () => {
+    // December 2025: both bills accrue every day (2.00 a day).
+    expect(month('2025-12')?.amountTiyn).toBe(31 * 200);
+    // January 2026: the first bill reaches 365.00 on 25 January (its 365th day), the second goes on.
+    expect(month('2026-01')?.segments.map((s) => [s.from, s.to, s.overdueTiyn])).toEqual([
+      ['2026-01-01', '2026-01-25', 73_000],
+      ['2026-01-26', '2026-01-31', 36_500],
+    ]);
+    expect(month('2026-01')?.amountTiyn).toBe(25 * 200 + 6 * 100);
+    // February 2026: only the second, until its own cap on the 25th; March: nothing left to accrue.
+    expect(month('2026-02')?.amountTiyn).toBe(25 * 100);
+    expect(month('2026-03')).toBeNull();
+  });
+
+  it('the old rule (capped per month at the amount overdue) went on charging both', () => {
+    const old = monthPenalty(
+      { period: '2026-02', unpaidBilledTiyn: 73_000, billedLastMonthTiyn: 0, payments: [] },
+      dailyPenaltyRates('2026-02', RATE_100),
+    );
+    expect(old?.amountTiyn).toBe(28 * 200);
+  });
+
+  it('payments go to the oldest bill first: the paid bill stops accruing, the next one goes on', () => {
+    const paid = [{ amountTiyn: 36_500, paidOn: '2025-06-10' }];
+    // From 11 June only the second bill is unpaid; it reaches its cap on 25 February 2026.
+    expect(month('2025-06', paid)?.segments.map((s) => [s.from, s.to, s.overdueTiyn])).toEqual([
+      ['2025-06-01', '2025-06-10', 73_000],
+      ['2025-06-11', '2025-06-30', 36_500],
+    ]);
+    expect(month('2026-02', paid)?.amountTiyn).toBe(25 * 100);
+    expect(month('2026-03', paid)).toBeNull();
+  });
+
+  it('the day a bill reaches its cap accrues only the rest: its whole life adds up to its amount', () => {
+    // K 1.5: 100.50 accrues 0.413 a day, its cap falls inside a day (day 244).
+    const rates: PenaltyRate[] = [
+      { effective_from: '2019-01-01', refinancing_rate_bp: 10_000, coefficient: '1.5' },
+    ];
+    const one = [{ dueOn: '2025-01-25', amountTiyn: 10_050 }];
+    const periods = ['01', '02', '03', '04', '05', '06', '07', '08', '09'].map((m) => `2025-${m}`);
+    const months = periods.map((period) => penaltyOnBills({ period, bills: one, payments: [] }, rates));
+    // 26 January + 243 days = 26 September, its 244th day.
+    expect(months.at(-1)?.segments.at(-1)?.to).toBe('2025-09-26');
+    const total = months.reduce((a, m) => a + (m?.amountTiyn ?? 0), 0);
+    // Each month is rounded once: the total is the amount, give or take a tiyn a month.
+    expect(Math.abs(total - 10_050)).toBeLessThanOrEqual(periods.length);
+    expect(penaltyOnBills({ period: '2025-10', bills: one, payments: [] }, rates)).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { shareMonth } from '../billing/month-lock';
+import { shareMonth } from '../billing/month-lock.queries';
 import { dateToPeriod, localDate, monthsBetween, periodOf, periodToDate } from '../billing/period';
 import type { DB } from '../db/database';
 import type { Litres } from '../money/litres';

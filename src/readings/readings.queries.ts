@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import { tryShareMonth } from '../billing/month-lock';
+import { tryShareMonth } from '../billing/month-lock.queries';
 import { batched, perDatabase, STATEMENT_BATCHES } from '../db/batching';
 import { type DB, prepared } from '../db/database';
 import { readingThatCountsBefore } from './counting-reading.queries';

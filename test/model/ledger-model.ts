@@ -8,7 +8,14 @@
 
 export interface ModelRates {
   /** Tariffs without VAT, tiyn per m3; a month uses the ones in force on its first day. */
-  tariffs: { from: string; coldTiyn: number; sewageTiyn: number }[];
+  tariffs: {
+    from: string;
+    coldTiyn: number;
+    sewageTiyn: number;
+    /** Legal entities' tariffs (the same as individuals' when absent). */
+    legalColdTiyn?: number;
+    legalSewageTiyn?: number;
+  }[];
   vat: { from: string; bp: number }[];
   /** Norms per resident per month, litres. */
   norms: { from: string; coldL: number; hotL: number; irrigationL: number }[];
@@ -17,6 +24,8 @@ export interface ModelRates {
 }
 
 export interface ModelAccount {
+  /** A legal entity pays its own tariffs (individual when absent). */
+  kind?: 'individual' | 'legal';
   residents: number;
   /** Garden area, m² with up to 2 decimals ('150.25'): irrigation by norm from May to September. */
   irrigationAreaM2: string;
@@ -29,12 +38,18 @@ export interface ModelAccount {
     renewed?: { on: string; due: string } | undefined;
   } | null;
   /**
-   * At most one reading per month per meter pair (cumulative values). A late one `arrives` on a
-   * day after its month was closed: the months it changes are computed again then, and the
-   * difference is booked as a recalculation in the month it arrived.
+   * Readings of the meter pair (cumulative values), in the order they were stored: of a month's
+   * readings the last stored counts. A late one `arrives` on a day after its month was closed (a
+   * missed month's reading, or a correction of one already billed): the months it changes are
+   * computed again then, and the difference is booked as a recalculation in the month it arrived.
    */
   readings: { period: string; readOn: string; coldL: number; hotL: number; arrives?: string }[];
   payments: { paidOn: string; amountTiyn: number; kind: 'regular' | 'compensation' }[];
+  /**
+   * Recalculations an operator books in month `period` for an earlier month `forPeriod`: part of
+   * that month's bill, and of what `forPeriod` holds when its charges are computed again.
+   */
+  recalculations?: { period: string; forPeriod: string; service: ModelLine['service']; amountTiyn: number }[];
   /** A debt billed in the month before the first one (due on the first month's 25th). */
   initialDebtTiyn: number;
 }
@@ -89,16 +104,29 @@ function monthAfter(period: string, n = 1): string {
   return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 }
 
-const kCache = new Map<string, bigint>();
+const kCache = new Map<string, number>();
 /** K as an integer of ten-thousandths ('1.5' -> 15000). */
-function kTimes10000(k: string): bigint {
+function kTimes10000(k: string): number {
   let v = kCache.get(k);
   if (v === undefined) {
     const [whole, frac = ''] = k.split('.');
-    v = BigInt(whole!) * 10_000n + BigInt(`${frac}0000`.slice(0, 4));
+    v = Number(whole!) * 10_000 + Number(`${frac}0000`.slice(0, 4));
     kCache.set(k, v);
   }
   return v;
+}
+
+/**
+ * A day's penalty on one tiyn at rate r (basis points) and K is r x K(x 10 000) / DAY_UNITS tiyn:
+ * rate / 100 / 100 (basis points) x K / 365.
+ */
+const DAY_UNITS = 365 * 10_000 * 10_000;
+
+/** Adds `units` (DAY_UNITS to a tiyn) to an amount kept as whole tiyn and the rest. */
+function addUnits(amount: { tiyn: number; rest: number }, units: number) {
+  const rest = amount.rest + units;
+  amount.tiyn += Math.floor(rest / DAY_UNITS);
+  amount.rest = rest % DAY_UNITS;
 }
 
 /**
@@ -118,8 +146,10 @@ function monthCharges(rates: ModelRates, account: ModelAccount, period: string, 
   const m = account.meters;
   const due = m?.renewed && m.renewed.on.slice(0, 7) <= knownBy ? m.renewed.due : m?.verificationDue;
   if (m && due !== undefined && due > day1) {
-    const reading = known.find((r) => r.period === period);
-    const before = known.filter((r) => r.period < period).sort((a, b) => (a.period < b.period ? 1 : -1))[0];
+    // The newest reading of a month counts (a correction replaces the reading it corrects).
+    const reading = known.findLast((r) => r.period === period);
+    const latestBefore = known.reduce((a, r) => (r.period < period && r.period > a ? r.period : a), '');
+    const before = known.findLast((r) => r.period === latestBefore);
     const start = before ?? m;
     const cold = reading ? reading.coldL - start.coldL : 0;
     const hot = reading ? reading.hotL - start.hotL : 0;
@@ -139,7 +169,11 @@ function monthCharges(rates: ModelRates, account: ModelAccount, period: string, 
   }
   // amount = litres / 1000 x tariff x (1 + VAT); exact in tiyn / 10^7.
   const exact = lines.map((l) => {
-    const price = l.service === 'cold_water' ? tariff.coldTiyn : tariff.sewageTiyn;
+    const legal = account.kind === 'legal';
+    const price =
+      l.service === 'cold_water'
+        ? ((legal ? tariff.legalColdTiyn : undefined) ?? tariff.coldTiyn)
+        : ((legal ? tariff.legalSewageTiyn : undefined) ?? tariff.sewageTiyn);
     return BigInt(l.quantityL) * BigInt(price) * BigInt(10_000 + vat.bp);
   });
   return { lines, exact };
@@ -155,6 +189,59 @@ function serviceTotals(month: ReturnType<typeof monthCharges>) {
   return { cold_water: total('cold_water'), sewage: total('sewage') };
 }
 
+type Bill = { due: string; amount: number; accrued: { tiyn: number; rest: number } };
+
+/**
+ * The penalty of one month, day by day: each bill overdue on a day accrues on its unpaid part
+ * (payments and credits pay the oldest bill first), and never more, over its life, than itself.
+ * `paid` carries the payments counted so far from one month to the next.
+ */
+function monthPenalty(
+  rates: ModelRates,
+  period: string,
+  bills: Bill[],
+  payments: ModelAccount['payments'],
+  paid: { next: number; before: number },
+) {
+  const sum = { tiyn: 0, rest: 0 }; // what the month accrued, in tiyn and DAY_UNITS of a tiyn
+  const penaltyDays: ModelMonth['penaltyDays'] = [];
+  for (const date of daysOfMonth(period)) {
+    while (paid.next < payments.length && payments[paid.next]!.paidOn < date)
+      paid.before += payments[paid.next++]!.amountTiyn;
+    const rate = latest(rates.penalty, date);
+    const perTiyn = rate ? rate.rateBp * kTimes10000(rate.k) : 0;
+    if (perTiyn === 0) continue;
+    // What was paid before this day, and every credit already due, pays the oldest bills first.
+    let credit = paid.before;
+    for (const bill of bills) if (bill.due < date && bill.amount < 0) credit -= bill.amount;
+    let overdue = 0;
+    let accruedToday = false;
+    for (const bill of bills) {
+      if (bill.due >= date) break;
+      if (bill.amount <= 0) continue;
+      const covered = Math.min(Math.max(credit, 0), bill.amount);
+      credit -= covered;
+      const unpaid = bill.amount - covered;
+      if (unpaid === 0 || bill.accrued.tiyn === bill.amount) continue;
+      // A bill's penalty over its whole life never exceeds the bill: the day it gets there it
+      // accrues only what is left.
+      const full = unpaid * perTiyn;
+      if (!Number.isSafeInteger(full)) throw new RangeError('the model counts in safe integers');
+      const left = bill.amount - bill.accrued.tiyn;
+      const room = left > full / DAY_UNITS + 1 ? full : left * DAY_UNITS - bill.accrued.rest;
+      const add = Math.min(full, room);
+      addUnits(bill.accrued, add);
+      addUnits(sum, add);
+      overdue += unpaid;
+      accruedToday = true;
+    }
+    if (accruedToday) penaltyDays.push({ date, overdueTiyn: overdue, rateBp: rate!.rateBp, k: rate!.k });
+  }
+  // Rounded once, half away from zero (the sum is never negative).
+  const penalty = sum.tiyn + (sum.rest * 2 >= DAY_UNITS ? 1 : 0);
+  return { penalty, penaltyDays };
+}
+
 /** The account's months from `first`, `count` of them, every figure as SPEC.md section 4 says. */
 export function runModel(
   rates: ModelRates,
@@ -163,17 +250,16 @@ export function runModel(
   count: number,
 ): ModelMonth[] {
   // Bills: what each month charged, due on the 25th of the month after it.
-  const bills: { due: string; amount: number }[] = [];
-  if (account.initialDebtTiyn !== 0) bills.push({ due: `${first}-25`, amount: account.initialDebtTiyn });
+  // Bills in the order they fall due; each remembers the penalty it has accrued (exactly).
+  const bills: Bill[] = [];
+  if (account.initialDebtTiyn !== 0)
+    bills.push({ due: `${first}-25`, amount: account.initialDebtTiyn, accrued: { tiyn: 0, rest: 0 } });
   const months: ModelMonth[] = [];
   let balance = account.initialDebtTiyn;
   const payments = [...account.payments].sort((a, b) =>
     a.paidOn < b.paidOn ? -1 : a.paidOn > b.paidOn ? 1 : 0,
   );
-  let nextBill = 0;
-  let billedDue = 0;
-  let nextPayment = 0;
-  let paidBefore = 0;
+  const paidSoFar = { next: 0, before: 0 };
   /** What each month holds per service: its charges plus the recalculations booked for it since. */
   const held = new Map<string, { cold_water: number; sewage: number }>();
   for (let i = 0; i < count; i++) {
@@ -190,6 +276,12 @@ export function runModel(
     // earliest, are computed again with what is known now (readings, the meters' verification),
     // and the difference to what each holds is booked here, per service (decision 041).
     let recalculation = 0;
+    for (const x of account.recalculations ?? []) {
+      if (x.period !== period) continue;
+      recalculation += x.amountTiyn;
+      const was = held.get(x.forPeriod);
+      if (was) was[x.service] += x.amountTiyn;
+    }
     const late = account.readings.filter((r) => r.arrives?.startsWith(period)).map((r) => r.period);
     if (late.length > 0) {
       for (let earlier = late.sort()[0]!; earlier < period; earlier = monthAfter(earlier)) {
@@ -200,24 +292,8 @@ export function runModel(
       }
     }
 
-    // 2. Penalty: walk every day of the month.
-    let sum = 0n; // tiyn x 365 x 10000 (rate bp) x 10000 (K)
-    let maxOverdue = 0;
-    const penaltyDays: ModelMonth['penaltyDays'] = [];
-    for (const date of daysOfMonth(period)) {
-      // Everything billed with a due date before this day, less everything paid before it.
-      while (nextBill < bills.length && bills[nextBill]!.due < date) billedDue += bills[nextBill++]!.amount;
-      while (nextPayment < payments.length && payments[nextPayment]!.paidOn < date)
-        paidBefore += payments[nextPayment++]!.amountTiyn;
-      const overdue = Math.max(0, billedDue - paidBefore);
-      const rate = latest(rates.penalty, date);
-      const k = rate ? kTimes10000(rate.k) : 0n;
-      if (overdue === 0 || !rate || rate.rateBp === 0 || k === 0n) continue;
-      sum += BigInt(overdue) * BigInt(rate.rateBp) * k;
-      maxOverdue = Math.max(maxOverdue, overdue);
-      penaltyDays.push({ date, overdueTiyn: overdue, rateBp: rate.rateBp, k: rate.k });
-    }
-    const penalty = Math.min(roundDiv(sum, 365n * 10_000n * 10_000n), maxOverdue);
+    // 2. Penalty: walk every day of the month, bill by bill.
+    const { penalty, penaltyDays } = monthPenalty(rates, period, bills, payments, paidSoFar);
 
     // 3. Payments of the month and the balance.
     const paid = account.payments.filter((p) => p.paidOn.startsWith(period));
@@ -238,7 +314,11 @@ export function runModel(
       closingTiyn: closing,
       penaltyDays: penalty > 0 ? penaltyDays : [],
     });
-    bills.push({ due: `${monthAfter(period)}-25`, amount: charged + recalculation });
+    bills.push({
+      due: `${monthAfter(period)}-25`,
+      amount: charged + recalculation,
+      accrued: { tiyn: 0, rest: 0 },
+    });
     balance = closing;
   }
   return months;
