@@ -25,7 +25,7 @@ import { buildApp } from '../src/app';
 import { SESSION_COOKIE } from '../src/auth/login.routes';
 import { createSession } from '../src/auth/sessions';
 import { assembleInvoice, type InvoiceInput } from '../src/billing/invoice';
-import { loadConfig } from '../src/config';
+import { loadConfig, paymentSettings } from '../src/config';
 import { openDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrate';
 import { loadDemoDataIfEmpty } from '../src/demo/demo-data';
@@ -282,7 +282,10 @@ function variant(i: number): { locale: Locale; doc: InvoiceDocument } {
     apartment: String(1 + next(200)),
   };
   const locale: Locale = i % 3 === 2 ? 'ru' : 'kk';
-  return { locale, doc: invoiceDocument(locale, account, assembleInvoice(input)) };
+  return {
+    locale,
+    doc: invoiceDocument(locale, account, assembleInvoice(input), { payee: paymentSettings({}) }),
+  };
 }
 
 async function pdfRows(): Promise<BenchRow[]> {

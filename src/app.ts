@@ -11,6 +11,7 @@ import { lookupRoutes } from './accounts/lookup.routes';
 import { personalRoutes } from './accounts/personal.routes';
 import type { AppDeps } from './app-deps';
 import { safeNext } from './auth/guard';
+import { chooseLanguage } from './auth/language.service';
 import { loginRoutes, SESSION_COOKIE } from './auth/login.routes';
 import { recoveryRoutes } from './auth/recovery.routes';
 import { registrationRoutes } from './auth/registration.routes';
@@ -139,8 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (req, reply) => {
       const locale = isLocale(req.params.locale) ? req.params.locale : DEFAULT_LOCALE;
       reply.setCookie('lang', locale, { path: '/', sameSite: 'lax', secure: https, maxAge: 365 * 86400 });
-      if (req.user)
-        await deps.db.updateTable('users').set({ locale }).where('id', '=', req.user.id).execute();
+      if (req.user) await chooseLanguage(deps.db, req.user.id, locale);
       return reply.redirect(safeNext(req.query.next, '/'), 303);
     },
   );

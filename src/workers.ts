@@ -9,7 +9,7 @@ import { startInstance, stopInstance, sweepInterruptedRuns } from './jobs/instan
 import { type JobQueue, startJobQueue } from './jobs/queue';
 import { mailDeliveryTask } from './mail/delivery';
 import type { Health } from './web/health';
-import { purgeRateLimits } from './web/rate-limit';
+import { purgeRateLimits } from './web/rate-limit.queries';
 
 export interface Workers {
   jobs: JobQueue;

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBackofficePath } from '../src/backoffice/guard';
-import { createStaffUser } from '../src/backoffice/staff-users';
+import { createStaffUser } from '../src/backoffice/staff-users.service';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { demoDatabase } from './helpers/db';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLookupToken } from '../src/accounts/lookup-token';
+import { buildApp } from '../src/app';
 import { ConfigError, loadConfig, paymentSettings } from '../src/config';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { paymentQrPayload, paymentRows } from '../src/documents/document-model';
@@ -436,6 +437,39 @@ describe(`payment details (${engine})`, () => {
       expect(p).toContain(piece);
     expect(p).toContain('Реквизиты для оплаты текстом');
     expect(p).not.toContain('платёжном приложении');
+  });
+
+  it('the details are those of the settings the portal was started with, on the page and in the PDF', async () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      SESSION_SECRET: SECRET,
+      PAYEE_NAME: 'ТОО «Су арнасы»',
+      PAYEE_BIN: '123456789012',
+      PAYEE_IBAN: 'KZ86125KZT5004100100',
+    });
+    const app = await buildApp({ db: t.handle.db, config, engine: t.handle.engine });
+    try {
+      const b = new Browser(app);
+      expect((await b.login('03017845', DEMO_PASSWORD)).statusCode).toBe(303);
+      await b.get('/lang/ru?next=/');
+      const page = textOf((await b.get('/cabinet/invoice?month=5&year=2020')).body);
+      for (const piece of [
+        'Получатель ТОО «Су арнасы»',
+        'БИН 123456789012',
+        'ИИК (IBAN) KZ86125KZT5004100100',
+      ])
+        expect(page).toContain(piece);
+      expect(page).not.toContain('000000000000');
+      const pdf = await b.get('/cabinet/invoice.pdf?month=5&year=2020');
+      expect(pdf.statusCode).toBe(200);
+      const text = pdfText(pdf.rawPayload, 'payee-from-config');
+      expect(text).toContain('123456789012');
+      expect(text).toContain('KZ86125KZT5004100100');
+      expect(text).not.toContain('000000000000');
+    } finally {
+      await app.close();
+    }
   });
 
   it("the QR code holds the details as labelled lines in the document's language, no ST00012", () => {

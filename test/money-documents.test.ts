@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccountView, findAccountByNumber } from '../src/accounts/accounts.queries';
 import { LATE_READING } from '../src/billing/invoice';
 import { closeMonth } from '../src/billing/month-closer.service';
+import { paymentSettings } from '../src/config';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { invoiceDocument, statementDocument } from '../src/documents/document-model';
 import { invoicePdf, statementPdf } from '../src/documents/documents.service';
@@ -61,7 +62,7 @@ async function invoiceAsShown(b: Browser, period: string, name: string) {
 async function invoiceText(account: AccountView, period: string, locale: Locale) {
   const invoice = await invoiceLoader(t.handle.db, account, period);
   expect(invoice).not.toBeNull();
-  const doc = invoiceDocument(locale, account, invoice!);
+  const doc = invoiceDocument(locale, account, invoice!, { payee: paymentSettings({}) });
   const pdf = await invoicePdf(t.handle.db, account, period, locale);
   return {
     invoice: invoice!,

@@ -42,26 +42,44 @@ function failureView(
   return { status: 401, error: result.protected ? it.protected : common[req.locale].login.failed };
 }
 
+/** Sets the cookies of a session opened, and the user's language on a browser without a choice. */
+function setSessionCookies(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  session: OpenedSession,
+  secure: boolean,
+) {
+  reply.setCookie(SESSION_COOKIE, session.secret, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    ...(session.persistent ? { expires: session.expiresAt } : {}),
+  });
+  if (!req.cookies.lang) {
+    reply.setCookie('lang', session.userLocale, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 });
+  }
+}
+
+/** Where the login page's language links come back to: GET /login, keeping `next`. */
+const loginHere = (next: string | undefined) => (next ? `/login?next=${encodeURIComponent(next)}` : '/login');
+
+/** The home page's login form with the notice the query asks for (logged out, confirmed, changed). */
+function homeView(
+  req: FastifyRequest<{ Querystring: { next?: string; loggedOut?: string; done?: string } }>,
+) {
+  const t = common[req.locale].login;
+  const view: LoginView = { next: safeNext(req.query.next, '') || undefined };
+  if (req.query.loggedOut) view.notice = { kind: 'info', text: t.loggedOut };
+  const it = identityText[req.locale];
+  const done = { confirmed: it.register.confirmed, password: it.recovery.changed, email: it.email.changed };
+  const doneText = done[req.query.done as keyof typeof done];
+  if (doneText) view.notice = { kind: 'success', text: doneText };
+  return view;
+}
+
 export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps) {
   const secure = config.PUBLIC_URL.startsWith('https://');
-
-  /** Sets the cookies of a session opened, and the user's language on a browser without a choice. */
-  function setSessionCookies(req: FastifyRequest, reply: FastifyReply, session: OpenedSession) {
-    reply.setCookie(SESSION_COOKIE, session.secret, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure,
-      ...(session.persistent ? { expires: session.expiresAt } : {}),
-    });
-    if (!req.cookies.lang) {
-      reply.setCookie('lang', session.userLocale, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 });
-    }
-  }
-
-  /** Where the login page's language links come back to: GET /login, keeping `next`. */
-  const loginHere = (next: string | undefined) =>
-    next ? `/login?next=${encodeURIComponent(next)}` : '/login';
 
   // The address a failed sign-in answers at: reloading it or switching language shows the form
   // again (keeping `next`), never a 404.
@@ -74,14 +92,7 @@ export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps)
 
   app.get<{ Querystring: { next?: string; loggedOut?: string; done?: string } }>('/', async (req, reply) => {
     if (req.user?.role === 'customer') return reply.redirect('/cabinet', 303);
-    const t = common[req.locale].login;
-    const view: LoginView = { next: safeNext(req.query.next, '') || undefined };
-    if (req.query.loggedOut) view.notice = { kind: 'info', text: t.loggedOut };
-    const it = identityText[req.locale];
-    const done = { confirmed: it.register.confirmed, password: it.recovery.changed, email: it.email.changed };
-    const doneText = done[req.query.done as keyof typeof done];
-    if (doneText) view.notice = { kind: 'success', text: doneText };
-    return sendPage(reply, <LoginPage ctx={pageContext(req, reply)} view={view} />);
+    return sendPage(reply, <LoginPage ctx={pageContext(req, reply)} view={homeView(req)} />);
   });
 
   app.post('/login', { config: { rateLimit: { max: 50, timeWindow: 5 * 60_000 } } }, async (req, reply) => {
@@ -110,7 +121,7 @@ export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps)
       return reply.redirect(`/register/unconfirmed?login=${encodeURIComponent(login)}`, 303);
     }
     if (result.kind === 'signedIn') {
-      setSessionCookies(req, reply, result.session);
+      setSessionCookies(req, reply, result.session, secure);
       return reply.redirect(result.session.role === 'customer' ? next : '/backoffice', 303);
     }
     const failure = failureView(req, reply, result);
@@ -130,7 +141,7 @@ export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps)
         400,
       );
     }
-    setSessionCookies(req, reply, session);
+    setSessionCookies(req, reply, session, secure);
     return reply.redirect(session.role === 'customer' ? '/cabinet' : '/backoffice', 303);
   });
 

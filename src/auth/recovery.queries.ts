@@ -2,34 +2,17 @@ import { sql } from 'kysely';
 import type { DB } from '../db/database';
 import { retireUnusedTokens, type TokenPurpose } from './one-time-tokens.queries';
 import { hashSecret, newSecret } from './tokens';
+import { CUSTOMER_COLUMNS } from './users.queries';
 
 /** The cabinet customer a recovery names by login or email, with what proves ownership. */
 export function recoveryUserByLoginOrEmail(db: DB, value: string) {
   return db
     .selectFrom('users')
-    .select([
-      'id',
-      'login',
-      'email',
-      'first_name',
-      'locale',
-      'email_confirmed_at',
-      'customer_kind',
-      'iin_hash',
-    ])
+    .select(CUSTOMER_COLUMNS)
     .where('role', '=', 'customer')
     .where((eb) =>
       value.includes('@') ? eb(eb.fn('lower', ['email']), '=', value.toLowerCase()) : eb('login', '=', value),
     )
-    .executeTakeFirst();
-}
-
-export function recoveryUserByLogin(db: DB, login: string) {
-  return db
-    .selectFrom('users')
-    .select(['id', 'login', 'email', 'first_name', 'locale', 'customer_kind', 'iin_hash'])
-    .where('login', '=', login)
-    .where('role', '=', 'customer')
     .executeTakeFirst();
 }
 

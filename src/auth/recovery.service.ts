@@ -11,16 +11,10 @@ import { consumeToken, issueToken, tokenIsValid } from './one-time-tokens';
 import { recordPasswordChange } from './password-changed';
 import { newPasswordErrors } from './password-policy';
 import { hashPassword } from './passwords';
-import {
-  decoyMail,
-  decoyToken,
-  holderAccounts,
-  recoveryUserByLogin,
-  recoveryUserByLoginOrEmail,
-} from './recovery.queries';
+import { decoyMail, decoyToken, holderAccounts, recoveryUserByLoginOrEmail } from './recovery.queries';
 import { hasIinOnRecord, proofMatches } from './recovery-proof';
 import { destroyUserSessions } from './sessions';
-import { setRecoveredPassword } from './users.queries';
+import { customerByLogin, setRecoveredPassword } from './users.queries';
 
 /** What the password-change form of recovery brings. */
 export interface ResetInput {
@@ -135,7 +129,7 @@ export async function resetPassword(
   input: ResetInput,
   ctx: Omit<ActContext, 'locale'>,
 ): Promise<boolean> {
-  const user = await recoveryUserByLogin(db, input.login);
+  const user = await customerByLogin(db, input.login);
   const wordOk = await tokenIsValid(db, input.word, 'reset_password', user?.id ?? -1);
   const accounts = await holderAccounts(db, user?.id ?? -1);
   const dataOk = await proofMatches(

@@ -17,6 +17,24 @@ import {
 } from './registration.service';
 import { ConfirmFailedPage, RegisterPage, RegistrationSentPage, UnconfirmedPage } from './registration.views';
 
+/** The registration form as the use case takes it: trimmed, cut to size, spaces out of numbers. */
+function registrationInput(body: unknown): RegistrationInput {
+  const form = body as Record<string, unknown>;
+  const raw = (name: string) => (typeof form?.[name] === 'string' ? (form[name] as string) : '');
+  return {
+    kind: field(form, 'kind') === 'legal' ? 'legal' : 'individual',
+    firstName: field(form, 'firstName').slice(0, 100),
+    lastName: field(form, 'lastName').slice(0, 100),
+    account: field(form, 'account').replace(/\s/g, ''),
+    binIin: field(form, 'binIin').replace(/\s/g, ''),
+    contract: field(form, 'contract').slice(0, 40),
+    email: field(form, 'email').slice(0, 200),
+    password: raw('password'),
+    passwordRepeat: raw('passwordRepeat'),
+    consent: field(form, 'consent') === '1',
+  };
+}
+
 export async function registrationRoutes(app: FastifyInstance, { db, config }: AppDeps) {
   const perAccount = perValueLimit(db, 'register', { max: 10, timeWindowMs: 3600_000 });
   // Each resend mails a new link: three an hour per login, ten in ten minutes per client address.
@@ -36,21 +54,8 @@ export async function registrationRoutes(app: FastifyInstance, { db, config }: A
     '/register',
     { config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } } },
     async (req, reply) => {
-      const body = req.body as Record<string, unknown>;
-      const raw = (name: string) => (typeof body?.[name] === 'string' ? (body[name] as string) : '');
-      const kind: CustomerKind = field(body, 'kind') === 'legal' ? 'legal' : 'individual';
-      const input: RegistrationInput = {
-        kind,
-        firstName: field(body, 'firstName').slice(0, 100),
-        lastName: field(body, 'lastName').slice(0, 100),
-        account: field(body, 'account').replace(/\s/g, ''),
-        binIin: field(body, 'binIin').replace(/\s/g, ''),
-        contract: field(body, 'contract').slice(0, 40),
-        email: field(body, 'email').slice(0, 200),
-        password: raw('password'),
-        passwordRepeat: raw('passwordRepeat'),
-        consent: field(body, 'consent') === '1',
-      };
+      const input = registrationInput(req.body);
+      const kind = input.kind;
       await perAccount(reply, kind === 'legal' ? input.binIin : input.account);
       const result = await registerCustomer(db, input, {
         locale: req.locale,

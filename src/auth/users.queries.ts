@@ -30,11 +30,26 @@ export function userForSignInLink(db: DB, userId: number) {
     .executeTakeFirst();
 }
 
-/** The cabinet customer with this login, to mail a new confirmation link. */
+/** What is read of a cabinet customer to mail them or check a recovery's proof. */
+export const CUSTOMER_COLUMNS = [
+  'id',
+  'login',
+  'email',
+  'first_name',
+  'locale',
+  'email_confirmed_at',
+  'customer_kind',
+  'iin_hash',
+] as const;
+
+/**
+ * The cabinet customer with this login (staff are never found): to mail a new confirmation
+ * link, or to reset the password with the mailed word.
+ */
 export function customerByLogin(db: DB, login: string) {
   return db
     .selectFrom('users')
-    .select(['id', 'login', 'email', 'first_name', 'locale', 'email_confirmed_at'])
+    .select(CUSTOMER_COLUMNS)
     .where('login', '=', login)
     .where('role', '=', 'customer')
     .executeTakeFirst();

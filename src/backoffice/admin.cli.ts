@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { openConfiguredDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
-import { createStaffUser, generatePassword, resetStaffTotp, StaffUserError } from './staff-users';
+import { createStaffUser, generatePassword, resetStaffTotp, StaffUserError } from './staff-users.service';
 
 const USAGE = `Usage:
   npm run admin -- create-user --login LOGIN --role operator|admin --email EMAIL [--locale kk|ru|en] [--password-stdin]

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DB } from '../db/database';
+import { secondFactorDone } from './second-factor.queries';
 
 export class ForbiddenError extends Error {
   statusCode = 403;
@@ -28,16 +29,6 @@ export interface RouteEntry {
   method: string;
   url: string;
   access: BackofficeAccess;
-}
-
-/** Has this administrator's session passed the TOTP check? */
-export async function secondFactorDone(db: DB, sessionHash: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('session_second_factor')
-    .select('session_hash')
-    .where('session_hash', '=', sessionHash)
-    .executeTakeFirst();
-  return Boolean(row);
 }
 
 /** Is this path (or route pattern) part of the back-office? */

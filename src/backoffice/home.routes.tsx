@@ -9,7 +9,7 @@ import { parseAuditQuery } from './audit-filter';
 import { homeText } from './home.messages';
 import { AUDIT_PAGE, auditEntries, backofficeCounts } from './home.queries';
 import { AuditLogPage, HomePage, SecondFactorPage, type SecondFactorView } from './home.views';
-import { type SecondFactorResult, secondFactorStatus, verifySecondFactor } from './second-factor';
+import { type SecondFactorResult, secondFactorStatus, verifySecondFactor } from './second-factor.service';
 import { newTotpSecret, totpQrDataUrl, totpUri } from './totp';
 
 /** Kept here for the route modules that import it from the home page's module. */

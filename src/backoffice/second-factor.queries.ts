@@ -1,6 +1,16 @@
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
 
+/** Has this administrator's session passed the TOTP check? */
+export async function secondFactorDone(db: DB, sessionHash: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('session_second_factor')
+    .select('session_hash')
+    .where('session_hash', '=', sessionHash)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
 /** The second-factor state of a staff user. */
 export function selectTotpState(db: DB, userId: number) {
   return db

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
 import { type AccountView, accountsOfUser } from '../accounts/accounts.queries';
+import { paymentSettings } from '../config';
 import type { DB } from '../db/database';
 import { sendInvoiceByEmail, sendStatementByEmail, setMailingSubscription } from './document-mail.service';
 
@@ -36,7 +37,7 @@ const audits = (action: string) =>
     .select(['actor_user_id', 'subject', 'details'])
     .where('action', '=', action)
     .execute();
-const request = { locale: 'en' as const, ip: '192.0.2.7', limit: async () => 0 };
+const request = { locale: 'en' as const, ip: '192.0.2.7', limit: async () => 0, payee: paymentSettings({}) };
 
 describe(`sending documents by email (${engine})`, () => {
   it('sendInvoiceByEmail puts the PDF into the outbox and writes the audit entry', async () => {

@@ -1,6 +1,7 @@
 import type { AccountView } from '../accounts/accounts.queries';
 import { audit } from '../auth/audit';
 import type { Period } from '../billing/period';
+import type { PaymentSettings } from '../config';
 import type { DB } from '../db/database';
 import type { Locale } from '../i18n/locales';
 import { setSubscribeInvoices, userMailState } from './documents.queries';
@@ -30,12 +31,13 @@ interface SendRequest {
  */
 export async function sendInvoiceByEmail(
   db: DB,
-  request: SendRequest & { account: AccountView; period: Period | null },
+  request: SendRequest & { account: AccountView; period: Period | null; payee: PaymentSettings },
 ): Promise<SendByEmailResult> {
   const state = await userMailState(db, request.userId);
   if (!state?.email) return { kind: 'noEmail' };
   const { account, period } = request;
-  const pdf = period === null ? null : await invoicePdf(db, account, period, request.locale);
+  const pdf =
+    period === null ? null : await invoicePdf(db, account, period, request.locale, { payee: request.payee });
   if (!pdf || period === null) return { kind: 'noDocument' };
   const wait = await request.limit();
   const log = { actorUserId: request.userId || null, subject: account.number, ip: request.ip };

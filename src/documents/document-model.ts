@@ -8,7 +8,7 @@ import {
 import { segmentExact } from '../billing/penalty';
 import { addMonths, parsePeriod } from '../billing/period';
 import type { Statement } from '../billing/statement';
-import { type PaymentSettings, paymentSettings } from '../config';
+import type { PaymentSettings } from '../config';
 import { formatDate, formatDateTime, formatPeriod, type Locale, MONTHS } from '../i18n/locales';
 import { formatM3, formatMeterReading } from '../money/litres';
 import { formatTiyn, formatTiynFixed } from '../money/tiyn';
@@ -220,7 +220,8 @@ export function invoiceDocument(
   locale: Locale,
   account: DocumentAccount,
   invoice: Invoice,
-  options: { masked?: boolean; payee?: PaymentSettings } = {},
+  /** `payee`: the utility's payment details, from the settings (Config). */
+  options: { masked?: boolean; payee: PaymentSettings },
 ): InvoiceDocument {
   const t = documentsText[locale];
   const periodName = formatPeriod(locale, invoice.period);
@@ -230,13 +231,7 @@ export function invoiceDocument(
   const billed = billRows(locale, t, invoice);
 
   const due = Math.max(0, invoice.toPayTiyn);
-  const payment = paymentRows(
-    locale,
-    options.payee ?? paymentSettings(),
-    account.number,
-    invoice.period,
-    due,
-  );
+  const payment = paymentRows(locale, options.payee, account.number, invoice.period, due);
   return {
     title: t.invoiceFor(periodName),
     dates: invoice.dates ? documentDates(locale, invoice.dates) : [],

@@ -1,6 +1,7 @@
 import type { AccountView } from '../accounts/accounts.queries';
 import type { Invoice } from '../billing/invoice';
 import type { Period } from '../billing/period';
+import type { PaymentSettings } from '../config';
 import type { Locale } from '../i18n/locales';
 import { waitMessage } from '../web/action-limit';
 import { Layout, Notice } from '../web/layout';
@@ -41,6 +42,8 @@ export function InvoicePage(props: {
   /** The account number as the query gave it, if it did. */
   queryAccount: unknown;
   done: string | undefined;
+  /** The utility's payment details (Config). */
+  payee: PaymentSettings;
 }) {
   const { ctx, kind, account, sel, invoice, mailState, done } = props;
   const t = documentsText[ctx.locale];
@@ -69,7 +72,7 @@ export function InvoicePage(props: {
         hidden={props.queryAccount ? { account: account.number } : {}}
       />
       {invoice ? (
-        <InvoiceView doc={invoiceDocument(ctx.locale, account, invoice)}>
+        <InvoiceView doc={invoiceDocument(ctx.locale, account, invoice, { payee: props.payee })}>
           <div class="actions doc-actions">
             <a class="button primary" href={`/cabinet/invoice.pdf?${pdfQuery}&download=1`}>
               {t.download}
@@ -187,6 +190,8 @@ export function AnonymousBreakdownPage(props: {
   invoice: Invoice | null;
   years: number[];
   token: string;
+  /** The utility's payment details (Config). */
+  payee: PaymentSettings;
 }) {
   const { ctx, account, sel, invoice, token } = props;
   const t = documentsText[ctx.locale];
@@ -203,7 +208,9 @@ export function AnonymousBreakdownPage(props: {
         hidden={{ token }}
       />
       {invoice ? (
-        <InvoiceView doc={invoiceDocument(ctx.locale, account, invoice, { masked: true })}>
+        <InvoiceView
+          doc={invoiceDocument(ctx.locale, account, invoice, { masked: true, payee: props.payee })}
+        >
           <div class="actions doc-actions">
             <a
               class="button"

@@ -87,7 +87,7 @@ export async function documentsRoutes(app: FastifyInstance, deps: AppDeps) {
 type EmailLimit = ReturnType<typeof actionLimit>;
 
 /** The invoice and breakdown pages, the invoice PDF, sending it by email, the mailing subscription. */
-function invoiceRoutes(app: FastifyInstance, { db }: AppDeps, emailLimit: EmailLimit) {
+function invoiceRoutes(app: FastifyInstance, { db, config }: AppDeps, emailLimit: EmailLimit) {
   const invoicePage = (kind: 'invoice' | 'breakdown') => async (req: FastifyRequest, reply: FastifyReply) => {
     const q = req.query as Query;
     const account = await customerAccount(db, req, str(q.account));
@@ -103,6 +103,7 @@ function invoiceRoutes(app: FastifyInstance, { db }: AppDeps, emailLimit: EmailL
         sel={sel}
         queryAccount={q.account}
         done={str(q.done)}
+        payee={config}
         {...page}
       />,
     );
@@ -115,7 +116,7 @@ function invoiceRoutes(app: FastifyInstance, { db }: AppDeps, emailLimit: EmailL
     const q = req.query as Query;
     const account = await customerAccount(db, req, str(q.account));
     const sel = periodFromQuery(q);
-    const pdf = sel.problem ? null : await invoicePdf(db, account, sel.period, req.locale);
+    const pdf = sel.problem ? null : await invoicePdf(db, account, sel.period, req.locale, { payee: config });
     if (!pdf) return reply.callNotFound();
     return sendPdf(reply, pdf, q.download === '1');
   });
@@ -131,6 +132,7 @@ function invoiceRoutes(app: FastifyInstance, { db }: AppDeps, emailLimit: EmailL
       limit: () => emailLimit(req),
       account,
       period: sel.problem ? null : sel.period,
+      payee: config,
     });
     return afterSending(reply, back, result);
   });
@@ -217,7 +219,14 @@ function anonymousBreakdownRoutes(app: FastifyInstance, { db, config }: AppDeps)
     const page = await loadAnonymousBreakdown(db, account, sel.problem ? null : sel.period);
     return sendPage(
       reply,
-      <AnonymousBreakdownPage ctx={ctx} account={account} sel={sel} token={String(q.token)} {...page} />,
+      <AnonymousBreakdownPage
+        ctx={ctx}
+        account={account}
+        sel={sel}
+        token={String(q.token)}
+        payee={config}
+        {...page}
+      />,
     );
   });
 
@@ -226,7 +235,7 @@ function anonymousBreakdownRoutes(app: FastifyInstance, { db, config }: AppDeps)
     const sel = periodFromQuery(req.query as Query);
     const pdf =
       account && !sel.problem
-        ? await invoicePdf(db, account, sel.period, req.locale, { masked: true })
+        ? await invoicePdf(db, account, sel.period, req.locale, { masked: true, payee: config })
         : null;
     if (!pdf) return reply.callNotFound();
     return sendPdf(reply, pdf, true);

@@ -1,4 +1,5 @@
 import type { DB } from '../db/database';
+import { billingDataAsOfValue } from './exchange.queries';
 
 /**
  * When the cabinet's charges and payments were last refreshed from the billing system: the time
@@ -6,12 +7,8 @@ import type { DB } from '../db/database';
  * it as "data as of".
  */
 export async function billingDataAsOf(db: DB): Promise<Date | null> {
-  const row = await db
-    .selectFrom('app_state')
-    .select('value')
-    .where('key', '=', 'billing_data_as_of')
-    .executeTakeFirst();
-  if (!row || typeof row.value !== 'string') return null;
-  const at = new Date(row.value);
+  const value = await billingDataAsOfValue(db);
+  if (typeof value !== 'string') return null;
+  const at = new Date(value);
   return Number.isNaN(at.getTime()) ? null : at;
 }

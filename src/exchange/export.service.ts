@@ -1,11 +1,21 @@
 import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { dateToPeriod } from '../billing/period';
 import type { DB } from '../db/database';
 import { instanceId } from '../jobs/instance';
-import { LOCK } from '../jobs/locks';
 import { formatM3 } from '../money/litres';
+import {
+  claimUnexportedReadings,
+  deleteExportBatch,
+  exportBatchReadings,
+  finishExchangeRun,
+  finishExportBatch,
+  insertExportBatch,
+  lockExportClaim,
+  markBatchReadingsExported,
+  startExchangeRun,
+  unfinishedExportBatch,
+} from './exchange.queries';
 
 export interface ExportResult {
   batchId: number | null;
@@ -53,89 +63,30 @@ export async function exportReadings(
   dir: string,
   options: ExportOptions = {},
 ): Promise<ExportResult> {
-  const run = await db
-    .insertInto('exchange_runs')
-    .values({ kind: 'export', file: dir, errors: '[]', owner: instanceId(db) })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const runId = await startExchangeRun(db, { kind: 'export', file: dir, owner: instanceId(db) });
   try {
     const result = await exportBatch(db, dir, options);
-    await db
-      .updateTable('exchange_runs')
-      .set({
-        finished_at: new Date(),
-        status: 'succeeded',
-        rows_read: result.rows,
-        rows_inserted: result.rows,
-        file: result.file ?? dir,
-      })
-      .where('id', '=', run.id)
-      .execute();
+    await finishExchangeRun(db, runId, {
+      status: 'succeeded',
+      rows_read: result.rows,
+      rows_inserted: result.rows,
+      file: result.file ?? dir,
+    });
     return result;
   } catch (error) {
-    await db
-      .updateTable('exchange_runs')
-      .set({
-        finished_at: new Date(),
-        status: 'failed',
-        errors: JSON.stringify([{ line: 0, code: 'database', params: { detail: (error as Error).message } }]),
-      })
-      .where('id', '=', run.id)
-      .execute();
+    await finishExchangeRun(db, runId, {
+      status: 'failed',
+      errors: JSON.stringify([{ line: 0, code: 'database', params: { detail: (error as Error).message } }]),
+    });
     throw error;
   }
 }
 
 async function exportBatch(db: DB, dir: string, options: ExportOptions): Promise<ExportResult> {
-  const claim = await db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(${LOCK.exportClaim}::int)`.execute(tx);
-    const unfinished = await tx
-      .selectFrom('export_batches')
-      .select('id')
-      .where('finished_at', 'is', null)
-      .orderBy('id')
-      .executeTakeFirst();
-    if (unfinished) return { batchId: unfinished.id, resumed: true };
-    const batch = await tx
-      .insertInto('export_batches')
-      .defaultValues()
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const claimed = await tx
-      .updateTable('readings')
-      .set({ export_batch_id: batch.id })
-      .where('exported_at', 'is', null)
-      .where('export_batch_id', 'is', null)
-      .where('status', '=', 'accepted')
-      .where('source', '<>', 'billing')
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 0) {
-      await tx.deleteFrom('export_batches').where('id', '=', batch.id).execute();
-      return null;
-    }
-    return { batchId: batch.id, resumed: false };
-  });
+  const claim = await claimBatch(db);
   if (!claim) return { batchId: null, file: null, rows: 0, resumed: false };
 
-  const rows = await db
-    .selectFrom('readings as r')
-    .innerJoin('meters as m', 'm.id', 'r.meter_id')
-    .innerJoin('accounts as a', 'a.id', 'm.account_id')
-    .select([
-      'r.id',
-      'a.number',
-      'm.code',
-      'm.serial',
-      'm.water',
-      'r.period',
-      'r.value_l',
-      'r.read_on',
-      'r.source',
-      'r.submitted_at',
-    ])
-    .where('r.export_batch_id', '=', claim.batchId)
-    .orderBy('r.id')
-    .execute();
+  const rows = await exportBatchReadings(db, claim.batchId);
   const lines = [EXPORT_HEADER.join(',')];
   for (const r of rows) {
     lines.push(
@@ -159,19 +110,28 @@ async function exportBatch(db: DB, dir: string, options: ExportOptions): Promise
   await options.afterWrite?.(file);
 
   await db.transaction().execute(async (tx) => {
-    await tx
-      .updateTable('readings')
-      .set({ exported_at: new Date() })
-      .where('export_batch_id', '=', claim.batchId)
-      .where('exported_at', 'is', null)
-      .execute();
-    await tx
-      .updateTable('export_batches')
-      .set({ finished_at: new Date(), file: exportFileName(claim.batchId), rows: rows.length })
-      .where('id', '=', claim.batchId)
-      .execute();
+    await markBatchReadingsExported(tx, claim.batchId);
+    await finishExportBatch(tx, claim.batchId, exportFileName(claim.batchId), rows.length);
   });
   return { batchId: claim.batchId, file, rows: rows.length, resumed: claim.resumed };
+}
+
+/**
+ * Step 1: the batch to write, in one transaction: an unfinished one taken up again, or a new one
+ * that claims the unexported readings; null when there is nothing to export.
+ */
+function claimBatch(db: DB): Promise<{ batchId: number; resumed: boolean } | null> {
+  return db.transaction().execute(async (tx) => {
+    await lockExportClaim(tx);
+    const unfinished = await unfinishedExportBatch(tx);
+    if (unfinished !== undefined) return { batchId: unfinished, resumed: true };
+    const batchId = await insertExportBatch(tx);
+    if ((await claimUnexportedReadings(tx, batchId)) === 0) {
+      await deleteExportBatch(tx, batchId);
+      return null;
+    }
+    return { batchId, resumed: false };
+  });
 }
 
 function csvCell(value: string): string {

@@ -4,12 +4,18 @@ import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
-import { CompiledQuery } from 'kysely';
 import type pg from 'pg';
 import { type DB, serverPool } from '../db/database';
 import type { Locale } from '../i18n/locales';
 import { instanceId } from '../jobs/instance';
 import { type ExchangeProblem, problemText } from './exchange.messages';
+import {
+  finishExchangeRun,
+  markBillingDataAsOf,
+  markBillingDataAsOfOn,
+  refIds,
+  startExchangeRun,
+} from './exchange.queries';
 import {
   type DbRow,
   declaredEncoding,
@@ -22,7 +28,8 @@ import {
   toRow,
 } from './formats';
 import { type FoundProblems, stagedWrite } from './staging';
-import { upsertSql } from './upsert-sql';
+import { inServerTransaction } from './staging.queries';
+import { upsertRows } from './upsert.queries';
 
 export interface ImportOptions {
   /** Language of the report's messages. */
@@ -62,12 +69,6 @@ export interface ImportReport {
 const MAX_PROBLEMS = 1000;
 
 class Rejected extends Error {}
-
-/** The cabinet's "data as of": the time of the last successful import. */
-const DATA_AS_OF_SQL = `insert into app_state (key, value, updated_at)
-  values ('billing_data_as_of', $1::jsonb, now())
-  on conflict (key) do update set value = excluded.value, updated_at = now()`;
-const dataAsOf = () => JSON.stringify(new Date().toISOString());
 
 /** Imports one uploaded file (the back-office upload calls this). */
 export function importFile(
@@ -122,13 +123,9 @@ async function importSource(
 ): Promise<ImportReport> {
   const locale = options.locale ?? 'ru';
   const kind = kindOfFile(name) ?? null;
-  const run = await db
-    .insertInto('exchange_runs')
-    .values({ kind: 'import', file: name, errors: '[]', owner: instanceId(db) })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const runId = await startExchangeRun(db, { kind: 'import', file: name, owner: instanceId(db) });
   const report: ImportReport = {
-    runId: run.id,
+    runId,
     file: name,
     kind: kind?.name ?? null,
     encoding: null,
@@ -161,7 +158,7 @@ async function importSource(
         await db.transaction().execute(async (tx) => {
           await applyInBatches(tx, file);
           if (report.problems.length > 0) throw new Rejected();
-          await tx.executeQuery(CompiledQuery.raw(DATA_AS_OF_SQL, [dataAsOf()]));
+          await markBillingDataAsOf(tx);
         });
       }
     } catch (error) {
@@ -176,20 +173,15 @@ async function importSource(
       report.unchanged = 0;
     }
   }
-  await db
-    .updateTable('exchange_runs')
-    .set({
-      finished_at: new Date(),
-      status: report.status,
-      rows_read: report.rowsRead,
-      rows_inserted: report.inserted,
-      rows_updated: report.updated,
-      rows_unchanged: report.unchanged,
-      rows_rejected: report.rejected,
-      errors: JSON.stringify(report.problems.map(({ message: _, ...p }) => p)),
-    })
-    .where('id', '=', run.id)
-    .execute();
+  await finishExchangeRun(db, runId, {
+    status: report.status,
+    rows_read: report.rowsRead,
+    rows_inserted: report.inserted,
+    rows_updated: report.updated,
+    rows_unchanged: report.unchanged,
+    rows_rejected: report.rejected,
+    errors: JSON.stringify(report.problems.map(({ message: _, ...p }) => p)),
+  });
   return report;
 }
 
@@ -200,10 +192,7 @@ async function importSource(
  */
 async function importStaged(pool: pg.Pool, file: FileImport) {
   const { kind, name, options, report } = file;
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('begin');
+  await inServerTransaction(pool, async (client) => {
     const write = await stagedWrite(client, kind, options.batchSize);
     const staged = await write.stage(
       (sink) => readRows(file, sink),
@@ -239,16 +228,8 @@ async function importStaged(pool: pg.Pool, file: FileImport) {
     report.inserted = staged.inserted;
     report.updated = staged.updated;
     report.unchanged = staged.rows - staged.inserted - staged.updated;
-    await client.query(DATA_AS_OF_SQL, [dataAsOf()]);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch((e: Error) => {
-      broken = e;
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+    await markBillingDataAsOfOn(client);
+  });
 }
 
 /** One file being imported: what it is, where its bytes come from, and where its outcome goes. */
@@ -380,7 +361,6 @@ export async function readRows(file: FileImport, sink: RowSink): Promise<void> {
 async function applyInBatches(tx: DB, file: FileImport) {
   const { kind, options, report, problem } = file;
   const refs = await loadRefs(tx, kind.ref ? [kind.ref.to] : []);
-  const upsert = upsertSql(kind);
   const batchSize = options.batchSize ?? 10_000;
   let batch: DbRow[] = [];
   let writing: Promise<void> = Promise.resolve();
@@ -390,10 +370,7 @@ async function applyInBatches(tx: DB, file: FileImport) {
     // One statement in flight while the next batch is parsed.
     await writing;
     writing = (async () => {
-      const result = await tx.executeQuery<{ inserted: number; updated: number }>(
-        CompiledQuery.raw(upsert, [JSON.stringify(rows)]),
-      );
-      const counts = result.rows[0] ?? { inserted: 0, updated: 0 };
+      const counts = await upsertRows(tx, kind, rows);
       report.inserted += counts.inserted;
       report.updated += counts.updated;
       report.unchanged += rows.length - counts.inserted - counts.updated;
@@ -487,12 +464,6 @@ async function loadRefs(db: DB, names: RefName[]): Promise<Refs> {
     accounts: new Map(),
     meters: new Map(),
   } as Refs;
-  for (const name of names) {
-    const keyColumn = name === 'accounts' ? 'number' : 'code';
-    const result = await db.executeQuery<{ k: string; id: number }>(
-      CompiledQuery.raw(`select ${keyColumn} as k, id from ${name}`),
-    );
-    for (const row of result.rows) refs[name].set(row.k, row.id);
-  }
+  for (const name of names) refs[name] = await refIds(db, name);
   return refs;
 }

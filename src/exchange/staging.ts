@@ -1,10 +1,7 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { ExchangeProblem } from './exchange.messages';
-import { type DbRow, type FileKind, refKey } from './formats';
-import { insertFrom, upsertFrom } from './upsert-sql';
+import type { DbRow, FileKind } from './formats';
+import { stagingTables } from './staging.queries';
 
 /**
  * The PostgreSQL server's import path (docs/decisions/040-exchange-files.md): the checked rows
@@ -16,8 +13,6 @@ import { insertFrom, upsertFrom } from './upsert-sql';
  * behind (the staging tables included).
  */
 
-const STAGE = 'exchange_stage';
-const SEGMENT = 'exchange_segment';
 /** Problems of one kind fetched from the database for the report (the count is always exact). */
 const LIST_LIMIT = 1000;
 /** COPY data is sent in pieces of about this many characters. */
@@ -80,27 +75,9 @@ export async function stagedWrite(
   segmentRows?: number,
 ): Promise<StagedWrite> {
   const ref = kind.ref;
-  const stageType = (column: string, type: string) => (ref?.column === column ? 'text' : type);
   const columns = kind.dbColumns.map(([c]) => c);
-  // Sorting and hashing all keys of a large file needs more than the default 4 MB.
-  await client.query(`set local work_mem = '256MB'`);
-  // Every row of the file (for the checks), and the segment being written.
-  for (const table of [STAGE, SEGMENT])
-    await client.query(
-      `create temporary table ${table} (line int not null, ${kind.dbColumns
-        .map(([c, t]) => `${c} ${stageType(c, t)}`)
-        .join(', ')}) on commit drop`,
-    );
-  const refJoin = ref ? `join ${ref.to} r on r.${refKey(ref.to)} = s.${ref.column}` : '';
-  const resolved = ref
-    ? `where exists (select 1 from ${ref.to} r where r.${refKey(ref.to)} = s.${ref.column})`
-    : '';
-  const key = kind.conflict.map((c) => `s.${c}`).join(', ');
-  // Rows with an unknown reference drop out of the join; the check after the last segment
-  // rejects the file then.
-  const values = columns.map((c) => (ref?.column === c ? 'r.id' : `s.${c}`));
-  const upsert = upsertFrom(kind, values, `${SEGMENT} s ${refJoin}`);
-  const insert = insertFrom(kind, values, `${SEGMENT} s ${refJoin}`);
+  const tables = stagingTables(client, kind);
+  await tables.create();
 
   return {
     async stage(read, writing) {
@@ -114,46 +91,41 @@ export async function stagedWrite(
 
       /** The server's part of a segment: COPY it in, upsert it, keep it for the checks. */
       const write = async (chunks: string[]) => {
-        await pipeline(
-          Readable.from(chunks),
-          client.query(copyFrom(`copy ${SEGMENT} (line, ${columns.join(', ')}) from stdin`)),
-        );
+        await tables.copySegment(chunks);
         if (staged.complete && writing()) {
-          await client.query('savepoint exchange_segment');
+          await tables.savepoint();
           let inserted = false;
           if (tryInsert) {
             // New rows (a first import, a new month) go in by a plain insert; the first key
             // already stored (or repeated) fails it, and this file is upserted from then on.
             try {
-              const result = await client.query(insert);
-              staged.inserted += result.rowCount ?? 0;
+              staged.inserted += await tables.insertSegment();
               inserted = true;
             } catch (error) {
               // 23505: unique violation.
               if ((error as { code?: string }).code !== '23505') throw error;
-              await client.query('rollback to savepoint exchange_segment');
+              await tables.rollbackToSavepoint();
               tryInsert = false;
             }
           }
           if (!inserted) {
             try {
-              const result = await client.query<{ inserted: number; updated: number }>(upsert);
-              staged.inserted += result.rows[0]?.inserted ?? 0;
-              staged.updated += result.rows[0]?.updated ?? 0;
+              const result = await tables.upsertSegment();
+              staged.inserted += result.inserted;
+              staged.updated += result.updated;
             } catch (error) {
               // 21000: "ON CONFLICT DO UPDATE command cannot affect row a second time": a key
               // came twice in this segment. The checks after the last segment list where.
               if ((error as { code?: string }).code !== '21000') throw error;
-              await client.query('rollback to savepoint exchange_segment');
+              await tables.rollbackToSavepoint();
               staged.complete = false;
             }
           }
-          await client.query('release savepoint exchange_segment');
+          await tables.releaseSavepoint();
         } else {
           staged.complete = false;
         }
-        await client.query(`insert into ${STAGE} select * from ${SEGMENT}`);
-        await client.query(`truncate ${SEGMENT}`);
+        await tables.keepSegment();
       };
       const flush = async () => {
         if (text) segment.push(text);
@@ -185,51 +157,25 @@ export async function stagedWrite(
       }).finally(() => server.catch(() => {}));
       if (rowsInSegment > 0) await flush();
       await server;
-      await client.query(`analyze ${STAGE}`);
+      await tables.analyze();
       return staged;
     },
 
     async unknownRefs() {
       if (!ref) return { problems: [], count: 0 };
-      const result = await client.query<{ line: number; value: string; total: number }>(
-        `select s.line, s.${ref.column} as value, (count(*) over ())::int as total
-         from ${STAGE} s
-         where not exists (select 1 from ${ref.to} r where r.${refKey(ref.to)} = s.${ref.column})
-         order by s.line limit ${LIST_LIMIT}`,
-      );
-      return listed(result.rows, 'unknownRef', (r) => ({ column: ref.field, value: r.value }));
+      const rows = await tables.unknownRefs(LIST_LIMIT);
+      return listed(rows, 'unknownRef', (r) => ({ column: ref.field, value: r.value }));
     },
 
     async duplicates() {
-      // The key as the report shows it: the reference column with the id it resolves to.
-      const shown = kind.conflict.map((c) =>
-        ref?.column === c
-          ? `(select r.id from ${ref.to} r where r.${refKey(ref.to)} = d.${c})::text as ${c}`
-          : `d.${c}::text as ${c}`,
-      );
-      const result = await client.query<
-        Record<string, string> & { line: number; first: number; total: number }
-      >(
-        `select d.line, d.first, ${shown.join(', ')}, (count(*) over ())::int as total
-         from (
-           select s.line, min(s.line) over (partition by ${key}) as first, ${key}
-           from ${STAGE} s ${resolved}
-         ) d
-         where d.line > d.first
-         order by d.line limit ${LIST_LIMIT}`,
-      );
-      return listed(result.rows, 'duplicate', (r) => ({
-        key: kind.conflict.map((c) => `${c}=${r[c]}`).join(', '),
+      const rows = await tables.duplicates(LIST_LIMIT);
+      return listed(rows, 'duplicate', (r) => ({
+        key: kind.conflict.map((c) => `${c}=${r.key[c]}`).join(', '),
         line: r.first,
       }));
     },
 
-    async hasRepeatedKey() {
-      const result = await client.query(
-        `select 1 from ${STAGE} s group by ${key} having count(*) > 1 limit 1`,
-      );
-      return result.rows.length > 0;
-    },
+    hasRepeatedKey: () => tables.hasRepeatedKey(),
   };
 }
 

@@ -1,5 +1,12 @@
 import pg from 'pg';
 import { type DB, serverPool } from '../db/database';
+import {
+  lockOnSession,
+  nextInstanceNumber,
+  type Session,
+  tryLockOnSession,
+  unlockOnSession,
+} from './advisory-locks.queries';
 import { LOCK } from './locks';
 import { failInterruptedExchangeRuns, ownersOfRunningExchangeRuns } from './runs.queries';
 
@@ -17,10 +24,6 @@ export interface Instance {
   /** A statement on the instance's own connection; undefined when there is none (PGlite, or lost). */
   readonly session: Session | undefined;
   close(): Promise<void>;
-}
-
-export interface Session {
-  query<R>(text: string, values: unknown[]): Promise<R[]>;
 }
 
 const instances = new WeakMap<DB, Instance>();
@@ -66,9 +69,8 @@ export async function startInstance(db: DB, onError?: (error: Error) => void): P
   });
   await client.connect();
   const query = async <R>(text: string, values: unknown[]) => (await client.query(text, values)).rows as R[];
-  const [row] = await query<{ id: number }>(`select nextval('app_instance_seq')::int as id`, []);
-  const id = row!.id;
-  await query('select pg_advisory_lock($1, $2)', [LOCK.instance, id]);
+  const id = await nextInstanceNumber({ query });
+  await lockOnSession({ query }, [LOCK.instance, id]);
   const instance: Instance = {
     id,
     get session() {
@@ -100,15 +102,11 @@ export async function sweepInterruptedRuns(db: DB): Promise<number> {
   if (!instance || instance.id === null || !session) return 0;
   let marked = 0;
   for (const owner of await ownersOfRunningExchangeRuns(db, instance.id)) {
-    const [free] = await session.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', [
-      LOCK.instance,
-      owner,
-    ]);
-    if (!free?.ok) continue;
+    if (!(await tryLockOnSession(session, [LOCK.instance, owner]))) continue;
     try {
       marked += await failInterruptedExchangeRuns(db, owner);
     } finally {
-      await session.query('select pg_advisory_unlock($1, $2)', [LOCK.instance, owner]);
+      await unlockOnSession(session, [LOCK.instance, owner]);
     }
   }
   return marked;

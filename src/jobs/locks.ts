@@ -1,7 +1,8 @@
 /**
  * Every PostgreSQL advisory lock key of the application, in one place, so no two features take
  * the same number by accident. One-number keys (`pg_advisory_xact_lock(k)`) and the first number
- * of two-number keys (`pg_advisory_lock(k, n)`) share this list.
+ * of two-number keys (`pg_advisory_lock(k, n)`) share this list. The statements that take and
+ * give back these keys are in ./advisory-locks.queries.ts.
  */
 export const LOCK = {
   /** The export's claim of unexported readings (src/exchange/export.service.ts). */

@@ -3,6 +3,10 @@ import PgBoss from 'pg-boss';
 import type { Database } from '../db/schema';
 import { jobDb } from './queue.queries';
 
+/**
+ * Re-exported for senders that enqueue inside their transaction (`{ db: jobDb(tx) }`); the
+ * statement itself lives in ./queue.queries.ts.
+ */
 export { jobDb };
 
 export type JobQueue = PgBoss;

@@ -1,5 +1,6 @@
 import { type DB, serverPool } from '../db/database';
-import { instanceId, instanceOf, type Session } from './instance';
+import { type Session, tryLockOnSession, unlockOnSession } from './advisory-locks.queries';
+import { instanceId, instanceOf } from './instance';
 import { LOCK, monthKey, RUN_KEY } from './locks';
 import { markRunFinished, markRunStarted, runningSince } from './runs.queries';
 
@@ -73,10 +74,7 @@ async function serverLock(db: DB, run: Run): Promise<{ release(): Promise<void> 
     session = { query: async (text, values) => (await client.query(text, values)).rows };
     done = async (broken) => client.release(broken);
   }
-  const [row] = await session.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', [
-    ...run.key,
-  ]);
-  if (!row?.ok) {
+  if (!(await tryLockOnSession(session, run.key))) {
     await done(false);
     return null;
   }
@@ -84,7 +82,7 @@ async function serverLock(db: DB, run: Run): Promise<{ release(): Promise<void> 
   return {
     async release() {
       try {
-        await held.query('select pg_advisory_unlock($1, $2)', [...run.key]);
+        await unlockOnSession(held, run.key);
         await done(false);
       } catch {
         // A connection that cannot unlock is closed: the lock goes with it.

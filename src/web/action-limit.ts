@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { DB } from '../db/database';
 import { defineMessages, type Locale } from '../i18n/locales';
-import { hitCounter } from './rate-limit';
+import { hitCounter } from './rate-limit.queries';
 
 /**
  * Limits of an action that sends mail or moves money: per user (or what the action is for, e.g. an

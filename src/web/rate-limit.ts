@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { sql } from 'kysely';
 import type { DB } from '../db/database';
+import { hitCounter, openWindow } from './rate-limit.queries';
 
 type IncrCallback = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
@@ -37,27 +37,6 @@ export function postgresRateLimitStore(db: DB) {
       return new PostgresRateLimitStore(params, params.groupId ?? route);
     }
   };
-}
-
-/** Counts one hit of a key in its window; returns the hits so far and the window's remaining ms. */
-export async function hitCounter(
-  db: DB,
-  key: string,
-  windowMs: number,
-): Promise<{ current: number; ttl: number }> {
-  const result = await sql<{ hits: number; ttl: number }>`
-    insert into rate_limits (key, hits, reset_at)
-    values (${key.slice(0, 300)}, 1, now() + ${windowMs} * interval '1 millisecond')
-    on conflict (key) do update set
-      hits = case when rate_limits.reset_at <= now() then 1 else rate_limits.hits + 1 end,
-      reset_at = case when rate_limits.reset_at <= now() then excluded.reset_at else rate_limits.reset_at end
-    returning hits, greatest(0, ceil(extract(epoch from (reset_at - now())) * 1000))::int as ttl`.execute(db);
-  const row = result.rows[0];
-  return { current: row?.hits ?? 1, ttl: row?.ttl ?? windowMs };
-}
-
-export async function purgeRateLimits(db: DB): Promise<void> {
-  await db.deleteFrom('rate_limits').where('reset_at', '<', new Date()).execute();
 }
 
 export class RateLimitedError extends Error {
@@ -111,15 +90,7 @@ export function failureLimit(db: DB, name: string, options: { max: number; timeW
   const keyOf = (value: string) => `${name}|${value.trim().toLowerCase()}`.slice(0, 300);
   return {
     async check(reply: FastifyReply, value: string): Promise<void> {
-      const row = await db
-        .selectFrom('rate_limits')
-        .select([
-          'hits',
-          sql<number>`greatest(0, ceil(extract(epoch from (reset_at - now()))))::int`.as('seconds'),
-        ])
-        .where('key', '=', keyOf(value))
-        .where('reset_at', '>', sql<Date>`now()`)
-        .executeTakeFirst();
+      const row = await openWindow(db, keyOf(value));
       if (row && row.hits >= options.max) {
         const seconds = Math.max(1, row.seconds);
         reply.header('retry-after', seconds);

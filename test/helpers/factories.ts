@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../src/auth/passwords';
-import { createStaffUser } from '../../src/backoffice/staff-users';
+import { createStaffUser } from '../../src/backoffice/staff-users.service';
 import { type CloseMonthResult, closeMonth } from '../../src/billing/month-closer.service';
 import { periodToDate } from '../../src/billing/period';
 import type { DB } from '../../src/db/database';

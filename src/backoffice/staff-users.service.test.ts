@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, testDatabase } from '../../test/helpers/db';
-import { createStaffUser, resetStaffTotp, StaffUserError } from './staff-users';
+import { createStaffUser, resetStaffTotp, StaffUserError } from './staff-users.service';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 let h: TestDatabase;

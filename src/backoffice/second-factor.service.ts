@@ -1,10 +1,10 @@
 import { audit } from '../auth/audit';
 import type { DB } from '../db/database';
-import { secondFactorDone } from './guard';
 import {
   acceptTotpStep,
   countTotpFailure,
   markSessionVerified,
+  secondFactorDone,
   selectTotpState,
 } from './second-factor.queries';
 import { totpStep } from './totp';

@@ -1,4 +1,21 @@
-import type { FileKind } from './formats';
+import { CompiledQuery } from 'kysely';
+import type { DB } from '../db/database';
+import type { DbRow, FileKind } from './formats';
+
+/**
+ * Upserts one batch of checked rows (references resolved to ids) into the kind's table in one
+ * statement (see `upsertSql`); answers how many were inserted and how many updated.
+ */
+export async function upsertRows(
+  tx: DB,
+  kind: FileKind,
+  rows: DbRow[],
+): Promise<{ inserted: number; updated: number }> {
+  const result = await tx.executeQuery<{ inserted: number; updated: number }>(
+    CompiledQuery.raw(upsertSql(kind), [JSON.stringify(rows)]),
+  );
+  return result.rows[0] ?? { inserted: 0, updated: 0 };
+}
 
 /**
  * One statement per batch: the rows travel as one JSON parameter, are upserted by the billing

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, testDatabase } from '../../test/helpers/db';
-import { secondFactorStatus, verifySecondFactor } from './second-factor';
-import { createStaffUser } from './staff-users';
+import { secondFactorStatus, verifySecondFactor } from './second-factor.service';
+import { createStaffUser } from './staff-users.service';
 import { currentTotp, newTotpSecret } from './totp';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
