@@ -12,7 +12,8 @@ import { monthlyConsumption } from './consumption';
 import { consumptionChartSvg } from './consumption-chart';
 import { countingReadingsSince } from './counting-reading.queries';
 import { readingHistoryCsv } from './history-csv';
-import { newIdempotencyKey, readingSubmitter } from './reading-submitter';
+import { newIdempotencyKey } from './idempotency-key';
+import { submitReadings } from './submit-readings.service';
 import { readingsText } from './readings.messages';
 import {
   billingDataAsOf,
@@ -143,7 +144,7 @@ export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDe
       return rerender({ notice: { kind: 'info', text: [t.cancelled] } }, 200);
     }
 
-    const result = await readingSubmitter(db, {
+    const result = await submitReadings(db, {
       accountNumber: req.query.account,
       userId: req.user!.id,
       typed,
