@@ -42,6 +42,8 @@ export const readingsText = defineMessages({
     nothingEntered: 'Кем дегенде бір есептегіштің көрсеткішін енгізіңіз.',
     fixErrors: 'Белгіленген өрістерді түзетіңіз. Ештеңе жіберілген жоқ.',
     cancelled: 'Ештеңе жіберілген жоқ. Көрсеткіштерді түзетіп, қайта жіберуге болады.',
+    draftRestored:
+      'Әзірге ештеңе жіберілген жоқ: кіру сеансы аяқталғанға дейін енгізген мәндеріңіз формаға толтырылды. Оларды тексеріп, жіберіңіз.',
     connectionError: 'Сервермен байланыс қатесі. Кейінірек қайталап көріңіз.',
     problem: {
       empty: 'Көрсеткішті енгізіңіз.',
@@ -134,6 +136,8 @@ export const readingsText = defineMessages({
     nothingEntered: 'Введите показание хотя бы одного счётчика.',
     fixErrors: 'Исправьте отмеченные поля. Ничего не отправлено.',
     cancelled: 'Ничего не отправлено. Можно исправить показания и отправить снова.',
+    draftRestored:
+      'Ничего ещё не отправлено: значения, введённые до окончания сеанса, подставлены в форму. Проверьте их и отправьте.',
     connectionError: 'Ошибка соединения с сервером. Повторите попытку позже.',
     problem: {
       empty: 'Введите показание.',
@@ -227,6 +231,8 @@ export const readingsText = defineMessages({
     nothingEntered: 'Enter the reading of at least one meter.',
     fixErrors: 'Correct the marked fields. Nothing was submitted.',
     cancelled: 'Nothing was submitted. You can correct the readings and submit again.',
+    draftRestored:
+      'Nothing was sent yet: the values you typed before your session expired are filled in. Check them and submit.',
     connectionError: 'Server connection error. Try again later.',
     problem: {
       empty: 'Enter the reading.',
