@@ -2,9 +2,11 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityText } from '../src/auth/identity.messages';
 import { periodOf, periodToDate } from '../src/billing/period';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';
+import { readingsText } from '../src/readings/readings.messages';
 import { type TestApp, testApp } from '../test/helpers/app';
 import { demoDatabase } from '../test/helpers/db';
 
@@ -169,6 +171,54 @@ describe('meter readings in Chromium', () => {
     expect(await page.locator('table.history-table').first().textContent()).toContain(
       formatMeterReading(coldPrev + 2_600),
     );
+    await page.close();
+  });
+
+  it('keeps readings typed when the session expired through the login, in ru, with the texts in kk and en', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await login(page, 'ru');
+    const coldInput = page.locator(`#f-m_${cold}`);
+    const hotInput = page.locator(`#f-m_${hot}`);
+    await t.handle.db.deleteFrom('readings').where('period', '=', period).execute();
+    await page.reload();
+    const coldL = (await previousL(cold)) + 3_210;
+    const hotL = (await previousL(hot)) + 1_050;
+    const coldTyped = formatMeterReading(coldL);
+    const hotTyped = formatMeterReading(hotL);
+    await coldInput.fill(coldTyped);
+    await hotInput.fill(hotTyped);
+    // The session ends on the server while the page is open (idle timeout).
+    await t.handle.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .execute();
+    await Promise.all([page.waitForURL(/\?expired=readings/), page.click('button.primary')]);
+    const notice = page.locator('main .notice-warning');
+    expect(await notice.textContent()).toBe(identityText.ru.login.sessionExpiredReadings);
+    // The login page's language links keep the notice and where to go back to.
+    for (const lang of ['kk', 'en', 'ru'] as const) {
+      await page.click(`a[lang="${lang}"][href^="/lang/${lang}"]`);
+      await page
+        .locator('main .notice-warning', { hasText: identityText[lang].login.sessionExpiredReadings })
+        .waitFor();
+      expect(page.url()).toContain('expired=readings');
+    }
+    await page.fill('input[name="login"]', '02015213');
+    await page.fill('input[name="password"]', DEMO_PASSWORD);
+    await Promise.all([
+      page.waitForURL(/\/cabinet\/readings$/),
+      page.click('form[action="/login"] button[type="submit"]'),
+    ]);
+    expect(await coldInput.inputValue()).toBe(coldTyped);
+    expect(await hotInput.inputValue()).toBe(hotTyped);
+    await page.locator('main .notice-warning', { hasText: readingsText.ru.draftRestored }).waitFor();
+    expect(readingsText.kk.draftRestored).not.toBe(readingsText.en.draftRestored);
+    // Nothing was sent: no reading stored until the customer submits.
+    expect(await stored(cold)).toEqual([]);
+    expect(await stored(hot)).toEqual([]);
+    await Promise.all([page.waitForURL(/done=2/), page.click('button.primary')]);
+    expect(await stored(cold)).toEqual([{ value_l: coldL, status: 'accepted' }]);
+    expect(await stored(hot)).toEqual([{ value_l: hotL, status: 'accepted' }]);
     await page.close();
   });
 

@@ -267,8 +267,14 @@ describe(`built-in billing run (${engine})`, () => {
         accountNumber: m.number,
         period: '2027-02-01',
         readOn: '2027-02-20',
-        rows: [{ meterId: m.id, valueL: state!.prevValueL! + 5_432, idempotencyKey: `close-race-${m.id}` }],
-        limitL: 30_000,
+        rows: [
+          {
+            meterId: m.id,
+            valueL: state!.prevValueL! + 5_432,
+            idempotencyKey: `close-race-${m.id}`,
+            limitL: 30_000,
+          },
+        ],
         maxPerMonth: 20,
         confirmPartial: true,
         confirmLarge: false,

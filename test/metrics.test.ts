@@ -5,8 +5,8 @@ import { periodOf, periodToDate } from '../src/billing/period';
 import { loadConfig } from '../src/config';
 import { startJobQueue } from '../src/jobs/queue';
 import { formatMeterReading } from '../src/money/litres';
-import { readingSubmitter } from '../src/readings/reading-submitter';
 import { meterStates } from '../src/readings/readings.queries';
+import { submitReadings } from '../src/readings/submit-readings.service';
 import { demoDatabase, type TestDatabase } from './helpers/db';
 
 /**
@@ -146,9 +146,9 @@ describe(`metrics (${engine})`, () => {
       maxPerMonth: 20,
       now,
     });
-    expect((await readingSubmitter(h.db, request(typed, 'metrics-accepted-1'))).kind).toBe('accepted');
-    expect((await readingSubmitter(h.db, request({}, 'metrics-nothing-1'))).kind).toBe('nothing');
-    expect((await readingSubmitter(h.db, request(typed, 'metrics-other-1', '01003317'))).kind).toBe(
+    expect((await submitReadings(h.db, request(typed, 'metrics-accepted-1'))).kind).toBe('accepted');
+    expect((await submitReadings(h.db, request({}, 'metrics-nothing-1'))).kind).toBe('nothing');
+    expect((await submitReadings(h.db, request(typed, 'metrics-other-1', '01003317'))).kind).toBe(
       'noAccount',
     );
     const after = await scrape(open);

@@ -3,9 +3,9 @@ import { periodOf, periodToDate } from '../src/billing/period';
 import { type DB, openDatabase } from '../src/db/database';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';
-import { readingSubmitter, type SubmitResult } from '../src/readings/reading-submitter';
 import { API_RATE_LIMIT } from '../src/readings/readings.api';
 import { meterStates } from '../src/readings/readings.queries';
+import { type SubmitResult, submitReadings } from '../src/readings/submit-readings.service';
 import { Browser, testApp } from './helpers/app';
 import { demoDatabase, type TestDatabase } from './helpers/db';
 
@@ -73,7 +73,7 @@ function atOnce(count: number, value: (i: number) => number): Promise<SubmitResu
   const now = new Date();
   return Promise.all(
     Array.from({ length: count }, (_, i) =>
-      readingSubmitter(handles[i % handles.length]!, {
+      submitReadings(handles[i % handles.length]!, {
         userId,
         accountNumber: '02015213',
         typed: { [cold]: formatMeterReading(value(i)) },
@@ -131,7 +131,7 @@ describe(`submissions at the same moment (${ENGINE})`, () => {
     )!;
     const [a, b] = await Promise.all(
       [cold, hot].map((meter, i) =>
-        readingSubmitter(handles[i % handles.length]!, {
+        submitReadings(handles[i % handles.length]!, {
           userId,
           accountNumber: '02015213',
           typed: { [meter]: formatMeterReading((meter === cold ? prevCold : hotState.prevValueL!) + 500) },

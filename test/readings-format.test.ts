@@ -1,6 +1,6 @@
 /**
  * The user guide prints readings with eight integer digits ("00000125.120"). The cabinet page and
- * the API read a typed value with the same parser (reading-submitter → parseReading): both accept
+ * the API read a typed value with the same parser (submitReadings → parseReading): both accept
  * that format and both refuse a value that needs six integer digits.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -6,7 +6,10 @@ export async function requireCustomer(req: FastifyRequest, reply: FastifyReply) 
   if (req.url.startsWith('/api/')) {
     return reply.status(401).send({ error: 'unauthorized', message: 'Log in first.' });
   }
-  return reply.redirect(`/?next=${encodeURIComponent(req.url)}`, 303);
+  // A form sent without a session: the session expired (or ended in another tab) while it was
+  // open. The login page says so; every form's address has a GET twin to come back to.
+  const expired = req.method === 'GET' || req.method === 'HEAD' ? '' : 'expired=1&';
+  return reply.redirect(`/?${expired}next=${encodeURIComponent(req.url)}`, 303);
 }
 
 /** Where a relative target is resolved to find where a browser would go; never sent anywhere. */

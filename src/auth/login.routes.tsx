@@ -18,6 +18,9 @@ import { LoginPage, type LoginView } from './login.views';
 
 export const SESSION_COOKIE = 'sid';
 
+/** `expired`: a form was sent after the session expired ('readings': its values were kept). */
+type LoginQuery = { Querystring: { next?: string; loggedOut?: string; done?: string; expired?: string } };
+
 /** What the browser brings to a sign-in besides the form. */
 function signInBrowser(req: FastifyRequest, remember: boolean): SignInBrowser {
   return {
@@ -65,13 +68,15 @@ function setSessionCookies(
 const loginHere = (next: string | undefined) => (next ? `/login?next=${encodeURIComponent(next)}` : '/login');
 
 /** The home page's login form with the notice the query asks for (logged out, confirmed, changed). */
-function homeView(
-  req: FastifyRequest<{ Querystring: { next?: string; loggedOut?: string; done?: string } }>,
-) {
+function homeView(req: FastifyRequest<LoginQuery>) {
   const t = common[req.locale].login;
   const view: LoginView = { next: safeNext(req.query.next, '') || undefined };
   if (req.query.loggedOut) view.notice = { kind: 'info', text: t.loggedOut };
   const it = identityText[req.locale];
+  if (req.query.expired) {
+    const text = req.query.expired === 'readings' ? it.login.sessionExpiredReadings : it.login.sessionExpired;
+    view.notice = { kind: 'warning', text };
+  }
   const done = { confirmed: it.register.confirmed, password: it.recovery.changed, email: it.email.changed };
   const doneText = done[req.query.done as keyof typeof done];
   if (doneText) view.notice = { kind: 'success', text: doneText };
@@ -90,7 +95,7 @@ export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps)
     return sendPage(reply, <LoginPage ctx={ctx} view={{ next }} />);
   });
 
-  app.get<{ Querystring: { next?: string; loggedOut?: string; done?: string } }>('/', async (req, reply) => {
+  app.get<LoginQuery>('/', async (req, reply) => {
     if (req.user?.role === 'customer') return reply.redirect('/cabinet', 303);
     return sendPage(reply, <LoginPage ctx={pageContext(req, reply)} view={homeView(req)} />);
   });

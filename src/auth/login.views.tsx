@@ -9,7 +9,7 @@ export interface LoginView {
   next?: string;
   error?: string;
   fieldErrors?: { login?: string; password?: string };
-  notice?: { kind: 'success' | 'info' | 'error'; text: string };
+  notice?: { kind: 'success' | 'info' | 'warning' | 'error'; text: string };
 }
 
 export function LoginPage({ ctx, view }: { ctx: PageContext; view: LoginView }) {

@@ -1,6 +1,10 @@
 export type Reason = 'large' | 'rollover' | 'verification' | 'other';
 
-/** Why a reading needs a look: derived from the meter's previous accepted reading and its verification date. */
+/**
+ * Why a reading needs a look: derived from the meter's previous accepted reading and its
+ * verification date; `largeLitres` is the meter's monthly large-consumption limit
+ * (src/readings/large-consumption.ts, the rule the cabinet asks with).
+ */
 export function flagReasons(
   r: { value_l: number; prev_l: number | null; read_on: string; verification_due: string | null },
   largeLitres: number,

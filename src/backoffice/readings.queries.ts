@@ -9,6 +9,7 @@ export function flaggedQueue(db: DB) {
     .innerJoin('readings', 'readings.meter_id', 'meters.id')
     .select([
       'readings.id',
+      'readings.meter_id',
       'readings.period',
       'readings.value_l',
       'readings.read_on',

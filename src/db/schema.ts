@@ -317,6 +317,16 @@ export interface Database {
   running_jobs: RunningJobsTable;
   job_slots: JobSlotsTable;
   export_batches: ExportBatchesTable;
+  reading_drafts: ReadingDraftsTable;
+}
+
+/** Readings typed before a login, kept for 30 minutes (migration 0655). */
+export interface ReadingDraftsTable {
+  account_id: number;
+  token_hash: string;
+  typed: ColumnType<Record<string, string>, string, string>;
+  expires_at: ColumnType<Date, Date, Date>;
+  created_at: DefaultTimestamp;
 }
 
 export interface ExchangeRunsTable {

@@ -40,10 +40,14 @@ export function readingThatCounts(meter: RawBuilder<unknown>, period: string, cu
 }
 
 /**
- * Lateral subquery: the reading that counts for the latest month before `period` with one (the
- * start of `period`'s volume), as of `cutoff`. Same columns as readingThatCounts.
+ * Lateral subquery: the reading that counts for the latest month before `period` (a month, or an
+ * SQL expression of one) with one (the start of `period`'s volume), as of `cutoff`. Same columns as readingThatCounts.
  */
-export function readingThatCountsBefore(meter: RawBuilder<unknown>, period: string, cutoff: Cutoff) {
+export function readingThatCountsBefore(
+  meter: RawBuilder<unknown>,
+  period: string | RawBuilder<unknown>,
+  cutoff: Cutoff,
+) {
   return sql`(
       select ${columns} from readings r
       where r.meter_id = ${meter} and r.period < ${period}::date and ${counts(cutoff)}
@@ -84,4 +88,42 @@ export async function countingReadingsSince(
     where m.account_id = ${accountId} and r.period >= ${fromPeriod}::date and ${counts(null)}
     order by r.meter_id, r.period, r.id desc`.execute(db);
   return result.rows.map((r) => ({ ...r, valueL: Number(r.valueL), id: Number(r.id) }));
+}
+
+export interface MeterHistoryReading {
+  meterId: number;
+  /** The month the history is taken before ('YYYY-MM-01'), as asked. */
+  before: string;
+  /** 'YYYY-MM-01' */
+  period: string;
+  valueL: number;
+}
+
+/**
+ * The readings that count, as of now, of the `months` months before each given month of each
+ * given meter, and the one that counts before those (the start of the first month's volume): what
+ * the large-consumption rule (large-consumption.ts) compares a month with. One statement for any
+ * number of meters and months.
+ */
+export async function meterHistories(
+  db: DB,
+  asked: { meterId: number; before: string }[],
+  months: number,
+): Promise<MeterHistoryReading[]> {
+  if (!asked.length) return [];
+  const result = await sql<MeterHistoryReading>`
+    select q.meter_id as "meterId", to_char(q.before, 'YYYY-MM-DD') as before,
+      to_char(h.period, 'YYYY-MM-DD') as period, h.value_l as "valueL"
+    from unnest(${asked.map((a) => a.meterId)}::int[], ${asked.map((a) => a.before)}::date[])
+      as q(meter_id, before)
+    cross join lateral (
+      (select distinct on (r.period) r.period, r.value_l from readings r
+        where r.meter_id = q.meter_id and r.period < q.before
+          and r.period >= q.before - make_interval(months => ${months}::int) and ${counts(null)}
+        order by r.period, r.id desc)
+      union all
+      (select b.period, b.value_l
+        from ${readingThatCountsBefore(sql`q.meter_id`, sql`(q.before - make_interval(months => ${months}::int))::date`, null)} b)
+    ) h`.execute(db);
+  return result.rows.map((r) => ({ ...r, valueL: Number(r.valueL) }));
 }

@@ -6,11 +6,11 @@ import { dateToPeriod, localDate, periodOf, periodToDate } from '../billing/peri
 import { common } from '../i18n/common';
 import { formatM3, formatMeterReading } from '../money/litres';
 import { positiveInt } from '../web/forms';
-import { readingSubmitter } from './reading-submitter';
 import { readingsText } from './readings.messages';
 import { meterStates, periodStatus, type StoredReading } from './readings.queries';
 import { accountConsumption } from './readings.routes';
-import { problemMessage } from './readings.views';
+import { largeMessage, problemMessage } from './readings.views';
+import { submitReadings } from './submit-readings.service';
 import { verificationState } from './verification';
 
 const TAGS = ['readings'];
@@ -325,6 +325,11 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
                     serial: { type: 'string' },
                     consumptionM3: { type: 'string' },
                     limitM3: { type: 'string' },
+                    usualM3: {
+                      type: ['string', 'null'],
+                      description:
+                        "The meter's usual month (median of its last billed months) when the limit is three times it; null when the fixed threshold applies.",
+                    },
                   },
                 },
               },
@@ -368,7 +373,7 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
       const typed: Record<number, string> = {};
       for (const r of req.body.readings) typed[r.meterId] = r.value;
       const headerKey = req.headers['idempotency-key'];
-      const result = await readingSubmitter(db, {
+      const result = await submitReadings(db, {
         accountNumber: req.params.account,
         userId: req.user!.id,
         typed,
@@ -407,9 +412,7 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
             error: 'confirmation_required',
             message: [
               result.partial ? t.confirm.partial(result.partial.filled, result.partial.total) : '',
-              ...result.large.map((l) =>
-                t.confirm.large(l.serial, formatM3(l.consumptionL), formatM3(l.limitL).replace(/\.000$/, '')),
-              ),
+              ...result.large.map((l) => largeMessage(req.locale, l)),
             ]
               .filter(Boolean)
               .join(' '),
@@ -419,6 +422,7 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
               serial: l.serial,
               consumptionM3: formatM3(l.consumptionL),
               limitM3: formatM3(l.limitL),
+              usualM3: l.usual ? formatM3(l.usual.medianL) : null,
             })),
           });
       }

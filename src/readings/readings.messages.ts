@@ -42,6 +42,8 @@ export const readingsText = defineMessages({
     nothingEntered: 'Кем дегенде бір есептегіштің көрсеткішін енгізіңіз.',
     fixErrors: 'Белгіленген өрістерді түзетіңіз. Ештеңе жіберілген жоқ.',
     cancelled: 'Ештеңе жіберілген жоқ. Көрсеткіштерді түзетіп, қайта жіберуге болады.',
+    draftRestored:
+      'Әзірге ештеңе жіберілген жоқ: кіру сеансы аяқталғанға дейін енгізген мәндеріңіз формаға толтырылды. Оларды тексеріп, жіберіңіз.',
     connectionError: 'Сервермен байланыс қатесі. Кейінірек қайталап көріңіз.',
     problem: {
       empty: 'Көрсеткішті енгізіңіз.',
@@ -60,6 +62,8 @@ export const readingsText = defineMessages({
         `${total} есептегіштің тек ${filled} көрсеткіші енгізілді. Тек соларды жібересіз бе?`,
       large: (serial: string, m3: string, limit: string) =>
         `${serial} есептегіші бойынша тұтыну ${m3} м³ — бұл айына ${limit} м³ шегінен көп. Көрсеткіш дұрыс па? Ол оператордың тексеруіне жіберіледі.`,
+      largeUsual: (serial: string, m3: string, usual: string, months: number) =>
+        `${serial} есептегіші бойынша тұтыну ${m3} м³ — бұл оның әдеттегі айынан үш еседен астам көп (${usual} м³, соңғы ${months} айдың медианасы). Көрсеткіш дұрыс па? Ол оператордың тексеруіне жіберіледі.`,
       willSubmit: 'Жіберілетін көрсеткіштер:',
       ok: 'Иә, жіберу',
       cancel: 'Бас тарту',
@@ -132,6 +136,8 @@ export const readingsText = defineMessages({
     nothingEntered: 'Введите показание хотя бы одного счётчика.',
     fixErrors: 'Исправьте отмеченные поля. Ничего не отправлено.',
     cancelled: 'Ничего не отправлено. Можно исправить показания и отправить снова.',
+    draftRestored:
+      'Ничего ещё не отправлено: значения, введённые до окончания сеанса, подставлены в форму. Проверьте их и отправьте.',
     connectionError: 'Ошибка соединения с сервером. Повторите попытку позже.',
     problem: {
       empty: 'Введите показание.',
@@ -150,6 +156,8 @@ export const readingsText = defineMessages({
         `Заполнено показаний: ${filled} из ${total} счётчиков. Отправить только их?`,
       large: (serial: string, m3: string, limit: string) =>
         `Расход по счётчику ${serial} — ${m3} м³, это больше ${limit} м³ в месяц. Показание верно? Оно будет передано оператору на проверку.`,
+      largeUsual: (serial: string, m3: string, usual: string, months: number) =>
+        `Расход по счётчику ${serial} — ${m3} м³, это более чем втрое больше его обычного месяца (${usual} м³, медиана за последние ${months} мес.). Показание верно? Оно будет передано оператору на проверку.`,
       willSubmit: 'Будут отправлены показания:',
       ok: 'Да, отправить',
       cancel: 'Отмена',
@@ -223,6 +231,8 @@ export const readingsText = defineMessages({
     nothingEntered: 'Enter the reading of at least one meter.',
     fixErrors: 'Correct the marked fields. Nothing was submitted.',
     cancelled: 'Nothing was submitted. You can correct the readings and submit again.',
+    draftRestored:
+      'Nothing was sent yet: the values you typed before your session expired are filled in. Check them and submit.',
     connectionError: 'Server connection error. Try again later.',
     problem: {
       empty: 'Enter the reading.',
@@ -241,6 +251,8 @@ export const readingsText = defineMessages({
         `You filled in ${filled} of ${total} meters. Submit only those?`,
       large: (serial: string, m3: string, limit: string) =>
         `Consumption on meter ${serial} is ${m3} m³, more than ${limit} m³ a month. Is the reading right? It will be passed to an operator for review.`,
+      largeUsual: (serial: string, m3: string, usual: string, months: number) =>
+        `Consumption on meter ${serial} is ${m3} m³, more than three times its usual month (${usual} m³, the median of the last ${months} months). Is the reading right? It will be passed to an operator for review.`,
       willSubmit: 'Readings to submit:',
       ok: 'Yes, submit',
       cancel: 'Cancel',

@@ -156,6 +156,15 @@ export async function submissionContext(
   return { accountId: first.accountId, periodStatus: first.periodStatus, meters };
 }
 
+/** Opens the month if it has no billing period row yet (the first submission of a month). */
+export async function openPeriod(db: DB, period: string): Promise<void> {
+  await db
+    .insertInto('billing_periods')
+    .values({ period, status: 'open' })
+    .onConflict((oc) => oc.column('period').doNothing())
+    .execute();
+}
+
 export async function periodStatus(db: DB, period: string): Promise<'open' | 'closed' | null> {
   const row = await db
     .selectFrom('billing_periods')
@@ -248,9 +257,8 @@ export interface ValidSubmission {
   accountNumber: string | undefined;
   period: string;
   readOn: string;
-  rows: { meterId: number; valueL: number; idempotencyKey: string }[];
-  /** Monthly consumption per meter above which a reading needs confirming, litres. */
-  limitL: number;
+  /** `limitL`: the meter's monthly consumption above which a reading needs confirming, litres. */
+  rows: { meterId: number; valueL: number; idempotencyKey: string; limitL: number }[];
   /** Cabinet submissions per meter and month taken at most. */
   maxPerMonth: number;
   confirmPartial: boolean;
@@ -258,7 +266,7 @@ export interface ValidSubmission {
 }
 
 /**
- * The usual submission in one statement: the rules of checkSubmission (reading-submitter.ts) as a
+ * The usual submission in one statement: the rules of checkSubmission (submit-readings.service.ts) as a
  * guard, and the insert. Stores every meter of the submission or none, and only if all of them
  * are in service on the user's account (the given number, or the first one), none has had
  * `maxPerMonth` submissions this month yet, none is below the
@@ -333,22 +341,26 @@ async function insertSubmissions(
       user_id: input.userId,
       account: input.accountNumber ?? null,
       read_on: input.readOn,
-      limit_l: input.limitL,
       max_per_month: input.maxPerMonth,
       confirm_partial: input.confirmPartial,
       confirm_large: input.confirmLarge,
-      rows: input.rows.map((r) => ({ meter_id: r.meterId, value_l: r.valueL, key: r.idempotencyKey })),
+      rows: input.rows.map((r) => ({
+        meter_id: r.meterId,
+        value_l: r.valueL,
+        key: r.idempotencyKey,
+        limit_l: r.limitL,
+      })),
     })),
   );
   const result = await sql<StoredReading & { i: number }>`
     ${prepared}with s as (
       select * from json_to_recordset(${json}::json) as s(i int, user_id int, account text, read_on date,
-        limit_l bigint, max_per_month int, confirm_partial boolean, confirm_large boolean, rows json)
+        max_per_month int, confirm_partial boolean, confirm_large boolean, rows json)
     ),
     v as (
-      select s.i, r.meter_id, r.value_l, r.key,
+      select s.i, r.meter_id, r.value_l, r.key, r.limit_l,
         row_number() over (partition by r.meter_id order by s.i) - 1 as earlier
-      from s cross join lateral json_to_recordset(s.rows) as r(meter_id int, value_l bigint, key text)
+      from s cross join lateral json_to_recordset(s.rows) as r(meter_id int, value_l bigint, key text, limit_l bigint)
     ),
     acc as (select s.i, ${userAccountId(sql`s.user_id`, sql`s.account`)} as id from s),
     gate as (select ${tryShareMonth(period)} as free),
@@ -357,7 +369,7 @@ async function insertSubmissions(
       select acc.i, m.id, v.value_l, v.key, p.value_l as prev_l,
         coalesce(v.value_l = c.value_l, false) as unchanged,
         n.count + coalesce(v.earlier, 0) >= s.max_per_month as at_max,
-        s.limit_l * greatest(1,
+        v.limit_l * greatest(1,
           (extract(year from ${period}::date) * 12 + extract(month from ${period}::date))
           - (extract(year from p.period) * 12 + extract(month from p.period)))::bigint as limit_l
       from acc join s on s.i = acc.i

@@ -12,7 +12,9 @@ import { monthlyConsumption } from './consumption';
 import { consumptionChartSvg } from './consumption-chart';
 import { countingReadingsSince } from './counting-reading.queries';
 import { readingHistoryCsv } from './history-csv';
-import { newIdempotencyKey, readingSubmitter } from './reading-submitter';
+import { newIdempotencyKey } from './idempotency-key';
+import { keepReadingDraft } from './keep-reading-draft.service';
+import { DRAFT_COOKIE, DRAFT_MS } from './reading-draft-token';
 import { readingsText } from './readings.messages';
 import {
   billingDataAsOf,
@@ -29,6 +31,8 @@ import {
   ReadingsPage,
   type ReadingsPageView,
 } from './readings.views';
+import { submitReadings } from './submit-readings.service';
+import { takeReadingDraft } from './take-reading-draft.service';
 
 type AccountQuery = { Querystring: { account?: string; done?: string; flagged?: string } };
 
@@ -88,7 +92,41 @@ async function pageView(
   };
 }
 
+/** The meter fields of the readings form (m_<meter id>), as typed. */
+function typedOf(body: unknown): Record<number, string> {
+  const fields = (body ?? {}) as Record<string, unknown>;
+  const typed: Record<number, string> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    const id = /^m_(\d{1,9})$/.exec(name)?.[1];
+    if (id) typed[Number(id)] = typeof value === 'string' ? value : '';
+  }
+  return typed;
+}
+
 export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+  const draftCookie = {
+    path: '/cabinet/readings',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: config.PUBLIC_URL.startsWith('https://'),
+  };
+
+  /**
+   * preHandler of the form: a form sent without a session (it expired while the page was open)
+   * keeps what was typed for its account (keepReadingDraft) and goes to the login page, which says
+   * the session expired; after the login the form comes back filled in. The CSRF check has passed
+   * (the app's preHandler runs first), so the values come from this site's form in this browser.
+   */
+  const customerOrDraft = async (req: FastifyRequest<AccountQuery>, reply: FastifyReply) => {
+    if (req.user) return requireCustomer(req, reply);
+    const accountNumber =
+      typeof req.query.account === 'string' && req.query.account ? req.query.account : undefined;
+    const kept = await keepReadingDraft(db, { typed: typedOf(req.body), accountNumber, now: new Date() });
+    if (kept) reply.setCookie(DRAFT_COOKIE, kept.token, { ...draftCookie, maxAge: DRAFT_MS / 1000 });
+    const next = `/cabinet/readings${accountQueryOf(req)}`;
+    return reply.redirect(`/?expired=${kept ? 'readings' : '1'}&next=${encodeURIComponent(next)}`, 303);
+  };
+
   const withChart = async (view: ReadingsPageView, locale: FastifyRequest['locale'], now: Date) => {
     const c = await accountConsumption(db, view.account.id, now, 12);
     const any = c.months.some((m) => m.coldL !== null || m.hotL !== null);
@@ -103,6 +141,14 @@ export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDe
     const account = await customerAccount(db, req, req.query.account);
     const t = readingsText[req.locale];
     let view = await pageView(db, account, accountQueryOf(req), now);
+    const draftToken = req.cookies[DRAFT_COOKIE];
+    if (draftToken !== undefined) {
+      // Back from the login after the form was sent with an expired session: filled in, not sent.
+      reply.clearCookie(DRAFT_COOKIE, draftCookie);
+      const meterIds = view.meters.map((m) => m.id);
+      const typed = await takeReadingDraft(db, { token: draftToken, accountId: account.id, meterIds, now });
+      if (typed) view = { ...view, typed, notice: { kind: 'warning', text: [t.draftRestored] } };
+    }
     const done = Number(req.query.done);
     if (Number.isInteger(done) && done > 0) {
       view.notice = {
@@ -115,17 +161,13 @@ export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDe
     return sendPage(reply, <ReadingsPage ctx={pageContext(req, reply)} view={view} />);
   });
 
-  app.post<AccountQuery>('/cabinet/readings', { preHandler: requireCustomer }, async (req, reply) => {
+  app.post<AccountQuery>('/cabinet/readings', { preHandler: customerOrDraft }, async (req, reply) => {
     const now = new Date();
     const accountQuery = accountQueryOf(req);
     const t = readingsText[req.locale];
     const body = (req.body ?? {}) as Record<string, unknown>;
     const str = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
-    const typed: Record<number, string> = {};
-    for (const name of Object.keys(body)) {
-      const id = /^m_(\d{1,9})$/.exec(name)?.[1];
-      if (id) typed[Number(id)] = str(name);
-    }
+    const typed = typedOf(body);
     const key = str('key');
 
     const rerender = async (extra: Partial<ReadingsPageView>, status: number): Promise<FastifyReply> => {
@@ -143,7 +185,7 @@ export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDe
       return rerender({ notice: { kind: 'info', text: [t.cancelled] } }, 200);
     }
 
-    const result = await readingSubmitter(db, {
+    const result = await submitReadings(db, {
       accountNumber: req.query.account,
       userId: req.user!.id,
       typed,

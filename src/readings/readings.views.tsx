@@ -6,15 +6,23 @@ import { formatM3, formatMeterReading } from '../money/litres';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 import { countingReadingIds } from './history-csv';
-import type { FieldProblem, LargeConsumption } from './reading-submitter';
 import { meterLocationText, readingsText } from './readings.messages';
 import type { MeterState, StoredReading } from './readings.queries';
+import type { FieldProblem, LargeConsumption } from './submit-readings.service';
 import { verificationState } from './verification';
 
 export const READINGS_SCRIPT = '/static/readings.js';
 
 /** The form field of a meter's current reading. */
 export const meterField = (meterId: number) => `m_${meterId}`;
+
+/** Why a consumption asks for confirmation: above the meter's usual month, or above a limit. */
+export function largeMessage(locale: Locale, l: LargeConsumption): string {
+  const t = readingsText[locale].confirm;
+  return l.usual
+    ? t.largeUsual(l.serial, formatM3(l.consumptionL), formatM3(l.usual.medianL), l.usual.months)
+    : t.large(l.serial, formatM3(l.consumptionL), formatM3(l.limitL).replace(/\.000$/, ''));
+}
 
 export function problemMessage(locale: Locale, p: FieldProblem): string {
   const t = readingsText[locale].problem;
@@ -245,7 +253,7 @@ export function ConfirmPage({ ctx, view }: { ctx: PageContext; view: ConfirmView
       ) : null}
       {view.large.map((l) => (
         <Notice key={l.meterId} kind="warning">
-          {t.confirm.large(l.serial, formatM3(l.consumptionL), formatM3(l.limitL).replace(/\.000$/, ''))}
+          {largeMessage(ctx.locale, l)}
         </Notice>
       ))}
       <p>{t.confirm.willSubmit}</p>

@@ -77,6 +77,12 @@ export function installErrorPages(app: FastifyInstance) {
       // A value that should have been refused next to its field: worth a look, not an alarm.
       req.log.warn({ code: error.code, url: req.routeOptions.url }, 'database refused a request value');
     } else if (error.code?.startsWith('FST_CSRF')) {
+      // A cabinet form sent once the session, and with it the browser's token cookie, had gone
+      // (a browser restarted on a page left open): the login page, saying the session expired,
+      // and back to the form's page after it; nothing of the form is kept or acted on.
+      if (!req.user && req.method === 'POST' && req.url.startsWith('/cabinet/')) {
+        return reply.redirect(`/?expired=1&next=${encodeURIComponent(req.url)}`, 303);
+      }
       status = 403;
       message = t.csrf;
     } else if (status === 429) {

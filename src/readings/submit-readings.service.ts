@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { shareMonth } from '../billing/month-lock.queries';
 import { dateToPeriod, localDate, monthsBetween, periodOf, periodToDate } from '../billing/period';
 import type { DB } from '../db/database';
 import type { Litres } from '../money/litres';
+import { consumptionLimits, type LimitOf } from './consumption-limits';
+import { isIdempotencyKey, newIdempotencyKey } from './idempotency-key';
+import { HISTORY_FACTOR, limitOverL } from './large-consumption';
 import { parseReading, type ReadingProblem } from './parse';
 import { countSubmission } from './readings.metrics';
 import {
@@ -13,6 +14,8 @@ import {
   type MeterState,
   meterStates,
   type NewReading,
+  openPeriod,
+  periodStatus,
   readingsByKeys,
   type StoredReading,
   submissionContext,
@@ -35,7 +38,10 @@ export interface SubmitRequest {
   idempotencyKey: string;
   confirmPartial: boolean;
   confirmLarge: boolean;
-  /** Monthly consumption per meter above which confirmation is asked and the reading flagged (m3). */
+  /**
+   * Monthly consumption above which confirmation is asked and the reading flagged (m3), for a meter
+   * without history; a meter with history is compared with its own (large-consumption.ts).
+   */
   confirmThresholdM3: number;
   /** Cabinet submissions per meter and month taken at most; further corrections go through an operator. */
   maxPerMonth: number;
@@ -47,6 +53,11 @@ export interface LargeConsumption {
   serial: string;
   consumptionL: Litres;
   limitL: Litres;
+  /**
+   * The meter's usual month (the median of its history) when the limit is HISTORY_FACTOR times it,
+   * and the months of history; null when the fixed threshold (or the floor) set the limit.
+   */
+  usual: { medianL: Litres; months: number } | null;
 }
 
 export type SubmitResult =
@@ -63,16 +74,6 @@ export type SubmitResult =
       values: Record<number, Litres>;
     };
 
-const KEY = /^[A-Za-z0-9_-]{8,100}$/;
-
-export function newIdempotencyKey(): string {
-  return randomBytes(16).toString('base64url');
-}
-
-export function isIdempotencyKey(value: unknown): value is string {
-  return typeof value === 'string' && KEY.test(value);
-}
-
 /**
  * The use case "a customer submits the current month's meter readings", shared by the page and the
  * JSON API; "accepted" is returned only after the commit.
@@ -83,7 +84,7 @@ export function isIdempotencyKey(value: unknown): value is string {
  * transaction that shares the month's lock and locks the meters
  * (docs/decisions/020-readings-submissions.md).
  */
-export async function readingSubmitter(db: DB, req: SubmitRequest): Promise<SubmitResult> {
+export async function submitReadings(db: DB, req: SubmitRequest): Promise<SubmitResult> {
   const result = await submit(db, req);
   countSubmission(result);
   return result;
@@ -106,6 +107,15 @@ async function submit(db: DB, req: SubmitRequest): Promise<SubmitResult> {
   const key = isIdempotencyKey(req.idempotencyKey) ? req.idempotencyKey : newIdempotencyKey();
   const rowKey = (meterId: number) => `${key}:${dateToPeriod(period)}:${meterId}:${values[meterId]}`;
   const keys = Object.keys(values).map((id) => rowKey(Number(id)));
+  // Each meter's monthly limit from its own history (one statement), before the rules are checked.
+  const month = periodOf(req.now);
+  const limitOf = Object.keys(values).length
+    ? await consumptionLimits(
+        db,
+        Object.keys(values).map((id) => ({ meterId: Number(id), period: month })),
+        fixedLimitL(req),
+      )
+    : () => ({ perMonthL: fixedLimitL(req), basis: 'fixed' as const, months: 0, medianL: null });
 
   // Rows the one statement stored for this request (all of them, or part when the rest had been
   // stored before or did not change).
@@ -120,8 +130,8 @@ async function submit(db: DB, req: SubmitRequest): Promise<SubmitResult> {
         meterId: Number(id),
         valueL,
         idempotencyKey: rowKey(Number(id)),
+        limitL: limitOf(Number(id), month).perMonthL,
       })),
-      limitL: limitPerMonthL(req),
       maxPerMonth: req.maxPerMonth,
       confirmPartial: req.confirmPartial,
       confirmLarge: req.confirmLarge,
@@ -142,7 +152,7 @@ async function submit(db: DB, req: SubmitRequest): Promise<SubmitResult> {
     const rules =
       context.periodStatus === 'closed'
         ? null
-        : checkSubmission(context.meters, values, await storedMeters(db), rowKey, period, req);
+        : checkSubmission(context.meters, values, await storedMeters(db), rowKey, period, limitOf, req);
     const more = rules?.kind === 'answer' && rules.result.kind === 'invalid' ? rules.result.errors : {};
     return { kind: 'invalid', errors: { ...more, ...errors } };
   }
@@ -150,7 +160,15 @@ async function submit(db: DB, req: SubmitRequest): Promise<SubmitResult> {
   if (context.periodStatus === 'closed') return { kind: 'closed' };
   if (context.periodStatus === 'open') {
     // Answers without locks: invalid, or a confirmation to ask for.
-    const checked = checkSubmission(context.meters, values, await storedMeters(db), rowKey, period, req);
+    const checked = checkSubmission(
+      context.meters,
+      values,
+      await storedMeters(db),
+      rowKey,
+      period,
+      limitOf,
+      req,
+    );
     if (checked.kind !== 'store') return checked.result;
   }
 
@@ -159,13 +177,10 @@ async function submit(db: DB, req: SubmitRequest): Promise<SubmitResult> {
   return db.transaction().execute(async (tx) => {
     // Waits while a billing run closes the month, then holds it off until this commits.
     await shareMonth(tx, period);
-    await sql`insert into billing_periods (period, status) values (${period}::date, 'open')
-      on conflict (period) do nothing`.execute(tx);
-    const status = await sql<{ status: string }>`
-      select status from billing_periods where period = ${period}::date`.execute(tx);
-    if (status.rows[0]?.status === 'closed') return { kind: 'closed' } as const;
+    await openPeriod(tx, period);
+    if ((await periodStatus(tx, period)) === 'closed') return { kind: 'closed' } as const;
     const meters = await meterStates(tx, context.accountId, period, { lock: true });
-    const checked = checkSubmission(meters, values, await storedMeters(tx), rowKey, period, req);
+    const checked = checkSubmission(meters, values, await storedMeters(tx), rowKey, period, limitOf, req);
     if (checked.kind !== 'store') return checked.result;
     const saved = await insertReadings(tx, checked.rows);
     // Meters sent with the value they already have are answered with that reading.
@@ -189,7 +204,8 @@ type Checked =
 
 /**
  * The rules of a submission against the meters' state: meters of the account, the month's
- * submissions per meter, lower readings, large consumption, partial.
+ * submissions per meter, lower readings, large consumption (each meter against its own limit,
+ * `limitOf`), partial.
  */
 function checkSubmission(
   meters: MeterState[],
@@ -198,6 +214,7 @@ function checkSubmission(
   stored: Set<number>,
   rowKey: (meterId: number) => string,
   period: string,
+  limitOf: LimitOf,
   req: SubmitRequest,
 ): Checked {
   const byId = new Map<number, MeterState>(meters.map((m) => [m.id, m]));
@@ -228,9 +245,18 @@ function checkSubmission(
     const months = meter.prevPeriod
       ? Math.max(1, monthsBetween(dateToPeriod(meter.prevPeriod), dateToPeriod(period)))
       : 1;
-    const limitL = limitPerMonthL(req) * months;
+    const limit = limitOf(id, dateToPeriod(period));
+    const limitL = limitOverL(limit, months);
     const consumptionL = valueL - meter.prevValueL;
-    if (consumptionL > limitL) large.push({ meterId: id, serial: meter.serial, consumptionL, limitL });
+    if (consumptionL > limitL) {
+      const usual =
+        limit.basis === 'history' &&
+        limit.medianL !== null &&
+        limit.perMonthL === HISTORY_FACTOR * limit.medianL
+          ? { medianL: limit.medianL, months: limit.months }
+          : null;
+      large.push({ meterId: id, serial: meter.serial, consumptionL, limitL, usual });
+    }
   }
   if (Object.keys(errors).length) return { kind: 'answer', result: { kind: 'invalid', errors } };
 
@@ -267,6 +293,7 @@ function checkSubmission(
   };
 }
 
-function limitPerMonthL(req: Pick<SubmitRequest, 'confirmThresholdM3'>): number {
+/** The fixed threshold, litres: the limit of a meter without history. */
+function fixedLimitL(req: Pick<SubmitRequest, 'confirmThresholdM3'>): number {
   return Math.round(req.confirmThresholdM3 * 1000);
 }
