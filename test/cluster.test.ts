@@ -14,7 +14,7 @@ import {
 
 /**
  * The cluster of `npm run cluster` (scripts/cluster.ts): a PostgreSQL primary and a hot standby,
- * PgBouncer, two app instances (ROLE=web) behind HAProxy. An app instance killed with SIGKILL
+ * PgBouncer, two app instances (ROLE=web) behind HAProxy and a worker (ROLE=worker). An app instance killed with SIGKILL
  * under load loses no acknowledged reading and HAProxy moves on; the primary stopped, the apps
  * answer 503 (never 500); the standby promoted and PgBouncer repointed, they serve again without
  * a restart. Runs real PostgreSQL, PgBouncer and HAProxy processes: PostgreSQL CI only.
@@ -42,7 +42,6 @@ beforeAll(async () => {
     apps: 2,
     ports: portsFrom(5471),
     demo: false,
-    worker: false,
     env: { LOG_LEVEL: 'error', READING_MAX_PER_MONTH: '10000' },
   });
   handle = await openDatabase({ url: cluster.primaryUrl, poolSize: 4 });
@@ -56,6 +55,17 @@ afterAll(async () => {
 }, 60_000);
 
 describe.skipIf(Boolean(reason))('the cluster (PostgreSQL primary and standby, PgBouncer, HAProxy)', () => {
+  it('the worker runs the job queue and serves no pages; the app instances serve pages without one', async () => {
+    const worker = await getPage(cluster.workerUrl, '/health/ready', '');
+    expect(worker.status).toBe(200);
+    expect(JSON.parse(worker.text)).toMatchObject({ ok: true, jobs: true });
+    expect((await getPage(cluster.workerUrl, '/', '')).status).toBe(404);
+    expect((await getPage(cluster.workerUrl, '/login', '')).status).toBe(404);
+    const app = await getPage(cluster.appUrls[0]!, '/health/ready', '');
+    expect(JSON.parse(app.text)).toMatchObject({ ok: true, jobs: false });
+    expect((await getPage(cluster.url, '/login', '')).status).toBe(200);
+  });
+
   it('an app instance killed with SIGKILL under load: every acknowledged reading is stored, HAProxy moves on', async () => {
     const results: { key: string; status: number; startedMs: number }[] = [];
     const t0 = Date.now();
@@ -143,5 +153,13 @@ describe.skipIf(Boolean(reason))('the cluster (PostgreSQL primary and standby, P
     while (Date.now() - viaLb < 10_000 && (await getPage(cluster.url, '/health/ready', '')).status !== 200)
       await new Promise((r) => setTimeout(r, 300));
     expect((await getPage(cluster.url, '/cabinet/readings', c.cookie)).status).toBe(200);
+    // The worker found the new primary too, without a restart.
+    const worker = Date.now();
+    while (
+      Date.now() - worker < 15_000 &&
+      (await getPage(cluster.workerUrl, '/health/ready', '')).status !== 200
+    )
+      await new Promise((r) => setTimeout(r, 300));
+    expect((await getPage(cluster.workerUrl, '/health/ready', '')).status).toBe(200);
   }, 90_000);
 });
