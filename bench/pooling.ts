@@ -5,7 +5,7 @@
  * drive the same mix through HAProxy: the readings page, the settlement statement, a submission.
  * Prints requests/s, p50/p99 and errors per mode, and the server connections PgBouncer opened.
  *
- *   npx tsx bench/pooling.ts [seconds per mode, default 20]
+ *   npx tsx bench/pooling.ts [seconds per mode, default 20] [modes in order, default session,transaction]
  *
  * Not part of `npm run bench` (it starts PostgreSQL, PgBouncer and HAProxy: scripts/cluster.ts).
  */
@@ -103,7 +103,8 @@ async function measure(pool: 'session' | 'transaction'): Promise<Row> {
 }
 
 const rows: Row[] = [];
-for (const mode of ['session', 'transaction'] as const) {
+const modes = (process.argv[3] ?? 'session,transaction').split(',') as ('session' | 'transaction')[];
+for (const mode of modes) {
   process.stderr.write(`measuring PgBouncer pool_mode=${mode} for ${SECONDS} s...\n`);
   rows.push(await measure(mode));
 }
