@@ -60,6 +60,22 @@ const schema = z
     HOST: z.string().default('0.0.0.0'),
     /** PostgreSQL server; when empty the embedded PGlite database under DATA_DIR is used. */
     DATABASE_URL: z.string().optional(),
+    /**
+     * A PostgreSQL server (a streaming-replication standby) for the few read-only pages that
+     * tolerate lag (decision 127). Empty: those pages read DATABASE_URL like everything else.
+     */
+    DATABASE_READ_URL: z.string().optional(),
+    /**
+     * Named prepared statements for the hot queries (`prepared`, src/db/database.ts). `no` for a
+     * pooler that cannot keep them, e.g. PgBouncer before 1.21 in transaction mode (decision 126).
+     */
+    DATABASE_PREPARED: z.enum(['yes', 'no']).default('yes'),
+    /**
+     * What this process does: `all` serves pages and runs the scheduled jobs (one process, the
+     * demo); `web` serves pages only; `worker` runs the jobs and serves only /health and /metrics
+     * (decision 125). `web` and `worker` need DATABASE_URL.
+     */
+    ROLE: z.enum(['all', 'web', 'worker']).default('all'),
     /** Directory of the embedded database and other local state. */
     DATA_DIR: z.string().default('./data'),
     /** Base URL used in links sent by email; default http://localhost:PORT. */
@@ -140,6 +156,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid setting ${first?.path.join('.') ?? ''}: ${first?.message ?? 'invalid'}`);
   }
   const data = parsed.data;
+  if (data.ROLE !== 'all' && !data.DATABASE_URL)
+    throw new ConfigError(
+      `ROLE=${data.ROLE} needs DATABASE_URL: the embedded database belongs to one process, which does everything (ROLE=all).`,
+    );
+  if (data.DATABASE_READ_URL && !data.DATABASE_URL)
+    throw new ConfigError(
+      'DATABASE_READ_URL needs DATABASE_URL: a standby serves reads of a PostgreSQL primary.',
+    );
   if (data.NODE_ENV === 'production') refuseUnsafeProduction(data);
   const publicUrl = (data.PUBLIC_URL ?? `http://localhost:${data.PORT}`).replace(/\/+$/, '');
   return { ...data, PUBLIC_URL: publicUrl, SESSION_SECRET: data.SESSION_SECRET ?? localSecret(data) };

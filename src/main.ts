@@ -1,24 +1,38 @@
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
 import { buildApp } from './app';
 import { type Config, ConfigError, loadConfig, startupWarnings } from './config';
-import { type DatabaseHandle, DatabaseUnavailableError, openConfiguredDatabase } from './db/database';
+import {
+  type DatabaseHandle,
+  DatabaseUnavailableError,
+  openConfiguredDatabase,
+  openReadDatabase,
+} from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { loadDemoDataIfEmpty } from './demo/demo-data';
 import { startInstance, stopInstance } from './jobs/instance';
-import { createHealth } from './web/health';
+import { registerDatabaseGauges } from './ops/metrics';
+import { createHealth, healthRoutes } from './web/health';
+import { installMetrics } from './web/metrics';
 import { startWorkers, type Workers } from './workers';
 
 /** A shutdown that takes longer than this (a stuck request or job) ends the process anyway. */
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 
-/** Starts the portal: configuration, database, migrations, demo data, HTTP server, workers. */
+/**
+ * Starts the portal: configuration, database, migrations, demo data, HTTP server, workers.
+ * ROLE (decision 125): `all` does everything in one process; `web` serves pages and runs no
+ * scheduled jobs; `worker` runs the jobs and answers only /health and /metrics.
+ */
 async function main() {
   const config = loadConfig();
   for (const warning of startupWarnings(config)) console.warn(warning);
   const handle = await openConfiguredDatabase(config);
+  const readHandle = config.ROLE === 'worker' ? undefined : await openReadDatabase(config);
   let app: FastifyInstance | undefined;
   let workers: Workers | undefined;
   const health = createHealth();
+  health.jobsExpected = config.ROLE !== 'web';
   // Graceful: /health/ready says 503 at once; the server takes no new connections and finishes
   // the requests in flight; the workers stop between two items and give their jobs back; the
   // instance's connection (and with it every run lock) is closed last.
@@ -29,6 +43,7 @@ async function main() {
     await app?.close().catch(() => {});
     await workers?.stop().catch(() => {});
     await stopInstance(handle.db).catch(() => {});
+    await readHandle?.close().catch(() => {});
     await handle.close().catch(() => {});
     process.exit(code);
   };
@@ -41,7 +56,10 @@ async function main() {
     const loaded = await loadDemoDataIfEmpty(handle.db, { log: (line) => console.log(line) });
     if (loaded) console.log('Demo data loaded. Demo logins are listed in README.md.');
   }
-  app = await buildApp({ db: handle.db, config, engine: handle.engine, health });
+  app =
+    config.ROLE === 'worker'
+      ? await buildWorkerApp(config, handle, health)
+      : await buildApp({ db: handle.db, dbRead: readHandle?.db, config, engine: handle.engine, health });
   try {
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (error) {
@@ -53,8 +71,32 @@ async function main() {
       fail(`Not allowed to listen on port ${config.PORT}. Set PORT to a port above 1024.`);
     throw error;
   }
-  workers = await startWorkers({ db: handle.db, config, engine: handle.engine, log: app.log, health });
-  console.log(`Portal ready on http://localhost:${config.PORT} (database: ${handle.describe})`);
+  if (config.ROLE !== 'web')
+    workers = await startWorkers({ db: handle.db, config, engine: handle.engine, log: app.log, health });
+  const what = config.ROLE === 'worker' ? 'Worker ready (health and metrics)' : 'Portal ready';
+  const reads = readHandle ? `, reads that tolerate lag: ${readHandle.describe}` : '';
+  console.log(
+    `${what} on http://localhost:${config.PORT} (role ${config.ROLE}, database: ${handle.describe}${reads})`,
+  );
+}
+
+/**
+ * The worker's HTTP side: /health/live, /health/ready and /metrics (queue depth, outbox), no
+ * pages. Its logger is the one the workers log with.
+ */
+async function buildWorkerApp(
+  config: Config,
+  handle: DatabaseHandle,
+  health: ReturnType<typeof createHealth>,
+) {
+  const app = Fastify({
+    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL },
+  });
+  const registry = new Registry();
+  registerDatabaseGauges(registry, { db: handle.db, engine: handle.engine });
+  installMetrics(app, { token: config.METRICS_TOKEN, registry });
+  await healthRoutes(app, { db: handle.db, engine: handle.engine, health });
+  return app;
 }
 
 function wantsDemo(config: Config, handle: DatabaseHandle): boolean {

@@ -85,6 +85,17 @@ describe(`health and readiness (${engine})`, () => {
     }
   });
 
+  it('ready without a job queue on an instance that serves pages only (ROLE=web), 503 on one meant to run it', async () => {
+    health.jobsRunning = false;
+    health.jobsExpected = false;
+    try {
+      expect(await get('/health/ready')).toMatchObject({ status: 200, body: { ok: true, jobs: false } });
+    } finally {
+      health.jobsExpected = true;
+    }
+    expect((await get('/health/ready')).status).toBe(503);
+  });
+
   it('ready: 503 when the database is closed, live still 200', async () => {
     health.jobsRunning = true;
     await h.close();

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app-deps';
+import { type AppDeps, lagTolerantDb } from '../app-deps';
 import { safeNext } from '../auth/guard';
 import { formatDateTime } from '../i18n/locales';
 import { field } from '../web/forms';
@@ -118,7 +118,9 @@ function secondFactorRoutes(app: FastifyInstance, { db, config }: AppDeps) {
 }
 
 /** The audit log, for administrators. */
-function auditLogRoutes(app: FastifyInstance, { db }: AppDeps) {
+function auditLogRoutes(app: FastifyInstance, deps: AppDeps) {
+  // A report: the entries may lag behind the primary by the standby's delay (decision 127).
+  const db = lagTolerantDb(deps);
   app.get<{ Querystring: Record<string, string | undefined> }>(
     '/backoffice/audit',
     { config: { backoffice: 'admin' } },

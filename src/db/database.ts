@@ -49,15 +49,20 @@ export interface OpenOptions {
   /** Directory for the embedded database; 'memory://' keeps it in memory. */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * Send the statements marked `prepared` as named statements (default). Off for a pooler that
+   * cannot keep them (PgBouncer before 1.21 in transaction mode): they are then sent like the rest.
+   */
+  namedStatements?: boolean;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   return options.url
-    ? openPostgres(options.url, options.poolSize ?? 10)
+    ? openPostgres(options.url, options.poolSize ?? 10, options.namedStatements ?? true)
     : openPGlite(options.dataDir ?? './data/db');
 }
 
-async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+async function openPostgres(url: string, max: number, named: boolean): Promise<DatabaseHandle> {
   const newPool = (options?: string) => {
     const p = new pg.Pool({
       connectionString: url,
@@ -75,23 +80,31 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     p.on('error', () => {
       // An idle client lost its connection; the pool replaces it on next use.
     });
+    // A connection lost while a request holds it (the server stopped, a failover): the statement
+    // in flight fails (the request answers 503) and the pool drops the client when it is given
+    // back. Without a listener, the client's 'error' event would end the whole process.
+    p.on('connect', (client) => {
+      client.on('error', () => {});
+    });
     return p;
   };
   const pool = newPool();
   // Connections for the prepared statements run on their own (see `prepared`): generic plans.
-  const hotPool = newPool('-c plan_cache_mode=force_generic_plan');
+  const hotPool = named ? newPool('-c plan_cache_mode=force_generic_plan') : undefined;
   const safeUrl = redact(url);
   try {
     const client = await pool.connect();
     client.release();
   } catch (error) {
     await pool.end().catch(() => {});
-    await hotPool.end().catch(() => {});
+    await hotPool?.end().catch(() => {});
     throw new DatabaseUnavailableError(
       `Cannot connect to PostgreSQL at ${safeUrl}: ${(error as Error).message}`,
     );
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool, hotPool) }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: hotPool ? preparingPool(pool, hotPool) : pool }),
+  });
   pools.set(db, pool);
   return { db, engine: 'postgres', describe: safeUrl, close: () => db.destroy() };
 }
@@ -123,9 +136,33 @@ function redact(url: string): string {
 }
 
 /** The database the configuration names: DATABASE_URL, or the embedded one under DATA_DIR/db. */
-export function openConfiguredDatabase(config: { DATABASE_URL?: string | undefined; DATA_DIR: string }) {
+export function openConfiguredDatabase(config: {
+  DATABASE_URL?: string | undefined;
+  DATA_DIR: string;
+  DATABASE_PREPARED?: 'yes' | 'no';
+}) {
   const dataDir = config.DATA_DIR.startsWith('memory://') ? config.DATA_DIR : `${config.DATA_DIR}/db`;
-  return openDatabase({ url: config.DATABASE_URL, dataDir });
+  return openDatabase({
+    url: config.DATABASE_URL,
+    dataDir,
+    namedStatements: config.DATABASE_PREPARED !== 'no',
+  });
+}
+
+/**
+ * The database of the read-only pages that tolerate lag (decision 127): DATABASE_READ_URL (a
+ * standby) when set, else undefined (they read the primary).
+ */
+export async function openReadDatabase(config: {
+  DATABASE_READ_URL?: string | undefined;
+  DATABASE_PREPARED?: 'yes' | 'no';
+}): Promise<DatabaseHandle | undefined> {
+  if (!config.DATABASE_READ_URL) return undefined;
+  return openDatabase({
+    url: config.DATABASE_READ_URL,
+    poolSize: 5,
+    namedStatements: config.DATABASE_PREPARED !== 'no',
+  });
 }
 
 /**

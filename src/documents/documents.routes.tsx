@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { customerAccount } from '../accounts/access';
-import type { AppDeps } from '../app-deps';
+import { type AppDeps, lagTolerantDb } from '../app-deps';
 import { requireCustomer, safeNext } from '../auth/guard';
 import { addMonths } from '../billing/period';
 import { statementRangeProblem } from '../billing/statement';
@@ -145,14 +145,17 @@ function invoiceRoutes(app: FastifyInstance, { db, config }: AppDeps, emailLimit
 }
 
 /** The settlement page, its PDF and sending it by email. */
-function settlementRoutes(app: FastifyInstance, { db }: AppDeps, emailLimit: EmailLimit) {
+function settlementRoutes(app: FastifyInstance, deps: AppDeps, emailLimit: EmailLimit) {
+  const { db } = deps;
   app.get('/cabinet/settlement', { preHandler: requireCustomer }, async (req, reply) => {
     const q = req.query as Query;
     const account = await customerAccount(db, req, str(q.account));
     const ctx = pageContext(req, reply);
     const range = rangeFromQuery(q);
     const valid = validRange(range);
-    const page = await loadSettlementPage(db, account.id, valid, req.user?.id ?? 0);
+    // The statement (charges and payments, written by billing and the exchange) may lag; the
+    // mail subscription the customer may just have changed is read from the primary.
+    const page = await loadSettlementPage(db, account.id, valid, req.user?.id ?? 0, lagTolerantDb(deps));
     return sendPage(
       reply,
       <SettlementPage

@@ -117,9 +117,11 @@ export async function loadSettlementPage(
   accountId: number,
   range: { from: Period; to: Period } | null,
   userId: number,
+  /** Where the statement itself is read: a standby may serve it (decision 127); the rest reads `db`. */
+  statementDb: DB = db,
 ) {
   const [statement, years, mailState] = await Promise.all([
-    range ? statementLoader(db, accountId, range.from, range.to) : null,
+    range ? statementLoader(statementDb, accountId, range.from, range.to) : null,
     documentYears(db, accountId),
     userMailState(db, userId),
   ]);

@@ -40,6 +40,8 @@ export const common = defineMessages({
       loginRequired: 'Жеке кабинетке кіріңіз.',
       backHome: 'Басты бетке',
       errorId: 'Қате нөмірі',
+      unavailableTitle: 'Кабинет уақытша қолжетімсіз',
+      unavailable: 'Жеке кабинет уақытша жұмыс істемей тұр. Бірнеше минуттан кейін қайталап көріңіз.',
     },
     login: {
       title: 'Авторизация',
@@ -100,6 +102,8 @@ export const common = defineMessages({
       loginRequired: 'Войдите в личный кабинет.',
       backHome: 'На главную',
       errorId: 'Номер ошибки',
+      unavailableTitle: 'Кабинет временно недоступен',
+      unavailable: 'Личный кабинет временно не работает. Повторите попытку через несколько минут.',
     },
     login: {
       title: 'Авторизация',
@@ -160,6 +164,8 @@ export const common = defineMessages({
       loginRequired: 'Please log in to the cabinet.',
       backHome: 'Home',
       errorId: 'Error id',
+      unavailableTitle: 'The cabinet is temporarily unavailable',
+      unavailable: 'The customer cabinet is temporarily out of service. Try again in a few minutes.',
     },
     login: {
       title: 'Log in',

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccountAccessError, customerAccount } from '../accounts/access';
 import type { AccountView } from '../accounts/accounts.queries';
-import type { AppDeps } from '../app-deps';
+import { type AppDeps, lagTolerantDb } from '../app-deps';
 import { requireCustomer } from '../auth/guard';
 import { addMonths, localDate, periodOf, periodToDate } from '../billing/period';
 import type { DB } from '../db/database';
@@ -103,7 +103,11 @@ function typedOf(body: unknown): Record<number, string> {
   return typed;
 }
 
-export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+export async function readingsRoutes(app: FastifyInstance, deps: AppDeps) {
+  const { db, config } = deps;
+  // The 36-month history may lag behind the primary (decision 127): the page a submission
+  // redirects to (/cabinet/readings) reads the primary and shows what was just accepted.
+  const historyDb = lagTolerantDb(deps);
   const draftCookie = {
     path: '/cabinet/readings',
     httpOnly: true,
@@ -243,7 +247,7 @@ export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDe
   app.get<AccountQuery>('/cabinet/readings/history', { preHandler: requireCustomer }, async (req, reply) => {
     const now = new Date();
     const account = await customerAccount(db, req, req.query.account);
-    const c = await accountConsumption(db, account.id, now, 36);
+    const c = await accountConsumption(historyDb, account.id, now, 36);
     return sendPage(
       reply,
       <HistoryPage
@@ -266,7 +270,7 @@ export async function readingsRoutes(app: FastifyInstance, { db, config }: AppDe
     { preHandler: requireCustomer },
     async (req, reply) => {
       const account = await customerAccount(db, req, req.query.account);
-      const c = await accountConsumption(db, account.id, new Date(), 36);
+      const c = await accountConsumption(historyDb, account.id, new Date(), 36);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('cache-control', 'private, no-store')

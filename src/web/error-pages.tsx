@@ -16,6 +16,34 @@ function isDataException(error: { code?: unknown }): boolean {
   return typeof error.code === 'string' && /^22[0-9A-Z]{3}$/.test(error.code);
 }
 
+/** Socket errors of a database server that is down, restarting or unreachable. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
+
+/**
+ * The database cannot serve just now — not this request's fault, and not a bug: 503, so a load
+ * balancer or a client may try again. PostgreSQL class 08 (connection exceptions, also what
+ * PgBouncer answers when it cannot reach its server), 57P01–57P03 (shut down, crashed, starting
+ * up), 53300 (too many connections), 25006 (a standby that is not promoted yet refuses a write),
+ * and node-postgres's own words for a broken or unobtainable connection.
+ */
+export function isDatabaseUnavailable(error: { code?: unknown; message?: unknown }): boolean {
+  const code = typeof error.code === 'string' ? error.code : '';
+  if (CONNECTION_CODES.has(code)) return true;
+  if (/^08[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code) || code === '53300' || code === '25006')
+    return true;
+  const message = typeof error.message === 'string' ? error.message : '';
+  return /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(
+    message,
+  );
+}
+
 function ErrorPage({
   req,
   reply,
@@ -71,6 +99,12 @@ export function installErrorPages(app: FastifyInstance) {
     } else if (error instanceof ControlCharacterError) {
       status = 400;
       message = t.badCharacters;
+    } else if (isDatabaseUnavailable(error)) {
+      status = 503;
+      title = t.unavailableTitle;
+      message = t.unavailable;
+      reply.header('retry-after', '10');
+      req.log.warn({ code: error.code, err: error.message }, 'database unavailable');
     } else if (isDataException(error)) {
       status = 400;
       message = t.badRequest;
@@ -95,7 +129,7 @@ export function installErrorPages(app: FastifyInstance) {
     } else if (status >= 400 && status < 500) {
       message = t.badRequest;
     }
-    if (status >= 500) req.log.error({ err: error }, 'request failed');
+    if (status >= 500 && status !== 503) req.log.error({ err: error }, 'request failed');
     else req.log.info({ code: error.code, status }, error.message);
     if (req.url.startsWith('/api/')) {
       // A client's malformed request gets what was wrong with it (schema validation, JSON syntax).

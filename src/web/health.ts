@@ -6,12 +6,17 @@ import { pendingMigrations } from '../db/migrate';
 export interface Health {
   /** The job queue (pg-boss and the workers) runs in this process. */
   jobsRunning: boolean;
+  /**
+   * Whether this process is meant to run the job queue: not with ROLE=web (decision 125), whose
+   * readiness then asks only for the database.
+   */
+  jobsExpected: boolean;
   /** A shutdown has begun: finish what is in flight, take nothing new. */
   shuttingDown: boolean;
 }
 
 export function createHealth(): Health {
-  return { jobsRunning: false, shuttingDown: false };
+  return { jobsRunning: false, jobsExpected: true, shuttingDown: false };
 }
 
 /**
@@ -44,7 +49,8 @@ export async function healthRoutes(app: FastifyInstance, deps: { db: DB; engine:
         // Unreachable or closed: not ready.
       }
     }
-    const ok = checks.database && checks.migrations && checks.jobs && !checks.shuttingDown;
+    const jobsOk = checks.jobs || !deps.health.jobsExpected;
+    const ok = checks.database && checks.migrations && jobsOk && !checks.shuttingDown;
     reply.code(ok ? 200 : 503).header('cache-control', 'no-store');
     return { ok, engine: deps.engine, ...checks };
   });
