@@ -9,6 +9,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { lookupRoutes } from './accounts/lookup.routes';
 import { personalRoutes } from './accounts/personal.routes';
+import { apiBearer } from './api-tokens/api-auth';
+import { apiTokensRoutes } from './api-tokens/api-tokens.routes';
 import type { AppDeps } from './app-deps';
 import { safeNext } from './auth/guard';
 import { loginRoutes, SESSION_COOKIE } from './auth/login.routes';
@@ -111,8 +113,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('locale', DEFAULT_LOCALE);
   app.decorateRequest('user', null);
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     req.locale = pickLocale(req.cookies.lang, req.headers['accept-language']);
+    // Under /api/, an Authorization: Bearer token is the only credential read (the cookie is not).
+    const bearer = await apiBearer(deps.db, req, reply);
+    if (bearer === 'answered') return reply;
+    if (bearer === 'token') return;
     const sid = req.cookies[SESSION_COOKIE];
     req.user = sid ? await loadSession(deps.db, sid) : null;
   });
@@ -122,6 +128,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // the handlers (after body parsing, so multipart forms are read first).
   app.addHook('preHandler', (req, reply, done) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
+    // A request authenticated by an API token carries no cookie to forge: nothing for CSRF to protect.
+    if (req.user?.apiToken) return done();
     app.csrfProtection(req, reply, done);
   });
 
@@ -150,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => registrationRoutes(scope, deps));
   await app.register(async (scope) => recoveryRoutes(scope, deps));
   await app.register(async (scope) => settingsRoutes(scope, deps));
+  await app.register(async (scope) => apiTokensRoutes(scope, deps));
   await app.register(async (scope) => lookupRoutes(scope, deps));
   await app.register(async (scope) => devMailboxRoutes(scope, deps));
   await app.register(async (scope) => readingsRoutes(scope, deps));
