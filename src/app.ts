@@ -26,6 +26,7 @@ import { backofficeNoteRoutes } from './backoffice/notes.routes';
 import { backofficeQuestionRoutes } from './backoffice/questions.routes';
 import { backofficeRateRoutes } from './backoffice/rates.routes';
 import { backofficeReadingRoutes } from './backoffice/readings.routes';
+import { documentsApi } from './documents/documents.api';
 import { documentsRoutes } from './documents/documents.routes';
 import { mailingRoutes } from './documents/mailing.routes';
 import { DEFAULT_LOCALE, isLocale, type Locale, localeFromAcceptLanguage } from './i18n/locales';
@@ -175,6 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => mapRoutes(scope, deps));
   await app.register(async (scope) => guideRoutes(scope, deps));
   await app.register(async (scope) => documentsRoutes(scope, deps));
+  await app.register(async (scope) => documentsApi(scope, deps));
   await app.register(async (scope) => mailingRoutes(scope, deps));
 
   return app;

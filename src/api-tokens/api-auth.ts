@@ -20,7 +20,7 @@ async function userOfToken(
 ): Promise<{ user: CurrentUser } | Refusal> {
   const t = apiTokensText[locale].api;
   const row = await tokenByHash(db, tokenHash(token));
-  if (!row || row.role !== 'customer') return { status: 401, error: 'invalid_token', message: t.unknown };
+  if (row?.role !== 'customer') return { status: 401, error: 'invalid_token', message: t.unknown };
   const refusal = tokenRefusal(row, now);
   if (refusal) return { status: 401, error: 'invalid_token', message: t[refusal] };
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {

@@ -7,7 +7,7 @@ import { field, positiveInt } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
 import { tokensOfUser } from './api-tokens.queries';
-import { type TokensPageView, TokensPage } from './api-tokens.views';
+import { TokensPage, type TokensPageView } from './api-tokens.views';
 import { createApiToken } from './create-api-token.service';
 import { revokeApiToken } from './revoke-api-token.service';
 

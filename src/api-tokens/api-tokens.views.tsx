@@ -143,7 +143,11 @@ export function TokensPage({ ctx, view }: { ctx: PageContext; view: TokensPageVi
         <a href="/api/docs/openapi.json">{t.docs}</a>
       </p>
       <h2>{t.yours}</h2>
-      {view.tokens.length === 0 ? <p>{t.none}</p> : <TokenList ctx={ctx} tokens={view.tokens} now={view.now} />}
+      {view.tokens.length === 0 ? (
+        <p>{t.none}</p>
+      ) : (
+        <TokenList ctx={ctx} tokens={view.tokens} now={view.now} />
+      )}
       <h2>{t.newToken}</h2>
       <CreateForm ctx={ctx} form={view.form} />
     </Layout>

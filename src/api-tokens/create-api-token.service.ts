@@ -15,8 +15,8 @@ import {
   NAME_MAX,
   newApiToken,
   parseExpiry,
-  type Scope,
   SCOPES,
+  type Scope,
   tokenHash,
   tokenHint,
 } from './token-rules';
