@@ -68,7 +68,10 @@ export async function apiTokensRoutes(app: FastifyInstance, { db, config }: AppD
         limit: () => createLimit(req),
       },
     );
-    if (!result.ok) return renderTokens(db, req, reply, { form: { values, errors: result.errors } }, 422);
+    if (!result.ok) {
+      const status = result.limited ? 429 : 422;
+      return renderTokens(db, req, reply, { form: { values, errors: result.errors } }, status);
+    }
     return renderTokens(db, req, reply, { created: { token: result.token, name: result.name } });
   });
 

@@ -34,7 +34,7 @@ export type TokenErrors = Partial<Record<'name' | 'scopes' | 'expires' | 'curren
 
 export type CreateTokenResult =
   | { ok: true; id: number; token: string; name: string; scopes: Scope[]; expiresAt: Date | null }
-  | { ok: false; errors: TokenErrors };
+  | { ok: false; errors: TokenErrors; limited?: true };
 
 /**
  * The password asked again: a session in the wrong hands must not turn into a credential that
@@ -78,7 +78,10 @@ export async function createApiToken(
   ctx: ActContext & { now: Date; limit: () => Promise<number> },
 ): Promise<CreateTokenResult> {
   const wait = await ctx.limit();
-  if (wait > 0) return { ok: false, errors: { form: waitMessage(ctx.locale, wait) } };
+  if (wait > 0) {
+    await audit(db, { actorUserId: userId, action: 'api_token.create_limited', ip: ctx.ip });
+    return { ok: false, errors: { form: waitMessage(ctx.locale, wait) }, limited: true };
+  }
   const { errors, name, scopes, expiresAt } = checkFields(input, ctx, ctx.now);
   const current = await passwordError(db, userId, input.current, ctx);
   if (current) {
