@@ -102,6 +102,7 @@ describe(`createApiToken and revokeApiToken (${ENGINE})`, () => {
     expect(limited).toEqual({
       ok: false,
       errors: { form: 'This was done too often. Try again in 2 minutes.' },
+      limited: true,
     });
   });
 
