@@ -8,7 +8,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export async function requireCustomer(req: FastifyRequest, reply: FastifyReply) {
   if (req.user?.role === 'customer' && !req.user.apiToken) return;
   if (req.user?.apiToken) {
-    return reply.status(403).send({ error: 'insufficient_scope', message: 'An API token cannot be used here.' });
+    return reply
+      .status(403)
+      .send({ error: 'insufficient_scope', message: 'An API token cannot be used here.' });
   }
   if (req.url.startsWith('/api/')) {
     return reply.status(401).send({ error: 'unauthorized', message: 'Log in first.' });
