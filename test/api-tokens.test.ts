@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tokenHash } from '../src/api-tokens/token-rules';
+import { buildApp } from '../src/app';
+import { requireCustomer } from '../src/auth/guard';
 import { periodOf, periodToDate } from '../src/billing/period';
+import { loadConfig } from '../src/config';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
@@ -358,6 +361,30 @@ describe(`API tokens (${ENGINE})`, () => {
       expect(typed.body).toMatch(/value="documents:read" checked/);
     }
     expect(await t.handle.db.selectFrom('api_tokens').select('id').execute()).toEqual(before);
+  });
+
+  it('opens no API route that names no scope: requireCustomer alone refuses a token (403)', async () => {
+    const b = await signedIn();
+    const token = await createToken(b, { name: 'All scopes', scopes: ['readings:write', 'documents:read'] });
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+    const app = await buildApp({ db: t.handle.db, config, engine: t.handle.engine });
+    app.get('/api/v1/unscoped', { preHandler: requireCustomer }, async () => ({ ok: true }));
+    await app.ready();
+    try {
+      const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      expect(
+        (await app.inject({ method: 'GET', url: '/api/v1/unscoped', headers: { cookie } })).statusCode,
+      ).toBe(200);
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/v1/unscoped',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error).toBe('insufficient_scope');
+    } finally {
+      await app.close();
+    }
   });
 
   it('is described in OpenAPI: the bearer scheme, the scopes, a curl example', async () => {
