@@ -9,6 +9,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { lookupRoutes } from './accounts/lookup.routes';
 import { personalRoutes } from './accounts/personal.routes';
+import { apiBearer } from './api-tokens/api-auth';
+import { apiTokensRoutes } from './api-tokens/api-tokens.routes';
 import type { AppDeps } from './app-deps';
 import { safeNext } from './auth/guard';
 import { chooseLanguage } from './auth/language.service';
@@ -25,6 +27,7 @@ import { backofficeNoteRoutes } from './backoffice/notes.routes';
 import { backofficeQuestionRoutes } from './backoffice/questions.routes';
 import { backofficeRateRoutes } from './backoffice/rates.routes';
 import { backofficeReadingRoutes } from './backoffice/readings.routes';
+import { documentsApi } from './documents/documents.api';
 import { documentsRoutes } from './documents/documents.routes';
 import { mailingRoutes } from './documents/mailing.routes';
 import { DEFAULT_LOCALE, isLocale, type Locale, localeFromAcceptLanguage } from './i18n/locales';
@@ -112,8 +115,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('locale', DEFAULT_LOCALE);
   app.decorateRequest('user', null);
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     req.locale = pickLocale(req.cookies.lang, req.headers['accept-language']);
+    // Under /api/, an Authorization: Bearer token is the only credential read (the cookie is not).
+    const bearer = await apiBearer(deps.db, req, reply);
+    if (bearer === 'answered') return reply;
+    if (bearer === 'token') return;
     const sid = req.cookies[SESSION_COOKIE];
     req.user = sid ? await loadSession(deps.db, sid) : null;
   });
@@ -123,6 +130,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // the handlers (after body parsing, so multipart forms are read first).
   app.addHook('preHandler', (req, reply, done) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
+    // A request authenticated by an API token carries no cookie to forge: nothing for CSRF to protect.
+    if (req.user?.apiToken) return done();
     app.csrfProtection(req, reply, done);
   });
 
@@ -150,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => registrationRoutes(scope, deps));
   await app.register(async (scope) => recoveryRoutes(scope, deps));
   await app.register(async (scope) => settingsRoutes(scope, deps));
+  await app.register(async (scope) => apiTokensRoutes(scope, deps));
   await app.register(async (scope) => lookupRoutes(scope, deps));
   await app.register(async (scope) => devMailboxRoutes(scope, deps));
   await app.register(async (scope) => readingsRoutes(scope, deps));
@@ -166,6 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => mapRoutes(scope, deps));
   await app.register(async (scope) => guideRoutes(scope, deps));
   await app.register(async (scope) => documentsRoutes(scope, deps));
+  await app.register(async (scope) => documentsApi(scope, deps));
   await app.register(async (scope) => mailingRoutes(scope, deps));
 
   return app;

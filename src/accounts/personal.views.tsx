@@ -1,3 +1,4 @@
+import { TokensLink } from '../api-tokens/api-tokens.views';
 import { common } from '../i18n/common';
 import { Layout } from '../web/layout';
 import type { PageContext } from '../web/request-context';
@@ -44,6 +45,7 @@ export function PersonalPage({
           </div>
         ))}
       </dl>
+      <TokensLink locale={ctx.locale} />
     </Layout>
   );
 }

@@ -1,8 +1,17 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-/** preHandler: only signed-in customers; others go to the login page (pages) or get 401 (API). */
+/**
+ * preHandler: only signed-in customers; others go to the login page (pages) or get 401 (API).
+ * An API token opens only routes that name its scope (`requireScope`, src/api-tokens), never one
+ * guarded by this alone: 403.
+ */
 export async function requireCustomer(req: FastifyRequest, reply: FastifyReply) {
-  if (req.user?.role === 'customer') return;
+  if (req.user?.role === 'customer' && !req.user.apiToken) return;
+  if (req.user?.apiToken) {
+    return reply
+      .status(403)
+      .send({ error: 'insufficient_scope', message: 'An API token cannot be used here.' });
+  }
   if (req.url.startsWith('/api/')) {
     return reply.status(401).send({ error: 'unauthorized', message: 'Log in first.' });
   }

@@ -105,6 +105,18 @@ export interface SessionsTable {
   ip: string | null;
   user_agent: string | null;
 }
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  hint: string;
+  scopes: string[];
+  created_at: DefaultTimestamp;
+  expires_at: TimestampNullable;
+  last_used_at: TimestampNullable;
+  revoked_at: TimestampNullable;
+}
 export interface OneTimeTokensTable {
   id: Generated<number>;
   token_hash: string;
@@ -317,6 +329,7 @@ export interface Database {
   running_jobs: RunningJobsTable;
   job_slots: JobSlotsTable;
   export_batches: ExportBatchesTable;
+  api_tokens: ApiTokensTable;
   reading_drafts: ReadingDraftsTable;
 }
 

@@ -266,3 +266,15 @@ export async function statementFacts(
     })),
   };
 }
+
+/** The months an account has figures for (so an invoice), newest first, at most `limit`. */
+export async function accountDocumentPeriods(db: DB, accountId: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('account_months')
+    .select('period')
+    .where('account_id', '=', accountId)
+    .orderBy('period', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.period);
+}

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccountAccessError, customerAccount } from '../accounts/access';
+import { apiRateKey, requireScope } from '../api-tokens/api-auth';
 import type { AppDeps } from '../app-deps';
-import { requireCustomer } from '../auth/guard';
 import { dateToPeriod, localDate, periodOf, periodToDate } from '../billing/period';
 import { common } from '../i18n/common';
 import { formatM3, formatMeterReading } from '../money/litres';
@@ -16,19 +16,23 @@ import { verificationState } from './verification';
 const TAGS = ['readings'];
 
 /**
- * Requests to the readings API per signed-in customer (per address before signing in), all its
- * routes counted together: an app reads and submits a few times a month; a script looping on the
+ * Requests to the readings API per API token, per signed-in customer (session), or per address
+ * before signing in, all its routes counted together: an app reads and submits a few times a month; a script looping on the
  * API is answered 429 with Retry-After. Counted in PostgreSQL like the forms' limits.
  */
 export const API_RATE_LIMIT = {
   max: 60,
   timeWindow: 10 * 60_000,
   groupId: 'api-v1-readings',
-  keyGenerator: (req: FastifyRequest) => (req.user ? `user:${req.user.id}` : `ip:${req.ip}`),
+  keyGenerator: (req: FastifyRequest) => apiRateKey(req),
 };
 const config = { rateLimit: API_RATE_LIMIT };
-const SECURITY = [{ session: [] }];
-const SECURITY_POST = [{ session: [], csrf: [] }];
+type Security = Record<string, string[]>[];
+// OpenAPI 3.0 lists no scopes for a bearer scheme: the scope an API token needs is in each
+// operation's `x-token-scope` (and the bearer scheme's description lists them all).
+const SECURITY: Security = [{ session: [] }, { bearer: [] }];
+const SECURITY_POST: Security = [{ session: [], csrf: [] }, { bearer: [] }];
+const SCOPE = { 'x-token-scope': 'readings:write' };
 
 const errorSchema = {
   type: 'object',
@@ -95,18 +99,20 @@ interface SubmitBody {
 
 /**
  * The readings use cases for mobile apps and integrations: the same submitter as the page, the
- * same session cookie, CSRF header on POST, and 404 for accounts that are not the customer's.
+ * same session cookie with the CSRF header on POST, or an API token with `readings:write`
+ * (no CSRF), and 404 for accounts that are not the customer's.
  */
 export async function readingsApi(app: FastifyInstance, { db, config: settings }: AppDeps) {
   app.get<{ Params: { account: string } }>(
     '/api/v1/accounts/:account/meters',
     {
-      preHandler: requireCustomer,
+      preHandler: requireScope('readings:write'),
       config,
       schema: {
         tags: TAGS,
         summary: "The account's meters with the previous and the current month's reading",
         security: SECURITY,
+        ...SCOPE,
         params: accountParams,
         response: {
           200: {
@@ -153,7 +159,7 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
         meterStates(db, account.id, period),
         periodStatus(db, period),
       ]);
-      reply.header('x-csrf-token', reply.generateCsrf());
+      if (!req.user?.apiToken) reply.header('x-csrf-token', reply.generateCsrf());
       return {
         account: account.number,
         period: dateToPeriod(period),
@@ -194,12 +200,13 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
   app.get<{ Params: { account: string }; Querystring: { months?: number } }>(
     '/api/v1/accounts/:account/readings',
     {
-      preHandler: requireCustomer,
+      preHandler: requireScope('readings:write'),
       config,
       schema: {
         tags: TAGS,
         summary: 'Reading history (every submission, newest first) and monthly consumption',
         security: SECURITY,
+        ...SCOPE,
         params: accountParams,
         querystring: {
           type: 'object',
@@ -242,7 +249,7 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
       }
       const account = await customerAccount(db, req, req.params.account);
       const c = await accountConsumption(db, account.id, new Date(), months);
-      reply.header('x-csrf-token', reply.generateCsrf());
+      if (!req.user?.apiToken) reply.header('x-csrf-token', reply.generateCsrf());
       return {
         account: account.number,
         from: c.from,
@@ -260,7 +267,7 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
   app.post<{ Params: { account: string }; Body: SubmitBody }>(
     '/api/v1/accounts/:account/readings',
     {
-      preHandler: requireCustomer,
+      preHandler: requireScope('readings:write'),
       config,
       schema: {
         tags: TAGS,
@@ -268,6 +275,7 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
         description:
           'Values are typed as on the meter: "117.5", "117,5", "00117.500" or "117". A reading lower than the previous one is refused (422, problem "lower"), and so is one for a meter that already has the most submissions a month takes (READING_MAX_PER_MONTH, 20 by default; problem "tooMany": further corrections go through an operator). Submitting fewer meters than the account has needs confirmPartial; a monthly consumption above the limit needs confirmLarge and is stored as "flagged" for operator review (409 confirmation_required otherwise). The same idempotencyKey with the same values stores one submission however often it is sent (200 already_stored); a meter sent with the value it already has this month stores nothing new and is answered with that reading.',
         security: SECURITY_POST,
+        ...SCOPE,
         params: accountParams,
         body: {
           type: 'object',

@@ -12,14 +12,37 @@ export async function registerApiDocs(app: FastifyInstance) {
       openapi: '3.0.3',
       info: {
         title: 'Water utility cabinet API',
-        description:
-          "The cabinet's use cases for mobile apps and integrations. Sign in through POST /login (form fields login, password and _csrf: GET / answers the sign-in form with its _csrf token and sets the cookie it belongs to); the session is a cookie. Every POST also needs the CSRF token in the x-csrf-token header: GET requests under /api/v1 return a fresh one in their x-csrf-token response header. Accounts that are not the signed-in customer's answer 404.",
+        description: [
+          "The cabinet's use cases for mobile apps, smart-meter gateways and home automation. Accounts that are not the customer's answer 404.",
+          '',
+          '**With an API token** (for devices and scripts): create a personal access token in the cabinet under Personal data → API tokens, choose its scopes, and send it in the `Authorization: Bearer` header. No cookie and no CSRF token are needed; a request that carries a token is authenticated by the token alone (a session cookie sent with it is ignored). A token in the URL query string is refused (400), because URLs are kept in logs. An unknown, revoked or expired token answers 401, a token without the scope an operation needs 403 (`x-token-scope` of each operation). Requests are limited per token (429 with Retry-After).',
+          '',
+          'Submitting a reading with a token:',
+          '',
+          '```',
+          'curl -X POST https://cabinet.example.kz/api/v1/accounts/02015213/readings \\',
+          '  -H "Authorization: Bearer $VDK_TOKEN" \\',
+          "  -H 'Content-Type: application/json' \\",
+          `  -d '{"readings":[{"meterId":101,"value":"117.5"}],"idempotencyKey":"gw-2026-11-cold","confirmPartial":true}'`,
+          '```',
+          '',
+          'The meter ids come from `GET /api/v1/accounts/{account}/meters` with the same token.',
+          '',
+          '**With a session** (the mobile app): sign in through POST /login (form fields login, password and _csrf: GET / answers the sign-in form with its _csrf token and sets the cookie it belongs to); the session is a cookie. Every POST also needs the CSRF token in the x-csrf-token header: GET requests under /api/v1 return a fresh one in their x-csrf-token response header.',
+        ].join('\n'),
         version: '1.0.0',
       },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'sid' },
           csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'vdk_pat_ followed by 43 characters',
+            description:
+              'A personal access token from the cabinet (Personal data → API tokens), shown once when created. Scopes: `readings:write`: read the meters and the history, submit readings; `documents:read`: list and download invoices and statements (PDF). Each operation names the scope it needs in `x-token-scope`.',
+          },
         },
       },
     },

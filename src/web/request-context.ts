@@ -11,6 +11,8 @@ export interface CurrentUser {
   firstName: string;
   lastName: string;
   sessionHash: string;
+  /** Set when the request came with an API token (no session): the token and what it may do. */
+  apiToken?: { id: number; scopes: readonly string[] };
 }
 
 /** What every page needs to draw the layout. */
