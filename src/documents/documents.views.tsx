@@ -6,7 +6,7 @@ import { documentsText } from './documents.text';
 
 export function DocTableView({ table, caption }: { table: DocTable; caption?: string | undefined }) {
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0}>
       <table class="data doc-table">
         {caption ? <caption>{caption}</caption> : null}
         <thead>

@@ -105,7 +105,7 @@ export function ReadingsPage({ ctx, view }: { ctx: PageContext; view: ReadingsPa
             {t.period}: <strong>{formatPeriodLabel(ctx.locale, view.period)}</strong>
           </p>
           {errorCount ? <Notice kind="error">{t.fixErrors}</Notice> : null}
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0}>
             <table class="data readings-table">
               <thead>
                 <tr>
@@ -209,7 +209,7 @@ export function ReadingsPage({ ctx, view }: { ctx: PageContext; view: ReadingsPa
       </p>
       {view.chartSvg ? (
         <figure class="chart-box">
-          <div class="chart-scroll" dangerouslySetInnerHTML={{ __html: view.chartSvg }} />
+          <div class="chart-scroll" tabIndex={0} dangerouslySetInnerHTML={{ __html: view.chartSvg }} />
         </figure>
       ) : null}
     </Layout>
@@ -308,7 +308,7 @@ export function HistoryPage({ ctx, view }: { ctx: PageContext; view: HistoryView
     <Layout ctx={ctx} title={t.history.title} cabinet>
       <AccountHeader locale={ctx.locale} account={view.account} />
       <figure class="chart-box">
-        <div class="chart-scroll" dangerouslySetInnerHTML={{ __html: view.chartSvg }} />
+        <div class="chart-scroll" tabIndex={0} dangerouslySetInnerHTML={{ __html: view.chartSvg }} />
         <figcaption>
           {t.history.chartCaption(periodName(ctx.locale, view.from), periodName(ctx.locale, view.to))}
         </figcaption>
@@ -322,7 +322,7 @@ export function HistoryPage({ ctx, view }: { ctx: PageContext; view: HistoryView
             {rows.length === 0 ? (
               <p>{t.history.noData}</p>
             ) : (
-              <div class="table-wrap">
+              <div class="table-wrap" tabIndex={0}>
                 <table class="data history-table">
                   <thead>
                     <tr>

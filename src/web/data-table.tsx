@@ -20,7 +20,7 @@ export function DataTable<Row>({
   rowKey: (row: Row) => string | number;
 }) {
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0}>
       <table class="data" id={id}>
         <thead>
           <tr>
