@@ -44,7 +44,10 @@ async function signIn(page: Page, login: string) {
   await page.goto('/');
   await page.fill('input[name="login"]', login);
   await page.fill('input[name="password"]', DEMO_PASSWORD);
-  await Promise.all([page.waitForURL(/\/cabinet/), page.click('form[action="/login"] button[type="submit"]')]);
+  await Promise.all([
+    page.waitForURL(/\/cabinet/),
+    page.click('form[action="/login"] button[type="submit"]'),
+  ]);
 }
 
 describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
@@ -67,7 +70,8 @@ describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
         await page.goto('/');
         await page.fill('input[name="login"]', '01003317');
         await page.fill('input[name="password"]', 'wrong-password');
-        await Promise.all([page.waitForLoadState('load'), page.click('form[action="/login"] button[type="submit"]')]);
+        await page.click('form[action="/login"] button[type="submit"]');
+        await page.locator('main .notice-error').waitFor();
         await check('failed login');
         await signIn(page, '02015213');
         for (const path of CABINET_PAGES) {
