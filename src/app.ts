@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -84,6 +85,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     strictTransportSecurity: https,
   });
+  // Pages, styles and scripts go out compressed (brotli or gzip) to clients that ask for it: a phone
+  // on a slow network loads a third of the bytes. Request bodies are never taken compressed.
+  await app.register(compress, { encodings: ['br', 'gzip'], globalDecompression: false });
   // Dynamic answers hold personal data (pages, PDFs, JSON, CSV): no cache keeps them, unless a
   // route sets its own Cache-Control. Static files keep theirs.
   app.addHook('onSend', async (req, reply) => {

@@ -1,12 +1,13 @@
 import type { ComponentChildren } from 'preact';
 import { type Locale, MONTHS } from '../i18n/locales';
+import { ScrollBox } from '../web/data-table';
 import { Notice } from '../web/layout';
 import type { DocTable, InvoiceDocument, StatementDocument } from './document-model';
 import { documentsText } from './documents.text';
 
 export function DocTableView({ table, caption }: { table: DocTable; caption?: string | undefined }) {
   return (
-    <div class="table-wrap">
+    <ScrollBox class="table-wrap">
       <table class="data doc-table">
         {caption ? <caption>{caption}</caption> : null}
         <thead>
@@ -58,7 +59,7 @@ export function DocTableView({ table, caption }: { table: DocTable; caption?: st
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }
 

@@ -3,6 +3,7 @@ import { dateToPeriod } from '../billing/period';
 import { common } from '../i18n/common';
 import { formatDate, formatDateTime, formatPeriod, type Locale } from '../i18n/locales';
 import { formatM3, formatMeterReading } from '../money/litres';
+import { ScrollBox } from '../web/data-table';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 import { countingReadingIds } from './history-csv';
@@ -113,7 +114,7 @@ export function ReadingsPage({ ctx, view }: { ctx: PageContext; view: ReadingsPa
             {t.period}: <strong>{formatPeriodLabel(ctx.locale, view.period)}</strong>
           </p>
           {errorCount ? <Notice kind="error">{t.fixErrors}</Notice> : null}
-          <div class="table-wrap">
+          <ScrollBox class="table-wrap">
             <table class="data readings-table">
               <thead>
                 <tr>
@@ -198,7 +199,7 @@ export function ReadingsPage({ ctx, view }: { ctx: PageContext; view: ReadingsPa
                 })}
               </tbody>
             </table>
-          </div>
+          </ScrollBox>
           <p class="hint" id="readings-hint">
             {t.formatHint}
           </p>
@@ -217,7 +218,7 @@ export function ReadingsPage({ ctx, view }: { ctx: PageContext; view: ReadingsPa
       </p>
       {view.chartSvg ? (
         <figure class="chart-box">
-          <div class="chart-scroll" dangerouslySetInnerHTML={{ __html: view.chartSvg }} />
+          <ScrollBox class="chart-scroll" html={view.chartSvg} />
         </figure>
       ) : null}
     </Layout>
@@ -316,7 +317,7 @@ export function HistoryPage({ ctx, view }: { ctx: PageContext; view: HistoryView
     <Layout ctx={ctx} title={t.history.title} cabinet>
       <AccountHeader locale={ctx.locale} account={view.account} />
       <figure class="chart-box">
-        <div class="chart-scroll" dangerouslySetInnerHTML={{ __html: view.chartSvg }} />
+        <ScrollBox class="chart-scroll" html={view.chartSvg} />
         <figcaption>
           {t.history.chartCaption(periodName(ctx.locale, view.from), periodName(ctx.locale, view.to))}
         </figcaption>
@@ -330,7 +331,7 @@ export function HistoryPage({ ctx, view }: { ctx: PageContext; view: HistoryView
             {rows.length === 0 ? (
               <p>{t.history.noData}</p>
             ) : (
-              <div class="table-wrap">
+              <ScrollBox class="table-wrap">
                 <table class="data history-table">
                   <thead>
                     <tr>
@@ -360,7 +361,7 @@ export function HistoryPage({ ctx, view }: { ctx: PageContext; view: HistoryView
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollBox>
             )}
           </section>
         );

@@ -20,7 +20,7 @@ export function DataTable<Row>({
   rowKey: (row: Row) => string | number;
 }) {
   return (
-    <div class="table-wrap">
+    <ScrollBox class="table-wrap">
       <table class="data" id={id}>
         <thead>
           <tr>
@@ -43,6 +43,27 @@ export function DataTable<Row>({
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
+  );
+}
+
+/**
+ * A box that scrolls sideways when what it holds (a table, a chart) is wider than the screen. It
+ * takes the keyboard's focus, so that the arrow keys scroll it (WCAG 2.1.1); `html` is markup
+ * rendered elsewhere (a chart's SVG).
+ */
+export function ScrollBox({
+  class: className,
+  children,
+  html,
+}: {
+  class: string;
+  children?: ComponentChildren;
+  html?: string;
+}) {
+  const inside = html === undefined ? { children } : { dangerouslySetInnerHTML: { __html: html } };
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box the keyboard cannot reach cannot be scrolled without a mouse
+    <div class={className} tabIndex={0} {...inside} />
   );
 }

@@ -21,7 +21,9 @@
     return new Promise((resolve) => {
       const dialog = document.createElement('dialog');
       dialog.className = 'confirm-dialog';
+      dialog.setAttribute('aria-labelledby', 'confirm-dialog-title');
       const title = document.createElement('h2');
+      title.id = 'confirm-dialog-title';
       title.textContent = form.dataset.title || '';
       const p = document.createElement('p');
       p.textContent = text;
