@@ -169,6 +169,34 @@ describe.skipIf(!SERVER)('the PostgreSQL server unreachable (PostgreSQL)', () =>
     const auditAfter = await data.db.selectFrom('audit_log').select('id').execute();
     expect(auditAfter.length).toBe(auditBefore.length);
   }, 120_000);
+
+  it('a transaction whose connection is cut half way stores nothing of its first statement', async () => {
+    const half = through.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('audit_log')
+        .values({ action: 'test.half', subject: 'first', details: '{}' })
+        .execute();
+      await cable.cut();
+      await tx
+        .insertInto('audit_log')
+        .values({ action: 'test.half', subject: 'second', details: '{}' })
+        .execute();
+    });
+    const error = await half.then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error && isDatabaseUnavailable(error)).toBe(true);
+    await cable.restore();
+    const stored = await data.db
+      .selectFrom('audit_log')
+      .select('subject')
+      .where('action', '=', 'test.half')
+      .execute();
+    expect(stored).toEqual([]);
+    // And the app's pool serves again.
+    expect((await through.db.selectFrom('audit_log').select('id').limit(1).execute()).length).toBe(1);
+  });
 });
 
 describe.skipIf(SERVER)('the embedded database closed under the app (PGlite)', () => {
