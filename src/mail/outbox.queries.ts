@@ -104,8 +104,8 @@ export async function outboxIdByDedupeKey(db: DB, key: string): Promise<number |
 }
 
 /**
- * The outbox at a glance: messages waiting (pending or being sent), of them those that failed at
- * least once, messages given up on, and when the oldest waiting message was written.
+ * The outbox at a glance: messages waiting (pending or being sent), of them those whose last
+ * attempt failed, messages given up on, and when the oldest waiting message was written.
  */
 export async function outboxState(db: DB) {
   const row = await db
@@ -114,7 +114,9 @@ export async function outboxState(db: DB) {
       eb.fn.countAll<string>().filterWhere('status', 'in', ['pending', 'sending']).as('waiting'),
       eb.fn
         .countAll<string>()
-        .filterWhere((w) => w.and([w('status', 'in', ['pending', 'sending']), w('attempts', '>', 0)]))
+        .filterWhere((w) =>
+          w.and([w('status', 'in', ['pending', 'sending']), w('last_error', 'is not', null)]),
+        )
         .as('retrying'),
       eb.fn.countAll<string>().filterWhere('status', '=', 'failed').as('failed'),
       eb.fn.min('created_at').filterWhere('status', 'in', ['pending', 'sending']).as('oldest'),
@@ -154,7 +156,7 @@ export function troubledMail(db: DB, limit = 100) {
     .where((w) =>
       w.or([
         w('status', '=', 'failed'),
-        w.and([w('status', 'in', ['pending', 'sending']), w('attempts', '>', 0)]),
+        w.and([w('status', 'in', ['pending', 'sending']), w('last_error', 'is not', null)]),
       ]),
     )
     .orderBy('id', 'desc')
