@@ -25,6 +25,7 @@ import { backofficeExchangeRoutes } from './backoffice/exchange.routes';
 import { installBackofficeGuard } from './backoffice/guard';
 import { backofficeHomeRoutes } from './backoffice/home.routes';
 import { backofficeNoteRoutes } from './backoffice/notes.routes';
+import { backofficeOutboxRoutes } from './backoffice/outbox.routes';
 import { backofficeQuestionRoutes } from './backoffice/questions.routes';
 import { backofficeRateRoutes } from './backoffice/rates.routes';
 import { backofficeReadingRoutes } from './backoffice/readings.routes';
@@ -182,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => documentsRoutes(scope, deps));
   await app.register(async (scope) => documentsApi(scope, deps));
   await app.register(async (scope) => mailingRoutes(scope, deps));
+  await app.register(async (scope) => backofficeOutboxRoutes(scope, deps));
 
   return app;
 }

@@ -202,7 +202,13 @@ function preparingPool(pool: pg.Pool, hotPool: pg.Pool): PostgresPool {
         }) as unknown as PostgresPoolClientQuery,
         release: (destroy?: boolean) => {
           if (taken) taken.release(destroy);
-          else void client?.then((c) => c.release(destroy));
+          // A connection that could not be had (the server is away) has nothing to release: the
+          // failure was the query's answer; left unhandled here it would end the process.
+          else
+            void client?.then(
+              (c) => c.release(destroy),
+              () => {},
+            );
         },
       };
     },

@@ -16,32 +16,32 @@ function isDataException(error: { code?: unknown }): boolean {
   return typeof error.code === 'string' && /^22[0-9A-Z]{3}$/.test(error.code);
 }
 
-/** Socket errors of a database server that is down, restarting or unreachable. */
+/** Errors of a socket to the database server that is refused, reset, cut or never answers. */
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',
-  'EHOSTUNREACH',
   'ENOTFOUND',
+  'EHOSTUNREACH',
 ]);
+/** What pg and pg-pool say, without a code, when a connection ends or cannot be had in time. */
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed|PGlite is closed|driver has already been destroyed/i;
 
 /**
- * The database cannot serve just now — not this request's fault, and not a bug: 503, so a load
- * balancer or a client may try again. PostgreSQL class 08 (connection exceptions, also what
- * PgBouncer answers when it cannot reach its server), 57P01–57P03 (shut down, crashed, starting
- * up), 53300 (too many connections), 25006 (a standby that is not promoted yet refuses a write),
- * and node-postgres's own words for a broken or unobtainable connection.
+ * The database cannot be reached (server down, restarting, failing over, out of connections):
+ * PostgreSQL's class 08 (connection exception), 57P01-57P03 (shut down / starting up), 53300 (too
+ * many connections), 25006 (a standby not promoted yet refuses a write), a socket error, or pg's and PGlite's words for a lost or closed connection.
+ * The request did nothing wrong and can be repeated in a moment: 503, not 500. A transaction the
+ * request had opened was not committed, so nothing of it is stored.
  */
 export function isDatabaseUnavailable(error: { code?: unknown; message?: unknown }): boolean {
   const code = typeof error.code === 'string' ? error.code : '';
-  if (CONNECTION_CODES.has(code)) return true;
-  if (/^08[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code) || code === '53300' || code === '25006')
+  if (/^08[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '53300', '25006'].includes(code))
     return true;
-  const message = typeof error.message === 'string' ? error.message : '';
-  return /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(
-    message,
-  );
+  if (CONNECTION_CODES.has(code)) return true;
+  return typeof error.message === 'string' && CONNECTION_MESSAGES.test(error.message);
 }
 
 function ErrorPage({
@@ -92,19 +92,18 @@ export function installErrorPages(app: FastifyInstance) {
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     let title = t.serverTitle;
     let message = t.server;
-    if (error instanceof NotFoundError) {
+    if (isDatabaseUnavailable(error)) {
+      status = 503;
+      title = t.unavailableTitle;
+      message = t.unavailable;
+      reply.header('retry-after', 30);
+    } else if (error instanceof NotFoundError) {
       status = 404;
       title = t.notFoundTitle;
       message = t.notFound;
     } else if (error instanceof ControlCharacterError) {
       status = 400;
       message = t.badCharacters;
-    } else if (isDatabaseUnavailable(error)) {
-      status = 503;
-      title = t.unavailableTitle;
-      message = t.unavailable;
-      reply.header('retry-after', '10');
-      req.log.warn({ code: error.code, err: error.message }, 'database unavailable');
     } else if (isDataException(error)) {
       status = 400;
       message = t.badRequest;
@@ -129,15 +128,19 @@ export function installErrorPages(app: FastifyInstance) {
     } else if (status >= 400 && status < 500) {
       message = t.badRequest;
     }
-    if (status >= 500 && status !== 503) req.log.error({ err: error }, 'request failed');
+    if (status === 503) req.log.warn({ code: error.code, err: error.message }, 'database unavailable');
+    else if (status >= 500) req.log.error({ err: error }, 'request failed');
     else req.log.info({ code: error.code, status }, error.message);
     if (req.url.startsWith('/api/')) {
       // A client's malformed request gets what was wrong with it (schema validation, JSON syntax).
       // (Not the database's words: they name columns and types.)
       const detail = status === 400 && !isDataException(error) ? { detail: error.message } : {};
-      return reply
-        .status(status)
-        .send({ error: error.code ?? 'error', message, requestId: req.id, ...detail });
+      return reply.status(status).send({
+        error: status === 503 ? 'unavailable' : (error.code ?? 'error'),
+        message,
+        requestId: req.id,
+        ...detail,
+      });
     }
     return sendPage(reply, <ErrorPage req={req} reply={reply} title={title} message={message} />, status);
   });

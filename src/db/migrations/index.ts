@@ -9,6 +9,7 @@ import * as m0610 from './0610_totp_lock';
 import * as m0620 from './0620_penalty_days';
 import * as m0630 from './0630_job_runs';
 import * as m0655 from './0655_reading_drafts';
+import * as m0660 from './0660_mail_outbox_documents';
 import * as m0750 from './0750_api_tokens';
 
 /**
@@ -27,5 +28,6 @@ export const migrations: Record<string, Migration> = {
   '0620_penalty_days': m0620,
   '0630_job_runs': m0630,
   '0655_reading_drafts': m0655,
+  '0660_mail_outbox_documents': m0660,
   '0750_api_tokens': m0750,
 };
