@@ -21,6 +21,7 @@ import { backofficeExchangeRoutes } from './backoffice/exchange.routes';
 import { installBackofficeGuard } from './backoffice/guard';
 import { backofficeHomeRoutes } from './backoffice/home.routes';
 import { backofficeNoteRoutes } from './backoffice/notes.routes';
+import { backofficeOutboxRoutes } from './backoffice/outbox.routes';
 import { backofficeQuestionRoutes } from './backoffice/questions.routes';
 import { backofficeRateRoutes } from './backoffice/rates.routes';
 import { backofficeReadingRoutes } from './backoffice/readings.routes';
@@ -167,6 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => guideRoutes(scope, deps));
   await app.register(async (scope) => documentsRoutes(scope, deps));
   await app.register(async (scope) => mailingRoutes(scope, deps));
+  await app.register(async (scope) => backofficeOutboxRoutes(scope, deps));
 
   return app;
 }

@@ -135,6 +135,20 @@ export function openConfiguredDatabase(config: { DATABASE_URL?: string | undefin
  * those connections have); everything else, transactions included, runs on `pool` with
  * PostgreSQL's defaults.
  */
+const quiet = new WeakSet<pg.PoolClient>();
+/**
+ * A connection the server drops while it is taken but between statements emits 'error', which
+ * pg-pool listens to only for idle connections: unheard, it would end the process. Its next
+ * statement fails instead (the request answers 503) and the pool discards it on release.
+ */
+function quietWhileTaken(client: pg.PoolClient): pg.PoolClient {
+  if (!quiet.has(client)) {
+    quiet.add(client);
+    client.on('error', () => {});
+  }
+  return client;
+}
+
 function preparingPool(pool: pg.Pool, hotPool: pg.Pool): PostgresPool {
   const names = new Map<string, string>();
   const nameOf = (text: string) => {
@@ -155,7 +169,7 @@ function preparingPool(pool: pg.Pool, hotPool: pg.Pool): PostgresPool {
             typeof text === 'string' && text.trimStart().startsWith(PREPARED_MARK) ? nameOf(text) : undefined;
           client ??= (name ? hotPool : pool).connect().then((c) => {
             taken = c;
-            return c;
+            return quietWhileTaken(c);
           });
           return client.then((c) =>
             name
@@ -165,7 +179,13 @@ function preparingPool(pool: pg.Pool, hotPool: pg.Pool): PostgresPool {
         }) as unknown as PostgresPoolClientQuery,
         release: (destroy?: boolean) => {
           if (taken) taken.release(destroy);
-          else void client?.then((c) => c.release(destroy));
+          // A connection that could not be had (the server is away) has nothing to release: the
+          // failure was the query's answer; left unhandled here it would end the process.
+          else
+            void client?.then(
+              (c) => c.release(destroy),
+              () => {},
+            );
         },
       };
     },

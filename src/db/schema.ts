@@ -230,6 +230,8 @@ export interface MailOutboxTable {
   text_body: string;
   html_body: string | null;
   attachments: Json<unknown[]>;
+  /** What the deliverer renders and attaches (src/mail/outbox.ts MailDocuments), or null. */
+  documents: ColumnType<unknown, string | null | undefined, string | null>;
   purpose: Generated<string>;
   dedupe_key: string | null;
   status: Generated<'pending' | 'sending' | 'sent' | 'failed'>;

@@ -27,7 +27,7 @@ afterAll(async () => handle?.close());
 const outbox = () =>
   db
     .selectFrom('mail_outbox')
-    .select(['to_address', 'subject', 'purpose', 'attachments'])
+    .select(['to_address', 'subject', 'purpose', 'attachments', 'documents'])
     .orderBy('id')
     .execute();
 const audits = (action: string) =>
@@ -39,14 +39,19 @@ const audits = (action: string) =>
 const request = { locale: 'en' as const, ip: '192.0.2.7', limit: async () => 0 };
 
 describe(`sending documents by email (${engine})`, () => {
-  it('sendInvoiceByEmail puts the PDF into the outbox and writes the audit entry', async () => {
+  it('sendInvoiceByEmail puts a message naming the invoice into the outbox and writes the audit entry', async () => {
     const result = await sendInvoiceByEmail(db, { ...request, userId, account, period: '2020-05' });
     expect(result).toEqual({ kind: 'sent', email: 'owner@example.kz' });
     const mails = await outbox();
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatchObject({ to_address: 'owner@example.kz', purpose: 'documents.invoice' });
     expect(mails[0]?.subject).toContain('May 2020');
-    expect(JSON.stringify(mails[0]?.attachments)).toContain('invoice-01003317-2020-05.pdf');
+    // What to render, not the PDF: the deliverer renders it when it sends (decision 120).
+    expect(mails[0]?.attachments).toEqual([]);
+    expect(mails[0]?.documents).toEqual({
+      locale: 'en',
+      documents: [{ kind: 'invoice', account: account.id, period: '2020-05' }],
+    });
     const entries = await audits('documents.email.invoice');
     expect(entries).toEqual([
       { actor_user_id: userId, subject: account.number, details: { period: '2020-05' } },
@@ -99,7 +104,10 @@ describe(`sending documents by email (${engine})`, () => {
     const last = (await outbox()).at(-1);
     expect(last?.purpose).toBe('documents.statement');
     expect(last?.subject).toBe('Settlement status for June 2019 – May 2020');
-    expect(JSON.stringify(last?.attachments)).toContain('statement-01003317-2019-06-2020-05.pdf');
+    expect(last?.documents).toEqual({
+      locale: 'en',
+      documents: [{ kind: 'statement', account: account.id, from: '2019-06', to: '2020-05' }],
+    });
     expect(await audits('documents.email.statement')).toHaveLength(1);
     const none = await sendStatementByEmail(db, {
       ...request,

@@ -4,7 +4,8 @@ import type { Period } from '../billing/period';
 import type { DB } from '../db/database';
 import type { Locale } from '../i18n/locales';
 import { setSubscribeInvoices, userMailState } from './documents.queries';
-import { invoicePdf, mailDocument, statementPdf } from './documents.service';
+import { mailDocument } from './documents.service';
+import { invoiceLoader, statementLoader } from './invoice.service';
 
 /** What sending a document by email came to; the page redirects (or answers 404) case by case. */
 export type SendByEmailResult =
@@ -25,8 +26,9 @@ interface SendRequest {
 }
 
 /**
- * The use case "send this month's invoice to my email": the PDF goes into the outbox with an
- * audit entry in one transaction; a passed limit is audited and sends nothing.
+ * The use case "send this month's invoice to my email": the message (which names the invoice; its
+ * PDF is rendered when it is sent) goes into the outbox with an audit entry in one transaction; a
+ * passed limit is audited and sends nothing.
  */
 export async function sendInvoiceByEmail(
   db: DB,
@@ -35,8 +37,8 @@ export async function sendInvoiceByEmail(
   const state = await userMailState(db, request.userId);
   if (!state?.email) return { kind: 'noEmail' };
   const { account, period } = request;
-  const pdf = period === null ? null : await invoicePdf(db, account, period, request.locale);
-  if (!pdf || period === null) return { kind: 'noDocument' };
+  const invoice = period === null ? null : await invoiceLoader(db, account, period);
+  if (!invoice || period === null) return { kind: 'noDocument' };
   const wait = await request.limit();
   const log = { actorUserId: request.userId || null, subject: account.number, ip: request.ip };
   if (wait) {
@@ -45,7 +47,7 @@ export async function sendInvoiceByEmail(
   }
   const email = state.email;
   await db.transaction().execute(async (tx) => {
-    await mailDocument(tx, email, request.locale, pdf, { invoice: period });
+    await mailDocument(tx, email, request.locale, account, { invoice: period });
     await audit(tx, { ...log, action: 'documents.email.invoice', details: { period } });
   });
   return { kind: 'sent', email };
@@ -67,17 +69,17 @@ export async function sendStatementByEmail(
   const account = await request.account();
   const { range } = request;
   if (!range) return { kind: 'noDocument' };
-  const pdf = await statementPdf(db, account, range.from, range.to, request.locale);
-  if (!pdf) return { kind: 'noDocument' };
+  if (!(await statementLoader(db, account.id, range.from, range.to))) return { kind: 'noDocument' };
   const wait = await request.limit();
-  const log = { actorUserId: request.userId || null, subject: pdf.filename, ip: request.ip };
+  const filename = `statement-${account.number}-${range.from}-${range.to}.pdf`;
+  const log = { actorUserId: request.userId || null, subject: filename, ip: request.ip };
   if (wait) {
     await audit(db, { ...log, action: 'documents.email.limited', details: { statement: true, wait } });
     return { kind: 'limited', wait };
   }
   const email = state.email;
   await db.transaction().execute(async (tx) => {
-    await mailDocument(tx, email, request.locale, pdf, { statement: range });
+    await mailDocument(tx, email, request.locale, account, { statement: range });
     await audit(tx, { ...log, action: 'documents.email.statement' });
   });
   return { kind: 'sent', email };

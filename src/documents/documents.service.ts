@@ -3,7 +3,7 @@ import { verifyLookupToken } from '../accounts/lookup-token';
 import type { Period } from '../billing/period';
 import type { DB } from '../db/database';
 import { formatPeriod, type Locale } from '../i18n/locales';
-import { enqueueMail } from '../mail/outbox';
+import { enqueueMail, type MailDocument } from '../mail/outbox';
 import { toCsv } from '../web/csv';
 import { docTableCsv, invoiceDocument, statementDocument } from './document-model';
 import { userMailState } from './documents.queries';
@@ -59,12 +59,15 @@ export async function statementCsv(
   return { filename: `statement-${account.number}-${from}-${to}.csv`, text: toCsv(header, rows) };
 }
 
-/** Puts a document into the outbox for the user's address, the PDF attached. */
+/**
+ * Puts a document into the outbox for the user's address: the message names the document (account,
+ * months, language) and the deliverer renders the PDF when it sends it (decision 120).
+ */
 export async function mailDocument(
   db: DB,
   to: string,
   locale: Locale,
-  pdf: RenderedPdf,
+  account: { id: number },
   kind: { invoice: Period } | { statement: { from: Period; to: Period } },
   options: { purpose?: string; dedupeKey?: string } = {},
 ): Promise<number | null> {
@@ -76,13 +79,15 @@ export async function mailDocument(
           formatPeriod(locale, kind.statement.from),
           formatPeriod(locale, kind.statement.to),
         );
+  const document: MailDocument =
+    'invoice' in kind
+      ? { kind: 'invoice', account: account.id, period: kind.invoice }
+      : { kind: 'statement', account: account.id, from: kind.statement.from, to: kind.statement.to };
   return enqueueMail(db, {
     to,
     subject,
     text: t.mailBody(subject),
-    attachments: [
-      { filename: pdf.filename, contentType: 'application/pdf', contentBase64: pdf.bytes.toString('base64') },
-    ],
+    documents: { locale, documents: [document] },
     purpose: options.purpose ?? ('invoice' in kind ? 'documents.invoice' : 'documents.statement'),
     dedupeKey: options.dedupeKey,
   });

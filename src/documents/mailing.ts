@@ -2,74 +2,44 @@ import { accountsOfUser } from '../accounts/accounts.queries';
 import { addMonths, isPeriod, type Period, periodOf } from '../billing/period';
 import type { DB } from '../db/database';
 import { formatPeriod, isLocale } from '../i18n/locales';
-import { type JobQueue, jobDb } from '../jobs/queue';
+import type { JobQueue } from '../jobs/queue';
 import { AlreadyRunning, RUNS, singleFlight } from '../jobs/single-flight';
-import { enqueueMail } from '../mail/outbox';
-import { outboxIdByDedupeKey } from '../mail/outbox.queries';
-import { invoicePdf, type RenderedPdf } from './documents.service';
+import type { MailDocument } from '../mail/outbox';
 import { documentsText } from './documents.text';
+import { invoiceLoader } from './invoice.service';
 import {
-  addSubscribersAsRecipients,
   completeMailing,
-  lockMailingStart,
   mailingExists,
   newestClosedMonth,
-  openMailing,
   pendingRecipients,
   settleRecipient,
   unfinishedMailingPeriods,
-  unfinishedMailingSince,
 } from './mailing.queries';
+import { queueRecipientMail } from './mailing-recipient.service';
+import { MAILING_QUEUE, startInvoiceMailing } from './mailing-start.service';
 
 export { type MailingReportRow, mailingReport } from './mailing.queries';
+export { MAILING_QUEUE, startInvoiceMailing } from './mailing-start.service';
 
 /**
  * The monthly invoice mailing (SPEC.md 3.4, "Subscribe to mailing").
  *
  * Starting a month's mailing writes one recipient row per subscriber and enqueues a pg-boss job.
- * The job walks the pending rows: renders the subscriber's invoice PDF and, in one transaction,
- * puts the message into the outbox under the dedupe key `invoice.monthly:<user>:<period>` and
- * marks the row queued. A crash at any point leaves a row either pending (nothing committed) or
+ * The job walks the pending rows: finds the subscriber's accounts with an invoice that month and,
+ * in one transaction, puts a message naming them into the outbox under the dedupe key
+ * `invoice.monthly:<user>:<period>` and marks the row queued (the deliverer renders the PDFs). A crash at any point leaves a row either pending (nothing committed) or
  * queued (message committed once), so running the job again, in this process or another one,
  * sends every subscriber exactly one message. The outbox's delivery worker does the SMTP part.
  */
-export const MAILING_QUEUE = 'invoice-mailing';
 export const MAILING_SCAN_QUEUE = 'invoice-mailing-scan';
 
 export const mailingDedupeKey = (userId: number, period: Period) => `invoice.monthly:${userId}:${period}`;
-
-/**
- * Starts (or, once finished, tops up) the mailing of a month: every current subscriber becomes a
- * recipient. While the month's mailing is unfinished, a second start changes nothing and
- * returns since when it runs.
- */
-export async function startInvoiceMailing(
-  db: DB,
-  jobs: JobQueue | null,
-  period: Period,
-  startedBy: number | null = null,
-): Promise<{ recipients: number; runningSince?: Date }> {
-  if (!isPeriod(period)) throw new RangeError(`not a period: ${period}`);
-  return db.transaction().execute(async (tx) => {
-    // Two starts of one month (two operators, two instances) come one after the other; the
-    // second finds the first's mailing unfinished and says since when it runs.
-    await lockMailingStart(tx, period);
-    const runningSince = await unfinishedMailingSince(tx, period);
-    if (runningSince) return { recipients: 0, runningSince };
-    await openMailing(tx, period, startedBy);
-    const recipients = await addSubscribersAsRecipients(tx, period);
-    if (jobs) await jobs.send(MAILING_QUEUE, { period }, { db: jobDb(tx) });
-    return { recipients };
-  });
-}
 
 export interface MailingRunOptions {
   /** Messages put into the outbox per second at most. */
   perSecond: number;
   /** Stops the run between messages (a stopping process); the rest stays pending. */
   signal?: AbortSignal;
-  /** Rendering time for the PDFs (tests). */
-  now?: Date;
   /** Called after each message is committed to the outbox (tests, progress). */
   onQueued?: () => void;
 }
@@ -111,36 +81,31 @@ async function mailOne(
   options: MailingRunOptions,
 ): Promise<boolean> {
   const locale = isLocale(recipient.locale) ? recipient.locale : 'kk';
-  const pdfs: RenderedPdf[] = [];
+  // Which of the subscriber's accounts have an invoice this month; the PDFs are rendered when the
+  // message is sent (decision 120), so the outbox row only names them.
+  const documents: MailDocument[] = [];
   for (const account of await accountsOfUser(db, recipient.userId)) {
-    const pdf = await invoicePdf(db, account, period, locale, options.now ? { now: options.now } : {});
-    if (pdf) pdfs.push(pdf);
+    if (await invoiceLoader(db, account, period))
+      documents.push({ kind: 'invoice', account: account.id, period });
   }
-  if (!recipient.email || pdfs.length === 0) {
+  if (!recipient.email || documents.length === 0) {
     await settleRecipient(db, period, recipient.userId, { status: 'skipped' });
     return false;
   }
   const t = documentsText[locale];
   const subject = t.mailSubjectInvoice(formatPeriod(locale, period));
-  return db.transaction().execute(async (tx) => {
-    const key = mailingDedupeKey(recipient.userId, period);
-    const inserted = await enqueueMail(tx, {
-      to: recipient.email as string,
+  return queueRecipientMail(db, {
+    period,
+    userId: recipient.userId,
+    mail: {
+      to: recipient.email,
       subject,
       text: t.mailBody(subject),
-      attachments: pdfs.map((p) => ({
-        filename: p.filename,
-        contentType: 'application/pdf',
-        contentBase64: p.bytes.toString('base64'),
-      })),
+      documents: { locale, documents },
       purpose: 'invoice.monthly',
-      dedupeKey: key,
-    });
-    const outboxId = inserted ?? (await outboxIdByDedupeKey(tx, key));
-    // A process stopping here loses the whole transaction: the row stays pending, no message exists.
-    options.signal?.throwIfAborted();
-    await settleRecipient(tx, period, recipient.userId, { status: 'queued', outboxId });
-    return inserted !== null;
+      dedupeKey: mailingDedupeKey(recipient.userId, period),
+    },
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 

@@ -75,6 +75,9 @@ export function MailingPage({
       {form.notice ? <Notice kind="success">{form.notice}</Notice> : null}
       {form.busy ? <Notice kind="info">{form.busy}</Notice> : null}
       {rows.length === 0 ? <p>{t.none}</p> : <MailingTable locale={ctx.locale} rows={rows} />}
+      <p>
+        <a href="/backoffice/outbox">{t.outbox}</a>
+      </p>
       <form method="post" action="/backoffice/mailings" class="form" noValidate>
         <input type="hidden" name="_csrf" value={ctx.csrfToken} />
         <div class={form.error ? 'field has-error' : 'field'}>

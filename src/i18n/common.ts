@@ -31,6 +31,9 @@ export const common = defineMessages({
       notFound: 'Сұралған бет жоқ немесе жойылған.',
       serverTitle: 'Қате орын алды',
       server: 'Сервермен байланыс қатесі. Кейінірек қайталап көріңіз.',
+      unavailableTitle: 'Кабинет уақытша қолжетімсіз',
+      unavailable:
+        'Жеке кабинет уақытша қолжетімсіз: деректер қоры жауап бермей тұр. Жіберілген деректер сақталған жоқ. Бірнеше минуттан кейін қайталап көріңіз.',
       badRequest: 'Сұрау оқылмады: жіберілген деректерді тексеріңіз.',
       badCharacters:
         'Жіберілген деректерде басқару таңбалары бар (мысалы, нөлдік байт). Оларды өшіріп, қайта жіберіңіз.',
@@ -91,6 +94,9 @@ export const common = defineMessages({
       notFound: 'Запрошенной страницы нет или она удалена.',
       serverTitle: 'Произошла ошибка',
       server: 'Ошибка соединения с сервером. Повторите попытку позже.',
+      unavailableTitle: 'Кабинет временно недоступен',
+      unavailable:
+        'Личный кабинет временно недоступен: база данных не отвечает. Отправленные данные не сохранены. Повторите попытку через несколько минут.',
       badRequest: 'Запрос не удалось прочитать: проверьте отправленные данные.',
       badCharacters:
         'В отправленных данных есть управляющие символы (например, нулевой байт). Удалите их и отправьте снова.',
@@ -151,6 +157,9 @@ export const common = defineMessages({
       notFound: 'The page you asked for does not exist or was removed.',
       serverTitle: 'Something went wrong',
       server: 'Server connection error. Try again later.',
+      unavailableTitle: 'The cabinet is temporarily unavailable',
+      unavailable:
+        'The customer cabinet is temporarily unavailable: the database is not answering. Nothing you sent was saved. Try again in a few minutes.',
       badRequest: 'The request could not be read: check the data sent.',
       badCharacters:
         'The data sent contains control characters (such as a null byte). Remove them and send it again.',

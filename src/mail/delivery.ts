@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { DB } from '../db/database';
-import type { MailAttachment } from './outbox';
+import { DocumentGone, renderMailDocuments } from '../documents/mailing-render';
+import type { MailAttachment, MailDocuments } from './outbox';
 import { type ClaimedMail, claimDueMail, markMailAttemptFailed, markMailSent } from './outbox.queries';
 
 /** What delivery needs of a mail transport; a nodemailer transporter is one. */
@@ -37,6 +38,8 @@ export interface DeliveryReport {
  * same message; a row whose lease ran out (its process died mid-send) becomes due again.
  * A message is marked 'sent' right after the server accepts it; the Message-ID is derived from
  * the outbox id, so even a resend after a crash is recognisable as the same message.
+ * The PDFs a message names are rendered here, just before it is sent (decision 120); a document
+ * that no longer has data fails the message for good, any other failure is retried with back-off.
  */
 export async function deliverDueMail(
   db: DB,
@@ -48,12 +51,12 @@ export async function deliverDueMail(
   const claimed = await claimDueMail(db, limit, SENDING_LEASE_MS);
   for (const row of claimed.sort((a, b) => a.id - b.id)) {
     try {
-      await transport.sendMail(messageOf(row, from));
+      await transport.sendMail(await messageOf(db, row, from));
       await markMailSent(db, row.id);
       report.sent++;
     } catch (error) {
       const message = String((error as Error)?.message ?? error).slice(0, 500);
-      const giveUp = row.attempts >= MAX_ATTEMPTS;
+      const giveUp = row.attempts >= MAX_ATTEMPTS || error instanceof DocumentGone;
       await markMailAttemptFailed(db, row.id, { error: message, giveUp, retryInMs: backoffMs(row.attempts) });
       if (giveUp) report.failed++;
       else report.retried++;
@@ -62,11 +65,16 @@ export async function deliverDueMail(
   return report;
 }
 
-/** The message handed to the transport; the Message-ID is derived from the outbox id. */
-function messageOf(row: ClaimedMail, from: string) {
-  const attachments = (
-    typeof row.attachments === 'string' ? JSON.parse(row.attachments) : row.attachments
-  ) as MailAttachment[];
+const parsed = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+
+/**
+ * The message handed to the transport, its documents rendered now; the Message-ID is derived
+ * from the outbox id. A row written before decision 120 carries its files as base64 instead.
+ */
+async function messageOf(db: DB, row: ClaimedMail, from: string) {
+  const stored = parsed<MailAttachment[] | null>(row.attachments) ?? [];
+  const documents = parsed<MailDocuments | null>(row.documents);
+  const rendered = documents ? await renderMailDocuments(db, documents) : [];
   return {
     from,
     to: row.to_address,
@@ -74,11 +82,18 @@ function messageOf(row: ClaimedMail, from: string) {
     text: row.text_body,
     html: row.html_body ?? undefined,
     messageId: `<outbox-${row.id}@${domainOf(from)}>`,
-    attachments: (attachments ?? []).map((a) => ({
-      filename: a.filename,
-      contentType: a.contentType,
-      content: Buffer.from(a.contentBase64, 'base64'),
-    })),
+    attachments: [
+      ...stored.map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: Buffer.from(a.contentBase64, 'base64'),
+      })),
+      ...rendered.map((pdf) => ({
+        filename: pdf.filename,
+        contentType: 'application/pdf',
+        content: pdf.bytes,
+      })),
+    ],
   };
 }
 

@@ -1,5 +1,17 @@
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { DB } from '../db/database';
+import type { MailOutboxTable } from '../db/schema';
+
+/** Stores one message; its id, or null when a message with its dedupe key is already there. */
+export async function insertMail(db: DB, row: Insertable<MailOutboxTable>): Promise<number | null> {
+  const inserted = await db
+    .insertInto('mail_outbox')
+    .values(row)
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted?.id ?? null;
+}
 
 /** The newest messages of the outbox, for the dev mailbox. */
 export function mailboxMessages(db: DB, limit = 200) {
@@ -90,3 +102,63 @@ export async function outboxIdByDedupeKey(db: DB, key: string): Promise<number |
     null
   );
 }
+
+/**
+ * The outbox at a glance: messages waiting (pending or being sent), of them those that failed at
+ * least once, messages given up on, and when the oldest waiting message was written.
+ */
+export async function outboxState(db: DB) {
+  const row = await db
+    .selectFrom('mail_outbox')
+    .select((eb) => [
+      eb.fn.countAll<string>().filterWhere('status', 'in', ['pending', 'sending']).as('waiting'),
+      eb.fn
+        .countAll<string>()
+        .filterWhere((w) => w.and([w('status', 'in', ['pending', 'sending']), w('attempts', '>', 0)]))
+        .as('retrying'),
+      eb.fn.countAll<string>().filterWhere('status', '=', 'failed').as('failed'),
+      eb.fn.min('created_at').filterWhere('status', 'in', ['pending', 'sending']).as('oldest'),
+      sql<Date>`now()`.as('now'),
+    ])
+    .where('status', 'in', ['pending', 'sending', 'failed'])
+    .executeTakeFirstOrThrow();
+  const oldest = row.oldest === null ? null : new Date(row.oldest as unknown as string);
+  return {
+    waiting: Number(row.waiting),
+    retrying: Number(row.retrying),
+    failed: Number(row.failed),
+    oldestWaiting: oldest,
+    /** Seconds the oldest waiting message has waited, by the database's clock; 0 when none waits. */
+    oldestWaitingSeconds: oldest ? Math.max(0, (new Date(row.now).getTime() - oldest.getTime()) / 1000) : 0,
+  };
+}
+export type OutboxState = Awaited<ReturnType<typeof outboxState>>;
+
+/**
+ * The messages that need an operator's eye, newest first: given up on, or waiting after a failed
+ * attempt (with the error and when the next attempt is due).
+ */
+export function troubledMail(db: DB, limit = 100) {
+  return db
+    .selectFrom('mail_outbox')
+    .select([
+      'id',
+      'to_address',
+      'purpose',
+      'status',
+      'attempts',
+      'next_attempt_at',
+      'last_error',
+      'created_at',
+    ])
+    .where((w) =>
+      w.or([
+        w('status', '=', 'failed'),
+        w.and([w('status', 'in', ['pending', 'sending']), w('attempts', '>', 0)]),
+      ]),
+    )
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+export type TroubledMail = Awaited<ReturnType<typeof troubledMail>>[number];

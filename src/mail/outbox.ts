@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
+import type { DB } from '../db/database';
+import { insertMail } from './outbox.queries';
 
+/** A file attached to a message written before the outbox rendered at delivery (base64 bytes). */
 export interface MailAttachment {
   filename: string;
   contentType: string;
@@ -8,12 +9,27 @@ export interface MailAttachment {
   contentBase64: string;
 }
 
+/** One document the deliverer renders as a PDF and attaches, in the message's language. */
+export type MailDocument =
+  | { kind: 'invoice'; account: number; period: string }
+  | { kind: 'statement'; account: number; from: string; to: string };
+
+/** What the deliverer renders for a message: documents of accounts, in one language. */
+export interface MailDocuments {
+  locale: string;
+  documents: MailDocument[];
+}
+
 export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
   html?: string | undefined;
-  attachments?: MailAttachment[];
+  /**
+   * PDFs to attach: stored as what to render (a few dozen bytes), rendered when the message is
+   * sent, so the outbox never holds file bytes (docs/decisions/120-outbox-renders-at-delivery.md).
+   */
+  documents?: MailDocuments | undefined;
   /** What the message is for: 'register.confirm', 'invoice.monthly', ... (reports group by it). */
   purpose: string;
   /** A message with the same key is stored once: a retried action never mails twice. */
@@ -25,20 +41,14 @@ export interface OutgoingMail {
  * the message, so both are committed together or not at all; the delivery worker sends it.
  * Returns the outbox id, or null when a message with the same dedupe key is already there.
  */
-export async function enqueueMail(db: Kysely<Database>, mail: OutgoingMail): Promise<number | null> {
-  const row = await db
-    .insertInto('mail_outbox')
-    .values({
-      to_address: mail.to,
-      subject: mail.subject,
-      text_body: mail.text,
-      html_body: mail.html ?? null,
-      attachments: JSON.stringify(mail.attachments ?? []),
-      purpose: mail.purpose,
-      dedupe_key: mail.dedupeKey ?? null,
-    })
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return row?.id ?? null;
+export function enqueueMail(db: DB, mail: OutgoingMail): Promise<number | null> {
+  return insertMail(db, {
+    to_address: mail.to,
+    subject: mail.subject,
+    text_body: mail.text,
+    html_body: mail.html ?? null,
+    documents: mail.documents ? JSON.stringify(mail.documents) : null,
+    purpose: mail.purpose,
+    dedupe_key: mail.dedupeKey ?? null,
+  });
 }

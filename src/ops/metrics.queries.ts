@@ -1,23 +1,6 @@
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
 
-/** Mail waiting in the outbox (pending, or being sent) and mail given up on, by status. */
-export async function outboxCounts(db: DB): Promise<{ pending: number; failed: number }> {
-  const rows = await db
-    .selectFrom('mail_outbox')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('status', 'in', ['pending', 'sending', 'failed'])
-    .groupBy('status')
-    .execute();
-  let pending = 0;
-  let failed = 0;
-  for (const row of rows) {
-    if (row.status === 'failed') failed += Number(row.n);
-    else pending += Number(row.n);
-  }
-  return { pending, failed };
-}
-
 /** When the last exchange run (import or export) that succeeded finished, per kind. */
 export async function lastSuccessfulExchanges(db: DB): Promise<{ kind: string; finishedAt: Date }[]> {
   const rows = await db

@@ -1,12 +1,13 @@
 import { Gauge, type Registry } from 'prom-client';
 import { type DB, type Engine, serverPool } from '../db/database';
-import { lastSuccessfulExchanges, outboxCounts, queuedJobs } from './metrics.queries';
+import { type OutboxState, outboxState } from '../mail/outbox.queries';
+import { lastSuccessfulExchanges, queuedJobs } from './metrics.queries';
 
 /** How long one gathering of the database-backed gauges is reused: scrapes never pile up queries. */
 export const GAUGE_CACHE_MS = 5000;
 
 interface Snapshot {
-  outbox: { pending: number; failed: number };
+  outbox: OutboxState;
   exchanges: { kind: string; finishedAt: Date }[];
   jobs: { name: string; waiting: number; oldestSeconds: number }[];
 }
@@ -25,7 +26,7 @@ export function registerDatabaseGauges(registry: Registry, deps: { db: DB; engin
       cached = {
         at: now,
         value: (async () => ({
-          outbox: await outboxCounts(deps.db),
+          outbox: await outboxState(deps.db),
           exchanges: await lastSuccessfulExchanges(deps.db),
           jobs: await queuedJobs(deps.db),
         }))().catch(() => null), // The database is away: the gauges are left out (readiness says why).
@@ -43,8 +44,28 @@ export function registerDatabaseGauges(registry: Registry, deps: { db: DB; engin
       const s = await snapshot();
       this.reset();
       if (!s) return;
-      this.set({ status: 'pending' }, s.outbox.pending);
+      this.set({ status: 'pending' }, s.outbox.waiting);
       this.set({ status: 'failed' }, s.outbox.failed);
+    },
+  });
+  new Gauge({
+    name: 'mail_outbox_retrying_messages',
+    help: 'Messages waiting in the mail outbox after at least one failed attempt (the SMTP server refused or was away).',
+    registers: [registry],
+    async collect() {
+      const s = await snapshot();
+      this.reset();
+      if (s) this.set(s.outbox.retrying);
+    },
+  });
+  new Gauge({
+    name: 'mail_outbox_oldest_pending_age_seconds',
+    help: 'How long the oldest message waiting in the mail outbox has waited (0 when none waits).',
+    registers: [registry],
+    async collect() {
+      const s = await snapshot();
+      this.reset();
+      if (s) this.set(s.outbox.oldestWaitingSeconds);
     },
   });
   new Gauge({

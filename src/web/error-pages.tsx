@@ -16,6 +16,33 @@ function isDataException(error: { code?: unknown }): boolean {
   return typeof error.code === 'string' && /^22[0-9A-Z]{3}$/.test(error.code);
 }
 
+/** Errors of a socket to the database server that is refused, reset, cut or never answers. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+/** What pg and pg-pool say, without a code, when a connection ends or cannot be had in time. */
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed|PGlite is closed|driver has already been destroyed/i;
+
+/**
+ * The database cannot be reached (server down, restarting, failing over, out of connections):
+ * PostgreSQL's class 08 (connection exception), 57P01-57P03 (shut down / starting up), 53300 (too
+ * many connections), a socket error, or pg's and PGlite's words for a lost or closed connection.
+ * The request did nothing wrong and can be repeated in a moment: 503, not 500. A transaction the
+ * request had opened was not committed, so nothing of it is stored.
+ */
+export function isDatabaseUnavailable(error: { code?: unknown; message?: unknown }): boolean {
+  const code = typeof error.code === 'string' ? error.code : '';
+  if (/^08[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code)) return true;
+  if (CONNECTION_CODES.has(code)) return true;
+  return typeof error.message === 'string' && CONNECTION_MESSAGES.test(error.message);
+}
+
 function ErrorPage({
   req,
   reply,
@@ -64,7 +91,12 @@ export function installErrorPages(app: FastifyInstance) {
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     let title = t.serverTitle;
     let message = t.server;
-    if (error instanceof NotFoundError) {
+    if (isDatabaseUnavailable(error)) {
+      status = 503;
+      title = t.unavailableTitle;
+      message = t.unavailable;
+      reply.header('retry-after', 30);
+    } else if (error instanceof NotFoundError) {
       status = 404;
       title = t.notFoundTitle;
       message = t.notFound;
@@ -89,15 +121,19 @@ export function installErrorPages(app: FastifyInstance) {
     } else if (status >= 400 && status < 500) {
       message = t.badRequest;
     }
-    if (status >= 500) req.log.error({ err: error }, 'request failed');
+    if (status === 503) req.log.warn({ code: error.code, err: error.message }, 'database unavailable');
+    else if (status >= 500) req.log.error({ err: error }, 'request failed');
     else req.log.info({ code: error.code, status }, error.message);
     if (req.url.startsWith('/api/')) {
       // A client's malformed request gets what was wrong with it (schema validation, JSON syntax).
       // (Not the database's words: they name columns and types.)
       const detail = status === 400 && !isDataException(error) ? { detail: error.message } : {};
-      return reply
-        .status(status)
-        .send({ error: error.code ?? 'error', message, requestId: req.id, ...detail });
+      return reply.status(status).send({
+        error: status === 503 ? 'unavailable' : (error.code ?? 'error'),
+        message,
+        requestId: req.id,
+        ...detail,
+      });
     }
     return sendPage(reply, <ErrorPage req={req} reply={reply} title={title} message={message} />, status);
   });

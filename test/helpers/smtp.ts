@@ -26,8 +26,11 @@ export interface SmtpInbox {
   close(): Promise<void>;
 }
 
-/** A real SMTP server on a free port that keeps every message it accepts, parsed. */
-export async function startSmtpInbox(): Promise<SmtpInbox> {
+/**
+ * A real SMTP server that keeps every message it accepts, parsed: on a free port, or on `port`
+ * (a server that was down coming back up).
+ */
+export async function startSmtpInbox(port = 0): Promise<SmtpInbox> {
   const messages: ReceivedMail[] = [];
   let failures = 0;
   const waiters = new Set<() => void>();
@@ -68,10 +71,10 @@ export async function startSmtpInbox(): Promise<SmtpInbox> {
       );
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.server.address() as AddressInfo).port;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${bound}`,
     messages,
     failNext(n) {
       failures = n;

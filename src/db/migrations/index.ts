@@ -8,6 +8,7 @@ import * as m0600 from './0600_identity_hardening';
 import * as m0610 from './0610_totp_lock';
 import * as m0620 from './0620_penalty_days';
 import * as m0630 from './0630_job_runs';
+import * as m0660 from './0660_mail_outbox_documents';
 
 /**
  * Every migration, by name. Names sort in the order they apply; each capability
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0610_totp_lock': m0610,
   '0620_penalty_days': m0620,
   '0630_job_runs': m0630,
+  '0660_mail_outbox_documents': m0660,
 };
