@@ -29,6 +29,7 @@ import { documentsRoutes } from './documents/documents.routes';
 import { mailingRoutes } from './documents/mailing.routes';
 import { DEFAULT_LOCALE, isLocale, type Locale, localeFromAcceptLanguage } from './i18n/locales';
 import { devMailboxRoutes } from './mail/dev-mailbox.routes';
+import { notificationRoutes } from './notifications/notifications.routes';
 import { registerDatabaseGauges } from './ops/metrics';
 import { guideRoutes } from './public/guide.routes';
 import { mapRoutes } from './public/map.routes';
@@ -123,6 +124,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // the handlers (after body parsing, so multipart forms are read first).
   app.addHook('preHandler', (req, reply, done) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
+    // A route whose request carries its own proof (a signed one-click unsubscribe link) says so.
+    if ((req.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false) return done();
     app.csrfProtection(req, reply, done);
   });
 
@@ -169,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => documentsRoutes(scope, deps));
   await app.register(async (scope) => mailingRoutes(scope, deps));
   await app.register(async (scope) => backofficeOutboxRoutes(scope, deps));
+  await app.register(async (scope) => notificationRoutes(scope, deps));
 
   return app;
 }

@@ -9,7 +9,7 @@ import * as m0610 from './0610_totp_lock';
 import * as m0620 from './0620_penalty_days';
 import * as m0630 from './0630_job_runs';
 import * as m0660 from './0660_mail_outbox_documents';
-import * as m0700 from './0700_notifications';
+import * as m0710 from './0710_notifications';
 
 /**
  * Every migration, by name. Names sort in the order they apply; each capability
@@ -27,5 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0620_penalty_days': m0620,
   '0630_job_runs': m0630,
   '0660_mail_outbox_documents': m0660,
-  '0700_notifications': m0700,
+  '0710_notifications': m0710,
 };
