@@ -34,6 +34,7 @@ import { documentsRoutes } from './documents/documents.routes';
 import { mailingRoutes } from './documents/mailing.routes';
 import { DEFAULT_LOCALE, isLocale, type Locale, localeFromAcceptLanguage } from './i18n/locales';
 import { devMailboxRoutes } from './mail/dev-mailbox.routes';
+import { notificationRoutes } from './notifications/notifications.routes';
 import { registerDatabaseGauges } from './ops/metrics';
 import { guideRoutes } from './public/guide.routes';
 import { mapRoutes } from './public/map.routes';
@@ -137,6 +138,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
     // A request authenticated by an API token carries no cookie to forge: nothing for CSRF to protect.
     if (req.user?.apiToken) return done();
+    // A route whose request carries its own proof (a signed one-click unsubscribe link) says so.
+    if ((req.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false) return done();
     app.csrfProtection(req, reply, done);
   });
 
@@ -184,6 +187,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => documentsApi(scope, deps));
   await app.register(async (scope) => mailingRoutes(scope, deps));
   await app.register(async (scope) => backofficeOutboxRoutes(scope, deps));
+  await app.register(async (scope) => notificationRoutes(scope, deps));
 
   return app;
 }

@@ -112,6 +112,15 @@ const schema = z
     READING_MAX_PER_MONTH: z.coerce.number().int().positive().default(20),
     /** Monthly invoice mailing: messages put into the outbox per second at most. */
     MAILING_PER_SECOND: z.coerce.number().positive().default(20),
+    /** The last day of a month on which meter readings are taken (the reminder's deadline). */
+    READINGS_WINDOW_LAST_DAY: z.coerce.number().int().min(1).max(28).default(25),
+    /** How many days before that day the readings reminder goes out. */
+    READINGS_REMINDER_DAYS: z.coerce.number().int().min(0).max(20).default(3),
+    /** When the daily reminders and alerts run (cron, Asia/Almaty time). */
+    NOTIFY_CRON: z
+      .string()
+      .regex(/^\S+( \S+){4}$/, 'a cron expression of five fields')
+      .default('0 10 * * *'),
     /** When the weekly exchange with the billing system runs (cron, Asia/Almaty time). */
     EXCHANGE_CRON: z
       .string()

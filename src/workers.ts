@@ -8,6 +8,7 @@ import { registerExchangeJob } from './exchange/exchange.job';
 import { startInstance, stopInstance, sweepInterruptedRuns } from './jobs/instance';
 import { type JobQueue, startJobQueue } from './jobs/queue';
 import { mailDeliveryTask } from './mail/delivery';
+import { registerNotificationJob } from './notifications/notifications.job';
 import type { Health } from './web/health';
 import { purgeRateLimits } from './web/rate-limit.queries';
 
@@ -55,6 +56,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const mailing = await startMailingWorker(deps.db, jobs, { perSecond: deps.config.MAILING_PER_SECOND });
   every(60_000, 'invoice mailing resume', () => resumeInvoiceMailings(deps.db, jobs));
   await registerExchangeJob(jobs, deps);
+  await registerNotificationJob(jobs, deps);
   if (deps.health) deps.health.jobsRunning = true;
   return {
     jobs,

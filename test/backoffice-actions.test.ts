@@ -264,6 +264,7 @@ describe(`every back-office POST writes the audit log (${engine})`, () => {
         }),
       '/backoffice/exchange/run': () => op.post('/backoffice/exchange/run', {}),
       '/backoffice/mailings': () => op.post('/backoffice/mailings', { period: '2026-10' }),
+      '/backoffice/notifications/test': () => op.post('/backoffice/notifications/test', {}),
     };
     // The administrator's TOTP page is audited by its own tests (admin.totp.*).
     const posts = t.app.routeTable

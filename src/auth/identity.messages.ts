@@ -105,6 +105,7 @@ export const identityText = defineMessages({
       noEmail: 'Жазылымдар email-ге жіберіледі; алдымен email көрсетіңіз.',
       submit: 'Сақтау',
       saved: 'Жазылымдар сақталды.',
+      notifications: 'Еске салулар мен ескертулер: көрсеткіштер, есептегішті тексеру, төлем',
     },
     mail: {
       hello: 'Сәлеметсіз бе, {name}!',
@@ -242,6 +243,7 @@ export const identityText = defineMessages({
       noEmail: 'Подписки приходят на email; сначала укажите email.',
       submit: 'Сохранить',
       saved: 'Подписки сохранены.',
+      notifications: 'Напоминания и оповещения: показания, поверка счётчика, оплата',
     },
     mail: {
       hello: 'Здравствуйте, {name}!',
@@ -381,6 +383,7 @@ export const identityText = defineMessages({
       noEmail: 'Subscriptions are sent by email; set an email first.',
       submit: 'Save',
       saved: 'Subscriptions saved.',
+      notifications: 'Reminders and alerts: readings, meter verification, payment',
     },
     mail: {
       hello: 'Hello, {name}!',

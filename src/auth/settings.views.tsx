@@ -138,6 +138,9 @@ export function SubscriptionsPage({
           {t.submit}
         </button>
       </Form>
+      <p>
+        <a href="/cabinet/notifications">{t.notifications}</a>
+      </p>
     </Layout>
   );
 }

@@ -244,6 +244,8 @@ export interface MailOutboxTable {
   attachments: Json<unknown[]>;
   /** What the deliverer renders and attaches (src/mail/outbox.ts MailDocuments), or null. */
   documents: ColumnType<unknown, string | null | undefined, string | null>;
+  /** Extra header lines of the message (List-Unsubscribe...), name to value, or null. */
+  headers: ColumnType<unknown, string | null | undefined, string | null>;
   purpose: Generated<string>;
   dedupe_key: string | null;
   status: Generated<'pending' | 'sending' | 'sent' | 'failed'>;
@@ -252,6 +254,23 @@ export interface MailOutboxTable {
   last_error: string | null;
   created_at: Generated<Date>;
   sent_at: TimestampNullable;
+}
+export type NotificationKind = 'readings_reminder' | 'verification_due' | 'high_consumption' | 'payment_due';
+export interface NotificationPreferencesTable {
+  user_id: number;
+  kind: NotificationKind;
+  enabled: boolean;
+  updated_at: DefaultTimestamp;
+}
+export interface NotificationsSentTable {
+  id: Generated<number>;
+  user_id: number;
+  account_id: number | null;
+  kind: NotificationKind;
+  subject_key: string;
+  channel: Generated<string>;
+  outbox_id: number | null;
+  sent_at: DefaultTimestamp;
 }
 export interface AuditLogTable {
   id: Generated<number>;
@@ -326,6 +345,8 @@ export interface Database {
   notes: NotesTable;
   note_streets: NoteStreetsTable;
   invoice_mailings: InvoiceMailingsTable;
+  notification_preferences: NotificationPreferencesTable;
+  notifications_sent: NotificationsSentTable;
   invoice_mailing_recipients: InvoiceMailingRecipientsTable;
   exchange_runs: ExchangeRunsTable;
   running_jobs: RunningJobsTable;

@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { DB } from '../db/database';
 import { DocumentGone, renderMailDocuments } from '../documents/mailing-render';
-import type { MailAttachment, MailDocuments } from './outbox';
+import { type MailAttachment, type MailDocuments, pickHeaders } from './outbox';
 import { type ClaimedMail, claimDueMail, markMailAttemptFailed, markMailSent } from './outbox.queries';
 
 /** What delivery needs of a mail transport; a nodemailer transporter is one. */
@@ -13,6 +13,7 @@ export interface MailTransport {
     text: string;
     html?: string | undefined;
     messageId?: string;
+    headers?: Record<string, string>;
     attachments?: { filename: string; content: Buffer; contentType: string }[];
   }): Promise<unknown>;
 }
@@ -82,6 +83,7 @@ async function messageOf(db: DB, row: ClaimedMail, from: string) {
     text: row.text_body,
     html: row.html_body ?? undefined,
     messageId: `<outbox-${row.id}@${domainOf(from)}>`,
+    headers: pickHeaders(parsed<Record<string, unknown> | null>(row.headers) ?? {}),
     attachments: [
       ...stored.map((a) => ({
         filename: a.filename,

@@ -30,6 +30,11 @@ export interface OutgoingMail {
    * sent, so the outbox never holds file bytes (docs/decisions/120-outbox-renders-at-delivery.md).
    */
   documents?: MailDocuments | undefined;
+  /**
+   * Extra header lines, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) of reminders.
+   * Only the names in MAIL_HEADERS are sent.
+   */
+  headers?: Partial<Record<MailHeader, string>> | undefined;
   /** What the message is for: 'register.confirm', 'invoice.monthly', ... (reports group by it). */
   purpose: string;
   /** A message with the same key is stored once: a retried action never mails twice. */
@@ -48,7 +53,22 @@ export function enqueueMail(db: DB, mail: OutgoingMail): Promise<number | null> 
     text_body: mail.text,
     html_body: mail.html ?? null,
     documents: mail.documents ? JSON.stringify(mail.documents) : null,
+    headers: mail.headers ? JSON.stringify(pickHeaders(mail.headers)) : null,
     purpose: mail.purpose,
     dedupe_key: mail.dedupeKey ?? null,
   });
+}
+
+/** The header lines a message of ours may add to the ones the transport writes. */
+export const MAIL_HEADERS = ['List-Unsubscribe', 'List-Unsubscribe-Post', 'List-Id'] as const;
+export type MailHeader = (typeof MAIL_HEADERS)[number];
+
+/** The allowed headers of `headers`, their values on one line (no header can be smuggled in). */
+export function pickHeaders(headers: Partial<Record<string, unknown>>): Partial<Record<MailHeader, string>> {
+  const out: Partial<Record<MailHeader, string>> = {};
+  for (const name of MAIL_HEADERS) {
+    const value = headers[name];
+    if (typeof value === 'string') out[name] = value.replace(/[\r\n]+/g, ' ').slice(0, 900);
+  }
+  return out;
 }

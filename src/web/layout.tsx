@@ -3,7 +3,7 @@ import { common } from '../i18n/common';
 import { LOCALES } from '../i18n/locales';
 import type { PageContext } from './request-context';
 
-const LANGUAGE_NAMES = { kk: 'Қазақша', ru: 'Русский', en: 'English' } as const;
+export const LANGUAGE_NAMES = { kk: 'Қазақша', ru: 'Русский', en: 'English' } as const;
 
 export interface LayoutProps {
   ctx: PageContext;

@@ -10,6 +10,7 @@ import * as m0620 from './0620_penalty_days';
 import * as m0630 from './0630_job_runs';
 import * as m0655 from './0655_reading_drafts';
 import * as m0660 from './0660_mail_outbox_documents';
+import * as m0710 from './0710_notifications';
 import * as m0750 from './0750_api_tokens';
 
 /**
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
   '0630_job_runs': m0630,
   '0655_reading_drafts': m0655,
   '0660_mail_outbox_documents': m0660,
+  '0710_notifications': m0710,
   '0750_api_tokens': m0750,
 };

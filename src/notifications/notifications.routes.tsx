@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppDeps } from '../app-deps';
+import { requireCustomer } from '../auth/guard';
+import { staffActor } from '../backoffice/actor';
+import { isLocale } from '../i18n/locales';
+import { sendPage } from '../web/html';
+import { pageContext } from '../web/request-context';
+import { notificationText } from './notifications.messages';
+import { disabledKinds, sentCounts, userContact } from './notifications.queries';
+import { BackofficeNotificationsPage, PreferencesPage, UnsubscribePage } from './notifications.views';
+import { savePreferences, unsubscribe } from './preferences.service';
+import { isNotificationKind } from './schedule';
+import { sendTestNotification } from './test-send.service';
+import { readUnsubscribeToken } from './unsubscribe-token';
+
+/** The preferences form: the kinds ticked (one or many `kind` fields) and the messages' language. */
+const preferencesForm = z.object({
+  kind: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter(isNotificationKind)),
+  locale: z.string().optional(),
+});
+
+const tokenParams = z.object({ token: z.string().max(200) });
+
+/** Reminders and alerts: the customer's preferences, the one-click unsubscribe, the staff view. */
+export async function notificationRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+  const preferencesPage = async (userId: number, saved: boolean) => {
+    const [disabled, contact] = await Promise.all([disabledKinds(db, userId), userContact(db, userId)]);
+    return { disabled, locale: contact?.locale ?? 'ru', hasEmail: Boolean(contact?.email), saved };
+  };
+
+  app.get('/cabinet/notifications', { preHandler: requireCustomer }, async (req, reply) =>
+    sendPage(
+      reply,
+      <PreferencesPage ctx={pageContext(req, reply)} {...(await preferencesPage(req.user!.id, false))} />,
+    ),
+  );
+
+  app.post('/cabinet/notifications', { preHandler: requireCustomer }, async (req, reply) => {
+    const form = preferencesForm.safeParse(req.body ?? {});
+    const enabled = form.success ? form.data.kind : [];
+    const locale = form.success && isLocale(form.data.locale) ? form.data.locale : req.locale;
+    await savePreferences(db, req.user!.id, { enabled, locale }, { ip: req.ip });
+    return sendPage(
+      reply,
+      <PreferencesPage ctx={pageContext(req, reply)} {...(await preferencesPage(req.user!.id, true))} />,
+    );
+  });
+
+  // The link in a message: a page with one button, so a mail scanner that follows links turns
+  // nothing off. RFC 8058 clients POST to the same address ("List-Unsubscribe=One-Click"); the
+  // signed token is the proof, so this POST takes no CSRF token.
+  app.get('/unsubscribe/:token', async (req, reply) => {
+    const { token } = tokenParams.parse(req.params);
+    const link = readUnsubscribeToken(config.SESSION_SECRET, token);
+    const page = (
+      <UnsubscribePage ctx={pageContext(req, reply)} token={token} kind={link?.kind ?? null} done={false} />
+    );
+    return sendPage(reply, page, link ? 200 : 404);
+  });
+
+  app.post('/unsubscribe/:token', { config: { csrf: false } }, async (req, reply) => {
+    const { token } = tokenParams.parse(req.params);
+    const kind = await unsubscribe(db, token, { secret: config.SESSION_SECRET, ip: req.ip });
+    const page = (
+      <UnsubscribePage ctx={pageContext(req, reply)} token={token} kind={kind} done={kind !== null} />
+    );
+    return sendPage(reply, page, kind ? 200 : 404);
+  });
+
+  const since = () => new Date(Date.now() - 365 * 24 * 3600_000);
+  app.get('/backoffice/notifications', async (req, reply) =>
+    sendPage(
+      reply,
+      <BackofficeNotificationsPage ctx={pageContext(req, reply)} counts={await sentCounts(db, since())} />,
+    ),
+  );
+
+  app.post('/backoffice/notifications/test', async (req, reply) => {
+    const to = await sendTestNotification(db, staffActor(req), config.PUBLIC_URL);
+    const t = notificationText[req.locale].backoffice;
+    const notice = to
+      ? { kind: 'success' as const, text: t.testSent(to) }
+      : { kind: 'error' as const, text: t.testNoEmail };
+    const page = (
+      <BackofficeNotificationsPage
+        ctx={pageContext(req, reply)}
+        counts={await sentCounts(db, since())}
+        notice={notice}
+      />
+    );
+    return sendPage(reply, page, to ? 200 : 400);
+  });
+}
