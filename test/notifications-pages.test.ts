@@ -53,12 +53,13 @@ describe(`reminder and alert preferences (${engine})`, () => {
       const page = await b.get('/cabinet/notifications');
       expect(page.statusCode).toBe(200);
       expect(textOf(page.body)).toContain(title);
-      expect(page.body.match(/name="kind" value="[a-z_]+" checked/g)).toHaveLength(3);
+      expect(page.body.match(/name="kind" value="[a-z_]+" checked/g)).toHaveLength(4);
     }
     const saved = await b.post('/cabinet/notifications', { kind: 'payment_due', locale: 'kk' });
     expect(saved.statusCode).toBe(200);
     expect(textOf(saved.body)).toContain('Settings saved.');
     expect(await preferences(customer.id)).toEqual([
+      { kind: 'high_consumption', enabled: false },
       { kind: 'payment_due', enabled: true },
       { kind: 'readings_reminder', enabled: false },
       { kind: 'verification_due', enabled: false },

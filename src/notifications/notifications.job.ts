@@ -10,6 +10,7 @@ export interface NotifySettings {
   NOTIFY_CRON: string;
   READINGS_WINDOW_LAST_DAY: number;
   READINGS_REMINDER_DAYS: number;
+  READING_CONFIRM_M3: number;
   PUBLIC_URL: string;
   SESSION_SECRET: string;
 }
@@ -30,6 +31,7 @@ export async function registerNotificationJob(
     const sent = await sendDueNotifications(deps.db, new Date(), {
       publicUrl: deps.config.PUBLIC_URL,
       secret: deps.config.SESSION_SECRET,
+      fixedLargeL: Math.round(deps.config.READING_CONFIRM_M3 * 1000),
       reminders: {
         windowLastDay: deps.config.READINGS_WINDOW_LAST_DAY,
         leadDays: deps.config.READINGS_REMINDER_DAYS,

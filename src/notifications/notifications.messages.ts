@@ -21,6 +21,17 @@ export interface VerificationFacts {
   date: string;
   daysLeft: number;
 }
+export interface ConsumptionFacts {
+  number: string;
+  address: string;
+  serial: string;
+  water: Water;
+  month: string;
+  volume: string;
+  /** The meter's usual month (m³), or null without history (then `limit` is the fixed threshold). */
+  usual: string | null;
+  limit: string;
+}
 export interface PaymentFacts {
   number: string;
   address: string;
@@ -34,6 +45,7 @@ interface NotificationTexts {
   reminder(f: ReminderFacts): Mail;
   verificationAhead(f: VerificationFacts): Mail;
   verificationLapsed(f: VerificationFacts): Mail;
+  highConsumption(f: ConsumptionFacts): Mail;
   paymentDue(f: PaymentFacts): Mail;
   paymentOverdue(f: PaymentFacts): Mail;
   footer(unsubscribe: string, preferences: string): string;
@@ -123,6 +135,17 @@ export const notificationText = defineMessages<NotificationTexts>({
         'Жаңа тексеру тіркелгенше есеп норматив бойынша (тұрғындар саны × норматив) жүргізіледі. Есептегішті тексертіп, куәлігін бізге жіберіңіз.',
       ],
       link: 'Есептегіштерді қарау',
+    }),
+    highConsumption: (f) => ({
+      subject: `${f.serial} есептегіші: ${f.month} айында ${f.volume} м³ — әдеттегіден әлдеқайда көп`,
+      paragraphs: [
+        `Дербес шот ${f.number}, ${f.address}.`,
+        f.usual
+          ? `${water.kk[f.water]} су есептегіші ${f.serial} бойынша ${f.month} айына ${f.volume} м³ тіркелді: бұл әдеттегі айыңыздан (${f.usual} м³) үш еседен астам көп.`
+          : `${water.kk[f.water]} су есептегіші ${f.serial} бойынша ${f.month} айына ${f.volume} м³ тіркелді: бұл айына ${f.limit} м³-ден көп.`,
+        'Мұнша су пайдаланылмаса, ағып кетуді тексеріңіз: бітпей ағып тұрған унитаз бачогы, тамшылап тұрған кран, зақымданған құбыр. Көрсеткіш қате терілген болса, оны кабинетте түзетіңіз.',
+      ],
+      link: 'Көрсеткіштерді тексеру',
     }),
     paymentDue: (f) => ({
       subject: `${f.month} шоты: ${f.dueDate} дейін ${f.amount} ₸`,
@@ -221,6 +244,17 @@ export const notificationText = defineMessages<NotificationTexts>({
       ],
       link: 'Посмотреть счётчики',
     }),
+    highConsumption: (f) => ({
+      subject: `Счётчик ${f.serial}: ${f.volume} м³ за ${f.month} — намного больше обычного`,
+      paragraphs: [
+        `Лицевой счёт ${f.number}, ${f.address}.`,
+        f.usual
+          ? `По счётчику ${water.ru[f.water]} воды ${f.serial} за ${f.month} записано ${f.volume} м³ — больше чем втрое против вашего обычного месяца (${f.usual} м³).`
+          : `По счётчику ${water.ru[f.water]} воды ${f.serial} за ${f.month} записано ${f.volume} м³ — больше ${f.limit} м³ за месяц.`,
+        'Если столько воды никто не расходовал, проверьте, нет ли утечки: подтекающий бачок унитаза, капающий кран, повреждённая труба. Если показание введено с ошибкой, исправьте его в кабинете.',
+      ],
+      link: 'Проверить показания',
+    }),
     paymentDue: (f) => ({
       subject: `Счёт за ${f.month}: ${f.amount} ₸ до ${f.dueDate}`,
       paragraphs: [
@@ -317,6 +351,17 @@ export const notificationText = defineMessages<NotificationTexts>({
         'Until a new verification is recorded, the account is billed by the norm (residents × norm). Have the meter verified and send us the certificate.',
       ],
       link: 'See your meters',
+    }),
+    highConsumption: (f) => ({
+      subject: `Meter ${f.serial}: ${f.volume} m³ in ${f.month}, far more than usual`,
+      paragraphs: [
+        `Account ${f.number}, ${f.address}.`,
+        f.usual
+          ? `Your ${water.en[f.water]} water meter ${f.serial} shows ${f.volume} m³ for ${f.month}: more than three times your usual month (${f.usual} m³).`
+          : `Your ${water.en[f.water]} water meter ${f.serial} shows ${f.volume} m³ for ${f.month}: more than ${f.limit} m³ in a month.`,
+        'If nobody used that much water, check for a leak: a running toilet cistern, a dripping tap, a damaged pipe. If the reading was typed wrong, correct it in the cabinet.',
+      ],
+      link: 'Check your readings',
     }),
     paymentDue: (f) => ({
       subject: `Invoice for ${f.month}: ${f.amount} ₸ due by ${f.dueDate}`,

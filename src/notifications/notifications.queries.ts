@@ -2,6 +2,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import { accountWithAddress } from '../accounts/accounts.queries';
 import type { DB } from '../db/database';
 import type { Database, Locale, NotificationKind, Water } from '../db/schema';
+import { readingThatCountsBefore } from '../readings/counting-reading.queries';
 
 /** Who a message of a kind goes to: the customer, the address, the account. */
 export interface Recipient {
@@ -101,6 +102,61 @@ export function verificationRecipients(db: DB, from: string, to: string): Promis
     .orderBy('users.id')
     .orderBy('meters.id')
     .execute();
+}
+
+export interface ConsumptionRecipient extends Recipient {
+  meterId: number;
+  serial: string;
+  water: Water;
+  /** The newest reading of the month stored (accepted, or waiting for an operator's review). */
+  valueL: number;
+  /** The reading that counts before the month, and its month ('YYYY-MM-01'). */
+  previousL: number;
+  previousPeriod: string;
+}
+
+/**
+ * Meters in use with a reading of `period` (not refused) and a reading that counts before it:
+ * the volume the month's reading means. Whether it is far above the meter's history is the
+ * readings rule's to say (consumption-limits.ts).
+ */
+export function consumptionRecipients(db: DB, period: string): Promise<ConsumptionRecipient[]> {
+  return recipients(db, 'high_consumption')
+    .innerJoin('meters', 'meters.account_id', 'accounts.id')
+    .innerJoin(
+      (eb) =>
+        eb
+          .selectFrom('readings as r')
+          .distinctOn('r.meter_id')
+          .select(['r.meter_id', 'r.value_l'])
+          .where('r.period', '=', `${period}-01`)
+          .where('r.status', '<>', 'rejected')
+          .orderBy('r.meter_id')
+          .orderBy('r.id', 'desc')
+          .as('cur'),
+      (join) => join.onRef('cur.meter_id', '=', 'meters.id'),
+    )
+    .innerJoin(
+      sql<{
+        value_l: number;
+        period: string;
+      }>`lateral ${readingThatCountsBefore(sql`meters.id`, `${period}-01`, null)}`.as('prev'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'meters.id as meterId',
+      'meters.serial',
+      'meters.water',
+      sql<number>`cur.value_l`.as('valueL'),
+      sql<number>`prev.value_l`.as('previousL'),
+      sql<string>`to_char(prev.period, 'YYYY-MM-DD')`.as('previousPeriod'),
+    ])
+    .where('meters.removed_on', 'is', null)
+    .where(sql<boolean>`cur.value_l > prev.value_l`)
+    .orderBy('users.id')
+    .orderBy('meters.id')
+    .execute()
+    .then((rows) => rows.map((r) => ({ ...r, valueL: Number(r.valueL), previousL: Number(r.previousL) })));
 }
 
 export interface PaymentRecipient extends Recipient {

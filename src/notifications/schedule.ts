@@ -13,15 +13,8 @@ export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
   'payment_due',
 ];
 
-/**
- * The kinds a customer chooses on the preferences page: the ones the daily job sends. The
- * consumption-jump alert is not sent yet (docs/decisions/151), so it is not offered.
- */
-export const PREFERENCE_KINDS: readonly NotificationKind[] = [
-  'readings_reminder',
-  'verification_due',
-  'payment_due',
-];
+/** The kinds a customer chooses on the preferences page: every kind the daily job sends. */
+export const PREFERENCE_KINDS: readonly NotificationKind[] = NOTIFICATION_KINDS;
 
 export function isNotificationKind(value: unknown): value is NotificationKind {
   return typeof value === 'string' && (NOTIFICATION_KINDS as readonly string[]).includes(value);

@@ -19,6 +19,7 @@ const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const deps = {
   publicUrl: 'https://cabinet.example.kz',
   secret: 'n'.repeat(32),
+  fixedLargeL: 30_000,
   reminders: { windowLastDay: 25, leadDays: 3 },
 };
 
@@ -68,6 +69,18 @@ beforeAll(async () => {
       source: 'cabinet',
     })
     .execute();
+  // c's cold meter: 40 m³ in December after 6 m³ in November (too little history for its own
+  // limit: the fixed 30 m³ applies); c turned reminders off, not alerts.
+  await h.db
+    .insertInto('readings')
+    .values({
+      meter_id: c.meters[0]!.id,
+      period: '2026-12-01',
+      value_l: 146_000,
+      read_on: '2026-12-01',
+      source: 'cabinet',
+    })
+    .execute();
 });
 
 afterAll(async () => {
@@ -109,6 +122,7 @@ describe(`reminders and alerts through a month (${engine})`, () => {
         `a@example.kz 2026 ж. қараша шоты: 25.12.2026 дейін ${AMOUNT} ₸`,
         `b@example.kz Счёт за ноябрь 2026 г.: ${AMOUNT} ₸ до 25.12.2026`,
         `c@example.kz Invoice for November 2026: ${AMOUNT} ₸ due by 25.12.2026`,
+        `c@example.kz Meter ${c.meters[0]!.serial}: 40.000 m³ in December 2026, far more than usual`,
         `a@example.kz ${cold} есептегіші: тексеру мерзімі 20.12.2026`,
         `a@example.kz ${cold} есептегіші: тексеру мерзімі 20.12.2026`,
         `a@example.kz ${cold} есептегіші: тексеру мерзімі өтті`,
@@ -120,7 +134,7 @@ describe(`reminders and alerts through a month (${engine})`, () => {
       ].sort(),
     );
     expect(new Set(inbox.messages.map((m) => m.messageId)).size).toBe(inbox.messages.length);
-    expect(perDay).toEqual({ 1: 4, 6: 1, 20: 1, 22: 1, 26: 2 });
+    expect(perDay).toEqual({ 1: 5, 6: 1, 20: 1, 22: 1, 26: 2 });
 
     const reminder = inbox.messages.find((m) => m.subject.includes('көрсеткіштерін'))!;
     const header = (name: string) =>
@@ -141,6 +155,7 @@ describe(`reminders and alerts through a month (${engine})`, () => {
       .orderBy('id')
       .execute();
     expect(rows.map((r) => r.kind).sort()).toEqual([
+      'high_consumption',
       'payment_due',
       'payment_due',
       'payment_due',
@@ -154,5 +169,8 @@ describe(`reminders and alerts through a month (${engine})`, () => {
     expect(rows.every((r) => r.outbox_id !== null)).toBe(true);
     const again = await sendDueNotifications(h.db, new Date('2026-12-26T05:00:00Z'), deps);
     expect(again).toEqual({ readings_reminder: 0, verification_due: 0, high_consumption: 0, payment_due: 0 });
+    const alert = inbox.messages.find((m) => m.subject.includes('far more than usual'))!;
+    expect(alert.text).toContain('more than 30.000 m³ in a month');
+    expect(alert.text).toContain('running toilet cistern');
   });
 });

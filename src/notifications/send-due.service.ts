@@ -1,12 +1,16 @@
 import { formatAddress } from '../accounts/accounts.queries';
-import { addMonths, daysBetween, dueDate } from '../billing/period';
+import { addMonths, dateToPeriod, daysBetween, dueDate, monthsBetween } from '../billing/period';
 import type { DB } from '../db/database';
 import type { NotificationKind } from '../db/schema';
 import { formatDate, formatPeriod } from '../i18n/locales';
+import { formatM3, type Litres } from '../money/litres';
 import { formatTiyn } from '../money/tiyn';
+import { consumptionLimits } from '../readings/consumption-limits';
+import { limitOverL } from '../readings/large-consumption';
 import { emailChannel, type NotificationChannel } from './channel';
 import { notificationText } from './notifications.messages';
 import {
+  consumptionRecipients,
   linkSentToOutbox,
   newestClosedPeriod,
   paymentRecipients,
@@ -28,6 +32,8 @@ import { unsubscribeToken } from './unsubscribe-token';
 
 export interface NotifyDeps {
   publicUrl: string;
+  /** The readings rule's threshold for meters without history (READING_CONFIRM_M3), litres. */
+  fixedLargeL: Litres;
   /** Signs the unsubscribe links (the session secret). */
   secret: string;
   reminders: ReminderSettings;
@@ -64,6 +70,7 @@ export async function sendDueNotifications(db: DB, now: Date, deps: NotifyDeps):
   };
   for (const [r, draft] of await readingsReminders(db, day, deps.reminders)) await send(r, draft);
   for (const [r, draft] of await verificationAlerts(db, day)) await send(r, draft);
+  for (const [r, draft] of await consumptionAlerts(db, day, deps.fixedLargeL)) await send(r, draft);
   for (const [r, draft] of await paymentMessages(db, day)) await send(r, draft);
   return sent;
 }
@@ -114,6 +121,47 @@ async function verificationAlerts(db: DB, day: string): Promise<[Recipient, Draf
         subjectKey: `${r.meterId}:${r.verificationDue}:${stage}`,
         path: `/cabinet/readings?account=${r.number}`,
         mail: stage === 0 ? t.verificationLapsed(facts) : t.verificationAhead(facts),
+      },
+    ]);
+  }
+  return out;
+}
+
+/**
+ * A month's reading far above the meter's own history, by the rule the readings form asks to
+ * confirm with (src/readings/large-consumption.ts): once per meter and month.
+ */
+async function consumptionAlerts(db: DB, day: string, fixedL: Litres): Promise<[Recipient, Draft][]> {
+  const period = day.slice(0, 7);
+  const candidates = await consumptionRecipients(db, period);
+  if (!candidates.length) return [];
+  const limitOf = await consumptionLimits(
+    db,
+    candidates.map((c) => ({ meterId: c.meterId, period })),
+    fixedL,
+  );
+  const out: [Recipient, Draft][] = [];
+  for (const r of candidates) {
+    const limit = limitOf(r.meterId, period);
+    const months = Math.max(1, monthsBetween(dateToPeriod(r.previousPeriod), period));
+    const volume = r.valueL - r.previousL;
+    if (volume <= limitOverL(limit, months)) continue;
+    out.push([
+      r,
+      {
+        kind: 'high_consumption',
+        subjectKey: `${r.meterId}:${period}`,
+        path: `/cabinet/readings/history?account=${r.number}`,
+        mail: notificationText[r.locale].highConsumption({
+          number: r.number,
+          address: formatAddress(r),
+          serial: r.serial,
+          water: r.water,
+          month: formatPeriod(r.locale, period),
+          volume: formatM3(volume),
+          usual: limit.medianL === null ? null : formatM3(limit.medianL),
+          limit: formatM3(limit.perMonthL),
+        }),
       },
     ]);
   }
