@@ -31,6 +31,7 @@ import { devMailboxRoutes } from './mail/dev-mailbox.routes';
 import { registerDatabaseGauges } from './ops/metrics';
 import { guideRoutes } from './public/guide.routes';
 import { mapRoutes } from './public/map.routes';
+import { privacyRoutes } from './public/privacy.routes';
 import { publicNoteRoutes } from './public/notes.routes';
 import { publicQuestionRoutes } from './public/questions.routes';
 import { readingsApi } from './readings/readings.api';
@@ -148,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => loginRoutes(scope, deps));
   await app.register(async (scope) => personalRoutes(scope, deps));
   await app.register(async (scope) => registrationRoutes(scope, deps));
+  await app.register(async (scope) => privacyRoutes(scope, deps));
   await app.register(async (scope) => recoveryRoutes(scope, deps));
   await app.register(async (scope) => settingsRoutes(scope, deps));
   await app.register(async (scope) => lookupRoutes(scope, deps));

@@ -110,9 +110,9 @@ describe(`requestPasswordRecovery, resetPassword (${engine})`, () => {
       .execute();
     expect(actions).toEqual([
       { action: 'password.reset_requested', details: {} },
-      { action: 'password.reset_refused', details: { word: true, data: false } },
+      { action: 'password.reset_refused', details: { word: true, data: false, confirmed: true } },
       { action: 'password.reset', details: {} },
-      { action: 'password.reset_refused', details: { word: false, data: true } },
+      { action: 'password.reset_refused', details: { word: false, data: true, confirmed: true } },
     ]);
   });
 

@@ -8,11 +8,12 @@ import * as m0600 from './0600_identity_hardening';
 import * as m0610 from './0610_totp_lock';
 import * as m0620 from './0620_penalty_days';
 import * as m0630 from './0630_job_runs';
+import * as m0700 from './0700_personal_data_consent';
 
 /**
  * Every migration, by name. Names sort in the order they apply; each capability
  * adds its own file here (0100 identity, 0200 readings, 0300 documents, 0400 exchange,
- * 0500 back-office, 0600 identity hardening), so parallel work never renumbers another's migration.
+ * 0500 back-office, 0600 identity hardening, 0700 personal-data consent), so parallel work never renumbers another's migration.
  */
 export const migrations: Record<string, Migration> = {
   '0001_domain': m0001,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0610_totp_lock': m0610,
   '0620_penalty_days': m0620,
   '0630_job_runs': m0630,
+  '0700_personal_data_consent': m0700,
 };
