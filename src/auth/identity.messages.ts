@@ -45,7 +45,8 @@ export const identityText = defineMessages({
         'Кіру үшін email-ді растаңыз: тіркеу кезінде жіберілген хаттағы сілтемені ашыңыз. Хат келмесе, қайта жіберіңіз.',
       resend: 'Хатты қайта жіберу',
       resent: 'Егер бұл логин расталмаған болса, растау хаты қайта жіберілді.',
-      expiryNote: 'Расталмаған тіркеу {hours} сағат сақталады; одан кейін дербес шотты қайта тіркеуге болады.',
+      expiryNote:
+        'Расталмаған тіркеу {hours} сағат сақталады; одан кейін дербес шотты қайта тіркеуге болады.',
       correctTitle: 'Email-ді түзету',
       correctIntro:
         'Тіркеу кезінде email қате жазылса, оны осы жерде түзетіңіз: құпия сөзді енгізіңіз, растау хаты жаңа мекенжайға жіберіледі.',
@@ -54,8 +55,7 @@ export const identityText = defineMessages({
       correctSubmit: 'Email-ді түзету',
       corrected: 'Растау хаты {email} мекенжайына жіберілді. Бұрынғы сілтеме енді жарамсыз.',
       correctRefused: 'Логин немесе құпия сөз қате, не бұл логиннің email-і расталып қойған.',
-      expired:
-        'Тіркеудің мерзімі өтті: email уақытында расталмады. Дербес шотты қайта тіркеңіз.',
+      expired: 'Тіркеудің мерзімі өтті: email уақытында расталмады. Дербес шотты қайта тіркеңіз.',
       consentLink: 'Дербес деректерді өңдеу туралы',
     },
     login: {
@@ -193,7 +193,8 @@ export const identityText = defineMessages({
         'Чтобы войти, подтвердите email: откройте ссылку из письма, отправленного при регистрации. Если письмо не пришло, отправьте его ещё раз.',
       resend: 'Отправить письмо ещё раз',
       resent: 'Если этот логин ещё не подтверждён, письмо с подтверждением отправлено повторно.',
-      expiryNote: 'Неподтверждённая регистрация хранится {hours} ч; после этого лицевой счёт можно зарегистрировать заново.',
+      expiryNote:
+        'Неподтверждённая регистрация хранится {hours} ч; после этого лицевой счёт можно зарегистрировать заново.',
       correctTitle: 'Исправить email',
       correctIntro:
         'Если при регистрации email записан с ошибкой, исправьте его здесь: введите пароль, и письмо с подтверждением уйдёт на новый адрес.',
@@ -343,7 +344,8 @@ export const identityText = defineMessages({
         'To log in, confirm your email: open the link in the message sent when you registered. If it did not arrive, send it again.',
       resend: 'Send the message again',
       resent: 'If this login is not confirmed yet, the confirmation message was sent again.',
-      expiryNote: 'An unconfirmed registration is kept for {hours} hours; after that the account can be registered again.',
+      expiryNote:
+        'An unconfirmed registration is kept for {hours} hours; after that the account can be registered again.',
       correctTitle: 'Correct the email',
       correctIntro:
         'If the email was mistyped at registration, correct it here: enter your password and the confirmation message goes to the new address.',
@@ -352,7 +354,8 @@ export const identityText = defineMessages({
       correctSubmit: 'Correct email',
       corrected: 'A confirmation message was sent to {email}. The earlier link no longer works.',
       correctRefused: 'Wrong login or password, or the email of this login is already confirmed.',
-      expired: 'The registration has expired: the email was not confirmed in time. Register the account again.',
+      expired:
+        'The registration has expired: the email was not confirmed in time. Register the account again.',
       consentLink: 'About the processing of personal data',
     },
     login: {

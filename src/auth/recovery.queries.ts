@@ -27,7 +27,16 @@ export function recoveryUserByLoginOrEmail(db: DB, value: string) {
 export function recoveryUserByLogin(db: DB, login: string) {
   return db
     .selectFrom('users')
-    .select(['id', 'login', 'email', 'first_name', 'locale', 'customer_kind', 'iin_hash', 'email_confirmed_at'])
+    .select([
+      'id',
+      'login',
+      'email',
+      'first_name',
+      'locale',
+      'customer_kind',
+      'iin_hash',
+      'email_confirmed_at',
+    ])
     .where('login', '=', login)
     .where('role', '=', 'customer')
     .executeTakeFirst();

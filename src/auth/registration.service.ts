@@ -10,8 +10,8 @@ import { audit } from './audit';
 import { fill, identityText } from './identity.messages';
 import { isValidIinBin } from './iin';
 import { legalLoginFromContract } from './legal-login';
-import { consumeToken, issueToken } from './one-time-tokens';
 import { loginThrottleState, recordLoginFailure } from './login-throttle';
+import { consumeToken, issueToken } from './one-time-tokens';
 import { isEmail, newPasswordErrors } from './password-policy';
 import { dummyPasswordHash, hashIin, hashPassword, verifyPassword } from './passwords';
 import {
@@ -343,7 +343,12 @@ export async function correctUnconfirmedEmail(
 
   const state = await loginThrottleState(db, input.login, ctx.ip);
   if (state.kind === 'wait') {
-    await audit(db, { actorUserId: null, action: 'register.correct_throttled', subject: input.login, ip: ctx.ip });
+    await audit(db, {
+      actorUserId: null,
+      action: 'register.correct_throttled',
+      subject: input.login,
+      ip: ctx.ip,
+    });
     return { ok: false, errors: { form: fill(t.login.wait, { minutes: Math.ceil(state.seconds / 60) }) } };
   }
   const user = await unconfirmedCustomerByLogin(db, input.login);
@@ -359,7 +364,12 @@ export async function correctUnconfirmedEmail(
     return { ok: false, errors: { password: t.register.correctRefused } };
   }
   if (registrationExpired(user, ctx)) {
-    await audit(db, { actorUserId: user.id, action: 'register.correct_expired', subject: user.login, ip: ctx.ip });
+    await audit(db, {
+      actorUserId: user.id,
+      action: 'register.correct_expired',
+      subject: user.login,
+      ip: ctx.ip,
+    });
     return { ok: false, errors: { form: t.register.expired } };
   }
   if (user.email && user.email.toLowerCase() === input.email.toLowerCase()) {
