@@ -3,7 +3,7 @@ import { csvNumber, toCsv } from '../web/csv';
 import { type AccountView, formatAddress } from './accounts.queries';
 
 /**
- * What a customer's own data export holds (docs/decisions/139-personal-data-consent-and-export.md):
+ * What a customer's own data export holds (docs/decisions/138-personal-data-consent-and-export.md):
  * only rows of that customer. The invoice and statement of a listed month open in the cabinet.
  */
 export interface PersonalData {
