@@ -89,32 +89,27 @@ export async function insertCustomer(db: DB, u: NewCustomer): Promise<number> {
 }
 
 /**
- * An expired, never confirmed registration taken over by a new one for the same account: the row
- * (and so its audit trail) stays, everything the earlier registrant gave is replaced, its unused
- * links stop working and it is linked to this account only.
+ * An expired, never confirmed registration set aside before a new registration of its account: the
+ * row stays (its audit entries and consent keep pointing at it) but it gives up the login and the
+ * address, cannot sign in, loses its unused links, sessions and account links. The newcomer gets a
+ * fresh row, so nothing of the earlier registrant reaches them.
  */
-export async function replaceExpiredCustomer(db: DB, userId: number, u: NewCustomer): Promise<void> {
+export async function detachExpiredCustomer(db: DB, userId: number, at: Date): Promise<void> {
   await db
     .updateTable('users')
     .set({
-      login: u.login,
-      email: u.email,
+      login: `expired:${userId}`,
+      email: null,
       pending_email: null,
-      first_name: u.firstName,
-      last_name: u.lastName,
-      customer_kind: u.kind,
-      password_hash: u.passwordHash,
-      iin_hash: u.iinHash,
-      locale: u.locale,
-      email_confirmed_at: null,
+      // Not an argon2 hash: no password verifies against it.
+      password_hash: '!expired',
+      iin_hash: null,
       subscribe_invoices: false,
       subscribe_announcements: false,
-      failed_logins: 0,
-      locked_until: null,
-      created_at: u.registeredAt,
-      updated_at: u.registeredAt,
+      updated_at: at,
     })
     .where('id', '=', userId)
+    .where('email_confirmed_at', 'is', null)
     .execute();
   await db
     .updateTable('one_time_tokens')
@@ -124,7 +119,6 @@ export async function replaceExpiredCustomer(db: DB, userId: number, u: NewCusto
     .execute();
   await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
   await db.deleteFrom('user_accounts').where('user_id', '=', userId).execute();
-  await db.insertInto('user_accounts').values({ user_id: userId, account_id: u.accountId }).execute();
 }
 
 /** An expired registration gives up its address, so a new registration may use it. */
@@ -177,12 +171,16 @@ export function unconfirmedCustomerByLogin(db: DB, login: string) {
     .executeTakeFirst();
 }
 
-/** The user a confirmation link names, to tell whether the registration has expired. */
+/**
+ * The user a confirmation link names, to tell whether the registration has expired; the row is
+ * locked until the confirming transaction ends.
+ */
 export function registrationState(db: DB, userId: number) {
   return db
     .selectFrom('users')
     .select(['id', 'role', 'email_confirmed_at', 'created_at'])
     .where('id', '=', userId)
+    .forUpdate()
     .executeTakeFirst();
 }
 

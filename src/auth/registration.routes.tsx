@@ -25,12 +25,21 @@ export async function registrationRoutes(app: FastifyInstance, { db, config }: A
   const perAccount = perValueLimit(db, 'register', { max: 10, timeWindowMs: 3600_000 });
   const hours = config.REGISTRATION_CONFIRM_HOURS;
   const act = (req: FastifyRequest) => ({ locale: req.locale, ip: req.ip, publicUrl: config.PUBLIC_URL });
-  // A correction mails a new link, and tries the password: limited like the resend.
+  // A correction mails a new link, and tries the password: every attempt counts per client (ten
+  // in ten minutes); per login three an hour, counted only once the password is proven, so a
+  // stranger who knows the account number cannot use up the registrant's corrections (wrong
+  // passwords go to the login throttle instead).
   const correctLimit = actionLimit(db, 'register.correct', {
     perUser: 3,
     timeWindowMs: 3600_000,
     perClient: 10,
     clientWindowMs: 10 * 60_000,
+  });
+  const provenCorrectLimit = actionLimit(db, 'register.correct.proven', {
+    perUser: 3,
+    timeWindowMs: 3600_000,
+    // The client was counted before the password was tried.
+    perClient: Number.MAX_SAFE_INTEGER,
   });
   // Each resend mails a new link: three an hour per login, ten in ten minutes per client address.
   const resendLimit = actionLimit(db, 'register.resend', {
@@ -165,7 +174,8 @@ export async function registrationRoutes(app: FastifyInstance, { db, config }: A
       hours,
     };
     const kept = { login: input.login, email: input.email };
-    const wait = await correctLimit(req, `login:${input.login}`);
+    // An empty subject: the client's counter only; the login's is counted after the password.
+    const wait = await correctLimit(req, '');
     if (wait) {
       await audit(db, {
         actorUserId: null,
@@ -177,7 +187,16 @@ export async function registrationRoutes(app: FastifyInstance, { db, config }: A
       const form = waitMessage(req.locale, wait);
       return page(429, { ...base, correction: { ...kept, errors: { form } } });
     }
-    const result = await correctUnconfirmedEmail(db, input, { ...act(req), confirmHours: hours });
+    const result = await correctUnconfirmedEmail(db, input, {
+      ...act(req),
+      confirmHours: hours,
+      provenLimit: (login) => provenCorrectLimit(req, `login:${login}`),
+    });
+    if (!result.ok && result.retryAfter) {
+      reply.header('retry-after', result.retryAfter);
+      const form = waitMessage(req.locale, result.retryAfter);
+      return page(429, { ...base, correction: { ...kept, errors: { form } } });
+    }
     if (!result.ok) return page(400, { ...base, correction: { ...kept, errors: result.errors } });
     const r = identityText[req.locale].register;
     return page(200, base, fill(r.corrected, { email: result.email }));

@@ -151,7 +151,7 @@ const actionsOf = async (userId: number) =>
   ).map((r) => r.action);
 
 describe(`a typo in the email at registration (${engine})`, () => {
-  it('an unconfirmed registration expires after 72 hours; then the owner registers again and the row is replaced, its audit kept', async () => {
+  it('an unconfirmed registration expires after 72 hours; then the owner registers again as a new user, the old row keeps its audit', async () => {
     const [acc] = await freeAccounts();
     const t0 = new Date();
     const typo = formFor(acc!, 'dana@exampel.kz');
@@ -177,7 +177,7 @@ describe(`a typo in the email at registration (${engine})`, () => {
       email: 'dana@example.kz',
     });
     const after = await userOf(acc!.number);
-    expect(after.id).toBe(before.id);
+    expect(after.id).not.toBe(before.id);
     expect([after.email, after.email_confirmed_at, after.created_at.toISOString()]).toEqual([
       'dana@example.kz',
       null,
@@ -188,28 +188,33 @@ describe(`a typo in the email at registration (${engine})`, () => {
     expect(await confirmRegistration(db, oldToken, { ...ctx, now: later })).toBe(false);
     const newToken = tokenOf((await mailsTo('dana@example.kz'))[0]!.text_body);
     expect(await confirmRegistration(db, newToken, { ...ctx, now: later })).toBe(true);
-    expect(await actionsOf(before.id)).toEqual([
-      'register',
-      'register.expired_replaced',
-      'register',
-      'register.confirmed',
-    ]);
+    expect(await actionsOf(before.id)).toEqual(['register', 'register.expired_replaced']);
+    expect(await actionsOf(after.id)).toEqual(['register', 'register.confirmed']);
     const replaced = await db
       .selectFrom('audit_log')
       .select('details')
       .where('action', '=', 'register.expired_replaced')
       .where('actor_user_id', '=', before.id)
       .executeTakeFirstOrThrow();
-    expect(replaced.details).toMatchObject({ email: 'dana@exampel.kz' });
-    // Each registration recorded what its registrant agreed to.
-    const consents = await db
-      .selectFrom('personal_data_consents')
-      .select(['text_version', 'locale', 'ip', 'agreed_at'])
-      .where('user_id', '=', before.id)
-      .orderBy('id')
-      .execute();
-    expect(consents.map((c) => [c.text_version, c.locale, c.ip, c.agreed_at.toISOString()])).toEqual([
+    expect(replaced.details).toMatchObject({ email: 'dana@exampel.kz', replacedBy: after.id });
+    // Each registration recorded what its registrant agreed to, on its own row.
+    const consentsOf = (userId: number) =>
+      db
+        .selectFrom('personal_data_consents')
+        .select(['text_version', 'locale', 'ip', 'agreed_at'])
+        .where('user_id', '=', userId)
+        .orderBy('id')
+        .execute();
+    const line = (c: { text_version: string; locale: string; ip: string | null; agreed_at: Date }) => [
+      c.text_version,
+      c.locale,
+      c.ip,
+      c.agreed_at.toISOString(),
+    ];
+    expect((await consentsOf(before.id)).map(line)).toEqual([
       ['2026-11-30', 'en', '10.0.0.9', t0.toISOString()],
+    ]);
+    expect((await consentsOf(after.id)).map(line)).toEqual([
       ['2026-11-30', 'en', '10.0.0.9', later.toISOString()],
     ]);
   });

@@ -15,6 +15,7 @@ import { consumeToken, issueToken } from './one-time-tokens';
 import { isEmail, newPasswordErrors } from './password-policy';
 import { dummyPasswordHash, hashIin, hashPassword, verifyPassword } from './passwords';
 import {
+  detachExpiredCustomer,
   individualAccountByNumber,
   insertConsent,
   insertCustomer,
@@ -23,7 +24,6 @@ import {
   registrationBlockers,
   registrationState,
   releaseEmail,
-  replaceExpiredCustomer,
   setUnconfirmedEmail,
   unconfirmedCustomerByLogin,
 } from './registration.queries';
@@ -150,7 +150,8 @@ function sortBlockers(blockers: Blocker[], login: string, clock: RegistrationClo
 /**
  * The user, the account link, the consent, the confirmation token, its email and the audit entry,
  * in one transaction; refused when the account has a user or the login or email is taken. An
- * expired unconfirmed registration of the account is replaced (its row and audit stay).
+ * expired unconfirmed registration of the account is set aside (its row keeps its audit and
+ * consent) and the registrant gets a new row, so nothing of the earlier registrant carries over.
  */
 async function createCustomer(
   db: DB,
@@ -195,19 +196,20 @@ async function createCustomer(
       accountId: account.id,
       registeredAt: now,
     };
-    let userId: number;
+    if (way.replaced) await detachExpiredCustomer(tx, way.replaced.id, now);
+    const userId = await insertCustomer(tx, customer);
     if (way.replaced) {
-      userId = way.replaced.id;
-      await replaceExpiredCustomer(tx, userId, customer);
       await audit(tx, {
-        actorUserId: userId,
+        actorUserId: way.replaced.id,
         action: 'register.expired_replaced',
         subject: way.replaced.login,
         ip: ctx.ip,
-        details: { email: way.replaced.email, registeredAt: way.replaced.created_at.toISOString() },
+        details: {
+          email: way.replaced.email,
+          registeredAt: way.replaced.created_at.toISOString(),
+          replacedBy: userId,
+        },
       });
-    } else {
-      userId = await insertCustomer(tx, customer);
     }
     await insertConsent(tx, {
       userId,
@@ -270,19 +272,23 @@ export async function confirmRegistration(
   token: string,
   ctx: { ip: string } & RegistrationClock,
 ): Promise<boolean> {
-  const used = await consumeToken(db, token, 'confirm_email');
-  const user = used ? await registrationState(db, used.userId) : undefined;
-  if (!used || !user) {
-    await audit(db, { actorUserId: null, action: 'register.confirm_failed', ip: ctx.ip });
-    return false;
-  }
-  if (registrationExpired(user, ctx)) {
-    await audit(db, { actorUserId: user.id, action: 'register.confirm_expired', ip: ctx.ip });
-    return false;
-  }
-  await markEmailConfirmed(db, used.userId);
-  await audit(db, { actorUserId: used.userId, action: 'register.confirmed', ip: ctx.ip });
-  return true;
+  // One transaction with the user row locked: a registration setting this one aside waits for it
+  // (or it sees the row set aside, its links used), so a link cannot confirm another registrant.
+  return db.transaction().execute(async (tx) => {
+    const used = await consumeToken(tx, token, 'confirm_email');
+    const user = used ? await registrationState(tx, used.userId) : undefined;
+    if (!used || !user) {
+      await audit(tx, { actorUserId: null, action: 'register.confirm_failed', ip: ctx.ip });
+      return false;
+    }
+    if (registrationExpired(user, ctx)) {
+      await audit(tx, { actorUserId: user.id, action: 'register.confirm_expired', ip: ctx.ip });
+      return false;
+    }
+    await markEmailConfirmed(tx, used.userId);
+    await audit(tx, { actorUserId: used.userId, action: 'register.confirmed', ip: ctx.ip });
+    return true;
+  });
 }
 
 /**
@@ -319,19 +325,30 @@ export interface EmailCorrectionInput {
 
 export type EmailCorrectionResult =
   | { ok: true; email: string }
-  | { ok: false; errors: Partial<Record<'login' | 'password' | 'email' | 'form', string>> };
+  | {
+      ok: false;
+      errors: Partial<Record<'login' | 'password' | 'email' | 'form', string>>;
+      /** Seconds to wait when the registration's own limit of corrections is used up. */
+      retryAfter?: number;
+    };
+
+/**
+ * The limit of corrections of one registration, asked only once its password is proven (so
+ * strangers who know the login cannot use it up): answers the seconds to wait, 0 to go on.
+ */
+export type ProvenCorrectionLimit = (login: string) => Promise<number>;
 
 /**
  * Corrects the address of a registration not confirmed yet (a typo at registration), after the
  * registrant proves the password: a new confirmation link goes to the new address, the earlier
  * link stops working. A wrong password counts as a failed login (the same throttle) and reads the
  * same for an unknown, confirmed or wrong login. An expired registration is not corrected: the
- * account is registered again.
+ * account is registered again. The per-login limit counts only corrections that proved the password.
  */
 export async function correctUnconfirmedEmail(
   db: DB,
   input: EmailCorrectionInput,
-  ctx: ActContext & RegistrationClock,
+  ctx: ActContext & RegistrationClock & { provenLimit?: ProvenCorrectionLimit },
 ): Promise<EmailCorrectionResult> {
   const t = identityText[ctx.locale];
   const errors: Partial<Record<'login' | 'password' | 'email' | 'form', string>> = {};
@@ -374,6 +391,16 @@ export async function correctUnconfirmedEmail(
   }
   if (user.email && user.email.toLowerCase() === input.email.toLowerCase()) {
     return { ok: false, errors: { email: t.email.same } };
+  }
+  const wait = (await ctx.provenLimit?.(user.login)) ?? 0;
+  if (wait > 0) {
+    await audit(db, {
+      actorUserId: user.id,
+      action: 'register.correct.limited',
+      subject: user.login,
+      ip: ctx.ip,
+    });
+    return { ok: false, errors: {}, retryAfter: wait };
   }
   const blockers = await registrationBlockers(db, -1, '', input.email);
   if (blockers.some((b) => b.id !== user.id && !registrationExpired(b, ctx))) {
