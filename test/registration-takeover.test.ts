@@ -168,6 +168,20 @@ describe(`attacks on registration and the own-data export (${ENGINE})`, () => {
     });
     expect(fix.statusCode).toBe(200);
     expect((await userRow(acc.number)).email).toBe('owner.typo@gmail.com');
+    // Mail stays capped: corrections that proved the password count per login over every client.
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const elsewhere = new Browser(t.app, `198.51.100.${230 + i}`);
+      await elsewhere.get(`/register/unconfirmed?login=${acc.number}`);
+      const res = await elsewhere.post('/register/correct', {
+        correctLogin: acc.number,
+        password: PASSWORD,
+        email: `owner.${i}@example.kz`,
+      });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+    expect((await userRow(acc.number)).email).toBe('owner.1@example.kz');
   });
 
   it('the export needs a session; new pages reflect no script and redirect nowhere else', async () => {
