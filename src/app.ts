@@ -39,6 +39,7 @@ import { registerDatabaseGauges } from './ops/metrics';
 import { guideRoutes } from './public/guide.routes';
 import { mapRoutes } from './public/map.routes';
 import { publicNoteRoutes } from './public/notes.routes';
+import { privacyRoutes } from './public/privacy.routes';
 import { publicQuestionRoutes } from './public/questions.routes';
 import { readingsApi } from './readings/readings.api';
 import { readingsRoutes } from './readings/readings.routes';
@@ -165,6 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => loginRoutes(scope, deps));
   await app.register(async (scope) => personalRoutes(scope, deps));
   await app.register(async (scope) => registrationRoutes(scope, deps));
+  await app.register(async (scope) => privacyRoutes(scope, deps));
   await app.register(async (scope) => recoveryRoutes(scope, deps));
   await app.register(async (scope) => settingsRoutes(scope, deps));
   await app.register(async (scope) => apiTokensRoutes(scope, deps));

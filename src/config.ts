@@ -106,6 +106,11 @@ const schema = z
       .default([]),
     /** Load demo data into an empty database at start. Default: only on the embedded database. */
     DEMO_DATA: z.enum(['auto', 'yes', 'no']).default('auto'),
+    /**
+     * Hours a registration may stay unconfirmed; after that the account can be registered again
+     * (by whoever proves the right to it) and the unconfirmed user is replaced.
+     */
+    REGISTRATION_CONFIRM_HOURS: z.coerce.number().positive().default(72),
     /** Monthly consumption per meter above which a reading asks for confirmation (m3). */
     READING_CONFIRM_M3: z.coerce.number().positive().default(30),
     /** Submissions per meter and month the cabinet takes (every correction is one); more go through an operator. */

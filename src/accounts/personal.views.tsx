@@ -5,6 +5,19 @@ import type { PageContext } from '../web/request-context';
 import { type AccountView, formatAddress } from './accounts.queries';
 import { personalText } from './personal.messages';
 
+const fill = (text: string, values: Record<string, string>) =>
+  text.replace(/\{(\w+)\}/g, (all, k: string) => values[k] ?? all);
+
+/** The day of a consent in Almaty time: 30.11.2026. */
+function formatDate(at: Date, _locale: string): string {
+  return new Intl.DateTimeFormat('ru-RU', {
+    timeZone: 'Asia/Almaty',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+  }).format(at);
+}
+
 /** "0.00" -> "0", "120.50" -> "120.5". */
 function formatDecimal(value: string): string {
   return value.includes('.') ? value.replace(/\.?0+$/, '') : value;
@@ -15,10 +28,12 @@ export function PersonalPage({
   ctx,
   account,
   email,
+  consent,
 }: {
   ctx: PageContext;
   account: AccountView;
   email: string;
+  consent?: { text_version: string; agreed_at: Date } | undefined;
 }) {
   const t = personalText[ctx.locale];
   const c = common[ctx.locale].cabinet;
@@ -46,6 +61,31 @@ export function PersonalPage({
         ))}
       </dl>
       <TokensLink locale={ctx.locale} />
+      <section aria-labelledby="my-data-title">
+        <h2 id="my-data-title">{t.dataTitle}</h2>
+        <p>
+          {consent
+            ? fill(t.consentGiven, {
+                version: consent.text_version,
+                date: formatDate(consent.agreed_at, ctx.locale),
+              })
+            : t.consentNone}{' '}
+          <a href="/privacy">{t.privacyLink}</a>
+        </p>
+        <p>{t.exportIntro}</p>
+        <ul class="downloads">
+          <li>
+            <a href="/cabinet/my-data.json" download>
+              {t.exportJson}
+            </a>
+          </li>
+          <li>
+            <a href="/cabinet/my-data.csv" download>
+              {t.exportCsv}
+            </a>
+          </li>
+        </ul>
+      </section>
     </Layout>
   );
 }

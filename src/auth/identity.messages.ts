@@ -45,6 +45,18 @@ export const identityText = defineMessages({
         'Кіру үшін email-ді растаңыз: тіркеу кезінде жіберілген хаттағы сілтемені ашыңыз. Хат келмесе, қайта жіберіңіз.',
       resend: 'Хатты қайта жіберу',
       resent: 'Егер бұл логин расталмаған болса, растау хаты қайта жіберілді.',
+      expiryNote:
+        'Расталмаған тіркеу {hours} сағат сақталады; одан кейін дербес шотты қайта тіркеуге болады.',
+      correctTitle: 'Email-ді түзету',
+      correctIntro:
+        'Тіркеу кезінде email қате жазылса, оны осы жерде түзетіңіз: құпия сөзді енгізіңіз, растау хаты жаңа мекенжайға жіберіледі.',
+      correctPassword: 'Тіркеу кезіндегі құпия сөз',
+      correctEmail: 'Дұрыс email',
+      correctSubmit: 'Email-ді түзету',
+      corrected: 'Растау хаты {email} мекенжайына жіберілді. Бұрынғы сілтеме енді жарамсыз.',
+      correctRefused: 'Логин немесе құпия сөз қате, не бұл логиннің email-і расталып қойған.',
+      expired: 'Тіркеудің мерзімі өтті: email уақытында расталмады. Дербес шотты қайта тіркеңіз.',
+      consentLink: 'Дербес деректерді өңдеу туралы',
     },
     login: {
       sessionExpired:
@@ -119,6 +131,8 @@ export const identityText = defineMessages({
       statusActive: 'белсенді',
       statusUnconfirmed: 'email расталмаған',
       recoveryLink: 'Құпия сөзді өзгерту',
+      recoveryUnconfirmed:
+        'Құпия сөзді қалпына келтіру {login} логині үшін сұралды, бірақ бұл email әлі расталмаған, сондықтан құпия сөзді хат арқылы өзгерту мүмкін емес. Егер тіркелген сіз болсаңыз, құпия сөзбен кіріп, email-ді растаңыз немесе түзетіңіз. Құпия сөзді ұмытсаңыз: расталмаған тіркеу тіркелгеннен кейін {hours} сағатта жойылады, содан кейін дербес шотты қайта тіркеуге болады.',
       passwordChangedSubject: 'Құпия сөз өзгертілді',
       passwordChangedBody: '{login} логинінің құпия сөзі өзгертілді.',
       signInSubject: 'Кабинетке кіру сілтемесі',
@@ -184,6 +198,19 @@ export const identityText = defineMessages({
         'Чтобы войти, подтвердите email: откройте ссылку из письма, отправленного при регистрации. Если письмо не пришло, отправьте его ещё раз.',
       resend: 'Отправить письмо ещё раз',
       resent: 'Если этот логин ещё не подтверждён, письмо с подтверждением отправлено повторно.',
+      expiryNote:
+        'Неподтверждённая регистрация хранится {hours} ч; после этого лицевой счёт можно зарегистрировать заново.',
+      correctTitle: 'Исправить email',
+      correctIntro:
+        'Если при регистрации email записан с ошибкой, исправьте его здесь: введите пароль, и письмо с подтверждением уйдёт на новый адрес.',
+      correctPassword: 'Пароль, указанный при регистрации',
+      correctEmail: 'Правильный email',
+      correctSubmit: 'Исправить email',
+      corrected: 'Письмо с подтверждением отправлено на {email}. Прежняя ссылка больше не действует.',
+      correctRefused: 'Неверный логин или пароль, или email этого логина уже подтверждён.',
+      expired:
+        'Срок регистрации истёк: email не был подтверждён вовремя. Зарегистрируйте лицевой счёт заново.',
+      consentLink: 'Об обработке персональных данных',
     },
     login: {
       sessionExpired: 'Время сеанса истекло, поэтому ничего не отправлено. Войдите снова, чтобы продолжить.',
@@ -260,6 +287,8 @@ export const identityText = defineMessages({
       statusActive: 'активен',
       statusUnconfirmed: 'email не подтверждён',
       recoveryLink: 'Сменить пароль',
+      recoveryUnconfirmed:
+        'Для логина {login} запрошено восстановление пароля, но этот email ещё не подтверждён, поэтому сменить пароль через письмо нельзя. Если регистрировались вы, войдите с паролем и подтвердите или исправьте email. Если пароль забыт: неподтверждённая регистрация истекает через {hours} ч после регистрации, затем лицевой счёт можно зарегистрировать заново.',
       passwordChangedSubject: 'Пароль изменён',
       passwordChangedBody: 'Пароль логина {login} изменён.',
       signInSubject: 'Ссылка для входа в кабинет',
@@ -324,6 +353,19 @@ export const identityText = defineMessages({
         'To log in, confirm your email: open the link in the message sent when you registered. If it did not arrive, send it again.',
       resend: 'Send the message again',
       resent: 'If this login is not confirmed yet, the confirmation message was sent again.',
+      expiryNote:
+        'An unconfirmed registration is kept for {hours} hours; after that the account can be registered again.',
+      correctTitle: 'Correct the email',
+      correctIntro:
+        'If the email was mistyped at registration, correct it here: enter your password and the confirmation message goes to the new address.',
+      correctPassword: 'Password given at registration',
+      correctEmail: 'Correct email',
+      correctSubmit: 'Correct email',
+      corrected: 'A confirmation message was sent to {email}. The earlier link no longer works.',
+      correctRefused: 'Wrong login or password, or the email of this login is already confirmed.',
+      expired:
+        'The registration has expired: the email was not confirmed in time. Register the account again.',
+      consentLink: 'About the processing of personal data',
     },
     login: {
       sessionExpired: 'Your session has expired, so nothing was sent. Log in again to continue.',
@@ -397,6 +439,8 @@ export const identityText = defineMessages({
       statusActive: 'active',
       statusUnconfirmed: 'email not confirmed',
       recoveryLink: 'Change password',
+      recoveryUnconfirmed:
+        'Password recovery was asked for the login {login}, but this email is not confirmed yet, so the password cannot be changed by mail. If you registered, log in with your password and confirm or correct the email. If you forgot the password: an unconfirmed registration expires {hours} hours after registering; then the account can be registered again.',
       passwordChangedSubject: 'Password changed',
       passwordChangedBody: 'The password of login {login} was changed.',
       signInSubject: 'Sign-in link for the cabinet',

@@ -53,6 +53,7 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
         locale: req.locale,
         ip: req.ip,
         publicUrl: config.PUBLIC_URL,
+        confirmHours: config.REGISTRATION_CONFIRM_HOURS,
       });
       return sendPage(
         reply,

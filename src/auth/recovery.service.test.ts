@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
 import type { DB } from '../db/database';
+import { issueToken } from './one-time-tokens';
 import { verifyPassword } from './passwords';
 import {
   checkWordIsValid,
@@ -27,7 +28,7 @@ beforeAll(async () => {
 afterAll(async () => handle?.close());
 
 /** A household registered through the registration use case, its address confirmed. */
-async function household(email: string) {
+async function household(email: string, confirmed = true) {
   const acc = await db
     .selectFrom('accounts')
     .leftJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
@@ -56,7 +57,7 @@ async function household(email: string) {
     .select('id')
     .where('login', '=', acc.number)
     .executeTakeFirstOrThrow();
-  await markEmailConfirmed(db, user.id);
+  if (confirmed) await markEmailConfirmed(db, user.id);
   return { id: user.id, login: acc.number, iin };
 }
 
@@ -110,9 +111,9 @@ describe(`requestPasswordRecovery, resetPassword (${engine})`, () => {
       .execute();
     expect(actions).toEqual([
       { action: 'password.reset_requested', details: {} },
-      { action: 'password.reset_refused', details: { word: true, data: false } },
+      { action: 'password.reset_refused', details: { word: true, data: false, confirmed: true } },
       { action: 'password.reset', details: {} },
-      { action: 'password.reset_refused', details: { word: false, data: true } },
+      { action: 'password.reset_refused', details: { word: false, data: true, confirmed: true } },
     ]);
   });
 
@@ -137,5 +138,51 @@ describe(`the recovery mail's language (${engine})`, () => {
     expect((await lastMailTo('rec-lang@example.kz')).subject).toBe('Құпия сөзді қалпына келтіру');
     await requestPasswordRecovery(db, 'rec-lang@example.kz', { ...ctx, locale: 'en' });
     expect((await lastMailTo('rec-lang@example.kz')).subject).toBe('Password recovery');
+  });
+});
+
+describe(`recovery of a registration never confirmed (${engine})`, () => {
+  it('mails the unconfirmed address no check word or link, and a word from before opens nothing', async () => {
+    // A typo at registration: the address may be a stranger's mailbox.
+    const h = await household('typo@exampel.kz', false);
+    await requestPasswordRecovery(db, h.login, ctx);
+    await requestPasswordRecovery(db, 'typo@exampel.kz', ctx);
+    const mails = await db
+      .selectFrom('mail_outbox')
+      .select(['purpose', 'text_body', 'html_body'])
+      .where('to_address', '=', 'typo@exampel.kz')
+      .where('purpose', 'like', 'password.%')
+      .execute();
+    expect(mails).toHaveLength(2);
+    for (const mail of mails) {
+      expect(mail.purpose).toBe('password.recovery_unconfirmed');
+      expect(mail.text_body).not.toContain('/password/change');
+      expect(mail.html_body).not.toContain('/password/change');
+      expect(mail.text_body).toContain('this email is not confirmed yet');
+      expect(mail.text_body).toContain('72 hours');
+    }
+    const words = await db
+      .selectFrom('one_time_tokens')
+      .select('id')
+      .where('user_id', '=', h.id)
+      .where('purpose', '=', 'reset_password')
+      .execute();
+    expect(words).toEqual([]);
+
+    // A word issued to the unconfirmed address before this rule (valid otherwise) is refused.
+    const word = await issueToken(db, h.id, 'reset_password');
+    const done = await resetPassword(
+      db,
+      { binIin: h.iin, account: h.login, login: h.login, word, password: NEW_PASSWORD, repeat: NEW_PASSWORD },
+      ctx,
+    );
+    expect(done).toBe(false);
+    const user = await db
+      .selectFrom('users')
+      .select(['password_hash', 'email_confirmed_at'])
+      .where('id', '=', h.id)
+      .executeTakeFirstOrThrow();
+    expect(user.email_confirmed_at).toBeNull();
+    expect(await verifyPassword(user.password_hash, PASSWORD)).toBe(true);
   });
 });

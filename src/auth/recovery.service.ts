@@ -13,6 +13,7 @@ import { newPasswordErrors } from './password-policy';
 import { hashPassword } from './passwords';
 import { decoyMail, decoyToken, holderAccounts, recoveryUserByLoginOrEmail } from './recovery.queries';
 import { hasIinOnRecord, proofMatches } from './recovery-proof';
+import { DEFAULT_CONFIRM_HOURS, type RegistrationClock } from './registration-expiry';
 import { destroyUserSessions } from './sessions';
 import { customerByLogin, setRecoveredPassword } from './users.queries';
 
@@ -58,25 +59,49 @@ function recoveryMail(
 }
 
 /**
+ * For an address never confirmed: no check word and no link (whoever reads that mailbox has not
+ * proven it is the registrant's, e.g. a typo at registration), only what the registrant can do.
+ */
+function unconfirmedRecoveryMail(locale: Locale, user: { login: string; first_name: string }, hours: number) {
+  const m = identityText[locale].mail;
+  const body = composeMail(locale, {
+    greeting: fill(m.hello, { name: user.first_name || user.login }),
+    paragraphs: [fill(m.recoveryUnconfirmed, { login: user.login, hours })],
+    footer: m.footer,
+  });
+  return { subject: m.recoverySubject, ...body, purpose: 'password.recovery_unconfirmed' };
+}
+
+/**
  * Mails a check word to the customer named by login or email. Known or not, the request does the
  * same work: the same statements in one transaction (for nobody they match no user and store
- * nothing) and one audit row of the same action.
+ * nothing) and one audit row of the same action. An address never confirmed gets no check word,
+ * only a note of what to do (it may be a stranger's, typed by mistake at registration).
  */
-export async function requestPasswordRecovery(db: DB, value: string, ctx: ActContext): Promise<void> {
+export async function requestPasswordRecovery(
+  db: DB,
+  value: string,
+  ctx: ActContext & RegistrationClock,
+): Promise<void> {
   const user = await recoveryUserByLoginOrEmail(db, value);
   const accounts = await holderAccounts(db, user?.id ?? -1);
   const holder = user?.email ? { ...user, email: user.email } : null;
+  const proven = holder?.email_confirmed_at ? holder : null;
   // The mail speaks the language of the page it was asked from (the person asking reads it now),
   // not the one saved for the user: the same for a known and an unknown login.
   const locale = ctx.locale;
   await db.transaction().execute(async (tx) => {
-    const word = holder
-      ? await issueToken(tx, holder.id, 'reset_password')
+    const word = proven
+      ? await issueToken(tx, proven.id, 'reset_password')
       : await decoyToken(tx, 'reset_password');
     const shown = holder ?? { id: 0, login: value, first_name: '', email_confirmed_at: null };
     // Without an IIN on record the change form cannot be passed: say so instead of a link.
     const online = hasIinOnRecord({ accounts, iinHash: user?.iin_hash ?? null });
-    const mail = recoveryMail(locale, shown, word, online, ctx.publicUrl);
+    const mail = proven
+      ? recoveryMail(locale, shown, word, online, ctx.publicUrl)
+      : holder
+        ? unconfirmedRecoveryMail(locale, holder, ctx.confirmHours ?? DEFAULT_CONFIRM_HOURS)
+        : recoveryMail(locale, shown, word, online, ctx.publicUrl);
     if (holder) await enqueueMail(tx, { to: holder.email, ...mail });
     else await decoyMail(tx, mail);
     await audit(tx, {
@@ -84,6 +109,7 @@ export async function requestPasswordRecovery(db: DB, value: string, ctx: ActCon
       action: 'password.reset_requested',
       subject: value,
       ip: ctx.ip,
+      ...(holder && !proven ? { details: { unconfirmed: true } } : {}),
     });
   });
 }
@@ -136,13 +162,16 @@ export async function resetPassword(
     { accounts, iinHash: user?.iin_hash ?? null },
     { account: input.account, binIin: input.binIin },
   );
-  if (!user || !wordOk || !dataOk) {
+  // A word mailed to an address never confirmed proves nothing (none is issued now; one from
+  // before would still be refused).
+  const confirmed = Boolean(user?.email_confirmed_at);
+  if (!user || !wordOk || !dataOk || !confirmed) {
     await audit(db, {
       actorUserId: user?.id ?? null,
       action: 'password.reset_refused',
       subject: input.login,
       ip: ctx.ip,
-      details: { word: wordOk, data: dataOk },
+      details: { word: wordOk, data: dataOk, confirmed },
     });
     return false;
   }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps';
 import { devMailboxServes } from '../mail/dev-mailbox.routes';
 import { actionLimit, waitMessage } from '../web/action-limit';
@@ -7,10 +7,11 @@ import { sendPage } from '../web/html';
 import { perValueLimit } from '../web/rate-limit';
 import { pageContext } from '../web/request-context';
 import { audit } from './audit';
-import { identityText } from './identity.messages';
+import { fill, identityText } from './identity.messages';
 import {
   type CustomerKind,
   confirmRegistration,
+  correctUnconfirmedEmail,
   type RegistrationInput,
   registerCustomer,
   resendConfirmation,
@@ -34,9 +35,29 @@ function registrationInput(body: unknown): RegistrationInput {
     consent: field(form, 'consent') === '1',
   };
 }
+/** The signed cookie that carries the address of a registration to its result page. */
+const SENT_COOKIE = 'registered';
 
 export async function registrationRoutes(app: FastifyInstance, { db, config }: AppDeps) {
   const perAccount = perValueLimit(db, 'register', { max: 10, timeWindowMs: 3600_000 });
+  const hours = config.REGISTRATION_CONFIRM_HOURS;
+  const act = (req: FastifyRequest) => ({ locale: req.locale, ip: req.ip, publicUrl: config.PUBLIC_URL });
+  // A correction mails a new link, and tries the password: every attempt counts per client (ten
+  // in ten minutes); per login three an hour, counted only once the password is proven, so a
+  // stranger who knows the account number cannot use up the registrant's corrections (wrong
+  // passwords go to the login throttle instead).
+  const correctLimit = actionLimit(db, 'register.correct', {
+    perUser: 3,
+    timeWindowMs: 3600_000,
+    perClient: 10,
+    clientWindowMs: 10 * 60_000,
+  });
+  const provenCorrectLimit = actionLimit(db, 'register.correct.proven', {
+    perUser: 3,
+    timeWindowMs: 3600_000,
+    // The client was counted before the password was tried.
+    perClient: Number.MAX_SAFE_INTEGER,
+  });
   // Each resend mails a new link: three an hour per login, ten in ten minutes per client address.
   const resendLimit = actionLimit(db, 'register.resend', {
     perUser: 3,
@@ -61,28 +82,52 @@ export async function registrationRoutes(app: FastifyInstance, { db, config }: A
         locale: req.locale,
         publicUrl: config.PUBLIC_URL,
         ip: req.ip,
+        userAgent: req.headers['user-agent'],
+        confirmHours: hours,
       });
       const ctx = pageContext(req, reply, kind === 'legal' ? '/register?kind=legal' : '/register');
       if (!result.ok) {
         const { password: _p, passwordRepeat: _r, ...kept } = input;
         return sendPage(reply, <RegisterPage ctx={ctx} view={{ ...kept, errors: result.errors }} />, 400);
       }
-      return sendPage(
-        reply,
-        <RegistrationSentPage ctx={ctx} email={result.email} devMailbox={devMailboxServes(config, req)} />,
-      );
+      // Post/redirect/get: the result page survives a reload and a language switch. The address
+      // it names rides in a signed cookie of this browser, not in the URL.
+      reply.setCookie(SENT_COOKIE, result.email, {
+        path: '/register',
+        signed: true,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.PUBLIC_URL.startsWith('https://'),
+        maxAge: 3600,
+      });
+      return reply.redirect('/register/sent', 303);
     },
   );
 
+  app.get('/register/sent', async (req, reply) => {
+    const cookie = req.cookies[SENT_COOKIE];
+    const email = cookie ? req.unsignCookie(cookie) : undefined;
+    if (!email?.valid || !email.value) return reply.redirect('/register', 303);
+    return sendPage(
+      reply,
+      <RegistrationSentPage
+        ctx={pageContext(req, reply)}
+        email={email.value}
+        devMailbox={devMailboxServes(config, req)}
+      />,
+    );
+  });
+
   app.get<{ Querystring: { token?: string } }>('/register/confirm', async (req, reply) => {
-    const confirmed = await confirmRegistration(db, String(req.query.token ?? ''), { ip: req.ip });
+    const token = String(req.query.token ?? '');
+    const confirmed = await confirmRegistration(db, token, { ip: req.ip, confirmHours: hours });
     if (!confirmed) return sendPage(reply, <ConfirmFailedPage ctx={pageContext(req, reply)} />, 400);
     return reply.redirect('/?done=confirmed', 303);
   });
 
   app.get<{ Querystring: { login?: string } }>('/register/unconfirmed', async (req, reply) => {
     const login = String(req.query.login ?? '').slice(0, 64);
-    return sendPage(reply, <UnconfirmedPage ctx={pageContext(req, reply)} login={login} />);
+    return sendPage(reply, <UnconfirmedPage ctx={pageContext(req, reply)} login={login} hours={hours} />);
   });
 
   // The address the resend form answers at: reloading it shows the page of the unconfirmed login.
@@ -100,14 +145,65 @@ export async function registrationRoutes(app: FastifyInstance, { db, config }: A
       const error = waitMessage(req.locale, wait);
       return sendPage(
         reply,
-        <UnconfirmedPage ctx={pageContext(req, reply, unconfirmedHere(login))} login={login} error={error} />,
+        <UnconfirmedPage
+          ctx={pageContext(req, reply, unconfirmedHere(login))}
+          login={login}
+          hours={hours}
+          error={error}
+        />,
         429,
       );
     }
-    await resendConfirmation(db, login, { locale: req.locale, ip: req.ip, publicUrl: config.PUBLIC_URL });
+    await resendConfirmation(db, login, { ...act(req), confirmHours: hours });
     const r = identityText[req.locale].register;
     const ctx = pageContext(req, reply, unconfirmedHere(login));
-    return sendPage(reply, <UnconfirmedPage ctx={ctx} login={login} notice={r.resent} />);
+    return sendPage(reply, <UnconfirmedPage ctx={ctx} login={login} hours={hours} notice={r.resent} />);
+  });
+
+  // The address the correction form answers at: reloading it shows the unconfirmed-login page.
+  app.get('/register/correct', async (_req, reply) => reply.redirect('/register/unconfirmed', 303));
+
+  app.post('/register/correct', async (req, reply) => {
+    const body = req.body as Record<string, unknown>;
+    const input = {
+      login: field(body, 'correctLogin').slice(0, 64),
+      password: typeof body?.password === 'string' ? body.password : '',
+      email: field(body, 'email').slice(0, 200),
+    };
+    const page = (status: number, view: Parameters<typeof UnconfirmedPage>[0], notice?: string) =>
+      sendPage(reply, <UnconfirmedPage {...view} notice={notice} />, status);
+    const base = {
+      ctx: pageContext(req, reply, unconfirmedHere(input.login)),
+      login: input.login,
+      hours,
+    };
+    const kept = { login: input.login, email: input.email };
+    // An empty subject: the client's counter only; the login's is counted after the password.
+    const wait = await correctLimit(req, '');
+    if (wait) {
+      await audit(db, {
+        actorUserId: null,
+        action: 'register.correct.limited',
+        subject: input.login,
+        ip: req.ip,
+      });
+      reply.header('retry-after', wait);
+      const form = waitMessage(req.locale, wait);
+      return page(429, { ...base, correction: { ...kept, errors: { form } } });
+    }
+    const result = await correctUnconfirmedEmail(db, input, {
+      ...act(req),
+      confirmHours: hours,
+      provenLimit: (login) => provenCorrectLimit(req, `login:${login}`),
+    });
+    if (!result.ok && result.retryAfter) {
+      reply.header('retry-after', result.retryAfter);
+      const form = waitMessage(req.locale, result.retryAfter);
+      return page(429, { ...base, correction: { ...kept, errors: { form } } });
+    }
+    if (!result.ok) return page(400, { ...base, correction: { ...kept, errors: result.errors } });
+    const r = identityText[req.locale].register;
+    return page(200, base, fill(r.corrected, { email: result.email }));
   });
 }
 

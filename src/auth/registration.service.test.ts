@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
 import { linkIn } from '../../test/helpers/smtp';
 import type { DB } from '../db/database';
-import { confirmRegistration, registerCustomer, resendConfirmation } from './registration.service';
+import {
+  confirmRegistration,
+  correctUnconfirmedEmail,
+  registerCustomer,
+  resendConfirmation,
+} from './registration.service';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const PASSWORD = 'Su-arnasy-2026';
@@ -105,5 +110,202 @@ describe(`registerCustomer, confirmRegistration, resendConfirmation (${engine})`
       'register.confirmed',
       'register.confirm_failed',
     ]);
+  });
+});
+
+const HOUR = 3600_000;
+const freeAccounts = () =>
+  db
+    .selectFrom('accounts')
+    .leftJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
+    .select(['accounts.number', 'accounts.owner_surname', 'accounts.bin_iin'])
+    .where('accounts.kind', '=', 'individual')
+    .where('accounts.owner_surname', '<>', '')
+    .where('user_accounts.user_id', 'is', null)
+    .orderBy('accounts.number')
+    .execute();
+const formFor = (acc: { number: string; owner_surname: string; bin_iin: string | null }, email: string) => ({
+  kind: 'individual' as const,
+  firstName: 'Дана',
+  lastName: acc.owner_surname,
+  account: acc.number,
+  binIin: acc.bin_iin ?? '900101301233',
+  contract: '',
+  email,
+  password: PASSWORD,
+  passwordRepeat: PASSWORD,
+  consent: true,
+});
+const tokenOf = (text: string) =>
+  new URL(linkIn(text, '/register/confirm'), 'http://x').searchParams.get('token') ?? '';
+const userOf = (login: string) =>
+  db.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirstOrThrow();
+const actionsOf = async (userId: number) =>
+  (
+    await db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('actor_user_id', '=', userId)
+      .orderBy('id')
+      .execute()
+  ).map((r) => r.action);
+
+describe(`a typo in the email at registration (${engine})`, () => {
+  it('an unconfirmed registration expires after 72 hours; then the owner registers again as a new user, the old row keeps its audit', async () => {
+    const [acc] = await freeAccounts();
+    const t0 = new Date();
+    const typo = formFor(acc!, 'dana@exampel.kz');
+    expect(await registerCustomer(db, typo, { ...ctx, now: t0 })).toMatchObject({ ok: true });
+    const before = await userOf(acc!.number);
+    const oldToken = tokenOf((await mailsTo('dana@exampel.kz'))[0]!.text_body);
+
+    // Within the 72 hours the account is taken.
+    const right = formFor(acc!, 'dana@example.kz');
+    const early = await registerCustomer(db, right, { ...ctx, now: new Date(t0.getTime() + 71 * HOUR) });
+    expect(early).toMatchObject({
+      ok: false,
+      errors: { form: expect.stringContaining('already registered') },
+    });
+    // A registration with its own proofs only: a wrong surname after expiry is still refused.
+    const later = new Date(t0.getTime() + 73 * HOUR);
+    const stranger = await registerCustomer(db, { ...right, lastName: 'Someone' }, { ...ctx, now: later });
+    expect(stranger).toMatchObject({ ok: false });
+
+    expect(await registerCustomer(db, right, { ...ctx, now: later })).toEqual({
+      ok: true,
+      login: acc!.number,
+      email: 'dana@example.kz',
+    });
+    const after = await userOf(acc!.number);
+    expect(after.id).not.toBe(before.id);
+    expect([after.email, after.email_confirmed_at, after.created_at.toISOString()]).toEqual([
+      'dana@example.kz',
+      null,
+      later.toISOString(),
+    ]);
+    expect(after.password_hash).not.toBe(before.password_hash);
+    // The typo address's link opens nothing; the new one confirms.
+    expect(await confirmRegistration(db, oldToken, { ...ctx, now: later })).toBe(false);
+    const newToken = tokenOf((await mailsTo('dana@example.kz'))[0]!.text_body);
+    expect(await confirmRegistration(db, newToken, { ...ctx, now: later })).toBe(true);
+    expect(await actionsOf(before.id)).toEqual(['register', 'register.expired_replaced']);
+    expect(await actionsOf(after.id)).toEqual(['register', 'register.confirmed']);
+    const replaced = await db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'register.expired_replaced')
+      .where('actor_user_id', '=', before.id)
+      .executeTakeFirstOrThrow();
+    expect(replaced.details).toMatchObject({ email: 'dana@exampel.kz', replacedBy: after.id });
+    // Each registration recorded what its registrant agreed to, on its own row.
+    const consentsOf = (userId: number) =>
+      db
+        .selectFrom('personal_data_consents')
+        .select(['text_version', 'locale', 'ip', 'agreed_at'])
+        .where('user_id', '=', userId)
+        .orderBy('id')
+        .execute();
+    const line = (c: { text_version: string; locale: string; ip: string | null; agreed_at: Date }) => [
+      c.text_version,
+      c.locale,
+      c.ip,
+      c.agreed_at.toISOString(),
+    ];
+    expect((await consentsOf(before.id)).map(line)).toEqual([
+      ['2026-11-30', 'en', '10.0.0.9', t0.toISOString()],
+    ]);
+    expect((await consentsOf(after.id)).map(line)).toEqual([
+      ['2026-11-30', 'en', '10.0.0.9', later.toISOString()],
+    ]);
+  });
+
+  it('an expired registration is not confirmed, gets no new link, and gives up its address to a new registration', async () => {
+    const [a, b] = await freeAccounts();
+    const t0 = new Date();
+    const later = new Date(t0.getTime() + 80 * HOUR);
+    await registerCustomer(db, formFor(a!, 'shared@example.kz'), { ...ctx, now: t0 });
+    const first = await userOf(a!.number);
+    const token = tokenOf((await mailsTo('shared@example.kz'))[0]!.text_body);
+    expect(await confirmRegistration(db, token, { ...ctx, now: later })).toBe(false);
+    await resendConfirmation(db, a!.number, { ...ctx, now: later });
+    expect(await mailsTo('shared@example.kz')).toHaveLength(1);
+
+    // Another account's owner with that address: refused while the first registration lives...
+    const early = await registerCustomer(db, formFor(b!, 'Shared@example.kz'), { ...ctx, now: t0 });
+    expect(early).toMatchObject({
+      ok: false,
+      errors: { email: 'This email is already used by another user.' },
+    });
+    // ...taken over once it has expired.
+    expect(
+      await registerCustomer(db, formFor(b!, 'Shared@example.kz'), { ...ctx, now: later }),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect((await userOf(a!.number)).email).toBeNull();
+    expect(await actionsOf(first.id)).toEqual([
+      'register',
+      'register.confirm_expired',
+      'register.expired_email_released',
+    ]);
+  });
+
+  it('corrects the address after the password is proven: a new link to the new address, the old one dead', async () => {
+    const [acc] = await freeAccounts();
+    await registerCustomer(db, formFor(acc!, 'aset@gmial.com'), ctx);
+    const user = await userOf(acc!.number);
+    const oldToken = tokenOf((await mailsTo('aset@gmial.com'))[0]!.text_body);
+
+    const input = { login: acc!.number, password: PASSWORD, email: 'aset@gmail.com' };
+    expect(await correctUnconfirmedEmail(db, { ...input, password: 'Wrong-2026-pass' }, ctx)).toEqual({
+      ok: false,
+      errors: { password: 'Wrong login or password, or the email of this login is already confirmed.' },
+    });
+    expect(await correctUnconfirmedEmail(db, { ...input, email: 'not-an-email' }, ctx)).toMatchObject({
+      ok: false,
+      errors: { email: expect.any(String) },
+    });
+    expect(await mailsTo('aset@gmail.com')).toEqual([]);
+
+    expect(await correctUnconfirmedEmail(db, input, ctx)).toEqual({ ok: true, email: 'aset@gmail.com' });
+    expect((await userOf(acc!.number)).email).toBe('aset@gmail.com');
+    const mails = await mailsTo('aset@gmail.com');
+    expect(mails.map((m) => m.purpose)).toEqual(['register.confirm']);
+    expect(await confirmRegistration(db, oldToken, ctx)).toBe(false);
+    expect(await confirmRegistration(db, tokenOf(mails[0]!.text_body), ctx)).toBe(true);
+
+    // Confirmed: nothing more to correct, and the answer reads as a wrong password.
+    expect(await correctUnconfirmedEmail(db, { ...input, email: 'third@example.kz' }, ctx)).toMatchObject({
+      ok: false,
+      errors: { password: expect.any(String) },
+    });
+    expect(await actionsOf(user.id)).toEqual([
+      'register',
+      'register.correct_refused',
+      'register.email_corrected',
+      'register.confirmed',
+    ]);
+    const corrected = await db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'register.email_corrected')
+      .where('actor_user_id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    expect(corrected.details).toEqual({ from: 'aset@gmial.com', to: 'aset@gmail.com' });
+  });
+
+  it('does not correct an expired registration', async () => {
+    const [acc] = await freeAccounts();
+    const t0 = new Date();
+    await registerCustomer(db, formFor(acc!, 'late@exampel.kz'), { ...ctx, now: t0 });
+    const late = { ...ctx, now: new Date(t0.getTime() + 73 * HOUR) };
+    const input = { login: acc!.number, password: PASSWORD, email: 'late@example.kz' };
+    expect(await correctUnconfirmedEmail(db, input, late)).toEqual({
+      ok: false,
+      errors: {
+        form: 'The registration has expired: the email was not confirmed in time. Register the account again.',
+      },
+    });
+    expect(await mailsTo('late@example.kz')).toEqual([]);
   });
 });

@@ -4,21 +4,31 @@ import type { Database } from '../db/schema';
 import type { Locale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
+import { PRIVACY_TEXT_VERSION } from '../public/privacy.messages';
 import type { ActContext } from './act-context';
 import { audit } from './audit';
 import { fill, identityText } from './identity.messages';
 import { isValidIinBin } from './iin';
 import { legalLoginFromContract } from './legal-login';
+import { loginThrottleState, recordLoginFailure } from './login-throttle';
 import { consumeToken, issueToken } from './one-time-tokens';
 import { isEmail, newPasswordErrors } from './password-policy';
-import { hashIin, hashPassword } from './passwords';
+import { dummyPasswordHash, hashIin, hashPassword, verifyPassword } from './passwords';
 import {
-  accountOrLoginTaken,
+  detachExpiredCustomer,
   individualAccountByNumber,
+  insertConsent,
   insertCustomer,
   legalAccountsByBin,
+  type NewCustomer,
+  registrationBlockers,
+  registrationState,
+  releaseEmail,
+  setUnconfirmedEmail,
+  unconfirmedCustomerByLogin,
 } from './registration.queries';
-import { customerByLogin, emailInUse, markEmailConfirmed } from './users.queries';
+import { type RegistrationClock, registrationExpired } from './registration-expiry';
+import { markEmailConfirmed } from './users.queries';
 
 export type CustomerKind = 'individual' | 'legal';
 
@@ -111,17 +121,46 @@ async function rightfulAccount(db: DB, input: RegistrationInput): Promise<Rightf
   return row && { id: row.id, number: row.number, ownerName: row.owner_name, contract: row.contract_number };
 }
 
+/** Where the request comes from and when it is made (tests move the clock). */
+export interface RegistrationContext extends RegistrationClock {
+  locale: Locale;
+  publicUrl: string;
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+}
+
+type Blocker = Awaited<ReturnType<typeof registrationBlockers>>[number];
+
 /**
- * The user, the account link, the confirmation token, its email and the audit entry, in one
- * transaction; refused when the account has a user or the login or email is taken.
+ * Who stands in the way of a registration. Expired unconfirmed registrations do not: the one that
+ * held the account (or the login) is replaced, the others give up the address.
+ */
+function sortBlockers(blockers: Blocker[], login: string, clock: RegistrationClock) {
+  const holds = (b: Blocker) => b.holds_account !== null || b.login === login;
+  const live = blockers.filter((b) => !registrationExpired(b, clock));
+  const expired = blockers.filter((b) => registrationExpired(b, clock));
+  return {
+    accountTaken: live.some(holds) || expired.filter(holds).length > 1,
+    emailTaken: live.length > 0,
+    replaced: expired.find(holds),
+    released: expired.filter((b) => !holds(b)),
+  };
+}
+
+/**
+ * The user, the account link, the consent, the confirmation token, its email and the audit entry,
+ * in one transaction; refused when the account has a user or the login or email is taken. An
+ * expired unconfirmed registration of the account is set aside (its row keeps its audit and
+ * consent) and the registrant gets a new row, so nothing of the earlier registrant carries over.
  */
 async function createCustomer(
   db: DB,
   input: RegistrationInput,
   account: RightfulAccount,
-  ctx: { locale: Locale; publicUrl: string; ip?: string | undefined },
+  ctx: RegistrationContext,
 ): Promise<RegistrationResult> {
   const t = identityText[ctx.locale];
+  const now = ctx.now ?? new Date();
   const login =
     input.kind === 'individual' ? account.number : legalLoginFromContract(account.contract ?? account.number);
   const passwordHash = await hashPassword(input.password);
@@ -129,12 +168,23 @@ async function createCustomer(
   const iinHash = input.kind === 'individual' ? await hashIin(input.binIin) : null;
   const name = input.kind === 'individual' ? input.firstName : account.ownerName;
   return db.transaction().execute(async (tx): Promise<RegistrationResult> => {
-    if (await accountOrLoginTaken(tx, account.id, login)) {
+    const way = sortBlockers(await registrationBlockers(tx, account.id, login, input.email), login, ctx);
+    if (way.accountTaken) {
       await audit(tx, { actorUserId: null, action: 'register.taken', subject: account.number, ip: ctx.ip });
       return { ok: false, errors: { form: t.register.taken } };
     }
-    if (await emailInUse(tx, input.email)) return { ok: false, errors: { email: t.register.emailTaken } };
-    const userId = await insertCustomer(tx, {
+    if (way.emailTaken) return { ok: false, errors: { email: t.register.emailTaken } };
+    for (const b of way.released) {
+      await releaseEmail(tx, b.id);
+      await audit(tx, {
+        actorUserId: b.id,
+        action: 'register.expired_email_released',
+        subject: b.login,
+        ip: ctx.ip,
+        details: { email: b.email, registeredAt: b.created_at.toISOString() },
+      });
+    }
+    const customer: NewCustomer = {
       login,
       email: input.email,
       firstName: name,
@@ -144,6 +194,30 @@ async function createCustomer(
       iinHash,
       locale: ctx.locale,
       accountId: account.id,
+      registeredAt: now,
+    };
+    if (way.replaced) await detachExpiredCustomer(tx, way.replaced.id, now);
+    const userId = await insertCustomer(tx, customer);
+    if (way.replaced) {
+      await audit(tx, {
+        actorUserId: way.replaced.id,
+        action: 'register.expired_replaced',
+        subject: way.replaced.login,
+        ip: ctx.ip,
+        details: {
+          email: way.replaced.email,
+          registeredAt: way.replaced.created_at.toISOString(),
+          replacedBy: userId,
+        },
+      });
+    }
+    await insertConsent(tx, {
+      userId,
+      textVersion: PRIVACY_TEXT_VERSION,
+      locale: ctx.locale,
+      agreedAt: now,
+      ip: ctx.ip ?? null,
+      userAgent: ctx.userAgent?.slice(0, 500) ?? null,
     });
     await sendConfirmation(tx, { userId, login, email: input.email, name, ...ctx });
     await audit(tx, {
@@ -151,7 +225,7 @@ async function createCustomer(
       action: 'register',
       subject: login,
       ip: ctx.ip,
-      details: { account: account.number, kind: input.kind },
+      details: { account: account.number, kind: input.kind, consent: PRIVACY_TEXT_VERSION },
     });
     return { ok: true, login, email: input.email };
   });
@@ -165,7 +239,7 @@ async function createCustomer(
 export async function registerCustomer(
   db: DB,
   input: RegistrationInput,
-  ctx: { locale: Locale; publicUrl: string; ip?: string | undefined },
+  ctx: RegistrationContext,
 ): Promise<RegistrationResult> {
   const t = identityText[ctx.locale];
   const errors = registrationErrors(input, ctx.locale);
@@ -189,25 +263,45 @@ export async function registerCustomer(
   }
 }
 
-/** Confirms the address of a new user by the mailed link. Answers whether the link was good. */
-export async function confirmRegistration(db: DB, token: string, ctx: { ip: string }): Promise<boolean> {
-  const used = await consumeToken(db, token, 'confirm_email');
-  if (!used) {
-    await audit(db, { actorUserId: null, action: 'register.confirm_failed', ip: ctx.ip });
-    return false;
-  }
-  await markEmailConfirmed(db, used.userId);
-  await audit(db, { actorUserId: used.userId, action: 'register.confirmed', ip: ctx.ip });
-  return true;
+/**
+ * Confirms the address of a new user by the mailed link. Answers whether the link was good: an
+ * expired registration is not confirmed (the account may be registered again by now).
+ */
+export async function confirmRegistration(
+  db: DB,
+  token: string,
+  ctx: { ip: string } & RegistrationClock,
+): Promise<boolean> {
+  // One transaction with the user row locked: a registration setting this one aside waits for it
+  // (or it sees the row set aside, its links used), so a link cannot confirm another registrant.
+  return db.transaction().execute(async (tx) => {
+    const used = await consumeToken(tx, token, 'confirm_email');
+    const user = used ? await registrationState(tx, used.userId) : undefined;
+    if (!used || !user) {
+      await audit(tx, { actorUserId: null, action: 'register.confirm_failed', ip: ctx.ip });
+      return false;
+    }
+    if (registrationExpired(user, ctx)) {
+      await audit(tx, { actorUserId: user.id, action: 'register.confirm_expired', ip: ctx.ip });
+      return false;
+    }
+    await markEmailConfirmed(tx, used.userId);
+    await audit(tx, { actorUserId: used.userId, action: 'register.confirmed', ip: ctx.ip });
+    return true;
+  });
 }
 
 /**
- * Mails a new confirmation link to a customer whose address is not confirmed yet; for any other
- * login nothing happens, and the page reads the same.
+ * Mails a new confirmation link to a customer whose address is not confirmed yet and whose
+ * registration has not expired; for any other login nothing happens, and the page reads the same.
  */
-export async function resendConfirmation(db: DB, login: string, ctx: ActContext): Promise<void> {
-  const user = login ? await customerByLogin(db, login) : undefined;
-  if (!user?.email || user.email_confirmed_at) return;
+export async function resendConfirmation(
+  db: DB,
+  login: string,
+  ctx: ActContext & RegistrationClock,
+): Promise<void> {
+  const user = login ? await unconfirmedCustomerByLogin(db, login) : undefined;
+  if (!user?.email || registrationExpired(user, ctx)) return;
   const email = user.email;
   await db.transaction().execute(async (tx) => {
     await sendConfirmation(tx, {
@@ -220,6 +314,127 @@ export async function resendConfirmation(db: DB, login: string, ctx: ActContext)
     });
     await audit(tx, { actorUserId: user.id, action: 'register.resend', subject: login, ip: ctx.ip });
   });
+}
+
+/** What the address-correction form on the "email not confirmed" page brings. */
+export interface EmailCorrectionInput {
+  login: string;
+  password: string;
+  email: string;
+}
+
+export type EmailCorrectionResult =
+  | { ok: true; email: string }
+  | {
+      ok: false;
+      errors: Partial<Record<'login' | 'password' | 'email' | 'form', string>>;
+      /** Seconds to wait when the registration's own limit of corrections is used up. */
+      retryAfter?: number;
+    };
+
+/**
+ * The limit of corrections of one registration, asked only once its password is proven (so
+ * strangers who know the login cannot use it up): answers the seconds to wait, 0 to go on.
+ */
+export type ProvenCorrectionLimit = (login: string) => Promise<number>;
+
+/**
+ * Corrects the address of a registration not confirmed yet (a typo at registration), after the
+ * registrant proves the password: a new confirmation link goes to the new address, the earlier
+ * link stops working. A wrong password counts as a failed login (the same throttle) and reads the
+ * same for an unknown, confirmed or wrong login. An expired registration is not corrected: the
+ * account is registered again. The per-login limit counts only corrections that proved the password.
+ */
+export async function correctUnconfirmedEmail(
+  db: DB,
+  input: EmailCorrectionInput,
+  ctx: ActContext & RegistrationClock & { provenLimit?: ProvenCorrectionLimit },
+): Promise<EmailCorrectionResult> {
+  const t = identityText[ctx.locale];
+  const errors: Partial<Record<'login' | 'password' | 'email' | 'form', string>> = {};
+  if (!input.login) errors.login = t.required;
+  if (!input.password) errors.password = t.required;
+  if (!input.email) errors.email = t.required;
+  else if (!isEmail(input.email)) errors.email = t.register.badEmail;
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+
+  const state = await loginThrottleState(db, input.login, ctx.ip);
+  if (state.kind === 'wait') {
+    await audit(db, {
+      actorUserId: null,
+      action: 'register.correct_throttled',
+      subject: input.login,
+      ip: ctx.ip,
+    });
+    return { ok: false, errors: { form: fill(t.login.wait, { minutes: Math.ceil(state.seconds / 60) }) } };
+  }
+  const user = await unconfirmedCustomerByLogin(db, input.login);
+  const proven = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
+  if (!user || !proven) {
+    await recordLoginFailure(db, input.login, ctx.ip);
+    await audit(db, {
+      actorUserId: user?.id ?? null,
+      action: 'register.correct_refused',
+      subject: input.login,
+      ip: ctx.ip,
+    });
+    return { ok: false, errors: { password: t.register.correctRefused } };
+  }
+  if (registrationExpired(user, ctx)) {
+    await audit(db, {
+      actorUserId: user.id,
+      action: 'register.correct_expired',
+      subject: user.login,
+      ip: ctx.ip,
+    });
+    return { ok: false, errors: { form: t.register.expired } };
+  }
+  if (user.email && user.email.toLowerCase() === input.email.toLowerCase()) {
+    return { ok: false, errors: { email: t.email.same } };
+  }
+  const wait = (await ctx.provenLimit?.(user.login)) ?? 0;
+  if (wait > 0) {
+    await audit(db, {
+      actorUserId: user.id,
+      action: 'register.correct.limited',
+      subject: user.login,
+      ip: ctx.ip,
+    });
+    return { ok: false, errors: {}, retryAfter: wait };
+  }
+  const blockers = await registrationBlockers(db, -1, '', input.email);
+  if (blockers.some((b) => b.id !== user.id && !registrationExpired(b, ctx))) {
+    return { ok: false, errors: { email: t.register.emailTaken } };
+  }
+  await db.transaction().execute(async (tx) => {
+    for (const b of blockers.filter((other) => other.id !== user.id)) {
+      await releaseEmail(tx, b.id);
+      await audit(tx, {
+        actorUserId: b.id,
+        action: 'register.expired_email_released',
+        subject: b.login,
+        ip: ctx.ip,
+        details: { email: b.email, registeredAt: b.created_at.toISOString() },
+      });
+    }
+    await setUnconfirmedEmail(tx, user.id, input.email);
+    await sendConfirmation(tx, {
+      userId: user.id,
+      login: user.login,
+      email: input.email,
+      name: user.first_name,
+      locale: ctx.locale,
+      publicUrl: ctx.publicUrl,
+    });
+    await audit(tx, {
+      actorUserId: user.id,
+      action: 'register.email_corrected',
+      subject: user.login,
+      ip: ctx.ip,
+      details: { from: user.email, to: input.email },
+    });
+  });
+  return { ok: true, email: input.email };
 }
 
 /** Issues a confirmation token and puts its email in the outbox (call inside the causing transaction). */

@@ -118,6 +118,9 @@ export function RegisterPage({ ctx, view }: { ctx: PageContext; view: Registrati
               {r.consent}
               <span class="req"> *</span>
             </label>
+            <p class="hint">
+              <a href="/privacy">{r.consentLink}</a>
+            </p>
             {e.consent ? (
               <p class="error" id="f-consent-error">
                 {e.consent}
@@ -136,18 +139,35 @@ export function RegisterPage({ ctx, view }: { ctx: PageContext; view: Registrati
   );
 }
 
+/** What the address-correction form shows again after a refusal: the typed values, the errors. */
+export interface CorrectionView {
+  login?: string;
+  email?: string;
+  errors?: Partial<Record<'login' | 'password' | 'email' | 'form', string>>;
+}
+
+/**
+ * A registration whose address is not confirmed: mail the link again, or (after proving the
+ * password) correct an address mistyped at registration.
+ */
 export function UnconfirmedPage({
   ctx,
   login,
+  hours,
   notice,
   error,
+  correction,
 }: {
   ctx: PageContext;
   login: string;
-  notice?: string;
-  error?: string;
+  hours: number;
+  notice?: string | undefined;
+  error?: string | undefined;
+  correction?: CorrectionView | undefined;
 }) {
-  const r = identityText[ctx.locale].register;
+  const t = identityText[ctx.locale];
+  const r = t.register;
+  const ce = correction?.errors ?? {};
   return (
     <Layout ctx={ctx} title={r.unconfirmedTitle}>
       <div class="login-box">
@@ -158,18 +178,48 @@ export function UnconfirmedPage({
         ) : (
           <Notice kind="warning">{r.unconfirmed}</Notice>
         )}
+        <p>{fill(r.expiryNote, { hours })}</p>
         <Form action="/register/resend" csrfToken={ctx.csrfToken}>
-          <Field
-            name="login"
-            label={identityText[ctx.locale].recovery.login}
-            value={login}
-            maxLength={64}
-            required
-          />
+          <Field name="login" label={t.recovery.login} value={login} maxLength={64} required />
           <button type="submit" class="primary">
             {r.resend}
           </button>
         </Form>
+        <section aria-labelledby="correct-title">
+          <h2 id="correct-title">{r.correctTitle}</h2>
+          <p>{r.correctIntro}</p>
+          {ce.form ? <Notice kind="error">{ce.form}</Notice> : null}
+          <Form action="/register/correct" csrfToken={ctx.csrfToken}>
+            <Field
+              name="correctLogin"
+              label={t.recovery.login}
+              value={correction?.login ?? login}
+              error={ce.login}
+              maxLength={64}
+              autocomplete="username"
+              required
+            />
+            <Field
+              name="password"
+              type="password"
+              label={r.correctPassword}
+              error={ce.password}
+              autocomplete="current-password"
+              required
+            />
+            <Field
+              name="email"
+              type="email"
+              label={r.correctEmail}
+              value={correction?.email}
+              error={ce.email}
+              autocomplete="email"
+              maxLength={200}
+              required
+            />
+            <button type="submit">{r.correctSubmit}</button>
+          </Form>
+        </section>
       </div>
     </Layout>
   );

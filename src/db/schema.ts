@@ -352,6 +352,7 @@ export interface Database {
   running_jobs: RunningJobsTable;
   job_slots: JobSlotsTable;
   export_batches: ExportBatchesTable;
+  personal_data_consents: PersonalDataConsentsTable;
   api_tokens: ApiTokensTable;
   reading_drafts: ReadingDraftsTable;
 }
@@ -441,4 +442,15 @@ export interface JobSlotsTable {
   job: string;
   slot: Date;
   started_at: DefaultTimestamp;
+}
+
+/** A registrant's agreement to the processing of personal data: the text's version, when, how. */
+export interface PersonalDataConsentsTable {
+  id: Generated<number>;
+  user_id: number;
+  text_version: string;
+  locale: Locale;
+  agreed_at: DefaultTimestamp;
+  ip: string | null;
+  user_agent: string | null;
 }

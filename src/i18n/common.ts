@@ -25,6 +25,7 @@ export const common = defineMessages({
       department: 'Абоненттік бөлім: Шәкәрім даңғылы, 180',
       phone: 'Анықтама телефоны: 70-08-78',
       hours: 'Жұмыс уақыты: дс–жм 8:00–17:00',
+      privacy: 'Дербес деректерді өңдеу туралы',
     },
     errors: {
       notFoundTitle: 'Бет табылмады',
@@ -88,6 +89,7 @@ export const common = defineMessages({
       department: 'Абонентский отдел: проспект Шакарима, 180',
       phone: 'Справочный телефон: 70-08-78',
       hours: 'Часы работы: пн–пт 8:00–17:00',
+      privacy: 'Об обработке персональных данных',
     },
     errors: {
       notFoundTitle: 'Страница не найдена',
@@ -151,6 +153,7 @@ export const common = defineMessages({
       department: 'Subscriber department: 180 Shakarim avenue',
       phone: 'Phone: 70-08-78',
       hours: 'Open Mon–Fri 8:00–17:00',
+      privacy: 'About the processing of personal data',
     },
     errors: {
       notFoundTitle: 'Page not found',

@@ -77,6 +77,9 @@ export function Layout({ ctx, title, children, cabinet = false, scripts = [], st
           <p>{t.footer.department}</p>
           <p>{t.footer.phone}</p>
           <p>{t.footer.hours}</p>
+          <p>
+            <a href="/privacy">{t.footer.privacy}</a>
+          </p>
         </footer>
         {(cabinet && ctx.user ? ['/static/menu.js', ...scripts] : scripts).map((src) => (
           <script key={src} src={src} defer />

@@ -10,13 +10,14 @@ import * as m0620 from './0620_penalty_days';
 import * as m0630 from './0630_job_runs';
 import * as m0655 from './0655_reading_drafts';
 import * as m0660 from './0660_mail_outbox_documents';
+import * as m0700 from './0700_personal_data_consent';
 import * as m0710 from './0710_notifications';
 import * as m0750 from './0750_api_tokens';
 
 /**
  * Every migration, by name. Names sort in the order they apply; each capability
  * adds its own file here (0100 identity, 0200 readings, 0300 documents, 0400 exchange,
- * 0500 back-office, 0600 identity hardening), so parallel work never renumbers another's migration.
+ * 0500 back-office, 0600 identity hardening, 0700 personal-data consent), so parallel work never renumbers another's migration.
  */
 export const migrations: Record<string, Migration> = {
   '0001_domain': m0001,
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '0630_job_runs': m0630,
   '0655_reading_drafts': m0655,
   '0660_mail_outbox_documents': m0660,
+  '0700_personal_data_consent': m0700,
   '0710_notifications': m0710,
   '0750_api_tokens': m0750,
 };
