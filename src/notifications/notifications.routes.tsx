@@ -79,6 +79,11 @@ export async function notificationRoutes(app: FastifyInstance, { db, config }: A
     ),
   );
 
+  // The address the test form answers at: reloading it shows the page, sends nothing.
+  app.get('/backoffice/notifications/test', async (_req, reply) =>
+    reply.redirect('/backoffice/notifications', 303),
+  );
+
   app.post('/backoffice/notifications/test', async (req, reply) => {
     const to = await sendTestNotification(db, staffActor(req), config.PUBLIC_URL);
     const t = notificationText[req.locale].backoffice;
