@@ -47,23 +47,43 @@ export async function deliverDueMail(
   transport: MailTransport,
   limit = 20,
   from = 'Vodokanal cabinet <cabinet@vodokanal.local>',
+  lanes = SEND_LANES,
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
-  const claimed = await claimDueMail(db, limit, SENDING_LEASE_MS);
-  for (const row of claimed.sort((a, b) => a.id - b.id)) {
-    try {
-      await transport.sendMail(await messageOf(db, row, from));
-      await markMailSent(db, row.id);
-      report.sent++;
-    } catch (error) {
-      const message = String((error as Error)?.message ?? error).slice(0, 500);
-      const giveUp = row.attempts >= MAX_ATTEMPTS || error instanceof DocumentGone;
-      await markMailAttemptFailed(db, row.id, { error: message, giveUp, retryInMs: backoffMs(row.attempts) });
-      if (giveUp) report.failed++;
-      else report.retried++;
+  const claimed = (await claimDueMail(db, limit, SENDING_LEASE_MS)).sort((a, b) => a.id - b.id);
+  // A few messages at a time: while one waits for the mail server, the next one's PDF renders.
+  let next = 0;
+  const lane = async () => {
+    while (next < claimed.length) {
+      const row = claimed[next++]!;
+      await deliverOne(db, transport, row, from, report);
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, claimed.length)) }, lane));
   return report;
+}
+
+/** Messages of one batch in flight at once (each on a connection of the transport's pool). */
+export const SEND_LANES = 4;
+
+async function deliverOne(
+  db: DB,
+  transport: MailTransport,
+  row: ClaimedMail,
+  from: string,
+  report: DeliveryReport,
+) {
+  try {
+    await transport.sendMail(await messageOf(db, row, from));
+    await markMailSent(db, row.id);
+    report.sent++;
+  } catch (error) {
+    const message = String((error as Error)?.message ?? error).slice(0, 500);
+    const giveUp = row.attempts >= MAX_ATTEMPTS || error instanceof DocumentGone;
+    await markMailAttemptFailed(db, row.id, { error: message, giveUp, retryInMs: backoffMs(row.attempts) });
+    if (giveUp) report.failed++;
+    else report.retried++;
+  }
 }
 
 const parsed = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
@@ -109,8 +129,22 @@ function domainOf(from: string): string {
  * where a message counts as delivered once it is in the outbox (the /dev/mailbox page shows it).
  */
 export function mailTransport(config: { SMTP_URL?: string | undefined }): MailTransport {
-  if (config.SMTP_URL) return nodemailer.createTransport(config.SMTP_URL);
+  if (config.SMTP_URL) return nodemailer.createTransport(pooled(config.SMTP_URL));
   return { sendMail: async () => ({ devMailbox: true }) };
+}
+
+/**
+ * The mail server's address with nodemailer's connection pool on (as many connections as send
+ * lanes), unless the address sets `pool` itself: a connection per message would spend most of a
+ * big mailing on greetings.
+ */
+export function pooled(smtpUrl: string): string {
+  const url = new URL(smtpUrl);
+  if (!url.searchParams.has('pool')) {
+    url.searchParams.set('pool', 'true');
+    url.searchParams.set('maxConnections', String(SEND_LANES));
+  }
+  return url.toString();
 }
 
 /**
@@ -120,7 +154,7 @@ export function mailTransport(config: { SMTP_URL?: string | undefined }): MailTr
 export function mailDeliveryTask(
   db: DB,
   config: { SMTP_URL?: string | undefined; MAIL_FROM: string },
-  batch = 20,
+  batch = 40,
 ): () => Promise<void> {
   const transport = mailTransport(config);
   let running = false;
@@ -128,7 +162,10 @@ export function mailDeliveryTask(
     if (running) return;
     running = true;
     try {
-      for (let round = 0; round < 10; round++) {
+      // Keeps going while batches come back full (a monthly mailing), for a minute at most, so
+      // the other tasks of the process get their turn.
+      const until = Date.now() + 60_000;
+      while (Date.now() < until) {
         const r = await deliverDueMail(db, transport, batch, config.MAIL_FROM);
         if (r.sent + r.retried + r.failed < batch) break;
       }
