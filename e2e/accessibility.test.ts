@@ -14,10 +14,25 @@ const LOCALES = ['kk', 'ru', 'en'] as const;
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** Pages anyone can open (the login page is "/"). */
-const PUBLIC_PAGES = ['/', '/register', '/password/forgot', '/lookup', '/ask', '/qa', '/map', '/notes'];
+const PUBLIC_PAGES = [
+  '/',
+  '/register',
+  '/password/forgot',
+  '/lookup',
+  '/ask',
+  '/qa',
+  '/map',
+  '/notes',
+  '/privacy',
+];
 
 /** The cabinet: every item of its menu, and the pages under them. */
-const CABINET_PAGES = [...CABINET_MENU.map(([, path]) => path as string), '/cabinet/readings/history'];
+const CABINET_PAGES = [
+  ...CABINET_MENU.map(([, path]) => path as string),
+  '/cabinet/readings/history',
+  '/cabinet/notifications',
+  '/cabinet/tokens',
+];
 
 let e: E2eApp;
 beforeAll(async () => {
