@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmedCustomer } from '../../test/helpers/customers';
-import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
+import { type TestDatabase, testDatabase } from '../../test/helpers/db';
+import { closedMonth } from '../../test/helpers/factories';
 import { audit } from '../auth/audit';
 import { insertConsent } from '../auth/registration.queries';
 import type { DB } from '../db/database';
@@ -12,7 +13,7 @@ const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 let handle: TestDatabase;
 let db: DB;
 beforeAll(async () => {
-  handle = await demoDatabase({ accounts: 8, months: 3 });
+  handle = await testDatabase();
   db = handle.db;
 });
 afterAll(async () => handle?.close());
@@ -33,6 +34,15 @@ describe(`exportPersonalData (${engine})`, () => {
   it("gives the customer's own profile, consent, accounts, readings, documents and sign-ins, and no one else's", async () => {
     const a = await confirmedCustomer(db, { password: 'Pass-2026-aa', email: 'own.data@example.kz' });
     const b = await confirmedCustomer(db, { password: 'Pass-2026-bb', email: 'neighbour@example.kz' });
+    // Two billed months of readings on both accounts: the invoices are the documents list.
+    const meters = await db
+      .selectFrom('meters')
+      .innerJoin('accounts', 'accounts.id', 'meters.account_id')
+      .select('meters.id')
+      .where('accounts.number', 'in', [a.account, b.account])
+      .execute();
+    await closedMonth(db, '2026-09', Object.fromEntries(meters.map((m) => [m.id, 100_000])));
+    await closedMonth(db, '2026-10', Object.fromEntries(meters.map((m) => [m.id, 104_500])));
     await insertConsent(db, {
       userId: a.id,
       textVersion: '2026-11-30',

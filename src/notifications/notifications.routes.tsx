@@ -79,9 +79,13 @@ export async function notificationRoutes(app: FastifyInstance, { db, config }: A
     ),
   );
 
-  // The address the test form answers at: reloading it shows the page, sends nothing.
-  app.get('/backoffice/notifications/test', async (_req, reply) =>
-    reply.redirect('/backoffice/notifications', 303),
+  // The address the test form answers at: reloading it shows the page (like every back-office
+  // page, 200), sends nothing.
+  app.get('/backoffice/notifications/test', async (req, reply) =>
+    sendPage(
+      reply,
+      <BackofficeNotificationsPage ctx={pageContext(req, reply)} counts={await sentCounts(db, since())} />,
+    ),
   );
 
   app.post('/backoffice/notifications/test', async (req, reply) => {
