@@ -119,7 +119,7 @@ describe.skipIf(Boolean(reason))('the cluster (PostgreSQL primary and standby, P
     await cluster.stopPrimary();
     const page = await getPage(app, '/cabinet/readings', `${c.cookie}; lang=en`);
     expect(page.status).toBe(503);
-    expect(page.text).toContain('The customer cabinet is temporarily out of service');
+    expect(page.text).toContain('The customer cabinet is temporarily unavailable');
     expect(await submitReadings(app, c, 'while-away-1')).toBe(503);
     // HAProxy's own answer once no instance is ready: 503 too.
     await new Promise((r) => setTimeout(r, 2500));
