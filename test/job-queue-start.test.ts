@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database';
-import { type JobQueue, startJobQueue } from '../src/jobs/queue';
+import { ensureQueue, ensureSchedule, type JobQueue, startJobQueue } from '../src/jobs/queue';
 import { type TestDatabase, testDatabase } from './helpers/db';
 
 /**
@@ -32,6 +32,18 @@ describe.skipIf(!SERVER)('job queue start on a new database', () => {
         'started',
         'started',
       ]);
+      // Then each sets up the app's queues and schedules at once, in its own order, as the
+      // workers of processes started together do: none loses a deadlock.
+      const names = ['race-a', 'race-b', 'race-c', 'race-d'];
+      await Promise.all(
+        queues.map(async (q, i) => {
+          for (const name of [...names.slice(i), ...names.slice(0, i)]) {
+            await ensureQueue(q, name);
+            await ensureSchedule(q, name, '17 * * * *', { tz: 'Asia/Almaty' });
+          }
+        }),
+      );
+      for (const name of names) expect(await queues[0]!.getQueue(name)).toBeTruthy();
       // Every connection of every pool is usable (none left inside a failed transaction).
       for (const [i, q] of queues.entries()) {
         await q.createQueue(`start-race-${i}`);

@@ -2,7 +2,7 @@ import { accountsOfUser } from '../accounts/accounts.queries';
 import { addMonths, isPeriod, type Period, periodOf } from '../billing/period';
 import type { DB } from '../db/database';
 import { formatPeriod, isLocale } from '../i18n/locales';
-import type { JobQueue } from '../jobs/queue';
+import { ensureQueue, ensureSchedule, type JobQueue } from '../jobs/queue';
 import { AlreadyRunning, RUNS, singleFlight } from '../jobs/single-flight';
 import type { MailDocument } from '../mail/outbox';
 import { documentsText } from './documents.text';
@@ -144,8 +144,8 @@ export async function startMailingWorker(
   options: Omit<MailingRunOptions, 'signal'>,
 ): Promise<MailingWorker> {
   const abort = new AbortController();
-  await jobs.createQueue(MAILING_QUEUE);
-  await jobs.createQueue(MAILING_SCAN_QUEUE);
+  await ensureQueue(jobs, MAILING_QUEUE);
+  await ensureQueue(jobs, MAILING_SCAN_QUEUE);
   await jobs.work<{ period: string }>(MAILING_QUEUE, { pollingIntervalSeconds: 2 }, async ([job]) => {
     if (!job || !isPeriod(job.data.period)) return;
     const period = job.data.period;
@@ -161,7 +161,7 @@ export async function startMailingWorker(
   await jobs.work(MAILING_SCAN_QUEUE, async () => {
     await startMailingForClosedMonth(db, jobs);
   });
-  await jobs.schedule(MAILING_SCAN_QUEUE, '17 * * * *');
+  await ensureSchedule(jobs, MAILING_SCAN_QUEUE, '17 * * * *');
   await resumeInvoiceMailings(db, jobs);
   return {
     async stop() {

@@ -2,7 +2,7 @@ import { mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import cronParser from 'cron-parser';
 import type { DB } from '../db/database';
-import type { JobQueue } from '../jobs/queue';
+import { ensureQueue, ensureSchedule, type JobQueue } from '../jobs/queue';
 import { claimSlot } from '../jobs/runs.queries';
 import { AlreadyRunning, RUNS, singleFlight } from '../jobs/single-flight';
 import { type ExportResult, exportReadings } from './export.service';
@@ -68,8 +68,8 @@ export async function registerExchangeJob(
     log: { info(o: object, m: string): void; error(o: object, m: string): void };
   },
 ) {
-  if (!(await jobs.getQueue(EXCHANGE_QUEUE))) await jobs.createQueue(EXCHANGE_QUEUE);
-  await jobs.schedule(EXCHANGE_QUEUE, deps.config.EXCHANGE_CRON, {}, { tz: EXCHANGE_TZ });
+  await ensureQueue(jobs, EXCHANGE_QUEUE);
+  await ensureSchedule(jobs, EXCHANGE_QUEUE, deps.config.EXCHANGE_CRON, { tz: EXCHANGE_TZ });
   await jobs.work(EXCHANGE_QUEUE, { includeMetadata: true }, async ([job]) => {
     if (!job) return;
     const slot = exchangeSlot(deps.config.EXCHANGE_CRON, new Date(job.createdOn));

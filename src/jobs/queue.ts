@@ -31,3 +31,41 @@ export async function startJobQueue(db: Kysely<Database>, options: JobQueueOptio
   await boss.start();
   return boss;
 }
+
+/** PostgreSQL's "deadlock detected": of two transactions waiting on each other, one is failed. */
+const DEADLOCK = '40P01';
+
+/**
+ * Runs a start-up step of the job queue (creating a queue, setting a schedule) again when it lost
+ * a deadlock to the same steps of another process starting at the same moment (pg-boss creates a
+ * queue's table under locks that two processes may take in different orders).
+ */
+export async function retryOnDeadlock<T>(step: () => Promise<T>, tries = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      const e = error as { code?: unknown; message?: unknown };
+      const deadlock = e.code === DEADLOCK || /deadlock detected/.test(String(e.message ?? ''));
+      if (!deadlock || attempt >= tries) throw error;
+      await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 150));
+    }
+  }
+}
+
+/** Creates the queue unless it exists; safe when several processes start together. */
+export function ensureQueue(jobs: JobQueue, name: string): Promise<void> {
+  return retryOnDeadlock(async () => {
+    if (!(await jobs.getQueue(name))) await jobs.createQueue(name);
+  });
+}
+
+/** Sets a cron schedule of a queue; safe when several processes start together. */
+export function ensureSchedule(
+  jobs: JobQueue,
+  name: string,
+  cron: string,
+  options: { tz?: string } = {},
+): Promise<void> {
+  return retryOnDeadlock(() => jobs.schedule(name, cron, {}, options));
+}

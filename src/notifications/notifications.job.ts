@@ -1,5 +1,5 @@
 import type { DB } from '../db/database';
-import type { JobQueue } from '../jobs/queue';
+import { ensureQueue, ensureSchedule, type JobQueue } from '../jobs/queue';
 import { sendDueNotifications } from './send-due.service';
 
 export const NOTIFY_QUEUE = 'notifications-daily';
@@ -25,8 +25,8 @@ export async function registerNotificationJob(
   jobs: JobQueue,
   deps: { db: DB; config: NotifySettings; log: { info(o: object, m: string): void } },
 ) {
-  if (!(await jobs.getQueue(NOTIFY_QUEUE))) await jobs.createQueue(NOTIFY_QUEUE);
-  await jobs.schedule(NOTIFY_QUEUE, deps.config.NOTIFY_CRON, {}, { tz: NOTIFY_TZ });
+  await ensureQueue(jobs, NOTIFY_QUEUE);
+  await ensureSchedule(jobs, NOTIFY_QUEUE, deps.config.NOTIFY_CRON, { tz: NOTIFY_TZ });
   await jobs.work(NOTIFY_QUEUE, async () => {
     const sent = await sendDueNotifications(deps.db, new Date(), {
       publicUrl: deps.config.PUBLIC_URL,
