@@ -33,7 +33,7 @@ import { importPath } from '../src/exchange/import.service';
 import { startJobQueue } from '../src/jobs/queue';
 import { meterStates } from '../src/readings/readings.queries';
 import { generate } from './exchange.bench';
-import { percentile } from './http-load';
+import { percentile, runInChildProcess } from './http-load';
 import type { MixCustomer, MixJob, MixResult, MixRoute } from './mix-client';
 import type { BenchRow } from './run';
 
@@ -384,20 +384,7 @@ async function signIn(handle: DatabaseHandle, base: string): Promise<MixCustomer
 }
 
 function runMix(job: MixJob): Promise<MixResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'mix-client.ts')], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out) as MixResult) : reject(new Error(`mix client exited ${code}`)),
-    );
-    child.stdin.end(JSON.stringify(job));
-  });
+  return runInChildProcess<MixResult>('mix-client.ts', job);
 }
 
 function report(

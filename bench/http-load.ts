@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import http from 'node:http';
+import { join } from 'node:path';
 
 export interface LoadResult {
   requests: number;
@@ -65,4 +67,26 @@ export function percentile(values: number[], p: number): number {
   if (!values.length) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/**
+ * Runs a load client (a script of bench/) in a Node process of its own, so the client does not
+ * share an event loop with what it measures: the job goes in as JSON on stdin, the result comes
+ * back as JSON on stdout.
+ */
+export function runInChildProcess<T>(script: string, job: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, script)], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`${script} exited ${code}`)),
+    );
+    child.stdin.end(JSON.stringify(job));
+  });
 }

@@ -4,10 +4,8 @@
  * committed, the 303 answer. Next to it, a bare Fastify app answering the same form with a 303,
  * measured by the same client in the same run. Uses a scratch database that is dropped after.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import formbody from '@fastify/formbody';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
@@ -22,7 +20,7 @@ import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { loadDemoDataIfEmpty } from '../src/demo/demo-data';
 import { meterStates } from '../src/readings/readings.queries';
 import { meteredAccountsWithoutUser } from '../test/helpers/db';
-import { type LoadResult, percentile } from './http-load';
+import { type LoadResult, percentile, runInChildProcess } from './http-load';
 import type { LoadJob } from './load-client';
 import type { BenchRow } from './run';
 
@@ -62,22 +60,8 @@ async function httpText(
   return { status: res.status, text: await res.text(), cookies };
 }
 
-/** Runs the load generator in a separate Node process (bench/load-client.ts). */
 function loadInChildProcess(job: LoadJob): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'load-client.ts')], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load client exited ${code}`)),
-    );
-    child.stdin.end(JSON.stringify(job));
-  });
+  return runInChildProcess<LoadResult>('load-client.ts', job);
 }
 
 function row(name: string, r: LoadResult, note: string): BenchRow {
