@@ -51,7 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await handle?.close().catch(() => {});
   await cluster?.stop().catch(() => {});
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dir && !process.env.KEEP_CLUSTER) rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
 describe.skipIf(Boolean(reason))('the cluster (PostgreSQL primary and standby, PgBouncer, HAProxy)', () => {

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -192,6 +193,52 @@ describe(`runs once at a time (${engine})`, () => {
         expect(second.session).toBeDefined();
       } finally {
         await stopInstance(other.db);
+      }
+    },
+  );
+
+  it.skipIf(engine === 'PGlite')(
+    'a connection that breaks while the instance starts: the start fails, the process lives on, the next start works',
+    async () => {
+      // A relay in front of the server that, once armed, cuts each new connection at its first query.
+      const server = new URL(h.url!);
+      let armed = false;
+      const relay = createServer((client) => {
+        const cutAtFirstQuery = armed;
+        const upstream = createConnection(Number(server.port || 5432), server.hostname);
+        let messages = 0;
+        client.on('data', (data) => {
+          messages++;
+          if (cutAtFirstQuery && messages > 1) {
+            client.destroy();
+            upstream.destroy();
+            return;
+          }
+          upstream.write(data);
+        });
+        upstream.on('data', (data) => client.write(data));
+        for (const socket of [client, upstream]) socket.on('error', () => {});
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+      });
+      await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+      const port = (relay.address() as { port: number }).port;
+      const url = new URL(h.url!);
+      url.host = `127.0.0.1:${port}`;
+      const viaRelay = await openDatabase({ url: url.toString(), poolSize: 1 });
+      const lost: Error[] = [];
+      try {
+        armed = true;
+        await expect(startInstance(viaRelay.db, (e) => lost.push(e))).rejects.toThrow();
+        expect(instanceOf(viaRelay.db)).toBeUndefined();
+        armed = false;
+        const instance = await startInstance(viaRelay.db);
+        expect(instance.id).toBeGreaterThan(0);
+        expect(instance.session).toBeDefined();
+      } finally {
+        await stopInstance(viaRelay.db);
+        await viaRelay.close();
+        relay.close();
       }
     },
   );

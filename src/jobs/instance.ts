@@ -59,19 +59,28 @@ export async function startInstance(db: DB, onError?: (error: Error) => void): P
   }
   const client = new pg.Client({ connectionString: pool.options.connectionString });
   let lost = false;
+  // Set once the lock is held; the connection may break before (while this start still runs).
+  let instance: Instance | undefined;
   client.on('error', (error) => {
     // The connection broke: the lock is gone, so this process is no instance any more (its
     // running rows may be marked failed by others). The next startInstance takes a new number.
     lost = true;
-    if (instances.get(db) === instance) instances.delete(db);
+    if (instance && instances.get(db) === instance) instances.delete(db);
     client.end().catch(() => {});
     onError?.(error);
   });
-  await client.connect();
   const query = async <R>(text: string, values: unknown[]) => (await client.query(text, values)).rows as R[];
-  const id = await nextInstanceNumber({ query });
-  await lockOnSession({ query }, [LOCK.instance, id]);
-  const instance: Instance = {
+  let id: number;
+  try {
+    await client.connect();
+    id = await nextInstanceNumber({ query });
+    await lockOnSession({ query }, [LOCK.instance, id]);
+  } catch (error) {
+    // The database refused or went away while this start ran: no instance; a later start tries again.
+    await client.end().catch(() => {});
+    throw error;
+  }
+  instance = {
     id,
     get session() {
       return lost ? undefined : { query };
