@@ -343,7 +343,10 @@ const pdfNumber = (n: number) => Math.round(n * 1e6) / 1e6;
 
 /** Draws the QR code as vector squares: sharp at any zoom, and cheaper than embedding an image. */
 function qr(doc: PDFKit.PDFDocument, payload: string, x: number, y: number, size: number) {
-  const code = QRCode.create(payload, { errorCorrectionLevel: 'M' });
+  // One byte-mode segment: the payload is mostly Cyrillic, which only byte mode carries, so the
+  // library's search for the shortest mix of modes (a shortest-path search over every character)
+  // takes more time than the rest of the code and finds the same version.
+  const code = QRCode.create([{ data: payload, mode: 'byte' }], { errorCorrectionLevel: 'M' });
   const n = code.modules.size;
   const cell = size / n;
   const height = pdfNumber(cell + 0.05);
