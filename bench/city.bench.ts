@@ -87,6 +87,8 @@ export default async function cityBench(): Promise<BenchRow[]> {
     log(`${customers.length} customers signed in; the mix runs ${SECONDS} s`);
 
     // The month's mailing starts with the mix; the app processes' workers send it.
+    // A kept database (CITY_REUSE=1) still has the last run's mailing: its recipients go first.
+    await handle.db.deleteFrom('invoice_mailing_recipients').where('period', '=', periodToDate(LAST)).execute();
     await handle.db.deleteFrom('invoice_mailings').where('period', '=', periodToDate(LAST)).execute();
     await handle.db.deleteFrom('mail_outbox').execute();
     const jobs = await startJobQueue(handle.db);
