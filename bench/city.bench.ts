@@ -506,7 +506,7 @@ function report(
     perSecond: all.length / mix.seconds,
     p50Ms: percentile(all, 50),
     p99Ms: percentile(all, 99),
-    note: `${ACCOUNTS} accounts × ${MONTHS} months, ${INSTANCES} app processes behind HAProxy, ${CONCURRENCY} concurrent; goal >= 300/s; ${cpuNote(cpu.mix, all.length + errors)} (with the mailing's share)`,
+    note: `${ACCOUNTS} accounts × ${MONTHS} months, ${INSTANCES} app processes behind HAProxy, ${CONCURRENCY} concurrent; goal >= 300/s; ${cpuNote(cpu.mix, all.length - errors)} (answered requests, with the mailing's share)`,
   });
   if (KILL) {
     const after = errorTimes.filter((t) => t >= killAt).sort((a, b) => a - b);
