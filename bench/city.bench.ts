@@ -409,7 +409,7 @@ function runMix(job: MixJob): Promise<MixResult> {
  * could do alone. A process killed on purpose is read just before the kill. Linux only.
  */
 class CpuMeter {
-  private last = { app: 0, db: 0 };
+  private last = { app: 0, db: new Map<number, number>() };
   private retired = 0;
   private retiredPid: number | undefined;
   constructor(
@@ -437,7 +437,8 @@ class CpuMeter {
     const app =
       this.retired +
       this.apps.filter((a) => a.pid !== this.retiredPid).reduce((sum, a) => sum + CpuMeter.ms(a.pid), 0);
-    const db = backends.rows.reduce((sum, b) => sum + CpuMeter.ms(b.pid), 0);
+    // Per backend: one that went away (its app process was killed) must not count as negative.
+    const db = new Map(backends.rows.map((b) => [b.pid, CpuMeter.ms(b.pid)]));
     return { app, db };
   }
 
@@ -453,7 +454,9 @@ class CpuMeter {
   /** CPU ms of the apps and the database since the last lap. */
   async lap(): Promise<{ app: number; db: number }> {
     const now = await this.read();
-    const spent = { app: now.app - this.last.app, db: Math.max(0, now.db - this.last.db) };
+    let db = 0;
+    for (const [pid, ms] of now.db) db += ms - (this.last.db.get(pid) ?? 0);
+    const spent = { app: now.app - this.last.app, db };
     this.last = now;
     return spent;
   }
