@@ -337,6 +337,9 @@ async function startSink() {
       });
     },
   });
+  // A connection reset by the app process killed half-way is expected; without a handler the
+  // server's 'error' event would end the bench.
+  server.on('error', () => {});
   server.listen(0, '127.0.0.1');
   await new Promise((r) => server.server.once('listening', r));
   return {
