@@ -348,7 +348,9 @@ function qr(doc: PDFKit.PDFDocument, payload: string, x: number, y: number, size
   // One byte-mode segment: the payload is mostly Cyrillic, which only byte mode carries, so the
   // library's search for the shortest mix of modes (a shortest-path search over every character)
   // takes more time than the rest of the code and finds the same version.
-  const code = QRCode.create([{ data: new TextEncoder().encode(payload), mode: 'byte' }], { errorCorrectionLevel: 'M' });
+  const code = QRCode.create([{ data: new TextEncoder().encode(payload), mode: 'byte' }], {
+    errorCorrectionLevel: 'M',
+  });
   const n = code.modules.size;
   const rowBytes = Math.ceil(n / 8);
   const bits = new Uint8Array(rowBytes * n);
@@ -371,7 +373,10 @@ function qr(doc: PDFKit.PDFDocument, payload: string, x: number, y: number, size
   const page = doc.page as unknown as { xobjects: Record<string, unknown> };
   page.xobjects.QR = image;
   // The image's unit square, its first row at the top, onto the box (pdfkit's y runs downwards).
-  doc.fillColor('#000000').save().transform(size, 0, 0, -size, x, y + size);
+  doc
+    .fillColor('#000000')
+    .save()
+    .transform(size, 0, 0, -size, x, y + size);
   doc.addContent('/QR Do').restore();
 }
 
