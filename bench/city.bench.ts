@@ -13,7 +13,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +87,11 @@ export default async function cityBench(): Promise<BenchRow[]> {
     log(`${customers.length} customers signed in; the mix runs ${SECONDS} s`);
 
     // The month's mailing starts with the mix; the app processes' workers send it.
+    // A kept database (CITY_REUSE=1) still has the last run's mailing: its recipients go first.
+    await handle.db
+      .deleteFrom('invoice_mailing_recipients')
+      .where('period', '=', periodToDate(LAST))
+      .execute();
     await handle.db.deleteFrom('invoice_mailings').where('period', '=', periodToDate(LAST)).execute();
     await handle.db.deleteFrom('mail_outbox').execute();
     const jobs = await startJobQueue(handle.db);
@@ -96,9 +101,12 @@ export default async function cityBench(): Promise<BenchRow[]> {
     sink.reset();
 
     const killAt = SECONDS / 2;
+    const cpu = new CpuMeter(handle, apps);
+    await cpu.start();
     const killer = KILL
       ? setTimeout(() => {
           log(`killing the app process on port ${BASE_PORT + INSTANCES - 1}`);
+          cpu.retire(apps[INSTANCES - 1]);
           apps[INSTANCES - 1]?.kill('SIGKILL');
         }, killAt * 1000)
       : undefined;
@@ -114,6 +122,7 @@ export default async function cityBench(): Promise<BenchRow[]> {
     });
     clearTimeout(killer);
     const sentDuringMix = sink.count();
+    const mixCpu = await cpu.lap();
 
     log(`mix done; waiting for the mailing of ${recipients} invoices (at most ${MAIL_SECONDS} s)`);
     const mailDeadline = mailingStart + MAIL_SECONDS * 1000;
@@ -121,12 +130,18 @@ export default async function cityBench(): Promise<BenchRow[]> {
       await new Promise((r) => setTimeout(r, 1000));
     }
     const mailSeconds = (performance.now() - mailingStart) / 1000;
-    return report(mix, killAt, {
-      recipients,
-      sent: sink.count(),
-      sentDuringMix,
-      seconds: mailSeconds,
-    });
+    const mailCpu = await cpu.lap();
+    return report(
+      mix,
+      killAt,
+      {
+        recipients,
+        sent: sink.count(),
+        sentDuringMix,
+        seconds: mailSeconds,
+      },
+      { mix: mixCpu, mail: mailCpu },
+    );
   } finally {
     for (const p of processes) if (p.exitCode === null) p.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1000));
@@ -322,6 +337,9 @@ async function startSink() {
       });
     },
   });
+  // A connection reset by the app process killed half-way is expected; without a handler the
+  // server's 'error' event would end the bench.
+  server.on('error', () => {});
   server.listen(0, '127.0.0.1');
   await new Promise((r) => server.server.once('listening', r));
   return {
@@ -387,10 +405,79 @@ function runMix(job: MixJob): Promise<MixResult> {
   return runInChildProcess<MixResult>('mix-client.ts', job);
 }
 
+/**
+ * CPU time (user + system, from /proc) of the app processes and of the database server's backends
+ * serving the bench's database, between laps. On a shared machine the rates move with everyone
+ * else's load; CPU milliseconds per request or message move much less, and say what the two cores
+ * could do alone. A process killed on purpose is read just before the kill. Linux only.
+ */
+class CpuMeter {
+  private last = { app: 0, db: new Map<number, number>() };
+  private retired = 0;
+  private retiredPid: number | undefined;
+  constructor(
+    private readonly handle: DatabaseHandle,
+    private readonly apps: ChildProcess[],
+  ) {}
+
+  private static ms(pid: number | undefined): number {
+    if (!pid) return 0;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime, fields 14 and 15 of stat(5), in clock ticks of 10 ms.
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return 0;
+    }
+  }
+
+  private async read() {
+    const backends = await sql<{ pid: number }>`
+      select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(
+      this.handle.db,
+    );
+    const app =
+      this.retired +
+      this.apps.filter((a) => a.pid !== this.retiredPid).reduce((sum, a) => sum + CpuMeter.ms(a.pid), 0);
+    // Per backend: one that went away (its app process was killed) must not count as negative.
+    const db = new Map(backends.rows.map((b) => [b.pid, CpuMeter.ms(b.pid)]));
+    return { app, db };
+  }
+
+  async start() {
+    this.last = await this.read();
+  }
+
+  retire(app: ChildProcess | undefined) {
+    this.retired += CpuMeter.ms(app?.pid);
+    this.retiredPid = app?.pid;
+  }
+
+  /** CPU ms of the apps and the database since the last lap. */
+  async lap(): Promise<{ app: number; db: number }> {
+    const now = await this.read();
+    let db = 0;
+    for (const [pid, ms] of now.db) db += ms - (this.last.db.get(pid) ?? 0);
+    const spent = { app: now.app - this.last.app, db };
+    this.last = now;
+    return spent;
+  }
+}
+
+/** "app 31 + db 9 ms CPU each; 2 cores alone: ~50/s". */
+function cpuNote(spent: { app: number; db: number }, count: number): string {
+  if (count === 0) return '';
+  const app = spent.app / count;
+  const db = spent.db / count;
+  return `CPU app ${app.toFixed(1)} + db ${db.toFixed(1)} ms each; 2 cores alone: ~${Math.round(2000 / (app + db))}/s`;
+}
+
 function report(
   mix: MixResult,
   killAt: number,
   mail: { recipients: number; sent: number; sentDuringMix: number; seconds: number },
+  cpu: { mix: { app: number; db: number }; mail: { app: number; db: number } },
 ): BenchRow[] {
   const rows: BenchRow[] = [];
   const all: number[] = [];
@@ -425,7 +512,7 @@ function report(
     perSecond: all.length / mix.seconds,
     p50Ms: percentile(all, 50),
     p99Ms: percentile(all, 99),
-    note: `${ACCOUNTS} accounts × ${MONTHS} months, ${INSTANCES} app processes behind HAProxy, ${CONCURRENCY} concurrent; goal >= 300/s`,
+    note: `${ACCOUNTS} accounts × ${MONTHS} months, ${INSTANCES} app processes behind HAProxy, ${CONCURRENCY} concurrent; goal >= 300/s; ${cpuNote(cpu.mix, all.length - errors)} (answered requests, with the mailing's share)`,
   });
   if (KILL) {
     const after = errorTimes.filter((t) => t >= killAt).sort((a, b) => a - b);
@@ -453,7 +540,7 @@ function report(
     perSecond: rate,
     p50Ms: 0,
     p99Ms: 0,
-    note: `${mail.sentDuringMix} sent during the mix; ${mail.sent}/${mail.recipients} in ${(mail.seconds / 60).toFixed(1)} min (${projected.toFixed(1)} min for all at this rate); goal < 15 min`,
+    note: `${mail.sentDuringMix} sent during the mix; ${mail.sent}/${mail.recipients} in ${(mail.seconds / 60).toFixed(1)} min (${projected.toFixed(1)} min for all at this rate); goal < 15 min; after the mix: ${cpuNote(cpu.mail, mail.sent - mail.sentDuringMix)}`,
   });
   return rows;
 }

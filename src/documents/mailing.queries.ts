@@ -52,6 +52,32 @@ export function pendingRecipients(db: DB, period: Period, limit = 20) {
     .execute();
 }
 
+/**
+ * The ids of a user's accounts that have a ledger row for the month (so an invoice to render), in
+ * the order of accountsOfUser: first linked first, then by number. One statement in place of
+ * loading every account's whole invoice just to see whether there is one.
+ */
+export async function accountsWithInvoice(db: DB, userId: number, period: Period): Promise<number[]> {
+  const rows = await db
+    .selectFrom('user_accounts as ua')
+    .innerJoin('accounts as a', 'a.id', 'ua.account_id')
+    .select('a.id')
+    .where('ua.user_id', '=', userId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('account_months as m')
+          .select('m.account_id')
+          .whereRef('m.account_id', '=', 'a.id')
+          .where('m.period', '=', periodToDate(period)),
+      ),
+    )
+    .orderBy('ua.created_at')
+    .orderBy('a.number')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** Moves a still-pending recipient on: failed (with the error), skipped, or queued (with its outbox id). */
 export async function settleRecipient(
   db: DB,

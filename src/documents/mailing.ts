@@ -1,4 +1,3 @@
-import { accountsOfUser } from '../accounts/accounts.queries';
 import { addMonths, isPeriod, type Period, periodOf } from '../billing/period';
 import type { DB } from '../db/database';
 import { formatPeriod, isLocale } from '../i18n/locales';
@@ -6,8 +5,8 @@ import { ensureQueue, ensureSchedule, type JobQueue } from '../jobs/queue';
 import { AlreadyRunning, RUNS, singleFlight } from '../jobs/single-flight';
 import type { MailDocument } from '../mail/outbox';
 import { documentsText } from './documents.text';
-import { invoiceLoader } from './invoice.service';
 import {
+  accountsWithInvoice,
   completeMailing,
   mailingExists,
   newestClosedMonth,
@@ -83,11 +82,9 @@ async function mailOne(
   const locale = isLocale(recipient.locale) ? recipient.locale : 'kk';
   // Which of the subscriber's accounts have an invoice this month; the PDFs are rendered when the
   // message is sent (decision 120), so the outbox row only names them.
-  const documents: MailDocument[] = [];
-  for (const account of await accountsOfUser(db, recipient.userId)) {
-    if (await invoiceLoader(db, account, period))
-      documents.push({ kind: 'invoice', account: account.id, period });
-  }
+  const documents: MailDocument[] = (await accountsWithInvoice(db, recipient.userId, period)).map(
+    (account) => ({ kind: 'invoice', account, period }),
+  );
   if (!recipient.email || documents.length === 0) {
     await settleRecipient(db, period, recipient.userId, { status: 'skipped' });
     return false;

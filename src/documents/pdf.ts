@@ -338,31 +338,46 @@ function footer(doc: PDFKit.PDFDocument, locale: Locale, now: Date) {
     .text(`${t.generated}: ${formatDateTime(now)}`, MARGIN, A4.height - MARGIN - 8, { lineBreak: false });
 }
 
-/** A number as pdfkit writes it into a content stream (at most six decimals). */
-const pdfNumber = (n: number) => Math.round(n * 1e6) / 1e6;
-
-/** Draws the QR code as vector squares: sharp at any zoom, and cheaper than embedding an image. */
+/**
+ * Draws the QR code as a one-bit image mask, one sample per module, painted in black and scaled
+ * to `size`: viewers and printers draw an image mask without smoothing, so its edges are as sharp
+ * as squares would be, and the page content holds one image instead of a thousand rectangles
+ * (which each document compressed again: most of the page's deflate time).
+ */
 function qr(doc: PDFKit.PDFDocument, payload: string, x: number, y: number, size: number) {
-  const code = QRCode.create(payload, { errorCorrectionLevel: 'M' });
+  // One byte-mode segment: the payload is mostly Cyrillic, which only byte mode carries, so the
+  // library's search for the shortest mix of modes (a shortest-path search over every character)
+  // takes more time than the rest of the code and finds the same version.
+  const code = QRCode.create([{ data: new TextEncoder().encode(payload), mode: 'byte' }], {
+    errorCorrectionLevel: 'M',
+  });
   const n = code.modules.size;
-  const cell = size / n;
-  const height = pdfNumber(cell + 0.05);
-  // A row's run of dark modules is one rectangle, covering exactly what its squares (each 0.05
-  // larger than a module, so that no hairline shows between them) covered: the path is less than
-  // half as long, which the page content's compression feels. One content write for the whole
-  // path, with the numbers written as pdfkit writes them.
-  const squares: string[] = [];
+  const rowBytes = Math.ceil(n / 8);
+  const bits = new Uint8Array(rowBytes * n);
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < n; c++) {
-      if (!code.modules.get(r, c)) continue;
-      const start = c;
-      while (c + 1 < n && code.modules.get(r, c + 1)) c++;
-      const width = pdfNumber((c - start + 1) * cell + 0.05);
-      squares.push(`${pdfNumber(x + start * cell)} ${pdfNumber(y + r * cell)} ${width} ${height} re`);
+      if (code.modules.get(r, c)) bits[r * rowBytes + (c >> 3)]! |= 0x80 >> (c & 7);
     }
   }
-  if (squares.length > 0) doc.addContent(squares.join('\n'));
-  doc.fillColor('#000000').fill();
+  // Decode [1 0]: a sample of 1 (a dark module) is painted, 0 is left alone.
+  const image = doc.ref({
+    Type: 'XObject',
+    Subtype: 'Image',
+    Width: n,
+    Height: n,
+    ImageMask: true,
+    BitsPerComponent: 1,
+    Decode: [1, 0],
+  });
+  image.end(bits as unknown as Buffer);
+  const page = doc.page as unknown as { xobjects: Record<string, unknown> };
+  page.xobjects.QR = image;
+  // The image's unit square, its first row at the top, onto the box (pdfkit's y runs downwards).
+  doc
+    .fillColor('#000000')
+    .save()
+    .transform(size, 0, 0, -size, x, y + size);
+  doc.addContent('/QR Do').restore();
 }
 
 /** The utility's payment details under the amount to pay, with the note on the QR code. */
