@@ -53,18 +53,25 @@ export function LastReading({
   locale,
   meter,
   current,
+  named = true,
 }: {
   locale: Locale;
   meter: PremisesMeter;
   current: string;
+  /** Say which meter (water and serial) before the reading; the readings form has a column for it. */
+  named?: boolean;
 }) {
   const t = premisesText[locale];
   const r = readingsText[locale];
   const inThisMonth = meter.last?.period === current;
   return (
     <span class="last-reading">
-      <span class={`water water-${meter.water}`}>{meter.water === 'cold' ? r.cold : r.hot}</span>{' '}
-      {meter.serial}:{' '}
+      {named ? (
+        <>
+          <span class={`water water-${meter.water}`}>{meter.water === 'cold' ? r.cold : r.hot}</span>{' '}
+          {meter.serial}:{' '}
+        </>
+      ) : null}
       {meter.last ? (
         <>
           <strong>{formatMeterReading(meter.last.valueL)}</strong> ({formatDate(meter.last.readOn)})
@@ -185,7 +192,7 @@ export function PremisesPage({ ctx, view }: { ctx: PageContext; view: PremisesPa
                   <td data-label={t.col.balance} class="num">
                     <Balance locale={ctx.locale} account={a} />
                   </td>
-                  <td data-label={t.col.meters}>
+                  <td data-label={t.col.meters} class="meters-cell">
                     {a.meters.length === 0 ? (
                       <span class="muted">{t.noMeters}</span>
                     ) : (
@@ -311,7 +318,7 @@ function BulkRow({
         {meter.serial}
       </td>
       <td data-label={t.col.last}>
-        <LastReading locale={ctx.locale} meter={meter} current={view.current} />
+        <LastReading locale={ctx.locale} meter={meter} current={view.current} named={false} />
       </td>
       <td data-label={t.col.current} class={error ? 'reading-cell has-error' : 'reading-cell'}>
         <label class="visually-hidden" for={`f-${name}`}>
