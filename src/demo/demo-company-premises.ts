@@ -5,7 +5,7 @@ import { addMonths, type Period, periodRange, periodToDate } from '../billing/pe
  * Customers with many accounts under one login (src/premises), for the demo city: a retail chain
  * with 50 shops (login YUL000500) and a landlord with three flats (login 06000901). Each account
  * has meters and six closed months, so the overview shows balances and last readings; about half
- * have this month's reading in.
+ * have this month's reading in. Neither is subscribed to the monthly invoice mailing.
  *
  * Built with the demo city's own helpers (src/demo/demo-data.ts), which it is handed: the same
  * billing rules book every month. Its own random numbers, so the rest of the city stays the same.
@@ -82,6 +82,7 @@ export interface DemoCityKit {
     push(row: { user_id: number; account_id: number }): number;
     at(i: number): { user_id: number } | undefined;
   };
+  users: { at(i: number): { subscribe_invoices?: boolean } | undefined };
   accountNumbers: Set<string>;
   lastClosed: Period;
 }
@@ -205,6 +206,8 @@ export async function addCompanyPremises(kit: DemoCityKit): Promise<void> {
     kind: 'legal',
   });
   const companyUser = kit.links.at(-1)!.user_id;
+  // Its accountant downloads the invoices; a monthly mail with 50 PDFs is not what the demo shows.
+  kit.users.at(-1)!.subscribe_invoices = false;
   for (const id of rest) kit.links.push({ user_id: companyUser, account_id: id });
 
   // A landlord with three flats in one block, each let with its own account.
@@ -231,5 +234,6 @@ export async function addCompanyPremises(kit: DemoCityKit): Promise<void> {
     kind: 'individual',
   });
   const landlord = kit.links.at(-1)!.user_id;
+  kit.users.at(-1)!.subscribe_invoices = false;
   for (const id of flats.slice(1)) kit.links.push({ user_id: landlord, account_id: id });
 }

@@ -631,6 +631,7 @@ export async function generateDemoData(options: DemoOptions) {
     openMonthReadings,
     readings,
     links,
+    users,
     accountNumbers,
     lastClosed,
   });
