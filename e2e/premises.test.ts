@@ -1,6 +1,7 @@
 // A company's 50 premises in Chromium: the overview and the readings form of all accounts, in kk,
 // ru and en, at 1280 and 375 px, with screenshots (PREMISES_SCREENSHOTS, default /tmp).
 import { mkdirSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodOf, periodToDate } from '../src/billing/period';
@@ -28,6 +29,16 @@ async function signIn(page: Page) {
     page.waitForURL(/\/cabinet/),
     page.click('form[action="/login"] button[type="submit"]'),
   ]);
+}
+
+/** What axe-core finds against WCAG 2.2 A and AA, as in e2e/accessibility.test.ts (empty when nothing). */
+async function axe(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  return result.violations.map(
+    (v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
 }
 
 /** The page is no wider than the window: nothing to scroll sideways on a phone. */
@@ -81,6 +92,7 @@ describe('the premises of a company with 50 accounts in Chromium', () => {
         await expectMainText(page, t.shown(1, 20, 50));
         expect(await page.locator('table.premises-table tbody tr').count()).toBe(20);
         await fitsWidth(page);
+        expect(await axe(page)).toEqual([]);
         await page.screenshot({ path: `${SHOTS}/premises-${lang}-${size}.png`, fullPage: !phone });
 
         // Search narrows the list; the last page shows the rest.
@@ -115,6 +127,7 @@ describe('the premises of a company with 50 accounts in Chromium', () => {
         expect(stored.map((r) => r.meter_id)).not.toContain(bad!.id);
         expect(stored[0]).toEqual({ meter_id: good!.id, value_l: good!.lastL + (phone ? 900 : 500) });
         await fitsWidth(page);
+        expect(await axe(page)).toEqual([]);
         await page.screenshot({ path: `${SHOTS}/premises-readings-result-${lang}-${size}.png` });
         if (phone) {
           await page.locator(`input[name="m_${bad!.id}"]`).scrollIntoViewIfNeeded();

@@ -126,23 +126,23 @@ function Pager({ locale, view }: { locale: Locale; view: PremisesPageView }) {
   return (
     <nav class="pager" aria-label={t.pages}>
       {view.page > 1 ? (
-        <a href={listHref(view.query, view.page - 1)} rel="prev">
+        <a class="pager-item" href={listHref(view.query, view.page - 1)} rel="prev">
           {t.previous}
         </a>
       ) : null}
       {Array.from({ length: view.pages }, (_, i) => i + 1).map((n) =>
         n === view.page ? (
-          <strong key={n} aria-current="page">
+          <strong key={n} class="pager-item" aria-current="page">
             {t.page(n)}
           </strong>
         ) : (
-          <a key={n} href={listHref(view.query, n)}>
+          <a key={n} class="pager-item" href={listHref(view.query, n)}>
             {t.page(n)}
           </a>
         ),
       )}
       {view.page < view.pages ? (
-        <a href={listHref(view.query, view.page + 1)} rel="next">
+        <a class="pager-item" href={listHref(view.query, view.page + 1)} rel="next">
           {t.next}
         </a>
       ) : null}
@@ -263,7 +263,7 @@ function OutcomeLists({ locale, outcome }: { locale: Locale; outcome: BulkOutcom
           <h2 id="bulk-stored">{t.storedTitle}</h2>
           <ul class="outcome-list outcome-stored">
             {outcome.stored.map((s) => (
-              <li key={s.accountNumber}>
+              <li key={s.accountNumber} class="outcome-item">
                 {`${c.account} ${s.accountNumber}, ${s.address}: `}
                 <strong>{s.replay ? t.storedAgain : t.stored(s.count)}</strong>
               </li>
@@ -276,12 +276,12 @@ function OutcomeLists({ locale, outcome }: { locale: Locale; outcome: BulkOutcom
           <h2 id="bulk-not-stored">{t.notStoredTitle}</h2>
           <ul class="outcome-list outcome-not-stored">
             {outcome.notStored.map((s) => (
-              <li key={s.accountNumber}>
+              <li key={s.accountNumber} class="outcome-item">
                 {`${c.account} ${s.accountNumber}, ${s.address}: `}
                 <strong>{t[s.why]}</strong>
               </li>
             ))}
-            {outcome.foreign ? <li>{t.foreign}</li> : null}
+            {outcome.foreign ? <li class="outcome-item">{t.foreign}</li> : null}
           </ul>
         </section>
       ) : null}
