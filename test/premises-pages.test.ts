@@ -115,6 +115,27 @@ describe(`pages of a user with many accounts (${ENGINE})`, () => {
     expect(await novemberRows(b.meters[0]!.id)).toEqual([]);
   });
 
+  it('asks to confirm a large consumption beside its row and stores it once confirmed with that value', async () => {
+    const browser = await signedIn(owner, 'en');
+    const form = await browser.get('/cabinet/premises/readings');
+    const key = /name="key" value="([^"]+)"/.exec(form.body)![1]!;
+    const meter = a.meters[1]!.id;
+    const fields = { key, [`m_${meter}`]: '180' };
+    const asked = await browser.post('/cabinet/premises/readings', fields);
+    expect(asked.statusCode).toBe(422);
+    expect(textOf(asked.body)).toContain('large consumption: confirm the reading and submit again');
+    expect(asked.body).toContain(`name="confirm_${meter}" value="180000"`);
+    expect(await novemberRows(meter)).toEqual([]);
+    const confirmed = await browser.post('/cabinet/premises/readings', {
+      ...fields,
+      [`confirm_${meter}`]: '180000',
+    });
+    expect(confirmed.statusCode).toBe(200);
+    expect(textOf(confirmed.body)).toContain(`Personal account ${a.number}`);
+    expect(textOf(confirmed.body)).toContain('1 reading stored');
+    expect(await novemberRows(meter)).toEqual([{ value_l: 180_000 }]);
+  });
+
   it("refuses another customer's meter sent in the form", async () => {
     const browser = await signedIn(owner, 'en');
     const form = await browser.get('/cabinet/premises/readings');

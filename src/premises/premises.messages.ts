@@ -139,7 +139,7 @@ export const premisesText = defineMessages({
   en: {
     title: 'All accounts',
     intro: (n: number) =>
-      `${n} personal accounts are linked to your login. Each account's balance is the figure of the invoice of its last billed month.`,
+      `${n} personal account${n === 1 ? ' is' : 's are'} linked to your login. Each account's balance is the figure of the invoice of its last billed month.`,
     col: {
       number: 'Personal account',
       address: 'Address',
@@ -190,7 +190,7 @@ export const premisesText = defineMessages({
       back: 'All accounts',
       storedTitle: 'Stored',
       notStoredTitle: 'Not stored',
-      stored: (n: number) => `${n} readings stored`,
+      stored: (n: number) => `${n} reading${n === 1 ? '' : 's'} stored`,
       storedAgain: 'sent before, not stored again',
       invalid: 'correct the marked rows and submit again',
       confirm: 'large consumption: confirm the reading and submit again',
