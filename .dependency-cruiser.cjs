@@ -7,7 +7,7 @@
  */
 const TEST = '\\.test\\.tsx?$';
 const CAPABILITIES =
-  '^src/(accounts|api-tokens|auth|readings|billing|documents|mail|exchange|backoffice|public|jobs|demo|ops|notifications)/';
+  '^src/(accounts|api-tokens|auth|readings|billing|documents|mail|exchange|backoffice|public|jobs|demo|ops|notifications|premises)/';
 const ENTRY = '^src/(app|main|workers)\\.ts$|\\.cli\\.ts$';
 
 /** A module in `layer` may import only from `allowed` (plus npm packages and node built-ins). */

@@ -36,6 +36,7 @@ import { DEFAULT_LOCALE, isLocale, type Locale, localeFromAcceptLanguage } from 
 import { devMailboxRoutes } from './mail/dev-mailbox.routes';
 import { notificationRoutes } from './notifications/notifications.routes';
 import { registerDatabaseGauges } from './ops/metrics';
+import { premisesRoutes } from './premises/premises.routes';
 import { guideRoutes } from './public/guide.routes';
 import { mapRoutes } from './public/map.routes';
 import { publicNoteRoutes } from './public/notes.routes';
@@ -173,6 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => lookupRoutes(scope, deps));
   await app.register(async (scope) => devMailboxRoutes(scope, deps));
   await app.register(async (scope) => readingsRoutes(scope, deps));
+  await app.register(async (scope) => premisesRoutes(scope, deps));
   await app.register(async (scope) => readingsApi(scope, deps));
   await app.register(async (scope) => backofficeHomeRoutes(scope, deps));
   await app.register(async (scope) => backofficeAccountRoutes(scope, deps));

@@ -37,13 +37,16 @@ export interface SessionRow {
   email: string | null;
   first_name: string;
   last_name: string;
+  many_accounts: boolean;
 }
 
 /** The sessions with these hashes and their users, in one statement. */
 export async function sessionsByHashes(db: DB, idHashes: readonly string[]): Promise<SessionRow[]> {
   return (
     await sql<SessionRow>`${prepared}select s.id_hash, s.persistent, s.expires_at, s.last_seen_at,
-            u.id, u.login, u.role, u.email, u.first_name, u.last_name
+            u.id, u.login, u.role, u.email, u.first_name, u.last_name,
+            (select count(*) from (select 1 from user_accounts ua where ua.user_id = u.id limit 2) x) > 1
+              as many_accounts
           from sessions s join users u on u.id = s.user_id
           where s.id_hash = any(${idHashes}::text[])`.execute(db)
   ).rows;

@@ -69,6 +69,7 @@ export async function loadSession(db: DB, secret: string): Promise<CurrentUser |
     firstName: row.first_name,
     lastName: row.last_name,
     sessionHash: row.id_hash,
+    manyAccounts: row.many_accounts,
   };
 }
 

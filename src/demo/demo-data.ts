@@ -14,6 +14,7 @@ import { addMonths, localDate, type Period, periodOf, periodRange, periodToDate 
 import type { DB } from '../db/database';
 import type { Database } from '../db/schema';
 import { DEMO_PASSWORD, DEMO_RATES, DEMO_STAFF, DEMO_STREETS, SEED_ACCOUNTS } from './demo-catalogue';
+import { addCompanyPremises } from './demo-company-premises';
 
 type Row<T extends keyof Database> = Insertable<Database[T]>;
 
@@ -618,6 +619,22 @@ export async function generateDemoData(options: DemoOptions) {
       made += 1;
     }
   }
+
+  await addCompanyPremises({
+    streetId,
+    addBuilding,
+    addPremise,
+    addAccount,
+    addMeter,
+    addUser,
+    bookMonth,
+    openMonthReadings,
+    readings,
+    links,
+    users,
+    accountNumbers,
+    lastClosed,
+  });
 
   // The back-office's demo staff (README "Demo logins"); the administrator enrols TOTP at first login.
   for (const staff of DEMO_STAFF) {

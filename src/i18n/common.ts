@@ -11,6 +11,7 @@ export const common = defineMessages({
     menu: {
       title: 'Жеке кабинет',
       personal: 'Жеке деректер',
+      premises: 'Барлық дербес шоттар',
       readings: 'Есептеу құралдарының көрсеткіштері',
       breakdown: 'Өзара есеп айырысу (есептеулерді шифрлеу)',
       invoice: 'Төлем шот-хабарлама',
@@ -75,6 +76,7 @@ export const common = defineMessages({
     menu: {
       title: 'Личный кабинет',
       personal: 'Личные данные',
+      premises: 'Все лицевые счета',
       readings: 'Показания приборов учёта',
       breakdown: 'Взаиморасчёты (расшифровка начислений)',
       invoice: 'Счёт-извещение',
@@ -139,6 +141,7 @@ export const common = defineMessages({
     menu: {
       title: 'Customer cabinet',
       personal: 'Personal data',
+      premises: 'All accounts',
       readings: 'Meter readings',
       breakdown: 'Mutual settlements (calculation breakdown)',
       invoice: 'Payment invoice',

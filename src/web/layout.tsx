@@ -102,6 +102,16 @@ export const CABINET_MENU = [
   ['guide', '/cabinet/guide'],
 ] as const;
 
+/** The entry of a user with more than one account: all of them on one page (src/premises), after "Personal data". */
+export const PREMISES_ENTRY = ['premises', '/cabinet/premises'] as const;
+
+/** The cabinet menu of a user: the seed's entries, with the accounts overview when there are several accounts. */
+export function cabinetMenuOf(user: { manyAccounts?: boolean } | null) {
+  if (!user?.manyAccounts) return [...CABINET_MENU];
+  const [first, ...rest] = CABINET_MENU;
+  return [first, PREMISES_ENTRY, ...rest];
+}
+
 /** The menu entry a path belongs to: its own page or one under it ("/cabinet" only itself). */
 export function currentEntry<K extends string>(
   entries: readonly (readonly [K, string, ...unknown[]])[],
@@ -172,13 +182,14 @@ export function MenuDrawer({
 /** The cabinet's menu. */
 function CabinetMenu({ ctx }: { ctx: PageContext }) {
   const t = common[ctx.locale].menu;
+  const menu = cabinetMenuOf(ctx.user);
   return (
     <MenuDrawer
       ctx={ctx}
       navClass="cabinet-menu"
       title={t.title}
-      entries={CABINET_MENU.map(([key, href]) => ({ key, href, label: t[key] }))}
-      current={currentEntry(CABINET_MENU, ctx.path, '/cabinet')}
+      entries={menu.map(([key, href]) => ({ key, href, label: t[key] }))}
+      current={currentEntry(menu, ctx.path, '/cabinet')}
       user={<p class="menu-user">{ctx.user?.login}</p>}
       logout={t.logout}
     />

@@ -11,6 +11,8 @@ export interface CurrentUser {
   firstName: string;
   lastName: string;
   sessionHash: string;
+  /** The customer has more than one account (the cabinet menu then lists them all, src/premises). */
+  manyAccounts?: boolean;
   /** Set when the request came with an API token (no session): the token and what it may do. */
   apiToken?: { id: number; scopes: readonly string[] };
 }

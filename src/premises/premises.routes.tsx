@@ -1,0 +1,164 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { formatAddress } from '../accounts/accounts.queries';
+import type { AppDeps } from '../app-deps';
+import { requireCustomer } from '../auth/guard';
+import { newIdempotencyKey } from '../readings/idempotency-key';
+import { readingsText } from '../readings/readings.messages';
+import { largeMessage, problemMessage } from '../readings/readings.views';
+import { sendPage } from '../web/html';
+import { pageContext } from '../web/request-context';
+import { premisesText } from './premises.messages';
+import { type BulkOutcomeView, type BulkPageView, BulkReadingsPage, PremisesPage } from './premises.views';
+import { listQueryOf } from './premises-list';
+import { bulkReadingsForm, premisesOverview } from './premises-overview.service';
+import { type PremisesSubmitResult, submitPremisesReadings } from './submit-premises-readings.service';
+
+/**
+ * The bulk form: `key`, a field `m_<meter id>` per meter (what was typed), and `confirm_<meter id>`
+ * (the litres of a large consumption the customer confirmed). Other fields (`_csrf`) pass through.
+ */
+const bulkForm = z.record(z.string(), z.unknown()).transform((fields) => {
+  const typed: Record<number, string> = {};
+  const confirmedLarge: Record<number, number> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    const text = typeof value === 'string' ? value : '';
+    const meter = /^m_(\d{1,9})$/.exec(name)?.[1];
+    if (meter) typed[Number(meter)] = text.slice(0, 40);
+    const confirm = /^confirm_(\d{1,9})$/.exec(name)?.[1];
+    if (confirm && /^\d{1,9}$/.test(text)) confirmedLarge[Number(confirm)] = Number(text);
+  }
+  return { key: typeof fields.key === 'string' ? fields.key : '', typed, confirmedLarge };
+});
+
+export async function premisesRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+  app.get('/cabinet/premises', { preHandler: requireCustomer }, async (req, reply) => {
+    const view = await premisesOverview(db, {
+      userId: req.user!.id,
+      locale: req.locale,
+      query: listQueryOf((req.query ?? {}) as Record<string, unknown>),
+      now: new Date(),
+    });
+    return sendPage(reply, <PremisesPage ctx={pageContext(req, reply)} view={view} />);
+  });
+
+  app.get('/cabinet/premises/readings', { preHandler: requireCustomer }, async (req, reply) => {
+    const form = await bulkReadingsForm(db, { userId: req.user!.id, now: new Date() });
+    return bulkPage(req, reply, {
+      ...form,
+      notice: form.periodOpen ? null : { kind: 'info', text: readingsText[req.locale].monthClosed },
+    });
+  });
+
+  app.post('/cabinet/premises/readings', { preHandler: requireCustomer }, async (req, reply) => {
+    const now = new Date();
+    const body = bulkForm.parse(req.body ?? {});
+    const key = body.key || newIdempotencyKey();
+    const result = await submitPremisesReadings(db, {
+      userId: req.user!.id,
+      typed: body.typed,
+      idempotencyKey: key,
+      confirmedLarge: body.confirmedLarge,
+      confirmThresholdM3: config.READING_CONFIRM_M3,
+      maxPerMonth: config.READING_MAX_PER_MONTH,
+      now,
+    });
+    // Read after the submission: the rows stored show as this month's readings.
+    const form = await bulkReadingsForm(db, { userId: req.user!.id, now });
+    const t = premisesText[req.locale].bulk;
+    if (!result.accounts.length && !result.foreign.length) {
+      return bulkPage(
+        req,
+        reply,
+        {
+          ...form,
+          typed: body.typed,
+          idempotencyKey: key,
+          notice: { kind: 'error', text: readingsText[req.locale].nothingEntered },
+        },
+        422,
+      );
+    }
+    const shown = afterSubmit(req, result, form.accounts, body.typed);
+    const allStored = !shown.outcome.notStored.length && !shown.outcome.foreign;
+    return bulkPage(
+      req,
+      reply,
+      {
+        ...form,
+        ...shown,
+        idempotencyKey: key,
+        notice: allStored ? { kind: 'success', text: t.allStored } : { kind: 'error', text: t.someNotStored },
+      },
+      allStored ? 200 : 422,
+    );
+  });
+}
+
+function bulkPage(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  view: Partial<BulkPageView> & Pick<BulkPageView, 'accounts' | 'current' | 'periodOpen'>,
+  status = 200,
+) {
+  const full: BulkPageView = {
+    typed: {},
+    errors: {},
+    large: {},
+    idempotencyKey: newIdempotencyKey(),
+    notice: null,
+    outcome: null,
+    ...view,
+  };
+  return sendPage(reply, <BulkReadingsPage ctx={pageContext(req, reply)} view={full} />, status);
+}
+
+/**
+ * What the page shows after a submission: per account stored or not (and why), the messages next
+ * to the refused rows, and the values typed kept for the accounts not stored (the stored ones now
+ * show as this month's readings, their fields empty).
+ */
+function afterSubmit(
+  req: FastifyRequest,
+  result: PremisesSubmitResult,
+  accounts: {
+    number: string;
+    street: string;
+    house: string;
+    prefix: string;
+    apartment: string;
+    meters: { id: number }[];
+  }[],
+  typed: Record<number, string>,
+): Pick<BulkPageView, 'typed' | 'errors' | 'large'> & { outcome: BulkOutcomeView } {
+  const addressOf = (number: string) => {
+    const a = accounts.find((x) => x.number === number);
+    return a ? formatAddress(a) : '';
+  };
+  const outcome: BulkOutcomeView = { stored: [], notStored: [], foreign: result.foreign.length > 0 };
+  const kept: Record<number, string> = {};
+  const errors: Record<number, string> = {};
+  const large: BulkPageView['large'] = {};
+  for (const o of result.accounts) {
+    const address = addressOf(o.accountNumber);
+    if (o.kind === 'stored') {
+      outcome.stored.push({
+        accountNumber: o.accountNumber,
+        address,
+        count: o.saved.length,
+        replay: o.replay,
+      });
+      continue;
+    }
+    outcome.notStored.push({ accountNumber: o.accountNumber, address, why: o.kind });
+    const meters = accounts.find((a) => a.number === o.accountNumber)?.meters ?? [];
+    for (const m of meters) if (typed[m.id] !== undefined) kept[m.id] = typed[m.id]!;
+    if (o.kind === 'invalid')
+      for (const [id, p] of Object.entries(o.errors)) errors[Number(id)] = problemMessage(req.locale, p);
+    if (o.kind === 'confirm')
+      for (const l of o.large)
+        large[l.meterId] = { message: largeMessage(req.locale, l), valueL: o.values[l.meterId]! };
+  }
+  for (const id of result.foreign) errors[id] = problemMessage(req.locale, { problem: 'unknownMeter' });
+  return { typed: kept, errors, large, outcome };
+}

@@ -1,0 +1,167 @@
+// The pages of a user with many accounts: the menu entry, the overview, the readings form of all
+// accounts (what it says was stored and what was not), CSRF, and a forged meter id.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { periodOf, periodToDate } from '../src/billing/period';
+import { Browser, type TestApp, testApp, textOf } from './helpers/app';
+import { testDatabase } from './helpers/db';
+import { customerOf, type MeteredAccount, meteredAccount } from './helpers/factories';
+
+const ENGINE = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+let t: TestApp;
+let a: MeteredAccount;
+let b: MeteredAccount;
+let single: MeteredAccount;
+let stranger: MeteredAccount;
+const owner = { login: '', password: '' };
+const loner = { login: '', password: '' };
+const current = periodToDate(periodOf(new Date()));
+
+beforeAll(async () => {
+  const handle = await testDatabase();
+  t = await testApp(handle);
+  const db = handle.db;
+  a = await meteredAccount(db);
+  b = await meteredAccount(db, { kind: 'legal' });
+  single = await meteredAccount(db);
+  stranger = await meteredAccount(db);
+  const user = await customerOf(db, a);
+  Object.assign(owner, user);
+  await db.insertInto('user_accounts').values({ user_id: user.id, account_id: b.id }).execute();
+  Object.assign(loner, await customerOf(db, single));
+  await customerOf(db, stranger);
+  // Last month's readings, so the new ones are compared with them.
+  const before = periodToDate(periodOf(new Date(Date.now() - 40 * 86_400_000)));
+  await db
+    .insertInto('readings')
+    .values(
+      [a, b, stranger].flatMap((x) =>
+        x.meters.map((m) => ({
+          meter_id: m.id,
+          period: before,
+          value_l: 100_000,
+          read_on: before,
+          source: 'billing' as const,
+        })),
+      ),
+    )
+    .execute();
+});
+afterAll(async () => t.close());
+
+async function signedIn(who: { login: string; password: string }, lang: 'kk' | 'ru' | 'en') {
+  const browser = new Browser(t.app);
+  await browser.login(who.login, who.password);
+  await browser.get(`/lang/${lang}?next=/cabinet`);
+  return browser;
+}
+
+const novemberRows = (meterId: number) =>
+  t.handle.db
+    .selectFrom('readings')
+    .select(['value_l'])
+    .where('meter_id', '=', meterId)
+    .where('period', '=', current)
+    .execute();
+
+describe(`pages of a user with many accounts (${ENGINE})`, () => {
+  it('lists the overview in the cabinet menu only for a user with more than one account', async () => {
+    const many = await signedIn(owner, 'ru');
+    expect((await many.get('/cabinet')).body).toContain('href="/cabinet/premises"');
+    const one = await signedIn(loner, 'ru');
+    expect((await one.get('/cabinet')).body).not.toContain('href="/cabinet/premises"');
+  });
+
+  it('shows every account with its kind and links to its pages, in kk, ru and en', async () => {
+    const expected = {
+      kk: ['Барлық дербес шоттар', 'заңды тұлға', 'Әлі есептелген ай жоқ', 'осы айдың көрсеткіші жоқ'],
+      ru: ['Все лицевые счета', 'юр. лицо', 'Рассчитанных месяцев ещё нет', 'за этот месяц показания нет'],
+      en: ['All accounts', 'legal entity', 'No billed month yet', "this month's reading is missing"],
+    } as const;
+    for (const lang of ['kk', 'ru', 'en'] as const) {
+      const browser = await signedIn(owner, lang);
+      const res = await browser.get('/cabinet/premises');
+      expect(res.statusCode).toBe(200);
+      const text = textOf(res.body);
+      for (const words of expected[lang]) expect(text).toContain(words);
+      expect(text).toContain(a.number);
+      expect(text).toContain(b.number);
+      expect(text).not.toContain(stranger.number);
+      expect(res.body).toContain(`href="/cabinet/readings?account=${a.number}"`);
+      expect(res.body).toContain(`href="/cabinet/invoice?account=${b.number}"`);
+    }
+  });
+
+  it('stores the accounts whose rows pass and says exactly which were stored and which not', async () => {
+    const browser = await signedIn(owner, 'ru');
+    const form = await browser.get('/cabinet/premises/readings');
+    expect(form.statusCode).toBe(200);
+    const key = /name="key" value="([^"]+)"/.exec(form.body)![1]!;
+    const res = await browser.post('/cabinet/premises/readings', {
+      key,
+      [`m_${a.meters[0]!.id}`]: '105,5',
+      [`m_${a.meters[1]!.id}`]: '',
+      [`m_${b.meters[0]!.id}`]: '99',
+    });
+    expect(res.statusCode).toBe(422);
+    const text = textOf(res.body);
+    expect(text).toContain(`Сохранено Лицевой счёт ${a.number}`);
+    expect(text).toContain('сохранено показаний: 1');
+    expect(text).toContain(`Не сохранено Лицевой счёт ${b.number}`);
+    expect(text).toContain('исправьте отмеченные строки');
+    // The refused row keeps what was typed, with its message beside it.
+    expect(res.body).toMatch(new RegExp(`name="m_${b.meters[0]!.id}"[^>]*value="99"`));
+    expect(text).toContain('не может быть меньше предыдущего');
+    expect(await novemberRows(a.meters[0]!.id)).toEqual([{ value_l: 105_500 }]);
+    expect(await novemberRows(b.meters[0]!.id)).toEqual([]);
+  });
+
+  it('asks to confirm a large consumption beside its row and stores it once confirmed with that value', async () => {
+    const browser = await signedIn(owner, 'en');
+    const form = await browser.get('/cabinet/premises/readings');
+    const key = /name="key" value="([^"]+)"/.exec(form.body)![1]!;
+    const meter = a.meters[1]!.id;
+    const fields = { key, [`m_${meter}`]: '180' };
+    const asked = await browser.post('/cabinet/premises/readings', fields);
+    expect(asked.statusCode).toBe(422);
+    expect(textOf(asked.body)).toContain('large consumption: confirm the reading and submit again');
+    expect(asked.body).toContain(`name="confirm_${meter}" value="180000"`);
+    expect(await novemberRows(meter)).toEqual([]);
+    const confirmed = await browser.post('/cabinet/premises/readings', {
+      ...fields,
+      [`confirm_${meter}`]: '180000',
+    });
+    expect(confirmed.statusCode).toBe(200);
+    expect(textOf(confirmed.body)).toContain(`Personal account ${a.number}`);
+    expect(textOf(confirmed.body)).toContain('1 reading stored');
+    expect(await novemberRows(meter)).toEqual([{ value_l: 180_000 }]);
+  });
+
+  it("refuses another customer's meter sent in the form", async () => {
+    const browser = await signedIn(owner, 'en');
+    const form = await browser.get('/cabinet/premises/readings');
+    const key = /name="key" value="([^"]+)"/.exec(form.body)![1]!;
+    const res = await browser.post('/cabinet/premises/readings', {
+      key,
+      [`m_${stranger.meters[0]!.id}`]: '150',
+    });
+    expect(res.statusCode).toBe(422);
+    expect(textOf(res.body)).toContain('A row for a meter that is not on your accounts was refused.');
+    expect(await novemberRows(stranger.meters[0]!.id)).toEqual([]);
+  });
+
+  it('refuses the form without its CSRF token', async () => {
+    const browser = await signedIn(owner, 'kk');
+    await browser.get('/cabinet/premises/readings');
+    const res = await browser.post('/cabinet/premises/readings', {
+      _csrf: null,
+      [`m_${b.meters[1]!.id}`]: '120',
+    });
+    expect(res.statusCode).toBe(403);
+    expect(await novemberRows(b.meters[1]!.id)).toEqual([]);
+  });
+
+  it('sends a visitor without a session to the login page', async () => {
+    const res = await new Browser(t.app).get('/cabinet/premises');
+    expect(res.statusCode).toBe(303);
+  });
+});
