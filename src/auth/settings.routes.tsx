@@ -39,7 +39,15 @@ function emailRoutes(app: FastifyInstance, { db, config }: AppDeps) {
     async (req, reply) => {
       const u = await settingsUser(db, req.user!.id);
       const t = identityText[req.locale].email;
-      const notice: Notices = req.query.done === 'changed' ? { kind: 'success', text: t.changed } : undefined;
+      // `sent`: where the change form redirects (post/redirect/get, decision 170), so a reload
+      // sends no second confirmation mail; the pending address is read back.
+      const sent = req.query.done === 'sent' && u.pending_email;
+      const notice: Notices =
+        req.query.done === 'changed'
+          ? { kind: 'success', text: t.changed }
+          : sent
+            ? { kind: 'success', text: `${fill(t.sent, { email: sent })} ${t.sessionsEnded}` }
+            : undefined;
       return sendPage(
         reply,
         <EmailPage
@@ -56,7 +64,6 @@ function emailRoutes(app: FastifyInstance, { db, config }: AppDeps) {
     '/cabinet/email',
     { preHandler: requireCustomer, config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } } },
     async (req, reply) => {
-      const t = identityText[req.locale];
       const email = field(req.body, 'email').slice(0, 200);
       const current = rawField(req.body, 'current');
       const result = await changeEmail(db, signedIn(req), { email, current }, act(req, config.PUBLIC_URL));
@@ -69,15 +76,7 @@ function emailRoutes(app: FastifyInstance, { db, config }: AppDeps) {
           400,
         );
       }
-      return sendPage(
-        reply,
-        <EmailPage
-          ctx={ctx}
-          current={result.current}
-          pending={email}
-          notice={{ kind: 'success', text: `${fill(t.email.sent, { email })} ${t.email.sessionsEnded}` }}
-        />,
-      );
+      return reply.redirect('/cabinet/email?done=sent', 303);
     },
   );
 
