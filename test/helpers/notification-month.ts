@@ -64,7 +64,7 @@ export async function decemberCustomers(db: DB): Promise<DecemberCustomers> {
 }
 
 /** The messages December brings them, as "to subject", sorted. */
-export async function decemberMessages(db: DB, { a, b, c }: DecemberCustomers): Promise<string[]> {
+export async function decemberMessages(db: DB, { a, c }: DecemberCustomers): Promise<string[]> {
   // Each account's November bill: 6 m³ of cold and 6 of hot water (sewage 12 m³) at the 2025
   // tariffs with 16% VAT, as the invoice shows it.
   const bill = await db
