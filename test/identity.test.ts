@@ -348,12 +348,24 @@ describe(`recovery, email and password (${engine})`, () => {
       passwordRepeat: 'Fresh-pass-1',
     });
     expect(textOf(wrong.body)).toContain('The current password is wrong.');
-    const ok = await b.post('/cabinet/password', {
+    const failures = async () =>
+      (await t.handle.db.selectFrom('login_throttle').selectAll().execute()).filter((r) =>
+        JSON.stringify(r).includes(acc.number),
+      );
+    const before = await failures();
+    const posted = await b.post('/cabinet/password', {
       current: PASSWORD,
       password: 'Fresh-pass-1',
       passwordRepeat: 'Fresh-pass-1',
     });
-    expect(textOf(ok.body)).toContain('Password changed. Sessions on other devices were ended.');
+    expect(posted.headers.location).toBe('/cabinet/password?done=changed');
+    // The page after the redirect, reloaded: it says so again, and no old password is sent again
+    // (refused now, it would count as a failed login).
+    for (let reload = 0; reload < 2; reload++) {
+      const ok = await b.get('/cabinet/password?done=changed');
+      expect(textOf(ok.body)).toContain('Password changed. Sessions on other devices were ended.');
+    }
+    expect(await failures()).toEqual(before);
     expect((await b.get('/cabinet')).statusCode).toBe(200);
     expect((await other.get('/cabinet')).statusCode).toBe(303);
   });

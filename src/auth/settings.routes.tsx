@@ -89,8 +89,16 @@ function emailRoutes(app: FastifyInstance, { db, config }: AppDeps) {
 }
 
 function passwordRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  app.get('/cabinet/password', { preHandler: requireCustomer }, async (req, reply) =>
-    sendPage(reply, <PasswordPage ctx={pageContext(req, reply)} />),
+  // `?done=changed`: where the change form redirects (decision 170), so a reload does not send the
+  // old password again (refused now, and counted as a failed login).
+  app.get<{ Querystring: { done?: string } }>(
+    '/cabinet/password',
+    { preHandler: requireCustomer },
+    async (req, reply) => {
+      const text = identityText[req.locale].password.changed;
+      const notice = req.query.done === 'changed' ? { kind: 'success' as const, text } : undefined;
+      return sendPage(reply, <PasswordPage ctx={pageContext(req, reply)} notice={notice} />);
+    },
   );
 
   app.post(
@@ -105,8 +113,7 @@ function passwordRoutes(app: FastifyInstance, { db, config }: AppDeps) {
       const result = await changePassword(db, signedIn(req), input, act(req, config.PUBLIC_URL));
       const ctx = pageContext(req, reply);
       if (!result.ok) return sendPage(reply, <PasswordPage ctx={ctx} errors={result.errors} />, 400);
-      const text = identityText[req.locale].password.changed;
-      return sendPage(reply, <PasswordPage ctx={ctx} notice={{ kind: 'success', text }} />);
+      return reply.redirect('/cabinet/password?done=changed', 303);
     },
   );
 }
