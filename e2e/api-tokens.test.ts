@@ -41,6 +41,17 @@ describe('API tokens page in a real browser', () => {
       expect(await row.textContent()).toContain('readings:write, documents:read');
       expect((await meters(token)).status).toBe(200);
 
+      // A reload (the browser asks again for the page the form redirected to) makes no second
+      // token and shows it no more.
+      await page.reload();
+      expect(await page.content()).not.toContain(token);
+      const made = await e.handle.db
+        .selectFrom('api_tokens')
+        .select('id')
+        .where('name', '=', `Gateway ${lang}`)
+        .execute();
+      expect(made).toHaveLength(1);
+
       // Shown once: the list has only its first characters.
       await page.goto('/cabinet/tokens');
       expect(await page.content()).not.toContain(token);

@@ -125,7 +125,16 @@ describe('menus on a phone and a wide screen', () => {
         await signIn(page, 'operator', /\/backoffice$/);
         const t = nav[locale];
         const labels = (
-          ['home', 'accounts', 'readings', 'rates', 'questions', 'notes', 'exchange'] as const
+          [
+            'home',
+            'accounts',
+            'readings',
+            'rates',
+            'questions',
+            'notes',
+            'exchange',
+            'notifications',
+          ] as const
         ).map((key) => t[key]);
         await page.goto('/backoffice/exchange');
         await checkMenu(

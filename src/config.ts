@@ -141,6 +141,11 @@ const schema = z
      */
     METRICS_TOKEN: z.string().min(16).optional(),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /**
+     * Tests only (refused unless NODE_ENV=test): a file holding an ISO time that the daily
+     * reminders job reads as "now" on each run, so a test moves the clock of worker processes.
+     */
+    TEST_CLOCK_FILE: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   })
   .merge(paymentSchema);
@@ -178,6 +183,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       'DATABASE_READ_URL needs DATABASE_URL: a standby serves reads of a PostgreSQL primary.',
     );
+  if (data.TEST_CLOCK_FILE && data.NODE_ENV !== 'test')
+    throw new ConfigError('TEST_CLOCK_FILE moves the clock of tests: it is refused unless NODE_ENV=test.');
   if (data.NODE_ENV === 'production') refuseUnsafeProduction(data);
   const publicUrl = (data.PUBLIC_URL ?? `http://localhost:${data.PORT}`).replace(/\/+$/, '');
   return { ...data, PUBLIC_URL: publicUrl, SESSION_SECRET: data.SESSION_SECRET ?? localSecret(data) };

@@ -42,25 +42,30 @@ async function signedIn(login = ACCOUNT, lang: 'kk' | 'ru' | 'en' = 'en') {
 
 /** Creates a token through the page, as the customer does; answers the token shown once. */
 async function createToken(b: Browser, form: Record<string, string | string[]> = {}): Promise<string> {
-  await b.get('/cabinet/tokens');
+  const page = await b.get('/cabinet/tokens');
   const res = await postForm(b, '/cabinet/tokens', {
     name: 'Home gateway',
     scopes: 'readings:write',
     current: DEMO_PASSWORD,
+    form_key: formKeyIn(page.body),
     ...form,
   });
-  expect(res.statusCode).toBe(200);
-  const token = /<code id="new-token">([^<]+)<\/code>/.exec(res.body)?.[1];
+  expect(res.statusCode).toBe(303);
+  const shown = await b.get(res.headers.location as string);
+  const token = shownToken(shown.body);
   expect(token).toMatch(/^vdk_pat_[A-Za-z0-9_-]{43}$/);
   return token!;
 }
 
-/** A form post with repeated fields (checkboxes), with the page's CSRF token. */
-function postForm(b: Browser, url: string, form: Record<string, string | string[]>) {
+const shownToken = (html: string) => /<code id="new-token">([^<]+)<\/code>/.exec(html)?.[1];
+const formKeyIn = (html: string) => /name="form_key" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+/** A form post with repeated fields (checkboxes), with the page's CSRF token; keeps the cookies set. */
+async function postForm(b: Browser, url: string, form: Record<string, string | string[]>) {
   const body = new URLSearchParams();
   body.append('_csrf', b.csrf);
   for (const [k, v] of Object.entries(form)) for (const one of [v].flat()) body.append(k, one);
-  return t.app.inject({
+  const res = await t.app.inject({
     method: 'POST',
     url,
     payload: body.toString(),
@@ -69,7 +74,28 @@ function postForm(b: Browser, url: string, form: Record<string, string | string[
       'content-type': 'application/x-www-form-urlencoded',
     },
   });
+  for (const c of res.cookies as { name: string; value: string }[]) {
+    if (c.value === '') b.cookies.delete(c.name);
+    else b.cookies.set(c.name, c.value);
+  }
+  return res;
 }
+
+/**
+ * A form sent as a browser sends it: a redirect is followed. Answers the page shown and `reload`,
+ * which repeats what F5 repeats: the request that drew that page (the POST itself when the form
+ * answered with a page, the GET after a redirect).
+ */
+async function submitLikeABrowser(b: Browser, url: string, form: Record<string, string | string[]>) {
+  const res = await postForm(b, url, form);
+  const location = res.statusCode === 303 ? (res.headers.location as string) : null;
+  const page = location ? await b.get(location) : res;
+  const reload = () => (location ? b.get(location) : postForm(b, url, form));
+  return { page, reload };
+}
+
+const tokensNamed = (name: string) =>
+  t.handle.db.selectFrom('api_tokens').select(['id', 'shown_at']).where('name', '=', name).execute();
 
 function withToken(
   token: string,
@@ -139,6 +165,82 @@ describe(`API tokens (${ENGINE})`, () => {
     const listed = textOf((await b.get('/cabinet/tokens')).body);
     expect(listed).toContain('Home gateway');
     expect(listed).not.toContain('Last used never');
+  });
+
+  it('a reload (F5) after creating makes no second token and does not show the token again', async () => {
+    const b = await signedIn();
+    const form = await b.get('/cabinet/tokens');
+    const { page, reload } = await submitLikeABrowser(b, '/cabinet/tokens', {
+      name: 'Reloaded',
+      scopes: 'readings:write',
+      current: DEMO_PASSWORD,
+      form_key: formKeyIn(form.body),
+    });
+    const token = shownToken(page.body);
+    expect(token).toMatch(/^vdk_pat_/);
+    expect(page.headers['cache-control']).toBe('no-store');
+    const again = await reload();
+    expect(await tokensNamed('Reloaded')).toHaveLength(1);
+    expect(again.body).not.toContain(token);
+    expect(shownToken(again.body)).toBeUndefined();
+    // Back and forward again: the page's address asked anew, the list without the token.
+    const back = await b.get('/cabinet/tokens');
+    expect(back.body).not.toContain(token);
+    expect(textOf(back.body)).toContain('Reloaded');
+    expect(await tokensNamed('Reloaded')).toHaveLength(1);
+  });
+
+  it('the same form sent twice (a double click, a resend from history) makes one token', async () => {
+    const b = await signedIn();
+    const key = formKeyIn((await b.get('/cabinet/tokens')).body);
+    const form = { name: 'Sent twice', scopes: 'readings:write', current: DEMO_PASSWORD, form_key: key };
+    await postForm(b, '/cabinet/tokens', form);
+    // A double click: the browser drops the first answer (and the sealed token it carried).
+    b.cookies.delete('token_created');
+    const second = await postForm(b, '/cabinet/tokens', form);
+    expect(await tokensNamed('Sent twice')).toHaveLength(1);
+    expect(second.statusCode).toBe(303);
+    expect(second.headers.location).toBe('/cabinet/tokens?done=duplicate');
+    const page = await b.get('/cabinet/tokens?done=duplicate');
+    expect(textOf(page.body)).toContain('This form was sent already, and the token was created once.');
+    expect(shownToken(page.body)).toBeUndefined();
+    // A new drawing of the form has a new key: the next token is made.
+    const next = formKeyIn(page.body);
+    expect(next).not.toBe(key);
+    await postForm(b, '/cabinet/tokens', { ...form, form_key: next });
+    expect(await tokensNamed('Sent twice')).toHaveLength(2);
+  });
+
+  it('the sealed token reaches only its own session, once; the server keeps no readable copy', async () => {
+    const b = await signedIn();
+    const key = formKeyIn((await b.get('/cabinet/tokens')).body);
+    const res = await postForm(b, '/cabinet/tokens', {
+      name: 'Sealed',
+      scopes: 'readings:write',
+      current: DEMO_PASSWORD,
+      form_key: key,
+    });
+    const sealed = b.cookies.get('token_created');
+    expect(sealed).toBeTruthy();
+    const cookie = (
+      res.cookies as { name: string; path?: string; httpOnly?: boolean; sameSite?: string }[]
+    ).find((c) => c.name === 'token_created');
+    expect(cookie).toMatchObject({ path: '/cabinet/tokens', httpOnly: true, sameSite: 'Strict' });
+    // The same customer in another browser, with the cookie copied: nothing shown, the cookie cleared.
+    const other = await signedIn();
+    other.cookies.set('token_created', sealed!);
+    const elsewhere = await other.get('/cabinet/tokens');
+    expect(shownToken(elsewhere.body)).toBeUndefined();
+    expect(other.cookies.has('token_created')).toBe(false);
+    // Its own session sees it once; the same cookie sent again shows nothing.
+    const token = shownToken((await b.get('/cabinet/tokens')).body);
+    expect(token).toMatch(/^vdk_pat_/);
+    expect(b.cookies.has('token_created')).toBe(false);
+    b.cookies.set('token_created', sealed!);
+    expect(shownToken((await b.get('/cabinet/tokens')).body)).toBeUndefined();
+    const [row] = await tokensNamed('Sealed');
+    expect(row?.shown_at).toBeInstanceOf(Date);
+    expect(sealed).not.toContain(token!.slice(8, 20));
   });
 
   it('stores only the hash: no table holds the token, the page shows it once', async () => {

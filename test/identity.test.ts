@@ -304,8 +304,19 @@ describe(`recovery, email and password (${engine})`, () => {
     const { acc, b } = await confirmedUser('old@example.kz');
     await b.login(acc.number, PASSWORD);
     await b.get('/cabinet/email');
-    const res = await b.post('/cabinet/email', { email: 'new@example.kz', current: PASSWORD });
-    expect(textOf(res.body)).toContain('A confirmation link was sent to new@example.kz');
+    const posted = await b.post('/cabinet/email', { email: 'new@example.kz', current: PASSWORD });
+    expect(posted.headers.location).toBe('/cabinet/email?done=sent');
+    // The page after the redirect, reloaded (F5 asks for it again): one confirmation mail.
+    for (let reload = 0; reload < 2; reload++) {
+      const res = await b.get('/cabinet/email?done=sent');
+      expect(textOf(res.body)).toContain('A confirmation link was sent to new@example.kz');
+    }
+    const confirmations = await t.handle.db
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('to_address', '=', 'new@example.kz')
+      .execute();
+    expect(confirmations).toHaveLength(1);
     let u = await t.handle.db
       .selectFrom('users')
       .select(['email', 'pending_email'])
@@ -337,12 +348,24 @@ describe(`recovery, email and password (${engine})`, () => {
       passwordRepeat: 'Fresh-pass-1',
     });
     expect(textOf(wrong.body)).toContain('The current password is wrong.');
-    const ok = await b.post('/cabinet/password', {
+    const failures = async () =>
+      (await t.handle.db.selectFrom('login_throttle').selectAll().execute()).filter((r) =>
+        JSON.stringify(r).includes(acc.number),
+      );
+    const before = await failures();
+    const posted = await b.post('/cabinet/password', {
       current: PASSWORD,
       password: 'Fresh-pass-1',
       passwordRepeat: 'Fresh-pass-1',
     });
-    expect(textOf(ok.body)).toContain('Password changed. Sessions on other devices were ended.');
+    expect(posted.headers.location).toBe('/cabinet/password?done=changed');
+    // The page after the redirect, reloaded: it says so again, and no old password is sent again
+    // (refused now, it would count as a failed login).
+    for (let reload = 0; reload < 2; reload++) {
+      const ok = await b.get('/cabinet/password?done=changed');
+      expect(textOf(ok.body)).toContain('Password changed. Sessions on other devices were ended.');
+    }
+    expect(await failures()).toEqual(before);
     expect((await b.get('/cabinet')).statusCode).toBe(200);
     expect((await other.get('/cabinet')).statusCode).toBe(303);
   });

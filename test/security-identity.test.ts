@@ -227,8 +227,12 @@ describe(`email change asks for the password (${engine})`, () => {
     expect(proven.statusCode).toBe(400);
     expect(textOf(proven.body)).toContain(identityText.ru.register.emailTaken);
 
-    const ok = await b.post('/cabinet/email', { email: 'moved.owner@example.kz', current: DEMO_PASSWORD });
-    expect(ok.statusCode).toBe(200);
+    const posted = await b.post('/cabinet/email', {
+      email: 'moved.owner@example.kz',
+      current: DEMO_PASSWORD,
+    });
+    expect(posted.statusCode).toBe(303);
+    const ok = await b.get(posted.headers.location as string);
     expect(textOf(ok.body)).toContain('Сеансы на других устройствах завершены.');
     expect(await pendingOf()).toBe('moved.owner@example.kz');
     // The current session stays, the other one is gone.

@@ -43,6 +43,8 @@ export const apiTokensText = defineMessages({
     revoked: 'күші жойылған',
     expired: 'мерзімі өткен',
     revokedNotice: 'Токеннің күші жойылды: онымен жіберілген сұраулар енді қабылданбайды.',
+    duplicateNotice:
+      'Бұл нысан бұрын жіберілген, токен бір рет қана жасалды. Токен бір рет қана көрсетіледі: егер оны көшіріп алмасаңыз, оның күшін жойып, жаңасын жасаңыз.',
     fixErrors: 'Белгіленген өрістерді түзетіңіз. Токен жасалған жоқ.',
     error: {
       nameRequired: 'Токенге атау беріңіз.',
@@ -106,6 +108,8 @@ export const apiTokensText = defineMessages({
     revoked: 'отозван',
     expired: 'срок истёк',
     revokedNotice: 'Токен отозван: запросы с ним больше не принимаются.',
+    duplicateNotice:
+      'Эта форма уже была отправлена, токен создан один раз. Он показывается только однажды: если вы его не скопировали, отзовите его и создайте новый.',
     fixErrors: 'Исправьте отмеченные поля. Токен не создан.',
     error: {
       nameRequired: 'Дайте токену название.',
@@ -168,6 +172,8 @@ export const apiTokensText = defineMessages({
     revoked: 'revoked',
     expired: 'expired',
     revokedNotice: 'The token is revoked: requests with it are no longer accepted.',
+    duplicateNotice:
+      'This form was sent already, and the token was created once. It is shown only once: if you did not copy it, revoke it and create a new one.',
     fixErrors: 'Correct the marked fields. No token was created.',
     error: {
       nameRequired: 'Give the token a name.',

@@ -1,11 +1,23 @@
 import type { DB } from '../db/database';
 import type { CurrentUser } from '../web/request-context';
 
+/**
+ * Inserts a token; answers its id, or null when this user already made one from the same form
+ * (`formKey`): the form sent twice makes one token.
+ */
 export async function insertApiToken(
   db: DB,
-  row: { userId: number; name: string; hash: string; hint: string; scopes: string[]; expiresAt: Date | null },
-): Promise<number> {
-  const { id } = await db
+  row: {
+    userId: number;
+    name: string;
+    hash: string;
+    hint: string;
+    scopes: string[];
+    expiresAt: Date | null;
+    formKey: string | null;
+  },
+): Promise<number | null> {
+  const inserted = await db
     .insertInto('api_tokens')
     .values({
       user_id: row.userId,
@@ -14,10 +26,28 @@ export async function insertApiToken(
       hint: row.hint,
       scopes: row.scopes,
       expires_at: row.expiresAt,
+      form_key: row.formKey,
     })
+    .onConflict((oc) => oc.columns(['user_id', 'form_key']).where('form_key', 'is not', null).doNothing())
     .returning('id')
-    .executeTakeFirstOrThrow();
-  return id;
+    .executeTakeFirst();
+  return inserted?.id ?? null;
+}
+
+/**
+ * Marks a new token of this user as shown and answers its hash and name, once: null when it was
+ * shown already, is revoked, or is not this user's.
+ */
+export function markShown(db: DB, userId: number, id: number, now: Date) {
+  return db
+    .updateTable('api_tokens')
+    .set({ shown_at: now })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('shown_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .returning(['token_hash as hash', 'name'])
+    .executeTakeFirst();
 }
 
 /** Tokens of a user that still open the API at `now` (not revoked, not expired). */

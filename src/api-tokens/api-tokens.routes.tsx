@@ -3,16 +3,25 @@ import type { AppDeps } from '../app-deps';
 import { requireCustomer } from '../auth/guard';
 import type { DB } from '../db/database';
 import { actionLimit } from '../web/action-limit';
+import { type FlashCookie, setFlash, takeFlash } from '../web/flash';
+import { formKeyOf } from '../web/form-key';
 import { field, positiveInt } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
 import { tokensOfUser } from './api-tokens.queries';
 import { TokensPage, type TokensPageView } from './api-tokens.views';
 import { createApiToken } from './create-api-token.service';
+import { createdTokenFlash, revealCreatedToken } from './reveal-api-token.service';
 import { revokeApiToken } from './revoke-api-token.service';
 
 /** Revoked tokens stay in the list this long, so the customer sees what was revoked. */
 const SHOW_REVOKED_MS = 30 * 86_400_000;
+
+/**
+ * The new token, from the create form's POST to the page its redirect shows (decision 170):
+ * sealed, bound to the session, read once by that page, gone after five minutes.
+ */
+const CREATED: FlashCookie = { name: 'token_created', path: '/cabinet/tokens', maxAgeSeconds: 300 };
 
 /** Every value of a form field that may repeat (checkboxes). */
 function fieldValues(body: unknown, name: string): string[] {
@@ -43,11 +52,20 @@ export async function apiTokensRoutes(app: FastifyInstance, { db, config }: AppD
     timeWindowMs: 3600_000,
   });
 
+  // Post/redirect/get: the create form answers with a redirect here, so a reload or the back
+  // button asks for this page again, never for a second token; the token shows once.
   app.get<{ Querystring: { done?: string } }>(
     '/cabinet/tokens',
     { preHandler: requireCustomer },
-    async (req, reply) =>
-      renderTokens(db, req, reply, req.query.done === 'revoked' ? { done: 'revoked' } : {}),
+    async (req, reply) => {
+      const userId = req.user?.id ?? 0;
+      const flash = takeFlash(req, reply, config.SESSION_SECRET, CREATED, req.user?.sessionHash ?? '');
+      const created = flash ? await revealCreatedToken(db, userId, flash, new Date()) : null;
+      if (created) return renderTokens(db, req, reply, { created });
+      const done =
+        req.query.done === 'revoked' || req.query.done === 'duplicate' ? req.query.done : undefined;
+      return renderTokens(db, req, reply, done ? { done } : {});
+    },
   );
 
   app.post('/cabinet/tokens', { preHandler: requireCustomer }, async (req, reply) => {
@@ -59,7 +77,7 @@ export async function apiTokensRoutes(app: FastifyInstance, { db, config }: AppD
     const result = await createApiToken(
       db,
       req.user?.id ?? 0,
-      { ...values, current: field(req.body, 'current') },
+      { ...values, current: field(req.body, 'current'), formKey: formKeyOf(field(req.body, 'form_key')) },
       {
         locale: req.locale,
         ip: req.ip,
@@ -68,11 +86,13 @@ export async function apiTokensRoutes(app: FastifyInstance, { db, config }: AppD
         limit: () => createLimit(req),
       },
     );
+    if (!result.ok && result.duplicate) return reply.redirect('/cabinet/tokens?done=duplicate', 303);
     if (!result.ok) {
       const status = result.limited ? 429 : 422;
       return renderTokens(db, req, reply, { form: { values, errors: result.errors } }, status);
     }
-    return renderTokens(db, req, reply, { created: { token: result.token, name: result.name } });
+    setFlash(reply, config.SESSION_SECRET, CREATED, req.user?.sessionHash ?? '', createdTokenFlash(result));
+    return reply.redirect('/cabinet/tokens', 303);
   });
 
   // The revoke button posts and comes back to the list; its address opened directly shows the list.

@@ -1,5 +1,6 @@
 import type { Locale } from '../i18n/locales';
 import { type Column, DataTable } from '../web/data-table';
+import { newFormKey } from '../web/form-key';
 import { Field, Form } from '../web/forms';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
@@ -20,7 +21,7 @@ export interface TokensPageView {
   now: Date;
   form?: { values: TokenFormValues; errors: TokenErrors };
   created?: { token: string; name: string };
-  done?: 'revoked';
+  done?: 'revoked' | 'duplicate';
 }
 
 /** An instant as Almaty (UTC+5) wall time, 'YYYY-MM-DD HH:MM'. */
@@ -71,6 +72,7 @@ function CreateForm({ ctx, form }: { ctx: PageContext; form: TokensPageView['for
   const errors = form?.errors ?? {};
   return (
     <Form action="/cabinet/tokens" csrfToken={ctx.csrfToken} id="new-token-form">
+      <input type="hidden" name="form_key" value={newFormKey()} />
       {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
       <Field
         name="name"
@@ -135,6 +137,7 @@ export function TokensPage({ ctx, view }: { ctx: PageContext; view: TokensPageVi
         </Notice>
       ) : null}
       {view.done === 'revoked' ? <Notice kind="success">{t.revokedNotice}</Notice> : null}
+      {view.done === 'duplicate' ? <Notice kind="info">{t.duplicateNotice}</Notice> : null}
       {view.form && Object.keys(view.form.errors).length > 0 && !view.form.errors.form ? (
         <Notice kind="error">{t.fixErrors}</Notice>
       ) : null}

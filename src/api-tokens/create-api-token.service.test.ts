@@ -39,6 +39,27 @@ beforeEach(async () => {
 });
 
 describe(`createApiToken and revokeApiToken (${ENGINE})`, () => {
+  it('makes one token per form key: the same form sent twice answers "duplicate", audited once', async () => {
+    const first = await createApiToken(h.db, me, input({ name: 'Twice', formKey: 'form-key-0001' }), ctx());
+    const again = await createApiToken(h.db, me, input({ name: 'Twice', formKey: 'form-key-0001' }), ctx());
+    expect(first.ok).toBe(true);
+    expect(again).toEqual({ ok: false, errors: {}, duplicate: true });
+    // Another customer's form with the same key is another form.
+    expect(
+      (await createApiToken(h.db, other, input({ name: 'Twice', formKey: 'form-key-0001' }), ctx())).ok,
+    ).toBe(true);
+    const rows = await h.db.selectFrom('api_tokens').select('user_id').where('name', '=', 'Twice').execute();
+    expect(rows.map((r) => r.user_id).sort()).toEqual([me, other].sort());
+    const audited = await h.db
+      .selectFrom('audit_log')
+      .select('subject')
+      .where('action', '=', 'api_token.created')
+      .where('actor_user_id', '=', me)
+      .where('details', 'is not', null)
+      .execute();
+    expect(audited.filter((a) => first.ok && a.subject === `api_token:${first.id}`)).toHaveLength(1);
+  });
+
   it('stores the hash, the hint, the scopes and the expiry; audits without the token', async () => {
     const r = await createApiToken(
       h.db,

@@ -28,13 +28,16 @@ export interface NewTokenInput {
   expires: string;
   /** The current password, asked again (decision 145). */
   current: string;
+  /** The key drawn into the form (decision 170); null when the form came without a valid one. */
+  formKey?: string | null;
 }
 
 export type TokenErrors = Partial<Record<'name' | 'scopes' | 'expires' | 'current' | 'form', string>>;
 
 export type CreateTokenResult =
   | { ok: true; id: number; token: string; name: string; scopes: Scope[]; expiresAt: Date | null }
-  | { ok: false; errors: TokenErrors; limited?: true };
+  /** `duplicate`: this form made a token already (sent twice); nothing new, nothing shown again. */
+  | { ok: false; errors: TokenErrors; limited?: true; duplicate?: true };
 
 /**
  * The password asked again: a session in the wrong hands must not turn into a credential that
@@ -99,7 +102,9 @@ export async function createApiToken(
       hint: tokenHint(token),
       scopes: [...scopes],
       expiresAt,
+      formKey: input.formKey ?? null,
     });
+    if (id === null) return 'duplicate' as const;
     await audit(tx, {
       actorUserId: userId,
       action: 'api_token.created',
@@ -112,5 +117,6 @@ export async function createApiToken(
   if (created === null) {
     return { ok: false, errors: { form: apiTokensText[ctx.locale].error.tooMany(MAX_ACTIVE_TOKENS) } };
   }
+  if (created === 'duplicate') return { ok: false, errors: {}, duplicate: true };
   return { ok: true, id: created, token, name, scopes, expiresAt };
 }

@@ -39,7 +39,15 @@ function emailRoutes(app: FastifyInstance, { db, config }: AppDeps) {
     async (req, reply) => {
       const u = await settingsUser(db, req.user!.id);
       const t = identityText[req.locale].email;
-      const notice: Notices = req.query.done === 'changed' ? { kind: 'success', text: t.changed } : undefined;
+      // `sent`: where the change form redirects (post/redirect/get, decision 170), so a reload
+      // sends no second confirmation mail; the pending address is read back.
+      const sent = req.query.done === 'sent' && u.pending_email;
+      const notice: Notices =
+        req.query.done === 'changed'
+          ? { kind: 'success', text: t.changed }
+          : sent
+            ? { kind: 'success', text: `${fill(t.sent, { email: sent })} ${t.sessionsEnded}` }
+            : undefined;
       return sendPage(
         reply,
         <EmailPage
@@ -56,7 +64,6 @@ function emailRoutes(app: FastifyInstance, { db, config }: AppDeps) {
     '/cabinet/email',
     { preHandler: requireCustomer, config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } } },
     async (req, reply) => {
-      const t = identityText[req.locale];
       const email = field(req.body, 'email').slice(0, 200);
       const current = rawField(req.body, 'current');
       const result = await changeEmail(db, signedIn(req), { email, current }, act(req, config.PUBLIC_URL));
@@ -69,15 +76,7 @@ function emailRoutes(app: FastifyInstance, { db, config }: AppDeps) {
           400,
         );
       }
-      return sendPage(
-        reply,
-        <EmailPage
-          ctx={ctx}
-          current={result.current}
-          pending={email}
-          notice={{ kind: 'success', text: `${fill(t.email.sent, { email })} ${t.email.sessionsEnded}` }}
-        />,
-      );
+      return reply.redirect('/cabinet/email?done=sent', 303);
     },
   );
 
@@ -90,8 +89,16 @@ function emailRoutes(app: FastifyInstance, { db, config }: AppDeps) {
 }
 
 function passwordRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  app.get('/cabinet/password', { preHandler: requireCustomer }, async (req, reply) =>
-    sendPage(reply, <PasswordPage ctx={pageContext(req, reply)} />),
+  // `?done=changed`: where the change form redirects (decision 170), so a reload does not send the
+  // old password again (refused now, and counted as a failed login).
+  app.get<{ Querystring: { done?: string } }>(
+    '/cabinet/password',
+    { preHandler: requireCustomer },
+    async (req, reply) => {
+      const text = identityText[req.locale].password.changed;
+      const notice = req.query.done === 'changed' ? { kind: 'success' as const, text } : undefined;
+      return sendPage(reply, <PasswordPage ctx={pageContext(req, reply)} notice={notice} />);
+    },
   );
 
   app.post(
@@ -106,8 +113,7 @@ function passwordRoutes(app: FastifyInstance, { db, config }: AppDeps) {
       const result = await changePassword(db, signedIn(req), input, act(req, config.PUBLIC_URL));
       const ctx = pageContext(req, reply);
       if (!result.ok) return sendPage(reply, <PasswordPage ctx={ctx} errors={result.errors} />, 400);
-      const text = identityText[req.locale].password.changed;
-      return sendPage(reply, <PasswordPage ctx={ctx} notice={{ kind: 'success', text }} />);
+      return reply.redirect('/cabinet/password?done=changed', 303);
     },
   );
 }

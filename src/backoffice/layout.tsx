@@ -13,6 +13,7 @@ const LINKS = [
   ['questions', '/backoffice/questions', false],
   ['notes', '/backoffice/notes', false],
   ['exchange', '/backoffice/exchange', false],
+  ['notifications', '/backoffice/notifications', false],
   ['audit', '/backoffice/audit', true],
   ['security', '/backoffice/2fa', true],
 ] as const;

@@ -116,6 +116,10 @@ export interface ApiTokensTable {
   expires_at: TimestampNullable;
   last_used_at: TimestampNullable;
   revoked_at: TimestampNullable;
+  /** When the page after the create form showed the token (decision 170). */
+  shown_at: TimestampNullable;
+  /** The key of the create form that made it: the same form sent twice makes one token. */
+  form_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export interface OneTimeTokensTable {
   id: Generated<number>;

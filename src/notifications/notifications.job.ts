@@ -1,4 +1,5 @@
 import type { DB } from '../db/database';
+import { jobClock } from '../jobs/clock';
 import { ensureQueue, ensureSchedule, type JobQueue } from '../jobs/queue';
 import { sendDueNotifications } from './send-due.service';
 
@@ -13,6 +14,8 @@ export interface NotifySettings {
   READING_CONFIRM_M3: number;
   PUBLIC_URL: string;
   SESSION_SECRET: string;
+  NODE_ENV: string;
+  TEST_CLOCK_FILE?: string | undefined;
 }
 
 /**
@@ -27,8 +30,10 @@ export async function registerNotificationJob(
 ) {
   await ensureQueue(jobs, NOTIFY_QUEUE);
   await ensureSchedule(jobs, NOTIFY_QUEUE, deps.config.NOTIFY_CRON, { tz: NOTIFY_TZ });
+  const clock = jobClock(deps.config);
   await jobs.work(NOTIFY_QUEUE, async () => {
-    const sent = await sendDueNotifications(deps.db, new Date(), {
+    const now = clock();
+    const sent = await sendDueNotifications(deps.db, now, {
       publicUrl: deps.config.PUBLIC_URL,
       secret: deps.config.SESSION_SECRET,
       fixedLargeL: Math.round(deps.config.READING_CONFIRM_M3 * 1000),
@@ -37,6 +42,6 @@ export async function registerNotificationJob(
         leadDays: deps.config.READINGS_REMINDER_DAYS,
       },
     });
-    deps.log.info({ sent }, 'daily reminders and alerts queued');
+    deps.log.info({ sent, now: now.toISOString() }, 'daily reminders and alerts queued');
   });
 }

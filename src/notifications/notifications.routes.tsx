@@ -32,11 +32,19 @@ export async function notificationRoutes(app: FastifyInstance, { db, config }: A
     return { disabled, locale: contact?.locale ?? 'ru', hasEmail: Boolean(contact?.email), saved };
   };
 
-  app.get('/cabinet/notifications', { preHandler: requireCustomer }, async (req, reply) =>
-    sendPage(
-      reply,
-      <PreferencesPage ctx={pageContext(req, reply)} {...(await preferencesPage(req.user!.id, false))} />,
-    ),
+  // Post/redirect/get: the saved preferences are shown at the page's own address, so a reload
+  // asks for the page again instead of saving (and auditing) once more.
+  app.get<{ Querystring: { saved?: string } }>(
+    '/cabinet/notifications',
+    { preHandler: requireCustomer },
+    async (req, reply) =>
+      sendPage(
+        reply,
+        <PreferencesPage
+          ctx={pageContext(req, reply, '/cabinet/notifications')}
+          {...(await preferencesPage(req.user!.id, req.query.saved === '1'))}
+        />,
+      ),
   );
 
   app.post('/cabinet/notifications', { preHandler: requireCustomer }, async (req, reply) => {
@@ -44,10 +52,7 @@ export async function notificationRoutes(app: FastifyInstance, { db, config }: A
     const enabled = form.success ? form.data.kind : [];
     const locale = form.success && isLocale(form.data.locale) ? form.data.locale : req.locale;
     await savePreferences(db, req.user!.id, { enabled, locale }, { ip: req.ip });
-    return sendPage(
-      reply,
-      <PreferencesPage ctx={pageContext(req, reply)} {...(await preferencesPage(req.user!.id, true))} />,
-    );
+    return reply.redirect('/cabinet/notifications?saved=1', 303);
   });
 
   // The link in a message: a page with one button, so a mail scanner that follows links turns
@@ -72,35 +77,35 @@ export async function notificationRoutes(app: FastifyInstance, { db, config }: A
   });
 
   const since = () => new Date(Date.now() - 365 * 24 * 3600_000);
-  app.get('/backoffice/notifications', async (req, reply) =>
-    sendPage(
-      reply,
-      <BackofficeNotificationsPage ctx={pageContext(req, reply)} counts={await sentCounts(db, since())} />,
-    ),
-  );
-
-  // The address the test form answers at: reloading it shows the page (like every back-office
-  // page, 200), sends nothing.
-  app.get('/backoffice/notifications/test', async (req, reply) =>
-    sendPage(
-      reply,
-      <BackofficeNotificationsPage ctx={pageContext(req, reply)} counts={await sentCounts(db, since())} />,
-    ),
-  );
-
-  app.post('/backoffice/notifications/test', async (req, reply) => {
-    const to = await sendTestNotification(db, staffActor(req), config.PUBLIC_URL);
+  const TEST_DONE = ['sent', 'noemail'] as const;
+  // The test form answers with a redirect here (`?test=sent|noemail`): a reload shows the page
+  // again and sends nothing.
+  app.get<{ Querystring: { test?: string } }>('/backoffice/notifications', async (req, reply) => {
     const t = notificationText[req.locale].backoffice;
-    const notice = to
-      ? { kind: 'success' as const, text: t.testSent(to) }
-      : { kind: 'error' as const, text: t.testNoEmail };
+    const test = TEST_DONE.find((d) => d === req.query.test);
+    const notice =
+      test === 'sent' && req.user?.email
+        ? { kind: 'success' as const, text: t.testSent(req.user.email) }
+        : test
+          ? { kind: 'error' as const, text: t.testNoEmail }
+          : undefined;
     const page = (
       <BackofficeNotificationsPage
-        ctx={pageContext(req, reply)}
+        ctx={pageContext(req, reply, '/backoffice/notifications')}
         counts={await sentCounts(db, since())}
         notice={notice}
       />
     );
-    return sendPage(reply, page, to ? 200 : 400);
+    return sendPage(reply, page);
+  });
+
+  // The address the test form posts to, opened directly: the page, nothing sent.
+  app.get('/backoffice/notifications/test', async (_req, reply) =>
+    reply.redirect('/backoffice/notifications', 303),
+  );
+
+  app.post('/backoffice/notifications/test', async (req, reply) => {
+    const to = await sendTestNotification(db, staffActor(req), config.PUBLIC_URL);
+    return reply.redirect(`/backoffice/notifications?test=${to ? 'sent' : 'noemail'}`, 303);
   });
 }

@@ -1,4 +1,6 @@
+import { BackofficeLayout } from '../backoffice/layout';
 import type { Locale, NotificationKind } from '../db/schema';
+import { ScrollBox } from '../web/data-table';
 import { Form } from '../web/forms';
 import { LANGUAGE_NAMES, Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
@@ -96,14 +98,14 @@ export function BackofficeNotificationsPage(props: {
   const count = (month: string, kind: NotificationKind) =>
     props.counts.find((c) => c.month === month && c.kind === kind)?.count ?? 0;
   return (
-    <Layout ctx={props.ctx} title={t.backoffice.title}>
+    <BackofficeLayout ctx={props.ctx} title={t.backoffice.title}>
       {props.notice ? <Notice kind={props.notice.kind}>{props.notice.text}</Notice> : null}
       <p>{t.backoffice.intro}</p>
       {months.length === 0 ? (
         <p>{t.backoffice.none}</p>
       ) : (
-        <div class="table-wrap">
-          <table class="data" id="notifications-sent">
+        <ScrollBox class="table-wrap">
+          <table class="data counts" id="notifications-sent">
             <thead>
               <tr>
                 <th scope="col">{t.backoffice.month}</th>
@@ -131,13 +133,13 @@ export function BackofficeNotificationsPage(props: {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       )}
       <h2>{t.backoffice.testTitle}</h2>
       <Form action="/backoffice/notifications/test" csrfToken={props.ctx.csrfToken}>
         <p>{t.backoffice.testIntro}</p>
         <button type="submit">{t.backoffice.testButton}</button>
       </Form>
-    </Layout>
+    </BackofficeLayout>
   );
 }
