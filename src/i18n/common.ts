@@ -64,6 +64,8 @@ export const common = defineMessages({
       account: 'Дербес шот',
       address: 'Мекенжайы',
       owner: 'Иесі',
+      switchLabel: 'Көрсетілетін шот',
+      switchButton: 'Ауыстыру',
     },
   },
   ru: {
@@ -128,6 +130,8 @@ export const common = defineMessages({
       account: 'Лицевой счёт',
       address: 'Адрес',
       owner: 'Владелец',
+      switchLabel: 'Показываемый счёт',
+      switchButton: 'Переключить',
     },
   },
   en: {
@@ -192,6 +196,8 @@ export const common = defineMessages({
       account: 'Personal account',
       address: 'Address',
       owner: 'Owner',
+      switchLabel: 'Account shown',
+      switchButton: 'Switch',
     },
   },
 });

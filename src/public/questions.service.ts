@@ -1,3 +1,4 @@
+import { chosenAccountIdOf } from '../accounts/account-links.queries';
 import { accountsOfUser } from '../accounts/accounts.queries';
 import { audit } from '../auth/audit';
 import type { DB } from '../db/database';
@@ -11,13 +12,20 @@ export interface Asker {
   role: string;
 }
 
-/** The account number a customer's question is about: their first account; none for others. */
+/**
+ * The account number a customer's question is about: the one chosen in the header switcher, else
+ * their first account; none for others.
+ */
 export async function askerAccountNumber(
   db: DB,
   user: Asker | null | undefined,
 ): Promise<string | undefined> {
   if (user?.role !== 'customer') return undefined;
-  return (await accountsOfUser(db, user.id))[0]?.number;
+  const [accounts, chosenId] = await Promise.all([
+    accountsOfUser(db, user.id),
+    chosenAccountIdOf(db, user.id),
+  ]);
+  return (accounts.find((a) => a.id === chosenId) ?? accounts[0])?.number;
 }
 
 export type AskResult =

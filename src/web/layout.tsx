@@ -169,6 +169,32 @@ export function MenuDrawer({
   );
 }
 
+/**
+ * The header's account switcher of a customer with more than one account: a plain form (a select
+ * and a button), so it works without JavaScript; the choice is kept on the server and becomes the
+ * default account of every cabinet page.
+ */
+function AccountSwitcher({ ctx }: { ctx: PageContext }) {
+  const choice = ctx.accountSwitch;
+  if (!choice || choice.accounts.length < 2) return null;
+  const t = common[ctx.locale].cabinet;
+  return (
+    <form method="post" action="/cabinet/account" class="account-switcher">
+      <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+      <input type="hidden" name="back" value={ctx.here} />
+      <label for="account-switch">{t.switchLabel}</label>
+      <select id="account-switch" name="account">
+        {choice.accounts.map((a) => (
+          <option key={a.number} value={a.number} selected={a.number === choice.current}>
+            {`${a.number} — ${a.address}`}
+          </option>
+        ))}
+      </select>
+      <button type="submit">{t.switchButton}</button>
+    </form>
+  );
+}
+
 /** The cabinet's menu. */
 function CabinetMenu({ ctx }: { ctx: PageContext }) {
   const t = common[ctx.locale].menu;
