@@ -64,6 +64,7 @@ export function Layout({ ctx, title, children, cabinet = false, scripts = [], st
               ),
             )}
           </nav>
+          {cabinet && ctx.user ? <AccountSwitcher ctx={ctx} /> : null}
         </header>
         <div class={cabinet ? 'page with-menu' : 'page'}>
           {cabinet && ctx.user ? <CabinetMenu ctx={ctx} /> : null}
