@@ -65,7 +65,7 @@ export function installAccountSwitcher(app: FastifyInstance, db: DB) {
   app.decorateRequest('accountSwitcher', null);
   app.addHook('preHandler', async (req) => {
     const user = req.user;
-    if (!user || user.role !== 'customer' || user.apiToken || !req.url.startsWith('/cabinet')) return;
+    if (user?.role !== 'customer' || user.apiToken || !req.url.startsWith('/cabinet')) return;
     const choice = await accountChoice(db, req, user.id);
     showSwitcher(req, choice, defaultAccount(choice));
   });

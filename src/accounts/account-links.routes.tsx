@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app-deps';
-import { tokenIsValid } from '../auth/one-time-tokens';
 import { requireCustomer, safeNext } from '../auth/guard';
+import { tokenIsValid } from '../auth/one-time-tokens';
 import { actionLimit } from '../web/action-limit';
 import { field } from '../web/forms';
 import { sendPage } from '../web/html';

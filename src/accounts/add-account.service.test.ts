@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabase, type TestDatabase } from '../../test/helpers/db';
+import { type TestDatabase, testDatabase } from '../../test/helpers/db';
 import { customerOf, meteredAccount } from '../../test/helpers/factories';
 import { iinCheckDigit } from '../auth/iin';
 import type { DB } from '../db/database';

@@ -5,8 +5,8 @@ import type { Locale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
 import { waitMessage } from '../web/action-limit';
-import { accountToLink, hasLink, insertLink, otherHoldersToTell } from './account-links.queries';
 import { accountLinksText } from './account-links.messages';
+import { accountToLink, hasLink, insertLink, otherHoldersToTell } from './account-links.queries';
 import {
   type AddAccountField,
   type AddAccountInput,

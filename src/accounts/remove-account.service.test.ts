@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabase, type TestDatabase } from '../../test/helpers/db';
+import { type TestDatabase, testDatabase } from '../../test/helpers/db';
 import { closedMonth, customerOf, meteredAccount } from '../../test/helpers/factories';
 import type { DB } from '../db/database';
 import { accountsOfUser } from './accounts.queries';

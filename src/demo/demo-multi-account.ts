@@ -35,10 +35,12 @@ export async function addMultiAccountDemo(rows: DemoRows): Promise<{ login: stri
       a.kind === 'individual' &&
       !linked.has(a.id as number) &&
       metered.has(a.id as number) &&
-      !KEPT_FOR_OTHER_EXAMPLES.test(a.owner_surname),
+      !KEPT_FOR_OTHER_EXAMPLES.test(a.owner_surname ?? ''),
   );
   const flat = free.findLast((a) => apartmentOf.get(a.premise_id) !== '');
-  const dacha = free.findLast((a) => apartmentOf.get(a.premise_id) === '' && Number(a.irrigation_area_m2) > 0);
+  const dacha = free.findLast(
+    (a) => apartmentOf.get(a.premise_id) === '' && Number(a.irrigation_area_m2) > 0,
+  );
   if (!flat || !dacha) return null;
   // One owner for both.
   dacha.owner_name = flat.owner_name;
@@ -60,8 +62,16 @@ export async function addMultiAccountDemo(rows: DemoRows): Promise<{ login: stri
   // The dacha a day later: the flat is the first account, the default until another is chosen.
   const day = 86_400_000;
   rows.links.push(
-    { user_id: rows.ids.user, account_id: flat.id as number, created_at: new Date(rows.now.getTime() - 2 * day) },
-    { user_id: rows.ids.user, account_id: dacha.id as number, created_at: new Date(rows.now.getTime() - day) },
+    {
+      user_id: rows.ids.user,
+      account_id: flat.id as number,
+      created_at: new Date(rows.now.getTime() - 2 * day),
+    },
+    {
+      user_id: rows.ids.user,
+      account_id: dacha.id as number,
+      created_at: new Date(rows.now.getTime() - day),
+    },
   );
   return { login: flat.number, dacha: dacha.number };
 }
