@@ -10,7 +10,6 @@ export const accountLinksText = defineMessages({
     removeConfirm: (number: string) =>
       `${number} шотын тізімнен алып тастау керек пе? Шоттың тарихы (көрсеткіштер, шоттар, төлемдер) су арнасында сақталады.`,
     removeYes: 'Иә, алып тастау',
-    removeNo: 'Жоқ, қалдыру',
     lastAccount: 'Бұл сіздің жалғыз шотыңыз: оны алып тастауға болмайды.',
     addTitle: 'Шот қосу',
     addIntro: 'Шоттың иесі екеніңізді растаңыз: тіркелу кезіндегідей деректер сұралады.',
@@ -32,8 +31,6 @@ export const accountLinksText = defineMessages({
     closed: 'Бұл шот жабылған: оны қосуға болмайды. Сұрақтар болса, абоненттік бөлімге хабарласыңыз.',
     added: (number: string) => `${number} шоты тізіміңізге қосылды.`,
     removed: (number: string) => `${number} шоты тізімнен алынды.`,
-    switcherLabel: 'Дербес шот',
-    switcherButton: 'Көрсету',
     mailSubject: 'Сіздің дербес шотыңыз басқа кабинетке қосылды',
     mailHello: 'Сәлеметсіз бе, {name}!',
     mailBody:
@@ -43,8 +40,6 @@ export const accountLinksText = defineMessages({
     mailLink: 'Байланысты алып тастау',
     mailFooter: 'Бұл хат автоматты түрде жіберілді.',
     revokeTitle: 'Шотқа қол жеткізуді алып тастау',
-    revokeIntro: (number: string, login: string) =>
-      `${login} логині бар пайдаланушының ${number} шотына байланысы алынып тасталады.`,
     revokeButton: 'Байланысты алып тастау',
     revokeDone: (number: string, login: string) =>
       `Дайын: ${login} логині бар пайдаланушы енді ${number} шотын көрмейді.`,
@@ -60,7 +55,6 @@ export const accountLinksText = defineMessages({
     removeConfirm: (number: string) =>
       `Убрать счёт ${number} из списка? История счёта (показания, счета, платежи) остаётся в водоканале.`,
     removeYes: 'Да, убрать',
-    removeNo: 'Нет, оставить',
     lastAccount: 'Это ваш единственный счёт: его нельзя убрать.',
     addTitle: 'Добавить счёт',
     addIntro: 'Подтвердите, что счёт ваш: спрашиваются те же данные, что при регистрации.',
@@ -82,8 +76,6 @@ export const accountLinksText = defineMessages({
     closed: 'Этот счёт закрыт: добавить его нельзя. С вопросами обратитесь в абонентский отдел.',
     added: (number: string) => `Счёт ${number} добавлен в ваш список.`,
     removed: (number: string) => `Счёт ${number} убран из списка.`,
-    switcherLabel: 'Лицевой счёт',
-    switcherButton: 'Показать',
     mailSubject: 'Ваш лицевой счёт добавлен в другой кабинет',
     mailHello: 'Здравствуйте, {name}!',
     mailBody:
@@ -93,8 +85,6 @@ export const accountLinksText = defineMessages({
     mailLink: 'Убрать связь',
     mailFooter: 'Письмо отправлено автоматически.',
     revokeTitle: 'Отменить доступ к счёту',
-    revokeIntro: (number: string, login: string) =>
-      `Будет убрана связь пользователя с логином ${login} со счётом ${number}.`,
     revokeButton: 'Убрать связь',
     revokeDone: (number: string, login: string) =>
       `Готово: пользователь с логином ${login} больше не видит счёт ${number}.`,
@@ -110,7 +100,6 @@ export const accountLinksText = defineMessages({
     removeConfirm: (number: string) =>
       `Remove account ${number} from your list? The account's history (readings, invoices, payments) stays with the utility.`,
     removeYes: 'Yes, remove',
-    removeNo: 'No, keep it',
     lastAccount: 'This is your only account: it cannot be removed.',
     addTitle: 'Add an account',
     addIntro: 'Show that the account is yours: the same details as at registration are asked.',
@@ -132,8 +121,6 @@ export const accountLinksText = defineMessages({
     closed: 'This account is closed and cannot be added. Please contact the customer service office.',
     added: (number: string) => `Account ${number} was added to your list.`,
     removed: (number: string) => `Account ${number} was removed from your list.`,
-    switcherLabel: 'Personal account',
-    switcherButton: 'Show',
     mailSubject: 'Your personal account was added to another cabinet',
     mailHello: 'Hello, {name}!',
     mailBody:
@@ -143,8 +130,6 @@ export const accountLinksText = defineMessages({
     mailLink: 'Remove the link',
     mailFooter: 'This message was sent automatically.',
     revokeTitle: 'Remove access to an account',
-    revokeIntro: (number: string, login: string) =>
-      `The link of the user with login ${login} to account ${number} will be removed.`,
     revokeButton: 'Remove the link',
     revokeDone: (number: string, login: string) =>
       `Done: the user with login ${login} no longer sees account ${number}.`,
