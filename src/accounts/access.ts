@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DB } from '../db/database';
 import { NotFoundError } from '../web/not-found';
-import { chosenAccountIdOf } from './account-links.queries';
-import { type AccountView, accountsOfUser, formatAddress } from './accounts.queries';
+import { type AccountView, accountsOfUserWithChoice, formatAddress } from './accounts.queries';
 
 export class AccountAccessError extends NotFoundError {}
 
@@ -20,11 +19,8 @@ declare module 'fastify' {
 
 async function accountChoice(db: DB, req: FastifyRequest, userId: number): Promise<AccountChoice> {
   if (!req.customerAccounts) {
-    const [accounts, chosenId] = await Promise.all([
-      accountsOfUser(db, userId),
-      chosenAccountIdOf(db, userId),
-    ]);
-    req.customerAccounts = { accounts, chosenId };
+    const accounts = await accountsOfUserWithChoice(db, userId);
+    req.customerAccounts = { accounts, chosenId: accounts.find((a) => a.chosen)?.id ?? null };
   }
   return req.customerAccounts;
 }
@@ -65,6 +61,8 @@ export function installAccountSwitcher(app: FastifyInstance, db: DB) {
   app.decorateRequest('accountSwitcher', null);
   app.addHook('preHandler', async (req) => {
     const user = req.user;
+    // Pages only: a form's POST answers with a redirect, or draws its page through customerAccount.
+    if (req.method !== 'GET' && req.method !== 'HEAD') return;
     if (user?.role !== 'customer' || user.apiToken || !req.url.startsWith('/cabinet')) return;
     const choice = await accountChoice(db, req, user.id);
     showSwitcher(req, choice, defaultAccount(choice));

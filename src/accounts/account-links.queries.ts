@@ -91,16 +91,6 @@ export function loginOf(db: DB, userId: number) {
   return db.selectFrom('users').select(['id', 'login']).where('id', '=', userId).executeTakeFirst();
 }
 
-/** The account the user chose in the switcher, if any (it may no longer be theirs). */
-export async function chosenAccountIdOf(db: DB, userId: number): Promise<number | null> {
-  const row = await db
-    .selectFrom('users')
-    .select('chosen_account_id')
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  return row?.chosen_account_id ?? null;
-}
-
 /** Keeps the account as the user's choice, only if it is one of theirs; false otherwise. */
 export async function setChosenAccount(db: DB, userId: number, accountId: number): Promise<boolean> {
   const result = await db

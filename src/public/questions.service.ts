@@ -1,5 +1,4 @@
-import { chosenAccountIdOf } from '../accounts/account-links.queries';
-import { accountsOfUser } from '../accounts/accounts.queries';
+import { accountsOfUserWithChoice } from '../accounts/accounts.queries';
 import { audit } from '../auth/audit';
 import type { DB } from '../db/database';
 import type { Locale } from '../i18n/locales';
@@ -21,11 +20,8 @@ export async function askerAccountNumber(
   user: Asker | null | undefined,
 ): Promise<string | undefined> {
   if (user?.role !== 'customer') return undefined;
-  const [accounts, chosenId] = await Promise.all([
-    accountsOfUser(db, user.id),
-    chosenAccountIdOf(db, user.id),
-  ]);
-  return (accounts.find((a) => a.id === chosenId) ?? accounts[0])?.number;
+  const accounts = await accountsOfUserWithChoice(db, user.id);
+  return (accounts.find((a) => a.chosen) ?? accounts[0])?.number;
 }
 
 export type AskResult =
