@@ -8,6 +8,8 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
+import { installAccountSwitcher } from './accounts/access';
+import { accountLinksRoutes } from './accounts/account-links.routes';
 import { lookupRoutes } from './accounts/lookup.routes';
 import { personalRoutes } from './accounts/personal.routes';
 import { apiBearer } from './api-tokens/api-auth';
@@ -133,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     req.user = sid ? await loadSession(deps.db, sid) : null;
   });
   installBackofficeGuard(app, deps.db);
+  installAccountSwitcher(app, deps.db);
 
   // Every state-changing request carries the form's or the page's CSRF token. Checked before
   // the handlers (after body parsing, so multipart forms are read first).
@@ -166,6 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(async (scope) => loginRoutes(scope, deps));
   await app.register(async (scope) => personalRoutes(scope, deps));
+  await app.register(async (scope) => accountLinksRoutes(scope, deps));
   await app.register(async (scope) => registrationRoutes(scope, deps));
   await app.register(async (scope) => privacyRoutes(scope, deps));
   await app.register(async (scope) => recoveryRoutes(scope, deps));

@@ -24,6 +24,9 @@ const REDIRECT_ONLY = [
   '/cabinet/invoice/email',
   '/cabinet/invoice/subscription',
   '/cabinet/settlement/email',
+  // The header switcher and the removal of an account answer with a redirect (a wrong number: 404).
+  '/cabinet/account',
+  '/cabinet/accounts/remove',
 ];
 
 /** The href of the language link to `locale` on a page. */

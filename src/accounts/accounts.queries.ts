@@ -72,6 +72,24 @@ export function accountsOfUser(db: DB, userId: number): Promise<AccountView[]> {
     .execute();
 }
 
+/**
+ * The accounts of a cabinet user as accountsOfUser orders them, each saying whether it is the one
+ * the user chose in the header switcher: one statement for every cabinet page.
+ */
+export function accountsOfUserWithChoice(
+  db: DB,
+  userId: number,
+): Promise<(AccountView & { chosen: boolean })[]> {
+  return accountQuery(db)
+    .innerJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
+    .innerJoin('users', 'users.id', 'user_accounts.user_id')
+    .select(sql<boolean>`coalesce(users.chosen_account_id = accounts.id, false)`.as('chosen'))
+    .where('user_accounts.user_id', '=', userId)
+    .orderBy('user_accounts.created_at')
+    .orderBy('accounts.number')
+    .execute();
+}
+
 /** "Красина, 3А-12": street, house with its prefix, apartment. */
 export function formatAddress(a: Pick<AccountView, 'street' | 'house' | 'prefix' | 'apartment'>): string {
   const house = `${a.house}${a.prefix}`;

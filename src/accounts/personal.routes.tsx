@@ -4,26 +4,41 @@ import { requireCustomer } from '../auth/guard';
 import { attachmentHeader } from '../web/csv';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
-import { customerAccount } from './access';
+import { AccountAccessError, customerAccount } from './access';
+import { accountsOfUser } from './accounts.queries';
 import { latestConsent } from './personal.queries';
 import { PersonalPage } from './personal.views';
 import { personalDataCsv, personalDataJson } from './personal-export';
 import { exportPersonalData } from './personal-export.service';
 
 export async function personalRoutes(app: FastifyInstance, { db }: AppDeps) {
-  app.get('/cabinet', { preHandler: requireCustomer }, async (req, reply) => {
-    const account = await customerAccount(db, req);
-    const consent = req.user ? await latestConsent(db, req.user.id) : undefined;
-    return sendPage(
-      reply,
-      <PersonalPage
-        ctx={pageContext(req, reply)}
-        account={account}
-        email={req.user?.email ?? ''}
-        consent={consent}
-      />,
-    );
-  });
+  app.get<{ Querystring: { account?: string; done?: string } }>(
+    '/cabinet',
+    { preHandler: requireCustomer },
+    async (req, reply) => {
+      const user = req.user!;
+      const done = req.query.done;
+      // After an add or a removal the number in the address names what was done, not what to show.
+      const shown = done ? undefined : req.query.account;
+      // A customer whose last account was taken away by its holder still gets the page, to add one.
+      const account = await customerAccount(db, req, shown).catch((error: unknown) => {
+        if (error instanceof AccountAccessError && !shown) return undefined;
+        throw error;
+      });
+      const consent = await latestConsent(db, user.id);
+      return sendPage(
+        reply,
+        <PersonalPage
+          ctx={pageContext(req, reply)}
+          account={account}
+          accounts={req.customerAccounts?.accounts ?? (await accountsOfUser(db, user.id))}
+          done={done ? { kind: done, number: String(req.query.account ?? '') } : undefined}
+          email={user.email ?? ''}
+          consent={consent}
+        />,
+      );
+    },
+  );
 
   // The signed-in customer's own data: the session decides whose, nothing in the address does.
   for (const format of ['json', 'csv'] as const) {

@@ -15,11 +15,20 @@ export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
   reset_password: 24 * 3600_000,
   change_email: 24 * 3600_000,
   unlock_login: 30 * 60_000,
+  // Mailed to the holder of an account's earlier cabinet when someone adds it (decision 160).
+  revoke_account_link: 30 * 24 * 3600_000,
 };
 
 /**
+ * Purposes whose tokens each stand for a different thing (one link added to the account per
+ * token), so a newer token leaves the earlier ones working.
+ */
+const SEVERAL_AT_ONCE: readonly TokenPurpose[] = ['revoke_account_link'];
+
+/**
  * Issues a one-time token for a user; only its SHA-256 is stored. Earlier unused tokens of the
- * same purpose stop working, so only the newest link in the mailbox opens.
+ * same purpose stop working, so only the newest link in the mailbox opens (except for the purposes
+ * of SEVERAL_AT_ONCE).
  */
 export async function issueToken(
   db: DB,
@@ -28,7 +37,7 @@ export async function issueToken(
   payload: Record<string, string> = {},
 ): Promise<string> {
   const secret = newSecret();
-  await retireUnusedTokens(db, userId, purpose);
+  if (!SEVERAL_AT_ONCE.includes(purpose)) await retireUnusedTokens(db, userId, purpose);
   await insertToken(db, {
     tokenHash: hashSecret(secret),
     userId,

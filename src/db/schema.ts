@@ -87,6 +87,8 @@ export interface UsersTable {
   totp_locked_until: TimestampNullable;
   failed_logins: Generated<number>;
   locked_until: TimestampNullable;
+  /** The account the customer chose in the header switcher; the cabinet's default (migration 0800). */
+  chosen_account_id: Generated<number | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -125,7 +127,7 @@ export interface OneTimeTokensTable {
   id: Generated<number>;
   token_hash: string;
   user_id: number;
-  purpose: 'confirm_email' | 'reset_password' | 'change_email' | 'unlock_login';
+  purpose: 'confirm_email' | 'reset_password' | 'change_email' | 'unlock_login' | 'revoke_account_link';
   payload: Json<Record<string, unknown>>;
   expires_at: Timestamp;
   used_at: TimestampNullable;

@@ -15,6 +15,7 @@ import type { DB } from '../db/database';
 import type { Database } from '../db/schema';
 import { DEMO_PASSWORD, DEMO_RATES, DEMO_STAFF, DEMO_STREETS, SEED_ACCOUNTS } from './demo-catalogue';
 import { addCompanyPremises } from './demo-company-premises';
+import { addMultiAccountDemo } from './demo-multi-account';
 
 type Row<T extends keyof Database> = Insertable<Database[T]>;
 
@@ -664,6 +665,7 @@ export async function generateDemoData(options: DemoOptions) {
     { key: 'demo_loaded_at', value: JSON.stringify(now.toISOString()) },
   ];
 
+  await addMultiAccountDemo({ accounts, premises, meters, users, links, ids, now });
   const tables: [keyof Database, object[]][] = [
     ['vat_rates', vat.map((v) => ({ ...v }))],
     ['tariffs', tariffs],

@@ -110,6 +110,8 @@ export function SettlementPage(props: {
   statement: LoadedStatement | null;
   years: number[];
   mailState: { email: string | null } | undefined;
+  /** The account number as the query gave it, if it did. */
+  queryAccount?: unknown;
   done: string | undefined;
 }) {
   const { ctx, account, range, statement, mailState, done } = props;
@@ -127,6 +129,7 @@ export function SettlementPage(props: {
         from={range.from}
         to={range.to}
         years={props.years}
+        hidden={props.queryAccount ? { account: account.number } : {}}
         fromError={periodError(ctx.locale, range.from.problem)}
         toError={
           periodError(ctx.locale, range.to.problem) ??

@@ -162,6 +162,7 @@ function settlementRoutes(app: FastifyInstance, deps: AppDeps, emailLimit: Email
         ctx={ctx}
         account={account}
         range={range}
+        queryAccount={q.account}
         valid={valid !== null}
         done={str(q.done)}
         {...page}

@@ -264,10 +264,15 @@ export function RangeSelector(props: {
   years: number[];
   fromError?: string | null | undefined;
   toError?: string | null | undefined;
+  /** Fields the range travels with (the account the page is about, when its address names one). */
+  hidden?: Record<string, string>;
 }) {
   const t = documentsText[props.locale];
   return (
     <form method="get" action={props.action} class="period-form" noValidate>
+      {Object.entries(props.hidden ?? {}).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
       <MonthYear
         locale={props.locale}
         prefix="from_"

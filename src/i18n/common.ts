@@ -65,6 +65,8 @@ export const common = defineMessages({
       account: 'Дербес шот',
       address: 'Мекенжайы',
       owner: 'Иесі',
+      switchLabel: 'Көрсетілетін шот',
+      switchButton: 'Ауыстыру',
     },
   },
   ru: {
@@ -130,6 +132,8 @@ export const common = defineMessages({
       account: 'Лицевой счёт',
       address: 'Адрес',
       owner: 'Владелец',
+      switchLabel: 'Показываемый счёт',
+      switchButton: 'Переключить',
     },
   },
   en: {
@@ -195,6 +199,8 @@ export const common = defineMessages({
       account: 'Personal account',
       address: 'Address',
       owner: 'Owner',
+      switchLabel: 'Account shown',
+      switchButton: 'Switch',
     },
   },
 });

@@ -1,4 +1,4 @@
-import { accountsOfUser } from '../accounts/accounts.queries';
+import { accountsOfUserWithChoice } from '../accounts/accounts.queries';
 import { audit } from '../auth/audit';
 import type { DB } from '../db/database';
 import type { Locale } from '../i18n/locales';
@@ -11,13 +11,17 @@ export interface Asker {
   role: string;
 }
 
-/** The account number a customer's question is about: their first account; none for others. */
+/**
+ * The account number a customer's question is about: the one chosen in the header switcher, else
+ * their first account; none for others.
+ */
 export async function askerAccountNumber(
   db: DB,
   user: Asker | null | undefined,
 ): Promise<string | undefined> {
   if (user?.role !== 'customer') return undefined;
-  return (await accountsOfUser(db, user.id))[0]?.number;
+  const accounts = await accountsOfUserWithChoice(db, user.id);
+  return (accounts.find((a) => a.chosen) ?? accounts[0])?.number;
 }
 
 export type AskResult =

@@ -84,15 +84,19 @@ function previousReadingJoin(period: string) {
 }
 
 /**
- * The id of the user's account: the given number if it is theirs, else (number null) their first
- * one, as accountsOfUser orders them; null when the number is not theirs. Takes SQL expressions, so
- * it serves one user or each row of a batch. Two subqueries, so each is found through an index
- * (the number's, or the user's accounts) whatever the planner knows of the tables.
+ * The id of the user's account: the given number if it is theirs, else (number null) the one they
+ * chose in the header switcher while it is theirs, else their first one, as accountsOfUser orders
+ * them (the same as customerAccount); null when the number is not theirs. Takes SQL expressions, so
+ * it serves one user or each row of a batch. Each subquery is found through an index (the number's,
+ * the user's row, or the user's accounts) whatever the planner knows of the tables.
  */
 function userAccountId(userId: RawBuilder<unknown>, accountNumber: RawBuilder<unknown>) {
   return sql`coalesce(
       (select a.id from accounts a join user_accounts ua on ua.account_id = a.id and ua.user_id = ${userId}
         where a.number = ${accountNumber}),
+      (select ua.account_id from users u join user_accounts ua
+          on ua.user_id = u.id and ua.account_id = u.chosen_account_id
+        where ${accountNumber} is null and u.id = ${userId}),
       (select a.id from user_accounts ua join accounts a on a.id = ua.account_id
         where ${accountNumber} is null and ua.user_id = ${userId}
         order by ua.created_at, a.number limit 1))`;

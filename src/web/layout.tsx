@@ -64,6 +64,7 @@ export function Layout({ ctx, title, children, cabinet = false, scripts = [], st
               ),
             )}
           </nav>
+          {cabinet && ctx.user ? <AccountSwitcher ctx={ctx} /> : null}
         </header>
         <div class={cabinet ? 'page with-menu' : 'page'}>
           {cabinet && ctx.user ? <CabinetMenu ctx={ctx} /> : null}
@@ -176,6 +177,32 @@ export function MenuDrawer({
         </button>
       </form>
     </nav>
+  );
+}
+
+/**
+ * The header's account switcher of a customer with more than one account: a plain form (a select
+ * and a button), so it works without JavaScript; the choice is kept on the server and becomes the
+ * default account of every cabinet page.
+ */
+function AccountSwitcher({ ctx }: { ctx: PageContext }) {
+  const choice = ctx.accountSwitch;
+  if (!choice || choice.accounts.length < 2) return null;
+  const t = common[ctx.locale].cabinet;
+  return (
+    <form method="post" action="/cabinet/account" class="account-switcher">
+      <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+      <input type="hidden" name="back" value={ctx.here} />
+      <label for="account-switch">{t.switchLabel}</label>
+      <select id="account-switch" name="account">
+        {choice.accounts.map((a) => (
+          <option key={a.number} value={a.number} selected={a.number === choice.current}>
+            {`${a.number} — ${a.address}`}
+          </option>
+        ))}
+      </select>
+      <button type="submit">{t.switchButton}</button>
+    </form>
   );
 }
 

@@ -17,6 +17,12 @@ export interface CurrentUser {
   apiToken?: { id: number; scopes: readonly string[] };
 }
 
+/** The header's account switcher: the customer's accounts and the one the page is about. */
+export interface AccountSwitch {
+  current: string;
+  accounts: { number: string; address: string }[];
+}
+
 /** What every page needs to draw the layout. */
 export interface PageContext {
   locale: Locale;
@@ -29,12 +35,15 @@ export interface PageContext {
    * the route gives (the login page keeps `next`, the password change keeps the check word).
    */
   here: string;
+  /** The signed-in customer's accounts for the header switcher (cabinet pages). */
+  accountSwitch?: AccountSwitch | null;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     locale: Locale;
     user: CurrentUser | null;
+    accountSwitcher: AccountSwitch | null;
   }
 }
 
@@ -45,5 +54,6 @@ export function pageContext(req: FastifyRequest, reply: FastifyReply, here?: str
     csrfToken: reply.generateCsrf(),
     path: req.url.split('?')[0] ?? '/',
     here: here ?? req.url,
+    accountSwitch: req.accountSwitcher,
   };
 }

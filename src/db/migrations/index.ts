@@ -13,6 +13,7 @@ import * as m0660 from './0660_mail_outbox_documents';
 import * as m0700 from './0700_personal_data_consent';
 import * as m0710 from './0710_notifications';
 import * as m0750 from './0750_api_tokens';
+import * as m0800 from './0800_account_links';
 import * as m0840 from './0840_api_token_shown_once';
 
 /**
@@ -35,5 +36,6 @@ export const migrations: Record<string, Migration> = {
   '0700_personal_data_consent': m0700,
   '0710_notifications': m0710,
   '0750_api_tokens': m0750,
+  '0800_account_links': m0800,
   '0840_api_token_shown_once': m0840,
 };

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestDatabase, testDatabase } from '../../test/helpers/db';
+import { customerOf, meteredAccount } from '../../test/helpers/factories';
+import type { DB } from '../db/database';
+import { accountsOfUser } from './accounts.queries';
+import { addAccount } from './add-account.service';
+import { revokeAccountLink } from './revoke-account-link.service';
+
+const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+
+let handle: TestDatabase;
+let db: DB;
+beforeAll(async () => {
+  handle = await testDatabase();
+  db = handle.db;
+});
+afterAll(async () => handle?.close());
+
+/** An account with its cabinet, and another customer who adds it to their list: the mailed token. */
+async function addedByAnother() {
+  const flat = await meteredAccount(db, { surname: 'Омарова' });
+  const owner = await customerOf(db, flat, { email: `o-${flat.number}@example.kz` });
+  const theirs = await meteredAccount(db);
+  const other = await customerOf(db, theirs);
+  const added = await addAccount(
+    db,
+    { kind: 'individual', number: flat.number, surname: 'Омарова', binIin: '', contract: '' },
+    { userId: other.id, login: other.login, locale: 'ru', publicUrl: 'http://x', limit: async () => 0 },
+  );
+  expect(added).toMatchObject({ ok: true, told: 1 });
+  const mail = await db
+    .selectFrom('mail_outbox')
+    .select('text_body')
+    .where('to_address', '=', owner.email)
+    .executeTakeFirstOrThrow();
+  const token = decodeURIComponent(/token=([^\s]+)/.exec(mail.text_body)?.[1] ?? '');
+  return { flat, owner, other, token };
+}
+const numbersOf = async (userId: number) => (await accountsOfUser(db, userId)).map((a) => a.number);
+
+describe(`the mailed link that removes another user's link (${engine})`, () => {
+  it("removes the other user's link once, audited as the holder's act; a second use is refused", async () => {
+    const { flat, owner, other, token } = await addedByAnother();
+    expect(await numbersOf(other.id)).toContain(flat.number);
+    const first = await revokeAccountLink(db, token, { ip: '192.0.2.5' });
+    expect(first).toEqual({ kind: 'revoked', number: flat.number, login: other.login });
+    expect(await numbersOf(other.id)).toEqual([other.login]);
+    // The holder keeps the account.
+    expect(await numbersOf(owner.id)).toEqual([flat.number]);
+    const entries = await db
+      .selectFrom('audit_log')
+      .select(['actor_user_id', 'ip', 'details'])
+      .where('action', '=', 'account.link_revoked')
+      .where('subject', '=', flat.number)
+      .execute();
+    expect(entries).toEqual([
+      { actor_user_id: owner.id, ip: '192.0.2.5', details: { userId: other.id, login: other.login } },
+    ]);
+    expect(await revokeAccountLink(db, token, { ip: '192.0.2.5' })).toEqual({ kind: 'invalid' });
+  });
+
+  it('a forged, empty or over-long token is refused and changes nothing', async () => {
+    const { flat, other } = await addedByAnother();
+    for (const token of ['', 'forged-token', 'x'.repeat(500)]) {
+      expect(await revokeAccountLink(db, token, {})).toEqual({ kind: 'invalid' });
+    }
+    expect(await numbersOf(other.id)).toContain(flat.number);
+  });
+
+  it('when the other user removed the link already, says so (and the token is used up)', async () => {
+    const { flat, other, token } = await addedByAnother();
+    await db
+      .deleteFrom('user_accounts')
+      .where('user_id', '=', other.id)
+      .where('account_id', '=', flat.id)
+      .execute();
+    expect(await revokeAccountLink(db, token, {})).toEqual({ kind: 'gone', number: flat.number });
+    expect(await revokeAccountLink(db, token, {})).toEqual({ kind: 'invalid' });
+  });
+
+  it('a holder who no longer holds the account cannot remove anyone', async () => {
+    const { flat, owner, other, token } = await addedByAnother();
+    await db.deleteFrom('user_accounts').where('user_id', '=', owner.id).execute();
+    expect(await revokeAccountLink(db, token, {})).toEqual({ kind: 'invalid' });
+    expect(await numbersOf(other.id)).toContain(flat.number);
+  });
+});
