@@ -1,3 +1,4 @@
+import { isCalendarDay } from '../calendar/calendar';
 import { parseTiyn } from '../money/tiyn';
 
 export type Service = 'cold_water' | 'sewage';
@@ -11,9 +12,7 @@ export type RateProblem = EffectiveDateProblem | 'price' | 'rate' | 'volume' | '
 
 /** Checks an effective date: a real 'YYYY-MM-01' date after the last closed month. */
 export function effectiveDateProblem(date: string, firstOpen: string | null): EffectiveDateProblem | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return 'format';
-  const d = new Date(`${date}T00:00:00Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== date) return 'format';
+  if (!isCalendarDay(date)) return 'format';
   if (!date.endsWith('-01')) return 'notFirstDay';
   if (firstOpen && date < firstOpen) return 'closed';
   return null;

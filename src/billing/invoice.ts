@@ -1,9 +1,9 @@
+import { monthStart, type Period } from '../calendar/calendar';
 import type { Litres } from '../money/litres';
 import type { Tiyn } from '../money/tiyn';
 import { type ChargeInput, type ChargeLine, chargeLine, chargesTotal, type Service } from './charges';
 import { meterBilledIn, type NormSet, normVolumes } from './norms';
 import { basisExplains, type PenaltySegment } from './penalty';
-import { type Period, periodToDate } from './period';
 import { closingBalance } from './statement';
 import { meterVolume } from './volumes';
 
@@ -118,11 +118,11 @@ export interface Invoice {
 
 /** Assembles the payment invoice of one account and month from ledger facts (SPEC.md 3.4, 4). */
 export function assembleInvoice(input: InvoiceInput): Invoice {
-  const monthStart = periodToDate(input.period);
+  const firstDay = monthStart(input.period);
   const meters = input.meters.map((m) => ({
     ...m,
     volumeL: m.start && m.end ? meterVolume({ startL: m.start.valueL, endL: m.end.valueL }) : null,
-    billed: meterBilledIn(m.verificationDue, monthStart),
+    billed: meterBilledIn(m.verificationDue, firstDay),
   }));
   const metered = (water: 'cold' | 'hot') =>
     meters.filter((m) => m.water === water && m.billed).reduce((a, m) => a + (m.volumeL ?? 0), 0);

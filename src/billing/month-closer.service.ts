@@ -1,3 +1,12 @@
+import {
+  addMonths,
+  daysInMonth,
+  isPeriod,
+  monthStart,
+  type Period,
+  periodOfDay,
+  periodRange,
+} from '../calendar/calendar';
 import type { DB } from '../db/database';
 import type { Tiyn } from '../money/tiyn';
 import { chargeLine, type Service } from './charges';
@@ -44,15 +53,6 @@ import {
 } from './month-closer.queries';
 import { lockMonthForClosing } from './month-lock.queries';
 import { capMayBind } from './penalty';
-import {
-  addMonths,
-  dateToPeriod,
-  daysInMonth,
-  isPeriod,
-  type Period,
-  periodRange,
-  periodToDate,
-} from './period';
 
 export class BillingRunError extends Error {}
 
@@ -80,8 +80,8 @@ export async function closeMonth(
   options: { now?: Date } = {},
 ): Promise<CloseMonthResult> {
   if (!isPeriod(period)) throw new BillingRunError(`not a month: ${period} (expected YYYY-MM)`);
-  const date = periodToDate(period);
-  const previous = periodToDate(addMonths(period, -1));
+  const date = monthStart(period);
+  const previous = monthStart(addMonths(period, -1));
   return db.transaction().execute(async (tx) => {
     await lockBillingRuns(tx);
     // Readings being stored for the month commit first and are billed; later ones find it closed
@@ -120,7 +120,7 @@ export async function closeMonth(
     await writePenaltyDays(tx, month.penaltyDays);
     await writeAccountMonths(tx, month.months);
     await markClosed(tx, date, cutoff);
-    await openPeriod(tx, periodToDate(addMonths(period, 1)));
+    await openPeriod(tx, monthStart(addMonths(period, 1)));
     return {
       period,
       accounts: month.months.length,
@@ -144,7 +144,7 @@ async function lateRecalculations(
   previousRun: Date | null,
   rates: MonthRates,
 ): Promise<Record<string, unknown>[]> {
-  const date = periodToDate(period);
+  const date = monthStart(period);
   const late = await lateAccounts(tx, date, cutoff, previousRun);
   const rows: Record<string, unknown>[] = [];
   for (const [from, accountIds] of late) {
@@ -161,7 +161,7 @@ async function lateRecalculations(
               code: `auto:${accountId}:${q}:${service}:${period}`,
               account_id: accountId,
               period: date,
-              for_period: periodToDate(q),
+              for_period: monthStart(q),
               service,
               amount_tiyn: diff,
               reason: LATE_READING,
@@ -175,9 +175,9 @@ async function lateRecalculations(
 
 /** Every account's month: charge lines, penalty with its basis, and the ledger row, as rows to write. */
 async function settleMonth(tx: DB, period: Period, cutoff: Date, r: MonthRateSet) {
-  const date = periodToDate(period);
+  const date = monthStart(period);
   const facts = await loadFacts(tx, period, cutoff, null);
-  const money = await loadMoney(tx, date, periodToDate(addMonths(period, -1)));
+  const money = await loadMoney(tx, date, monthStart(addMonths(period, -1)));
   const histories = await loadHistories(tx, period, money, r);
   const out = {
     charges: [] as Record<string, unknown>[],
@@ -252,7 +252,7 @@ type Facts = Pick<AccountMonthInput, 'kind' | 'residents' | 'irrigationAreaM2' |
 
 /** Accounts open in the month with their working meters and the readings around the month. */
 async function loadFacts(tx: DB, period: Period, cutoff: Date, accountIds: number[] | null) {
-  const start = periodToDate(period);
+  const start = monthStart(period);
   const end = `${period}-${String(daysInMonth(period)).padStart(2, '0')}`;
   const facts = new Map<number, Facts>();
   for (const a of await accountsOpenIn(tx, start, end, accountIds))
@@ -323,7 +323,7 @@ async function loadHistories(
     const refunds = (money.payments.get(id) ?? []).reduce((a, p) => a + Math.max(0, -p.amountTiyn), 0);
     return unpaid + credits + refunds > 0;
   });
-  const date = periodToDate(period);
+  const date = monthStart(period);
   const histories = new Map<number, PenaltyHistory>();
   for (let i = 0; i < ids.length; i += 5_000) {
     const chunk = ids.slice(i, i + 5_000);
@@ -352,7 +352,7 @@ function groupBy<T extends { account_id: number }>(rows: readonly T[]): Map<numb
 async function lateAccounts(tx: DB, date: string, cutoff: Date, previousRun: Date | null) {
   const byFirst = new Map<Period, number[]>();
   for (const row of await lateReadingAccounts(tx, date, cutoff, previousRun)) {
-    const first = dateToPeriod(row.first);
+    const first = periodOfDay(row.first);
     byFirst.set(first, [...(byFirst.get(first) ?? []), row.account_id]);
   }
   return byFirst;
@@ -363,7 +363,7 @@ async function lateAccounts(tx: DB, date: string, cutoff: Date, previousRun: Dat
  * a month's charges are) plus the recalculations for it booked elsewhere.
  */
 async function storedTotals(tx: DB, period: Period, accountIds: number[], bookedIn: string) {
-  const date = periodToDate(period);
+  const date = monthStart(period);
   const totals = new Map<string, number>();
   const grouped = new Map<string, ReturnType<typeof chargeLine>[]>();
   for (const l of await chargeLinesOf(tx, date, accountIds)) {

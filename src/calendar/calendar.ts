@@ -46,7 +46,14 @@ export function parsePeriod(period: Period): { year: number; month: number } {
 }
 
 export function makePeriod(year: number, month: number): Period {
-  if (!Number.isInteger(year) || year < 0 || year > 9999 || !Number.isInteger(month) || month < 1 || month > 12) {
+  if (
+    !Number.isInteger(year) ||
+    year < 0 ||
+    year > 9999 ||
+    !Number.isInteger(month) ||
+    month < 1 ||
+    month > 12
+  ) {
     throw new RangeError(`not a month: ${year}-${month}`);
   }
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}` as Period;

@@ -4,6 +4,8 @@
  * VAT rates are the seed's and the law's; later tariffs, norms and penalty rates are
  * illustrative demo values, not the utility's.
  */
+import type { Period } from '../calendar/calendar';
+
 export const DEMO_PASSWORD = 'Demo-2026!';
 
 /** Back-office demo users (same password). The administrator enrols an authenticator at first login. */
@@ -150,7 +152,7 @@ export interface SeedAccount {
   }[];
   /** Months with fixed figures; the rest of the history up to last month is generated. */
   months: {
-    period: string;
+    period: Period;
     volumesL: number[];
     readOn: string;
     payments: { amountTiyn: number; kind: 'regular' | 'compensation'; paidOn: string }[];

@@ -10,7 +10,16 @@ import {
   ratesForMonth,
   settleAccountMonth,
 } from '../billing/month-closer';
-import { addMonths, localDate, type Period, periodOf, periodRange, periodToDate } from '../billing/period';
+import {
+  ALMATY_OFFSET_MS,
+  addMonths,
+  localDate,
+  monthStart,
+  type Period,
+  periodOf,
+  periodOfDay,
+  periodRange,
+} from '../calendar/calendar';
 import type { DB } from '../db/database';
 import type { Database } from '../db/schema';
 import { DEMO_PASSWORD, DEMO_RATES, DEMO_STAFF, DEMO_STREETS, SEED_ACCOUNTS } from './demo-catalogue';
@@ -233,7 +242,7 @@ export async function generateDemoData(options: DemoOptions) {
       compensationTiyn?: number;
     },
   ) => {
-    const date = periodToDate(period);
+    const date = monthStart(period);
     const readOn = fixed?.readOn ?? `${period}-${String(rnd.int(18, 26)).padStart(2, '0')}`;
     const meters: MeterMonth[] = plan.meters.map((meter) => {
       const consumption =
@@ -366,7 +375,7 @@ export async function generateDemoData(options: DemoOptions) {
       meter.valueL += meter.water === 'cold' ? rnd.int(1000, 6000) : rnd.int(500, 3000);
       readings.push({
         meter_id: meter.id,
-        period: periodToDate(current),
+        period: monthStart(current),
         value_l: meter.valueL,
         read_on: readOn,
         source: 'cabinet',
@@ -489,7 +498,7 @@ export async function generateDemoData(options: DemoOptions) {
       const startDate = m.startDate ?? `${addMonths(firstSynthetic, -1)}-25`;
       readings.push({
         meter_id: meter.id,
-        period: `${startDate.slice(0, 7)}-01`,
+        period: monthStart(periodOfDay(startDate)),
         value_l: m.startL,
         read_on: startDate,
         source: 'inspector',
@@ -602,7 +611,7 @@ export async function generateDemoData(options: DemoOptions) {
             plan.meters.push(meter);
             readings.push({
               meter_id: meter.id,
-              period: periodToDate(addMonths(firstSynthetic, -1)),
+              period: monthStart(addMonths(firstSynthetic, -1)),
               value_l: meter.valueL,
               read_on: `${addMonths(firstSynthetic, -1)}-25`,
               source: 'inspector',
@@ -637,7 +646,7 @@ export async function generateDemoData(options: DemoOptions) {
   }
 
   const periods: Row<'billing_periods'>[] = periodRange('2019-01', current).map((p) => ({
-    period: periodToDate(p),
+    period: monthStart(p),
     status: p === current ? 'open' : 'closed',
     closed_at: p === current ? null : `${addMonths(p, 1)}-03T03:00:00+05:00`,
   }));
@@ -673,9 +682,10 @@ export async function generateDemoData(options: DemoOptions) {
 
 /** The weekly billing import runs on Mondays at 03:00 Almaty time (UTC+5). */
 function lastMondayAt3(now: Date): Date {
-  const local = new Date(now.getTime() + 5 * 3600_000);
+  const local = new Date(now.getTime() + ALMATY_OFFSET_MS);
   const daysBack = (local.getUTCDay() + 6) % 7;
   const monday =
-    Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - daysBack, 3) - 5 * 3600_000;
+    Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - daysBack, 3) -
+    ALMATY_OFFSET_MS;
   return new Date(monday <= now.getTime() ? monday : monday - 7 * 86_400_000);
 }

@@ -6,8 +6,8 @@ import {
   LATE_READING,
 } from '../billing/invoice';
 import { segmentExact } from '../billing/penalty';
-import { addMonths, parsePeriod } from '../billing/period';
 import type { Statement } from '../billing/statement';
+import { firstDayAfter, formatDay, localDate, monthStart, parsePeriod } from '../calendar/calendar';
 import type { PaymentSettings } from '../config';
 import { formatDate, formatDateTime, formatPeriod, type Locale, MONTHS } from '../i18n/locales';
 import { formatM3, formatMeterReading } from '../money/litres';
@@ -159,8 +159,8 @@ function normNotes(t: DocText, invoice: Invoice): string[] {
 
 /** The bill: opening balance, charges, recalculations, penalty with its basis, payments, closing balance. */
 function billRows(locale: Locale, t: DocText, invoice: Invoice): DocTable['rows'] {
-  const openingDate = formatDate(`${invoice.period}-01`);
-  const closingDate = formatDate(`${addMonths(invoice.period, 1)}-01`);
+  const openingDate = formatDate(monthStart(invoice.period));
+  const closingDate = formatDate(firstDayAfter(invoice.period));
   const recalculationRows: DocTable['rows'] = invoice.recalculations.map((r) => ({
     cells: [recalculationLabel(locale, r), '', '', '', '', formatTiyn(r.amountTiyn)],
   }));
@@ -304,7 +304,7 @@ export function documentDates(locale: Locale, dates: DocumentDates): string[] {
   const t = documentsText[locale];
   return [
     dates.dataAsOf ? t.dataAsOf(formatDateTime(dates.dataAsOf)) : t.dataAsOfUnknown,
-    dates.closedAt ? t.periodClosed(formatDateTime(dates.closedAt).slice(0, 10)) : t.periodOpen,
+    dates.closedAt ? t.periodClosed(formatDay(localDate(dates.closedAt))) : t.periodOpen,
   ];
 }
 
@@ -360,7 +360,7 @@ function statementRows(locale: Locale, t: DocText, statement: Statement): DocTab
   const rows: DocTable['rows'] = [
     {
       cells: [
-        t.openingRow(formatDate(`${statement.from}-01`)),
+        t.openingRow(formatDate(monthStart(statement.from))),
         '',
         '',
         '',

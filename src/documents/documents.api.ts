@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { customerAccount } from '../accounts/access';
 import { apiRateKey, requireScope } from '../api-tokens/api-auth';
 import type { AppDeps } from '../app-deps';
-import { dateToPeriod, isPeriod, type Period } from '../billing/period';
 import { statementRangeProblem } from '../billing/statement';
+import { isPeriod, type Period, periodOfDay } from '../calendar/calendar';
 import { common } from '../i18n/common';
 import { invoicePdf, statementPdf } from './documents.service';
 import { accountDocumentPeriods } from './invoice.queries';
@@ -101,7 +101,7 @@ export async function documentsApi(app: FastifyInstance, { db }: AppDeps) {
       const account = await customerAccount(db, req, req.params.account);
       const base = `/api/v1/accounts/${encodeURIComponent(account.number)}`;
       const periods = (await accountDocumentPeriods(db, account.id, LIST_MONTHS + 1))
-        .map(dateToPeriod)
+        .map(periodOfDay)
         .filter((p) => p <= defaultPeriod())
         .slice(0, LIST_MONTHS);
       return {

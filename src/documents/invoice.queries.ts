@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import type { Service } from '../billing/charges';
 import type { InvoiceInput, InvoiceMeterInput, InvoiceRecalculation } from '../billing/invoice';
 import { type MonthRates, normSetInForce } from '../billing/month-closer';
-import { addMonths, dateToPeriod, type Period, periodToDate } from '../billing/period';
 import type { StatementMonthInput } from '../billing/statement';
+import { addMonths, monthStart, type Period, periodOfDay } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { billingDataAsOf } from '../exchange/data-as-of';
 import {
@@ -18,7 +18,7 @@ export function accountMonth(db: DB, accountId: number, period: Period) {
     .selectFrom('account_months')
     .selectAll()
     .where('account_id', '=', accountId)
-    .where('period', '=', periodToDate(period))
+    .where('period', '=', monthStart(period))
     .executeTakeFirst();
 }
 
@@ -31,7 +31,7 @@ export async function latestAccountMonth(db: DB, accountId: number): Promise<Per
     .orderBy('period', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row ? row.period.slice(0, 7) : null;
+  return row ? periodOfDay(row.period) : null;
 }
 
 /** The first year with ledger data of an account, for the period selector's year list. */
@@ -136,8 +136,8 @@ export async function invoiceFacts(
   account: { id: number; kind: 'individual' | 'legal'; residents: number; irrigationAreaM2: string },
   period: Period,
 ): Promise<InvoiceInput | null> {
-  const first = periodToDate(period);
-  const next = periodToDate(addMonths(period, 1));
+  const first = monthStart(period);
+  const next = monthStart(addMonths(period, 1));
   const cutoff = await monthCutoff(db, first);
 
   // One round of queries in parallel: the balance row decides afterwards whether there is an invoice.
@@ -176,7 +176,7 @@ export async function invoiceFacts(
     openingTiyn: month.opening_tiyn,
     recalculationTiyn: month.recalculation_tiyn,
     recalculations: recalculations.map((r) => ({
-      forPeriod: r.for_period ? dateToPeriod(r.for_period) : null,
+      forPeriod: r.for_period ? periodOfDay(r.for_period) : null,
       service: r.service,
       amountTiyn: r.amount_tiyn,
       reason: r.reason,
@@ -208,8 +208,8 @@ export async function statementFacts(
   months: StatementMonthInput[];
   recalculations: (InvoiceRecalculation & { period: Period })[];
 } | null> {
-  const first = periodToDate(from);
-  const last = periodToDate(to);
+  const first = monthStart(from);
+  const last = monthStart(to);
   const [months, payments, recalculations] = await Promise.all([
     db
       .selectFrom('account_months')
@@ -250,7 +250,7 @@ export async function statementFacts(
   return {
     openingTiyn: months[0]?.opening_tiyn ?? 0,
     months: months.map((m) => ({
-      period: m.period.slice(0, 7),
+      period: periodOfDay(m.period),
       chargedTiyn: m.charged_tiyn,
       recalculationTiyn: m.recalculation_tiyn,
       penaltyTiyn: m.penalty_tiyn,
@@ -258,8 +258,8 @@ export async function statementFacts(
       payments: byPeriod.get(m.period) ?? [],
     })),
     recalculations: recalculations.map((r) => ({
-      period: dateToPeriod(r.period),
-      forPeriod: r.for_period ? dateToPeriod(r.for_period) : null,
+      period: periodOfDay(r.period),
+      forPeriod: r.for_period ? periodOfDay(r.for_period) : null,
       service: r.service,
       amountTiyn: r.amount_tiyn,
       reason: r.reason,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dailyPenaltyRates, monthPenalty } from '../billing/penalty';
-import { addMonths, dueDate, periodRange } from '../billing/period';
 import { inForce } from '../billing/rates';
+import { addMonths, dueDate, periodRange } from '../calendar/calendar';
 import { formatM3, formatMeterReading } from './litres';
 import { parseDecimal, roundHalfAwayFromZero } from './rounding';
 import { formatTiyn, formatTiynFixed, parseTiyn } from './tiyn';

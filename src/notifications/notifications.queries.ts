@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import { accountWithAddress } from '../accounts/accounts.queries';
+import { monthStart, type Period, toPeriod } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import type { Database, Locale, NotificationKind, Water } from '../db/schema';
 import { readingThatCountsBefore } from '../readings/counting-reading.queries';
@@ -59,7 +60,7 @@ const activeMeterOf = (eb: ExpressionBuilder<Database, 'accounts'>) =>
   );
 
 /** Accounts with a meter and no reading (other than a refused one) of `period` yet. */
-export function readingsReminderRecipients(db: DB, period: string): Promise<Recipient[]> {
+export function readingsReminderRecipients(db: DB, period: Period): Promise<Recipient[]> {
   return recipients(db, 'readings_reminder')
     .where((eb) => activeMeterOf(eb))
     .where(({ not, exists, selectFrom }) =>
@@ -69,7 +70,7 @@ export function readingsReminderRecipients(db: DB, period: string): Promise<Reci
             .innerJoin('meters as m', 'm.id', 'r.meter_id')
             .select('r.id')
             .whereRef('m.account_id', '=', 'accounts.id')
-            .where('r.period', '=', `${period}-01`)
+            .where('r.period', '=', monthStart(period))
             .where('r.status', '<>', 'rejected'),
         ),
       ),
@@ -120,7 +121,7 @@ export interface ConsumptionRecipient extends Recipient {
  * the volume the month's reading means. Whether it is far above the meter's history is the
  * readings rule's to say (consumption-limits.ts).
  */
-export function consumptionRecipients(db: DB, period: string): Promise<ConsumptionRecipient[]> {
+export function consumptionRecipients(db: DB, period: Period): Promise<ConsumptionRecipient[]> {
   return recipients(db, 'high_consumption')
     .innerJoin('meters', 'meters.account_id', 'accounts.id')
     .innerJoin(
@@ -129,7 +130,7 @@ export function consumptionRecipients(db: DB, period: string): Promise<Consumpti
           .selectFrom('readings as r')
           .distinctOn('r.meter_id')
           .select(['r.meter_id', 'r.value_l'])
-          .where('r.period', '=', `${period}-01`)
+          .where('r.period', '=', monthStart(period))
           .where('r.status', '<>', 'rejected')
           .orderBy('r.meter_id')
           .orderBy('r.id', 'desc')
@@ -140,7 +141,7 @@ export function consumptionRecipients(db: DB, period: string): Promise<Consumpti
       sql<{
         value_l: number;
         period: string;
-      }>`lateral ${readingThatCountsBefore(sql`meters.id`, `${period}-01`, null)}`.as('prev'),
+      }>`lateral ${readingThatCountsBefore(sql`meters.id`, monthStart(period), null)}`.as('prev'),
       (join) => join.onTrue(),
     )
     .select([
@@ -167,13 +168,13 @@ export interface PaymentRecipient extends Recipient {
 /** Accounts whose bill of `period` is not paid in full by the payments dated `paidFrom` to `day`. */
 export function paymentRecipients(
   db: DB,
-  period: string,
+  period: Period,
   paidFrom: string,
   day: string,
 ): Promise<PaymentRecipient[]> {
   return recipients(db, 'payment_due')
     .innerJoin('account_months as am', (join) =>
-      join.onRef('am.account_id', '=', 'accounts.id').on('am.period', '=', `${period}-01`),
+      join.onRef('am.account_id', '=', 'accounts.id').on('am.period', '=', monthStart(period)),
     )
     .select(
       sql<number>`(am.closing_tiyn - coalesce((select sum(p.amount_tiyn) from payments p
@@ -192,13 +193,13 @@ export function paymentRecipients(
 }
 
 /** The newest month the billing run has closed, 'YYYY-MM', or null. */
-export async function newestClosedPeriod(db: DB): Promise<string | null> {
+export async function newestClosedPeriod(db: DB): Promise<Period | null> {
   const row = await db
     .selectFrom('billing_periods')
     .select(sql<string>`to_char(max(period), 'YYYY-MM')`.as('period'))
     .where('status', '=', 'closed')
     .executeTakeFirst();
-  return row?.period ?? null;
+  return row?.period ? toPeriod(row.period) : null;
 }
 
 /**

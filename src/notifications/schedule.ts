@@ -1,4 +1,4 @@
-import { addMonths, daysBetween, dueDate, localDate, type Period } from '../billing/period';
+import { dayOf, daysBetween, dueDate, localDate, type Period, periodOfDay } from '../calendar/calendar';
 import type { NotificationKind } from '../db/schema';
 
 /**
@@ -38,12 +38,12 @@ export function readingsReminderPeriod(day: string, settings: ReminderSettings):
   const dayOfMonth = Number(day.slice(8, 10));
   const last = settings.windowLastDay;
   if (dayOfMonth > last || dayOfMonth < last - settings.leadDays) return null;
-  return day.slice(0, 7);
+  return periodOfDay(day);
 }
 
 /** The readings window's last day of a month, 'YYYY-MM-DD'. */
 export function windowLastDate(period: Period, settings: ReminderSettings): string {
-  return `${period}-${String(settings.windowLastDay).padStart(2, '0')}`;
+  return dayOf(period, settings.windowLastDay);
 }
 
 /** Verification stages: 60 and 14 days before the date, and the day it lapses (0). */
@@ -70,9 +70,4 @@ export function verificationStage(due: string, day: string): VerificationStage |
  */
 export function paymentStage(closedPeriod: Period, day: string): 'due' | 'overdue' {
   return day > dueDate(closedPeriod) ? 'overdue' : 'due';
-}
-
-/** The first day of the month after `period`: payments from then on count against its bill. */
-export function firstDayAfter(period: Period): string {
-  return `${addMonths(period, 1)}-01`;
 }

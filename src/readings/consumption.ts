@@ -1,4 +1,4 @@
-import { addMonths, dateToPeriod, monthsBetween, type Period, periodRange } from '../billing/period';
+import { addMonths, monthsBetween, type Period, periodOfDay, periodRange } from '../calendar/calendar';
 import type { Litres } from '../money/litres';
 
 export interface CountedReading {
@@ -37,13 +37,13 @@ export function monthlyConsumption(
     const counting = new Map<Period, CountedReading>();
     for (const r of readings) {
       if (r.meterId !== meter.id || r.status === 'rejected') continue;
-      const p = dateToPeriod(r.period);
+      const p = periodOfDay(r.period);
       const seen = counting.get(p);
       if (!seen || r.id > seen.id) counting.set(p, r);
     }
     const base = baseline.find((b) => b.meterId === meter.id);
     let prev: { period: Period; valueL: Litres } | null = base
-      ? { period: dateToPeriod(base.period), valueL: base.valueL }
+      ? { period: periodOfDay(base.period), valueL: base.valueL }
       : null;
     for (const p of [...counting.keys()].sort()) {
       const r = counting.get(p)!;

@@ -1,4 +1,4 @@
-import { dateToPeriod } from '../billing/period';
+import { periodOfDay } from '../calendar/calendar';
 import { formatDate, formatDateTime, formatPeriod, type Locale } from '../i18n/locales';
 import { formatMeterReading } from '../money/litres';
 import { csvNumber, toCsv } from '../web/csv';
@@ -46,7 +46,7 @@ export function readingHistoryCsv(
       rows.push([
         m.water === 'cold' ? t.coldLong : t.hotLong,
         m.serial,
-        formatPeriod(locale, dateToPeriod(r.period)),
+        formatPeriod(locale, periodOfDay(r.period)),
         formatDate(r.readOn),
         csvNumber(formatMeterReading(r.valueL)),
         t.source[r.source],

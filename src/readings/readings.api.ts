@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccountAccessError, customerAccount } from '../accounts/access';
 import { apiRateKey, requireScope } from '../api-tokens/api-auth';
 import type { AppDeps } from '../app-deps';
-import { dateToPeriod, localDate, periodOf, periodToDate } from '../billing/period';
+import { localDate, monthStart, periodOf, periodOfDay } from '../calendar/calendar';
 import { common } from '../i18n/common';
 import { formatM3, formatMeterReading } from '../money/litres';
 import { positiveInt } from '../web/forms';
@@ -81,7 +81,7 @@ const accountParams = {
 const toJson = (r: StoredReading) => ({
   id: r.id,
   meterId: r.meterId,
-  period: dateToPeriod(r.period),
+  period: periodOfDay(r.period),
   value: formatMeterReading(r.valueL),
   valueL: r.valueL,
   readOn: r.readOn,
@@ -154,7 +154,7 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
     async (req, reply) => {
       const now = new Date();
       const account = await customerAccount(db, req, req.params.account);
-      const period = periodToDate(periodOf(now));
+      const period = monthStart(periodOf(now));
       const [meters, status] = await Promise.all([
         meterStates(db, account.id, period),
         periodStatus(db, period),
@@ -162,7 +162,7 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
       if (!req.user?.apiToken) reply.header('x-csrf-token', reply.generateCsrf());
       return {
         account: account.number,
-        period: dateToPeriod(period),
+        period: periodOfDay(period),
         periodOpen: status !== 'closed',
         meters: meters.map((m) => ({
           id: m.id,

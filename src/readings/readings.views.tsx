@@ -1,5 +1,5 @@
 import { type AccountView, formatAddress } from '../accounts/accounts.queries';
-import { dateToPeriod } from '../billing/period';
+import { periodOfDay, readPeriod } from '../calendar/calendar';
 import { common } from '../i18n/common';
 import { formatDate, formatDateTime, formatPeriod, type Locale } from '../i18n/locales';
 import { formatM3, formatMeterReading } from '../money/litres';
@@ -225,8 +225,9 @@ export function ReadingsPage({ ctx, view }: { ctx: PageContext; view: ReadingsPa
   );
 }
 
-export function formatPeriodLabel(locale: Locale, period: string): string {
-  return formatPeriod(locale, dateToPeriod(period));
+/** A month's name, for a month 'YYYY-MM' or any day of it (a stored 'YYYY-MM-01'). */
+export function formatPeriodLabel(locale: Locale, monthOrDay: string): string {
+  return formatPeriod(locale, readPeriod(monthOrDay) ?? periodOfDay(monthOrDay));
 }
 
 const periodName = formatPeriodLabel;
