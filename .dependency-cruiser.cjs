@@ -81,7 +81,13 @@ module.exports = {
       severity: 'error',
       from: {
         path: '^src/',
-        pathNot: [TEST, ENTRY, CAPABILITIES, '^src/(db|calendar|money|i18n|web)/', '^src/(config|app-deps)\\.ts$'],
+        pathNot: [
+          TEST,
+          ENTRY,
+          CAPABILITIES,
+          '^src/(db|calendar|money|i18n|web)/',
+          '^src/(config|app-deps)\\.ts$',
+        ],
       },
       to: {},
     },
