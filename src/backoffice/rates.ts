@@ -1,9 +1,9 @@
 import { isCalendarDay } from '../calendar/calendar';
+import { type AccountKind, NORM_KINDS, type NormKind, type Service } from '../db/schema';
 import { parseTiyn } from '../money/tiyn';
 
-export type Service = 'cold_water' | 'sewage';
-export type TariffCustomerKind = 'individual' | 'legal';
-export type NormKind = 'cold_per_person' | 'hot_per_person' | 'irrigation_per_m2';
+export type { NormKind, Service };
+export type TariffCustomerKind = AccountKind;
 export type RateForm = 'tariff' | 'vat' | 'norm';
 
 export type EffectiveDateProblem = 'format' | 'notFirstDay' | 'closed';
@@ -101,7 +101,6 @@ export function vatDraft(values: { effective_from: string; rate: string }): Rate
   }));
 }
 
-const NORM_KINDS: readonly string[] = ['cold_per_person', 'hot_per_person', 'irrigation_per_m2'];
 /** A month number 1–12 as typed, or null. */
 const month = (s: string) => (/^\d{1,2}$/.test(s) && Number(s) >= 1 && Number(s) <= 12 ? Number(s) : null);
 
@@ -113,7 +112,7 @@ export function normDraft(values: {
   season_to: string;
 }): RateDraft {
   const problems: RateDraft['problems'] = {};
-  if (!NORM_KINDS.includes(values.kind)) problems.kind = 'choose';
+  if (!(NORM_KINDS as readonly string[]).includes(values.kind)) problems.kind = 'choose';
   const litres = parseM3Litres(values.volume);
   if (litres === null || litres > 2_000_000_000) problems.volume = 'volume';
   const from = values.season_from ? month(values.season_from) : null;

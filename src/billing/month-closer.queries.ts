@@ -1,5 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { DB } from '../db/database';
+import type { AccountKind, Water } from '../db/schema';
 import { LOCK } from '../jobs/locks';
 import { countsFrom, readingThatCounts, readingThatCountsBefore } from '../readings/counting-reading.queries';
 import type { MonthRates } from './month-closer';
@@ -68,7 +69,7 @@ export async function accountsOpenIn(tx: DB, start: string, end: string, ids: nu
   const only = idList(ids);
   const result = await sql<{
     id: number;
-    kind: 'individual' | 'legal';
+    kind: AccountKind;
     residents: number;
     irrigation_area_m2: string;
   }>`
@@ -93,7 +94,7 @@ export async function metersWithReadings(
   const only = idList(ids);
   const result = await sql<{
     account_id: number;
-    water: 'cold' | 'hot';
+    water: Water;
     verification_due: string | null;
     start_l: number | null;
     end_l: number | null;

@@ -8,6 +8,7 @@ import {
   periodRange,
 } from '../calendar/calendar';
 import type { DB } from '../db/database';
+import { SERVICES } from '../db/schema';
 import type { Tiyn } from '../money/tiyn';
 import { chargeLine, type Service } from './charges';
 import { LATE_READING } from './invoice';
@@ -154,7 +155,7 @@ async function lateRecalculations(
       const stored = await storedTotals(tx, q, accountIds, date);
       for (const [accountId, f] of facts) {
         const fresh = serviceTotals(monthCharges(f, rq));
-        for (const service of ['cold_water', 'sewage'] as const) {
+        for (const service of SERVICES) {
           const diff = fresh[service] - (stored.get(`${accountId}:${service}`) ?? 0);
           if (diff !== 0)
             rows.push({

@@ -1,4 +1,5 @@
 import { dueDate, lastDay, monthStart, type Period, periodOfDay, previousPeriod } from '../calendar/calendar';
+import { ACCOUNT_KINDS, type AccountKind, type NormKind, type Water } from '../db/schema';
 import type { Litres } from '../money/litres';
 import type { Tiyn } from '../money/tiyn';
 import { type ChargeInput, type ChargeLine, chargeLine, chargesTotal, type Service } from './charges';
@@ -24,13 +25,13 @@ import { meterVolume } from './volumes';
 export interface MonthRates {
   tariffs: {
     service: Service;
-    customer_kind: 'individual' | 'legal';
+    customer_kind: AccountKind;
     effective_from: string;
     price_tiyn_per_m3: number;
   }[];
   vat: { effective_from: string; rate_bp: number }[];
   norms: {
-    kind: 'cold_per_person' | 'hot_per_person' | 'irrigation_per_m2';
+    kind: NormKind;
     effective_from: string;
     litres: number;
     season_from_month: number | null;
@@ -40,7 +41,7 @@ export interface MonthRates {
 }
 
 export interface MeterMonth {
-  water: 'cold' | 'hot';
+  water: Water;
   /** Next verification due; a meter past it is not billed by its readings (norm instead). */
   verificationDue: string | null;
   /** The last reading before the month and the last reading of the month, litres. */
@@ -49,7 +50,7 @@ export interface MeterMonth {
 }
 
 export interface AccountMonthInput {
-  kind: 'individual' | 'legal';
+  kind: AccountKind;
   residents: number;
   irrigationAreaM2: string;
   meters: MeterMonth[];
@@ -91,7 +92,7 @@ export class RatesMissingError extends Error {}
 /** The rates in force on the month's first day, checked once per month rather than per account. */
 export function ratesForMonth(period: Period, rates: MonthRates) {
   const date = monthStart(period);
-  const tariff = (service: Service, kind: 'individual' | 'legal') => {
+  const tariff = (service: Service, kind: AccountKind) => {
     const t = inForce(
       rates.tariffs.filter((x) => x.service === service && x.customer_kind === kind),
       date,
@@ -102,7 +103,7 @@ export function ratesForMonth(period: Period, rates: MonthRates) {
   const vat = inForce(rates.vat, date);
   if (!vat) throw new RatesMissingError(`no VAT rate in force in ${period}`);
   const normSet = normSetInForce(rates.norms, date);
-  const kinds = ['individual', 'legal'] as const;
+  const kinds = ACCOUNT_KINDS;
   return {
     period,
     date,

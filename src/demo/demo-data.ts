@@ -21,7 +21,7 @@ import {
   periodRange,
 } from '../calendar/calendar';
 import type { DB } from '../db/database';
-import type { Database } from '../db/schema';
+import { type AccountKind, type Database, WATERS, type Water } from '../db/schema';
 import { DEMO_PASSWORD, DEMO_RATES, DEMO_STAFF, DEMO_STREETS, SEED_ACCOUNTS } from './demo-catalogue';
 
 type Row<T extends keyof Database> = Insertable<Database[T]>;
@@ -96,7 +96,7 @@ function random(seed: number) {
 
 interface MeterPlan {
   id: number;
-  water: 'cold' | 'hot';
+  water: Water;
   valueL: number;
   /** Readings after this date are not billed (verification overdue). */
   verificationDue: string;
@@ -104,7 +104,7 @@ interface MeterPlan {
 
 interface AccountPlan {
   id: number;
-  kind: 'individual' | 'legal';
+  kind: AccountKind;
   residents: number;
   irrigationAreaM2: string;
   meters: MeterPlan[];
@@ -387,7 +387,7 @@ export async function generateDemoData(options: DemoOptions) {
 
   const addAccount = (input: {
     number: string;
-    kind: 'individual' | 'legal';
+    kind: AccountKind;
     premise: number;
     ownerName: string;
     ownerSurname: string;
@@ -418,7 +418,7 @@ export async function generateDemoData(options: DemoOptions) {
     account: number,
     input: {
       serial: string;
-      water: 'cold' | 'hot';
+      water: Water;
       inputNo?: number;
       location?: string;
       verificationDue: string;
@@ -448,7 +448,7 @@ export async function generateDemoData(options: DemoOptions) {
   const addUser = async (
     login: string,
     account: number,
-    person: { first: string; last: string; email: string; kind: 'individual' | 'legal' },
+    person: { first: string; last: string; email: string; kind: AccountKind },
   ) => {
     ids.user += 1;
     users.push({
@@ -588,7 +588,7 @@ export async function generateDemoData(options: DemoOptions) {
       if (metered) {
         const inputs = rnd.chance(0.1) ? 2 : 1;
         for (let input = 1; input <= inputs; input++) {
-          for (const water of ['cold', 'hot'] as const) {
+          for (const water of WATERS) {
             if (water === 'hot' && (privateHouse || legal) && rnd.chance(0.6)) continue;
             const roll = rnd.next();
             // 5% overdue verification, 5% due within two months, the rest years ahead.

@@ -9,6 +9,7 @@ import { segmentExact } from '../billing/penalty';
 import type { Statement } from '../billing/statement';
 import { firstDayAfter, formatDay, localDate, monthStart, parsePeriod } from '../calendar/calendar';
 import type { PaymentSettings } from '../config';
+import type { AccountKind, Water } from '../db/schema';
 import { formatDate, formatDateTime, formatPeriod, type Locale, MONTHS } from '../i18n/locales';
 import { formatM3, formatMeterReading } from '../money/litres';
 import { formatTiyn, formatTiynFixed } from '../money/tiyn';
@@ -52,7 +53,7 @@ export interface InvoiceDocument {
 
 export interface DocumentAccount {
   number: string;
-  kind: 'individual' | 'legal';
+  kind: AccountKind;
   ownerName: string;
   residents: number;
   irrigationAreaM2: string;
@@ -73,7 +74,7 @@ function formatTenge4(exact: { num: bigint; den: bigint }): string {
 
 type DocText = (typeof documentsText)[Locale];
 
-const waterName = (t: DocText, water: 'cold' | 'hot') => (water === 'cold' ? t.coldWater : t.hotWater);
+const waterName = (t: DocText, water: Water) => (water === 'cold' ? t.coldWater : t.hotWater);
 
 /** The account block of an invoice; owner and address masked on the anonymous breakdown. */
 function invoiceFacts(t: DocText, account: DocumentAccount, masked: boolean): [string, string][] {

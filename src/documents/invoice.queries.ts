@@ -5,6 +5,7 @@ import { type MonthRates, normSetInForce } from '../billing/month-closer';
 import type { StatementMonthInput } from '../billing/statement';
 import { addMonths, monthStart, type Period, periodOfDay } from '../calendar/calendar';
 import type { DB } from '../db/database';
+import type { AccountKind, Water } from '../db/schema';
 import { billingDataAsOf } from '../exchange/data-as-of';
 import {
   monthCutoff,
@@ -91,7 +92,7 @@ function monthPayments(db: DB, accountId: number, first: string) {
 }
 
 /** The tariff of each service in force on the month's first day for a kind of customer. */
-function tariffsInForce(db: DB, kind: 'individual' | 'legal', first: string) {
+function tariffsInForce(db: DB, kind: AccountKind, first: string) {
   return sql<{ service: Service; price: number }>`
     select distinct on (service) service, price_tiyn_per_m3 as price
     from tariffs
@@ -112,7 +113,7 @@ function normsInForce(db: DB, first: string) {
 function metersWithReadings(db: DB, accountId: number, first: string, next: string, cutoff: Date | null) {
   return sql<{
     input_no: number;
-    water: 'cold' | 'hot';
+    water: Water;
     serial: string;
     verification_due: string | null;
     start_l: number | null;
@@ -133,7 +134,7 @@ function metersWithReadings(db: DB, accountId: number, first: string, next: stri
 
 export async function invoiceFacts(
   db: DB,
-  account: { id: number; kind: 'individual' | 'legal'; residents: number; irrigationAreaM2: string },
+  account: { id: number; kind: AccountKind; residents: number; irrigationAreaM2: string },
   period: Period,
 ): Promise<InvoiceInput | null> {
   const first = monthStart(period);

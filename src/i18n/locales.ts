@@ -1,7 +1,8 @@
 import { formatDay, formatInstant } from '../calendar/calendar';
 
-export const LOCALES = ['kk', 'ru', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+import { LOCALES, type Locale } from '../db/schema';
+
+export { LOCALES, type Locale };
 export const DEFAULT_LOCALE: Locale = 'kk';
 
 export function isLocale(value: unknown): value is Locale {

@@ -1,12 +1,10 @@
-import type { Locale, NotificationKind } from '../db/schema';
+import { LOCALES, type Locale, type NotificationKind } from '../db/schema';
 import { Form } from '../web/forms';
 import { LANGUAGE_NAMES, Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 import { notificationText } from './notifications.messages';
 import type { SentCount } from './notifications.queries';
 import { NOTIFICATION_KINDS, PREFERENCE_KINDS } from './schedule';
-
-const LOCALES: readonly Locale[] = ['kk', 'ru', 'en'];
 
 /** Under Subscriptions: each reminder and alert on or off, and the language of the messages. */
 export function PreferencesPage(props: {

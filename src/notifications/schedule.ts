@@ -1,17 +1,12 @@
 import { dayOf, daysBetween, dueDate, localDate, type Period, periodOfDay } from '../calendar/calendar';
-import type { NotificationKind } from '../db/schema';
+import { NOTIFICATION_KINDS, type NotificationKind } from '../db/schema';
 
 /**
  * When each reminder or alert is due (docs/decisions/151-notifications.md). Pure: the day is
  * given, in the utility's time zone (Asia/Almaty), so a test can walk a month day by day.
  */
 
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
-  'readings_reminder',
-  'verification_due',
-  'high_consumption',
-  'payment_due',
-];
+export { NOTIFICATION_KINDS };
 
 /** The kinds a customer chooses on the preferences page: every kind the daily job sends. */
 export const PREFERENCE_KINDS: readonly NotificationKind[] = NOTIFICATION_KINDS;

@@ -1,4 +1,5 @@
 import { addMonths, monthsBetween, type Period, periodOfDay, periodRange } from '../calendar/calendar';
+import type { ReadingStatus, Water } from '../db/schema';
 import type { Litres } from '../money/litres';
 
 export interface CountedReading {
@@ -6,7 +7,7 @@ export interface CountedReading {
   /** 'YYYY-MM-01' */
   period: string;
   valueL: Litres;
-  status: 'accepted' | 'flagged' | 'rejected';
+  status: ReadingStatus;
   id: number;
 }
 
@@ -23,7 +24,7 @@ export interface MonthlyConsumption {
  * than a negative one. Months without any figure for a water kind are null (no bar), not zero.
  */
 export function monthlyConsumption(
-  meters: { id: number; water: 'cold' | 'hot' }[],
+  meters: { id: number; water: Water }[],
   readings: CountedReading[],
   baseline: { meterId: number; valueL: Litres; period: string }[],
   from: Period,

@@ -3,6 +3,7 @@ import { AccountAccessError, customerAccount } from '../accounts/access';
 import { apiRateKey, requireScope } from '../api-tokens/api-auth';
 import type { AppDeps } from '../app-deps';
 import { localDate, monthStart, periodOf, periodOfDay } from '../calendar/calendar';
+import { READING_SOURCES, READING_STATUSES, WATERS } from '../db/schema';
 import { common } from '../i18n/common';
 import { formatM3, formatMeterReading } from '../money/litres';
 import { positiveInt } from '../web/forms';
@@ -55,8 +56,8 @@ const readingSchema = {
     value: { type: 'string', description: 'as the meter shows it, 00117.500' },
     valueL: { type: 'integer', description: 'litres' },
     readOn: { type: 'string', format: 'date' },
-    source: { type: 'string', enum: ['cabinet', 'inspector', 'phone', 'billing', 'operator'] },
-    status: { type: 'string', enum: ['accepted', 'flagged', 'rejected'] },
+    source: { type: 'string', enum: [...READING_SOURCES] },
+    status: { type: 'string', enum: [...READING_STATUSES] },
     submittedAt: { type: 'string', format: 'date-time' },
   },
 } as const;
@@ -129,7 +130,7 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
                     id: { type: 'integer' },
                     inputNo: { type: 'integer' },
                     location: { type: 'string' },
-                    water: { type: 'string', enum: ['cold', 'hot'] },
+                    water: { type: 'string', enum: [...WATERS] },
                     serial: { type: 'string' },
                     verificationDue: { type: ['string', 'null'], format: 'date' },
                     verification: {

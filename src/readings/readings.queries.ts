@@ -4,9 +4,9 @@ import { batched, perDatabase, STATEMENT_BATCHES } from '../db/batching';
 import { type DB, prepared } from '../db/database';
 import { readingThatCountsBefore } from './counting-reading.queries';
 
-export type Water = 'cold' | 'hot';
-export type ReadingSource = 'cabinet' | 'inspector' | 'phone' | 'billing' | 'operator';
-export type ReadingStatus = 'accepted' | 'flagged' | 'rejected';
+export type { ReadingSource, ReadingStatus, Water } from '../db/schema';
+
+import type { ReadingSource, ReadingStatus, Water } from '../db/schema';
 
 /** A meter of an account with the reading that counts before the current month and the current month's latest one. */
 export interface MeterState {
@@ -223,7 +223,7 @@ export interface NewReading {
   period: string;
   valueL: number;
   readOn: string;
-  status: 'accepted' | 'flagged';
+  status: Exclude<ReadingStatus, 'rejected'>;
   submittedBy: number;
   idempotencyKey: string;
   reviewNote: string | null;

@@ -1,5 +1,6 @@
 import { type AccountView, formatAddress } from '../accounts/accounts.queries';
 import { periodOfDay, readPeriod } from '../calendar/calendar';
+import type { Water } from '../db/schema';
 import { common } from '../i18n/common';
 import { formatDate, formatDateTime, formatPeriod, type Locale } from '../i18n/locales';
 import { formatM3, formatMeterReading } from '../money/litres';
@@ -305,7 +306,7 @@ export function ConfirmPage({ ctx, view }: { ctx: PageContext; view: ConfirmView
 export interface HistoryView {
   account: AccountView;
   accountQuery: string;
-  meters: { id: number; water: 'cold' | 'hot'; serial: string; location: string }[];
+  meters: { id: number; water: Water; serial: string; location: string }[];
   readings: StoredReading[];
   chartSvg: string;
   from: string;
