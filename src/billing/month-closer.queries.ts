@@ -2,6 +2,7 @@ import { CompiledQuery, sql } from 'kysely';
 import type { DB } from '../db/database';
 import type { AccountKind, Water } from '../db/schema';
 import { LOCK } from '../jobs/locks';
+import type { Litres } from '../money/litres';
 import { countsFrom, readingThatCounts, readingThatCountsBefore } from '../readings/counting-reading.queries';
 import type { MonthRates } from './month-closer';
 
@@ -96,8 +97,8 @@ export async function metersWithReadings(
     account_id: number;
     water: Water;
     verification_due: string | null;
-    start_l: number | null;
-    end_l: number | null;
+    start_l: Litres | null;
+    end_l: Litres | null;
   }>`
     select m.account_id, m.water, m.verification_due, s.value_l as start_l, e.value_l as end_l
     from meters m

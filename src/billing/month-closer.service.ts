@@ -9,6 +9,7 @@ import {
 } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { SERVICES } from '../db/schema';
+import { litres } from '../money/litres';
 import type { Tiyn } from '../money/tiyn';
 import { chargeLine, type Service } from './charges';
 import { LATE_READING } from './invoice';
@@ -267,8 +268,8 @@ async function loadFacts(tx: DB, period: Period, cutoff: Date, accountIds: numbe
     const meter: MeterMonth = {
       water: m.water,
       verificationDue: m.verification_due,
-      startL: m.start_l === null ? null : Number(m.start_l),
-      endL: m.end_l === null ? null : Number(m.end_l),
+      startL: m.start_l === null ? null : litres(m.start_l),
+      endL: m.end_l === null ? null : litres(m.end_l),
     };
     facts.get(m.account_id)?.meters.push(meter);
   }

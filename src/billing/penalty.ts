@@ -243,7 +243,7 @@ function perDayOf(rate: PenaltyRate): bigint {
 
 /** Adds a run of days to the month's basis, joining it to the previous run when nothing changed. */
 function addRun(
-  month: { numerator: bigint; days: number; baseTiyn: number; segments: PenaltySegment[] },
+  month: { numerator: bigint; days: number; baseTiyn: Tiyn; segments: PenaltySegment[] },
   start: number,
   days: number,
   overdueTiyn: Tiyn,

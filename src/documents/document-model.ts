@@ -12,7 +12,7 @@ import type { PaymentSettings } from '../config';
 import type { AccountKind, Water } from '../db/schema';
 import { formatDate, formatDateTime, formatPeriod, type Locale, MONTHS } from '../i18n/locales';
 import { formatM3, formatMeterReading } from '../money/litres';
-import { formatTiyn, formatTiynFixed } from '../money/tiyn';
+import { formatTiyn, formatTiynFixed, type Tiyn } from '../money/tiyn';
 import { csvNumber } from '../web/csv';
 import { documentsText } from './documents.text';
 
@@ -319,7 +319,7 @@ export function paymentRows(
   payee: PaymentSettings,
   accountNumber: string,
   period: string,
-  dueTiyn: number,
+  dueTiyn: Tiyn,
 ): [string, string][] {
   const t = documentsText[locale];
   return [

@@ -7,6 +7,8 @@ import { addMonths, monthStart, type Period, periodOfDay } from '../calendar/cal
 import type { DB } from '../db/database';
 import type { AccountKind, Water } from '../db/schema';
 import { billingDataAsOf } from '../exchange/data-as-of';
+import { type Litres, litres } from '../money/litres';
+import type { Tiyn } from '../money/tiyn';
 import {
   monthCutoff,
   readingThatCounts,
@@ -116,9 +118,9 @@ function metersWithReadings(db: DB, accountId: number, first: string, next: stri
     water: Water;
     serial: string;
     verification_due: string | null;
-    start_l: number | null;
+    start_l: Litres | null;
     start_on: string | null;
-    end_l: number | null;
+    end_l: Litres | null;
     end_on: string | null;
   }>`
     select m.input_no, m.water, m.serial, m.verification_due,
@@ -159,8 +161,8 @@ export async function invoiceFacts(
     water: m.water,
     serial: m.serial,
     verificationDue: m.verification_due,
-    start: m.start_l !== null && m.start_on ? { valueL: Number(m.start_l), date: m.start_on } : null,
-    end: m.end_l !== null && m.end_on ? { valueL: Number(m.end_l), date: m.end_on } : null,
+    start: m.start_l !== null && m.start_on ? { valueL: litres(m.start_l), date: m.start_on } : null,
+    end: m.end_l !== null && m.end_on ? { valueL: litres(m.end_l), date: m.end_on } : null,
   }));
 
   return {
@@ -205,7 +207,7 @@ export async function statementFacts(
   from: Period,
   to: Period,
 ): Promise<{
-  openingTiyn: number;
+  openingTiyn: Tiyn;
   months: StatementMonthInput[];
   recalculations: (InvoiceRecalculation & { period: Period })[];
 } | null> {
@@ -242,7 +244,7 @@ export async function statementFacts(
       .execute(),
   ]);
   if (months.length === 0) return null;
-  const byPeriod = new Map<string, { paidOn: string; amountTiyn: number }[]>();
+  const byPeriod = new Map<string, { paidOn: string; amountTiyn: Tiyn }[]>();
   for (const p of payments) {
     const list = byPeriod.get(p.period) ?? [];
     list.push({ paidOn: p.paid_on, amountTiyn: p.amount_tiyn });

@@ -3,6 +3,8 @@ import { accountWithAddress } from '../accounts/accounts.queries';
 import { monthStart, type Period, toPeriod } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import type { Database, Locale, NotificationKind, Water } from '../db/schema';
+import { type Litres, litres } from '../money/litres';
+import { type Tiyn, tiyn } from '../money/tiyn';
 import { readingThatCountsBefore } from '../readings/counting-reading.queries';
 
 /** Who a message of a kind goes to: the customer, the address, the account. */
@@ -110,9 +112,9 @@ export interface ConsumptionRecipient extends Recipient {
   serial: string;
   water: Water;
   /** The newest reading of the month stored (accepted, or waiting for an operator's review). */
-  valueL: number;
+  valueL: Litres;
   /** The reading that counts before the month, and its month ('YYYY-MM-01'). */
-  previousL: number;
+  previousL: Litres;
   previousPeriod: string;
 }
 
@@ -139,7 +141,7 @@ export function consumptionRecipients(db: DB, period: Period): Promise<Consumpti
     )
     .innerJoin(
       sql<{
-        value_l: number;
+        value_l: Litres;
         period: string;
       }>`lateral ${readingThatCountsBefore(sql`meters.id`, monthStart(period), null)}`.as('prev'),
       (join) => join.onTrue(),
@@ -157,12 +159,12 @@ export function consumptionRecipients(db: DB, period: Period): Promise<Consumpti
     .orderBy('users.id')
     .orderBy('meters.id')
     .execute()
-    .then((rows) => rows.map((r) => ({ ...r, valueL: Number(r.valueL), previousL: Number(r.previousL) })));
+    .then((rows) => rows.map((r) => ({ ...r, valueL: litres(r.valueL), previousL: litres(r.previousL) })));
 }
 
 export interface PaymentRecipient extends Recipient {
   /** What the month's bill left to pay, less what was paid since the month ended. */
-  dueTiyn: number;
+  dueTiyn: Tiyn;
 }
 
 /** Accounts whose bill of `period` is not paid in full by the payments dated `paidFrom` to `day`. */
@@ -189,7 +191,7 @@ export function paymentRecipients(
     .orderBy('users.id')
     .orderBy('accounts.id')
     .execute()
-    .then((rows) => rows.map((r) => ({ ...r, dueTiyn: Number(r.dueTiyn) })));
+    .then((rows) => rows.map((r) => ({ ...r, dueTiyn: tiyn(r.dueTiyn) })));
 }
 
 /** The newest month the billing run has closed, 'YYYY-MM', or null. */

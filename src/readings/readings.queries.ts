@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { tryShareMonth } from '../billing/month-lock.queries';
 import { batched, perDatabase, STATEMENT_BATCHES } from '../db/batching';
 import { type DB, prepared } from '../db/database';
+import type { Litres } from '../money/litres';
 import { readingThatCountsBefore } from './counting-reading.queries';
 
 export type { ReadingSource, ReadingStatus, Water } from '../db/schema';
@@ -16,11 +17,11 @@ export interface MeterState {
   water: Water;
   serial: string;
   verificationDue: string | null;
-  prevValueL: number | null;
+  prevValueL: Litres | null;
   prevReadOn: string | null;
   prevSource: ReadingSource | null;
   prevPeriod: string | null;
-  curValueL: number | null;
+  curValueL: Litres | null;
   curReadOn: string | null;
   curSource: ReadingSource | null;
   curStatus: ReadingStatus | null;
@@ -178,7 +179,7 @@ export interface StoredReading {
   id: number;
   meterId: number;
   period: string;
-  valueL: number;
+  valueL: Litres;
   readOn: string;
   source: ReadingSource;
   status: ReadingStatus;
@@ -221,7 +222,7 @@ export function readingsByKeys(db: DB, keys: string[]): Promise<StoredReading[]>
 export interface NewReading {
   meterId: number;
   period: string;
-  valueL: number;
+  valueL: Litres;
   readOn: string;
   status: Exclude<ReadingStatus, 'rejected'>;
   submittedBy: number;
@@ -258,7 +259,7 @@ export interface ValidSubmission {
   period: string;
   readOn: string;
   /** `limitL`: the meter's monthly consumption above which a reading needs confirming, litres. */
-  rows: { meterId: number; valueL: number; idempotencyKey: string; limitL: number }[];
+  rows: { meterId: number; valueL: Litres; idempotencyKey: string; limitL: Litres }[];
   /** Cabinet submissions per meter and month taken at most. */
   maxPerMonth: number;
   confirmPartial: boolean;
@@ -453,8 +454,8 @@ export async function countingReadingBefore(
   db: DB,
   accountId: number,
   beforePeriod: string,
-): Promise<{ meterId: number; valueL: number; period: string }[]> {
-  const result = await sql<{ meterId: number; valueL: number; period: string }>`
+): Promise<{ meterId: number; valueL: Litres; period: string }[]> {
+  const result = await sql<{ meterId: number; valueL: Litres; period: string }>`
     select m.id as "meterId", p.value_l as "valueL", p.period
     from meters m
     ${previousReadingJoin(beforePeriod)}
