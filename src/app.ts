@@ -54,26 +54,8 @@ const STATIC_DIR = join(import.meta.dirname, 'web', 'static');
 /** Leaflet's files, served from our own origin for the map page (docs/decisions/090-leaflet-map.md). */
 const LEAFLET_DIR = join(dirname(createRequire(import.meta.url).resolve('leaflet/package.json')), 'dist');
 
-/** Builds the HTTP app. Tests build it too, and call it with app.inject() or listen on port 0. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config } = deps;
-  const https = config.PUBLIC_URL.startsWith('https://');
-  const app = Fastify({
-    logger:
-      config.LOG_LEVEL === 'silent'
-        ? false
-        : { level: config.LOG_LEVEL, redact: ['req.headers.cookie', 'req.headers.authorization'] },
-    // The client is the socket's peer, unless that peer is one of the configured proxies: then the
-    // right-most address of X-Forwarded-For that is not a trusted proxy (rate limits, audit log).
-    trustProxy: config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false,
-    bodyLimit: 10 * 1024 * 1024,
-    // Every log line of a request carries its id; the client's X-Request-Id when it is a short
-    // safe token (a proxy's id), else a new one. Echoed, and shown on error pages.
-    genReqId: requestIdFor,
-  });
-  installRequestIds(app);
-  installInputGuard(app);
-
+/** Security headers, compression, no caching of personal answers, cookies, form bodies and CSRF tokens. */
+async function registerProtections(app: FastifyInstance, config: AppDeps['config'], https: boolean) {
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -109,6 +91,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       secure: https,
     },
   });
+}
+
+/** Builds the HTTP app. Tests build it too, and call it with app.inject() or listen on port 0. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const https = config.PUBLIC_URL.startsWith('https://');
+  const app = Fastify({
+    logger:
+      config.LOG_LEVEL === 'silent'
+        ? false
+        : { level: config.LOG_LEVEL, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    // The client is the socket's peer, unless that peer is one of the configured proxies: then the
+    // right-most address of X-Forwarded-For that is not a trusted proxy (rate limits, audit log).
+    trustProxy: config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false,
+    bodyLimit: 10 * 1024 * 1024,
+    // Every log line of a request carries its id; the client's X-Request-Id when it is a short
+    // safe token (a proxy's id), else a new one. Echoed, and shown on error pages.
+    genReqId: requestIdFor,
+  });
+  installRequestIds(app);
+  installInputGuard(app);
+
+  await registerProtections(app, config, https);
   await registerRateLimits(app, deps.db);
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: 3600_000 });
   await app.register(fastifyStatic, {
