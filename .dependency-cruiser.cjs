@@ -1,6 +1,6 @@
 /**
  * The import rules of the code shape (docs/architecture.md, docs/decisions/100-*.md).
- * Layers, bottom-up: db, money, i18n, web; config.ts and app-deps.ts; the capability folders;
+ * Layers, bottom-up: db, calendar, money, i18n, web; config.ts and app-deps.ts; the capability folders;
  * the entry points (app.ts, main.ts, workers.ts, *.cli.ts) on top. A module may import its own
  * layer (without cycles) and the layers below it, never one above. Tests (`*.test.ts` beside the
  * code, test/, e2e/) may import any layer (but not in a cycle).
@@ -37,27 +37,33 @@ module.exports = {
       'src/db is the bottom layer: connection, migrations, table types.',
     ),
     layer(
+      'calendar-imports-only-below',
+      '^src/calendar/',
+      ['^src/(db|calendar)/'],
+      'src/calendar (billing months, days, Almaty time) sits on db only.',
+    ),
+    layer(
       'money-imports-only-below',
       '^src/money/',
-      ['^src/(db|money)/'],
-      'src/money (tiyn, litres, rounding) sits on db only.',
+      ['^src/(db|calendar|money)/'],
+      'src/money (tiyn, litres, rounding) sits on db and calendar.',
     ),
     layer(
       'i18n-imports-only-below',
       '^src/i18n/',
-      ['^src/(db|money|i18n)/'],
-      'src/i18n sits on db and money.',
+      ['^src/(db|calendar|money|i18n)/'],
+      'src/i18n sits on db, calendar and money.',
     ),
     layer(
       'web-imports-no-capability',
       '^src/web/',
-      ['^src/(db|money|i18n|web)/'],
+      ['^src/(db|calendar|money|i18n|web)/'],
       'src/web (layout, forms, errors, limits) is shared by every capability, so it imports none of them: a capability extends what web offers (e.g. NotFoundError).',
     ),
     layer(
       'config-imports-only-below',
       '^src/(config|app-deps)\\.ts$',
-      ['^src/(db|money|i18n|web)/', '^src/(config|app-deps)\\.ts$'],
+      ['^src/(db|calendar|money|i18n|web)/', '^src/(config|app-deps)\\.ts$'],
       'config.ts and app-deps.ts sit below every capability.',
     ),
     {
@@ -75,7 +81,13 @@ module.exports = {
       severity: 'error',
       from: {
         path: '^src/',
-        pathNot: [TEST, ENTRY, CAPABILITIES, '^src/(db|money|i18n|web)/', '^src/(config|app-deps)\\.ts$'],
+        pathNot: [
+          TEST,
+          ENTRY,
+          CAPABILITIES,
+          '^src/(db|calendar|money|i18n|web)/',
+          '^src/(config|app-deps)\\.ts$',
+        ],
       },
       to: {},
     },

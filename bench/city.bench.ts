@@ -24,7 +24,7 @@ import { SMTPServer } from 'smtp-server';
 import { hashPassword } from '../src/auth/passwords';
 import { createSession } from '../src/auth/sessions';
 import { closeMonth } from '../src/billing/month-closer.service';
-import { addMonths, periodOf, periodRange, periodToDate } from '../src/billing/period';
+import { addMonths, monthStart, periodOf, periodRange } from '../src/calendar/calendar';
 import { type DatabaseHandle, openDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrate';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
@@ -88,11 +88,8 @@ export default async function cityBench(): Promise<BenchRow[]> {
 
     // The month's mailing starts with the mix; the app processes' workers send it.
     // A kept database (CITY_REUSE=1) still has the last run's mailing: its recipients go first.
-    await handle.db
-      .deleteFrom('invoice_mailing_recipients')
-      .where('period', '=', periodToDate(LAST))
-      .execute();
-    await handle.db.deleteFrom('invoice_mailings').where('period', '=', periodToDate(LAST)).execute();
+    await handle.db.deleteFrom('invoice_mailing_recipients').where('period', '=', monthStart(LAST)).execute();
+    await handle.db.deleteFrom('invoice_mailings').where('period', '=', monthStart(LAST)).execute();
     await handle.db.deleteFrom('mail_outbox').execute();
     const jobs = await startJobQueue(handle.db);
     const mailingStart = performance.now();
@@ -355,7 +352,7 @@ async function startSink() {
 /** Sessions for SESSIONS customers (as after signing in), their forms' CSRF tokens, sign-in pages. */
 async function signIn(handle: DatabaseHandle, base: string): Promise<MixCustomer[]> {
   const db = handle.db;
-  const period = periodToDate(periodOf(new Date()));
+  const period = monthStart(periodOf(new Date()));
   const users = await db
     .selectFrom('users')
     .innerJoin('user_accounts', 'user_accounts.user_id', 'users.id')

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { closeMonth } from '../src/billing/month-closer.service';
-import { addMonths, periodRange } from '../src/billing/period';
+import { addMonths, periodRange } from '../src/calendar/calendar';
 import { type DatabaseHandle, openDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrate';
 import { importPath } from '../src/exchange/import.service';

@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/app';
 import { createSession } from '../src/auth/sessions';
-import { periodOf, periodToDate } from '../src/billing/period';
+import { monthStart, periodOf } from '../src/calendar/calendar';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrate';
@@ -92,7 +92,7 @@ export default async function readingsBench(): Promise<BenchRow[]> {
     await migrateToLatest(handle.db);
     await loadDemoDataIfEmpty(handle.db, { accounts: USERS + 100, months: 3 });
     const db = handle.db;
-    const period = periodToDate(periodOf(new Date()));
+    const period = monthStart(periodOf(new Date()));
 
     // One customer per metered account, each with a session (as after signing in).
     const passwordHash = (await db.selectFrom('users').select('password_hash').executeTakeFirstOrThrow())

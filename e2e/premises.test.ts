@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { periodOf, periodToDate } from '../src/billing/period';
+import { monthStart, periodOf } from '../src/calendar/calendar';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { COMPANY_LOGIN } from '../src/demo/demo-company-premises';
 import { formatMeterReading } from '../src/money/litres';
@@ -12,7 +12,7 @@ import { premisesText } from '../src/premises/premises.messages';
 import { type E2eApp, expectMainText, startE2eApp } from './helpers';
 
 const SHOTS = process.env.PREMISES_SCREENSHOTS ?? '/tmp/premises-screenshots';
-const current = periodToDate(periodOf(new Date()));
+const current = monthStart(periodOf(new Date()));
 let e2e: E2eApp;
 
 beforeAll(async () => {

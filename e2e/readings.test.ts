@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityText } from '../src/auth/identity.messages';
-import { periodOf, periodToDate } from '../src/billing/period';
+import { monthStart, periodOf } from '../src/calendar/calendar';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';
 import { readingsText } from '../src/readings/readings.messages';
@@ -11,7 +11,7 @@ import { type TestApp, testApp } from '../test/helpers/app';
 import { demoDatabase } from '../test/helpers/db';
 
 const SHOTS = process.env.SCREENSHOT_DIR ?? '/tmp/readings-screenshots';
-const period = periodToDate(periodOf(new Date()));
+const period = monthStart(periodOf(new Date()));
 let t: TestApp;
 let browser: Browser;
 let base: string;

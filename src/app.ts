@@ -57,26 +57,8 @@ const STATIC_DIR = join(import.meta.dirname, 'web', 'static');
 /** Leaflet's files, served from our own origin for the map page (docs/decisions/090-leaflet-map.md). */
 const LEAFLET_DIR = join(dirname(createRequire(import.meta.url).resolve('leaflet/package.json')), 'dist');
 
-/** Builds the HTTP app. Tests build it too, and call it with app.inject() or listen on port 0. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config } = deps;
-  const https = config.PUBLIC_URL.startsWith('https://');
-  const app = Fastify({
-    logger:
-      config.LOG_LEVEL === 'silent'
-        ? false
-        : { level: config.LOG_LEVEL, redact: ['req.headers.cookie', 'req.headers.authorization'] },
-    // The client is the socket's peer, unless that peer is one of the configured proxies: then the
-    // right-most address of X-Forwarded-For that is not a trusted proxy (rate limits, audit log).
-    trustProxy: config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false,
-    bodyLimit: 10 * 1024 * 1024,
-    // Every log line of a request carries its id; the client's X-Request-Id when it is a short
-    // safe token (a proxy's id), else a new one. Echoed, and shown on error pages.
-    genReqId: requestIdFor,
-  });
-  installRequestIds(app);
-  installInputGuard(app);
-
+/** Security headers, compression, no caching of personal answers, cookies, form bodies and CSRF tokens. */
+async function registerProtections(app: FastifyInstance, config: AppDeps['config'], https: boolean) {
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -112,6 +94,62 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       secure: https,
     },
   });
+}
+
+/** Each capability's routes, registered in this order, each in a Fastify scope of its own. */
+const CAPABILITY_ROUTES: ((scope: FastifyInstance, deps: AppDeps) => Promise<void> | void)[] = [
+  loginRoutes,
+  personalRoutes,
+  accountLinksRoutes,
+  registrationRoutes,
+  privacyRoutes,
+  recoveryRoutes,
+  settingsRoutes,
+  apiTokensRoutes,
+  lookupRoutes,
+  devMailboxRoutes,
+  readingsRoutes,
+  premisesRoutes,
+  readingsApi,
+  backofficeHomeRoutes,
+  backofficeAccountRoutes,
+  backofficeReadingRoutes,
+  backofficeRateRoutes,
+  backofficeQuestionRoutes,
+  backofficeNoteRoutes,
+  backofficeExchangeRoutes,
+  publicQuestionRoutes,
+  publicNoteRoutes,
+  mapRoutes,
+  guideRoutes,
+  documentsRoutes,
+  documentsApi,
+  mailingRoutes,
+  backofficeOutboxRoutes,
+  notificationRoutes,
+];
+
+/** Builds the HTTP app. Tests build it too, and call it with app.inject() or listen on port 0. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const https = config.PUBLIC_URL.startsWith('https://');
+  const app = Fastify({
+    logger:
+      config.LOG_LEVEL === 'silent'
+        ? false
+        : { level: config.LOG_LEVEL, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    // The client is the socket's peer, unless that peer is one of the configured proxies: then the
+    // right-most address of X-Forwarded-For that is not a trusted proxy (rate limits, audit log).
+    trustProxy: config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false,
+    bodyLimit: 10 * 1024 * 1024,
+    // Every log line of a request carries its id; the client's X-Request-Id when it is a short
+    // safe token (a proxy's id), else a new one. Echoed, and shown on error pages.
+    genReqId: requestIdFor,
+  });
+  installRequestIds(app);
+  installInputGuard(app);
+
+  await registerProtections(app, config, https);
   await registerRateLimits(app, deps.db);
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: 3600_000 });
   await app.register(fastifyStatic, {
@@ -167,35 +205,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
 
-  await app.register(async (scope) => loginRoutes(scope, deps));
-  await app.register(async (scope) => personalRoutes(scope, deps));
-  await app.register(async (scope) => accountLinksRoutes(scope, deps));
-  await app.register(async (scope) => registrationRoutes(scope, deps));
-  await app.register(async (scope) => privacyRoutes(scope, deps));
-  await app.register(async (scope) => recoveryRoutes(scope, deps));
-  await app.register(async (scope) => settingsRoutes(scope, deps));
-  await app.register(async (scope) => apiTokensRoutes(scope, deps));
-  await app.register(async (scope) => lookupRoutes(scope, deps));
-  await app.register(async (scope) => devMailboxRoutes(scope, deps));
-  await app.register(async (scope) => readingsRoutes(scope, deps));
-  await app.register(async (scope) => premisesRoutes(scope, deps));
-  await app.register(async (scope) => readingsApi(scope, deps));
-  await app.register(async (scope) => backofficeHomeRoutes(scope, deps));
-  await app.register(async (scope) => backofficeAccountRoutes(scope, deps));
-  await app.register(async (scope) => backofficeReadingRoutes(scope, deps));
-  await app.register(async (scope) => backofficeRateRoutes(scope, deps));
-  await app.register(async (scope) => backofficeQuestionRoutes(scope, deps));
-  await app.register(async (scope) => backofficeNoteRoutes(scope, deps));
-  await app.register(async (scope) => backofficeExchangeRoutes(scope, deps));
-  await app.register(async (scope) => publicQuestionRoutes(scope, deps));
-  await app.register(async (scope) => publicNoteRoutes(scope, deps));
-  await app.register(async (scope) => mapRoutes(scope, deps));
-  await app.register(async (scope) => guideRoutes(scope, deps));
-  await app.register(async (scope) => documentsRoutes(scope, deps));
-  await app.register(async (scope) => documentsApi(scope, deps));
-  await app.register(async (scope) => mailingRoutes(scope, deps));
-  await app.register(async (scope) => backofficeOutboxRoutes(scope, deps));
-  await app.register(async (scope) => notificationRoutes(scope, deps));
+  for (const routes of CAPABILITY_ROUTES) await app.register(async (scope) => routes(scope, deps));
 
   return app;
 }

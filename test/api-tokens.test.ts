@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tokenHash } from '../src/api-tokens/token-rules';
 import { buildApp } from '../src/app';
 import { requireCustomer } from '../src/auth/guard';
-import { periodOf, periodToDate } from '../src/billing/period';
+import { monthStart, periodOf } from '../src/calendar/calendar';
 import { loadConfig } from '../src/config';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';
@@ -12,7 +12,7 @@ import { demoDatabase } from './helpers/db';
 const ENGINE = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const ACCOUNT = '02015213';
 const OTHER = '01003317';
-const period = periodToDate(periodOf(new Date()));
+const period = monthStart(periodOf(new Date()));
 let t: TestApp;
 let cold: number;
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chargeLine, chargesTotal } from '../src/billing/charges';
 import { closeMonth } from '../src/billing/month-closer.service';
+import type { Period } from '../src/calendar/calendar';
 import type { DatabaseHandle } from '../src/db/database';
 import { insertValidSubmission, meterStates } from '../src/readings/readings.queries';
 import { demoDatabase } from './helpers/db';
@@ -73,7 +74,7 @@ describe(`built-in billing run (${engine})`, () => {
 
   it('refuses a month whose previous month is open', async () => {
     await expect(closeMonth(h.db, '2026-12')).rejects.toThrow('close 2026-11 before 2026-12');
-    await expect(closeMonth(h.db, '2026-13')).rejects.toThrow('not a month');
+    await expect(closeMonth(h.db, '2026-13' as string as Period)).rejects.toThrow('not a month');
   });
 
   it('closes the open month; every balance adds up in exact tiyn for random ledgers; running it again changes nothing', async () => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
-import { periodOf, periodToDate } from '../src/billing/period';
+import { monthStart, periodOf } from '../src/calendar/calendar';
 import { loadConfig } from '../src/config';
 import { startJobQueue } from '../src/jobs/queue';
 import { formatMeterReading } from '../src/money/litres';
@@ -130,7 +130,7 @@ describe(`metrics (${engine})`, () => {
       .where('number', '=', '02015213')
       .executeTakeFirstOrThrow();
     const now = new Date();
-    const period = periodToDate(periodOf(now));
+    const period = monthStart(periodOf(now));
     await h.db.deleteFrom('readings').where('period', '=', period).execute();
     const typed: Record<number, string> = {};
     for (const meter of await meterStates(h.db, account.id, period))

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccountView, findAccountByNumber } from '../src/accounts/accounts.queries';
 import { LATE_READING } from '../src/billing/invoice';
 import { closeMonth } from '../src/billing/month-closer.service';
+import type { Period } from '../src/calendar/calendar';
 import { paymentSettings } from '../src/config';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { invoiceDocument, statementDocument } from '../src/documents/document-model';
@@ -59,7 +60,7 @@ async function invoiceAsShown(b: Browser, period: string, name: string) {
 }
 
 /** A month's invoice drawn from the model, as the page draws it, for months the route calls future. */
-async function invoiceText(account: AccountView, period: string, locale: Locale) {
+async function invoiceText(account: AccountView, period: Period, locale: Locale) {
   const invoice = await invoiceLoader(t.handle.db, account, period);
   expect(invoice).not.toBeNull();
   const doc = invoiceDocument(locale, account, invoice!, { payee: paymentSettings({}) });

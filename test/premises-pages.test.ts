@@ -1,7 +1,7 @@
 // The pages of a user with many accounts: the menu entry, the overview, the readings form of all
 // accounts (what it says was stored and what was not), CSRF, and a forged meter id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { periodOf, periodToDate } from '../src/billing/period';
+import { monthStart, periodOf } from '../src/calendar/calendar';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { testDatabase } from './helpers/db';
 import { customerOf, type MeteredAccount, meteredAccount } from './helpers/factories';
@@ -14,7 +14,7 @@ let single: MeteredAccount;
 let stranger: MeteredAccount;
 const owner = { login: '', password: '' };
 const loner = { login: '', password: '' };
-const current = periodToDate(periodOf(new Date()));
+const current = monthStart(periodOf(new Date()));
 
 beforeAll(async () => {
   const handle = await testDatabase();
@@ -30,7 +30,7 @@ beforeAll(async () => {
   Object.assign(loner, await customerOf(db, single));
   await customerOf(db, stranger);
   // Last month's readings, so the new ones are compared with them.
-  const before = periodToDate(periodOf(new Date(Date.now() - 40 * 86_400_000)));
+  const before = monthStart(periodOf(new Date(Date.now() - 40 * 86_400_000)));
   await db
     .insertInto('readings')
     .values(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
-import { periodOf, periodToDate } from '../src/billing/period';
+import { monthStart, periodOf } from '../src/calendar/calendar';
 import { loadConfig } from '../src/config';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';
@@ -18,7 +18,7 @@ const ENGINE = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 let primary: TestDatabase;
 let standby: TestDatabase;
 let app: Awaited<ReturnType<typeof buildApp>>;
-const period = periodToDate(periodOf(new Date()));
+const period = monthStart(periodOf(new Date()));
 
 async function meter(db: TestDatabase, serial: string) {
   const row = await db.db

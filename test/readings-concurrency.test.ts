@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { periodOf, periodToDate } from '../src/billing/period';
+import { monthStart, periodOf } from '../src/calendar/calendar';
 import { type DB, openDatabase } from '../src/db/database';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';
@@ -16,7 +16,7 @@ import { demoDatabase, type TestDatabase } from './helpers/db';
  * processes. On PGlite the one connection serves them in turn.
  */
 const ENGINE = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
-const period = periodToDate(periodOf(new Date()));
+const period = monthStart(periodOf(new Date()));
 
 let handle: TestDatabase;
 const others: { db: DB; close(): Promise<void> }[] = [];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityText } from '../src/auth/identity.messages';
-import { periodOf, periodToDate } from '../src/billing/period';
+import { monthStart, periodOf } from '../src/calendar/calendar';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';
 import { readingsText } from '../src/readings/readings.messages';
@@ -9,7 +9,7 @@ import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { demoDatabase } from './helpers/db';
 
 const ENGINE = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
-const period = periodToDate(periodOf(new Date()));
+const period = monthStart(periodOf(new Date()));
 const LOCALES = ['kk', 'ru', 'en'] as const;
 let t: TestApp;
 let cold: number;

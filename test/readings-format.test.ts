@@ -4,7 +4,7 @@
  * that format and both refuse a value that needs six integer digits.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { periodOf, periodToDate } from '../src/billing/period';
+import { monthStart, periodOf } from '../src/calendar/calendar';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';
 import { meterStates } from '../src/readings/readings.queries';
@@ -13,7 +13,7 @@ import { demoDatabase } from './helpers/db';
 
 const ENGINE = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const ACCOUNT = '02015213';
-const period = periodToDate(periodOf(new Date()));
+const period = monthStart(periodOf(new Date()));
 let t: TestApp;
 let meters: { id: number; prevValueL: number }[];
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMonths, periodOf, periodToDate } from '../src/billing/period';
+import { addMonths, monthStart, periodOf } from '../src/calendar/calendar';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';
 import { consumptionLimits } from '../src/readings/consumption-limits';
@@ -8,7 +8,7 @@ import { demoDatabase } from './helpers/db';
 
 const ENGINE = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const month = periodOf(new Date());
-const period = periodToDate(month);
+const period = monthStart(month);
 let t: TestApp;
 /** The company's one meter (account 05000123, about 51 m³ every month). */
 let company: number;
@@ -28,9 +28,9 @@ async function history(meter: number, months: number, stepL: number, startL = 1_
     .values(
       Array.from({ length: months }, (_, i) => ({
         meter_id: meter,
-        period: periodToDate(addMonths(month, i - months)),
+        period: monthStart(addMonths(month, i - months)),
         value_l: startL + i * stepL,
-        read_on: periodToDate(addMonths(month, i - months)).replace(/01$/, '20'),
+        read_on: monthStart(addMonths(month, i - months)).replace(/01$/, '20'),
         source: 'billing' as const,
         status: 'accepted' as const,
       })),

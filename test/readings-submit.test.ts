@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lockMonthForClosing } from '../src/billing/month-lock.queries';
-import { periodOf, periodToDate } from '../src/billing/period';
+import { monthStart, periodOf } from '../src/calendar/calendar';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { formatMeterReading } from '../src/money/litres';
 import { insertValidSubmission, meterStates, submissionContext } from '../src/readings/readings.queries';
@@ -342,7 +342,7 @@ describe(`storing a submission (${ENGINE})`, () => {
     // The same key next month stores next month's reading.
     const next = new Date(`${period.slice(0, 7)}-01T00:00:00Z`);
     next.setUTCMonth(next.getUTCMonth() + 1, 15);
-    const nextPeriod = periodToDate(periodOf(next));
+    const nextPeriod = monthStart(periodOf(next));
     try {
       const later = await submit({ [cold]: m3(prevCold + 300) }, 'same-key-0001', next);
       expect(later).toMatchObject({ kind: 'accepted', replay: false });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findSql, scan, sqlBelongsIn } from '../scripts/check-sql';
@@ -48,5 +49,45 @@ describe('the SQL check', () => {
       expect(entry.why.length, file).toBeGreaterThan(10);
       expect(entry.count, file).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('the function length check', () => {
+  type Rule = string | { level: string; options?: { maxLines?: number } };
+  type Override = {
+    includes: string[];
+    linter?: { rules?: { complexity?: { noExcessiveLinesPerFunction?: Rule } } };
+  };
+  const biome = JSON.parse(readFileSync('biome.json', 'utf8')) as { overrides?: Override[] };
+  const ruleOf = (o: Override) => o.linter?.rules?.complexity?.noExcessiveLinesPerFunction;
+  const exceptions = (
+    JSON.parse(readFileSync('.shape-exceptions.json', 'utf8')) as {
+      functionLength: Record<string, { why: string }>;
+    }
+  ).functionLength;
+
+  it('holds every function in src to 80 lines', () => {
+    const on = (biome.overrides ?? []).find((o) => o.includes.includes('src/**'));
+    const rule = on && ruleOf(on);
+    expect(typeof rule === 'object' && rule.level).toBe('error');
+    expect(typeof rule === 'object' && rule.options?.maxLines).toBeLessThanOrEqual(80);
+  });
+
+  it('switches it off only for tests, browser scripts and the listed exceptions, each with a reason', () => {
+    const off = (biome.overrides ?? []).filter((o) => ruleOf(o) === 'off').flatMap((o) => o.includes);
+    const files = off.filter((f) => !/\.test\.tsx?$/.test(f) && f !== 'src/web/static/**');
+    expect(files.sort()).toEqual(Object.keys(exceptions).sort());
+    for (const [file, entry] of Object.entries(exceptions))
+      expect(entry.why.length, file).toBeGreaterThan(10);
+  });
+
+  it('finds no function over the limit in src today', () => {
+    const run = () =>
+      execFileSync(
+        'node_modules/.bin/biome',
+        ['lint', '--only=complexity/noExcessiveLinesPerFunction', '--max-diagnostics=20', 'src'],
+        { encoding: 'utf8', stdio: 'pipe' },
+      );
+    expect(run).not.toThrow();
   });
 });

@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
+import type { AccountKind } from '../db/schema';
 
 /** An account with its address, as pages show it. */
 export interface AccountView {
   id: number;
   number: string;
-  kind: 'individual' | 'legal';
+  kind: AccountKind;
   ownerName: string;
   ownerSurname: string;
   residents: number;

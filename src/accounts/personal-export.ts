@@ -1,3 +1,4 @@
+import { periodOfDay } from '../calendar/calendar';
 import { formatM3 } from '../money/litres';
 import { csvNumber, toCsv } from '../web/csv';
 import { type AccountView, formatAddress } from './accounts.queries';
@@ -46,7 +47,7 @@ export interface PersonalData {
 type Table = { name: string; header: string[]; rows: string[][] };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : '');
-const month = (period: string) => period.slice(0, 7);
+const month = (period: string) => periodOfDay(period);
 
 /** The export as named tables, the same for the JSON and the CSV file. */
 function tables(data: PersonalData): Table[] {

@@ -1,3 +1,4 @@
+import { localDate, localDateTime } from '../calendar/calendar';
 import type { Locale } from '../i18n/locales';
 import { type Column, DataTable } from '../web/data-table';
 import { newFormKey } from '../web/form-key';
@@ -24,14 +25,9 @@ export interface TokensPageView {
   done?: 'revoked' | 'duplicate';
 }
 
-/** An instant as Almaty (UTC+5) wall time, 'YYYY-MM-DD HH:MM'. */
-function almaty(instant: Date): string {
-  return new Date(instant.getTime() + 5 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
-
 /** The last day a token works (its expiry is the midnight after it, Almaty time). */
 function lastDay(expiresAt: Date): string {
-  return almaty(new Date(expiresAt.getTime() - 1)).slice(0, 10);
+  return localDate(new Date(expiresAt.getTime() - 1));
 }
 
 function validity(locale: Locale, row: TokenListRow, now: Date): string {
@@ -47,8 +43,8 @@ function TokenList({ ctx, tokens, now }: { ctx: PageContext; tokens: TokenListRo
     { head: t.col.name, cell: (r) => r.name },
     { head: t.col.token, cell: (r) => <code>{r.hint}</code> },
     { head: t.col.scopes, cell: (r) => r.scopes.join(', ') },
-    { head: t.col.created, cell: (r) => almaty(r.createdAt) },
-    { head: t.col.lastUsed, cell: (r) => (r.lastUsedAt ? almaty(r.lastUsedAt) : t.neverUsed) },
+    { head: t.col.created, cell: (r) => localDateTime(r.createdAt) },
+    { head: t.col.lastUsed, cell: (r) => (r.lastUsedAt ? localDateTime(r.lastUsedAt) : t.neverUsed) },
     { head: t.col.expires, cell: (r) => validity(ctx.locale, r, now) },
     {
       head: t.col.action,

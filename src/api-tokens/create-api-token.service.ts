@@ -4,7 +4,7 @@ import { fill, identityText } from '../auth/identity.messages';
 import { loginThrottleState, recordLoginFailure } from '../auth/login-throttle';
 import { verifyPassword } from '../auth/passwords';
 import { settingsUser } from '../auth/users.queries';
-import { localDate } from '../billing/period';
+import { localDate } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { waitMessage } from '../web/action-limit';
 import { apiTokensText } from './api-tokens.messages';

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { addDays, daysBetween, isCalendarDay, startOfLocalDay } from '../calendar/calendar';
 
 /**
  * Personal access tokens: what a token looks like, what it may do, when it ends
@@ -96,13 +97,9 @@ export function parseExpiry(
 ): { ok: true; expiresAt: Date | null } | { ok: false; problem: ExpiryProblem } {
   const text = typed.trim();
   if (!text) return { ok: true, expiresAt: null };
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
-  if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text) {
-    return { ok: false, problem: 'invalid' };
-  }
-  const days = Math.round((day.getTime() - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+  if (!isCalendarDay(text)) return { ok: false, problem: 'invalid' };
+  const days = daysBetween(today, text);
   if (days < 0) return { ok: false, problem: 'past' };
   if (days > MAX_EXPIRY_DAYS) return { ok: false, problem: 'tooFar' };
-  return { ok: true, expiresAt: new Date(day.getTime() + 86_400_000 - 5 * 3600_000) };
+  return { ok: true, expiresAt: startOfLocalDay(addDays(text, 1)) };
 }

@@ -1,12 +1,9 @@
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
 
-export type TokenPurpose =
-  | 'confirm_email'
-  | 'reset_password'
-  | 'change_email'
-  | 'unlock_login'
-  | 'revoke_account_link';
+export type { TokenPurpose } from '../db/schema';
+
+import type { TokenPurpose } from '../db/schema';
 
 /** Marks a user's unused tokens of a purpose used, so only a newer one opens. */
 export async function retireUnusedTokens(db: DB, userId: number, purpose: TokenPurpose): Promise<void> {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
+import type { AccountKind } from '../db/schema';
 import type { Locale } from '../i18n/locales';
 
 /** A household's account by its number, with what proves the registrant's right to it. */
@@ -57,7 +58,7 @@ export interface NewCustomer {
   email: string;
   firstName: string;
   lastName: string;
-  kind: 'individual' | 'legal';
+  kind: AccountKind;
   passwordHash: string;
   iinHash: string | null;
   locale: Locale;

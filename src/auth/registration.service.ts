@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/database';
-import type { Database } from '../db/schema';
+import type { AccountKind, Database } from '../db/schema';
 import type { Locale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
@@ -30,7 +30,7 @@ import {
 import { type RegistrationClock, registrationExpired } from './registration-expiry';
 import { markEmailConfirmed } from './users.queries';
 
-export type CustomerKind = 'individual' | 'legal';
+export type CustomerKind = AccountKind;
 
 export interface RegistrationInput {
   kind: CustomerKind;

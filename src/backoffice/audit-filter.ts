@@ -1,3 +1,4 @@
+import { addDays, startOfLocalDay } from '../calendar/calendar';
 import { isCalendarDate, positiveInt } from '../web/forms';
 
 /** The audit log's filter as typed (kept for the form). */
@@ -37,8 +38,7 @@ export function parseAuditQuery(raw: Record<string, string | undefined>): {
   const errors: { from?: true; to?: true } = {};
   if (q.from && !isCalendarDate(q.from)) errors.from = true;
   if (q.to && !isCalendarDate(q.to)) errors.to = true;
-  const since = q.from && !errors.from ? new Date(`${q.from}T00:00:00+05:00`) : null;
-  const until =
-    q.to && !errors.to ? new Date(new Date(`${q.to}T00:00:00+05:00`).getTime() + 86400_000) : null;
+  const since = q.from && !errors.from ? startOfLocalDay(q.from) : null;
+  const until = q.to && !errors.to ? startOfLocalDay(addDays(q.to, 1)) : null;
   return { q, errors, filter: { actor: q.actor, action: q.action, since, until, before: q.before } };
 }

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
+import type { ExchangeKind } from '../db/schema';
 
 export interface RunRow {
   id: number;
-  kind: 'import' | 'export';
+  kind: ExchangeKind;
   file: string;
   started_at: Date;
   status: 'running' | 'succeeded' | 'rejected' | 'failed';

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { firstDayAfter, periodOfDay } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import type { Database } from '../db/schema';
 import type { NormKind, Service, TariffCustomerKind } from './rates';
@@ -12,9 +13,7 @@ export async function firstOpenMonth(db: Kysely<Database>): Promise<string | nul
     .executeTakeFirst();
   const last = row?.last as string | null | undefined;
   if (!last) return null;
-  const [y, m] = last.split('-').map(Number) as [number, number];
-  const next = m === 12 ? [y + 1, 1] : [y, m + 1];
-  return `${next[0]}-${String(next[1]).padStart(2, '0')}-01`;
+  return firstDayAfter(periodOfDay(last));
 }
 
 /** Every tariff, newest first (then by customer kind and service). */

@@ -1,8 +1,9 @@
+import { isCalendarDay } from '../calendar/calendar';
+import { type AccountKind, NORM_KINDS, type NormKind, type Service } from '../db/schema';
 import { parseTiyn } from '../money/tiyn';
 
-export type Service = 'cold_water' | 'sewage';
-export type TariffCustomerKind = 'individual' | 'legal';
-export type NormKind = 'cold_per_person' | 'hot_per_person' | 'irrigation_per_m2';
+export type { NormKind, Service };
+export type TariffCustomerKind = AccountKind;
 export type RateForm = 'tariff' | 'vat' | 'norm';
 
 export type EffectiveDateProblem = 'format' | 'notFirstDay' | 'closed';
@@ -11,9 +12,7 @@ export type RateProblem = EffectiveDateProblem | 'price' | 'rate' | 'volume' | '
 
 /** Checks an effective date: a real 'YYYY-MM-01' date after the last closed month. */
 export function effectiveDateProblem(date: string, firstOpen: string | null): EffectiveDateProblem | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return 'format';
-  const d = new Date(`${date}T00:00:00Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== date) return 'format';
+  if (!isCalendarDay(date)) return 'format';
   if (!date.endsWith('-01')) return 'notFirstDay';
   if (firstOpen && date < firstOpen) return 'closed';
   return null;
@@ -102,7 +101,6 @@ export function vatDraft(values: { effective_from: string; rate: string }): Rate
   }));
 }
 
-const NORM_KINDS: readonly string[] = ['cold_per_person', 'hot_per_person', 'irrigation_per_m2'];
 /** A month number 1–12 as typed, or null. */
 const month = (s: string) => (/^\d{1,2}$/.test(s) && Number(s) >= 1 && Number(s) <= 12 ? Number(s) : null);
 
@@ -114,7 +112,7 @@ export function normDraft(values: {
   season_to: string;
 }): RateDraft {
   const problems: RateDraft['problems'] = {};
-  if (!NORM_KINDS.includes(values.kind)) problems.kind = 'choose';
+  if (!(NORM_KINDS as readonly string[]).includes(values.kind)) problems.kind = 'choose';
   const litres = parseM3Litres(values.volume);
   if (litres === null || litres > 2_000_000_000) problems.volume = 'volume';
   const from = values.season_from ? month(values.season_from) : null;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app-deps';
-import { dateToPeriod } from '../billing/period';
+import { periodOfDay } from '../calendar/calendar';
 import { consumptionLimits } from '../readings/consumption-limits';
 import { field, positiveInt } from '../web/forms';
 import { sendPage } from '../web/html';
@@ -21,11 +21,11 @@ export async function backofficeReadingRoutes(app: FastifyInstance, { db, config
     const rows = await flaggedQueue(db);
     const limitOf = await consumptionLimits(
       db,
-      rows.map((r) => ({ meterId: r.meter_id, period: dateToPeriod(r.period) })),
+      rows.map((r) => ({ meterId: r.meter_id, period: periodOfDay(r.period) })),
       fixedL,
     );
     const reasonsOf = (r: (typeof rows)[number]) =>
-      flagReasons(r, limitOf(r.meter_id, dateToPeriod(r.period)).perMonthL);
+      flagReasons(r, limitOf(r.meter_id, periodOfDay(r.period)).perMonthL);
     return sendPage(reply, <ReviewQueuePage ctx={ctx} rows={rows} reasonsOf={reasonsOf} query={req.query} />);
   });
 

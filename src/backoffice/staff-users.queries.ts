@@ -1,4 +1,5 @@
 import type { DB } from '../db/database';
+import type { Locale } from '../db/schema';
 
 /** Is a login, or an email address (case-insensitive), already someone's? */
 export async function loginOrEmailTaken(db: DB, login: string, email: string): Promise<boolean> {
@@ -18,7 +19,7 @@ export async function insertStaffUser(
     email: string;
     role: 'operator' | 'admin';
     passwordHash: string;
-    locale: 'kk' | 'ru' | 'en';
+    locale: Locale;
   },
 ): Promise<number> {
   const row = await db

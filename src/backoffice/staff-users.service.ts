@@ -3,6 +3,7 @@ import { audit } from '../auth/audit';
 import { hashPassword } from '../auth/passwords';
 import { destroyUserSessions } from '../auth/sessions';
 import type { DB } from '../db/database';
+import type { Locale } from '../db/schema';
 import { clearStaffTotp, insertStaffUser, loginOrEmailTaken } from './staff-users.queries';
 
 export class StaffUserError extends Error {}
@@ -26,7 +27,7 @@ export async function createStaffUser(
     role: 'operator' | 'admin';
     email: string;
     password: string;
-    locale?: 'kk' | 'ru' | 'en';
+    locale?: Locale;
   },
 ): Promise<number> {
   const login = input.login.trim().toLowerCase();

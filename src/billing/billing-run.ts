@@ -1,7 +1,7 @@
+import type { Period } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { RUNS, singleFlight } from '../jobs/single-flight';
 import { type CloseMonthResult, closeMonth } from './month-closer.service';
-import type { Period } from './period';
 
 /**
  * Closes a month unless a month closing is running in any process: then AlreadyRunning (with

@@ -1,3 +1,4 @@
+import { readPeriod } from '../calendar/calendar';
 import { loadConfig } from '../config';
 import { openConfiguredDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
@@ -6,7 +7,8 @@ import { formatTiyn } from '../money/tiyn';
 import { closeMonthOnce } from './billing-run';
 
 /** npm run billing -- close 2026-10 */
-const [command, period] = process.argv.slice(2);
+const [command, text] = process.argv.slice(2);
+const period = readPeriod(text ?? '');
 if (command !== 'close' || !period) {
   console.error('Usage: npm run billing -- close YYYY-MM');
   process.exit(2);

@@ -1,9 +1,10 @@
+import type { ChargeBasis, Service } from '../db/schema';
 import type { Litres } from '../money/litres';
 import { roundHalfAwayFromZero, toSafeNumber } from '../money/rounding';
 import type { Tiyn } from '../money/tiyn';
 
-export type Service = 'cold_water' | 'sewage';
-export type Basis = 'meter' | 'norm';
+export type { Service };
+export type Basis = ChargeBasis;
 
 /** Litres per m3 times basis points per unit: the denominator of an exact line amount in tiyn. */
 const LINE_DENOMINATOR = 1000n * 10_000n;

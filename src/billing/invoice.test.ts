@@ -111,7 +111,7 @@ describe('invoice billed by norm (SPEC.md section 4)', () => {
     vatBp: 1600,
   });
   const base = {
-    period: '2026-10',
+    period: '2026-10' as const,
     tariffs: [],
     openingTiyn: 0,
     recalculationTiyn: 0,
@@ -167,7 +167,7 @@ describe('invoice billed by norm (SPEC.md section 4)', () => {
   it('no meter at all: cold and hot by norm, irrigation in the season as cold water only', () => {
     const inv = assembleInvoice({
       ...base,
-      period: '2026-07',
+      period: '2026-07' as const,
       meters: [],
       charges: [line('cold_water', 'norm', 2 * 3500 + 600), line('sewage', 'norm', 2 * 5600)],
       norm: { ...norms, residents: 2, irrigationAreaM2: '5' },

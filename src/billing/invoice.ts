@@ -1,15 +1,16 @@
+import { monthStart, type Period } from '../calendar/calendar';
+import type { Water } from '../db/schema';
 import type { Litres } from '../money/litres';
 import type { Tiyn } from '../money/tiyn';
 import { type ChargeInput, type ChargeLine, chargeLine, chargesTotal, type Service } from './charges';
 import { meterBilledIn, type NormSet, normVolumes } from './norms';
 import { basisExplains, type PenaltySegment } from './penalty';
-import { type Period, periodToDate } from './period';
 import { closingBalance } from './statement';
 import { meterVolume } from './volumes';
 
 export interface InvoiceMeterInput {
   inputNo: number;
-  water: 'cold' | 'hot';
+  water: Water;
   serial: string;
   start: { valueL: Litres; date: string } | null;
   end: { valueL: Litres; date: string } | null;
@@ -84,7 +85,7 @@ export interface InvoiceMeterRow extends InvoiceMeterInput {
  * `expired` lists the meters of that water past their verification date (none: no meter).
  */
 export interface NormBasis {
-  water: 'cold' | 'hot';
+  water: Water;
   volumeL: Litres;
   perPerson: { residents: number; normL: Litres } | null;
   expired: { serial: string; due: string }[];
@@ -118,17 +119,17 @@ export interface Invoice {
 
 /** Assembles the payment invoice of one account and month from ledger facts (SPEC.md 3.4, 4). */
 export function assembleInvoice(input: InvoiceInput): Invoice {
-  const monthStart = periodToDate(input.period);
+  const firstDay = monthStart(input.period);
   const meters = input.meters.map((m) => ({
     ...m,
     volumeL: m.start && m.end ? meterVolume({ startL: m.start.valueL, endL: m.end.valueL }) : null,
-    billed: meterBilledIn(m.verificationDue, monthStart),
+    billed: meterBilledIn(m.verificationDue, firstDay),
   }));
-  const metered = (water: 'cold' | 'hot') =>
+  const metered = (water: Water) =>
     meters.filter((m) => m.water === water && m.billed).reduce((a, m) => a + (m.volumeL ?? 0), 0);
   const lines = input.charges.map(chargeLine);
   const { normBasis, irrigation } = explainNorm(input, meters, lines);
-  const byNorm = (water: 'cold' | 'hot') => normBasis.find((n) => n.water === water)?.volumeL ?? 0;
+  const byNorm = (water: Water) => normBasis.find((n) => n.water === water)?.volumeL ?? 0;
   const coldL = metered('cold') + byNorm('cold') + (irrigation?.volumeL ?? 0);
   const hotL = metered('hot') + byNorm('hot');
   const chargesTiyn = chargesTotal(lines);
@@ -186,8 +187,8 @@ function explainNorm(
   const coldLineL = quantity('cold_water');
   const sewageLineL = quantity('sewage');
   if (coldLineL === 0 && sewageLineL === 0) return { normBasis: [], irrigation: null };
-  const working = (water: 'cold' | 'hot') => meters.some((m) => m.water === water && m.billed);
-  const expired = (water: 'cold' | 'hot') =>
+  const working = (water: Water) => meters.some((m) => m.water === water && m.billed);
+  const expired = (water: Water) =>
     meters
       .filter((m) => m.water === water && !m.billed)
       .map((m) => ({ serial: m.serial, due: m.verificationDue ?? '' }));

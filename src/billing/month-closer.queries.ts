@@ -1,6 +1,8 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { DB } from '../db/database';
+import type { AccountKind, Water } from '../db/schema';
 import { LOCK } from '../jobs/locks';
+import type { Litres } from '../money/litres';
 import { countsFrom, readingThatCounts, readingThatCountsBefore } from '../readings/counting-reading.queries';
 import type { MonthRates } from './month-closer';
 
@@ -68,7 +70,7 @@ export async function accountsOpenIn(tx: DB, start: string, end: string, ids: nu
   const only = idList(ids);
   const result = await sql<{
     id: number;
-    kind: 'individual' | 'legal';
+    kind: AccountKind;
     residents: number;
     irrigation_area_m2: string;
   }>`
@@ -93,10 +95,10 @@ export async function metersWithReadings(
   const only = idList(ids);
   const result = await sql<{
     account_id: number;
-    water: 'cold' | 'hot';
+    water: Water;
     verification_due: string | null;
-    start_l: number | null;
-    end_l: number | null;
+    start_l: Litres | null;
+    end_l: Litres | null;
   }>`
     select m.account_id, m.water, m.verification_due, s.value_l as start_l, e.value_l as end_l
     from meters m

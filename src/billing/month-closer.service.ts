@@ -1,4 +1,15 @@
+import {
+  addMonths,
+  daysInMonth,
+  isPeriod,
+  monthStart,
+  type Period,
+  periodOfDay,
+  periodRange,
+} from '../calendar/calendar';
 import type { DB } from '../db/database';
+import { SERVICES } from '../db/schema';
+import { litres } from '../money/litres';
 import type { Tiyn } from '../money/tiyn';
 import { chargeLine, type Service } from './charges';
 import { LATE_READING } from './invoice';
@@ -44,15 +55,6 @@ import {
 } from './month-closer.queries';
 import { lockMonthForClosing } from './month-lock.queries';
 import { capMayBind } from './penalty';
-import {
-  addMonths,
-  dateToPeriod,
-  daysInMonth,
-  isPeriod,
-  type Period,
-  periodRange,
-  periodToDate,
-} from './period';
 
 export class BillingRunError extends Error {}
 
@@ -80,8 +82,8 @@ export async function closeMonth(
   options: { now?: Date } = {},
 ): Promise<CloseMonthResult> {
   if (!isPeriod(period)) throw new BillingRunError(`not a month: ${period} (expected YYYY-MM)`);
-  const date = periodToDate(period);
-  const previous = periodToDate(addMonths(period, -1));
+  const date = monthStart(period);
+  const previous = monthStart(addMonths(period, -1));
   return db.transaction().execute(async (tx) => {
     await lockBillingRuns(tx);
     // Readings being stored for the month commit first and are billed; later ones find it closed
@@ -120,7 +122,7 @@ export async function closeMonth(
     await writePenaltyDays(tx, month.penaltyDays);
     await writeAccountMonths(tx, month.months);
     await markClosed(tx, date, cutoff);
-    await openPeriod(tx, periodToDate(addMonths(period, 1)));
+    await openPeriod(tx, monthStart(addMonths(period, 1)));
     return {
       period,
       accounts: month.months.length,
@@ -144,7 +146,7 @@ async function lateRecalculations(
   previousRun: Date | null,
   rates: MonthRates,
 ): Promise<Record<string, unknown>[]> {
-  const date = periodToDate(period);
+  const date = monthStart(period);
   const late = await lateAccounts(tx, date, cutoff, previousRun);
   const rows: Record<string, unknown>[] = [];
   for (const [from, accountIds] of late) {
@@ -154,14 +156,14 @@ async function lateRecalculations(
       const stored = await storedTotals(tx, q, accountIds, date);
       for (const [accountId, f] of facts) {
         const fresh = serviceTotals(monthCharges(f, rq));
-        for (const service of ['cold_water', 'sewage'] as const) {
+        for (const service of SERVICES) {
           const diff = fresh[service] - (stored.get(`${accountId}:${service}`) ?? 0);
           if (diff !== 0)
             rows.push({
               code: `auto:${accountId}:${q}:${service}:${period}`,
               account_id: accountId,
               period: date,
-              for_period: periodToDate(q),
+              for_period: monthStart(q),
               service,
               amount_tiyn: diff,
               reason: LATE_READING,
@@ -175,9 +177,9 @@ async function lateRecalculations(
 
 /** Every account's month: charge lines, penalty with its basis, and the ledger row, as rows to write. */
 async function settleMonth(tx: DB, period: Period, cutoff: Date, r: MonthRateSet) {
-  const date = periodToDate(period);
+  const date = monthStart(period);
   const facts = await loadFacts(tx, period, cutoff, null);
-  const money = await loadMoney(tx, date, periodToDate(addMonths(period, -1)));
+  const money = await loadMoney(tx, date, monthStart(addMonths(period, -1)));
   const histories = await loadHistories(tx, period, money, r);
   const out = {
     charges: [] as Record<string, unknown>[],
@@ -252,7 +254,7 @@ type Facts = Pick<AccountMonthInput, 'kind' | 'residents' | 'irrigationAreaM2' |
 
 /** Accounts open in the month with their working meters and the readings around the month. */
 async function loadFacts(tx: DB, period: Period, cutoff: Date, accountIds: number[] | null) {
-  const start = periodToDate(period);
+  const start = monthStart(period);
   const end = `${period}-${String(daysInMonth(period)).padStart(2, '0')}`;
   const facts = new Map<number, Facts>();
   for (const a of await accountsOpenIn(tx, start, end, accountIds))
@@ -266,8 +268,8 @@ async function loadFacts(tx: DB, period: Period, cutoff: Date, accountIds: numbe
     const meter: MeterMonth = {
       water: m.water,
       verificationDue: m.verification_due,
-      startL: m.start_l === null ? null : Number(m.start_l),
-      endL: m.end_l === null ? null : Number(m.end_l),
+      startL: m.start_l === null ? null : litres(m.start_l),
+      endL: m.end_l === null ? null : litres(m.end_l),
     };
     facts.get(m.account_id)?.meters.push(meter);
   }
@@ -323,7 +325,7 @@ async function loadHistories(
     const refunds = (money.payments.get(id) ?? []).reduce((a, p) => a + Math.max(0, -p.amountTiyn), 0);
     return unpaid + credits + refunds > 0;
   });
-  const date = periodToDate(period);
+  const date = monthStart(period);
   const histories = new Map<number, PenaltyHistory>();
   for (let i = 0; i < ids.length; i += 5_000) {
     const chunk = ids.slice(i, i + 5_000);
@@ -352,7 +354,7 @@ function groupBy<T extends { account_id: number }>(rows: readonly T[]): Map<numb
 async function lateAccounts(tx: DB, date: string, cutoff: Date, previousRun: Date | null) {
   const byFirst = new Map<Period, number[]>();
   for (const row of await lateReadingAccounts(tx, date, cutoff, previousRun)) {
-    const first = dateToPeriod(row.first);
+    const first = periodOfDay(row.first);
     byFirst.set(first, [...(byFirst.get(first) ?? []), row.account_id]);
   }
   return byFirst;
@@ -363,7 +365,7 @@ async function lateAccounts(tx: DB, date: string, cutoff: Date, previousRun: Dat
  * a month's charges are) plus the recalculations for it booked elsewhere.
  */
 async function storedTotals(tx: DB, period: Period, accountIds: number[], bookedIn: string) {
-  const date = periodToDate(period);
+  const date = monthStart(period);
   const totals = new Map<string, number>();
   const grouped = new Map<string, ReturnType<typeof chargeLine>[]>();
   for (const l of await chargeLinesOf(tx, date, accountIds)) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Period } from '../calendar/calendar';
 import { chargeLine } from './charges';
 import {
   type AccountMonthInput,
@@ -176,7 +177,7 @@ describe('monthCloser', () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
       return seed % n;
     };
-    const periods = ['2019-03', '2020-05', '2025-12', '2026-01', '2026-07', '2026-10'];
+    const periods: Period[] = ['2019-03', '2020-05', '2025-12', '2026-01', '2026-07', '2026-10'];
     for (let i = 0; i < 2000; i++) {
       const period = periods[rnd(periods.length)]!;
       const r = ratesForMonth(period, RATES);

@@ -1,3 +1,5 @@
+import { dueDate, lastDay, monthStart, type Period, periodOfDay, previousPeriod } from '../calendar/calendar';
+import { ACCOUNT_KINDS, type AccountKind, type NormKind, type Water } from '../db/schema';
 import type { Litres } from '../money/litres';
 import type { Tiyn } from '../money/tiyn';
 import { type ChargeInput, type ChargeLine, chargeLine, chargesTotal, type Service } from './charges';
@@ -10,7 +12,6 @@ import {
   type PenaltyRate,
   penaltyOnBills,
 } from './penalty';
-import { addMonths, daysInMonth, type Period, periodToDate } from './period';
 import { inForce } from './rates';
 import { closingBalance } from './statement';
 import { meterVolume } from './volumes';
@@ -24,13 +25,13 @@ import { meterVolume } from './volumes';
 export interface MonthRates {
   tariffs: {
     service: Service;
-    customer_kind: 'individual' | 'legal';
+    customer_kind: AccountKind;
     effective_from: string;
     price_tiyn_per_m3: number;
   }[];
   vat: { effective_from: string; rate_bp: number }[];
   norms: {
-    kind: 'cold_per_person' | 'hot_per_person' | 'irrigation_per_m2';
+    kind: NormKind;
     effective_from: string;
     litres: number;
     season_from_month: number | null;
@@ -40,7 +41,7 @@ export interface MonthRates {
 }
 
 export interface MeterMonth {
-  water: 'cold' | 'hot';
+  water: Water;
   /** Next verification due; a meter past it is not billed by its readings (norm instead). */
   verificationDue: string | null;
   /** The last reading before the month and the last reading of the month, litres. */
@@ -49,7 +50,7 @@ export interface MeterMonth {
 }
 
 export interface AccountMonthInput {
-  kind: 'individual' | 'legal';
+  kind: AccountKind;
   residents: number;
   irrigationAreaM2: string;
   meters: MeterMonth[];
@@ -90,8 +91,8 @@ export class RatesMissingError extends Error {}
 
 /** The rates in force on the month's first day, checked once per month rather than per account. */
 export function ratesForMonth(period: Period, rates: MonthRates) {
-  const date = periodToDate(period);
-  const tariff = (service: Service, kind: 'individual' | 'legal') => {
+  const date = monthStart(period);
+  const tariff = (service: Service, kind: AccountKind) => {
     const t = inForce(
       rates.tariffs.filter((x) => x.service === service && x.customer_kind === kind),
       date,
@@ -102,7 +103,7 @@ export function ratesForMonth(period: Period, rates: MonthRates) {
   const vat = inForce(rates.vat, date);
   if (!vat) throw new RatesMissingError(`no VAT rate in force in ${period}`);
   const normSet = normSetInForce(rates.norms, date);
-  const kinds = ['individual', 'legal'] as const;
+  const kinds = ACCOUNT_KINDS;
   return {
     period,
     date,
@@ -264,8 +265,8 @@ export function settleAccountMonth(
  * the month's end.
  */
 export function datedIn<P extends { paidOn: string }>(payment: P, period: Period): P {
-  const first = lastDayOf(addMonths(period, -1));
-  const last = lastDayOf(period);
+  const first = lastDay(previousPeriod(period));
+  const last = lastDay(period);
   const [paidOn] = [first, payment.paidOn, last].sort().slice(1, 2) as [string];
   return paidOn === payment.paidOn ? payment : { ...payment, paidOn };
 }
@@ -296,7 +297,7 @@ export function penaltyHistory(
   const paid: { amountTiyn: Tiyn; paidOn: string }[] = [];
   const first = rows[0];
   if (first && first.opening_tiyn !== 0)
-    bills.push({ dueOn: lastDayOf(addMonths(first.period.slice(0, 7), -1)), amountTiyn: first.opening_tiyn });
+    bills.push({ dueOn: lastDay(previousPeriod(periodOfDay(first.period))), amountTiyn: first.opening_tiyn });
   const booked = new Map<string, { amountTiyn: Tiyn; paidOn: string }[]>();
   for (const p of payments) {
     const list = booked.get(p.period) ?? [];
@@ -304,19 +305,15 @@ export function penaltyHistory(
     booked.set(p.period, list);
   }
   for (const row of rows) {
-    const period = row.period.slice(0, 7);
+    const period = periodOfDay(row.period);
     const billed = row.charged_tiyn + row.recalculation_tiyn + row.other_tiyn;
-    if (billed !== 0) bills.push({ dueOn: `${addMonths(period, 1)}-25`, amountTiyn: billed });
+    if (billed !== 0) bills.push({ dueOn: dueDate(period), amountTiyn: billed });
     const own = (booked.get(row.period) ?? []).map((p) => datedIn(p, period));
     paid.push(...own);
     const unexplained = row.paid_tiyn - own.reduce((a, p) => a + p.amountTiyn, 0);
-    if (unexplained !== 0) paid.push({ amountTiyn: unexplained, paidOn: lastDayOf(period) });
+    if (unexplained !== 0) paid.push({ amountTiyn: unexplained, paidOn: lastDay(period) });
   }
   return { bills, payments: paid };
-}
-
-function lastDayOf(period: Period): string {
-  return `${period}-${String(daysInMonth(period)).padStart(2, '0')}`;
 }
 
 /** Charge total per service, in tiyn, as a recalculation compares them. */

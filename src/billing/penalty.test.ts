@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type Period, toPeriod } from '../calendar/calendar';
 import { dailyPenaltyRates, monthPenalty, type PenaltyRate, penaltyOnBills } from './penalty';
 
 const RATE_15: PenaltyRate[] = [
@@ -182,7 +183,7 @@ describe('the penalty on an amount never exceeds that amount, bill by bill (SPEC
     { dueOn: '2025-01-25', amountTiyn: 36_500 },
     { dueOn: '2025-02-25', amountTiyn: 36_500 },
   ];
-  const month = (period: string, payments: { amountTiyn: number; paidOn: string }[] = []) =>
+  const month = (period: Period, payments: { amountTiyn: number; paidOn: string }[] = []) =>
     penaltyOnBills({ period, bills, payments }, RATE_100);
 
   it('each bill stops the day its penalty reaches its amount, whatever the others do', () => {
@@ -224,7 +225,7 @@ describe('the penalty on an amount never exceeds that amount, bill by bill (SPEC
       { effective_from: '2019-01-01', refinancing_rate_bp: 10_000, coefficient: '1.5' },
     ];
     const one = [{ dueOn: '2025-01-25', amountTiyn: 10_050 }];
-    const periods = ['01', '02', '03', '04', '05', '06', '07', '08', '09'].map((m) => `2025-${m}`);
+    const periods = ['01', '02', '03', '04', '05', '06', '07', '08', '09'].map((m) => toPeriod(`2025-${m}`));
     const months = periods.map((period) => penaltyOnBills({ period, bills: one, payments: [] }, rates));
     // 26 January + 243 days = 26 September, its 244th day.
     expect(months.at(-1)?.segments.at(-1)?.to).toBe('2025-09-26');

@@ -1,6 +1,6 @@
+import { addMonths, daysInMonth, monthStart, type Period } from '../calendar/calendar';
 import { parseDecimal, roundHalfAwayFromZero, toSafeNumber } from '../money/rounding';
 import type { Tiyn } from '../money/tiyn';
-import { addMonths, daysInMonth, type Period } from './period';
 import { inForce } from './rates';
 
 /**
@@ -147,8 +147,8 @@ const fromDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 1
  * bill's due date in runs of days on which nothing changes, so the cap counts every earlier month.
  */
 export function penaltyOnBills(ledger: PenaltyLedger, rates: readonly PenaltyRate[]): MonthPenalty | null {
-  const monthStart = toDay(`${ledger.period}-01`);
-  const monthEnd = monthStart + daysInMonth(ledger.period);
+  const firstDay = toDay(monthStart(ledger.period));
+  const monthEnd = firstDay + daysInMonth(ledger.period);
   const bills = ledger.bills
     .filter((b) => b.amountTiyn > 0)
     .map((b) => ({ from: toDay(b.dueOn) + 1, amount: b.amountTiyn, cap: BigInt(b.amountTiyn) * DENOMINATOR }))
@@ -172,7 +172,7 @@ export function penaltyOnBills(ledger: PenaltyLedger, rates: readonly PenaltyRat
       ...bills.map((b) => b.from),
       ...credits.map((c) => c.from),
       ...steps.map((s) => s.from),
-      monthStart,
+      firstDay,
     ]),
   ]
     .filter((d) => d < monthEnd)
@@ -215,7 +215,7 @@ export function penaltyOnBills(ledger: PenaltyLedger, rates: readonly PenaltyRat
       overdue += a.unpaid;
       sum += add;
     }
-    if (t >= monthStart && overdue > 0) addRun(month, t, next - t, overdue, step!.rate, sum);
+    if (t >= firstDay && overdue > 0) addRun(month, t, next - t, overdue, step!.rate, sum);
     t = next;
   }
   if (month.days === 0) return null;
@@ -231,7 +231,7 @@ export function penaltyOnBills(ledger: PenaltyLedger, rates: readonly PenaltyRat
  * bills' history (monthPenalty gives it from the totals).
  */
 export function capMayBind(firstLedgerDay: string, period: Period, rates: readonly PenaltyRate[]): boolean {
-  const elapsed = toDay(`${period}-01`) + daysInMonth(period) - toDay(firstLedgerDay) + 1;
+  const elapsed = toDay(monthStart(period)) + daysInMonth(period) - toDay(firstLedgerDay) + 1;
   const fastest = Math.max(0, ...rates.map((r) => Number(perDayOf(r))));
   return BigInt(elapsed) * BigInt(fastest) >= DENOMINATOR;
 }
@@ -243,7 +243,7 @@ function perDayOf(rate: PenaltyRate): bigint {
 
 /** Adds a run of days to the month's basis, joining it to the previous run when nothing changed. */
 function addRun(
-  month: { numerator: bigint; days: number; baseTiyn: number; segments: PenaltySegment[] },
+  month: { numerator: bigint; days: number; baseTiyn: Tiyn; segments: PenaltySegment[] },
   start: number,
   days: number,
   overdueTiyn: Tiyn,

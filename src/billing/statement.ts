@@ -1,5 +1,5 @@
+import { monthsBetween, type Period } from '../calendar/calendar';
 import type { Tiyn } from '../money/tiyn';
-import { monthsBetween, type Period } from './period';
 
 export interface BalanceMovement {
   openingTiyn: Tiyn;

@@ -10,13 +10,46 @@ type TimestampNullable = ColumnType<Date | null, Date | string | null | undefine
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = unknown> = ColumnType<T, string | undefined, string>;
 
-export type AccountKind = 'individual' | 'legal';
-export type Water = 'cold' | 'hot';
-export type Service = 'cold_water' | 'sewage';
-export type ReadingSource = 'cabinet' | 'inspector' | 'phone' | 'billing' | 'operator';
-export type ReadingStatus = 'accepted' | 'flagged' | 'rejected';
-export type Role = 'customer' | 'operator' | 'admin';
-export type Locale = 'kk' | 'ru' | 'en';
+/*
+ * The enumerations of the domain, defined here once: the value lists, and their types derived
+ * from them. Other modules import these (for unions, JSON-schema `enum`s and `z.enum(...)`)
+ * instead of listing the values again.
+ */
+export const ACCOUNT_KINDS = ['individual', 'legal'] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+export const WATERS = ['cold', 'hot'] as const;
+export type Water = (typeof WATERS)[number];
+export const SERVICES = ['cold_water', 'sewage'] as const;
+export type Service = (typeof SERVICES)[number];
+export const READING_SOURCES = ['cabinet', 'inspector', 'phone', 'billing', 'operator'] as const;
+export type ReadingSource = (typeof READING_SOURCES)[number];
+export const READING_STATUSES = ['accepted', 'flagged', 'rejected'] as const;
+export type ReadingStatus = (typeof READING_STATUSES)[number];
+export const ROLES = ['customer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const LOCALES = ['kk', 'ru', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const NORM_KINDS = ['cold_per_person', 'hot_per_person', 'irrigation_per_m2'] as const;
+export type NormKind = (typeof NORM_KINDS)[number];
+export const CHARGE_BASES = ['meter', 'norm'] as const;
+export type ChargeBasis = (typeof CHARGE_BASES)[number];
+export const TOKEN_PURPOSES = [
+  'confirm_email',
+  'reset_password',
+  'change_email',
+  'unlock_login',
+  'revoke_account_link',
+] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+export const NOTIFICATION_KINDS = [
+  'readings_reminder',
+  'verification_due',
+  'high_consumption',
+  'payment_due',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export const EXCHANGE_KINDS = ['import', 'export'] as const;
+export type ExchangeKind = (typeof EXCHANGE_KINDS)[number];
 
 export interface StreetsTable {
   id: Generated<number>;
@@ -127,7 +160,7 @@ export interface OneTimeTokensTable {
   id: Generated<number>;
   token_hash: string;
   user_id: number;
-  purpose: 'confirm_email' | 'reset_password' | 'change_email' | 'unlock_login' | 'revoke_account_link';
+  purpose: TokenPurpose;
   payload: Json<Record<string, unknown>>;
   expires_at: Timestamp;
   used_at: TimestampNullable;
@@ -168,7 +201,7 @@ export interface VatRatesTable {
 }
 export interface NormsTable {
   id: Generated<number>;
-  kind: 'cold_per_person' | 'hot_per_person' | 'irrigation_per_m2';
+  kind: NormKind;
   effective_from: string;
   litres: number;
   season_from_month: number | null;
@@ -184,7 +217,7 @@ export interface ChargesTable {
   account_id: number;
   period: string;
   service: Service;
-  basis: 'meter' | 'norm';
+  basis: ChargeBasis;
   quantity_l: number;
   tariff_tiyn_per_m3: number;
   vat_bp: number;
@@ -261,7 +294,6 @@ export interface MailOutboxTable {
   created_at: Generated<Date>;
   sent_at: TimestampNullable;
 }
-export type NotificationKind = 'readings_reminder' | 'verification_due' | 'high_consumption' | 'payment_due';
 export interface NotificationPreferencesTable {
   user_id: number;
   kind: NotificationKind;
@@ -374,7 +406,7 @@ export interface ReadingDraftsTable {
 
 export interface ExchangeRunsTable {
   id: Generated<number>;
-  kind: 'import' | 'export';
+  kind: ExchangeKind;
   file: string;
   started_at: DefaultTimestamp;
   finished_at: TimestampNullable;

@@ -4,6 +4,10 @@
  * VAT rates are the seed's and the law's; later tariffs, norms and penalty rates are
  * illustrative demo values, not the utility's.
  */
+
+import type { Period } from '../calendar/calendar';
+import type { AccountKind, Water } from '../db/schema';
+
 export const DEMO_PASSWORD = 'Demo-2026!';
 
 /** Back-office demo users (same password). The administrator enrols an authenticator at first login. */
@@ -128,7 +132,7 @@ export const DEMO_RATES = {
 
 export interface SeedAccount {
   number: string;
-  kind: 'individual' | 'legal';
+  kind: AccountKind;
   street: (typeof DEMO_STREETS)[number];
   house: string;
   prefix?: string;
@@ -141,7 +145,7 @@ export interface SeedAccount {
   openingTiyn: number;
   meters: {
     serial: string;
-    water: 'cold' | 'hot';
+    water: Water;
     location: string;
     verificationDue: string;
     startL: number;
@@ -150,7 +154,7 @@ export interface SeedAccount {
   }[];
   /** Months with fixed figures; the rest of the history up to last month is generated. */
   months: {
-    period: string;
+    period: Period;
     volumesL: number[];
     readOn: string;
     payments: { amountTiyn: number; kind: 'regular' | 'compensation'; paidOn: string }[];

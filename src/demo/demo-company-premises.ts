@@ -1,5 +1,5 @@
 import { iinCheckDigit } from '../auth/iin';
-import { addMonths, type Period, periodRange, periodToDate } from '../billing/period';
+import { addMonths, monthStart, type Period, periodRange } from '../calendar/calendar';
 
 /**
  * Customers with many accounts under one login (src/premises), for the demo city: a retail chain
@@ -125,14 +125,25 @@ function companyBin(): string {
   throw new Error('no BIN with a check digit');
 }
 
+type AddDemoAccount = (
+  input: Parameters<DemoCityKit['addAccount']>[0],
+  waters: Water[],
+  plan: Partial<Plan>,
+) => number;
+
 export async function addCompanyPremises(kit: DemoCityKit): Promise<void> {
   const int = numbers(20261130);
+  const account = accountMaker(kit, int);
+  await addRetailChain(kit, account);
+  await addLandlord(kit, account);
+}
+
+/** Adds an account with its meters, their reading before the history, its months and maybe this month's readings. */
+function accountMaker(kit: DemoCityKit, int: ReturnType<typeof numbers>): AddDemoAccount {
   const first = addMonths(kit.lastClosed, -(HISTORY_MONTHS - 1));
   const months = periodRange(first, kit.lastClosed);
   const baseline = addMonths(first, -1);
-
-  /** An account with its meters, their reading before the history, its months and maybe this month's readings. */
-  const account = (input: Parameters<DemoCityKit['addAccount']>[0], waters: Water[], plan: Partial<Plan>) => {
+  return (input, waters, plan) => {
     if (kit.accountNumbers.has(input.number)) throw new Error(`demo account ${input.number} exists`);
     const id = kit.addAccount(input);
     const meters = waters.map((water, i) => {
@@ -147,7 +158,7 @@ export async function addCompanyPremises(kit: DemoCityKit): Promise<void> {
       });
       kit.readings.push({
         meter_id: meter.id,
-        period: periodToDate(baseline),
+        period: monthStart(baseline),
         value_l: meter.valueL,
         read_on: `${baseline}-25`,
         source: 'inspector',
@@ -172,8 +183,10 @@ export async function addCompanyPremises(kit: DemoCityKit): Promise<void> {
     kit.openMonthReadings(full, 0.5);
     return id;
   };
+}
 
-  // A retail chain: one login, a shop per account (each with its contract) all over the city.
+/** A retail chain: one login, a shop per account (each with its contract) all over the city. */
+async function addRetailChain(kit: DemoCityKit, account: AddDemoAccount): Promise<void> {
   const bin = companyBin();
   const shops: number[] = [];
   for (let i = 0; i < SHOPS; i++) {
@@ -209,8 +222,10 @@ export async function addCompanyPremises(kit: DemoCityKit): Promise<void> {
   // Its accountant downloads the invoices; a monthly mail with 50 PDFs is not what the demo shows.
   kit.users.at(-1)!.subscribe_invoices = false;
   for (const id of rest) kit.links.push({ user_id: companyUser, account_id: id });
+}
 
-  // A landlord with three flats in one block, each let with its own account.
+/** A landlord with three flats in one block, each let with its own account. */
+async function addLandlord(kit: DemoCityKit, account: AddDemoAccount): Promise<void> {
   const block = kit.addBuilding(kit.streetId('Протозанов'), '401');
   const flats = ['12', '27', '45'].map((flat, i) =>
     account(

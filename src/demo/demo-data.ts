@@ -10,9 +10,18 @@ import {
   ratesForMonth,
   settleAccountMonth,
 } from '../billing/month-closer';
-import { addMonths, localDate, type Period, periodOf, periodRange, periodToDate } from '../billing/period';
+import {
+  ALMATY_OFFSET_MS,
+  addMonths,
+  localDate,
+  monthStart,
+  type Period,
+  periodOf,
+  periodOfDay,
+  periodRange,
+} from '../calendar/calendar';
 import type { DB } from '../db/database';
-import type { Database } from '../db/schema';
+import { type AccountKind, type Database, WATERS, type Water } from '../db/schema';
 import { DEMO_PASSWORD, DEMO_RATES, DEMO_STAFF, DEMO_STREETS, SEED_ACCOUNTS } from './demo-catalogue';
 import { addCompanyPremises } from './demo-company-premises';
 import { addMultiAccountDemo } from './demo-multi-account';
@@ -89,7 +98,7 @@ function random(seed: number) {
 
 interface MeterPlan {
   id: number;
-  water: 'cold' | 'hot';
+  water: Water;
   valueL: number;
   /** Readings after this date are not billed (verification overdue). */
   verificationDue: string;
@@ -97,7 +106,7 @@ interface MeterPlan {
 
 interface AccountPlan {
   id: number;
-  kind: 'individual' | 'legal';
+  kind: AccountKind;
   residents: number;
   irrigationAreaM2: string;
   meters: MeterPlan[];
@@ -235,7 +244,7 @@ export async function generateDemoData(options: DemoOptions) {
       compensationTiyn?: number;
     },
   ) => {
-    const date = periodToDate(period);
+    const date = monthStart(period);
     const readOn = fixed?.readOn ?? `${period}-${String(rnd.int(18, 26)).padStart(2, '0')}`;
     const meters: MeterMonth[] = plan.meters.map((meter) => {
       const consumption =
@@ -368,7 +377,7 @@ export async function generateDemoData(options: DemoOptions) {
       meter.valueL += meter.water === 'cold' ? rnd.int(1000, 6000) : rnd.int(500, 3000);
       readings.push({
         meter_id: meter.id,
-        period: periodToDate(current),
+        period: monthStart(current),
         value_l: meter.valueL,
         read_on: readOn,
         source: 'cabinet',
@@ -380,7 +389,7 @@ export async function generateDemoData(options: DemoOptions) {
 
   const addAccount = (input: {
     number: string;
-    kind: 'individual' | 'legal';
+    kind: AccountKind;
     premise: number;
     ownerName: string;
     ownerSurname: string;
@@ -411,7 +420,7 @@ export async function generateDemoData(options: DemoOptions) {
     account: number,
     input: {
       serial: string;
-      water: 'cold' | 'hot';
+      water: Water;
       inputNo?: number;
       location?: string;
       verificationDue: string;
@@ -441,7 +450,7 @@ export async function generateDemoData(options: DemoOptions) {
   const addUser = async (
     login: string,
     account: number,
-    person: { first: string; last: string; email: string; kind: 'individual' | 'legal' },
+    person: { first: string; last: string; email: string; kind: AccountKind },
   ) => {
     ids.user += 1;
     users.push({
@@ -491,7 +500,7 @@ export async function generateDemoData(options: DemoOptions) {
       const startDate = m.startDate ?? `${addMonths(firstSynthetic, -1)}-25`;
       readings.push({
         meter_id: meter.id,
-        period: `${startDate.slice(0, 7)}-01`,
+        period: monthStart(periodOfDay(startDate)),
         value_l: m.startL,
         read_on: startDate,
         source: 'inspector',
@@ -581,7 +590,7 @@ export async function generateDemoData(options: DemoOptions) {
       if (metered) {
         const inputs = rnd.chance(0.1) ? 2 : 1;
         for (let input = 1; input <= inputs; input++) {
-          for (const water of ['cold', 'hot'] as const) {
+          for (const water of WATERS) {
             if (water === 'hot' && (privateHouse || legal) && rnd.chance(0.6)) continue;
             const roll = rnd.next();
             // 5% overdue verification, 5% due within two months, the rest years ahead.
@@ -604,7 +613,7 @@ export async function generateDemoData(options: DemoOptions) {
             plan.meters.push(meter);
             readings.push({
               meter_id: meter.id,
-              period: periodToDate(addMonths(firstSynthetic, -1)),
+              period: monthStart(addMonths(firstSynthetic, -1)),
               value_l: meter.valueL,
               read_on: `${addMonths(firstSynthetic, -1)}-25`,
               source: 'inspector',
@@ -655,7 +664,7 @@ export async function generateDemoData(options: DemoOptions) {
   }
 
   const periods: Row<'billing_periods'>[] = periodRange('2019-01', current).map((p) => ({
-    period: periodToDate(p),
+    period: monthStart(p),
     status: p === current ? 'open' : 'closed',
     closed_at: p === current ? null : `${addMonths(p, 1)}-03T03:00:00+05:00`,
   }));
@@ -692,9 +701,10 @@ export async function generateDemoData(options: DemoOptions) {
 
 /** The weekly billing import runs on Mondays at 03:00 Almaty time (UTC+5). */
 function lastMondayAt3(now: Date): Date {
-  const local = new Date(now.getTime() + 5 * 3600_000);
+  const local = new Date(now.getTime() + ALMATY_OFFSET_MS);
   const daysBack = (local.getUTCDay() + 6) % 7;
   const monday =
-    Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - daysBack, 3) - 5 * 3600_000;
+    Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - daysBack, 3) -
+    ALMATY_OFFSET_MS;
   return new Date(monday <= now.getTime() ? monday : monday - 7 * 86_400_000);
 }

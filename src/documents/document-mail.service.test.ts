@@ -77,7 +77,7 @@ describe(`sending documents by email (${engine})`, () => {
       kind: 'limited',
       wait: 120,
     });
-    const range = { from: '2019-06', to: '2020-05' };
+    const range = { from: '2019-06', to: '2020-05' } as const;
     const statement = await sendStatementByEmail(db, {
       ...limited,
       userId,
@@ -94,7 +94,7 @@ describe(`sending documents by email (${engine})`, () => {
   });
 
   it('sendStatementByEmail mails the statement of a valid range', async () => {
-    const range = { from: '2019-06', to: '2020-05' };
+    const range = { from: '2019-06', to: '2020-05' } as const;
     const result = await sendStatementByEmail(db, {
       ...request,
       userId,
@@ -126,7 +126,7 @@ describe(`sending documents by email (${engine})`, () => {
       asked = true;
       return account;
     };
-    const range = { from: '2019-06', to: '2020-05' };
+    const range = { from: '2019-06', to: '2020-05' } as const;
     expect(await sendStatementByEmail(db, { ...request, userId, account: lookup, range })).toEqual({
       kind: 'noEmail',
     });

@@ -1,6 +1,6 @@
 import type { AccountView } from '../accounts/accounts.queries';
 import { audit } from '../auth/audit';
-import type { Period } from '../billing/period';
+import type { Period } from '../calendar/calendar';
 import type { PaymentSettings } from '../config';
 import type { DB } from '../db/database';
 import type { Locale } from '../i18n/locales';

@@ -6,12 +6,13 @@ import {
   LATE_READING,
 } from '../billing/invoice';
 import { segmentExact } from '../billing/penalty';
-import { addMonths, parsePeriod } from '../billing/period';
 import type { Statement } from '../billing/statement';
+import { firstDayAfter, formatDay, localDate, monthStart, parsePeriod } from '../calendar/calendar';
 import type { PaymentSettings } from '../config';
+import type { AccountKind, Water } from '../db/schema';
 import { formatDate, formatDateTime, formatPeriod, type Locale, MONTHS } from '../i18n/locales';
 import { formatM3, formatMeterReading } from '../money/litres';
-import { formatTiyn, formatTiynFixed } from '../money/tiyn';
+import { formatTiyn, formatTiynFixed, type Tiyn } from '../money/tiyn';
 import { csvNumber } from '../web/csv';
 import { documentsText } from './documents.text';
 
@@ -52,7 +53,7 @@ export interface InvoiceDocument {
 
 export interface DocumentAccount {
   number: string;
-  kind: 'individual' | 'legal';
+  kind: AccountKind;
   ownerName: string;
   residents: number;
   irrigationAreaM2: string;
@@ -73,7 +74,7 @@ function formatTenge4(exact: { num: bigint; den: bigint }): string {
 
 type DocText = (typeof documentsText)[Locale];
 
-const waterName = (t: DocText, water: 'cold' | 'hot') => (water === 'cold' ? t.coldWater : t.hotWater);
+const waterName = (t: DocText, water: Water) => (water === 'cold' ? t.coldWater : t.hotWater);
 
 /** The account block of an invoice; owner and address masked on the anonymous breakdown. */
 function invoiceFacts(t: DocText, account: DocumentAccount, masked: boolean): [string, string][] {
@@ -159,8 +160,8 @@ function normNotes(t: DocText, invoice: Invoice): string[] {
 
 /** The bill: opening balance, charges, recalculations, penalty with its basis, payments, closing balance. */
 function billRows(locale: Locale, t: DocText, invoice: Invoice): DocTable['rows'] {
-  const openingDate = formatDate(`${invoice.period}-01`);
-  const closingDate = formatDate(`${addMonths(invoice.period, 1)}-01`);
+  const openingDate = formatDate(monthStart(invoice.period));
+  const closingDate = formatDate(firstDayAfter(invoice.period));
   const recalculationRows: DocTable['rows'] = invoice.recalculations.map((r) => ({
     cells: [recalculationLabel(locale, r), '', '', '', '', formatTiyn(r.amountTiyn)],
   }));
@@ -304,7 +305,7 @@ export function documentDates(locale: Locale, dates: DocumentDates): string[] {
   const t = documentsText[locale];
   return [
     dates.dataAsOf ? t.dataAsOf(formatDateTime(dates.dataAsOf)) : t.dataAsOfUnknown,
-    dates.closedAt ? t.periodClosed(formatDateTime(dates.closedAt).slice(0, 10)) : t.periodOpen,
+    dates.closedAt ? t.periodClosed(formatDay(localDate(dates.closedAt))) : t.periodOpen,
   ];
 }
 
@@ -318,7 +319,7 @@ export function paymentRows(
   payee: PaymentSettings,
   accountNumber: string,
   period: string,
-  dueTiyn: number,
+  dueTiyn: Tiyn,
 ): [string, string][] {
   const t = documentsText[locale];
   return [
@@ -360,7 +361,7 @@ function statementRows(locale: Locale, t: DocText, statement: Statement): DocTab
   const rows: DocTable['rows'] = [
     {
       cells: [
-        t.openingRow(formatDate(`${statement.from}-01`)),
+        t.openingRow(formatDate(monthStart(statement.from))),
         '',
         '',
         '',

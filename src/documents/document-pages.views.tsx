@@ -1,6 +1,6 @@
 import type { AccountView } from '../accounts/accounts.queries';
 import type { Invoice } from '../billing/invoice';
-import type { Period } from '../billing/period';
+import type { Period } from '../calendar/calendar';
 import type { PaymentSettings } from '../config';
 import type { Locale } from '../i18n/locales';
 import { waitMessage } from '../web/action-limit';

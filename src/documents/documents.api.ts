@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { customerAccount } from '../accounts/access';
 import { apiRateKey, requireScope } from '../api-tokens/api-auth';
 import type { AppDeps } from '../app-deps';
-import { dateToPeriod, isPeriod, type Period } from '../billing/period';
 import { statementRangeProblem } from '../billing/statement';
+import { isPeriod, type Period, periodOfDay } from '../calendar/calendar';
 import { common } from '../i18n/common';
 import { invoicePdf, statementPdf } from './documents.service';
 import { accountDocumentPeriods } from './invoice.queries';
@@ -54,6 +54,76 @@ function badRequest(req: FastifyRequest, reply: FastifyReply, detail: string) {
   return reply.status(400).send({ error: 'invalid', message: common[req.locale].errors.badRequest, detail });
 }
 
+const DOCUMENTS_SCHEMA = {
+  tags: TAGS,
+  summary: 'The months with an invoice (newest first, up to 36) and where to download the PDFs',
+  security: SECURITY,
+  ...SCOPE,
+  params: accountParams,
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        account: { type: 'string' },
+        invoices: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { period: { type: 'string' }, pdf: { type: 'string' } },
+          },
+        },
+        statementPdf: {
+          type: 'string',
+          description: 'the statement PDF, with from and to (YYYY-MM, at most 36 months) to fill in',
+        },
+      },
+    },
+    401: errorSchema,
+    403: errorSchema,
+    404: errorSchema,
+    429: errorSchema,
+  },
+};
+
+const INVOICE_SCHEMA = {
+  tags: TAGS,
+  summary: "The month's invoice as a PDF, in the language of the request",
+  security: SECURITY,
+  ...SCOPE,
+  params: {
+    type: 'object',
+    required: ['account', 'period'],
+    properties: { ...accountParams.properties, period: { type: 'string', description: 'YYYY-MM' } },
+  },
+  response: {
+    200: pdfResponse,
+    400: errorSchema,
+    401: errorSchema,
+    403: errorSchema,
+    404: errorSchema,
+  },
+};
+
+const STATEMENT_SCHEMA = {
+  tags: TAGS,
+  summary: 'The settlement statement of a range of months as a PDF',
+  security: SECURITY,
+  ...SCOPE,
+  params: accountParams,
+  querystring: {
+    type: 'object',
+    required: ['from', 'to'],
+    properties: { from: { type: 'string' }, to: { type: 'string' } },
+  },
+  response: {
+    200: pdfResponse,
+    400: errorSchema,
+    401: errorSchema,
+    403: errorSchema,
+    404: errorSchema,
+  },
+};
+
 /**
  * Invoices and statements for integrations (an API token with `documents:read`, or the session):
  * the months with an invoice, an invoice's PDF, a statement's PDF. Another customer's account: 404.
@@ -66,42 +136,13 @@ export async function documentsApi(app: FastifyInstance, { db }: AppDeps) {
     {
       preHandler,
       config,
-      schema: {
-        tags: TAGS,
-        summary: 'The months with an invoice (newest first, up to 36) and where to download the PDFs',
-        security: SECURITY,
-        ...SCOPE,
-        params: accountParams,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              account: { type: 'string' },
-              invoices: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: { period: { type: 'string' }, pdf: { type: 'string' } },
-                },
-              },
-              statementPdf: {
-                type: 'string',
-                description: 'the statement PDF, with from and to (YYYY-MM, at most 36 months) to fill in',
-              },
-            },
-          },
-          401: errorSchema,
-          403: errorSchema,
-          404: errorSchema,
-          429: errorSchema,
-        },
-      },
+      schema: DOCUMENTS_SCHEMA,
     },
     async (req) => {
       const account = await customerAccount(db, req, req.params.account);
       const base = `/api/v1/accounts/${encodeURIComponent(account.number)}`;
       const periods = (await accountDocumentPeriods(db, account.id, LIST_MONTHS + 1))
-        .map(dateToPeriod)
+        .map(periodOfDay)
         .filter((p) => p <= defaultPeriod())
         .slice(0, LIST_MONTHS);
       return {
@@ -117,24 +158,7 @@ export async function documentsApi(app: FastifyInstance, { db }: AppDeps) {
     {
       preHandler,
       config,
-      schema: {
-        tags: TAGS,
-        summary: "The month's invoice as a PDF, in the language of the request",
-        security: SECURITY,
-        ...SCOPE,
-        params: {
-          type: 'object',
-          required: ['account', 'period'],
-          properties: { ...accountParams.properties, period: { type: 'string', description: 'YYYY-MM' } },
-        },
-        response: {
-          200: pdfResponse,
-          400: errorSchema,
-          401: errorSchema,
-          403: errorSchema,
-          404: errorSchema,
-        },
-      },
+      schema: INVOICE_SCHEMA,
     },
     async (req, reply) => {
       const account = await customerAccount(db, req, req.params.account);
@@ -151,25 +175,7 @@ export async function documentsApi(app: FastifyInstance, { db }: AppDeps) {
     {
       preHandler,
       config,
-      schema: {
-        tags: TAGS,
-        summary: 'The settlement statement of a range of months as a PDF',
-        security: SECURITY,
-        ...SCOPE,
-        params: accountParams,
-        querystring: {
-          type: 'object',
-          required: ['from', 'to'],
-          properties: { from: { type: 'string' }, to: { type: 'string' } },
-        },
-        response: {
-          200: pdfResponse,
-          400: errorSchema,
-          401: errorSchema,
-          403: errorSchema,
-          404: errorSchema,
-        },
-      },
+      schema: STATEMENT_SCHEMA,
     },
     async (req, reply) => {
       const account = await customerAccount(db, req, req.params.account);

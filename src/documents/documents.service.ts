@@ -1,6 +1,6 @@
 import { type AccountView, findAccountByNumber } from '../accounts/accounts.queries';
 import { verifyLookupToken } from '../accounts/lookup-token';
-import type { Period } from '../billing/period';
+import type { Period } from '../calendar/calendar';
 import { type PaymentSettings, paymentSettings } from '../config';
 import type { DB } from '../db/database';
 import { formatPeriod, type Locale } from '../i18n/locales';

@@ -2,10 +2,13 @@ import { sql } from 'kysely';
 import type { Service } from '../billing/charges';
 import type { InvoiceInput, InvoiceMeterInput, InvoiceRecalculation } from '../billing/invoice';
 import { type MonthRates, normSetInForce } from '../billing/month-closer';
-import { addMonths, dateToPeriod, type Period, periodToDate } from '../billing/period';
 import type { StatementMonthInput } from '../billing/statement';
+import { addMonths, monthStart, type Period, periodOfDay } from '../calendar/calendar';
 import type { DB } from '../db/database';
+import type { AccountKind, Water } from '../db/schema';
 import { billingDataAsOf } from '../exchange/data-as-of';
+import { type Litres, litres } from '../money/litres';
+import type { Tiyn } from '../money/tiyn';
 import {
   monthCutoff,
   readingThatCounts,
@@ -18,7 +21,7 @@ export function accountMonth(db: DB, accountId: number, period: Period) {
     .selectFrom('account_months')
     .selectAll()
     .where('account_id', '=', accountId)
-    .where('period', '=', periodToDate(period))
+    .where('period', '=', monthStart(period))
     .executeTakeFirst();
 }
 
@@ -31,7 +34,7 @@ export async function latestAccountMonth(db: DB, accountId: number): Promise<Per
     .orderBy('period', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row ? row.period.slice(0, 7) : null;
+  return row ? periodOfDay(row.period) : null;
 }
 
 /** The first year with ledger data of an account, for the period selector's year list. */
@@ -91,7 +94,7 @@ function monthPayments(db: DB, accountId: number, first: string) {
 }
 
 /** The tariff of each service in force on the month's first day for a kind of customer. */
-function tariffsInForce(db: DB, kind: 'individual' | 'legal', first: string) {
+function tariffsInForce(db: DB, kind: AccountKind, first: string) {
   return sql<{ service: Service; price: number }>`
     select distinct on (service) service, price_tiyn_per_m3 as price
     from tariffs
@@ -112,12 +115,12 @@ function normsInForce(db: DB, first: string) {
 function metersWithReadings(db: DB, accountId: number, first: string, next: string, cutoff: Date | null) {
   return sql<{
     input_no: number;
-    water: 'cold' | 'hot';
+    water: Water;
     serial: string;
     verification_due: string | null;
-    start_l: number | null;
+    start_l: Litres | null;
     start_on: string | null;
-    end_l: number | null;
+    end_l: Litres | null;
     end_on: string | null;
   }>`
     select m.input_no, m.water, m.serial, m.verification_due,
@@ -133,11 +136,11 @@ function metersWithReadings(db: DB, accountId: number, first: string, next: stri
 
 export async function invoiceFacts(
   db: DB,
-  account: { id: number; kind: 'individual' | 'legal'; residents: number; irrigationAreaM2: string },
+  account: { id: number; kind: AccountKind; residents: number; irrigationAreaM2: string },
   period: Period,
 ): Promise<InvoiceInput | null> {
-  const first = periodToDate(period);
-  const next = periodToDate(addMonths(period, 1));
+  const first = monthStart(period);
+  const next = monthStart(addMonths(period, 1));
   const cutoff = await monthCutoff(db, first);
 
   // One round of queries in parallel: the balance row decides afterwards whether there is an invoice.
@@ -158,8 +161,8 @@ export async function invoiceFacts(
     water: m.water,
     serial: m.serial,
     verificationDue: m.verification_due,
-    start: m.start_l !== null && m.start_on ? { valueL: Number(m.start_l), date: m.start_on } : null,
-    end: m.end_l !== null && m.end_on ? { valueL: Number(m.end_l), date: m.end_on } : null,
+    start: m.start_l !== null && m.start_on ? { valueL: litres(m.start_l), date: m.start_on } : null,
+    end: m.end_l !== null && m.end_on ? { valueL: litres(m.end_l), date: m.end_on } : null,
   }));
 
   return {
@@ -176,7 +179,7 @@ export async function invoiceFacts(
     openingTiyn: month.opening_tiyn,
     recalculationTiyn: month.recalculation_tiyn,
     recalculations: recalculations.map((r) => ({
-      forPeriod: r.for_period ? dateToPeriod(r.for_period) : null,
+      forPeriod: r.for_period ? periodOfDay(r.for_period) : null,
       service: r.service,
       amountTiyn: r.amount_tiyn,
       reason: r.reason,
@@ -204,12 +207,12 @@ export async function statementFacts(
   from: Period,
   to: Period,
 ): Promise<{
-  openingTiyn: number;
+  openingTiyn: Tiyn;
   months: StatementMonthInput[];
   recalculations: (InvoiceRecalculation & { period: Period })[];
 } | null> {
-  const first = periodToDate(from);
-  const last = periodToDate(to);
+  const first = monthStart(from);
+  const last = monthStart(to);
   const [months, payments, recalculations] = await Promise.all([
     db
       .selectFrom('account_months')
@@ -241,7 +244,7 @@ export async function statementFacts(
       .execute(),
   ]);
   if (months.length === 0) return null;
-  const byPeriod = new Map<string, { paidOn: string; amountTiyn: number }[]>();
+  const byPeriod = new Map<string, { paidOn: string; amountTiyn: Tiyn }[]>();
   for (const p of payments) {
     const list = byPeriod.get(p.period) ?? [];
     list.push({ paidOn: p.paid_on, amountTiyn: p.amount_tiyn });
@@ -250,7 +253,7 @@ export async function statementFacts(
   return {
     openingTiyn: months[0]?.opening_tiyn ?? 0,
     months: months.map((m) => ({
-      period: m.period.slice(0, 7),
+      period: periodOfDay(m.period),
       chargedTiyn: m.charged_tiyn,
       recalculationTiyn: m.recalculation_tiyn,
       penaltyTiyn: m.penalty_tiyn,
@@ -258,8 +261,8 @@ export async function statementFacts(
       payments: byPeriod.get(m.period) ?? [],
     })),
     recalculations: recalculations.map((r) => ({
-      period: dateToPeriod(r.period),
-      forPeriod: r.for_period ? dateToPeriod(r.for_period) : null,
+      period: periodOfDay(r.period),
+      forPeriod: r.for_period ? periodOfDay(r.for_period) : null,
       service: r.service,
       amountTiyn: r.amount_tiyn,
       reason: r.reason,

@@ -5,8 +5,8 @@ import {
   type Invoice,
   type InvoiceRecalculation,
 } from '../billing/invoice';
-import { addMonths, isPeriod, makePeriod, type Period, periodOf, periodToDate } from '../billing/period';
 import { buildStatement, type Statement, statementRangeProblem } from '../billing/statement';
+import { addMonths, isPeriod, makePeriod, monthStart, type Period, periodOf } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { billingDataAsOf } from '../exchange/data-as-of';
 import { monthCutoff } from '../readings/counting-reading.queries';
@@ -90,7 +90,7 @@ export async function statementLoader(
   const first = facts.months[0]?.period ?? from;
   // The statement's figures as of the last exchange and the closing of its last month with data.
   const last = facts.months.at(-1)?.period ?? to;
-  const [dataAsOf, closedAt] = await Promise.all([billingDataAsOf(db), monthCutoff(db, periodToDate(last))]);
+  const [dataAsOf, closedAt] = await Promise.all([billingDataAsOf(db), monthCutoff(db, monthStart(last))]);
   return {
     ...buildStatement(first, to, facts.openingTiyn, facts.months),
     dates: { dataAsOf, closedAt },

@@ -1,4 +1,4 @@
-import type { Period } from '../billing/period';
+import type { Period } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { enqueueMail, type OutgoingMail } from '../mail/outbox';
 import { outboxIdByDedupeKey } from '../mail/outbox.queries';

@@ -1,5 +1,5 @@
 import { findAccountById } from '../accounts/accounts.queries';
-import { isPeriod } from '../billing/period';
+import { isPeriod } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { isLocale } from '../i18n/locales';
 import type { MailDocuments } from '../mail/outbox';

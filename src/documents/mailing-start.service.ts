@@ -1,4 +1,4 @@
-import { isPeriod, type Period } from '../billing/period';
+import { isPeriod, type Period } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { type JobQueue, jobDb } from '../jobs/queue';
 import {

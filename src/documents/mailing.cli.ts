@@ -1,4 +1,4 @@
-import { isPeriod } from '../billing/period';
+import { isPeriod, readPeriod } from '../calendar/calendar';
 import { loadConfig } from '../config';
 import { openConfiguredDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
@@ -27,7 +27,7 @@ try {
     } else
       console.log(`Mailing of ${period} started: ${recipients} new recipients. The app's worker sends it.`);
   } else if (command === 'report' && (!period || isPeriod(period))) {
-    const rows = await mailingReport(handle.db, period);
+    const rows = await mailingReport(handle.db, (period && readPeriod(period)) || undefined);
     console.table(
       rows.map((r) => ({
         month: r.period,

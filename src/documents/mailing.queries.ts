@@ -1,5 +1,5 @@
 import { sql, type Updateable } from 'kysely';
-import { type Period, periodToDate } from '../billing/period';
+import { monthStart, type Period, periodOfDay } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import type { Database } from '../db/schema';
 import { LOCK, monthKey } from '../jobs/locks';
@@ -14,7 +14,7 @@ export async function unfinishedMailingSince(db: DB, period: Period): Promise<Da
   const running = await db
     .selectFrom('invoice_mailings')
     .select('started_at')
-    .where('period', '=', periodToDate(period))
+    .where('period', '=', monthStart(period))
     .where('completed_at', 'is', null)
     .executeTakeFirst();
   return running ? new Date(running.started_at) : null;
@@ -23,7 +23,7 @@ export async function unfinishedMailingSince(db: DB, period: Period): Promise<Da
 /** Opens the month's mailing, or reopens a finished one. */
 export async function openMailing(db: DB, period: Period, startedBy: number | null): Promise<void> {
   await sql`
-    insert into invoice_mailings (period, started_by) values (${periodToDate(period)}::date, ${startedBy})
+    insert into invoice_mailings (period, started_by) values (${monthStart(period)}::date, ${startedBy})
     on conflict (period) do update set completed_at = null`.execute(db);
 }
 
@@ -31,7 +31,7 @@ export async function openMailing(db: DB, period: Period, startedBy: number | nu
 export async function addSubscribersAsRecipients(db: DB, period: Period): Promise<number> {
   const added = await sql`
     insert into invoice_mailing_recipients (period, user_id)
-    select ${periodToDate(period)}::date, u.id from users u
+    select ${monthStart(period)}::date, u.id from users u
     where u.role = 'customer' and u.subscribe_invoices and u.email is not null
       and u.email_confirmed_at is not null
       and exists (select 1 from user_accounts ua where ua.user_id = u.id)
@@ -45,7 +45,7 @@ export function pendingRecipients(db: DB, period: Period, limit = 20) {
     .selectFrom('invoice_mailing_recipients as r')
     .innerJoin('users as u', 'u.id', 'r.user_id')
     .select(['r.user_id as userId', 'u.email', 'u.locale'])
-    .where('r.period', '=', periodToDate(period))
+    .where('r.period', '=', monthStart(period))
     .where('r.status', '=', 'pending')
     .orderBy('r.user_id')
     .limit(limit)
@@ -69,7 +69,7 @@ export async function accountsWithInvoice(db: DB, userId: number, period: Period
           .selectFrom('account_months as m')
           .select('m.account_id')
           .whereRef('m.account_id', '=', 'a.id')
-          .where('m.period', '=', periodToDate(period)),
+          .where('m.period', '=', monthStart(period)),
       ),
     )
     .orderBy('ua.created_at')
@@ -97,7 +97,7 @@ export async function settleRecipient(
   await db
     .updateTable('invoice_mailing_recipients')
     .set(set)
-    .where('period', '=', periodToDate(period))
+    .where('period', '=', monthStart(period))
     .where('user_id', '=', userId)
     .where('status', '=', 'pending')
     .execute();
@@ -107,7 +107,7 @@ export async function completeMailing(db: DB, period: Period): Promise<void> {
   await db
     .updateTable('invoice_mailings')
     .set({ completed_at: new Date() })
-    .where('period', '=', periodToDate(period))
+    .where('period', '=', monthStart(period))
     .where('completed_at', 'is', null)
     .execute();
 }
@@ -119,7 +119,7 @@ export async function unfinishedMailingPeriods(db: DB): Promise<Period[]> {
     .select('period')
     .where('completed_at', 'is', null)
     .execute();
-  return open.map((m) => m.period.slice(0, 7));
+  return open.map((m) => periodOfDay(m.period));
 }
 
 /** The newest closed billing month and when it was closed, if any. */
@@ -137,7 +137,7 @@ export async function mailingExists(db: DB, period: Period): Promise<boolean> {
   const row = await db
     .selectFrom('invoice_mailings')
     .select('period')
-    .where('period', '=', periodToDate(period))
+    .where('period', '=', monthStart(period))
     .executeTakeFirst();
   return row !== undefined;
 }
@@ -175,11 +175,11 @@ export async function mailingReport(db: DB, period?: Period): Promise<MailingRep
     from invoice_mailings m
     left join invoice_mailing_recipients r on r.period = m.period
     left join mail_outbox o on o.id = r.outbox_id
-    ${period ? sql`where m.period = ${periodToDate(period)}::date` : sql``}
+    ${period ? sql`where m.period = ${monthStart(period)}::date` : sql``}
     group by m.period, m.started_at, m.completed_at
     order by m.period desc`.execute(db);
   return rows.rows.map((r) => ({
-    period: r.period.slice(0, 7),
+    period: periodOfDay(r.period),
     startedAt: r.started_at,
     completedAt: r.completed_at,
     total: r.total,

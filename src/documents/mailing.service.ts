@@ -1,5 +1,5 @@
 import { audit } from '../auth/audit';
-import { isPeriod } from '../billing/period';
+import { isPeriod } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { defaultPeriod } from './invoice.service';
 import { startInvoiceMailing } from './mailing';

@@ -1,4 +1,4 @@
-import { addMonths, isPeriod, type Period, periodOf } from '../billing/period';
+import { addMonths, isPeriod, type Period, periodOf, periodOfDay } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { formatPeriod, isLocale } from '../i18n/locales';
 import { ensureQueue, ensureSchedule, type JobQueue } from '../jobs/queue';
@@ -122,7 +122,7 @@ export async function resumeInvoiceMailings(db: DB, jobs: JobQueue): Promise<Per
 export async function startMailingForClosedMonth(db: DB, jobs: JobQueue, now: Date = new Date()) {
   const newest = await newestClosedMonth(db);
   if (!newest?.closed_at || now.getTime() - newest.closed_at.getTime() > 30 * 86_400_000) return null;
-  const period = newest.period.slice(0, 7);
+  const period = periodOfDay(newest.period);
   if (period < addMonths(periodOf(now), -2)) return null;
   if (await mailingExists(db, period)) return null;
   await startInvoiceMailing(db, jobs, period);

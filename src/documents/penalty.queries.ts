@@ -1,5 +1,5 @@
 import type { PenaltySegment } from '../billing/penalty';
-import { type Period, periodToDate } from '../billing/period';
+import { monthStart, type Period } from '../calendar/calendar';
 import type { DB } from '../db/database';
 
 /** '1.5000' -> '1.5', '1.0000' -> '1': the coefficient as the rates table was written. */
@@ -17,7 +17,7 @@ export async function penaltyBasis(db: DB, accountId: number, period: Period): P
     .selectFrom('penalty_days')
     .select(['from_on', 'to_on', 'days', 'overdue_tiyn', 'refinancing_rate_bp', 'coefficient'])
     .where('account_id', '=', accountId)
-    .where('period', '=', periodToDate(period))
+    .where('period', '=', monthStart(period))
     .orderBy('from_on')
     .execute();
   return rows.map((r) => ({

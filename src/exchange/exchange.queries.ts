@@ -1,7 +1,7 @@
 import { CompiledQuery, type Updateable } from 'kysely';
 import type pg from 'pg';
 import type { DB } from '../db/database';
-import type { ExchangeRunsTable } from '../db/schema';
+import type { ExchangeKind, ExchangeRunsTable } from '../db/schema';
 import { lockForTransaction } from '../jobs/advisory-locks.queries';
 import { LOCK } from '../jobs/locks';
 import type { RefName } from './formats';
@@ -9,7 +9,7 @@ import type { RefName } from './formats';
 /** A run of the exchange (an import of one file, or an export) begins: its id. */
 export async function startExchangeRun(
   db: DB,
-  run: { kind: 'import' | 'export'; file: string; owner: number | null },
+  run: { kind: ExchangeKind; file: string; owner: number | null },
 ): Promise<number> {
   const row = await db
     .insertInto('exchange_runs')

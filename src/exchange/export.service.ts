@@ -1,6 +1,6 @@
 import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dateToPeriod } from '../billing/period';
+import { periodOfDay } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { instanceId } from '../jobs/instance';
 import { formatM3 } from '../money/litres';
@@ -96,7 +96,7 @@ async function exportBatch(db: DB, dir: string, options: ExportOptions): Promise
         csvCell(r.code),
         csvCell(r.serial),
         r.water,
-        dateToPeriod(r.period),
+        periodOfDay(r.period),
         formatM3(r.value_l),
         r.read_on,
         r.source,

@@ -1,3 +1,4 @@
+import { isCalendarDay, makePeriod, monthStart } from '../calendar/calendar';
 import { parseTiyn } from '../money/tiyn';
 import type { ExchangeMessage } from './exchange.messages';
 
@@ -31,17 +32,16 @@ export const date: FieldParser<string> = (s) => {
   if (a) iso = `${a[1]}-${a[2]}-${a[3]}`;
   else if (b) iso = `${b[3]}-${b[2]}-${b[1]}`;
   if (!iso) return fail('badDate', { value: s });
-  const d = new Date(`${iso}T00:00:00Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) return fail('badDate', { value: s });
+  if (!isCalendarDay(iso)) return fail('badDate', { value: s });
   return ok(iso);
 };
 
 /** A billing month, 'YYYY-MM', 'YYYY-MM-01' or 'MM.YYYY'; stored as its first day. */
 export const period: FieldParser<string> = (s) => {
   const a = /^(\d{4})-(0[1-9]|1[0-2])(?:-01)?$/.exec(s);
-  if (a) return ok(`${a[1]}-${a[2]}-01`);
+  if (a) return ok(monthStart(makePeriod(Number(a[1]), Number(a[2]))));
   const b = /^(0[1-9]|1[0-2])\.(\d{4})$/.exec(s);
-  if (b) return ok(`${b[2]}-${b[1]}-01`);
+  if (b) return ok(monthStart(makePeriod(Number(b[2]), Number(b[1]))));
   return fail('badPeriod', { value: s });
 };
 

@@ -1,5 +1,8 @@
-export const LOCALES = ['kk', 'ru', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+import { formatDay, formatInstant } from '../calendar/calendar';
+
+import { LOCALES, type Locale } from '../db/schema';
+
+export { LOCALES, type Locale };
 export const DEFAULT_LOCALE: Locale = 'kk';
 
 export function isLocale(value: unknown): value is Locale {
@@ -100,14 +103,10 @@ export function formatPeriod(locale: Locale, period: string): string {
 
 /** Dates as people here write them: 25.05.2020. */
 export function formatDate(date: string | null | undefined): string {
-  if (!date) return '';
-  const [y, m, d] = date.slice(0, 10).split('-');
-  return `${d}.${m}.${y}`;
+  return formatDay(date);
 }
 
 /** Date and time in Almaty time: 25.05.2020 14:03. */
 export function formatDateTime(instant: Date | null | undefined): string {
-  if (!instant) return '';
-  const local = new Date(instant.getTime() + 5 * 3600_000).toISOString();
-  return `${formatDate(local.slice(0, 10))} ${local.slice(11, 16)}`;
+  return formatInstant(instant);
 }

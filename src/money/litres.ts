@@ -1,5 +1,12 @@
+import { type Measured, wholeOf } from './unit';
+
 /** Volumes are integer litres; 1 m3 = 1000 L. A meter shows at most 99999.999 m3. */
-export type Litres = number;
+export type Litres = Measured<'litres'>;
+
+/** A volume read from a database row or parsed input, checked to be whole litres. */
+export function litres(value: number | string | bigint): Litres {
+  return wholeOf<'litres'>(Number(value), 'a volume in litres');
+}
 export const METER_MAX_L = 99_999_999;
 
 /** "3.222" for 3222 L; always three decimals. */

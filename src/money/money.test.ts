@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { dailyPenaltyRates, monthPenalty } from '../billing/penalty';
-import { addMonths, dueDate, periodRange } from '../billing/period';
 import { inForce } from '../billing/rates';
-import { formatM3, formatMeterReading } from './litres';
+import { addMonths, dueDate, periodRange } from '../calendar/calendar';
+import { formatM3, formatMeterReading, type Litres, litres } from './litres';
 import { parseDecimal, roundHalfAwayFromZero } from './rounding';
-import { formatTiyn, formatTiynFixed, parseTiyn } from './tiyn';
+import { formatTiyn, formatTiynFixed, parseTiyn, type Tiyn, tiyn } from './tiyn';
 
 describe('rounding', () => {
   it.each([
@@ -79,5 +79,22 @@ describe('periods and rates', () => {
       monthPenalty({ period: '2026-04', unpaidBilledTiyn, billedLastMonthTiyn: 0, payments: [] }, daily);
     expect(owed(10_000_000)?.amountTiyn).toBe(13_767);
     expect(owed(-500)).toBeNull();
+  });
+});
+
+describe('units', () => {
+  it('checks amounts and volumes read at the boundaries', () => {
+    expect(tiyn('174950')).toBe(174_950);
+    expect(litres(4590n)).toBe(4590);
+    expect(() => tiyn(1.5)).toThrow(RangeError);
+    expect(() => litres('12.5')).toThrow(RangeError);
+    expect(() => tiyn('abc')).toThrow(RangeError);
+  });
+  it('does not let a volume go where money is meant (a type error, kept by tsc)', () => {
+    const volume: Litres = litres(3222);
+    // @ts-expect-error litres are not tiyn
+    const amount: Tiyn = volume;
+    const plain: Tiyn = 3222; // a plain number is accepted as either
+    expect(amount).toBe(plain);
   });
 });

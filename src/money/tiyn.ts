@@ -1,8 +1,15 @@
+import { type Measured, wholeOf } from './unit';
+
 /**
  * Money is an integer number of tiyn (1 tenge = 100 tiyn). Positive balances are debt,
  * negative are overpayment.
  */
-export type Tiyn = number;
+export type Tiyn = Measured<'tiyn'>;
+
+/** An amount read from a database row or parsed input, checked to be whole tiyn. */
+export function tiyn(value: number | string | bigint): Tiyn {
+  return wholeOf<'tiyn'>(Number(value), 'money in tiyn');
+}
 
 /**
  * Display form used on invoices and statements, as in the utility's documents:

@@ -1,7 +1,10 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import { accountWithAddress } from '../accounts/accounts.queries';
+import { monthStart, type Period, toPeriod } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import type { Database, Locale, NotificationKind, Water } from '../db/schema';
+import { type Litres, litres } from '../money/litres';
+import { type Tiyn, tiyn } from '../money/tiyn';
 import { readingThatCountsBefore } from '../readings/counting-reading.queries';
 
 /** Who a message of a kind goes to: the customer, the address, the account. */
@@ -59,7 +62,7 @@ const activeMeterOf = (eb: ExpressionBuilder<Database, 'accounts'>) =>
   );
 
 /** Accounts with a meter and no reading (other than a refused one) of `period` yet. */
-export function readingsReminderRecipients(db: DB, period: string): Promise<Recipient[]> {
+export function readingsReminderRecipients(db: DB, period: Period): Promise<Recipient[]> {
   return recipients(db, 'readings_reminder')
     .where((eb) => activeMeterOf(eb))
     .where(({ not, exists, selectFrom }) =>
@@ -69,7 +72,7 @@ export function readingsReminderRecipients(db: DB, period: string): Promise<Reci
             .innerJoin('meters as m', 'm.id', 'r.meter_id')
             .select('r.id')
             .whereRef('m.account_id', '=', 'accounts.id')
-            .where('r.period', '=', `${period}-01`)
+            .where('r.period', '=', monthStart(period))
             .where('r.status', '<>', 'rejected'),
         ),
       ),
@@ -109,9 +112,9 @@ export interface ConsumptionRecipient extends Recipient {
   serial: string;
   water: Water;
   /** The newest reading of the month stored (accepted, or waiting for an operator's review). */
-  valueL: number;
+  valueL: Litres;
   /** The reading that counts before the month, and its month ('YYYY-MM-01'). */
-  previousL: number;
+  previousL: Litres;
   previousPeriod: string;
 }
 
@@ -120,7 +123,7 @@ export interface ConsumptionRecipient extends Recipient {
  * the volume the month's reading means. Whether it is far above the meter's history is the
  * readings rule's to say (consumption-limits.ts).
  */
-export function consumptionRecipients(db: DB, period: string): Promise<ConsumptionRecipient[]> {
+export function consumptionRecipients(db: DB, period: Period): Promise<ConsumptionRecipient[]> {
   return recipients(db, 'high_consumption')
     .innerJoin('meters', 'meters.account_id', 'accounts.id')
     .innerJoin(
@@ -129,7 +132,7 @@ export function consumptionRecipients(db: DB, period: string): Promise<Consumpti
           .selectFrom('readings as r')
           .distinctOn('r.meter_id')
           .select(['r.meter_id', 'r.value_l'])
-          .where('r.period', '=', `${period}-01`)
+          .where('r.period', '=', monthStart(period))
           .where('r.status', '<>', 'rejected')
           .orderBy('r.meter_id')
           .orderBy('r.id', 'desc')
@@ -138,9 +141,9 @@ export function consumptionRecipients(db: DB, period: string): Promise<Consumpti
     )
     .innerJoin(
       sql<{
-        value_l: number;
+        value_l: Litres;
         period: string;
-      }>`lateral ${readingThatCountsBefore(sql`meters.id`, `${period}-01`, null)}`.as('prev'),
+      }>`lateral ${readingThatCountsBefore(sql`meters.id`, monthStart(period), null)}`.as('prev'),
       (join) => join.onTrue(),
     )
     .select([
@@ -156,24 +159,24 @@ export function consumptionRecipients(db: DB, period: string): Promise<Consumpti
     .orderBy('users.id')
     .orderBy('meters.id')
     .execute()
-    .then((rows) => rows.map((r) => ({ ...r, valueL: Number(r.valueL), previousL: Number(r.previousL) })));
+    .then((rows) => rows.map((r) => ({ ...r, valueL: litres(r.valueL), previousL: litres(r.previousL) })));
 }
 
 export interface PaymentRecipient extends Recipient {
   /** What the month's bill left to pay, less what was paid since the month ended. */
-  dueTiyn: number;
+  dueTiyn: Tiyn;
 }
 
 /** Accounts whose bill of `period` is not paid in full by the payments dated `paidFrom` to `day`. */
 export function paymentRecipients(
   db: DB,
-  period: string,
+  period: Period,
   paidFrom: string,
   day: string,
 ): Promise<PaymentRecipient[]> {
   return recipients(db, 'payment_due')
     .innerJoin('account_months as am', (join) =>
-      join.onRef('am.account_id', '=', 'accounts.id').on('am.period', '=', `${period}-01`),
+      join.onRef('am.account_id', '=', 'accounts.id').on('am.period', '=', monthStart(period)),
     )
     .select(
       sql<number>`(am.closing_tiyn - coalesce((select sum(p.amount_tiyn) from payments p
@@ -188,17 +191,17 @@ export function paymentRecipients(
     .orderBy('users.id')
     .orderBy('accounts.id')
     .execute()
-    .then((rows) => rows.map((r) => ({ ...r, dueTiyn: Number(r.dueTiyn) })));
+    .then((rows) => rows.map((r) => ({ ...r, dueTiyn: tiyn(r.dueTiyn) })));
 }
 
 /** The newest month the billing run has closed, 'YYYY-MM', or null. */
-export async function newestClosedPeriod(db: DB): Promise<string | null> {
+export async function newestClosedPeriod(db: DB): Promise<Period | null> {
   const row = await db
     .selectFrom('billing_periods')
     .select(sql<string>`to_char(max(period), 'YYYY-MM')`.as('period'))
     .where('status', '=', 'closed')
     .executeTakeFirst();
-  return row?.period ?? null;
+  return row?.period ? toPeriod(row.period) : null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { BackofficeLayout } from '../backoffice/layout';
-import type { Locale, NotificationKind } from '../db/schema';
+import { LOCALES, type Locale, type NotificationKind } from '../db/schema';
 import { ScrollBox } from '../web/data-table';
 import { Form } from '../web/forms';
 import { LANGUAGE_NAMES, Layout, Notice } from '../web/layout';
@@ -7,8 +7,6 @@ import type { PageContext } from '../web/request-context';
 import { notificationText } from './notifications.messages';
 import type { SentCount } from './notifications.queries';
 import { NOTIFICATION_KINDS, PREFERENCE_KINDS } from './schedule';
-
-const LOCALES: readonly Locale[] = ['kk', 'ru', 'en'];
 
 /** Under Subscriptions: each reminder and alert on or off, and the language of the messages. */
 export function PreferencesPage(props: {

@@ -1,17 +1,12 @@
-import { addMonths, daysBetween, dueDate, localDate, type Period } from '../billing/period';
-import type { NotificationKind } from '../db/schema';
+import { dayOf, daysBetween, dueDate, localDate, type Period, periodOfDay } from '../calendar/calendar';
+import { NOTIFICATION_KINDS, type NotificationKind } from '../db/schema';
 
 /**
  * When each reminder or alert is due (docs/decisions/151-notifications.md). Pure: the day is
  * given, in the utility's time zone (Asia/Almaty), so a test can walk a month day by day.
  */
 
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
-  'readings_reminder',
-  'verification_due',
-  'high_consumption',
-  'payment_due',
-];
+export { NOTIFICATION_KINDS };
 
 /** The kinds a customer chooses on the preferences page: every kind the daily job sends. */
 export const PREFERENCE_KINDS: readonly NotificationKind[] = NOTIFICATION_KINDS;
@@ -38,12 +33,12 @@ export function readingsReminderPeriod(day: string, settings: ReminderSettings):
   const dayOfMonth = Number(day.slice(8, 10));
   const last = settings.windowLastDay;
   if (dayOfMonth > last || dayOfMonth < last - settings.leadDays) return null;
-  return day.slice(0, 7);
+  return periodOfDay(day);
 }
 
 /** The readings window's last day of a month, 'YYYY-MM-DD'. */
 export function windowLastDate(period: Period, settings: ReminderSettings): string {
-  return `${period}-${String(settings.windowLastDay).padStart(2, '0')}`;
+  return dayOf(period, settings.windowLastDay);
 }
 
 /** Verification stages: 60 and 14 days before the date, and the day it lapses (0). */
@@ -70,9 +65,4 @@ export function verificationStage(due: string, day: string): VerificationStage |
  */
 export function paymentStage(closedPeriod: Period, day: string): 'due' | 'overdue' {
   return day > dueDate(closedPeriod) ? 'overdue' : 'due';
-}
-
-/** The first day of the month after `period`: payments from then on count against its bill. */
-export function firstDayAfter(period: Period): string {
-  return `${addMonths(period, 1)}-01`;
 }

@@ -1,5 +1,14 @@
 import { formatAddress } from '../accounts/accounts.queries';
-import { addMonths, dateToPeriod, daysBetween, dueDate, monthsBetween } from '../billing/period';
+import {
+  addDays,
+  addMonths,
+  daysBetween,
+  dueDate,
+  firstDayAfter,
+  monthStart,
+  monthsBetween,
+  periodOfDay,
+} from '../calendar/calendar';
 import type { DB } from '../db/database';
 import type { NotificationKind } from '../db/schema';
 import { formatDate, formatPeriod } from '../i18n/locales';
@@ -20,7 +29,6 @@ import {
   verificationRecipients,
 } from './notifications.queries';
 import {
-  firstDayAfter,
   paymentStage,
   type ReminderSettings,
   readingsReminderPeriod,
@@ -99,8 +107,8 @@ async function readingsReminders(
 }
 
 async function verificationAlerts(db: DB, day: string): Promise<[Recipient, Draft][]> {
-  const from = shiftDays(day, -7);
-  const to = shiftDays(day, 60);
+  const from = addDays(day, -7);
+  const to = addDays(day, 60);
   const out: [Recipient, Draft][] = [];
   for (const r of await verificationRecipients(db, from, to)) {
     const stage = verificationStage(r.verificationDue, day);
@@ -132,7 +140,7 @@ async function verificationAlerts(db: DB, day: string): Promise<[Recipient, Draf
  * confirm with (src/readings/large-consumption.ts): once per meter and month.
  */
 async function consumptionAlerts(db: DB, day: string, fixedL: Litres): Promise<[Recipient, Draft][]> {
-  const period = day.slice(0, 7);
+  const period = periodOfDay(day);
   const candidates = await consumptionRecipients(db, period);
   if (!candidates.length) return [];
   const limitOf = await consumptionLimits(
@@ -143,7 +151,7 @@ async function consumptionAlerts(db: DB, day: string, fixedL: Litres): Promise<[
   const out: [Recipient, Draft][] = [];
   for (const r of candidates) {
     const limit = limitOf(r.meterId, period);
-    const months = Math.max(1, monthsBetween(dateToPeriod(r.previousPeriod), period));
+    const months = Math.max(1, monthsBetween(periodOfDay(r.previousPeriod), period));
     const volume = r.valueL - r.previousL;
     if (volume <= limitOverL(limit, months)) continue;
     out.push([
@@ -171,7 +179,7 @@ async function consumptionAlerts(db: DB, day: string, fixedL: Litres): Promise<[
 async function paymentMessages(db: DB, day: string): Promise<[Recipient, Draft][]> {
   const period = await newestClosedPeriod(db);
   // Only the month just closed: an old bill's reminder would come weeks late.
-  if (!period || day < firstDayAfter(period) || day > `${addMonths(period, 2)}-01`) return [];
+  if (!period || day < firstDayAfter(period) || day > monthStart(addMonths(period, 2))) return [];
   const stage = paymentStage(period, day);
   return (await paymentRecipients(db, period, firstDayAfter(period), day)).map((r) => {
     const t = notificationText[r.locale];
@@ -227,11 +235,4 @@ async function deliver(db: DB, r: Recipient, draft: Draft, deps: NotifyDeps): Pr
     await linkSentToOutbox(tx, id, queued);
     return true;
   });
-}
-
-/** 'YYYY-MM-DD' `days` days after `day` (before, when negative). */
-function shiftDays(day: string, days: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }

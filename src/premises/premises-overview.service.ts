@@ -1,4 +1,4 @@
-import { periodOf, periodToDate } from '../billing/period';
+import { monthStart, periodOf } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import type { Locale } from '../i18n/locales';
 import { periodStatus } from '../readings/readings.queries';
@@ -14,7 +14,7 @@ export async function premisesOverview(
   db: DB,
   input: { userId: number; locale: Locale; query: ListQuery; now: Date },
 ) {
-  const current = periodToDate(periodOf(input.now));
+  const current = monthStart(periodOf(input.now));
   const all = await premisesOfUser(db, input.userId, current);
   const page = listPage(all, input.query, input.locale);
   return { ...page, accounts: all.length, current, query: input.query };
@@ -25,7 +25,7 @@ export async function bulkReadingsForm(
   db: DB,
   input: { userId: number; now: Date },
 ): Promise<{ accounts: PremisesAccount[]; current: string; periodOpen: boolean }> {
-  const current = periodToDate(periodOf(input.now));
+  const current = monthStart(periodOf(input.now));
   const [accounts, status] = await Promise.all([
     premisesOfUser(db, input.userId, current),
     periodStatus(db, current),

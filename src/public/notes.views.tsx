@@ -1,3 +1,4 @@
+import type { Locale } from '../db/schema';
 import { sortByName } from '../i18n/collation';
 import { formatDate } from '../i18n/locales';
 import { Layout } from '../web/layout';
@@ -5,7 +6,7 @@ import type { PageContext } from '../web/request-context';
 import { nText } from './notes.messages';
 import type { NoteView } from './notes.queries';
 
-export function NoteCard({ note, locale }: { note: NoteView; locale: 'kk' | 'ru' | 'en' }) {
+export function NoteCard({ note, locale }: { note: NoteView; locale: Locale }) {
   const t = nText[locale];
   return (
     <article id={`note-${note.id}`}>

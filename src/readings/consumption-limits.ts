@@ -1,5 +1,4 @@
-import type { Period } from '../billing/period';
-import { periodToDate } from '../billing/period';
+import { monthStart, type Period, periodOfDay } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import type { Litres } from '../money/litres';
 import { meterHistories } from './counting-reading.queries';
@@ -20,12 +19,12 @@ export async function consumptionLimits(
   const unique = new Map(asked.map((a) => [`${a.meterId}:${a.period}`, a]));
   const rows = await meterHistories(
     db,
-    [...unique.values()].map((a) => ({ meterId: a.meterId, before: periodToDate(a.period) })),
+    [...unique.values()].map((a) => ({ meterId: a.meterId, before: monthStart(a.period) })),
     HISTORY_MONTHS,
   );
   const readings = new Map<string, { period: string; valueL: Litres }[]>();
   for (const r of rows) {
-    const key = `${r.meterId}:${r.before.slice(0, 7)}`;
+    const key = `${r.meterId}:${periodOfDay(r.before)}`;
     readings.set(key, [...(readings.get(key) ?? []), { period: r.period, valueL: r.valueL }]);
   }
   const limits = new Map<string, MonthlyLimit>();

@@ -1,4 +1,5 @@
-import { addMonths, dateToPeriod, monthsBetween, type Period, periodRange } from '../billing/period';
+import { addMonths, monthsBetween, type Period, periodOfDay, periodRange } from '../calendar/calendar';
+import type { ReadingStatus, Water } from '../db/schema';
 import type { Litres } from '../money/litres';
 
 export interface CountedReading {
@@ -6,7 +7,7 @@ export interface CountedReading {
   /** 'YYYY-MM-01' */
   period: string;
   valueL: Litres;
-  status: 'accepted' | 'flagged' | 'rejected';
+  status: ReadingStatus;
   id: number;
 }
 
@@ -23,7 +24,7 @@ export interface MonthlyConsumption {
  * than a negative one. Months without any figure for a water kind are null (no bar), not zero.
  */
 export function monthlyConsumption(
-  meters: { id: number; water: 'cold' | 'hot' }[],
+  meters: { id: number; water: Water }[],
   readings: CountedReading[],
   baseline: { meterId: number; valueL: Litres; period: string }[],
   from: Period,
@@ -37,13 +38,13 @@ export function monthlyConsumption(
     const counting = new Map<Period, CountedReading>();
     for (const r of readings) {
       if (r.meterId !== meter.id || r.status === 'rejected') continue;
-      const p = dateToPeriod(r.period);
+      const p = periodOfDay(r.period);
       const seen = counting.get(p);
       if (!seen || r.id > seen.id) counting.set(p, r);
     }
     const base = baseline.find((b) => b.meterId === meter.id);
     let prev: { period: Period; valueL: Litres } | null = base
-      ? { period: dateToPeriod(base.period), valueL: base.valueL }
+      ? { period: periodOfDay(base.period), valueL: base.valueL }
       : null;
     for (const p of [...counting.keys()].sort()) {
       const r = counting.get(p)!;

@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { DB } from '../db/database';
+import { type Litres, litres } from '../money/litres';
 
 /**
  * The one definition of "the reading that counts" for a meter and a month (decision 075). The
@@ -72,7 +73,7 @@ export interface CountedReading {
   meterId: number;
   /** 'YYYY-MM-01' */
   period: string;
-  valueL: number;
+  valueL: Litres;
   id: number;
 }
 
@@ -87,7 +88,7 @@ export async function countingReadingsSince(
     from readings r join meters m on m.id = r.meter_id
     where m.account_id = ${accountId} and r.period >= ${fromPeriod}::date and ${counts(null)}
     order by r.meter_id, r.period, r.id desc`.execute(db);
-  return result.rows.map((r) => ({ ...r, valueL: Number(r.valueL), id: Number(r.id) }));
+  return result.rows.map((r) => ({ ...r, valueL: litres(r.valueL), id: Number(r.id) }));
 }
 
 export interface MeterHistoryReading {
@@ -96,7 +97,7 @@ export interface MeterHistoryReading {
   before: string;
   /** 'YYYY-MM-01' */
   period: string;
-  valueL: number;
+  valueL: Litres;
 }
 
 /**
@@ -125,5 +126,5 @@ export async function meterHistories(
       (select b.period, b.value_l
         from ${readingThatCountsBefore(sql`q.meter_id`, sql`(q.before - make_interval(months => ${months}::int))::date`, null)} b)
     ) h`.execute(db);
-  return result.rows.map((r) => ({ ...r, valueL: Number(r.valueL) }));
+  return result.rows.map((r) => ({ ...r, valueL: litres(r.valueL) }));
 }

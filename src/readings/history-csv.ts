@@ -1,4 +1,5 @@
-import { dateToPeriod } from '../billing/period';
+import { periodOfDay } from '../calendar/calendar';
+import type { Water } from '../db/schema';
 import { formatDate, formatDateTime, formatPeriod, type Locale } from '../i18n/locales';
 import { formatMeterReading } from '../money/litres';
 import { csvNumber, toCsv } from '../web/csv';
@@ -23,7 +24,7 @@ export function countingReadingIds(rows: readonly StoredReading[]): Set<number> 
  */
 export function readingHistoryCsv(
   locale: Locale,
-  meters: readonly { id: number; water: 'cold' | 'hot'; serial: string }[],
+  meters: readonly { id: number; water: Water; serial: string }[],
   readings: readonly StoredReading[],
 ): string {
   const t = readingsText[locale];
@@ -46,7 +47,7 @@ export function readingHistoryCsv(
       rows.push([
         m.water === 'cold' ? t.coldLong : t.hotLong,
         m.serial,
-        formatPeriod(locale, dateToPeriod(r.period)),
+        formatPeriod(locale, periodOfDay(r.period)),
         formatDate(r.readOn),
         csvNumber(formatMeterReading(r.valueL)),
         t.source[r.source],

@@ -1,4 +1,4 @@
-import { addMonths, dateToPeriod, monthsBetween, type Period } from '../billing/period';
+import { addMonths, monthsBetween, type Period, periodOfDay } from '../calendar/calendar';
 import type { Litres } from '../money/litres';
 
 /**
@@ -48,9 +48,9 @@ export function monthlyVolumes(readings: CountingValue[], before: Period): Litre
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1]!;
     const cur = sorted[i]!;
-    const p = dateToPeriod(cur.period);
+    const p = periodOfDay(cur.period);
     if (p >= before || cur.valueL < prev.valueL) continue;
-    const gap = Math.max(1, monthsBetween(dateToPeriod(prev.period), p));
+    const gap = Math.max(1, monthsBetween(periodOfDay(prev.period), p));
     const total = cur.valueL - prev.valueL;
     for (let k = 0; k < gap; k++) {
       if (addMonths(p, -(gap - 1 - k)) < from) continue;

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccountAccessError, customerAccount } from '../accounts/access';
 import { apiRateKey, requireScope } from '../api-tokens/api-auth';
 import type { AppDeps } from '../app-deps';
-import { dateToPeriod, localDate, periodOf, periodToDate } from '../billing/period';
+import { localDate, monthStart, periodOf, periodOfDay } from '../calendar/calendar';
+import { READING_SOURCES, READING_STATUSES, WATERS } from '../db/schema';
 import { common } from '../i18n/common';
 import { formatM3, formatMeterReading } from '../money/litres';
 import { positiveInt } from '../web/forms';
@@ -55,8 +56,8 @@ const readingSchema = {
     value: { type: 'string', description: 'as the meter shows it, 00117.500' },
     valueL: { type: 'integer', description: 'litres' },
     readOn: { type: 'string', format: 'date' },
-    source: { type: 'string', enum: ['cabinet', 'inspector', 'phone', 'billing', 'operator'] },
-    status: { type: 'string', enum: ['accepted', 'flagged', 'rejected'] },
+    source: { type: 'string', enum: [...READING_SOURCES] },
+    status: { type: 'string', enum: [...READING_STATUSES] },
     submittedAt: { type: 'string', format: 'date-time' },
   },
 } as const;
@@ -81,7 +82,7 @@ const accountParams = {
 const toJson = (r: StoredReading) => ({
   id: r.id,
   meterId: r.meterId,
-  period: dateToPeriod(r.period),
+  period: periodOfDay(r.period),
   value: formatMeterReading(r.valueL),
   valueL: r.valueL,
   readOn: r.readOn,
@@ -97,64 +98,209 @@ interface SubmitBody {
   confirmLarge?: boolean;
 }
 
+const METERS_SCHEMA = {
+  tags: TAGS,
+  summary: "The account's meters with the previous and the current month's reading",
+  security: SECURITY,
+  ...SCOPE,
+  params: accountParams,
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        account: { type: 'string' },
+        period: { type: 'string', description: 'current month, YYYY-MM' },
+        periodOpen: { type: 'boolean' },
+        meters: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              id: { type: 'integer' },
+              inputNo: { type: 'integer' },
+              location: { type: 'string' },
+              water: { type: 'string', enum: [...WATERS] },
+              serial: { type: 'string' },
+              verificationDue: { type: ['string', 'null'], format: 'date' },
+              verification: {
+                type: 'string',
+                enum: ['ok', 'soon', 'overdue', 'unknown'],
+                description: 'overdue: readings are not billed (norm) until a new verification is recorded',
+              },
+              previous: snapshotSchema,
+              current: snapshotSchema,
+            },
+          },
+        },
+      },
+    },
+    401: errorSchema,
+    429: errorSchema,
+    404: errorSchema,
+  },
+};
+
+const HISTORY_SCHEMA = {
+  tags: TAGS,
+  summary: 'Reading history (every submission, newest first) and monthly consumption',
+  security: SECURITY,
+  ...SCOPE,
+  params: accountParams,
+  querystring: {
+    type: 'object',
+    properties: { months: { type: 'integer', minimum: 1, maximum: 36, default: 36 } },
+  },
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        account: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        readings: { type: 'array', items: readingSchema },
+        consumption: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              period: { type: 'string' },
+              coldM3: { type: ['string', 'null'] },
+              hotM3: { type: ['string', 'null'] },
+            },
+          },
+        },
+      },
+    },
+    401: errorSchema,
+    429: errorSchema,
+    404: errorSchema,
+  },
+};
+
+const SUBMIT_SCHEMA = {
+  tags: TAGS,
+  summary: "Submit the current month's readings (a correction is a new submission; the newest counts)",
+  description:
+    'Values are typed as on the meter: "117.5", "117,5", "00117.500" or "117". A reading lower than the previous one is refused (422, problem "lower"), and so is one for a meter that already has the most submissions a month takes (READING_MAX_PER_MONTH, 20 by default; problem "tooMany": further corrections go through an operator). Submitting fewer meters than the account has needs confirmPartial; a monthly consumption above the limit needs confirmLarge and is stored as "flagged" for operator review (409 confirmation_required otherwise). The same idempotencyKey with the same values stores one submission however often it is sent (200 already_stored); a meter sent with the value it already has this month stores nothing new and is answered with that reading.',
+  security: SECURITY_POST,
+  ...SCOPE,
+  params: accountParams,
+  body: {
+    type: 'object',
+    required: ['readings'],
+    properties: {
+      readings: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 50,
+        items: {
+          type: 'object',
+          required: ['meterId', 'value'],
+          properties: {
+            meterId: { type: 'integer', minimum: 1, maximum: 2147483647 },
+            value: { type: 'string', maxLength: 30 },
+          },
+        },
+      },
+      idempotencyKey: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,100}$' },
+      confirmPartial: { type: 'boolean', default: false },
+      confirmLarge: { type: 'boolean', default: false },
+    },
+  },
+  response: {
+    200: {
+      description: 'Already stored under this idempotency key (nothing new stored)',
+      type: 'object',
+      properties: { status: { type: 'string' }, readings: { type: 'array', items: readingSchema } },
+    },
+    201: {
+      description: 'Stored and committed',
+      type: 'object',
+      properties: { status: { type: 'string' }, readings: { type: 'array', items: readingSchema } },
+    },
+    400: errorSchema,
+    401: errorSchema,
+    429: errorSchema,
+    403: errorSchema,
+    404: errorSchema,
+    409: {
+      type: 'object',
+      properties: {
+        error: { type: 'string', enum: ['confirmation_required', 'period_closed'] },
+        message: { type: 'string' },
+        partial: {
+          type: ['object', 'null'],
+          properties: { filled: { type: 'integer' }, total: { type: 'integer' } },
+        },
+        large: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              meterId: { type: 'integer' },
+              serial: { type: 'string' },
+              consumptionM3: { type: 'string' },
+              limitM3: { type: 'string' },
+              usualM3: {
+                type: ['string', 'null'],
+                description:
+                  "The meter's usual month (median of its last billed months) when the limit is three times it; null when the fixed threshold applies.",
+              },
+            },
+          },
+        },
+      },
+    },
+    422: {
+      type: 'object',
+      properties: {
+        error: { type: 'string' },
+        message: { type: 'string' },
+        fields: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              meterId: { type: 'integer' },
+              problem: {
+                type: 'string',
+                description:
+                  'empty, tooManyDigits, tooManyDecimals, sign, notNumber (the typed text), lower (below the previous reading), tooMany (the month has had its most submissions), unknownMeter',
+              },
+              typed: { type: 'string' },
+              message: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
 /**
  * The readings use cases for mobile apps and integrations: the same submitter as the page, the
  * same session cookie with the CSRF header on POST, or an API token with `readings:write`
  * (no CSRF), and 404 for accounts that are not the customer's.
  */
-export async function readingsApi(app: FastifyInstance, { db, config: settings }: AppDeps) {
+export async function readingsApi(app: FastifyInstance, deps: AppDeps) {
+  metersRoute(app, deps);
+  historyRoute(app, deps);
+  submitRoute(app, deps);
+}
+
+/** GET the account's meters with their previous and current readings. */
+function metersRoute(app: FastifyInstance, { db }: AppDeps) {
   app.get<{ Params: { account: string } }>(
     '/api/v1/accounts/:account/meters',
     {
       preHandler: requireScope('readings:write'),
       config,
-      schema: {
-        tags: TAGS,
-        summary: "The account's meters with the previous and the current month's reading",
-        security: SECURITY,
-        ...SCOPE,
-        params: accountParams,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              account: { type: 'string' },
-              period: { type: 'string', description: 'current month, YYYY-MM' },
-              periodOpen: { type: 'boolean' },
-              meters: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'integer' },
-                    inputNo: { type: 'integer' },
-                    location: { type: 'string' },
-                    water: { type: 'string', enum: ['cold', 'hot'] },
-                    serial: { type: 'string' },
-                    verificationDue: { type: ['string', 'null'], format: 'date' },
-                    verification: {
-                      type: 'string',
-                      enum: ['ok', 'soon', 'overdue', 'unknown'],
-                      description:
-                        'overdue: readings are not billed (norm) until a new verification is recorded',
-                    },
-                    previous: snapshotSchema,
-                    current: snapshotSchema,
-                  },
-                },
-              },
-            },
-          },
-          401: errorSchema,
-          429: errorSchema,
-          404: errorSchema,
-        },
-      },
+      schema: METERS_SCHEMA,
     },
     async (req, reply) => {
       const now = new Date();
       const account = await customerAccount(db, req, req.params.account);
-      const period = periodToDate(periodOf(now));
+      const period = monthStart(periodOf(now));
       const [meters, status] = await Promise.all([
         meterStates(db, account.id, period),
         periodStatus(db, period),
@@ -162,7 +308,7 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
       if (!req.user?.apiToken) reply.header('x-csrf-token', reply.generateCsrf());
       return {
         account: account.number,
-        period: dateToPeriod(period),
+        period: periodOfDay(period),
         periodOpen: status !== 'closed',
         meters: meters.map((m) => ({
           id: m.id,
@@ -196,48 +342,16 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
       };
     },
   );
+}
 
+/** GET the reading history and the monthly consumption. */
+function historyRoute(app: FastifyInstance, { db }: AppDeps) {
   app.get<{ Params: { account: string }; Querystring: { months?: number } }>(
     '/api/v1/accounts/:account/readings',
     {
       preHandler: requireScope('readings:write'),
       config,
-      schema: {
-        tags: TAGS,
-        summary: 'Reading history (every submission, newest first) and monthly consumption',
-        security: SECURITY,
-        ...SCOPE,
-        params: accountParams,
-        querystring: {
-          type: 'object',
-          properties: { months: { type: 'integer', minimum: 1, maximum: 36, default: 36 } },
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              account: { type: 'string' },
-              from: { type: 'string' },
-              to: { type: 'string' },
-              readings: { type: 'array', items: readingSchema },
-              consumption: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    period: { type: 'string' },
-                    coldM3: { type: ['string', 'null'] },
-                    hotM3: { type: ['string', 'null'] },
-                  },
-                },
-              },
-            },
-          },
-          401: errorSchema,
-          429: errorSchema,
-          404: errorSchema,
-        },
-      },
+      schema: HISTORY_SCHEMA,
     },
     async (req, reply) => {
       const months = req.query.months === undefined ? 36 : positiveInt(req.query.months, 36);
@@ -263,111 +377,16 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
       };
     },
   );
+}
 
+/** POST the current month's readings. */
+function submitRoute(app: FastifyInstance, { db, config: settings }: AppDeps) {
   app.post<{ Params: { account: string }; Body: SubmitBody }>(
     '/api/v1/accounts/:account/readings',
     {
       preHandler: requireScope('readings:write'),
       config,
-      schema: {
-        tags: TAGS,
-        summary: "Submit the current month's readings (a correction is a new submission; the newest counts)",
-        description:
-          'Values are typed as on the meter: "117.5", "117,5", "00117.500" or "117". A reading lower than the previous one is refused (422, problem "lower"), and so is one for a meter that already has the most submissions a month takes (READING_MAX_PER_MONTH, 20 by default; problem "tooMany": further corrections go through an operator). Submitting fewer meters than the account has needs confirmPartial; a monthly consumption above the limit needs confirmLarge and is stored as "flagged" for operator review (409 confirmation_required otherwise). The same idempotencyKey with the same values stores one submission however often it is sent (200 already_stored); a meter sent with the value it already has this month stores nothing new and is answered with that reading.',
-        security: SECURITY_POST,
-        ...SCOPE,
-        params: accountParams,
-        body: {
-          type: 'object',
-          required: ['readings'],
-          properties: {
-            readings: {
-              type: 'array',
-              minItems: 1,
-              maxItems: 50,
-              items: {
-                type: 'object',
-                required: ['meterId', 'value'],
-                properties: {
-                  meterId: { type: 'integer', minimum: 1, maximum: 2147483647 },
-                  value: { type: 'string', maxLength: 30 },
-                },
-              },
-            },
-            idempotencyKey: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,100}$' },
-            confirmPartial: { type: 'boolean', default: false },
-            confirmLarge: { type: 'boolean', default: false },
-          },
-        },
-        response: {
-          200: {
-            description: 'Already stored under this idempotency key (nothing new stored)',
-            type: 'object',
-            properties: { status: { type: 'string' }, readings: { type: 'array', items: readingSchema } },
-          },
-          201: {
-            description: 'Stored and committed',
-            type: 'object',
-            properties: { status: { type: 'string' }, readings: { type: 'array', items: readingSchema } },
-          },
-          400: errorSchema,
-          401: errorSchema,
-          429: errorSchema,
-          403: errorSchema,
-          404: errorSchema,
-          409: {
-            type: 'object',
-            properties: {
-              error: { type: 'string', enum: ['confirmation_required', 'period_closed'] },
-              message: { type: 'string' },
-              partial: {
-                type: ['object', 'null'],
-                properties: { filled: { type: 'integer' }, total: { type: 'integer' } },
-              },
-              large: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    meterId: { type: 'integer' },
-                    serial: { type: 'string' },
-                    consumptionM3: { type: 'string' },
-                    limitM3: { type: 'string' },
-                    usualM3: {
-                      type: ['string', 'null'],
-                      description:
-                        "The meter's usual month (median of its last billed months) when the limit is three times it; null when the fixed threshold applies.",
-                    },
-                  },
-                },
-              },
-            },
-          },
-          422: {
-            type: 'object',
-            properties: {
-              error: { type: 'string' },
-              message: { type: 'string' },
-              fields: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    meterId: { type: 'integer' },
-                    problem: {
-                      type: 'string',
-                      description:
-                        'empty, tooManyDigits, tooManyDecimals, sign, notNumber (the typed text), lower (below the previous reading), tooMany (the month has had its most submissions), unknownMeter',
-                    },
-                    typed: { type: 'string' },
-                    message: { type: 'string' },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
+      schema: SUBMIT_SCHEMA,
     },
     async (req, reply) => {
       const t = readingsText[req.locale];

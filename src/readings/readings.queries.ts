@@ -2,11 +2,12 @@ import { type RawBuilder, sql } from 'kysely';
 import { tryShareMonth } from '../billing/month-lock.queries';
 import { batched, perDatabase, STATEMENT_BATCHES } from '../db/batching';
 import { type DB, prepared } from '../db/database';
+import type { Litres } from '../money/litres';
 import { readingThatCountsBefore } from './counting-reading.queries';
 
-export type Water = 'cold' | 'hot';
-export type ReadingSource = 'cabinet' | 'inspector' | 'phone' | 'billing' | 'operator';
-export type ReadingStatus = 'accepted' | 'flagged' | 'rejected';
+export type { ReadingSource, ReadingStatus, Water } from '../db/schema';
+
+import type { ReadingSource, ReadingStatus, Water } from '../db/schema';
 
 /** A meter of an account with the reading that counts before the current month and the current month's latest one. */
 export interface MeterState {
@@ -16,11 +17,11 @@ export interface MeterState {
   water: Water;
   serial: string;
   verificationDue: string | null;
-  prevValueL: number | null;
+  prevValueL: Litres | null;
   prevReadOn: string | null;
   prevSource: ReadingSource | null;
   prevPeriod: string | null;
-  curValueL: number | null;
+  curValueL: Litres | null;
   curReadOn: string | null;
   curSource: ReadingSource | null;
   curStatus: ReadingStatus | null;
@@ -182,7 +183,7 @@ export interface StoredReading {
   id: number;
   meterId: number;
   period: string;
-  valueL: number;
+  valueL: Litres;
   readOn: string;
   source: ReadingSource;
   status: ReadingStatus;
@@ -225,9 +226,9 @@ export function readingsByKeys(db: DB, keys: string[]): Promise<StoredReading[]>
 export interface NewReading {
   meterId: number;
   period: string;
-  valueL: number;
+  valueL: Litres;
   readOn: string;
-  status: 'accepted' | 'flagged';
+  status: Exclude<ReadingStatus, 'rejected'>;
   submittedBy: number;
   idempotencyKey: string;
   reviewNote: string | null;
@@ -262,7 +263,7 @@ export interface ValidSubmission {
   period: string;
   readOn: string;
   /** `limitL`: the meter's monthly consumption above which a reading needs confirming, litres. */
-  rows: { meterId: number; valueL: number; idempotencyKey: string; limitL: number }[];
+  rows: { meterId: number; valueL: Litres; idempotencyKey: string; limitL: Litres }[];
   /** Cabinet submissions per meter and month taken at most. */
   maxPerMonth: number;
   confirmPartial: boolean;
@@ -457,8 +458,8 @@ export async function countingReadingBefore(
   db: DB,
   accountId: number,
   beforePeriod: string,
-): Promise<{ meterId: number; valueL: number; period: string }[]> {
-  const result = await sql<{ meterId: number; valueL: number; period: string }>`
+): Promise<{ meterId: number; valueL: Litres; period: string }[]> {
+  const result = await sql<{ meterId: number; valueL: Litres; period: string }>`
     select m.id as "meterId", p.value_l as "valueL", p.period
     from meters m
     ${previousReadingJoin(beforePeriod)}

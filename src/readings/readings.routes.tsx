@@ -3,7 +3,7 @@ import { AccountAccessError, customerAccount } from '../accounts/access';
 import type { AccountView } from '../accounts/accounts.queries';
 import { type AppDeps, lagTolerantDb } from '../app-deps';
 import { requireCustomer } from '../auth/guard';
-import { addMonths, localDate, periodOf, periodToDate } from '../billing/period';
+import { addMonths, localDate, monthStart, periodOf } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { attachmentHeader } from '../web/csv';
 import { sendPage } from '../web/html';
@@ -48,9 +48,9 @@ export async function accountConsumption(db: DB, accountId: number, now: Date, m
   // Every reading for the history's table; the consumption from the readings that count only, as billed.
   const [meters, readings, counted, baseline] = await Promise.all([
     metersOfAccount(db, accountId),
-    readingHistory(db, accountId, periodToDate(from)),
-    countingReadingsSince(db, accountId, periodToDate(from)),
-    countingReadingBefore(db, accountId, periodToDate(from)),
+    readingHistory(db, accountId, monthStart(from)),
+    countingReadingsSince(db, accountId, monthStart(from)),
+    countingReadingBefore(db, accountId, monthStart(from)),
   ]);
   const consumption = monthlyConsumption(
     meters,
@@ -69,7 +69,7 @@ async function pageView(
   now: Date,
   extra: Partial<ReadingsPageView> = {},
 ): Promise<ReadingsPageView> {
-  const period = periodToDate(periodOf(now));
+  const period = monthStart(periodOf(now));
   const [meters, status, dataAsOf] = await Promise.all([
     meterStates(db, account.id, period),
     periodStatus(db, period),
@@ -223,7 +223,7 @@ export async function readingsRoutes(app: FastifyInstance, deps: AppDeps) {
         throw new AccountAccessError('no such account for this user');
       case 'confirm': {
         const account = await customerAccount(db, req, req.query.account);
-        const meters = await meterStates(db, account.id, periodToDate(periodOf(now)));
+        const meters = await meterStates(db, account.id, monthStart(periodOf(now)));
         return sendPage(
           reply,
           <ConfirmPage

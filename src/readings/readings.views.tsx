@@ -1,5 +1,6 @@
 import { type AccountView, formatAddress } from '../accounts/accounts.queries';
-import { dateToPeriod } from '../billing/period';
+import { periodOfDay, readPeriod } from '../calendar/calendar';
+import type { Water } from '../db/schema';
 import { common } from '../i18n/common';
 import { formatDate, formatDateTime, formatPeriod, type Locale } from '../i18n/locales';
 import { formatM3, formatMeterReading } from '../money/litres';
@@ -225,8 +226,9 @@ export function ReadingsPage({ ctx, view }: { ctx: PageContext; view: ReadingsPa
   );
 }
 
-export function formatPeriodLabel(locale: Locale, period: string): string {
-  return formatPeriod(locale, dateToPeriod(period));
+/** A month's name, for a month 'YYYY-MM' or any day of it (a stored 'YYYY-MM-01'). */
+export function formatPeriodLabel(locale: Locale, monthOrDay: string): string {
+  return formatPeriod(locale, readPeriod(monthOrDay) ?? periodOfDay(monthOrDay));
 }
 
 const periodName = formatPeriodLabel;
@@ -304,7 +306,7 @@ export function ConfirmPage({ ctx, view }: { ctx: PageContext; view: ConfirmView
 export interface HistoryView {
   account: AccountView;
   accountQuery: string;
-  meters: { id: number; water: 'cold' | 'hot'; serial: string; location: string }[];
+  meters: { id: number; water: Water; serial: string; location: string }[];
   readings: StoredReading[];
   chartSvg: string;
   from: string;

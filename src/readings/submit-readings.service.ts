@@ -1,5 +1,5 @@
 import { shareMonth } from '../billing/month-lock.queries';
-import { dateToPeriod, localDate, monthsBetween, periodOf, periodToDate } from '../billing/period';
+import { localDate, monthStart, monthsBetween, periodOf, periodOfDay } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import type { Litres } from '../money/litres';
 import { consumptionLimits, type LimitOf } from './consumption-limits';
@@ -91,7 +91,7 @@ export async function submitReadings(db: DB, req: SubmitRequest): Promise<Submit
 }
 
 async function submit(db: DB, req: SubmitRequest): Promise<SubmitResult> {
-  const period = periodToDate(periodOf(req.now));
+  const period = monthStart(periodOf(req.now));
   const accountNumber = req.accountNumber || undefined;
   const filledEntries = Object.entries(req.typed).filter(([, v]) => v.trim() !== '');
   const errors: Record<number, FieldProblem> = {};
@@ -105,7 +105,7 @@ async function submit(db: DB, req: SubmitRequest): Promise<SubmitResult> {
   // One row key per meter, month and value: the same form sent again stores nothing new, while a
   // changed value or a key reused in another month is a submission of its own.
   const key = isIdempotencyKey(req.idempotencyKey) ? req.idempotencyKey : newIdempotencyKey();
-  const rowKey = (meterId: number) => `${key}:${dateToPeriod(period)}:${meterId}:${values[meterId]}`;
+  const rowKey = (meterId: number) => `${key}:${periodOfDay(period)}:${meterId}:${values[meterId]}`;
   const keys = Object.keys(values).map((id) => rowKey(Number(id)));
   // Each meter's monthly limit from its own history (one statement), before the rules are checked.
   const month = periodOf(req.now);
@@ -243,9 +243,9 @@ function checkSubmission(
       continue;
     }
     const months = meter.prevPeriod
-      ? Math.max(1, monthsBetween(dateToPeriod(meter.prevPeriod), dateToPeriod(period)))
+      ? Math.max(1, monthsBetween(periodOfDay(meter.prevPeriod), periodOfDay(period)))
       : 1;
-    const limit = limitOf(id, dateToPeriod(period));
+    const limit = limitOf(id, periodOfDay(period));
     const limitL = limitOverL(limit, months);
     const consumptionL = valueL - meter.prevValueL;
     if (consumptionL > limitL) {

@@ -1,4 +1,4 @@
-import { daysBetween } from '../billing/period';
+import { daysBetween } from '../calendar/calendar';
 
 /** Customers are warned this many days before a meter's verification falls due. */
 export const VERIFICATION_WARNING_DAYS = 60;

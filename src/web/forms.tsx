@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { isCalendarDay } from '../calendar/calendar';
 
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -121,9 +122,7 @@ export function isCalendarDate(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (!m) return false;
   const year = Number(m[1]);
-  if (year < 1900 || year > 2999) return false;
-  const date = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === s;
+  return year >= 1900 && year <= 2999 && isCalendarDay(s);
 }
 
 /** The largest value of a PostgreSQL integer column (ids, counts). */

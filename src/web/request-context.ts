@@ -1,12 +1,13 @@
 import type {} from '@fastify/csrf-protection';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Role } from '../db/schema';
 import type { Locale } from '../i18n/locales';
 
 /** The signed-in user as pages and use cases see it. */
 export interface CurrentUser {
   id: number;
   login: string;
-  role: 'customer' | 'operator' | 'admin';
+  role: Role;
   email: string | null;
   firstName: string;
   lastName: string;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { createSession } from '../../src/auth/sessions';
-import { periodOf, periodToDate } from '../../src/billing/period';
+import { monthStart, periodOf } from '../../src/calendar/calendar';
 import type { DB } from '../../src/db/database';
 import { loadDemoDataIfEmpty } from '../../src/demo/demo-data';
 import { formatMeterReading } from '../../src/money/litres';
@@ -32,7 +32,7 @@ export async function signedInCustomers(db: DB, base: string, count: number): Pr
   await loadDemoDataIfEmpty(db, { accounts: count + 20, months: 3 });
   const passwordHash = (await db.selectFrom('users').select('password_hash').executeTakeFirstOrThrow())
     .password_hash;
-  const period = periodToDate(periodOf(new Date()));
+  const period = monthStart(periodOf(new Date()));
   const customers: SignedInCustomer[] = [];
   for (const a of await meteredAccountsWithoutUser(db, count)) {
     const user = await db

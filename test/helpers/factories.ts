@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../src/auth/passwords';
 import { createStaffUser } from '../../src/backoffice/staff-users.service';
 import { type CloseMonthResult, closeMonth } from '../../src/billing/month-closer.service';
-import { periodToDate } from '../../src/billing/period';
+import { monthStart, type Period } from '../../src/calendar/calendar';
 import type { DB } from '../../src/db/database';
 import type { AccountKind, Locale, Water } from '../../src/db/schema';
 import { DEMO_RATES } from '../../src/demo/demo-catalogue';
@@ -185,7 +185,7 @@ export async function staffUser(
  */
 export async function closedMonth(
   db: DB,
-  period: string,
+  period: Period,
   readings: Record<number, number> = {},
 ): Promise<CloseMonthResult> {
   await rates(db);
@@ -196,7 +196,7 @@ export async function closedMonth(
       .values(
         entries.map(([meterId, litres]) => ({
           meter_id: Number(meterId),
-          period: periodToDate(period),
+          period: monthStart(period),
           value_l: litres,
           read_on: `${period}-25`,
           source: 'billing' as const,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect } from 'vitest';
-import { periodOf, periodToDate } from '../../src/billing/period';
+import { monthStart, periodOf } from '../../src/calendar/calendar';
 import { DEMO_PASSWORD } from '../../src/demo/demo-catalogue';
 import { formatMeterReading } from '../../src/money/litres';
 import { meterStates } from '../../src/readings/readings.queries';
@@ -13,7 +13,7 @@ import { demoDatabase } from './db';
 
 export const ENGINE = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 export let t: TestApp;
-export const period = periodToDate(periodOf(new Date()));
+export const period = monthStart(periodOf(new Date()));
 
 export async function meterId(serial: string): Promise<number> {
   const row = await t.handle.db
