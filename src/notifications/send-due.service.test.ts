@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, testDatabase } from '../../test/helpers/db';
 import { closedMonth, customerOf, type MeteredAccount, meteredAccount } from '../../test/helpers/factories';
-import { type SmtpInbox, startSmtpInbox } from '../../test/helpers/smtp';
+import { type SmtpInbox, startSmtpInbox, TEST_PAYEE } from '../../test/helpers/smtp';
 import { openDatabase } from '../db/database';
 import { deliverDueMail } from '../mail/delivery';
 import { formatTiyn } from '../money/tiyn';
@@ -111,7 +111,7 @@ describe(`reminders and alerts through a month (${engine})`, () => {
       const results = second ? await Promise.all(runs) : [await runs[0]!, await runs[1]!];
       const count = results.reduce((s, r) => s + Object.values(r).reduce((x, y) => x + y, 0), 0);
       if (count) perDay[d] = count;
-      while ((await deliverDueMail(h.db, transport, 50)).sent > 0) {}
+      while ((await deliverDueMail(h.db, transport, TEST_PAYEE, 50)).sent > 0) {}
     }
     const got = inbox.messages.map((m) => `${m.to[0]} ${m.subject}`).sort();
     const cold = a.meters[0]!.serial;
