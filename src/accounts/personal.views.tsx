@@ -1,5 +1,6 @@
 import { TokensLink } from '../api-tokens/api-tokens.views';
 import { common } from '../i18n/common';
+import { Facts } from '../web/forms';
 import { Layout } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 import { type AccountView, formatAddress } from './accounts.queries';
@@ -52,14 +53,7 @@ export function PersonalPage({
   }
   return (
     <Layout ctx={ctx} title={t.title} cabinet>
-      <dl class="facts">
-        {rows.map(([k, v]) => (
-          <div key={k}>
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
-        ))}
-      </dl>
+      <Facts rows={rows} />
       <TokensLink locale={ctx.locale} />
       <section aria-labelledby="my-data-title">
         <h2 id="my-data-title">{t.dataTitle}</h2>
