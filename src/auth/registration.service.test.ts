@@ -101,6 +101,15 @@ const tokenOf = (text: string) =>
 const userOf = (login: string) =>
   db.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirstOrThrow();
 const actionsOf = (userId: number) => auditActionsOf(db, userId);
+const detailsOf = async (userId: number, action: string) =>
+  (
+    await db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', action)
+      .where('actor_user_id', '=', userId)
+      .executeTakeFirstOrThrow()
+  ).details;
 
 describe(`a typo in the email at registration (${engine})`, () => {
   it('an unconfirmed registration expires after 72 hours; then the owner registers again as a new user, the old row keeps its audit', async () => {
@@ -142,13 +151,10 @@ describe(`a typo in the email at registration (${engine})`, () => {
     expect(await confirmRegistration(db, newToken, { ...ctx, now: later })).toBe(true);
     expect(await actionsOf(before.id)).toEqual(['register', 'register.expired_replaced']);
     expect(await actionsOf(after.id)).toEqual(['register', 'register.confirmed']);
-    const replaced = await db
-      .selectFrom('audit_log')
-      .select('details')
-      .where('action', '=', 'register.expired_replaced')
-      .where('actor_user_id', '=', before.id)
-      .executeTakeFirstOrThrow();
-    expect(replaced.details).toMatchObject({ email: 'dana@exampel.kz', replacedBy: after.id });
+    expect(await detailsOf(before.id, 'register.expired_replaced')).toMatchObject({
+      email: 'dana@exampel.kz',
+      replacedBy: after.id,
+    });
     // Each registration recorded what its registrant agreed to, on its own row.
     const consentsOf = (userId: number) =>
       db
@@ -237,13 +243,10 @@ describe(`a typo in the email at registration (${engine})`, () => {
       'register.email_corrected',
       'register.confirmed',
     ]);
-    const corrected = await db
-      .selectFrom('audit_log')
-      .select('details')
-      .where('action', '=', 'register.email_corrected')
-      .where('actor_user_id', '=', user.id)
-      .executeTakeFirstOrThrow();
-    expect(corrected.details).toEqual({ from: 'aset@gmial.com', to: 'aset@gmail.com' });
+    expect(await detailsOf(user.id, 'register.email_corrected')).toEqual({
+      from: 'aset@gmial.com',
+      to: 'aset@gmail.com',
+    });
   });
 
   it('does not correct an expired registration', async () => {

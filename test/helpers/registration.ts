@@ -41,3 +41,21 @@ export function householdForm(
     consent: true,
   };
 }
+
+/** The registration page's form as a household's owner posts it (the holder IIN above unless given). */
+export function householdPost(
+  acc: { number: string; surname: string },
+  fields: { firstName: string; email: string; password: string; binIin?: string },
+) {
+  return {
+    kind: 'individual',
+    firstName: fields.firstName,
+    lastName: acc.surname,
+    account: acc.number,
+    binIin: fields.binIin ?? HOLDER_IIN,
+    email: fields.email,
+    password: fields.password,
+    passwordRepeat: fields.password,
+    consent: '1',
+  };
+}
