@@ -11,12 +11,12 @@ import { ConfigError, loadConfig, paymentSettings } from '../src/config';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { paymentQrPayload, paymentRows } from '../src/documents/document-model';
 import { formatDate } from '../src/i18n/locales';
-import { deliverDueMail } from '../src/mail/delivery';
+import { deliverDueMail, mailDeliveryTask } from '../src/mail/delivery';
 import { formatTiyn, formatTiynFixed, parseTiyn } from '../src/money/tiyn';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { parseCsv } from './helpers/csv';
 import { demoDatabase } from './helpers/db';
-import { startSmtpInbox } from './helpers/smtp';
+import { startSmtpInbox, TEST_PAYEE } from './helpers/smtp';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const SECRET = 'test-secret-for-documents-0123456789';
@@ -337,7 +337,7 @@ describe(`email and subscription (${engine})`, () => {
     expect(mail.attachments).toEqual([]);
     const inbox = await startSmtpInbox();
     try {
-      await deliverDueMail(t.handle.db, nodemailer.createTransport(inbox.url), 50);
+      await deliverDueMail(t.handle.db, nodemailer.createTransport(inbox.url), TEST_PAYEE, 50);
       const received = await inbox.waitFor(mail.to_address, 'Payment invoice for May 2020');
       expect(received.attachments.map((a) => a.filename)).toEqual(['invoice-01003317-2020-05.pdf']);
       const text = pdfText(received.attachments[0]?.content ?? Buffer.alloc(0), 'mailed');
@@ -479,6 +479,48 @@ describe(`payment details (${engine})`, () => {
       expect(text).toContain('KZ86125KZT5004100100');
       expect(text).not.toContain('000000000000');
     } finally {
+      await app.close();
+    }
+  });
+
+  it('a mailed invoice PDF has the payee of the settings, the same text as the downloaded one', async () => {
+    const env = {
+      PAYEE_NAME: 'ТОО «Су арнасы»',
+      PAYEE_BIN: '123456789012',
+      PAYEE_IBAN: 'KZ86125KZT5004100100',
+    };
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SESSION_SECRET: SECRET, ...env });
+    const app = await buildApp({ db: t.handle.db, config, engine: t.handle.engine });
+    const inbox = await startSmtpInbox();
+    try {
+      const b = new Browser(app);
+      expect((await b.login('01003317', DEMO_PASSWORD)).statusCode).toBe(303);
+      await b.get('/lang/ru?next=/');
+      const downloaded = pdfText((await b.get('/cabinet/invoice.pdf?period=2020-05')).rawPayload, 'payee-dl');
+      await b.get('/cabinet/invoice?period=2020-05');
+      const sent = await b.post('/cabinet/invoice/email', {
+        period: '2020-05',
+        account: '01003317',
+        back: '/cabinet/invoice?period=2020-05',
+      });
+      expect(sent.headers.location).toContain('done=sent');
+      // Delivered as the worker delivers: by the task made from the same settings.
+      await mailDeliveryTask(t.handle.db, { ...config, SMTP_URL: inbox.url })();
+      const to = await t.handle.db
+        .selectFrom('mail_outbox')
+        .select('to_address')
+        .where('purpose', '=', 'documents.invoice')
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
+      const received = await inbox.waitFor(to.to_address, /2020/);
+      const mailed = pdfText(received.attachments[0]?.content ?? Buffer.alloc(0), 'payee-mailed');
+      const payeeLines = (text: string) =>
+        text.split('\n').filter((line) => Object.values(env).some((v) => line.includes(v)));
+      for (const value of Object.values(env)) expect(payeeLines(downloaded).join('\n')).toContain(value);
+      expect(payeeLines(mailed)).toEqual(payeeLines(downloaded));
+      expect(mailed).not.toContain('000000000000');
+    } finally {
+      await inbox.close();
       await app.close();
     }
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unregisteredIndividual, unregisteredLegal } from '../e2e/helpers';
+import { accountWithAddress } from '../src/accounts/accounts.queries';
 import { buildApp } from '../src/app';
 import { legalLoginFromContract } from '../src/auth/legal-login';
 import { hashSecret } from '../src/auth/tokens';
@@ -526,18 +527,8 @@ describe(`security (${engine})`, () => {
 
 describe(`account lookup (${engine})`, () => {
   it('finds an account by exact address and surname in any case, and nothing on a near miss', async () => {
-    const a = await t.handle.db
-      .selectFrom('accounts')
-      .innerJoin('premises', 'premises.id', 'accounts.premise_id')
-      .innerJoin('buildings', 'buildings.id', 'premises.building_id')
-      .select([
-        'accounts.number',
-        'accounts.owner_surname',
-        'buildings.street_id',
-        'buildings.number as house',
-        'buildings.prefix',
-        'premises.apartment',
-      ])
+    const a = await accountWithAddress(t.handle.db)
+      .select(['accounts.number', 'accounts.owner_surname', 'buildings.street_id'])
       .where('accounts.number', '=', '01003317')
       .executeTakeFirstOrThrow();
     // Forget the per-IP lookup counter of the previous test.

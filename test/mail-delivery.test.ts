@@ -6,7 +6,7 @@ import { backoffMs, deliverDueMail, MAX_ATTEMPTS, type MailTransport } from '../
 import { enqueueMail } from '../src/mail/outbox';
 import { type TestApp, testApp, textOf } from './helpers/app';
 import { testDatabase } from './helpers/db';
-import { type SmtpInbox, startSmtpInbox } from './helpers/smtp';
+import { type SmtpInbox, startSmtpInbox, TEST_PAYEE } from './helpers/smtp';
 
 let handle: DatabaseHandle;
 let inbox: SmtpInbox;
@@ -38,7 +38,7 @@ describe(`mail delivery over SMTP (${process.env.TEST_DATABASE_URL ? 'PostgreSQL
       html: '<p>Сәлеметсіз бе! <b>Қосымшада</b> шот.</p>',
       purpose: 'test',
     });
-    const report = await deliverDueMail(handle.db, transport, 10);
+    const report = await deliverDueMail(handle.db, transport, TEST_PAYEE, 10);
     expect(report).toEqual({ sent: 1, retried: 0, failed: 0 });
     const mail = await inbox.waitFor('aigul@example.kz');
     expect(mail.subject).toBe('Шот-хабарлама');
@@ -52,7 +52,11 @@ describe(`mail delivery over SMTP (${process.env.TEST_DATABASE_URL ? 'PostgreSQL
     expect(after.sent_at).toBeInstanceOf(Date);
 
     // A second run finds nothing due: never sent twice.
-    expect(await deliverDueMail(handle.db, transport, 10)).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await deliverDueMail(handle.db, transport, TEST_PAYEE, 10)).toEqual({
+      sent: 0,
+      retried: 0,
+      failed: 0,
+    });
     expect(inbox.messages).toHaveLength(1);
   });
 
@@ -64,7 +68,11 @@ describe(`mail delivery over SMTP (${process.env.TEST_DATABASE_URL ? 'PostgreSQL
       purpose: 'test',
     }))!;
     inbox.failNext(1);
-    expect(await deliverDueMail(handle.db, transport, 10)).toEqual({ sent: 0, retried: 1, failed: 0 });
+    expect(await deliverDueMail(handle.db, transport, TEST_PAYEE, 10)).toEqual({
+      sent: 0,
+      retried: 1,
+      failed: 0,
+    });
     let r = await row(id);
     expect(r.status).toBe('pending');
     expect(r.attempts).toBe(1);
@@ -73,14 +81,22 @@ describe(`mail delivery over SMTP (${process.env.TEST_DATABASE_URL ? 'PostgreSQL
     expect(waitMs).toBeGreaterThan(backoffMs(1) - 10_000);
     expect(waitMs).toBeLessThanOrEqual(backoffMs(1) + 1000);
     // Not due yet: nothing happens.
-    expect(await deliverDueMail(handle.db, transport, 10)).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await deliverDueMail(handle.db, transport, TEST_PAYEE, 10)).toEqual({
+      sent: 0,
+      retried: 0,
+      failed: 0,
+    });
 
     // Due again: this time the server accepts it.
     await handle.db
       .updateTable('mail_outbox')
       .set({ next_attempt_at: new Date(Date.now() - 1000) })
       .execute();
-    expect(await deliverDueMail(handle.db, transport, 10)).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(await deliverDueMail(handle.db, transport, TEST_PAYEE, 10)).toEqual({
+      sent: 1,
+      retried: 0,
+      failed: 0,
+    });
     r = await row(id);
     expect([r.status, r.attempts]).toEqual(['sent', 2]);
     expect(inbox.messages.filter((m) => m.to.includes('retry@example.kz'))).toHaveLength(1);
@@ -100,7 +116,11 @@ describe(`mail delivery over SMTP (${process.env.TEST_DATABASE_URL ? 'PostgreSQL
       .where('id', '=', doomed)
       .execute();
     inbox.failNext(1);
-    expect(await deliverDueMail(handle.db, transport, 10)).toEqual({ sent: 0, retried: 0, failed: 1 });
+    expect(await deliverDueMail(handle.db, transport, TEST_PAYEE, 10)).toEqual({
+      sent: 0,
+      retried: 0,
+      failed: 1,
+    });
     expect((await row(doomed)).status).toBe('failed');
   });
 
@@ -116,13 +136,13 @@ describe(`mail delivery over SMTP (${process.env.TEST_DATABASE_URL ? 'PostgreSQL
       .set({ status: 'sending', attempts: 1, next_attempt_at: new Date(Date.now() + 60_000) })
       .where('id', '=', id)
       .execute();
-    expect((await deliverDueMail(handle.db, transport, 10)).sent).toBe(0);
+    expect((await deliverDueMail(handle.db, transport, TEST_PAYEE, 10)).sent).toBe(0);
     await handle.db
       .updateTable('mail_outbox')
       .set({ next_attempt_at: sql<Date>`now() - interval '1 second'` })
       .where('id', '=', id)
       .execute();
-    expect((await deliverDueMail(handle.db, transport, 10)).sent).toBe(1);
+    expect((await deliverDueMail(handle.db, transport, TEST_PAYEE, 10)).sent).toBe(1);
     expect((await row(id)).attempts).toBe(2);
   });
 
@@ -136,8 +156,8 @@ describe(`mail delivery over SMTP (${process.env.TEST_DATABASE_URL ? 'PostgreSQL
       });
     }
     const [a, b] = await Promise.all([
-      deliverDueMail(handle.db, transport, 7),
-      deliverDueMail(handle.db, transport, 7),
+      deliverDueMail(handle.db, transport, TEST_PAYEE, 7),
+      deliverDueMail(handle.db, transport, TEST_PAYEE, 7),
     ]);
     expect(a.sent + b.sent).toBe(12);
     expect(inbox.messages).toHaveLength(12);

@@ -18,7 +18,7 @@ import { backoffMs, deliverDueMail } from '../src/mail/delivery';
 import { enqueueMail } from '../src/mail/outbox';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { demoDatabase } from './helpers/db';
-import { type SmtpInbox, startSmtpInbox } from './helpers/smtp';
+import { type SmtpInbox, startSmtpInbox, TEST_PAYEE } from './helpers/smtp';
 
 const SERVER = process.env.TEST_DATABASE_URL;
 const engine = SERVER ? 'PostgreSQL' : 'PGlite';
@@ -79,7 +79,10 @@ describe(`the outbox keeps what to render, not the PDF (${engine})`, () => {
     console.log(`outbox row of an invoice message: ${bytes} bytes (${engine})`);
     expect(bytes).toBeLessThan(2048);
 
-    expect(await deliverDueMail(db(), transportTo(inbox.url), 50)).toMatchObject({ sent: 1, failed: 0 });
+    expect(await deliverDueMail(db(), transportTo(inbox.url), TEST_PAYEE, 50)).toMatchObject({
+      sent: 1,
+      failed: 0,
+    });
     const mail = await inbox.waitFor('render@example.kz');
     expect(mail.subject).toBe('Payment invoice for May 2020');
     expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
@@ -113,7 +116,7 @@ describe(`the outbox keeps what to render, not the PDF (${engine})`, () => {
     }))!;
     for (const id of [statement, many]) expect(await storedBytes(id)).toBeLessThan(2048);
 
-    await deliverDueMail(db(), transportTo(inbox.url), 50);
+    await deliverDueMail(db(), transportTo(inbox.url), TEST_PAYEE, 50);
     const st = await inbox.waitFor('stmt@example.kz');
     expect(st.attachments.map((a) => a.filename)).toEqual(['statement-01003317-2019-06-2020-05.pdf']);
     expect(pdfText(st.attachments[0]!.content)).toContain('Взаиморасчёты: май 2020 г.');
@@ -139,7 +142,7 @@ describe(`the outbox keeps what to render, not the PDF (${engine})`, () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await deliverDueMail(db(), transportTo(inbox.url), 50);
+    await deliverDueMail(db(), transportTo(inbox.url), TEST_PAYEE, 50);
     const mail = await inbox.waitFor('legacy@example.kz');
     expect(mail.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['old.txt', '7212.00']]);
     expect((await row(legacy.id)).status).toBe('sent');
@@ -147,7 +150,7 @@ describe(`the outbox keeps what to render, not the PDF (${engine})`, () => {
 
   it('a message whose document has no data any more fails at once, with the reason kept', async () => {
     const id = (await mailDocument(db(), 'gone@example.kz', 'kk', account, { invoice: '1990-01' }))!;
-    expect(await deliverDueMail(db(), transportTo(inbox.url), 50)).toMatchObject({ failed: 1 });
+    expect(await deliverDueMail(db(), transportTo(inbox.url), TEST_PAYEE, 50)).toMatchObject({ failed: 1 });
     const r = await row(id);
     expect([r.status, r.attempts]).toEqual(['failed', 1]);
     expect(r.last_error).toContain('no invoice of account 01003317');
@@ -170,7 +173,7 @@ describe(`the SMTP server down, then up (${engine})`, () => {
       text: 'Сілтеме: http://localhost/register/confirm?token=x',
       purpose: 'register.confirm',
     }))!;
-    expect(await deliverDueMail(db(), transport, 50)).toEqual({ sent: 0, retried: 1, failed: 0 });
+    expect(await deliverDueMail(db(), transport, TEST_PAYEE, 50)).toEqual({ sent: 0, retried: 1, failed: 0 });
     let r = await row(id);
     expect([r.status, r.attempts]).toEqual(['pending', 1]);
     expect(r.last_error).toMatch(/ECONNREFUSED|connect/i);
@@ -182,7 +185,7 @@ describe(`the SMTP server down, then up (${engine})`, () => {
       .set({ next_attempt_at: new Date(Date.now() - 1000) })
       .where('id', '=', id)
       .execute();
-    expect(await deliverDueMail(db(), transport, 50)).toEqual({ sent: 0, retried: 1, failed: 0 });
+    expect(await deliverDueMail(db(), transport, TEST_PAYEE, 50)).toEqual({ sent: 0, retried: 1, failed: 0 });
     r = await row(id);
     expect(r.attempts).toBe(2);
     expect(r.next_attempt_at.getTime() - Date.now()).toBeGreaterThan(backoffMs(2) - 10_000);
@@ -235,14 +238,18 @@ describe(`the SMTP server down, then up (${engine})`, () => {
     // The server comes back on its port. The back-off is kept: nothing is sent before it is due.
     const back = await startSmtpInbox(port);
     try {
-      expect(await deliverDueMail(db(), transport, 50)).toMatchObject({ sent: 0 });
+      expect(await deliverDueMail(db(), transport, TEST_PAYEE, 50)).toMatchObject({ sent: 0 });
       await db()
         .updateTable('mail_outbox')
         .set({ next_attempt_at: new Date(Date.now() - 1000) })
         .where('id', '=', id)
         .execute();
-      expect(await deliverDueMail(db(), transport, 50)).toMatchObject({ sent: 1, retried: 0 });
-      expect(await deliverDueMail(db(), transport, 50)).toEqual({ sent: 0, retried: 0, failed: 0 });
+      expect(await deliverDueMail(db(), transport, TEST_PAYEE, 50)).toMatchObject({ sent: 1, retried: 0 });
+      expect(await deliverDueMail(db(), transport, TEST_PAYEE, 50)).toEqual({
+        sent: 0,
+        retried: 0,
+        failed: 0,
+      });
       const mail = await back.waitFor('waiting@example.kz');
       expect(mail.subject).toBe('Тіркеуді растау');
       await new Promise((res) => setTimeout(res, 300));
@@ -315,7 +322,7 @@ describe(`the migration of stored messages (${engine})`, () => {
       expect(Number(sent.n)).toBeLessThan(2048);
       expect(JSON.stringify(todo.attachments)).toBe(JSON.stringify(JSON.parse(pdf)));
 
-      expect(await deliverDueMail(h.db, transportTo(inbox.url), 10)).toMatchObject({ sent: 1 });
+      expect(await deliverDueMail(h.db, transportTo(inbox.url), TEST_PAYEE, 10)).toMatchObject({ sent: 1 });
       const mail = await inbox.waitFor('todo@example.kz');
       expect(mail.attachments[0]?.content.length).toBe(22_000);
       expect(sentTo('sent@example.kz')).toHaveLength(0);

@@ -64,7 +64,7 @@ async function invoiceText(account: AccountView, period: Period, locale: Locale)
   const invoice = await invoiceLoader(t.handle.db, account, period);
   expect(invoice).not.toBeNull();
   const doc = invoiceDocument(locale, account, invoice!, { payee: paymentSettings({}) });
-  const pdf = await invoicePdf(t.handle.db, account, period, locale);
+  const pdf = await invoicePdf(t.handle.db, account, period, locale, { payee: paymentSettings({}) });
   return {
     invoice: invoice!,
     doc,

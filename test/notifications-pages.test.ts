@@ -3,6 +3,7 @@ import { unsubscribeToken } from '../src/notifications/unsubscribe-token';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { testDatabase } from './helpers/db';
 import { customerOf, type MeteredAccount, meteredAccount, staffUser } from './helpers/factories';
+import { auditActionsOf } from './helpers/file-database';
 
 /**
  * The pages of reminders and alerts: the customer's preferences under Subscriptions in three
@@ -29,15 +30,7 @@ const preferences = (userId: number) =>
     .where('user_id', '=', userId)
     .orderBy('kind')
     .execute();
-const auditActions = async (userId: number) =>
-  (
-    await t.handle.db
-      .selectFrom('audit_log')
-      .select('action')
-      .where('actor_user_id', '=', userId)
-      .orderBy('id')
-      .execute()
-  ).map((r) => r.action);
+const auditActions = (userId: number) => auditActionsOf(t.handle.db, userId);
 
 describe(`reminder and alert preferences (${engine})`, () => {
   it('shows each kind, ticked by default, in kk, ru and en; saving keeps what was ticked and the language', async () => {

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unregisteredIndividual } from '../e2e/helpers';
 import { Browser, type TestApp, testApp } from './helpers/app';
 import { demoDatabase } from './helpers/db';
+import { householdPost } from './helpers/registration';
 
 // Attacks on expiring registrations, the address correction and the own-data export: a second
 // registrant of an expired registration sees nothing of the first, and strangers cannot use up
 // the registrant's address corrections.
 const ENGINE = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const PASSWORD = 'Su-arnasy-2026';
-const HOLDER_IIN = '900101301233';
 const FIRST_IP = '203.0.113.77';
 const FIRST_UA = 'FirstRegistrant-Browser/1.0';
 let t: TestApp;
@@ -22,15 +22,7 @@ async function register(b: Browser, acc: { number: string; surname: string }, em
   await b.get('/register');
   const form = {
     _csrf: b.csrf,
-    kind: 'individual',
-    firstName: 'Асан',
-    lastName: acc.surname,
-    account: acc.number,
-    binIin: HOLDER_IIN,
-    email,
-    password: PASSWORD,
-    passwordRepeat: PASSWORD,
-    consent: '1',
+    ...householdPost(acc, { firstName: 'Асан', email, password: PASSWORD }),
   };
   return t.app.inject({
     method: 'POST',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unregisteredIndividual } from '../e2e/helpers';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { demoDatabase } from './helpers/db';
+import { householdPost } from './helpers/registration';
 import { deliverAllAlong, linkIn, type SmtpInbox, startSmtpInbox } from './helpers/smtp';
 
 let t: TestApp;
@@ -20,21 +21,10 @@ afterAll(async () => {
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const PASSWORD = 'Su-arnasy-2026';
-const HOLDER_IIN = '900101301233';
 
 async function register(b: Browser, acc: { number: string; surname: string }, email: string) {
   await b.get('/register');
-  const res = await b.post('/register', {
-    kind: 'individual',
-    firstName: 'Асан',
-    lastName: acc.surname,
-    account: acc.number,
-    binIin: HOLDER_IIN,
-    email,
-    password: PASSWORD,
-    passwordRepeat: PASSWORD,
-    consent: '1',
-  });
+  const res = await b.post('/register', householdPost(acc, { firstName: 'Асан', email, password: PASSWORD }));
   expect([res.statusCode, res.headers.location]).toEqual([303, '/register/sent']);
 }
 

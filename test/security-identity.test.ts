@@ -6,6 +6,7 @@ import { issueToken } from '../src/auth/one-time-tokens';
 import { common } from '../src/i18n/common';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { demoDatabase } from './helpers/db';
+import { householdPost } from './helpers/registration';
 import { linkIn } from './helpers/smtp';
 
 let t: TestApp;
@@ -290,17 +291,10 @@ describe(`password recovery proves the holder (${engine})`, () => {
     const acc = await unregisteredIndividual(t.handle);
     const b = client('203.0.113.90');
     await b.get('/register');
-    const res = await b.post('/register', {
-      kind: 'individual',
-      firstName: 'Дана',
-      lastName: acc.surname,
-      account: acc.number,
-      binIin: HOLDER_IIN,
-      email,
-      password: PASSWORD,
-      passwordRepeat: PASSWORD,
-      consent: '1',
-    });
+    const res = await b.post(
+      '/register',
+      householdPost(acc, { firstName: 'Дана', email, password: PASSWORD, binIin: HOLDER_IIN }),
+    );
     expect(res.statusCode).toBe(303);
     const mail = await lastMailTo(email);
     await b.get(linkIn(mail.text_body, '/register/confirm'));

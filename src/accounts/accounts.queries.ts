@@ -122,10 +122,7 @@ export function householdsAtAddress(
   db: DB,
   address: { streetId: number; house: string; prefix: string; apartment: string },
 ) {
-  return db
-    .selectFrom('accounts')
-    .innerJoin('premises', 'premises.id', 'accounts.premise_id')
-    .innerJoin('buildings', 'buildings.id', 'premises.building_id')
+  return accountWithAddress(db)
     .select([
       'accounts.number',
       'accounts.owner_surname',

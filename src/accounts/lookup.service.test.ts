@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, testDatabase } from '../../test/helpers/db';
+import { describe, expect, it } from 'vitest';
 import { meteredAccount } from '../../test/helpers/factories';
+import { databaseForFile, engine } from '../../test/helpers/file-database';
 import type { DB } from '../db/database';
 import { findAccountByAddress } from './lookup.service';
 import { verifyLookupToken } from './lookup-token';
 
-const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const ctx = { userId: null, ip: '10.0.0.11', secret: 'k'.repeat(32) };
 
-let handle: TestDatabase;
 let db: DB;
-beforeAll(async () => {
-  handle = await testDatabase();
-  db = handle.db;
+databaseForFile('fresh', (opened) => {
+  db = opened;
 });
-afterAll(async () => handle?.close());
 
 describe(`findAccountByAddress (${engine})`, () => {
   it('finds a household by its exact address and the surname in any case, and nothing by less', async () => {

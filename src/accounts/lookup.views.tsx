@@ -1,4 +1,4 @@
-import { Field, Form } from '../web/forms';
+import { Field, Form, SubmitButton } from '../web/forms';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 import { lookupText } from './lookup.messages';
@@ -81,9 +81,7 @@ export function LookupPage({
             maxLength={100}
             required
           />
-          <button type="submit" class="primary">
-            {t.find}
-          </button>
+          <SubmitButton>{t.find}</SubmitButton>
         </Form>
       </div>
     </Layout>

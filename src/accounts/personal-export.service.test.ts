@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { confirmedCustomer } from '../../test/helpers/customers';
-import { type TestDatabase, testDatabase } from '../../test/helpers/db';
 import { closedMonth } from '../../test/helpers/factories';
+import { databaseForFile, engine } from '../../test/helpers/file-database';
 import { audit } from '../auth/audit';
 import { insertConsent } from '../auth/registration.queries';
 import type { DB } from '../db/database';
 import { personalDataCsv, personalDataJson } from './personal-export';
 import { exportPersonalData } from './personal-export.service';
 
-const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
-
-let handle: TestDatabase;
 let db: DB;
-beforeAll(async () => {
-  handle = await testDatabase();
-  db = handle.db;
+databaseForFile('fresh', (opened) => {
+  db = opened;
 });
-afterAll(async () => handle?.close());
 
 /** How many readings the meters of an account have, asked directly. */
 const readingCount = async (account: string) =>

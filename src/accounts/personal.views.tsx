@@ -1,5 +1,6 @@
 import { TokensLink } from '../api-tokens/api-tokens.views';
 import { common } from '../i18n/common';
+import { Facts } from '../web/forms';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 import { accountLinksText } from './account-links.messages';
@@ -79,16 +80,7 @@ function AccountFacts({ ctx, account, email }: { ctx: PageContext; account: Acco
   if (account.kind === 'legal') {
     rows.push([t.contract, account.contractNumber ?? ''], [t.binIin, account.binIin ?? '']);
   }
-  return (
-    <dl class="facts">
-      {rows.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <Facts rows={rows} />;
 }
 
 /** The consent given and the download of the user's own data. */

@@ -2,7 +2,7 @@ import { localDate, localDateTime } from '../calendar/calendar';
 import type { Locale } from '../i18n/locales';
 import { type Column, DataTable } from '../web/data-table';
 import { newFormKey } from '../web/form-key';
-import { Field, Form } from '../web/forms';
+import { CurrentPasswordField, Field, Form, SubmitButton } from '../web/forms';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 import { apiTokensText } from './api-tokens.messages';
@@ -99,19 +99,8 @@ function CreateForm({ ctx, form }: { ctx: PageContext; form: TokensPageView['for
         value={values.expires}
         error={errors.expires}
       />
-      <Field
-        name="current"
-        type="password"
-        label={t.current}
-        hint={t.currentHint}
-        error={errors.current}
-        autocomplete="current-password"
-        maxLength={200}
-        required
-      />
-      <button type="submit" class="primary">
-        {t.create}
-      </button>
+      <CurrentPasswordField label={t.current} hint={t.currentHint} error={errors.current} />
+      <SubmitButton>{t.create}</SubmitButton>
     </Form>
   );
 }

@@ -1,23 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { confirmedCustomer } from '../../test/helpers/customers';
-import { type TestDatabase, testDatabase } from '../../test/helpers/db';
+import { databaseForFile, engine } from '../../test/helpers/file-database';
 import type { DB } from '../db/database';
 import { logIn, logInWithLink, logOut } from './login.service';
 import { issueToken } from './one-time-tokens';
 import { hashSecret } from './tokens';
 
-const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const PASSWORD = 'Su-arnasy-2026';
 const ctx = { locale: 'en' as const, ip: '10.0.0.8', publicUrl: 'http://cabinet.test' };
 const browser = { remember: false, userAgent: 'test', chosenLocale: undefined };
 
-let handle: TestDatabase;
 let db: DB;
-beforeAll(async () => {
-  handle = await testDatabase();
-  db = handle.db;
+databaseForFile('fresh', (opened) => {
+  db = opened;
 });
-afterAll(async () => handle?.close());
 
 const actions = async (subject: string) =>
   (

@@ -1,5 +1,5 @@
 import { common } from '../i18n/common';
-import { Field, Form } from '../web/forms';
+import { CheckboxField, Field, Form, SubmitButton } from '../web/forms';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 
@@ -41,14 +41,8 @@ export function LoginPage({ ctx, view }: { ctx: PageContext; view: LoginView }) 
             required
             maxLength={200}
           />
-          <div class="field checkbox">
-            <label>
-              <input type="checkbox" name="remember" value="1" checked={view.remember} /> {t.remember}
-            </label>
-          </div>
-          <button type="submit" class="primary">
-            {t.submit}
-          </button>
+          <CheckboxField name="remember" label={t.remember} checked={view.remember} />
+          <SubmitButton>{t.submit}</SubmitButton>
         </Form>
         <ul class="login-links">
           <li>

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
+import { describe, expect, it } from 'vitest';
+import { databaseForFile, engine } from '../../test/helpers/file-database';
+import { freeHousehold, householdForm } from '../../test/helpers/registration';
 import type { DB } from '../db/database';
 import { issueToken } from './one-time-tokens';
 import { verifyPassword } from './passwords';
@@ -13,44 +14,19 @@ import { registerCustomer } from './registration.service';
 import { createSession } from './sessions';
 import { markEmailConfirmed } from './users.queries';
 
-const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const PASSWORD = 'Su-arnasy-2026';
 const NEW_PASSWORD = 'Zhana-kupiya-2026';
-const HOLDER_IIN = '900101301233';
 const ctx = { locale: 'en' as const, ip: '10.0.0.10', publicUrl: 'http://cabinet.test' };
 
-let handle: TestDatabase;
 let db: DB;
-beforeAll(async () => {
-  handle = await demoDatabase({ accounts: 8, months: 1 });
-  db = handle.db;
+databaseForFile({ demo: { accounts: 8, months: 1 } }, (opened) => {
+  db = opened;
 });
-afterAll(async () => handle?.close());
 
 /** A household registered through the registration use case, its address confirmed. */
 async function household(email: string, confirmed = true) {
-  const acc = await db
-    .selectFrom('accounts')
-    .leftJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
-    .select(['accounts.number', 'accounts.owner_surname', 'accounts.bin_iin'])
-    .where('accounts.kind', '=', 'individual')
-    .where('accounts.owner_surname', '<>', '')
-    .where('user_accounts.user_id', 'is', null)
-    .orderBy('accounts.number')
-    .executeTakeFirstOrThrow();
-  const iin = acc.bin_iin ?? HOLDER_IIN;
-  const input = {
-    kind: 'individual' as const,
-    firstName: 'Айгүл',
-    lastName: acc.owner_surname,
-    account: acc.number,
-    binIin: iin,
-    contract: '',
-    email,
-    password: PASSWORD,
-    passwordRepeat: PASSWORD,
-    consent: true,
-  };
+  const acc = await freeHousehold(db);
+  const input = householdForm(acc, { firstName: 'Айгүл', email, password: PASSWORD });
   expect(await registerCustomer(db, input, ctx)).toMatchObject({ ok: true });
   const user = await db
     .selectFrom('users')
@@ -58,7 +34,7 @@ async function household(email: string, confirmed = true) {
     .where('login', '=', acc.number)
     .executeTakeFirstOrThrow();
   if (confirmed) await markEmailConfirmed(db, user.id);
-  return { id: user.id, login: acc.number, iin };
+  return { id: user.id, login: acc.number, iin: input.binIin };
 }
 
 const lastMailTo = (to: string) =>

@@ -1,4 +1,4 @@
-import { boundFields, Field, Form } from '../web/forms';
+import { boundFields, Field, Form, SubmitButton } from '../web/forms';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 import { identityText } from './identity.messages';
@@ -44,9 +44,7 @@ export function ForgotPage({
             maxLength={200}
             required
           />
-          <button type="submit" class="primary">
-            {t.submit}
-          </button>
+          <SubmitButton>{t.submit}</SubmitButton>
         </Form>
       </div>
     </Layout>

@@ -1,5 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
+import { describe, expect, it } from 'vitest';
+import {
+  auditActionsOf,
+  databaseForFile,
+  engine,
+  mailsTo as mailsIn,
+} from '../../test/helpers/file-database';
+import { freeHousehold, freeHouseholds, householdForm } from '../../test/helpers/registration';
 import { linkIn } from '../../test/helpers/smtp';
 import type { DB } from '../db/database';
 import {
@@ -9,45 +15,22 @@ import {
   resendConfirmation,
 } from './registration.service';
 
-const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const PASSWORD = 'Su-arnasy-2026';
 const ctx = { locale: 'en' as const, ip: '10.0.0.9', publicUrl: 'http://cabinet.test' };
 
-let handle: TestDatabase;
 let db: DB;
-beforeAll(async () => {
-  handle = await demoDatabase({ accounts: 8, months: 1 });
-  db = handle.db;
+databaseForFile({ demo: { accounts: 8, months: 1 } }, (opened) => {
+  db = opened;
 });
-afterAll(async () => handle?.close());
 
-const freeAccount = () =>
-  db
-    .selectFrom('accounts')
-    .leftJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
-    .select(['accounts.number', 'accounts.owner_surname', 'accounts.bin_iin'])
-    .where('accounts.kind', '=', 'individual')
-    .where('accounts.owner_surname', '<>', '')
-    .where('user_accounts.user_id', 'is', null)
-    .orderBy('accounts.number')
-    .executeTakeFirstOrThrow();
-const mailsTo = (to: string) =>
-  db.selectFrom('mail_outbox').selectAll().where('to_address', '=', to).orderBy('id').execute();
+const mailsTo = (to: string) => mailsIn(db, to);
 
 describe(`registerCustomer, confirmRegistration, resendConfirmation (${engine})`, () => {
   it('refuses a wrong surname, registers the owner, and confirms the address by the mailed link once', async () => {
-    const acc = await freeAccount();
+    const acc = await freeHousehold(db);
     const input = {
-      kind: 'individual' as const,
-      firstName: 'Айгүл',
+      ...householdForm(acc, { firstName: 'Айгүл', email: 'reg@example.kz', password: PASSWORD }),
       lastName: acc.owner_surname.toUpperCase(),
-      account: acc.number,
-      binIin: acc.bin_iin ?? '900101301233',
-      contract: '',
-      email: 'reg@example.kz',
-      password: PASSWORD,
-      passwordRepeat: PASSWORD,
-      consent: true,
     };
     const refused = await registerCustomer(db, { ...input, lastName: 'Someone' }, ctx);
     expect(refused).toEqual({
@@ -80,16 +63,12 @@ describe(`registerCustomer, confirmRegistration, resendConfirmation (${engine})`
     expect(await resendConfirmation(db, acc.number, ctx)).toBeUndefined();
     const mails = await mailsTo('reg@example.kz');
     expect(mails.map((m) => m.purpose)).toEqual(['register.confirm', 'register.confirm']);
-    const first = new URL(linkIn(mails[0]!.text_body, '/register/confirm'), 'http://x').searchParams.get(
-      'token',
-    );
-    const last = new URL(linkIn(mails[1]!.text_body, '/register/confirm'), 'http://x').searchParams.get(
-      'token',
-    );
+    const first = tokenOf(mails[0]!.text_body);
+    const last = tokenOf(mails[1]!.text_body);
     // Only the newest link opens.
-    expect(await confirmRegistration(db, first ?? '', ctx)).toBe(false);
-    expect(await confirmRegistration(db, last ?? '', ctx)).toBe(true);
-    expect(await confirmRegistration(db, last ?? '', ctx)).toBe(false);
+    expect(await confirmRegistration(db, first, ctx)).toBe(false);
+    expect(await confirmRegistration(db, last, ctx)).toBe(true);
+    expect(await confirmRegistration(db, last, ctx)).toBe(false);
     const confirmed = await db
       .selectFrom('users')
       .select('email_confirmed_at')
@@ -114,41 +93,23 @@ describe(`registerCustomer, confirmRegistration, resendConfirmation (${engine})`
 });
 
 const HOUR = 3600_000;
-const freeAccounts = () =>
-  db
-    .selectFrom('accounts')
-    .leftJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
-    .select(['accounts.number', 'accounts.owner_surname', 'accounts.bin_iin'])
-    .where('accounts.kind', '=', 'individual')
-    .where('accounts.owner_surname', '<>', '')
-    .where('user_accounts.user_id', 'is', null)
-    .orderBy('accounts.number')
-    .execute();
-const formFor = (acc: { number: string; owner_surname: string; bin_iin: string | null }, email: string) => ({
-  kind: 'individual' as const,
-  firstName: 'Дана',
-  lastName: acc.owner_surname,
-  account: acc.number,
-  binIin: acc.bin_iin ?? '900101301233',
-  contract: '',
-  email,
-  password: PASSWORD,
-  passwordRepeat: PASSWORD,
-  consent: true,
-});
+const freeAccounts = () => freeHouseholds(db);
+const formFor = (acc: { number: string; owner_surname: string; bin_iin: string | null }, email: string) =>
+  householdForm(acc, { firstName: 'Дана', email, password: PASSWORD });
 const tokenOf = (text: string) =>
   new URL(linkIn(text, '/register/confirm'), 'http://x').searchParams.get('token') ?? '';
 const userOf = (login: string) =>
   db.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirstOrThrow();
-const actionsOf = async (userId: number) =>
+const actionsOf = (userId: number) => auditActionsOf(db, userId);
+const detailsOf = async (userId: number, action: string) =>
   (
     await db
       .selectFrom('audit_log')
-      .select('action')
+      .select('details')
+      .where('action', '=', action)
       .where('actor_user_id', '=', userId)
-      .orderBy('id')
-      .execute()
-  ).map((r) => r.action);
+      .executeTakeFirstOrThrow()
+  ).details;
 
 describe(`a typo in the email at registration (${engine})`, () => {
   it('an unconfirmed registration expires after 72 hours; then the owner registers again as a new user, the old row keeps its audit', async () => {
@@ -190,13 +151,10 @@ describe(`a typo in the email at registration (${engine})`, () => {
     expect(await confirmRegistration(db, newToken, { ...ctx, now: later })).toBe(true);
     expect(await actionsOf(before.id)).toEqual(['register', 'register.expired_replaced']);
     expect(await actionsOf(after.id)).toEqual(['register', 'register.confirmed']);
-    const replaced = await db
-      .selectFrom('audit_log')
-      .select('details')
-      .where('action', '=', 'register.expired_replaced')
-      .where('actor_user_id', '=', before.id)
-      .executeTakeFirstOrThrow();
-    expect(replaced.details).toMatchObject({ email: 'dana@exampel.kz', replacedBy: after.id });
+    expect(await detailsOf(before.id, 'register.expired_replaced')).toMatchObject({
+      email: 'dana@exampel.kz',
+      replacedBy: after.id,
+    });
     // Each registration recorded what its registrant agreed to, on its own row.
     const consentsOf = (userId: number) =>
       db
@@ -285,13 +243,10 @@ describe(`a typo in the email at registration (${engine})`, () => {
       'register.email_corrected',
       'register.confirmed',
     ]);
-    const corrected = await db
-      .selectFrom('audit_log')
-      .select('details')
-      .where('action', '=', 'register.email_corrected')
-      .where('actor_user_id', '=', user.id)
-      .executeTakeFirstOrThrow();
-    expect(corrected.details).toEqual({ from: 'aset@gmial.com', to: 'aset@gmail.com' });
+    expect(await detailsOf(user.id, 'register.email_corrected')).toEqual({
+      from: 'aset@gmial.com',
+      to: 'aset@gmail.com',
+    });
   });
 
   it('does not correct an expired registration', async () => {

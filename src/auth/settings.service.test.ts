@@ -1,6 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { confirmedCustomer } from '../../test/helpers/customers';
-import { type TestDatabase, testDatabase } from '../../test/helpers/db';
+import {
+  auditActionsOf,
+  databaseForFile,
+  engine,
+  mailsTo as mailsIn,
+} from '../../test/helpers/file-database';
 import { linkIn } from '../../test/helpers/smtp';
 import type { DB } from '../db/database';
 import { verifyPassword } from './passwords';
@@ -8,31 +13,18 @@ import { createSession } from './sessions';
 import { changeEmail, changePassword, confirmEmailChange, saveSubscriptions } from './settings.service';
 import { hashSecret } from './tokens';
 
-const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const PASSWORD = 'Su-arnasy-2026';
 const ctx = { locale: 'en' as const, ip: '10.0.0.7', publicUrl: 'http://cabinet.test' };
 
-let handle: TestDatabase;
 let db: DB;
-beforeAll(async () => {
-  handle = await testDatabase();
-  db = handle.db;
+databaseForFile('fresh', (opened) => {
+  db = opened;
 });
-afterAll(async () => handle?.close());
 
 const user = (id: number) =>
   db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const mailsTo = (to: string) =>
-  db.selectFrom('mail_outbox').selectAll().where('to_address', '=', to).orderBy('id').execute();
-const actions = async (userId: number) =>
-  (
-    await db
-      .selectFrom('audit_log')
-      .select('action')
-      .where('actor_user_id', '=', userId)
-      .orderBy('id')
-      .execute()
-  ).map((r) => r.action);
+const mailsTo = (to: string) => mailsIn(db, to);
+const actions = (userId: number) => auditActionsOf(db, userId);
 const sessionsOf = async (userId: number) =>
   (await db.selectFrom('sessions').select('id_hash').where('user_id', '=', userId).execute()).map(
     (s) => s.id_hash,

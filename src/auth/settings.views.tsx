@@ -1,4 +1,4 @@
-import { Field, Form } from '../web/forms';
+import { CheckboxField, CurrentPasswordField, Field, Form, SubmitButton } from '../web/forms';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 import { fill, identityText } from './identity.messages';
@@ -48,19 +48,8 @@ export function EmailPage({
           maxLength={200}
           required
         />
-        <Field
-          name="current"
-          type="password"
-          label={t.password}
-          hint={t.passwordHint}
-          error={errors.current}
-          autocomplete="current-password"
-          maxLength={200}
-          required
-        />
-        <button type="submit" class="primary">
-          {t.submit}
-        </button>
+        <CurrentPasswordField label={t.password} hint={t.passwordHint} error={errors.current} />
+        <SubmitButton>{t.submit}</SubmitButton>
       </Form>
     </Layout>
   );
@@ -87,15 +76,7 @@ export function PasswordPage({
         submit={t.submit}
         errors={errors}
       >
-        <Field
-          name="current"
-          type="password"
-          label={t.current}
-          error={errors.current}
-          autocomplete="current-password"
-          maxLength={200}
-          required
-        />
+        <CurrentPasswordField label={t.current} error={errors.current} />
       </PasswordChangeForm>
     </Layout>
   );
@@ -124,19 +105,9 @@ export function SubscriptionsPage({
         </Notice>
       )}
       <Form action="/cabinet/subscriptions" csrfToken={ctx.csrfToken}>
-        <div class="field checkbox">
-          <label>
-            <input type="checkbox" name="invoices" value="1" checked={invoices} /> {t.invoices}
-          </label>
-        </div>
-        <div class="field checkbox">
-          <label>
-            <input type="checkbox" name="announcements" value="1" checked={announcements} /> {t.announcements}
-          </label>
-        </div>
-        <button type="submit" class="primary">
-          {t.submit}
-        </button>
+        <CheckboxField name="invoices" label={t.invoices} checked={invoices} />
+        <CheckboxField name="announcements" label={t.announcements} checked={announcements} />
+        <SubmitButton>{t.submit}</SubmitButton>
       </Form>
       <p>
         <a href="/cabinet/notifications">{t.notifications}</a>

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { accountWithAddress } from '../accounts/accounts.queries';
 import type { DB } from '../db/database';
 import type { Database } from '../db/schema';
 
@@ -44,14 +45,10 @@ export async function insertNote(db: DB, note: NewNote, streetIds: number[]) {
  * these streets, with the street's name (in user id order).
  */
 export function announcementSubscribers(db: Kysely<Database>, streetIds: number[]) {
-  return db
-    .selectFrom('users')
-    .innerJoin('user_accounts', 'user_accounts.user_id', 'users.id')
-    .innerJoin('accounts', 'accounts.id', 'user_accounts.account_id')
-    .innerJoin('premises', 'premises.id', 'accounts.premise_id')
-    .innerJoin('buildings', 'buildings.id', 'premises.building_id')
-    .innerJoin('streets', 'streets.id', 'buildings.street_id')
-    .select(['users.id', 'users.email', 'users.locale', 'streets.name as street'])
+  return accountWithAddress(db)
+    .innerJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
+    .innerJoin('users', 'users.id', 'user_accounts.user_id')
+    .select(['users.id', 'users.email', 'users.locale'])
     .where('users.subscribe_announcements', '=', true)
     .where('users.role', '=', 'customer')
     .where('users.email', 'is not', null)

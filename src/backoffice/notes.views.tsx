@@ -1,6 +1,6 @@
 import { nText } from '../public/notes.messages';
 import { NoteCard } from '../public/notes.routes';
-import { Field, Form } from '../web/forms';
+import { Field, Form, SubmitButton } from '../web/forms';
 import { Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 import { BackofficeLayout } from './layout';
@@ -83,9 +83,7 @@ function NoteForm(props: {
       />
       <Field name="ends_on" type="date" label={t.endsOn} value={v.ends_on} error={e.ends_on} required />
       <StreetChoice t={t} streets={props.streets} {...(props.form ? { form: props.form } : {})} />
-      <button type="submit" class="primary">
-        {t.publish}
-      </button>
+      <SubmitButton>{t.publish}</SubmitButton>
     </Form>
   );
 }

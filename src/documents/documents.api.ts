@@ -128,7 +128,7 @@ const STATEMENT_SCHEMA = {
  * Invoices and statements for integrations (an API token with `documents:read`, or the session):
  * the months with an invoice, an invoice's PDF, a statement's PDF. Another customer's account: 404.
  */
-export async function documentsApi(app: FastifyInstance, { db }: AppDeps) {
+export async function documentsApi(app: FastifyInstance, { db, config: settings }: AppDeps) {
   const preHandler = requireScope('documents:read');
 
   app.get<{ Params: { account: string } }>(
@@ -164,7 +164,7 @@ export async function documentsApi(app: FastifyInstance, { db }: AppDeps) {
       const account = await customerAccount(db, req, req.params.account);
       const period = pastPeriod(req.params.period);
       if (!period) return badRequest(req, reply, 'period: YYYY-MM, a month up to the last one');
-      const pdf = await invoicePdf(db, account, period, req.locale);
+      const pdf = await invoicePdf(db, account, period, req.locale, { payee: settings });
       if (!pdf) return reply.callNotFound();
       return sendPdf(reply, pdf);
     },

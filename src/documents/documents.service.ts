@@ -1,7 +1,7 @@
 import { type AccountView, findAccountByNumber } from '../accounts/accounts.queries';
 import { verifyLookupToken } from '../accounts/lookup-token';
 import type { Period } from '../calendar/calendar';
-import { type PaymentSettings, paymentSettings } from '../config';
+import type { PaymentSettings } from '../config';
 import type { DB } from '../db/database';
 import { formatPeriod, type Locale } from '../i18n/locales';
 import { enqueueMail, type MailDocument } from '../mail/outbox';
@@ -24,16 +24,15 @@ export async function invoicePdf(
   account: AccountView,
   period: Period,
   locale: Locale,
-  /**
-   * `payee`: the payment details of the settings (Config). Left out only by the monthly mailing
-   * (./mailing.ts), which reads them from the environment until it is given its settings.
-   */
-  options: { masked?: boolean; now?: Date; payee?: PaymentSettings } = {},
+  /** `payee`: the payment details of the settings (Config), the same the invoice page shows. */
+  options: { masked?: boolean; now?: Date; payee: PaymentSettings },
 ): Promise<RenderedPdf | null> {
   const invoice = await invoiceLoader(db, account, period);
   if (!invoice) return null;
-  const payee = options.payee ?? paymentSettings();
-  const doc = invoiceDocument(locale, account, invoice, { masked: options.masked ?? false, payee });
+  const doc = invoiceDocument(locale, account, invoice, {
+    masked: options.masked ?? false,
+    payee: options.payee,
+  });
   const bytes = await renderInvoicePdf(doc, { locale, ...(options.now ? { now: options.now } : {}) });
   return { filename: `invoice-${account.number}-${period}.pdf`, bytes };
 }

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { type Locale, MONTHS } from '../i18n/locales';
 import { ScrollBox } from '../web/data-table';
+import { Facts, SubmitButton } from '../web/forms';
 import { Notice } from '../web/layout';
 import type { DocTable, InvoiceDocument, StatementDocument } from './document-model';
 import { documentsText } from './documents.text';
@@ -60,19 +61,6 @@ export function DocTableView({ table, caption }: { table: DocTable; caption?: st
         </tbody>
       </table>
     </ScrollBox>
-  );
-}
-
-function Facts({ rows }: { rows: [string, string][] }) {
-  return (
-    <dl class="facts">
-      {rows.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </div>
-      ))}
-    </dl>
   );
 }
 
@@ -249,9 +237,7 @@ export function PeriodSelector(props: {
         years={props.years}
         error={props.error}
       />
-      <button type="submit" class="primary">
-        {t.showBreakdown}
-      </button>
+      <SubmitButton>{t.showBreakdown}</SubmitButton>
     </form>
   );
 }
@@ -291,9 +277,7 @@ export function RangeSelector(props: {
         years={props.years}
         error={props.toError}
       />
-      <button type="submit" class="primary">
-        {t.getData}
-      </button>
+      <SubmitButton>{t.getData}</SubmitButton>
     </form>
   );
 }

@@ -7,8 +7,18 @@ import { billingDataAsOfValue } from './exchange.queries';
  * it as "data as of".
  */
 export async function billingDataAsOf(db: DB): Promise<Date | null> {
-  const value = await billingDataAsOfValue(db);
+  const stored = await billingDataAsOfValue(db);
+  const value = typeof stored === 'string' ? jsonOrText(stored) : stored;
   if (typeof value !== 'string') return null;
   const at = new Date(value);
   return Number.isNaN(at.getTime()) ? null : at;
+}
+
+/** A jsonb value a driver handed over as its JSON text, parsed; plain text as it is. */
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localeFromAcceptLanguage } from './locales';
+import { localeFromAcceptLanguage, messagesByKey } from './locales';
 
 describe('the language of a first visit, from Accept-Language', () => {
   it.each([
@@ -17,5 +17,34 @@ describe('the language of a first visit, from Accept-Language', () => {
     ['english, ru', 'ru'],
   ])('%s → %s', (header, locale) => {
     expect(localeFromAcceptLanguage(header)).toBe(locale);
+  });
+});
+
+describe('dictionaries declared key by key', () => {
+  const text = messagesByKey({
+    title: { kk: 'Тақырып', ru: 'Заголовок', en: 'Title' },
+    count: { kk: (n: number) => `${n} дана`, ru: (n: number) => `${n} шт.`, en: (n: number) => `${n} pcs` },
+    errors: { empty: { kk: 'Бос', ru: 'Пусто', en: 'Empty' } },
+  });
+
+  it('gives each language its own dictionary with the same keys', () => {
+    expect(text.kk.title).toBe('Тақырып');
+    expect(text.ru.errors.empty).toBe('Пусто');
+    expect(text.en.count(3)).toBe('3 pcs');
+    expect(Object.keys(text.ru)).toEqual(Object.keys(text.kk));
+    expect(Object.keys(text.en.errors)).toEqual(['empty']);
+  });
+
+  it('refuses, at the type check, a text missing a language or of another type in one', () => {
+    // @ts-expect-error: no English
+    messagesByKey({ title: { kk: 'Тақырып', ru: 'Заголовок' } });
+    messagesByKey({
+      // @ts-expect-error: the Russian takes a text, not a number
+      count: { kk: (n: number) => `${n} дана`, ru: (s: string) => `${s} шт.`, en: (n: number) => `${n} pcs` },
+    });
+    messagesByKey({
+      // @ts-expect-error: English is a number, not a text
+      title: { kk: 'Тақырып', ru: 'Заголовок', en: 3 },
+    });
   });
 });

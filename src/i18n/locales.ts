@@ -37,6 +37,43 @@ export function defineMessages<T>(messages: { kk: T; ru: NoInfer<T>; en: NoInfer
   return messages;
 }
 
+/** One text (or text-making function) in each of the three languages. */
+export type Translated<V> = { readonly kk: V; readonly ru: V; readonly en: V };
+
+/** A table of texts by key: each leaf says one thing in all three languages. */
+type KeyTable = { readonly [key: string]: Translated<unknown> | KeyTable };
+
+/** What one language gets from a key table: the same keys, that language's text at each leaf. */
+export type OneLanguage<T> = T extends Translated<unknown> ? T['kk'] : { [K in keyof T]: OneLanguage<T[K]> };
+
+/** Every leaf's Russian and English are of the Kazakh one's type (same parameters for functions). */
+type SameTypeInEachLanguage<T> = {
+  [K in keyof T]: T[K] extends Translated<unknown> ? Translated<T[K]['kk']> : SameTypeInEachLanguage<T[K]>;
+};
+
+/**
+ * Dictionaries declared key by key: `{ title: { kk: '…', ru: '…', en: '…' }, errors: { … } }`
+ * gives the same per-language dictionaries as defineMessages, each key set written once. A leaf
+ * without one of the languages, or with one of another type, fails the type check. (A leaf is
+ * an object with a `kk` key, so a group of texts may not use kk, ru or en as its own keys.)
+ */
+export function messagesByKey<T extends KeyTable>(
+  table: T & SameTypeInEachLanguage<NoInfer<T>>,
+): Record<Locale, OneLanguage<T>> {
+  const pick = (node: KeyTable, locale: Locale): Record<string, unknown> =>
+    Object.fromEntries(
+      Object.entries(node).map(([key, value]) => [
+        key,
+        'kk' in value ? (value as Translated<unknown>)[locale] : pick(value as KeyTable, locale),
+      ]),
+    );
+  return {
+    kk: pick(table, 'kk') as OneLanguage<T>,
+    ru: pick(table, 'ru') as OneLanguage<T>,
+    en: pick(table, 'en') as OneLanguage<T>,
+  };
+}
+
 /** Month names and abbreviations (the settlement month picker uses the seed's abbreviations). */
 export const MONTHS: Record<Locale, { long: string[]; short: string[] }> = {
   kk: {

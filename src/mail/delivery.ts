@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import type { PaymentSettings } from '../config';
 import type { DB } from '../db/database';
 import { DocumentGone, renderMailDocuments } from '../documents/mailing-render';
 import { type MailAttachment, type MailDocuments, pickHeaders } from './outbox';
@@ -41,10 +42,12 @@ export interface DeliveryReport {
  * the outbox id, so even a resend after a crash is recognisable as the same message.
  * The PDFs a message names are rendered here, just before it is sent (decision 120); a document
  * that no longer has data fails the message for good, any other failure is retried with back-off.
+ * `payee`: the payment details of the settings, printed on the invoices it renders.
  */
 export async function deliverDueMail(
   db: DB,
   transport: MailTransport,
+  payee: PaymentSettings,
   limit = 20,
   from = 'Vodokanal cabinet <cabinet@vodokanal.local>',
   lanes = SEND_LANES,
@@ -56,7 +59,7 @@ export async function deliverDueMail(
   const lane = async () => {
     while (next < claimed.length) {
       const row = claimed[next++]!;
-      await deliverOne(db, transport, row, from, report);
+      await deliverOne(db, transport, row, { from, payee }, report);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, claimed.length)) }, lane));
@@ -70,11 +73,11 @@ async function deliverOne(
   db: DB,
   transport: MailTransport,
   row: ClaimedMail,
-  from: string,
+  sender: { from: string; payee: PaymentSettings },
   report: DeliveryReport,
 ) {
   try {
-    await transport.sendMail(await messageOf(db, row, from));
+    await transport.sendMail(await messageOf(db, row, sender));
     await markMailSent(db, row.id);
     report.sent++;
   } catch (error) {
@@ -92,10 +95,11 @@ const parsed = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse
  * The message handed to the transport, its documents rendered now; the Message-ID is derived
  * from the outbox id. A row written before decision 120 carries its files as base64 instead.
  */
-async function messageOf(db: DB, row: ClaimedMail, from: string) {
+async function messageOf(db: DB, row: ClaimedMail, sender: { from: string; payee: PaymentSettings }) {
+  const { from, payee } = sender;
   const stored = parsed<MailAttachment[] | null>(row.attachments) ?? [];
   const documents = parsed<MailDocuments | null>(row.documents);
-  const rendered = documents ? await renderMailDocuments(db, documents) : [];
+  const rendered = documents ? await renderMailDocuments(db, documents, payee) : [];
   return {
     from,
     to: row.to_address,
@@ -153,7 +157,7 @@ export function pooled(smtpUrl: string): string {
  */
 export function mailDeliveryTask(
   db: DB,
-  config: { SMTP_URL?: string | undefined; MAIL_FROM: string },
+  config: { SMTP_URL?: string | undefined; MAIL_FROM: string } & PaymentSettings,
   batch = 40,
 ): () => Promise<void> {
   const transport = mailTransport(config);
@@ -166,7 +170,7 @@ export function mailDeliveryTask(
       // the other tasks of the process get their turn.
       const until = Date.now() + 60_000;
       while (Date.now() < until) {
-        const r = await deliverDueMail(db, transport, batch, config.MAIL_FROM);
+        const r = await deliverDueMail(db, transport, config, batch, config.MAIL_FROM);
         if (r.sent + r.retried + r.failed < batch) break;
       }
     } finally {

@@ -7,7 +7,7 @@ import {
   decemberCustomers,
   decemberMessages,
 } from '../../test/helpers/notification-month';
-import { type SmtpInbox, startSmtpInbox } from '../../test/helpers/smtp';
+import { type SmtpInbox, startSmtpInbox, TEST_PAYEE } from '../../test/helpers/smtp';
 import { openDatabase } from '../db/database';
 import { deliverDueMail } from '../mail/delivery';
 import { sendDueNotifications } from './send-due.service';
@@ -56,7 +56,7 @@ describe(`reminders and alerts through a month (${engine})`, () => {
       const results = second ? await Promise.all(runs) : [await runs[0]!, await runs[1]!];
       const count = results.reduce((s, r) => s + Object.values(r).reduce((x, y) => x + y, 0), 0);
       if (count) perDay[d] = count;
-      while ((await deliverDueMail(h.db, transport, 50)).sent > 0) {}
+      while ((await deliverDueMail(h.db, transport, TEST_PAYEE, 50)).sent > 0) {}
     }
     const got = inbox.messages.map((m) => `${m.to[0]} ${m.subject}`).sort();
     expect(got).toEqual(await decemberMessages(h.db, customers));

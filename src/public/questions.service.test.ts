@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, testDatabase } from '../../test/helpers/db';
+import { describe, expect, it } from 'vitest';
+import { databaseForFile, engine } from '../../test/helpers/file-database';
 import type { DB } from '../db/database';
 import { checkAskForm } from './ask-form';
 import { answeredQuestions, askQuestion } from './questions.service';
 
-const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
-
-let handle: TestDatabase;
 let db: DB;
-beforeAll(async () => {
-  handle = await testDatabase();
-  db = handle.db;
+databaseForFile('fresh', (opened) => {
+  db = opened;
 });
-afterAll(async () => handle?.close());
 
 const typed = { name: 'Aigerim', email: 'aigerim@mail.kz', topic: 'billing', body: 'Why is May so high?' };
 const base = { user: null, locale: 'kk' as const, ip: '192.0.2.9', limit: async () => 0 };

@@ -291,35 +291,21 @@ export const readingsText = defineMessages({
  * Meter locations as the billing system sends them (Russian, often abbreviated), said in the
  * page's language. Keys are the sent value in lower case; Russian pages show the value as sent.
  */
-const METER_LOCATIONS: Record<'kk' | 'en', Record<string, string>> = {
-  kk: {
-    'с/узел': 'Санторап',
-    'с/у': 'Санторап',
-    санузел: 'Санторап',
-    ванная: 'Жуынатын бөлме',
-    кухня: 'Ас үй',
-    подвал: 'Жертөле',
-    туалет: 'Дәретхана',
-    коридор: 'Дәліз',
-    прихожая: 'Кіреберіс',
-    колодец: 'Құдық',
-  },
-  en: {
-    'с/узел': 'Bathroom',
-    'с/у': 'Bathroom',
-    санузел: 'Bathroom',
-    ванная: 'Bath',
-    кухня: 'Kitchen',
-    подвал: 'Basement',
-    туалет: 'Toilet',
-    коридор: 'Hallway',
-    прихожая: 'Entrance hall',
-    колодец: 'Well',
-  },
+const METER_LOCATIONS: Record<string, { kk: string; en: string }> = {
+  'с/узел': { kk: 'Санторап', en: 'Bathroom' },
+  'с/у': { kk: 'Санторап', en: 'Bathroom' },
+  санузел: { kk: 'Санторап', en: 'Bathroom' },
+  ванная: { kk: 'Жуынатын бөлме', en: 'Bath' },
+  кухня: { kk: 'Ас үй', en: 'Kitchen' },
+  подвал: { kk: 'Жертөле', en: 'Basement' },
+  туалет: { kk: 'Дәретхана', en: 'Toilet' },
+  коридор: { kk: 'Дәліз', en: 'Hallway' },
+  прихожая: { kk: 'Кіреберіс', en: 'Entrance hall' },
+  колодец: { kk: 'Құдық', en: 'Well' },
 };
 
 /** A meter's location in the page's language; an unknown value is shown as sent. */
 export function meterLocationText(locale: Locale, sent: string): string {
   if (locale === 'ru') return sent;
-  return METER_LOCATIONS[locale][sent.trim().toLowerCase()] ?? sent;
+  return METER_LOCATIONS[sent.trim().toLowerCase()]?.[locale] ?? sent;
 }

@@ -495,24 +495,3 @@ export function metersOfAccount(db: DB, accountId: number): Promise<AccountMeter
     .orderBy('serial')
     .execute() as Promise<AccountMeter[]>;
 }
-
-/** When charges and payments were last brought over from the billing system. */
-export async function billingDataAsOf(db: DB): Promise<Date | null> {
-  const row = await db
-    .selectFrom('app_state')
-    .select('value')
-    .where('key', '=', 'billing_data_as_of')
-    .executeTakeFirst();
-  const value: unknown = typeof row?.value === 'string' ? safeJson(row.value) : row?.value;
-  if (typeof value !== 'string') return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}

@@ -5,6 +5,7 @@ import { type AppDeps, lagTolerantDb } from '../app-deps';
 import { requireCustomer } from '../auth/guard';
 import { addMonths, localDate, monthStart, periodOf } from '../calendar/calendar';
 import type { DB } from '../db/database';
+import { billingDataAsOf } from '../exchange/data-as-of';
 import { attachmentHeader } from '../web/csv';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
@@ -17,7 +18,6 @@ import { keepReadingDraft } from './keep-reading-draft.service';
 import { DRAFT_COOKIE, DRAFT_MS } from './reading-draft-token';
 import { readingsText } from './readings.messages';
 import {
-  billingDataAsOf,
   countingReadingBefore,
   meterStates,
   metersOfAccount,

@@ -138,3 +138,54 @@ export function positiveInt(value: unknown, max = MAX_INT4): number | null {
   const n = Number(text);
   return n >= 1 && n <= max ? n : null;
 }
+
+/**
+ * The field where a signed-in user types the current password to confirm a change (email,
+ * password, a new API token): never echoed back, told to password managers as the current one.
+ */
+export function CurrentPasswordField(props: { label: string; hint?: string; error?: string | undefined }) {
+  return (
+    <Field
+      name="current"
+      type="password"
+      autocomplete="current-password"
+      maxLength={200}
+      required
+      {...props}
+    />
+  );
+}
+
+/** The form's main button. */
+export function SubmitButton({ children }: { children: ComponentChildren }) {
+  return (
+    <button type="submit" class="primary">
+      {children}
+    </button>
+  );
+}
+
+/** A labelled tick box sent as `name=1` when ticked. */
+export function CheckboxField(props: { name: string; label: string; checked: boolean | undefined }) {
+  return (
+    <div class="field checkbox">
+      <label>
+        <input type="checkbox" name={props.name} value="1" checked={props.checked} /> {props.label}
+      </label>
+    </div>
+  );
+}
+
+/** Label–value pairs as a description list (an account's or a document's facts). */
+export function Facts({ rows }: { rows: [string, string][] }) {
+  return (
+    <dl class="facts">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
+import { paymentSettings } from '../../src/config';
 import type { DB } from '../../src/db/database';
 import { deliverDueMail } from '../../src/mail/delivery';
 
@@ -117,16 +118,19 @@ export function linkIn(text: string, pathPrefix: string): string {
   throw new Error(`no link to ${pathPrefix} in: ${text}`);
 }
 
+/** The payment details of a test app's settings (the demo's: testApp sets none). */
+export const TEST_PAYEE = paymentSettings({});
+
 /**
  * Delivers the outbox into the SMTP server at `url` all along (polling every 50 ms while nothing
  * is due), as the app's delivery task does; the returned function stops it after its current round.
  */
-export function deliverAllAlong(db: DB, url: string): () => Promise<void> {
+export function deliverAllAlong(db: DB, url: string, payee = TEST_PAYEE): () => Promise<void> {
   const transport = nodemailer.createTransport(url);
   let delivering = true;
   const delivery = (async () => {
     while (delivering) {
-      const r = await deliverDueMail(db, transport, 10);
+      const r = await deliverDueMail(db, transport, payee, 10);
       if (r.sent === 0) await new Promise((res) => setTimeout(res, 50));
     }
   })();
