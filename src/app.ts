@@ -7,6 +7,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Registry } from 'prom-client';
 import { lookupRoutes } from './accounts/lookup.routes';
 import { personalRoutes } from './accounts/personal.routes';
@@ -71,6 +72,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // safe token (a proxy's id), else a new one. Echoed, and shown on error pages.
     genReqId: requestIdFor,
   });
+  // Request and response schemas are zod's (docs/decisions/178-request-schemas-zod.md).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   installRequestIds(app);
   installInputGuard(app);
 
@@ -133,14 +137,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installBackofficeGuard(app, deps.db);
 
-  // Every state-changing request carries the form's or the page's CSRF token. Checked before
-  // the handlers (after body parsing, so multipart forms are read first).
-  app.addHook('preHandler', (req, reply, done) => {
+  // Every state-changing request carries the form's or the page's CSRF token. Checked after body
+  // parsing and the input guard, before the route's schema validates the body (a forged request
+  // is refused as forged, whatever its fields) and before the handlers.
+  app.addHook('preValidation', (req, reply, done) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
     // A request authenticated by an API token carries no cookie to forge: nothing for CSRF to protect.
     if (req.user?.apiToken) return done();
-    // A route whose request carries its own proof (a signed one-click unsubscribe link) says so.
-    if ((req.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false) return done();
+    // A route whose request carries its own proof (a signed one-click unsubscribe link), or that
+    // checks the token itself (a streamed upload reads it from the body first), says so.
+    const csrf = req.routeOptions.config?.csrf;
+    if (csrf === false || csrf === 'in-route') return done();
     app.csrfProtection(req, reply, done);
   });
 

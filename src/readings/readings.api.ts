@@ -1,14 +1,24 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AccountAccessError, customerAccount } from '../accounts/access';
 import { apiRateKey, requireScope } from '../api-tokens/api-auth';
 import type { AppDeps } from '../app-deps';
 import { dateToPeriod, localDate, periodOf, periodToDate } from '../billing/period';
-import { common } from '../i18n/common';
 import { formatM3, formatMeterReading } from '../money/litres';
-import { positiveInt } from '../web/forms';
 import { readingsText } from './readings.messages';
 import { meterStates, periodStatus, type StoredReading } from './readings.queries';
 import { accountConsumption } from './readings.routes';
+import {
+  accountParams,
+  confirmAnswer,
+  errorAnswer,
+  historyAnswer,
+  historyQuery,
+  invalidAnswer,
+  metersAnswer,
+  storedAnswer,
+  submitBody,
+} from './readings.schemas';
 import { largeMessage, problemMessage } from './readings.views';
 import { submitReadings } from './submit-readings.service';
 import { verificationState } from './verification';
@@ -34,50 +44,6 @@ const SECURITY: Security = [{ session: [] }, { bearer: [] }];
 const SECURITY_POST: Security = [{ session: [], csrf: [] }, { bearer: [] }];
 const SCOPE = { 'x-token-scope': 'readings:write' };
 
-const errorSchema = {
-  type: 'object',
-  properties: {
-    error: { type: 'string' },
-    message: { type: 'string' },
-    detail: {
-      type: 'string',
-      description: 'For 400: what could not be read (JSON syntax, a field against the schema)',
-    },
-  },
-} as const;
-
-const readingSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    meterId: { type: 'integer' },
-    period: { type: 'string', description: 'YYYY-MM' },
-    value: { type: 'string', description: 'as the meter shows it, 00117.500' },
-    valueL: { type: 'integer', description: 'litres' },
-    readOn: { type: 'string', format: 'date' },
-    source: { type: 'string', enum: ['cabinet', 'inspector', 'phone', 'billing', 'operator'] },
-    status: { type: 'string', enum: ['accepted', 'flagged', 'rejected'] },
-    submittedAt: { type: 'string', format: 'date-time' },
-  },
-} as const;
-
-const snapshotSchema = {
-  type: ['object', 'null'],
-  properties: {
-    value: { type: 'string' },
-    valueL: { type: 'integer' },
-    date: { type: 'string', format: 'date' },
-    source: { type: 'string' },
-    status: { type: 'string' },
-  },
-} as const;
-
-const accountParams = {
-  type: 'object',
-  required: ['account'],
-  properties: { account: { type: 'string', description: 'personal account number' } },
-} as const;
-
 const toJson = (r: StoredReading) => ({
   id: r.id,
   meterId: r.meterId,
@@ -90,20 +56,14 @@ const toJson = (r: StoredReading) => ({
   submittedAt: r.submittedAt.toISOString(),
 });
 
-interface SubmitBody {
-  readings: { meterId: number; value: string }[];
-  idempotencyKey?: string;
-  confirmPartial?: boolean;
-  confirmLarge?: boolean;
-}
-
 /**
  * The readings use cases for mobile apps and integrations: the same submitter as the page, the
  * same session cookie with the CSRF header on POST, or an API token with `readings:write`
  * (no CSRF), and 404 for accounts that are not the customer's.
  */
-export async function readingsApi(app: FastifyInstance, { db, config: settings }: AppDeps) {
-  app.get<{ Params: { account: string } }>(
+export async function readingsApi(instance: FastifyInstance, { db, config: settings }: AppDeps) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+  app.get(
     '/api/v1/accounts/:account/meters',
     {
       preHandler: requireScope('readings:write'),
@@ -115,39 +75,10 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
         ...SCOPE,
         params: accountParams,
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              account: { type: 'string' },
-              period: { type: 'string', description: 'current month, YYYY-MM' },
-              periodOpen: { type: 'boolean' },
-              meters: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'integer' },
-                    inputNo: { type: 'integer' },
-                    location: { type: 'string' },
-                    water: { type: 'string', enum: ['cold', 'hot'] },
-                    serial: { type: 'string' },
-                    verificationDue: { type: ['string', 'null'], format: 'date' },
-                    verification: {
-                      type: 'string',
-                      enum: ['ok', 'soon', 'overdue', 'unknown'],
-                      description:
-                        'overdue: readings are not billed (norm) until a new verification is recorded',
-                    },
-                    previous: snapshotSchema,
-                    current: snapshotSchema,
-                  },
-                },
-              },
-            },
-          },
-          401: errorSchema,
-          429: errorSchema,
-          404: errorSchema,
+          200: metersAnswer,
+          401: errorAnswer,
+          429: errorAnswer,
+          404: errorAnswer,
         },
       },
     },
@@ -180,7 +111,7 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
                   valueL: m.prevValueL,
                   date: m.prevReadOn,
                   source: m.prevSource,
-                  status: 'accepted',
+                  status: 'accepted' as const,
                 },
           current:
             m.curValueL === null
@@ -197,7 +128,7 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
     },
   );
 
-  app.get<{ Params: { account: string }; Querystring: { months?: number } }>(
+  app.get(
     '/api/v1/accounts/:account/readings',
     {
       preHandler: requireScope('readings:write'),
@@ -208,45 +139,17 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
         security: SECURITY,
         ...SCOPE,
         params: accountParams,
-        querystring: {
-          type: 'object',
-          properties: { months: { type: 'integer', minimum: 1, maximum: 36, default: 36 } },
-        },
+        querystring: historyQuery,
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              account: { type: 'string' },
-              from: { type: 'string' },
-              to: { type: 'string' },
-              readings: { type: 'array', items: readingSchema },
-              consumption: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    period: { type: 'string' },
-                    coldM3: { type: ['string', 'null'] },
-                    hotM3: { type: ['string', 'null'] },
-                  },
-                },
-              },
-            },
-          },
-          401: errorSchema,
-          429: errorSchema,
-          404: errorSchema,
+          200: historyAnswer,
+          401: errorAnswer,
+          429: errorAnswer,
+          404: errorAnswer,
         },
       },
     },
     async (req, reply) => {
-      const months = req.query.months === undefined ? 36 : positiveInt(req.query.months, 36);
-      if (months === null) {
-        const message = common[req.locale].errors.badRequest;
-        return reply
-          .status(400)
-          .send({ error: 'invalid', message, detail: 'months: a whole number from 1 to 36' });
-      }
+      const { months } = req.query;
       const account = await customerAccount(db, req, req.params.account);
       const c = await accountConsumption(db, account.id, new Date(), months);
       if (!req.user?.apiToken) reply.header('x-csrf-token', reply.generateCsrf());
@@ -264,7 +167,7 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
     },
   );
 
-  app.post<{ Params: { account: string }; Body: SubmitBody }>(
+  app.post(
     '/api/v1/accounts/:account/readings',
     {
       preHandler: requireScope('readings:write'),
@@ -277,107 +180,22 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
         security: SECURITY_POST,
         ...SCOPE,
         params: accountParams,
-        body: {
-          type: 'object',
-          required: ['readings'],
-          properties: {
-            readings: {
-              type: 'array',
-              minItems: 1,
-              maxItems: 50,
-              items: {
-                type: 'object',
-                required: ['meterId', 'value'],
-                properties: {
-                  meterId: { type: 'integer', minimum: 1, maximum: 2147483647 },
-                  value: { type: 'string', maxLength: 30 },
-                },
-              },
-            },
-            idempotencyKey: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,100}$' },
-            confirmPartial: { type: 'boolean', default: false },
-            confirmLarge: { type: 'boolean', default: false },
-          },
-        },
+        body: submitBody,
         response: {
-          200: {
-            description: 'Already stored under this idempotency key (nothing new stored)',
-            type: 'object',
-            properties: { status: { type: 'string' }, readings: { type: 'array', items: readingSchema } },
-          },
-          201: {
-            description: 'Stored and committed',
-            type: 'object',
-            properties: { status: { type: 'string' }, readings: { type: 'array', items: readingSchema } },
-          },
-          400: errorSchema,
-          401: errorSchema,
-          429: errorSchema,
-          403: errorSchema,
-          404: errorSchema,
-          409: {
-            type: 'object',
-            properties: {
-              error: { type: 'string', enum: ['confirmation_required', 'period_closed'] },
-              message: { type: 'string' },
-              partial: {
-                type: ['object', 'null'],
-                properties: { filled: { type: 'integer' }, total: { type: 'integer' } },
-              },
-              large: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    meterId: { type: 'integer' },
-                    serial: { type: 'string' },
-                    consumptionM3: { type: 'string' },
-                    limitM3: { type: 'string' },
-                    usualM3: {
-                      type: ['string', 'null'],
-                      description:
-                        "The meter's usual month (median of its last billed months) when the limit is three times it; null when the fixed threshold applies.",
-                    },
-                  },
-                },
-              },
-            },
-          },
-          422: {
-            type: 'object',
-            properties: {
-              error: { type: 'string' },
-              message: { type: 'string' },
-              fields: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    meterId: { type: 'integer' },
-                    problem: {
-                      type: 'string',
-                      description:
-                        'empty, tooManyDigits, tooManyDecimals, sign, notNumber (the typed text), lower (below the previous reading), tooMany (the month has had its most submissions), unknownMeter',
-                    },
-                    typed: { type: 'string' },
-                    message: { type: 'string' },
-                  },
-                },
-              },
-            },
-          },
+          200: storedAnswer.describe('Already stored under this idempotency key (nothing new stored)'),
+          201: storedAnswer.describe('Stored and committed'),
+          400: errorAnswer,
+          401: errorAnswer,
+          429: errorAnswer,
+          403: errorAnswer,
+          404: errorAnswer,
+          409: confirmAnswer,
+          422: invalidAnswer,
         },
       },
     },
     async (req, reply) => {
       const t = readingsText[req.locale];
-      // The schema's bounds let a string of digits past Infinity through (as Infinity).
-      if (req.body.readings.some((r) => positiveInt(r.meterId) === null)) {
-        const message = common[req.locale].errors.badRequest;
-        return reply
-          .status(400)
-          .send({ error: 'invalid', message, detail: 'meterId: a whole number from 1' });
-      }
       const typed: Record<number, string> = {};
       for (const r of req.body.readings) typed[r.meterId] = r.value;
       const headerKey = req.headers['idempotency-key'];
@@ -386,8 +204,8 @@ export async function readingsApi(app: FastifyInstance, { db, config: settings }
         userId: req.user!.id,
         typed,
         idempotencyKey: req.body.idempotencyKey ?? (typeof headerKey === 'string' ? headerKey : ''),
-        confirmPartial: req.body.confirmPartial === true,
-        confirmLarge: req.body.confirmLarge === true,
+        confirmPartial: req.body.confirmPartial,
+        confirmLarge: req.body.confirmLarge,
         confirmThresholdM3: settings.READING_CONFIRM_M3,
         maxPerMonth: settings.READING_MAX_PER_MONTH,
         now: new Date(),
