@@ -1,3 +1,11 @@
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 /**
@@ -12,6 +20,17 @@ import { z } from 'zod';
  * request sends) fails validation: the error page answers 400 in the user's language.
  */
 
+/** An app (or a plugin's scope) whose routes take zod schemas and hand their handlers the parsed types. */
+export type SchemaApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export const withSchemas = (app: FastifyInstance): SchemaApp => app.withTypeProvider<ZodTypeProvider>();
+
 /** One field as a browser sends it in a form: absent, a string, or repeated (a list of strings). */
 export const sentField = z.union([z.string(), z.array(z.string())]).optional();
 
@@ -20,6 +39,11 @@ const firstOf = (value: string | string[] | undefined): string =>
 
 /** A text field, trimmed, '' when missing, the first value when repeated, cut to `max` characters. */
 export const formText = (max = 10_000) => sentField.transform((value) => firstOf(value).slice(0, max));
+
+/** A field taken exactly as typed (a password): not trimmed, '' when missing, the first when repeated. */
+export const formRaw = sentField.transform((value) =>
+  Array.isArray(value) ? (value[0] ?? '') : (value ?? ''),
+);
 
 /** A text field with every white space removed (numbers typed with spaces: accounts, IIN/BIN). */
 export const formDigits = (max = 10_000) =>
@@ -61,3 +85,6 @@ export const apiError = z.object({
     .optional()
     .describe('For 400: what could not be read (JSON syntax, a field against the schema)'),
 });
+
+/** A path's `:id` as sent; the route reads it with positiveInt (anything else is not found). */
+export const idParams = z.object({ id: z.string() });
