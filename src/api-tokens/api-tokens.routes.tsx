@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { requireCustomer } from '../auth/guard';
 import type { DB } from '../db/database';
 import { actionLimit } from '../web/action-limit';
-import { field, positiveInt } from '../web/forms';
+import { positiveInt } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import { formBody, formList, formText, idParams, queryText, withSchemas } from '../web/request-schemas';
 import { tokensOfUser } from './api-tokens.queries';
 import { TokensPage, type TokensPageView } from './api-tokens.views';
 import { createApiToken } from './create-api-token.service';
@@ -14,12 +16,13 @@ import { revokeApiToken } from './revoke-api-token.service';
 /** Revoked tokens stay in the list this long, so the customer sees what was revoked. */
 const SHOW_REVOKED_MS = 30 * 86_400_000;
 
-/** Every value of a form field that may repeat (checkboxes). */
-function fieldValues(body: unknown, name: string): string[] {
-  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
-  const list = Array.isArray(value) ? value : [value];
-  return list.filter((v): v is string => typeof v === 'string').map((v) => v.trim());
-}
+/** The new token's form: its name, scopes (checkboxes), expiry and the password that allows it. */
+const tokenForm = formBody({
+  name: formText(),
+  scopes: formList(),
+  expires: formText(),
+  current: formText(),
+});
 
 async function renderTokens(
   db: DB,
@@ -35,7 +38,8 @@ async function renderTokens(
 }
 
 /** The API tokens page under personal data: list, create (shown once), revoke. */
-export async function apiTokensRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+export async function apiTokensRoutes(instance: FastifyInstance, { db, config }: AppDeps) {
+  const app = withSchemas(instance);
   // Creating asks for the password, which the login throttle guards; this limits the rest.
   const createLimit = actionLimit(db, 'api-tokens.create', {
     perUser: 10,
@@ -43,23 +47,21 @@ export async function apiTokensRoutes(app: FastifyInstance, { db, config }: AppD
     timeWindowMs: 3600_000,
   });
 
-  app.get<{ Querystring: { done?: string } }>(
+  app.get(
     '/cabinet/tokens',
-    { preHandler: requireCustomer },
+    { preHandler: requireCustomer, schema: { querystring: z.object({ done: queryText }) } },
     async (req, reply) =>
       renderTokens(db, req, reply, req.query.done === 'revoked' ? { done: 'revoked' } : {}),
   );
 
-  app.post('/cabinet/tokens', { preHandler: requireCustomer }, async (req, reply) => {
-    const values = {
-      name: field(req.body, 'name'),
-      scopes: fieldValues(req.body, 'scopes'),
-      expires: field(req.body, 'expires'),
-    };
+  const createOptions = { preHandler: requireCustomer, schema: { body: tokenForm } };
+  app.post('/cabinet/tokens', createOptions, async (req, reply) => {
+    const { name, scopes, expires, current } = req.body;
+    const values = { name, scopes, expires };
     const result = await createApiToken(
       db,
       req.user?.id ?? 0,
-      { ...values, current: field(req.body, 'current') },
+      { ...values, current },
       {
         locale: req.locale,
         ip: req.ip,
@@ -79,9 +81,9 @@ export async function apiTokensRoutes(app: FastifyInstance, { db, config }: AppD
   app.get('/cabinet/tokens/:id/revoke', { preHandler: requireCustomer }, async (_req, reply) =>
     reply.redirect('/cabinet/tokens', 303),
   );
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/cabinet/tokens/:id/revoke',
-    { preHandler: requireCustomer },
+    { preHandler: requireCustomer, schema: { params: idParams } },
     async (req, reply) => {
       const id = positiveInt(req.params.id);
       const revoked =
