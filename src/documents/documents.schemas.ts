@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { apiAccountParams as accountParams, apiError as errorAnswer } from '../web/request-schemas';
+import {
+  apiAccountParams as accountParams,
+  apiError as errorAnswer,
+  formBody,
+  formCheckbox,
+  formText,
+  queryText,
+} from '../web/request-schemas';
 
 export { accountParams, errorAnswer };
 
@@ -27,3 +34,58 @@ export const documentsAnswer = z.object({
 
 /** A PDF's bytes: sent as they are, never serialised; described for the OpenAPI document. */
 export const pdfBytes = z.string().meta({ format: 'binary' });
+
+// ---- The cabinet's document pages ----
+
+/** The invoice and breakdown pages and the invoice PDF. */
+export const invoicePageQuery = z.object({
+  account: queryText,
+  done: queryText,
+  download: queryText,
+  period: queryText,
+  month: queryText,
+  year: queryText,
+});
+
+/** The settlement page, its PDF and CSV: the account and the range's two ends. */
+export const settlementPageQuery = z.object({
+  account: queryText,
+  done: queryText,
+  download: queryText,
+  from_period: queryText,
+  from_month: queryText,
+  from_year: queryText,
+  to_period: queryText,
+  to_month: queryText,
+  to_year: queryText,
+});
+
+/** The anonymous breakdown: the lookup's signed token and the month. */
+export const anonymousQuery = z.object({
+  token: queryText,
+  period: queryText,
+  month: queryText,
+  year: queryText,
+});
+
+/** "Send the invoice to my email": the account, the month, and the page to come back to. */
+export const invoiceEmailForm = formBody({
+  account: formText(40),
+  period: formText(20),
+  back: formText(2000),
+});
+
+/** The monthly mailing's checkbox on the invoice page. */
+export const subscriptionForm = formBody({ subscribe: formCheckbox, back: formText(2000) });
+
+/** "Send the statement to my email": the account, the range's ends, the page to come back to. */
+export const settlementEmailForm = formBody({
+  account: formText(40),
+  back: formText(2000),
+  from_period: formText(20),
+  from_month: formText(20),
+  from_year: formText(20),
+  to_period: formText(20),
+  to_month: formText(20),
+  to_year: formText(20),
+});
