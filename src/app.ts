@@ -9,6 +9,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Registry } from 'prom-client';
+import { z } from 'zod';
 import { lookupRoutes } from './accounts/lookup.routes';
 import { personalRoutes } from './accounts/personal.routes';
 import { apiBearer } from './api-tokens/api-auth';
@@ -50,6 +51,7 @@ import { createHealth, healthRoutes } from './web/health';
 import { installInputGuard } from './web/input-guard';
 import { installMetrics, installRequestIds, requestIdFor } from './web/metrics';
 import { registerRateLimits } from './web/rate-limit';
+import { queryText, withSchemas } from './web/request-schemas';
 
 const STATIC_DIR = join(import.meta.dirname, 'web', 'static');
 /** Leaflet's files, served from our own origin for the map page (docs/decisions/090-leaflet-map.md). */
@@ -160,15 +162,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await healthRoutes(app, { db: deps.db, engine: deps.engine, health: deps.health ?? createHealth() });
 
-  app.get<{ Params: { locale: string }; Querystring: { next?: string } }>(
-    '/lang/:locale',
-    async (req, reply) => {
-      const locale = isLocale(req.params.locale) ? req.params.locale : DEFAULT_LOCALE;
-      reply.setCookie('lang', locale, { path: '/', sameSite: 'lax', secure: https, maxAge: 365 * 86400 });
-      if (req.user) await chooseLanguage(deps.db, req.user.id, locale);
-      return reply.redirect(safeNext(req.query.next, '/'), 303);
-    },
-  );
+  const languageSchema = {
+    params: z.object({ locale: z.string() }),
+    querystring: z.object({ next: queryText }),
+  };
+  withSchemas(app).get('/lang/:locale', { schema: languageSchema }, async (req, reply) => {
+    const locale = isLocale(req.params.locale) ? req.params.locale : DEFAULT_LOCALE;
+    reply.setCookie('lang', locale, { path: '/', sameSite: 'lax', secure: https, maxAge: 365 * 86400 });
+    if (req.user) await chooseLanguage(deps.db, req.user.id, locale);
+    return reply.redirect(safeNext(req.query.next, '/'), 303);
+  });
 
   await app.register(async (scope) => loginRoutes(scope, deps));
   await app.register(async (scope) => personalRoutes(scope, deps));
