@@ -7,7 +7,9 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Registry } from 'prom-client';
+import { z } from 'zod';
 import { installAccountSwitcher } from './accounts/access';
 import { accountLinksRoutes } from './accounts/account-links.routes';
 import { lookupRoutes } from './accounts/lookup.routes';
@@ -52,6 +54,7 @@ import { createHealth, healthRoutes } from './web/health';
 import { installInputGuard } from './web/input-guard';
 import { installMetrics, installRequestIds, requestIdFor } from './web/metrics';
 import { registerRateLimits } from './web/rate-limit';
+import { queryText, withSchemas } from './web/request-schemas';
 
 const STATIC_DIR = join(import.meta.dirname, 'web', 'static');
 /** Leaflet's files, served from our own origin for the map page (docs/decisions/090-leaflet-map.md). */
@@ -146,6 +149,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // safe token (a proxy's id), else a new one. Echoed, and shown on error pages.
     genReqId: requestIdFor,
   });
+  // Request and response schemas are zod's (docs/decisions/178-request-schemas-zod.md).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   installRequestIds(app);
   installInputGuard(app);
 
@@ -175,14 +181,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installBackofficeGuard(app, deps.db);
   installAccountSwitcher(app, deps.db);
 
-  // Every state-changing request carries the form's or the page's CSRF token. Checked before
-  // the handlers (after body parsing, so multipart forms are read first).
-  app.addHook('preHandler', (req, reply, done) => {
+  // Every state-changing request carries the form's or the page's CSRF token. Checked after body
+  // parsing and the input guard, before the route's schema validates the body (a forged request
+  // is refused as forged, whatever its fields) and before the handlers.
+  app.addHook('preValidation', (req, reply, done) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
     // A request authenticated by an API token carries no cookie to forge: nothing for CSRF to protect.
     if (req.user?.apiToken) return done();
-    // A route whose request carries its own proof (a signed one-click unsubscribe link) says so.
-    if ((req.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false) return done();
+    // A route whose request carries its own proof (a signed one-click unsubscribe link), or that
+    // checks the token itself (a streamed upload reads it from the body first), says so.
+    const csrf = req.routeOptions.config?.csrf;
+    if (csrf === false || csrf === 'in-route') return done();
     app.csrfProtection(req, reply, done);
   });
 
@@ -195,15 +204,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await healthRoutes(app, { db: deps.db, engine: deps.engine, health: deps.health ?? createHealth() });
 
-  app.get<{ Params: { locale: string }; Querystring: { next?: string } }>(
-    '/lang/:locale',
-    async (req, reply) => {
-      const locale = isLocale(req.params.locale) ? req.params.locale : DEFAULT_LOCALE;
-      reply.setCookie('lang', locale, { path: '/', sameSite: 'lax', secure: https, maxAge: 365 * 86400 });
-      if (req.user) await chooseLanguage(deps.db, req.user.id, locale);
-      return reply.redirect(safeNext(req.query.next, '/'), 303);
-    },
-  );
+  const languageSchema = {
+    params: z.object({ locale: z.string() }),
+    querystring: z.object({ next: queryText }),
+  };
+  withSchemas(app).get('/lang/:locale', { schema: languageSchema }, async (req, reply) => {
+    const locale = isLocale(req.params.locale) ? req.params.locale : DEFAULT_LOCALE;
+    reply.setCookie('lang', locale, { path: '/', sameSite: 'lax', secure: https, maxAge: 365 * 86400 });
+    if (req.user) await chooseLanguage(deps.db, req.user.id, locale);
+    return reply.redirect(safeNext(req.query.next, '/'), 303);
+  });
 
   for (const routes of CAPABILITY_ROUTES) await app.register(async (scope) => routes(scope, deps));
 

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { findUntypedReads, isRouteModule, scanRequests } from '../scripts/check-requests';
 import { findSql, scan, sqlBelongsIn } from '../scripts/check-sql';
 
 describe('the SQL check', () => {
@@ -89,5 +90,46 @@ describe('the function length check', () => {
         { encoding: 'utf8', stdio: 'pipe' },
       );
     expect(run).not.toThrow();
+  });
+});
+
+describe('the request check', () => {
+  it('flags a cast, a hand-written request type and a field helper over an untyped body, with their lines', () => {
+    const source = [
+      "app.post<{ Body: { name: string } }>('/x', { schema: { body: form } }, async (req) => {",
+      '  const a = req.body as { name: string };',
+      "  const b = field(req.body, 'name');",
+      '  const c = req.body.name;',
+      '});',
+    ].join('\n');
+    expect(findUntypedReads('src/x/x.routes.tsx', source).map((f) => [f.line, f.kind])).toEqual([
+      [1, 'hand-written request type'],
+      [2, 'cast of the request'],
+      [3, 'untyped field helper'],
+    ]);
+  });
+
+  it('flags req.body, req.query and req.params read in a module that declares no schema for them', () => {
+    const source = [
+      "app.post('/x/:id', async (req) => {",
+      '  const { name } = req.body;',
+      '  const { q } = req.query;',
+      '  const { id } = req.params;',
+      '});',
+    ].join('\n');
+    expect(findUntypedReads('src/x/x.routes.tsx', source).map((f) => [f.line, f.kind])).toEqual([
+      [2, 'body read without a schema'],
+      [3, 'query string read without a schema'],
+      [4, 'path parameters read without a schema'],
+    ]);
+    const declared = `const schema = { body: xForm, querystring: xQuery, params: idParams };\n${source}`;
+    expect(findUntypedReads('src/x/x.routes.tsx', declared)).toEqual([]);
+  });
+
+  it('checks route modules only, and finds nothing untyped in src/', () => {
+    expect(isRouteModule('src/readings/readings.routes.tsx')).toBe(true);
+    expect(isRouteModule('src/readings/readings.api.ts')).toBe(true);
+    expect(isRouteModule('src/web/input-guard.ts')).toBe(false);
+    expect(scanRequests()).toEqual([]);
   });
 });

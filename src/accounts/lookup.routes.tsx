@@ -3,10 +3,10 @@ import type { AppDeps } from '../app-deps';
 import type { DB } from '../db/database';
 import { sortByName } from '../i18n/collation';
 import type { Locale } from '../i18n/locales';
-import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { perValueLimit } from '../web/rate-limit';
 import { pageContext } from '../web/request-context';
+import { formBody, formText, withSchemas } from '../web/request-schemas';
 import { allStreets } from './accounts.queries';
 import { lookupText } from './lookup.messages';
 import { findAccountByAddress } from './lookup.service';
@@ -27,7 +27,17 @@ function lookupErrors(view: LookupView, locale: Locale): NonNullable<LookupView[
   return errors;
 }
 
-export async function lookupRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+/** The lookup form as typed: trimmed, cut to its fields' lengths. */
+const lookupForm = formBody({
+  streetId: formText(10),
+  house: formText(10),
+  prefix: formText(5),
+  apartment: formText(10),
+  surname: formText(100),
+});
+
+export async function lookupRoutes(instance: FastifyInstance, { db, config }: AppDeps) {
+  const app = withSchemas(instance);
   const perAddress = perValueLimit(db, 'lookup', { max: 20, timeWindowMs: 3600_000 });
 
   app.get('/lookup', async (req, reply) =>
@@ -37,14 +47,12 @@ export async function lookupRoutes(app: FastifyInstance, { db, config }: AppDeps
     ),
   );
 
-  app.post('/lookup', { config: { rateLimit: { max: 30, timeWindow: 10 * 60_000 } } }, async (req, reply) => {
-    const view: LookupView = {
-      streetId: field(req.body, 'streetId').slice(0, 10),
-      house: field(req.body, 'house').slice(0, 10),
-      prefix: field(req.body, 'prefix').slice(0, 5),
-      apartment: field(req.body, 'apartment').slice(0, 10),
-      surname: field(req.body, 'surname').slice(0, 100),
-    };
+  const options = {
+    config: { rateLimit: { max: 30, timeWindow: 10 * 60_000 } },
+    schema: { body: lookupForm },
+  };
+  app.post('/lookup', options, async (req, reply) => {
+    const { _csrf, ...view } = req.body;
     const errors = lookupErrors(view, req.locale);
     const ctx = pageContext(req, reply);
     const page = async (shown: LookupView, status = 200) =>

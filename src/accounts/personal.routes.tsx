@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { requireCustomer } from '../auth/guard';
 import { attachmentHeader } from '../web/csv';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import { queryText, withSchemas } from '../web/request-schemas';
 import { AccountAccessError, customerAccount } from './access';
 import { accountsOfUser } from './accounts.queries';
 import { latestConsent } from './personal.queries';
@@ -11,10 +13,13 @@ import { PersonalPage } from './personal.views';
 import { personalDataCsv, personalDataJson } from './personal-export';
 import { exportPersonalData } from './personal-export.service';
 
-export async function personalRoutes(app: FastifyInstance, { db }: AppDeps) {
-  app.get<{ Querystring: { account?: string; done?: string } }>(
+const personalQuery = z.object({ account: queryText, done: queryText });
+
+export async function personalRoutes(instance: FastifyInstance, { db }: AppDeps) {
+  const app = withSchemas(instance);
+  app.get(
     '/cabinet',
-    { preHandler: requireCustomer },
+    { preHandler: requireCustomer, schema: { querystring: personalQuery } },
     async (req, reply) => {
       const user = req.user!;
       const done = req.query.done;
@@ -32,7 +37,7 @@ export async function personalRoutes(app: FastifyInstance, { db }: AppDeps) {
           ctx={pageContext(req, reply)}
           account={account}
           accounts={req.customerAccounts?.accounts ?? (await accountsOfUser(db, user.id))}
-          done={done ? { kind: done, number: String(req.query.account ?? '') } : undefined}
+          done={done ? { kind: done, number: req.query.account ?? '' } : undefined}
           email={user.email ?? ''}
           consent={consent}
         />,

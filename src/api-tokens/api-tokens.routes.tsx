@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { requireCustomer } from '../auth/guard';
 import type { DB } from '../db/database';
 import { actionLimit } from '../web/action-limit';
 import { type FlashCookie, setFlash, takeFlash } from '../web/flash';
 import { formKeyOf } from '../web/form-key';
-import { field, positiveInt } from '../web/forms';
+import { positiveInt } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import { formBody, formList, formText, idParams, queryText, withSchemas } from '../web/request-schemas';
 import { tokensOfUser } from './api-tokens.queries';
 import { TokensPage, type TokensPageView } from './api-tokens.views';
 import { createApiToken } from './create-api-token.service';
@@ -23,12 +25,14 @@ const SHOW_REVOKED_MS = 30 * 86_400_000;
  */
 const CREATED: FlashCookie = { name: 'token_created', path: '/cabinet/tokens', maxAgeSeconds: 300 };
 
-/** Every value of a form field that may repeat (checkboxes). */
-function fieldValues(body: unknown, name: string): string[] {
-  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
-  const list = Array.isArray(value) ? value : [value];
-  return list.filter((v): v is string => typeof v === 'string').map((v) => v.trim());
-}
+/** The new token's form: its name, scopes (checkboxes), expiry and the password that allows it. */
+const tokenForm = formBody({
+  name: formText(),
+  scopes: formList(),
+  expires: formText(),
+  current: formText(),
+  form_key: formText(),
+});
 
 async function renderTokens(
   db: DB,
@@ -44,7 +48,8 @@ async function renderTokens(
 }
 
 /** The API tokens page under personal data: list, create (shown once), revoke. */
-export async function apiTokensRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+export async function apiTokensRoutes(instance: FastifyInstance, { db, config }: AppDeps) {
+  const app = withSchemas(instance);
   // Creating asks for the password, which the login throttle guards; this limits the rest.
   const createLimit = actionLimit(db, 'api-tokens.create', {
     perUser: 10,
@@ -54,9 +59,9 @@ export async function apiTokensRoutes(app: FastifyInstance, { db, config }: AppD
 
   // Post/redirect/get: the create form answers with a redirect here, so a reload or the back
   // button asks for this page again, never for a second token; the token shows once.
-  app.get<{ Querystring: { done?: string } }>(
+  app.get(
     '/cabinet/tokens',
-    { preHandler: requireCustomer },
+    { preHandler: requireCustomer, schema: { querystring: z.object({ done: queryText }) } },
     async (req, reply) => {
       const userId = req.user?.id ?? 0;
       const flash = takeFlash(req, reply, config.SESSION_SECRET, CREATED, req.user?.sessionHash ?? '');
@@ -68,16 +73,14 @@ export async function apiTokensRoutes(app: FastifyInstance, { db, config }: AppD
     },
   );
 
-  app.post('/cabinet/tokens', { preHandler: requireCustomer }, async (req, reply) => {
-    const values = {
-      name: field(req.body, 'name'),
-      scopes: fieldValues(req.body, 'scopes'),
-      expires: field(req.body, 'expires'),
-    };
+  const createOptions = { preHandler: requireCustomer, schema: { body: tokenForm } };
+  app.post('/cabinet/tokens', createOptions, async (req, reply) => {
+    const { name, scopes, expires, current } = req.body;
+    const values = { name, scopes, expires };
     const result = await createApiToken(
       db,
       req.user?.id ?? 0,
-      { ...values, current: field(req.body, 'current'), formKey: formKeyOf(field(req.body, 'form_key')) },
+      { ...values, current, formKey: formKeyOf(req.body.form_key) },
       {
         locale: req.locale,
         ip: req.ip,
@@ -99,9 +102,9 @@ export async function apiTokensRoutes(app: FastifyInstance, { db, config }: AppD
   app.get('/cabinet/tokens/:id/revoke', { preHandler: requireCustomer }, async (_req, reply) =>
     reply.redirect('/cabinet/tokens', 303),
   );
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/cabinet/tokens/:id/revoke',
-    { preHandler: requireCustomer },
+    { preHandler: requireCustomer, schema: { params: idParams } },
     async (req, reply) => {
       const id = positiveInt(req.params.id);
       const revoked =

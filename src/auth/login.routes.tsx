@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { common } from '../i18n/common';
-import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import { formBody, formCheckbox, formRaw, formText, queryText } from '../web/request-schemas';
 import { safeNext } from './guard';
 import { fill, identityText } from './identity.messages';
 import {
@@ -19,7 +21,14 @@ import { LoginPage, type LoginView } from './login.views';
 export const SESSION_COOKIE = 'sid';
 
 /** `expired`: a form was sent after the session expired ('readings': its values were kept). */
-type LoginQuery = { Querystring: { next?: string; loggedOut?: string; done?: string; expired?: string } };
+const homeQuery = z.object({ next: queryText, loggedOut: queryText, done: queryText, expired: queryText });
+
+const loginForm = formBody({
+  login: formText(200),
+  password: formRaw,
+  remember: formCheckbox,
+  next: formText(2000),
+});
 
 /** What the browser brings to a sign-in besides the form. */
 function signInBrowser(req: FastifyRequest, remember: boolean): SignInBrowser {
@@ -68,47 +77,47 @@ function setSessionCookies(
 const loginHere = (next: string | undefined) => (next ? `/login?next=${encodeURIComponent(next)}` : '/login');
 
 /** The home page's login form with the notice the query asks for (logged out, confirmed, changed). */
-function homeView(req: FastifyRequest<LoginQuery>) {
+function homeView(req: FastifyRequest, query: z.infer<typeof homeQuery>) {
   const t = common[req.locale].login;
-  const view: LoginView = { next: safeNext(req.query.next, '') || undefined };
-  if (req.query.loggedOut) view.notice = { kind: 'info', text: t.loggedOut };
+  const view: LoginView = { next: safeNext(query.next, '') || undefined };
+  if (query.loggedOut) view.notice = { kind: 'info', text: t.loggedOut };
   const it = identityText[req.locale];
-  if (req.query.expired) {
-    const text = req.query.expired === 'readings' ? it.login.sessionExpiredReadings : it.login.sessionExpired;
+  if (query.expired) {
+    const text = query.expired === 'readings' ? it.login.sessionExpiredReadings : it.login.sessionExpired;
     view.notice = { kind: 'warning', text };
   }
   const done = { confirmed: it.register.confirmed, password: it.recovery.changed, email: it.email.changed };
-  const doneText = done[req.query.done as keyof typeof done];
+  const doneText = done[query.done as keyof typeof done];
   if (doneText) view.notice = { kind: 'success', text: doneText };
   return view;
 }
 
-export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+export async function loginRoutes(instance: FastifyInstance, { db, config }: AppDeps) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const secure = config.PUBLIC_URL.startsWith('https://');
 
   // The address a failed sign-in answers at: reloading it or switching language shows the form
   // again (keeping `next`), never a 404.
-  app.get<{ Querystring: { next?: string } }>('/login', async (req, reply) => {
+  app.get('/login', { schema: { querystring: z.object({ next: queryText }) } }, async (req, reply) => {
     const next = safeNext(req.query.next, '') || undefined;
     if (req.user?.role === 'customer') return reply.redirect(next ?? '/cabinet', 303);
     const ctx = pageContext(req, reply, loginHere(next));
     return sendPage(reply, <LoginPage ctx={ctx} view={{ next }} />);
   });
 
-  app.get<LoginQuery>('/', async (req, reply) => {
+  app.get('/', { schema: { querystring: homeQuery } }, async (req, reply) => {
     if (req.user?.role === 'customer') return reply.redirect('/cabinet', 303);
-    return sendPage(reply, <LoginPage ctx={pageContext(req, reply)} view={homeView(req)} />);
+    return sendPage(reply, <LoginPage ctx={pageContext(req, reply)} view={homeView(req, req.query)} />);
   });
 
-  app.post('/login', { config: { rateLimit: { max: 50, timeWindow: 5 * 60_000 } } }, async (req, reply) => {
+  const loginOptions = {
+    config: { rateLimit: { max: 50, timeWindow: 5 * 60_000 } },
+    schema: { body: loginForm },
+  };
+  app.post('/login', loginOptions, async (req, reply) => {
     const t = common[req.locale].login;
-    const login = field(req.body, 'login').slice(0, 200);
-    const password =
-      typeof (req.body as Record<string, unknown>)?.password === 'string'
-        ? ((req.body as Record<string, string>).password ?? '')
-        : '';
-    const remember = field(req.body, 'remember') === '1';
-    const next = safeNext(field(req.body, 'next'), '/cabinet');
+    const { login, password, remember } = req.body;
+    const next = safeNext(req.body.next, '/cabinet');
     const view: LoginView = { login, remember, next: next === '/cabinet' ? undefined : next };
     const page = (status: number) =>
       sendPage(reply, <LoginPage ctx={pageContext(req, reply, loginHere(view.next))} view={view} />, status);
@@ -135,8 +144,9 @@ export async function loginRoutes(app: FastifyInstance, { db, config }: AppDeps)
   });
 
   // The mailed sign-in link: the right password was given, the mailbox proves the owner.
-  app.get<{ Querystring: { token?: string } }>('/login/link', async (req, reply) => {
-    const token = String(req.query.token ?? '');
+  const linkQuery = z.object({ token: formText() });
+  app.get('/login/link', { schema: { querystring: linkQuery } }, async (req, reply) => {
+    const { token } = req.query;
     const session = await logInWithLink(db, token, signInBrowser(req, false), { ip: req.ip });
     if (!session) {
       const ctx = pageContext(req, reply);

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { devMailboxServes } from '../mail/dev-mailbox.routes';
-import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { perValueLimit } from '../web/rate-limit';
 import { pageContext } from '../web/request-context';
+import { formBody, formDigits, formRaw, formText } from '../web/request-schemas';
 import { identityText } from './identity.messages';
 import {
   checkWordIsValid,
@@ -18,22 +20,22 @@ import {
 import { ChangePage, type ChangeView, ForgotPage } from './recovery.views';
 
 /** The change form as typed: fields trimmed and cut to their length, passwords as they are. */
-function resetInput(body: unknown): ResetInput {
-  const raw = (name: string) => {
-    const value = (body as Record<string, unknown> | undefined)?.[name];
-    return typeof value === 'string' ? value : '';
-  };
-  return {
-    binIin: field(body, 'binIin').replace(/\s/g, '').slice(0, 12),
-    account: field(body, 'account').slice(0, 40),
-    login: field(body, 'login').slice(0, 64),
-    word: field(body, 'word').slice(0, 100),
-    password: raw('password'),
-    repeat: raw('passwordRepeat'),
-  };
-}
+const changeForm = formBody({
+  binIin: formDigits(12),
+  account: formText(40),
+  login: formText(64),
+  word: formText(100),
+  password: formRaw,
+  passwordRepeat: formRaw,
+}).transform(({ passwordRepeat, _csrf, ...fields }): ResetInput => ({ ...fields, repeat: passwordRepeat }));
 
-export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+/** The mail's link to the change form: the login and the check word, filled in. */
+const changeQuery = z.object({ login: formText(64), word: formText(100) });
+
+const forgotForm = formBody({ loginOrEmail: formText(200) });
+
+export async function recoveryRoutes(instance: FastifyInstance, { db, config }: AppDeps) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const perValue = perValueLimit(db, 'recovery', { max: 5, timeWindowMs: 3600_000 });
   const perLogin = perValueLimit(db, 'recovery.change', { max: 10, timeWindowMs: 3600_000 });
 
@@ -43,9 +45,9 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
 
   app.post(
     '/password/forgot',
-    { config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } } },
+    { config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } }, schema: { body: forgotForm } },
     async (req, reply) => {
-      const value = field(req.body, 'loginOrEmail').slice(0, 200);
+      const value = req.body.loginOrEmail;
       const ctx = pageContext(req, reply);
       if (!value) return sendPage(reply, <ForgotPage ctx={ctx} />, 400);
       await perValue(reply, await recoveryLimitKey(db, value));
@@ -62,9 +64,9 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
     },
   );
 
-  app.get<{ Querystring: { login?: string; word?: string } }>('/password/change', async (req, reply) => {
-    const word = String(req.query.word ?? '').slice(0, 100);
-    const view: ChangeView = { login: String(req.query.login ?? '').slice(0, 64), word };
+  app.get('/password/change', { schema: { querystring: changeQuery } }, async (req, reply) => {
+    const { word } = req.query;
+    const view: ChangeView = { login: req.query.login, word };
     if (word && !(await checkWordIsValid(db, word))) {
       view.errors = { word: identityText[req.locale].recovery.wordInvalid };
     }
@@ -73,9 +75,9 @@ export async function recoveryRoutes(app: FastifyInstance, { db, config }: AppDe
 
   app.post(
     '/password/change',
-    { config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } } },
+    { config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } }, schema: { body: changeForm } },
     async (req, reply) => {
-      const input = resetInput(req.body);
+      const input = req.body;
       const { password: _p, repeat: _r, ...view } = input;
       // Switching language keeps the login and the check word of the mail's link.
       const here = `/password/change?${new URLSearchParams({ login: view.login, word: view.word })}`;

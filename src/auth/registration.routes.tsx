@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { devMailboxServes } from '../mail/dev-mailbox.routes';
 import { actionLimit, waitMessage } from '../web/action-limit';
-import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { perValueLimit } from '../web/rate-limit';
 import { pageContext } from '../web/request-context';
+import { formBody, formCheckbox, formDigits, formRaw, formText } from '../web/request-schemas';
 import { audit } from './audit';
 import { fill, identityText } from './identity.messages';
 import {
@@ -19,26 +21,31 @@ import {
 import { ConfirmFailedPage, RegisterPage, RegistrationSentPage, UnconfirmedPage } from './registration.views';
 
 /** The registration form as the use case takes it: trimmed, cut to size, spaces out of numbers. */
-function registrationInput(body: unknown): RegistrationInput {
-  const form = body as Record<string, unknown>;
-  const raw = (name: string) => (typeof form?.[name] === 'string' ? (form[name] as string) : '');
-  return {
-    kind: field(form, 'kind') === 'legal' ? 'legal' : 'individual',
-    firstName: field(form, 'firstName').slice(0, 100),
-    lastName: field(form, 'lastName').slice(0, 100),
-    account: field(form, 'account').replace(/\s/g, ''),
-    binIin: field(form, 'binIin').replace(/\s/g, ''),
-    contract: field(form, 'contract').slice(0, 40),
-    email: field(form, 'email').slice(0, 200),
-    password: raw('password'),
-    passwordRepeat: raw('passwordRepeat'),
-    consent: field(form, 'consent') === '1',
-  };
-}
+const registrationForm = formBody({
+  kind: formText(20).transform((kind): CustomerKind => (kind === 'legal' ? 'legal' : 'individual')),
+  firstName: formText(100),
+  lastName: formText(100),
+  account: formDigits(),
+  binIin: formDigits(),
+  contract: formText(40),
+  email: formText(200),
+  password: formRaw,
+  passwordRepeat: formRaw,
+  consent: formCheckbox,
+}).transform(({ _csrf, ...input }): RegistrationInput => input);
+
+/** The unconfirmed login of the resend form, and of the pages' links. */
+const loginQuery = z.object({ login: formText(64) });
+const resendForm = formBody({ login: formText(64) });
+
+/** A correction of an unconfirmed registration's address, proven by its password. */
+const correctForm = formBody({ correctLogin: formText(64), password: formRaw, email: formText(200) });
+
 /** The signed cookie that carries the address of a registration to its result page. */
 const SENT_COOKIE = 'registered';
 
-export async function registrationRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+export async function registrationRoutes(instance: FastifyInstance, { db, config }: AppDeps) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const perAccount = perValueLimit(db, 'register', { max: 10, timeWindowMs: 3600_000 });
   const hours = config.REGISTRATION_CONFIRM_HOURS;
   const act = (req: FastifyRequest) => ({ locale: req.locale, ip: req.ip, publicUrl: config.PUBLIC_URL });
@@ -66,16 +73,16 @@ export async function registrationRoutes(app: FastifyInstance, { db, config }: A
     clientWindowMs: 10 * 60_000,
   });
 
-  app.get<{ Querystring: { kind?: string } }>('/register', async (req, reply) => {
+  app.get('/register', { schema: { querystring: z.object({ kind: formText(20) }) } }, async (req, reply) => {
     const kind: CustomerKind = req.query.kind === 'legal' ? 'legal' : 'individual';
     return sendPage(reply, <RegisterPage ctx={pageContext(req, reply)} view={{ kind }} />);
   });
 
   app.post(
     '/register',
-    { config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } } },
+    { config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } }, schema: { body: registrationForm } },
     async (req, reply) => {
-      const input = registrationInput(req.body);
+      const input = req.body;
       const kind = input.kind;
       await perAccount(reply, kind === 'legal' ? input.binIin : input.account);
       const result = await registerCustomer(db, input, {
@@ -118,26 +125,27 @@ export async function registrationRoutes(app: FastifyInstance, { db, config }: A
     );
   });
 
-  app.get<{ Querystring: { token?: string } }>('/register/confirm', async (req, reply) => {
-    const token = String(req.query.token ?? '');
+  const tokenQuery = z.object({ token: formText() });
+  app.get('/register/confirm', { schema: { querystring: tokenQuery } }, async (req, reply) => {
+    const { token } = req.query;
     const confirmed = await confirmRegistration(db, token, { ip: req.ip, confirmHours: hours });
     if (!confirmed) return sendPage(reply, <ConfirmFailedPage ctx={pageContext(req, reply)} />, 400);
     return reply.redirect('/?done=confirmed', 303);
   });
 
-  app.get<{ Querystring: { login?: string } }>('/register/unconfirmed', async (req, reply) => {
-    const login = String(req.query.login ?? '').slice(0, 64);
+  app.get('/register/unconfirmed', { schema: { querystring: loginQuery } }, async (req, reply) => {
+    const { login } = req.query;
     return sendPage(reply, <UnconfirmedPage ctx={pageContext(req, reply)} login={login} hours={hours} />);
   });
 
   // The address the resend form answers at: reloading it shows the page of the unconfirmed login.
-  app.get<{ Querystring: { login?: string } }>('/register/resend', async (req, reply) => {
-    const login = String(req.query.login ?? '').slice(0, 64);
+  app.get('/register/resend', { schema: { querystring: loginQuery } }, async (req, reply) => {
+    const { login } = req.query;
     return reply.redirect(`/register/unconfirmed${login ? `?login=${encodeURIComponent(login)}` : ''}`, 303);
   });
 
-  app.post('/register/resend', async (req, reply) => {
-    const login = field(req.body, 'login').slice(0, 64);
+  app.post('/register/resend', { schema: { body: resendForm } }, async (req, reply) => {
+    const { login } = req.body;
     const wait = await resendLimit(req, `login:${login}`);
     if (wait) {
       await audit(db, { actorUserId: null, action: 'register.resend.limited', subject: login, ip: req.ip });
@@ -163,13 +171,9 @@ export async function registrationRoutes(app: FastifyInstance, { db, config }: A
   // The address the correction form answers at: reloading it shows the unconfirmed-login page.
   app.get('/register/correct', async (_req, reply) => reply.redirect('/register/unconfirmed', 303));
 
-  app.post('/register/correct', async (req, reply) => {
-    const body = req.body as Record<string, unknown>;
-    const input = {
-      login: field(body, 'correctLogin').slice(0, 64),
-      password: typeof body?.password === 'string' ? body.password : '',
-      email: field(body, 'email').slice(0, 200),
-    };
+  app.post('/register/correct', { schema: { body: correctForm } }, async (req, reply) => {
+    const { correctLogin: login, password, email } = req.body;
+    const input = { login, password, email };
     const page = (status: number, view: Parameters<typeof UnconfirmedPage>[0], notice?: string) =>
       sendPage(reply, <UnconfirmedPage {...view} notice={notice} />, status);
     const base = {

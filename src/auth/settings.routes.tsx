@@ -1,8 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
-import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import {
+  formBody,
+  formCheckbox,
+  formRaw,
+  formText,
+  queryText,
+  type SchemaApp,
+  withSchemas,
+} from '../web/request-schemas';
 import type { ActContext } from './act-context';
 import { requireCustomer } from './guard';
 import { fill, identityText } from './identity.messages';
@@ -16,11 +25,9 @@ import {
 } from './settings.views';
 import { settingsUser } from './users.queries';
 
-/** A form field as typed, spaces kept (passwords); '' when missing. */
-function rawField(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-}
+const emailForm = formBody({ email: formText(200), current: formRaw });
+const passwordForm = formBody({ current: formRaw, password: formRaw, passwordRepeat: formRaw });
+const subscriptionsForm = formBody({ invoices: formCheckbox, announcements: formCheckbox });
 
 /** What the settings use cases need from a request. */
 function act(req: FastifyRequest, publicUrl: string): ActContext {
@@ -32,10 +39,10 @@ function signedIn(req: FastifyRequest) {
 }
 
 /** The address: shown, changed with the password, confirmed from the new mailbox. */
-function emailRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  app.get<{ Querystring: { done?: string } }>(
+function emailRoutes(app: SchemaApp, { db, config }: AppDeps) {
+  app.get(
     '/cabinet/email',
-    { preHandler: requireCustomer },
+    { preHandler: requireCustomer, schema: { querystring: z.object({ done: queryText }) } },
     async (req, reply) => {
       const u = await settingsUser(db, req.user!.id);
       const t = identityText[req.locale].email;
@@ -62,10 +69,13 @@ function emailRoutes(app: FastifyInstance, { db, config }: AppDeps) {
 
   app.post(
     '/cabinet/email',
-    { preHandler: requireCustomer, config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } } },
+    {
+      preHandler: requireCustomer,
+      config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } },
+      schema: { body: emailForm },
+    },
     async (req, reply) => {
-      const email = field(req.body, 'email').slice(0, 200);
-      const current = rawField(req.body, 'current');
+      const { email, current } = req.body;
       const result = await changeEmail(db, signedIn(req), { email, current }, act(req, config.PUBLIC_URL));
       const ctx = pageContext(req, reply);
       if (!result.ok) {
@@ -80,36 +90,35 @@ function emailRoutes(app: FastifyInstance, { db, config }: AppDeps) {
     },
   );
 
-  app.get<{ Querystring: { token?: string } }>('/cabinet/email/confirm', async (req, reply) => {
-    const changed = await confirmEmailChange(db, String(req.query.token ?? ''), act(req, config.PUBLIC_URL));
+  const tokenQuery = z.object({ token: formText() });
+  app.get('/cabinet/email/confirm', { schema: { querystring: tokenQuery } }, async (req, reply) => {
+    const changed = await confirmEmailChange(db, req.query.token, act(req, config.PUBLIC_URL));
     if (!changed) return sendPage(reply, <EmailConfirmFailedPage ctx={pageContext(req, reply)} />, 400);
     if (req.user?.id === changed.userId) return reply.redirect('/cabinet/email?done=changed', 303);
     return reply.redirect('/?done=email', 303);
   });
 }
 
-function passwordRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+function passwordRoutes(app: SchemaApp, { db, config }: AppDeps) {
   // `?done=changed`: where the change form redirects (decision 170), so a reload does not send the
   // old password again (refused now, and counted as a failed login).
-  app.get<{ Querystring: { done?: string } }>(
-    '/cabinet/password',
-    { preHandler: requireCustomer },
-    async (req, reply) => {
-      const text = identityText[req.locale].password.changed;
-      const notice = req.query.done === 'changed' ? { kind: 'success' as const, text } : undefined;
-      return sendPage(reply, <PasswordPage ctx={pageContext(req, reply)} notice={notice} />);
-    },
-  );
+  const doneQuery = { querystring: z.object({ done: queryText }) };
+  app.get('/cabinet/password', { preHandler: requireCustomer, schema: doneQuery }, async (req, reply) => {
+    const text = identityText[req.locale].password.changed;
+    const notice = req.query.done === 'changed' ? { kind: 'success' as const, text } : undefined;
+    return sendPage(reply, <PasswordPage ctx={pageContext(req, reply)} notice={notice} />);
+  });
 
   app.post(
     '/cabinet/password',
-    { preHandler: requireCustomer, config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } } },
+    {
+      preHandler: requireCustomer,
+      config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } },
+      schema: { body: passwordForm },
+    },
     async (req, reply) => {
-      const input = {
-        current: rawField(req.body, 'current'),
-        password: rawField(req.body, 'password'),
-        repeat: rawField(req.body, 'passwordRepeat'),
-      };
+      const { current, password, passwordRepeat: repeat } = req.body;
+      const input = { current, password, repeat };
       const result = await changePassword(db, signedIn(req), input, act(req, config.PUBLIC_URL));
       const ctx = pageContext(req, reply);
       if (!result.ok) return sendPage(reply, <PasswordPage ctx={ctx} errors={result.errors} />, 400);
@@ -118,7 +127,7 @@ function passwordRoutes(app: FastifyInstance, { db, config }: AppDeps) {
   );
 }
 
-function subscriptionRoutes(app: FastifyInstance, { db }: AppDeps) {
+function subscriptionRoutes(app: SchemaApp, { db }: AppDeps) {
   app.get('/cabinet/subscriptions', { preHandler: requireCustomer }, async (req, reply) => {
     const u = await settingsUser(db, req.user!.id);
     return sendPage(
@@ -132,9 +141,9 @@ function subscriptionRoutes(app: FastifyInstance, { db }: AppDeps) {
     );
   });
 
-  app.post('/cabinet/subscriptions', { preHandler: requireCustomer }, async (req, reply) => {
-    const invoices = field(req.body, 'invoices') === '1';
-    const announcements = field(req.body, 'announcements') === '1';
+  const options = { preHandler: requireCustomer, schema: { body: subscriptionsForm } };
+  app.post('/cabinet/subscriptions', options, async (req, reply) => {
+    const { invoices, announcements } = req.body;
     const saved = await saveSubscriptions(db, req.user!.id, { invoices, announcements }, { ip: req.ip });
     return sendPage(
       reply,
@@ -149,7 +158,8 @@ function subscriptionRoutes(app: FastifyInstance, { db }: AppDeps) {
   });
 }
 
-export async function settingsRoutes(app: FastifyInstance, deps: AppDeps) {
+export async function settingsRoutes(instance: FastifyInstance, deps: AppDeps) {
+  const app = withSchemas(instance);
   emailRoutes(app, deps);
   passwordRoutes(app, deps);
   subscriptionRoutes(app, deps);

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { actionLimit } from '../web/action-limit';
 import { positiveInt } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import { formText, queryText, withSchemas } from '../web/request-schemas';
 import {
   helpCabinetUser,
   loadAccountCard,
@@ -13,16 +15,23 @@ import {
 } from './accounts.service';
 import { AccountCardPage, AccountSearchPage } from './accounts.views';
 
-export async function backofficeAccountRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  app.get<{ Querystring: { q?: string } }>('/backoffice/accounts', async (req, reply) => {
-    const q = (req.query.q ?? '').trim().slice(0, 100);
+const searchQuery = z.object({ q: formText(100) });
+const cardParams = z.object({ number: z.string() });
+const cardQuery = z.object({ done: queryText, err: queryText });
+const userActionParams = z.object({ number: z.string(), userId: z.string(), op: z.string() });
+
+export async function backofficeAccountRoutes(instance: FastifyInstance, { db, config }: AppDeps) {
+  const app = withSchemas(instance);
+  app.get('/backoffice/accounts', { schema: { querystring: searchQuery } }, async (req, reply) => {
+    const { q } = req.query;
     const found = await lookUpAccounts(db, q);
     if (found.kind === 'exact') return reply.redirect(`/backoffice/accounts/${found.number}`, 303);
     return sendPage(reply, <AccountSearchPage ctx={pageContext(req, reply)} q={q} found={found} />);
   });
 
-  app.get<{ Params: { number: string }; Querystring: { done?: string; err?: string } }>(
+  app.get(
     '/backoffice/accounts/:number',
+    { schema: { params: cardParams, querystring: cardQuery } },
     async (req, reply) => {
       const card = await loadAccountCard(db, req.params.number);
       if (!card) return reply.callNotFound();
@@ -37,8 +46,9 @@ export async function backofficeAccountRoutes(app: FastifyInstance, { db, config
     timeWindowMs: 3600_000,
   });
 
-  app.post<{ Params: { number: string; userId: string; op: string } }>(
+  app.post(
     '/backoffice/accounts/:number/users/:userId/:op',
+    { schema: { params: userActionParams } },
     async (req, reply) => {
       const { number, op } = req.params;
       const userId = positiveInt(req.params.userId) ?? Number.NaN;

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { type AppDeps, lagTolerantDb } from '../app-deps';
 import { safeNext } from '../auth/guard';
 import { formatDateTime } from '../i18n/locales';
-import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import { formBody, formText, queryText, type SchemaApp, withSchemas } from '../web/request-schemas';
 import { parseAuditQuery } from './audit-filter';
 import { homeText } from './home.messages';
 import { AUDIT_PAGE, auditEntries, backofficeCounts } from './home.queries';
@@ -41,7 +42,13 @@ function refusal(req: FastifyRequest, result: Extract<SecondFactorResult, { ok: 
   return result.reason === 'reused' ? t.tfaReused : t.tfaBad;
 }
 
-export async function backofficeHomeRoutes(app: FastifyInstance, deps: AppDeps) {
+/** The code typed on the second-factor page, and where to go after it. */
+const secondFactorForm = formBody({ code: formText(20), next: formText(2000) });
+/** The audit log's filters, each one string (parseAuditQuery checks them). */
+const auditQuery = z.record(z.string(), z.string());
+
+export async function backofficeHomeRoutes(instance: FastifyInstance, deps: AppDeps) {
+  const app = withSchemas(instance);
   const { db } = deps;
   app.get('/backoffice', async (req, reply) => {
     const counts = await backofficeCounts(db);
@@ -55,11 +62,11 @@ export async function backofficeHomeRoutes(app: FastifyInstance, deps: AppDeps) 
  * The administrator's second factor: enrolment on first login, then a code after every password.
  * The back-office guard lets administrators only reach the TOTP page.
  */
-function secondFactorRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+function secondFactorRoutes(app: SchemaApp, { db, config }: AppDeps) {
   const secure = config.PUBLIC_URL.startsWith('https://');
-  app.get<{ Querystring: { next?: string } }>(
+  app.get(
     '/backoffice/2fa',
-    { config: { backoffice: 'second-factor' } },
+    { config: { backoffice: 'second-factor' }, schema: { querystring: z.object({ next: queryText }) } },
     async (req, reply) => {
       if (!req.user) return reply.redirect(`/?next=${encodeURIComponent(req.url)}`, 303);
       const next = safeNext(req.query.next, '/backoffice');
@@ -86,10 +93,13 @@ function secondFactorRoutes(app: FastifyInstance, { db, config }: AppDeps) {
 
   app.post(
     '/backoffice/2fa',
-    { config: { backoffice: 'second-factor', rateLimit: { max: 10, timeWindow: '5 minutes' } } },
+    {
+      config: { backoffice: 'second-factor', rateLimit: { max: 10, timeWindow: '5 minutes' } },
+      schema: { body: secondFactorForm },
+    },
     async (req, reply) => {
       if (!req.user) return reply.redirect('/', 303);
-      const next = safeNext(field(req.body, 'next'), '/backoffice');
+      const next = safeNext(req.body.next, '/backoffice');
       const { enrolled } = await secondFactorStatus(db, req.user.id, req.user.sessionHash);
       let pendingSecret: string | null = null;
       if (!enrolled) {
@@ -100,7 +110,7 @@ function secondFactorRoutes(app: FastifyInstance, { db, config }: AppDeps) {
       const result = await verifySecondFactor(db, {
         userId: req.user.id,
         sessionHash: req.user.sessionHash,
-        code: field(req.body, 'code'),
+        code: req.body.code,
         pendingSecret,
         ip: req.ip,
       });
@@ -118,12 +128,12 @@ function secondFactorRoutes(app: FastifyInstance, { db, config }: AppDeps) {
 }
 
 /** The audit log, for administrators. */
-function auditLogRoutes(app: FastifyInstance, deps: AppDeps) {
+function auditLogRoutes(app: SchemaApp, deps: AppDeps) {
   // A report: the entries may lag behind the primary by the standby's delay (decision 127).
   const db = lagTolerantDb(deps);
-  app.get<{ Querystring: Record<string, string | undefined> }>(
+  app.get(
     '/backoffice/audit',
-    { config: { backoffice: 'admin' } },
+    { config: { backoffice: 'admin' }, schema: { querystring: auditQuery } },
     async (req, reply) => {
       const { q, errors, filter } = parseAuditQuery(req.query);
       const rows = errors.from || errors.to ? [] : await auditEntries(db, filter);

@@ -1,17 +1,28 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { sortByName } from '../i18n/collation';
 import { nText } from '../public/notes.messages';
-import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import { formBody, formList, formText, queryText, withSchemas } from '../web/request-schemas';
 import { staffActor } from './actor';
 import { streetIdsOf } from './notes';
 import { listNotes, listStreets } from './notes.queries';
 import { postNote } from './notes.service';
 import { type NoteFormState, NotesPage, noteFormState } from './notes.views';
 
-export async function backofficeNoteRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+/** A note as typed: title and text cut to their lengths, the dates, the streets ticked. */
+const noteForm = formBody({
+  title: formText(200),
+  body: formText(4000),
+  starts_on: formText(20),
+  ends_on: formText(20),
+  street: formList(20),
+});
+
+export async function backofficeNoteRoutes(instance: FastifyInstance, { db, config }: AppDeps) {
+  const app = withSchemas(instance);
   const render = async (req: FastifyRequest, reply: FastifyReply, form?: NoteFormState, posted?: string) => {
     const ctx = pageContext(req, reply);
     const [streets, notes] = await Promise.all([
@@ -25,18 +36,14 @@ export async function backofficeNoteRoutes(app: FastifyInstance, { db, config }:
     );
   };
 
-  app.get<{ Querystring: { posted?: string } }>('/backoffice/notes', (req, reply) =>
+  const notesQuery = z.object({ posted: queryText });
+  app.get('/backoffice/notes', { schema: { querystring: notesQuery } }, (req, reply) =>
     render(req, reply, undefined, req.query.posted),
   );
 
-  app.post('/backoffice/notes', async (req, reply) => {
-    const values = {
-      title: field(req.body, 'title').slice(0, 200),
-      body: field(req.body, 'body').slice(0, 4000),
-      starts_on: field(req.body, 'starts_on'),
-      ends_on: field(req.body, 'ends_on'),
-      streets: streetIdsOf((req.body as Record<string, unknown> | undefined)?.street),
-    };
+  app.post('/backoffice/notes', { schema: { body: noteForm } }, async (req, reply) => {
+    const { title, body, starts_on, ends_on, street } = req.body;
+    const values = { title, body, starts_on, ends_on, streets: streetIdsOf(street) };
     const result = await postNote(db, staffActor(req), { values, publicUrl: config.PUBLIC_URL });
     if (result.kind === 'invalid')
       return render(req, reply, noteFormState(nText[req.locale], values, result.problems));

@@ -1,39 +1,43 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
-import { field, positiveInt } from '../web/forms';
+import { positiveInt } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import { formBody, formCheckbox, formText, idParams, queryText, withSchemas } from '../web/request-schemas';
 import { staffActor } from './actor';
 import { questionsByStatus } from './questions.queries';
 import { answerQuestion, publishAnswer } from './questions.service';
 import { QuestionsPage } from './questions.views';
 
-export async function backofficeQuestionRoutes(app: FastifyInstance, { db }: AppDeps) {
-  app.get<{ Querystring: { status?: string; done?: string; error?: string; id?: string } }>(
-    '/backoffice/questions',
-    async (req, reply) => {
-      const ctx = pageContext(req, reply);
-      const status = req.query.status === 'answered' ? 'answered' : 'new';
-      const rows = await questionsByStatus(db, status);
-      const errorId = Number(req.query.id ?? 0);
-      return sendPage(
-        reply,
-        <QuestionsPage
-          ctx={ctx}
-          status={status}
-          rows={rows}
-          done={Boolean(req.query.done)}
-          errorId={errorId}
-        />,
-      );
-    },
-  );
+const queueQuery = z.object({ status: queryText, done: queryText, error: queryText, id: queryText });
+const answerForm = formBody({ answer: formText(4000), publish: formCheckbox });
+const publishForm = formBody({ published: formCheckbox });
 
-  app.post<{ Params: { id: string } }>('/backoffice/questions/:id/answer', async (req, reply) => {
+export async function backofficeQuestionRoutes(instance: FastifyInstance, { db }: AppDeps) {
+  const app = withSchemas(instance);
+  app.get('/backoffice/questions', { schema: { querystring: queueQuery } }, async (req, reply) => {
+    const ctx = pageContext(req, reply);
+    const status = req.query.status === 'answered' ? 'answered' : 'new';
+    const rows = await questionsByStatus(db, status);
+    const errorId = Number(req.query.id ?? 0);
+    return sendPage(
+      reply,
+      <QuestionsPage
+        ctx={ctx}
+        status={status}
+        rows={rows}
+        done={Boolean(req.query.done)}
+        errorId={errorId}
+      />,
+    );
+  });
+
+  const answerSchema = { params: idParams, body: answerForm };
+  app.post('/backoffice/questions/:id/answer', { schema: answerSchema }, async (req, reply) => {
     const id = positiveInt(req.params.id);
     if (id === null) return reply.callNotFound();
-    const answer = field(req.body, 'answer').slice(0, 4000);
-    const publish = field(req.body, 'publish') === '1';
+    const { answer, publish } = req.body;
     if (!answer) return reply.redirect(`/backoffice/questions?error=answer&id=${id}#q-${id}`, 303);
     const done = await answerQuestion(db, staffActor(req), { id, answer, publish });
     return reply.redirect(
@@ -42,10 +46,11 @@ export async function backofficeQuestionRoutes(app: FastifyInstance, { db }: App
     );
   });
 
-  app.post<{ Params: { id: string } }>('/backoffice/questions/:id/publish', async (req, reply) => {
+  const publishSchema = { params: idParams, body: publishForm };
+  app.post('/backoffice/questions/:id/publish', { schema: publishSchema }, async (req, reply) => {
     const id = positiveInt(req.params.id);
     if (id === null) return reply.callNotFound();
-    const published = field(req.body, 'published') === '1';
+    const { published } = req.body;
     await publishAnswer(db, staffActor(req), { id, published });
     return reply.redirect('/backoffice/questions?status=answered', 303);
   });

@@ -1,15 +1,33 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
-import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import { formBody, formText, queryText, withSchemas } from '../web/request-schemas';
 import { staffActor } from './actor';
 import { normDraft, type RateDraft, tariffDraft, vatDraft } from './rates';
 import { ratesOverview } from './rates.queries';
 import { saveRate } from './rates.service';
 import { type RateFormState, RatesPage, rateFormState } from './rates.views';
 
-export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps) {
+/** The rate forms as typed; the drafts check each field with its message. */
+const tariffForm = formBody({
+  service: formText(40),
+  customer_kind: formText(40),
+  effective_from: formText(20),
+  price: formText(40),
+});
+const vatForm = formBody({ effective_from: formText(20), rate: formText(40) });
+const normForm = formBody({
+  kind: formText(40),
+  effective_from: formText(20),
+  volume: formText(40),
+  season_from: formText(20),
+  season_to: formText(20),
+});
+
+export async function backofficeRateRoutes(instance: FastifyInstance, { db }: AppDeps) {
+  const app = withSchemas(instance);
   const render = async (req: FastifyRequest, reply: FastifyReply, state?: RateFormState, saved = false) =>
     sendPage(
       reply,
@@ -22,7 +40,8 @@ export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps
       state ? 400 : 200,
     );
 
-  app.get<{ Querystring: { saved?: string } }>('/backoffice/rates', (req, reply) =>
+  const ratesQuery = z.object({ saved: queryText });
+  app.get('/backoffice/rates', { schema: { querystring: ratesQuery } }, (req, reply) =>
     render(req, reply, undefined, req.query.saved === '1'),
   );
 
@@ -38,38 +57,18 @@ export async function backofficeRateRoutes(app: FastifyInstance, { db }: AppDeps
   for (const form of ['tariff', 'vat', 'norm'])
     app.get(`/backoffice/rates/${form}`, (req, reply) => render(req, reply));
 
-  app.post('/backoffice/rates/tariff', (req, reply) =>
-    save(
-      req,
-      reply,
-      tariffDraft({
-        service: field(req.body, 'service'),
-        customer_kind: field(req.body, 'customer_kind'),
-        effective_from: field(req.body, 'effective_from'),
-        price: field(req.body, 'price'),
-      }),
-    ),
-  );
+  app.post('/backoffice/rates/tariff', { schema: { body: tariffForm } }, (req, reply) => {
+    const { service, customer_kind, effective_from, price } = req.body;
+    return save(req, reply, tariffDraft({ service, customer_kind, effective_from, price }));
+  });
 
-  app.post('/backoffice/rates/vat', (req, reply) =>
-    save(
-      req,
-      reply,
-      vatDraft({ effective_from: field(req.body, 'effective_from'), rate: field(req.body, 'rate') }),
-    ),
-  );
+  app.post('/backoffice/rates/vat', { schema: { body: vatForm } }, (req, reply) => {
+    const { effective_from, rate } = req.body;
+    return save(req, reply, vatDraft({ effective_from, rate }));
+  });
 
-  app.post('/backoffice/rates/norm', (req, reply) =>
-    save(
-      req,
-      reply,
-      normDraft({
-        kind: field(req.body, 'kind'),
-        effective_from: field(req.body, 'effective_from'),
-        volume: field(req.body, 'volume'),
-        season_from: field(req.body, 'season_from'),
-        season_to: field(req.body, 'season_to'),
-      }),
-    ),
-  );
+  app.post('/backoffice/rates/norm', { schema: { body: normForm } }, (req, reply) => {
+    const { kind, effective_from, volume, season_from, season_to } = req.body;
+    return save(req, reply, normDraft({ kind, effective_from, volume, season_from, season_to }));
+  });
 }

@@ -1,22 +1,29 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { periodOfDay } from '../calendar/calendar';
 import { consumptionLimits } from '../readings/consumption-limits';
-import { field, positiveInt } from '../web/forms';
+import { positiveInt } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import { formBody, formText, idParams, queryText, withSchemas } from '../web/request-schemas';
 import { flagReasons } from './flag-reasons';
 import { flaggedQueue } from './readings.queries';
 import { reviewReading } from './readings.service';
-import { type QueueNotices, ReviewQueuePage } from './readings.views';
+import { ReviewQueuePage } from './readings.views';
 
 export { flagReasons } from './flag-reasons';
 
-export async function backofficeReadingRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+const queueQuery = z.object({ done: queryText, error: queryText, id: queryText, note: queryText });
+/** An operator's decision on a flagged reading, with the reason a rejection needs. */
+const reviewForm = formBody({ decision: formText(20), note: formText(500) });
+
+export async function backofficeReadingRoutes(instance: FastifyInstance, { db, config }: AppDeps) {
+  const app = withSchemas(instance);
   // Large as the cabinet asks it: against the meter's own history, else the fixed threshold.
   const fixedL = config.READING_CONFIRM_M3 * 1000;
 
-  app.get<{ Querystring: QueueNotices }>('/backoffice/readings', async (req, reply) => {
+  app.get('/backoffice/readings', { schema: { querystring: queueQuery } }, async (req, reply) => {
     const ctx = pageContext(req, reply);
     const rows = await flaggedQueue(db);
     const limitOf = await consumptionLimits(
@@ -29,10 +36,10 @@ export async function backofficeReadingRoutes(app: FastifyInstance, { db, config
     return sendPage(reply, <ReviewQueuePage ctx={ctx} rows={rows} reasonsOf={reasonsOf} query={req.query} />);
   });
 
-  app.post<{ Params: { id: string } }>('/backoffice/readings/:id', async (req, reply) => {
+  const reviewSchema = { params: idParams, body: reviewForm };
+  app.post('/backoffice/readings/:id', { schema: reviewSchema }, async (req, reply) => {
     const id = positiveInt(req.params.id) ?? Number.NaN;
-    const decision = field(req.body, 'decision');
-    const note = field(req.body, 'note').slice(0, 500);
+    const { decision, note } = req.body;
     if (!Number.isSafeInteger(id) || (decision !== 'accept' && decision !== 'reject'))
       return reply.callNotFound();
     if (decision === 'reject' && !note) {

@@ -23,9 +23,11 @@ export async function streamedUploads(app: FastifyInstance, options: { maxBytes:
   >();
 
   const routeOptions: RouteShorthandOptions = {
-    // The CSRF token is the form's first field: read it (and nothing more) for the app's CSRF
-    // check, which runs next, before the handler reads the file. A token in a header works too.
-    preValidation: async (req) => {
+    // The app's CSRF check runs before the route's own hooks: this route checks the token itself.
+    config: { csrf: 'in-route' },
+    // The CSRF token is the form's first field: read it (and nothing more) and check it before
+    // the handler reads the file. A token in a header works too.
+    preValidation: async (req, reply) => {
       if (!req.isMultipart()) return;
       const parts = req.parts()[Symbol.asyncIterator]();
       // A malformed body reads as "no token" (the CSRF check refuses it), never as a 500.
@@ -38,6 +40,9 @@ export async function streamedUploads(app: FastifyInstance, options: { maxBytes:
         req.body = {};
         pendingParts.set(req, { parts, first });
       }
+      await new Promise<void>((resolve, reject) =>
+        app.csrfProtection(req, reply, (error?: Error) => (error ? reject(error) : resolve())),
+      );
     },
     // A refused request leaves the rest of its body unread: the connection is closed after the answer.
     onSend: async (req, reply) => {

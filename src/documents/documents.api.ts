@@ -1,10 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { customerAccount } from '../accounts/access';
 import { apiRateKey, requireScope } from '../api-tokens/api-auth';
 import type { AppDeps } from '../app-deps';
 import { statementRangeProblem } from '../billing/statement';
 import { isPeriod, type Period, periodOfDay } from '../calendar/calendar';
 import { common } from '../i18n/common';
+import {
+  accountParams,
+  documentsAnswer,
+  errorAnswer,
+  invoiceParams,
+  pdfBytes,
+  statementQuery,
+} from './documents.schemas';
 import { invoicePdf, statementPdf } from './documents.service';
 import { accountDocumentPeriods } from './invoice.queries';
 import { defaultPeriod } from './invoice.service';
@@ -24,18 +33,9 @@ const SCOPE = { 'x-token-scope': 'documents:read' };
 /** Months listed by the documents index. */
 const LIST_MONTHS = 36;
 
-const errorSchema = {
-  type: 'object',
-  properties: { error: { type: 'string' }, message: { type: 'string' }, detail: { type: 'string' } },
-} as const;
-const accountParams = {
-  type: 'object',
-  required: ['account'],
-  properties: { account: { type: 'string', description: 'personal account number' } },
-} as const;
 const pdfResponse = {
   description: 'The PDF (application/pdf)',
-  content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  content: { 'application/pdf': { schema: pdfBytes } },
 };
 
 function sendPdf(reply: FastifyReply, pdf: { filename: string; bytes: Buffer }) {
@@ -61,27 +61,11 @@ const DOCUMENTS_SCHEMA = {
   ...SCOPE,
   params: accountParams,
   response: {
-    200: {
-      type: 'object',
-      properties: {
-        account: { type: 'string' },
-        invoices: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: { period: { type: 'string' }, pdf: { type: 'string' } },
-          },
-        },
-        statementPdf: {
-          type: 'string',
-          description: 'the statement PDF, with from and to (YYYY-MM, at most 36 months) to fill in',
-        },
-      },
-    },
-    401: errorSchema,
-    403: errorSchema,
-    404: errorSchema,
-    429: errorSchema,
+    200: documentsAnswer,
+    401: errorAnswer,
+    403: errorAnswer,
+    404: errorAnswer,
+    429: errorAnswer,
   },
 };
 
@@ -90,17 +74,13 @@ const INVOICE_SCHEMA = {
   summary: "The month's invoice as a PDF, in the language of the request",
   security: SECURITY,
   ...SCOPE,
-  params: {
-    type: 'object',
-    required: ['account', 'period'],
-    properties: { ...accountParams.properties, period: { type: 'string', description: 'YYYY-MM' } },
-  },
+  params: invoiceParams,
   response: {
     200: pdfResponse,
-    400: errorSchema,
-    401: errorSchema,
-    403: errorSchema,
-    404: errorSchema,
+    400: errorAnswer,
+    401: errorAnswer,
+    403: errorAnswer,
+    404: errorAnswer,
   },
 };
 
@@ -110,17 +90,13 @@ const STATEMENT_SCHEMA = {
   security: SECURITY,
   ...SCOPE,
   params: accountParams,
-  querystring: {
-    type: 'object',
-    required: ['from', 'to'],
-    properties: { from: { type: 'string' }, to: { type: 'string' } },
-  },
+  querystring: statementQuery,
   response: {
     200: pdfResponse,
-    400: errorSchema,
-    401: errorSchema,
-    403: errorSchema,
-    404: errorSchema,
+    400: errorAnswer,
+    401: errorAnswer,
+    403: errorAnswer,
+    404: errorAnswer,
   },
 };
 
@@ -128,10 +104,11 @@ const STATEMENT_SCHEMA = {
  * Invoices and statements for integrations (an API token with `documents:read`, or the session):
  * the months with an invoice, an invoice's PDF, a statement's PDF. Another customer's account: 404.
  */
-export async function documentsApi(app: FastifyInstance, { db, config: settings }: AppDeps) {
+export async function documentsApi(instance: FastifyInstance, { db, config: settings }: AppDeps) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const preHandler = requireScope('documents:read');
 
-  app.get<{ Params: { account: string } }>(
+  app.get(
     '/api/v1/accounts/:account/documents',
     {
       preHandler,
@@ -153,7 +130,7 @@ export async function documentsApi(app: FastifyInstance, { db, config: settings 
     },
   );
 
-  app.get<{ Params: { account: string; period: string } }>(
+  app.get(
     '/api/v1/accounts/:account/invoices/:period',
     {
       preHandler,
@@ -170,7 +147,7 @@ export async function documentsApi(app: FastifyInstance, { db, config: settings 
     },
   );
 
-  app.get<{ Params: { account: string }; Querystring: { from?: string; to?: string } }>(
+  app.get(
     '/api/v1/accounts/:account/statement',
     {
       preHandler,

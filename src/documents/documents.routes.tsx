@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import { customerAccount } from '../accounts/access';
 import { type AppDeps, lagTolerantDb } from '../app-deps';
 import { requireCustomer, safeNext } from '../auth/guard';
@@ -6,9 +7,9 @@ import { statementRangeProblem } from '../billing/statement';
 import { addMonths } from '../calendar/calendar';
 import { actionLimit } from '../web/action-limit';
 import { attachmentHeader } from '../web/csv';
-import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import { type SchemaApp, withSchemas } from '../web/request-schemas';
 import {
   type SendByEmailResult,
   sendInvoiceByEmail,
@@ -22,6 +23,14 @@ import {
   SettlementPage,
 } from './document-pages.views';
 import {
+  anonymousQuery,
+  invoiceEmailForm,
+  invoicePageQuery,
+  settlementEmailForm,
+  settlementPageQuery,
+  subscriptionForm,
+} from './documents.schemas';
+import {
   accountFromLookupToken,
   invoicePdf,
   loadAnonymousBreakdown,
@@ -32,8 +41,7 @@ import {
 } from './documents.service';
 import { defaultPeriod, periodFromQuery } from './invoice.service';
 
-type Query = Record<string, unknown>;
-const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+type Query = Record<string, string | undefined>;
 
 function sendPdf(reply: FastifyReply, pdf: { filename: string; bytes: Buffer }, download: boolean) {
   return reply
@@ -72,7 +80,8 @@ function afterSending(reply: FastifyReply, back: string, result: SendByEmailResu
   return reply.redirect(withDone(back, done), 303);
 }
 
-export async function documentsRoutes(app: FastifyInstance, deps: AppDeps) {
+export async function documentsRoutes(instance: FastifyInstance, deps: AppDeps) {
+  const app = withSchemas(instance);
   // "Send to email" puts a PDF into the outbox: a few per user and per address an hour.
   const emailLimit = actionLimit(deps.db, 'documents.email', {
     perUser: 5,
@@ -87,10 +96,15 @@ export async function documentsRoutes(app: FastifyInstance, deps: AppDeps) {
 type EmailLimit = ReturnType<typeof actionLimit>;
 
 /** The invoice and breakdown pages, the invoice PDF, sending it by email, the mailing subscription. */
-function invoiceRoutes(app: FastifyInstance, { db, config }: AppDeps, emailLimit: EmailLimit) {
-  const invoicePage = (kind: 'invoice' | 'breakdown') => async (req: FastifyRequest, reply: FastifyReply) => {
-    const q = req.query as Query;
-    const account = await customerAccount(db, req, str(q.account));
+function invoiceRoutes(app: SchemaApp, { db, config }: AppDeps, emailLimit: EmailLimit) {
+  const pageOptions = { preHandler: requireCustomer, schema: { querystring: invoicePageQuery } };
+  const invoicePage = async (
+    kind: 'invoice' | 'breakdown',
+    req: FastifyRequest,
+    reply: FastifyReply,
+    q: z.infer<typeof invoicePageQuery>,
+  ) => {
+    const account = await customerAccount(db, req, q.account);
     const ctx = pageContext(req, reply);
     const sel = periodFromQuery(q);
     const page = await loadInvoicePage(db, account, sel.problem ? null : sel.period, req.user?.id ?? 0);
@@ -102,29 +116,30 @@ function invoiceRoutes(app: FastifyInstance, { db, config }: AppDeps, emailLimit
         account={account}
         sel={sel}
         queryAccount={q.account}
-        done={str(q.done)}
+        done={q.done}
         payee={config}
         {...page}
       />,
     );
   };
 
-  app.get('/cabinet/invoice', { preHandler: requireCustomer }, invoicePage('invoice'));
-  app.get('/cabinet/breakdown', { preHandler: requireCustomer }, invoicePage('breakdown'));
+  app.get('/cabinet/invoice', pageOptions, (req, reply) => invoicePage('invoice', req, reply, req.query));
+  app.get('/cabinet/breakdown', pageOptions, (req, reply) => invoicePage('breakdown', req, reply, req.query));
 
-  app.get('/cabinet/invoice.pdf', { preHandler: requireCustomer }, async (req, reply) => {
-    const q = req.query as Query;
-    const account = await customerAccount(db, req, str(q.account));
+  app.get('/cabinet/invoice.pdf', pageOptions, async (req, reply) => {
+    const q = req.query;
+    const account = await customerAccount(db, req, q.account);
     const sel = periodFromQuery(q);
     const pdf = sel.problem ? null : await invoicePdf(db, account, sel.period, req.locale, { payee: config });
     if (!pdf) return reply.callNotFound();
     return sendPdf(reply, pdf, q.download === '1');
   });
 
-  app.post('/cabinet/invoice/email', { preHandler: requireCustomer }, async (req, reply) => {
-    const account = await customerAccount(db, req, field(req.body, 'account') || undefined);
-    const back = safeNext(field(req.body, 'back'), '/cabinet/invoice');
-    const sel = periodFromQuery({ period: field(req.body, 'period') });
+  const emailOptions = { preHandler: requireCustomer, schema: { body: invoiceEmailForm } };
+  app.post('/cabinet/invoice/email', emailOptions, async (req, reply) => {
+    const account = await customerAccount(db, req, req.body.account || undefined);
+    const back = safeNext(req.body.back, '/cabinet/invoice');
+    const sel = periodFromQuery({ period: req.body.period });
     const result = await sendInvoiceByEmail(db, {
       userId: req.user?.id ?? 0,
       locale: req.locale,
@@ -137,19 +152,21 @@ function invoiceRoutes(app: FastifyInstance, { db, config }: AppDeps, emailLimit
     return afterSending(reply, back, result);
   });
 
-  app.post('/cabinet/invoice/subscription', { preHandler: requireCustomer }, async (req, reply) => {
-    const back = safeNext(field(req.body, 'back'), '/cabinet/invoice');
-    const result = await setMailingSubscription(db, req.user?.id ?? 0, field(req.body, 'subscribe') === '1');
+  const subscriptionOptions = { preHandler: requireCustomer, schema: { body: subscriptionForm } };
+  app.post('/cabinet/invoice/subscription', subscriptionOptions, async (req, reply) => {
+    const back = safeNext(req.body.back, '/cabinet/invoice');
+    const result = await setMailingSubscription(db, req.user?.id ?? 0, req.body.subscribe);
     return reply.redirect(withDone(back, result === 'noEmail' ? 'noemail' : result), 303);
   });
 }
 
 /** The settlement page, its PDF and sending it by email. */
-function settlementRoutes(app: FastifyInstance, deps: AppDeps, emailLimit: EmailLimit) {
+function settlementRoutes(app: SchemaApp, deps: AppDeps, emailLimit: EmailLimit) {
   const { db } = deps;
-  app.get('/cabinet/settlement', { preHandler: requireCustomer }, async (req, reply) => {
-    const q = req.query as Query;
-    const account = await customerAccount(db, req, str(q.account));
+  const pageOptions = { preHandler: requireCustomer, schema: { querystring: settlementPageQuery } };
+  app.get('/cabinet/settlement', pageOptions, async (req, reply) => {
+    const q = req.query;
+    const account = await customerAccount(db, req, q.account);
     const ctx = pageContext(req, reply);
     const range = rangeFromQuery(q);
     const valid = validRange(range);
@@ -164,24 +181,24 @@ function settlementRoutes(app: FastifyInstance, deps: AppDeps, emailLimit: Email
         range={range}
         queryAccount={q.account}
         valid={valid !== null}
-        done={str(q.done)}
+        done={q.done}
         {...page}
       />,
     );
   });
 
-  app.get('/cabinet/settlement.pdf', { preHandler: requireCustomer }, async (req, reply) => {
-    const q = req.query as Query;
-    const account = await customerAccount(db, req, str(q.account) || undefined);
+  app.get('/cabinet/settlement.pdf', pageOptions, async (req, reply) => {
+    const q = req.query;
+    const account = await customerAccount(db, req, q.account || undefined);
     const range = validRange(rangeFromQuery(q));
     const pdf = range ? await statementPdf(db, account, range.from, range.to, req.locale) : null;
     if (!pdf) return reply.callNotFound();
     return sendPdf(reply, pdf, q.download === '1');
   });
 
-  app.get('/cabinet/settlement.csv', { preHandler: requireCustomer }, async (req, reply) => {
-    const q = req.query as Query;
-    const account = await customerAccount(db, req, str(q.account) || undefined);
+  app.get('/cabinet/settlement.csv', pageOptions, async (req, reply) => {
+    const q = req.query;
+    const account = await customerAccount(db, req, q.account || undefined);
     const range = validRange(rangeFromQuery(q));
     const csv = range ? await statementCsv(db, account, range.from, range.to, req.locale) : null;
     if (!csv) return reply.callNotFound();
@@ -192,15 +209,16 @@ function settlementRoutes(app: FastifyInstance, deps: AppDeps, emailLimit: Email
       .send(csv.text);
   });
 
-  app.post('/cabinet/settlement/email', { preHandler: requireCustomer }, async (req, reply) => {
-    const body = (req.body ?? {}) as Query;
-    const back = safeNext(field(body, 'back'), '/cabinet/settlement');
+  const emailOptions = { preHandler: requireCustomer, schema: { body: settlementEmailForm } };
+  app.post('/cabinet/settlement/email', emailOptions, async (req, reply) => {
+    const body = req.body;
+    const back = safeNext(body.back, '/cabinet/settlement');
     const result = await sendStatementByEmail(db, {
       userId: req.user?.id ?? 0,
       locale: req.locale,
       ip: req.ip,
       limit: () => emailLimit(req),
-      account: () => customerAccount(db, req, str(body.account) || undefined),
+      account: () => customerAccount(db, req, body.account || undefined),
       range: validRange(rangeFromQuery(body)),
     });
     return afterSending(reply, back, result);
@@ -209,15 +227,18 @@ function settlementRoutes(app: FastifyInstance, deps: AppDeps, emailLimit: Email
 
 /** The anonymous breakdown (SPEC.md 2.2): reached from the account lookup with its signed,
  * expiring token (never the bare account number), personal data masked. */
-function anonymousBreakdownRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  const anonymousAccount = (req: FastifyRequest) =>
-    accountFromLookupToken(db, config.SESSION_SECRET, str((req.query as Query).token) ?? '');
-  const anonymousLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
+function anonymousBreakdownRoutes(app: SchemaApp, { db, config }: AppDeps) {
+  const anonymousAccount = (token: string | undefined) =>
+    accountFromLookupToken(db, config.SESSION_SECRET, token ?? '');
+  const options = {
+    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    schema: { querystring: anonymousQuery },
+  };
 
-  app.get('/breakdown/anonymous', { config: anonymousLimit }, async (req, reply) => {
-    const q = req.query as Query;
+  app.get('/breakdown/anonymous', options, async (req, reply) => {
+    const q = req.query;
     const ctx = pageContext(req, reply);
-    const account = await anonymousAccount(req);
+    const account = await anonymousAccount(q.token);
     if (!account) return sendPage(reply, <AnonymousExpiredPage ctx={ctx} />, 410);
     const sel = periodFromQuery(q);
     const page = await loadAnonymousBreakdown(db, account, sel.problem ? null : sel.period);
@@ -234,9 +255,9 @@ function anonymousBreakdownRoutes(app: FastifyInstance, { db, config }: AppDeps)
     );
   });
 
-  app.get('/breakdown/anonymous.pdf', { config: anonymousLimit }, async (req, reply) => {
-    const account = await anonymousAccount(req);
-    const sel = periodFromQuery(req.query as Query);
+  app.get('/breakdown/anonymous.pdf', options, async (req, reply) => {
+    const account = await anonymousAccount(req.query.token);
+    const sel = periodFromQuery(req.query);
     const pdf =
       account && !sel.problem
         ? await invoicePdf(db, account, sel.period, req.locale, { masked: true, payee: config })

@@ -3,6 +3,7 @@ import type { AppDeps } from '../app-deps';
 import type { Config } from '../config';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import { idParams, withSchemas } from '../web/request-schemas';
 import { MailboxMessagePage, MailboxPage } from './dev-mailbox.views';
 import { mailboxMessage, mailboxMessages } from './outbox.queries';
 
@@ -58,7 +59,8 @@ const PROXY_HEADERS = [
  * the same computer, so a new user can finish registration and recovery. Messages shown here
  * count as delivered. Every message to anyone is listed, so nobody else may see it.
  */
-export async function devMailboxRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+export async function devMailboxRoutes(instance: FastifyInstance, { db, config }: AppDeps) {
+  const app = withSchemas(instance);
   if (!devMailboxEnabled(config)) return;
 
   app.get('/dev/mailbox', async (req, reply) => {
@@ -66,7 +68,7 @@ export async function devMailboxRoutes(app: FastifyInstance, { db, config }: App
     return sendPage(reply, <MailboxPage ctx={pageContext(req, reply)} rows={await mailboxMessages(db)} />);
   });
 
-  app.get<{ Params: { id: string } }>('/dev/mailbox/:id', async (req, reply) => {
+  app.get('/dev/mailbox/:id', { schema: { params: idParams } }, async (req, reply) => {
     if (!devMailboxServes(config, req)) return reply.callNotFound();
     const id = Number(req.params.id);
     const row = Number.isSafeInteger(id) ? await mailboxMessage(db, id) : undefined;

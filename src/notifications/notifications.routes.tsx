@@ -6,6 +6,7 @@ import { staffActor } from '../backoffice/actor';
 import { isLocale } from '../i18n/locales';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import { formBody, formList, formText, queryText, withSchemas } from '../web/request-schemas';
 import { notificationText } from './notifications.messages';
 import { disabledKinds, sentCounts, userContact } from './notifications.queries';
 import { BackofficeNotificationsPage, PreferencesPage, UnsubscribePage } from './notifications.views';
@@ -15,18 +16,16 @@ import { sendTestNotification } from './test-send.service';
 import { readUnsubscribeToken } from './unsubscribe-token';
 
 /** The preferences form: the kinds ticked (one or many `kind` fields) and the messages' language. */
-const preferencesForm = z.object({
-  kind: z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter(isNotificationKind)),
-  locale: z.string().optional(),
+const preferencesForm = formBody({
+  kind: formList().transform((kinds) => kinds.filter(isNotificationKind)),
+  locale: formText(10),
 });
 
 const tokenParams = z.object({ token: z.string().max(200) });
 
 /** Reminders and alerts: the customer's preferences, the one-click unsubscribe, the staff view. */
-export async function notificationRoutes(app: FastifyInstance, { db, config }: AppDeps) {
+export async function notificationRoutes(instance: FastifyInstance, { db, config }: AppDeps) {
+  const app = withSchemas(instance);
   const preferencesPage = async (userId: number, saved: boolean) => {
     const [disabled, contact] = await Promise.all([disabledKinds(db, userId), userContact(db, userId)]);
     return { disabled, locale: contact?.locale ?? 'ru', hasEmail: Boolean(contact?.email), saved };
@@ -34,9 +33,9 @@ export async function notificationRoutes(app: FastifyInstance, { db, config }: A
 
   // Post/redirect/get: the saved preferences are shown at the page's own address, so a reload
   // asks for the page again instead of saving (and auditing) once more.
-  app.get<{ Querystring: { saved?: string } }>(
+  app.get(
     '/cabinet/notifications',
-    { preHandler: requireCustomer },
+    { preHandler: requireCustomer, schema: { querystring: z.object({ saved: queryText }) } },
     async (req, reply) =>
       sendPage(
         reply,
@@ -47,10 +46,10 @@ export async function notificationRoutes(app: FastifyInstance, { db, config }: A
       ),
   );
 
-  app.post('/cabinet/notifications', { preHandler: requireCustomer }, async (req, reply) => {
-    const form = preferencesForm.safeParse(req.body ?? {});
-    const enabled = form.success ? form.data.kind : [];
-    const locale = form.success && isLocale(form.data.locale) ? form.data.locale : req.locale;
+  const preferencesOptions = { preHandler: requireCustomer, schema: { body: preferencesForm } };
+  app.post('/cabinet/notifications', preferencesOptions, async (req, reply) => {
+    const enabled = req.body.kind;
+    const locale = isLocale(req.body.locale) ? req.body.locale : req.locale;
     await savePreferences(db, req.user!.id, { enabled, locale }, { ip: req.ip });
     return reply.redirect('/cabinet/notifications?saved=1', 303);
   });
@@ -58,8 +57,8 @@ export async function notificationRoutes(app: FastifyInstance, { db, config }: A
   // The link in a message: a page with one button, so a mail scanner that follows links turns
   // nothing off. RFC 8058 clients POST to the same address ("List-Unsubscribe=One-Click"); the
   // signed token is the proof, so this POST takes no CSRF token.
-  app.get('/unsubscribe/:token', async (req, reply) => {
-    const { token } = tokenParams.parse(req.params);
+  app.get('/unsubscribe/:token', { schema: { params: tokenParams } }, async (req, reply) => {
+    const { token } = req.params;
     const link = readUnsubscribeToken(config.SESSION_SECRET, token);
     const page = (
       <UnsubscribePage ctx={pageContext(req, reply)} token={token} kind={link?.kind ?? null} done={false} />
@@ -67,8 +66,9 @@ export async function notificationRoutes(app: FastifyInstance, { db, config }: A
     return sendPage(reply, page, link ? 200 : 404);
   });
 
-  app.post('/unsubscribe/:token', { config: { csrf: false } }, async (req, reply) => {
-    const { token } = tokenParams.parse(req.params);
+  const unsubscribeOptions = { config: { csrf: false as const }, schema: { params: tokenParams } };
+  app.post('/unsubscribe/:token', unsubscribeOptions, async (req, reply) => {
+    const { token } = req.params;
     const kind = await unsubscribe(db, token, { secret: config.SESSION_SECRET, ip: req.ip });
     const page = (
       <UnsubscribePage ctx={pageContext(req, reply)} token={token} kind={kind} done={kind !== null} />
@@ -80,7 +80,8 @@ export async function notificationRoutes(app: FastifyInstance, { db, config }: A
   const TEST_DONE = ['sent', 'noemail'] as const;
   // The test form answers with a redirect here (`?test=sent|noemail`): a reload shows the page
   // again and sends nothing.
-  app.get<{ Querystring: { test?: string } }>('/backoffice/notifications', async (req, reply) => {
+  const testQuery = { querystring: z.object({ test: queryText }) };
+  app.get('/backoffice/notifications', { schema: testQuery }, async (req, reply) => {
     const t = notificationText[req.locale].backoffice;
     const test = TEST_DONE.find((d) => d === req.query.test);
     const notice =

@@ -8,6 +8,7 @@ import { readingsText } from '../readings/readings.messages';
 import { largeMessage, problemMessage } from '../readings/readings.views';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import { queryText, withSchemas } from '../web/request-schemas';
 import { premisesText } from './premises.messages';
 import { type BulkOutcomeView, type BulkPageView, BulkReadingsPage, PremisesPage } from './premises.views';
 import { listQueryOf } from './premises-list';
@@ -18,7 +19,7 @@ import { type PremisesSubmitResult, submitPremisesReadings } from './submit-prem
  * The bulk form: `key`, a field `m_<meter id>` per meter (what was typed), and `confirm_<meter id>`
  * (the litres of a large consumption the customer confirmed). Other fields (`_csrf`) pass through.
  */
-const bulkForm = z.record(z.string(), z.unknown()).transform((fields) => {
+const bulkFields = z.record(z.string(), z.unknown()).transform((fields) => {
   const typed: Record<number, string> = {};
   const confirmedLarge: Record<number, number> = {};
   for (const [name, value] of Object.entries(fields)) {
@@ -30,13 +31,19 @@ const bulkForm = z.record(z.string(), z.unknown()).transform((fields) => {
   }
   return { key: typeof fields.key === 'string' ? fields.key : '', typed, confirmedLarge };
 });
+const bulkForm = z.preprocess((body) => body ?? {}, bulkFields);
 
-export async function premisesRoutes(app: FastifyInstance, { db, config }: AppDeps) {
-  app.get('/cabinet/premises', { preHandler: requireCustomer }, async (req, reply) => {
+/** The overview's find, sort and page (anything unknown falls back to the default). */
+const listQuery = z.object({ find: queryText, sort: queryText, page: queryText });
+
+export async function premisesRoutes(instance: FastifyInstance, { db, config }: AppDeps) {
+  const app = withSchemas(instance);
+  const listOptions = { preHandler: requireCustomer, schema: { querystring: listQuery } };
+  app.get('/cabinet/premises', listOptions, async (req, reply) => {
     const view = await premisesOverview(db, {
       userId: req.user!.id,
       locale: req.locale,
-      query: listQueryOf((req.query ?? {}) as Record<string, unknown>),
+      query: listQueryOf(req.query),
       now: new Date(),
     });
     return sendPage(reply, <PremisesPage ctx={pageContext(req, reply)} view={view} />);
@@ -50,9 +57,10 @@ export async function premisesRoutes(app: FastifyInstance, { db, config }: AppDe
     });
   });
 
-  app.post('/cabinet/premises/readings', { preHandler: requireCustomer }, async (req, reply) => {
+  const bulkOptions = { preHandler: requireCustomer, schema: { body: bulkForm } };
+  app.post('/cabinet/premises/readings', bulkOptions, async (req, reply) => {
     const now = new Date();
-    const body = bulkForm.parse(req.body ?? {});
+    const body = req.body;
     const key = body.key || newIdempotencyKey();
     const result = await submitPremisesReadings(db, {
       userId: req.user!.id,

@@ -1,13 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps';
 import { actionLimit, waitMessage } from '../web/action-limit';
-import { field } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
+import { formBody, formText, withSchemas } from '../web/request-schemas';
 import { answeredQuestions, askerAccountNumber, askQuestion } from './questions.service';
 import { AskPage, type AskView, QaPage } from './questions.views';
 
-export async function publicQuestionRoutes(app: FastifyInstance, { db }: AppDeps) {
+/** A question as typed; the use case checks each field and answers with the messages. */
+const askForm = formBody({ name: formText(), email: formText(), topic: formText(), body: formText() });
+
+export async function publicQuestionRoutes(instance: FastifyInstance, { db }: AppDeps) {
+  const app = withSchemas(instance);
   // Questions land in the operators' queue and are answered by mail: five an hour per email
   // address (or user), ten per client address.
   const askLimit = actionLimit(db, 'question.ask', { perUser: 5, perClient: 10, timeWindowMs: 3600_000 });
@@ -24,14 +28,10 @@ export async function publicQuestionRoutes(app: FastifyInstance, { db }: AppDeps
     });
   });
 
-  app.post('/ask', async (req, reply) => {
+  app.post('/ask', { schema: { body: askForm } }, async (req, reply) => {
+    const { name, email, topic, body } = req.body;
     const result = await askQuestion(db, {
-      typed: {
-        name: field(req.body, 'name'),
-        email: field(req.body, 'email'),
-        topic: field(req.body, 'topic'),
-        body: field(req.body, 'body'),
-      },
+      typed: { name, email, topic, body },
       user: req.user ?? null,
       locale: req.locale,
       ip: req.ip,

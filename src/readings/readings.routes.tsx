@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AccountAccessError, customerAccount } from '../accounts/access';
 import type { AccountView } from '../accounts/accounts.queries';
 import { type AppDeps, lagTolerantDb } from '../app-deps';
@@ -24,6 +25,7 @@ import {
   periodStatus,
   readingHistory,
 } from './readings.queries';
+import { readingsForm, readingsPageQuery } from './readings.schemas';
 import {
   ConfirmPage,
   HistoryPage,
@@ -34,12 +36,8 @@ import {
 import { submitReadings } from './submit-readings.service';
 import { takeReadingDraft } from './take-reading-draft.service';
 
-type AccountQuery = { Querystring: { account?: string; done?: string; flagged?: string } };
-
-const accountQueryOf = (req: FastifyRequest<AccountQuery>) =>
-  typeof req.query.account === 'string' && req.query.account
-    ? `?account=${encodeURIComponent(req.query.account)}`
-    : '';
+const accountQueryOf = (query: { account?: string | undefined }) =>
+  query.account ? `?account=${encodeURIComponent(query.account)}` : '';
 
 /** Monthly consumption chart of the `months` months ending with the current one. */
 export async function accountConsumption(db: DB, accountId: number, now: Date, months: number) {
@@ -92,18 +90,10 @@ async function pageView(
   };
 }
 
-/** The meter fields of the readings form (m_<meter id>), as typed. */
-function typedOf(body: unknown): Record<number, string> {
-  const fields = (body ?? {}) as Record<string, unknown>;
-  const typed: Record<number, string> = {};
-  for (const [name, value] of Object.entries(fields)) {
-    const id = /^m_(\d{1,9})$/.exec(name)?.[1];
-    if (id) typed[Number(id)] = typeof value === 'string' ? value : '';
-  }
-  return typed;
-}
-
-export async function readingsRoutes(app: FastifyInstance, deps: AppDeps) {
+export async function readingsRoutes(instance: FastifyInstance, deps: AppDeps) {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+  const pageSchema = { querystring: readingsPageQuery };
+  const formSchema = { querystring: readingsPageQuery, body: readingsForm };
   const { db, config } = deps;
   // The 36-month history may lag behind the primary (decision 127): the page a submission
   // redirects to (/cabinet/readings) reads the primary and shows what was just accepted.
@@ -119,15 +109,19 @@ export async function readingsRoutes(app: FastifyInstance, deps: AppDeps) {
    * preHandler of the form: a form sent without a session (it expired while the page was open)
    * keeps what was typed for its account (keepReadingDraft) and goes to the login page, which says
    * the session expired; after the login the form comes back filled in. The CSRF check has passed
-   * (the app's preHandler runs first), so the values come from this site's form in this browser.
+   * (before the form's validation), so the values come from this site's form in this browser.
    */
-  const customerOrDraft = async (req: FastifyRequest<AccountQuery>, reply: FastifyReply) => {
+  const customerOrDraft = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    query: { account?: string | undefined },
+    typed: Record<number, string>,
+  ) => {
     if (req.user) return requireCustomer(req, reply);
-    const accountNumber =
-      typeof req.query.account === 'string' && req.query.account ? req.query.account : undefined;
-    const kept = await keepReadingDraft(db, { typed: typedOf(req.body), accountNumber, now: new Date() });
+    const accountNumber = query.account || undefined;
+    const kept = await keepReadingDraft(db, { typed, accountNumber, now: new Date() });
     if (kept) reply.setCookie(DRAFT_COOKIE, kept.token, { ...draftCookie, maxAge: DRAFT_MS / 1000 });
-    const next = `/cabinet/readings${accountQueryOf(req)}`;
+    const next = `/cabinet/readings${accountQueryOf(query)}`;
     return reply.redirect(`/?expired=${kept ? 'readings' : '1'}&next=${encodeURIComponent(next)}`, 303);
   };
 
@@ -140,11 +134,11 @@ export async function readingsRoutes(app: FastifyInstance, deps: AppDeps) {
     };
   };
 
-  app.get<AccountQuery>('/cabinet/readings', { preHandler: requireCustomer }, async (req, reply) => {
+  app.get('/cabinet/readings', { preHandler: requireCustomer, schema: pageSchema }, async (req, reply) => {
     const now = new Date();
     const account = await customerAccount(db, req, req.query.account);
     const t = readingsText[req.locale];
-    let view = await pageView(db, account, accountQueryOf(req), now);
+    let view = await pageView(db, account, accountQueryOf(req.query), now);
     const draftToken = req.cookies[DRAFT_COOKIE];
     if (draftToken !== undefined) {
       // Back from the login after the form was sent with an expired session: filled in, not sent.
@@ -165,109 +159,117 @@ export async function readingsRoutes(app: FastifyInstance, deps: AppDeps) {
     return sendPage(reply, <ReadingsPage ctx={pageContext(req, reply)} view={view} />);
   });
 
-  app.post<AccountQuery>('/cabinet/readings', { preHandler: customerOrDraft }, async (req, reply) => {
-    const now = new Date();
-    const accountQuery = accountQueryOf(req);
-    const t = readingsText[req.locale];
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const str = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
-    const typed = typedOf(body);
-    const key = str('key');
+  app.post(
+    '/cabinet/readings',
+    {
+      schema: formSchema,
+      preHandler: (req, reply) => customerOrDraft(req, reply, req.query, req.body.typed),
+    },
+    async (req, reply) => {
+      const now = new Date();
+      const accountQuery = accountQueryOf(req.query);
+      const t = readingsText[req.locale];
+      const { typed, key } = req.body;
 
-    const rerender = async (extra: Partial<ReadingsPageView>, status: number): Promise<FastifyReply> => {
-      const account = await customerAccount(db, req, req.query.account);
-      let view = await pageView(db, account, accountQuery, now, {
-        typed,
-        idempotencyKey: key || newIdempotencyKey(),
-        ...extra,
-      });
-      view = await withChart(view, req.locale, now);
-      return sendPage(reply, <ReadingsPage ctx={pageContext(req, reply)} view={view} />, status);
-    };
-
-    if (str('action') === 'cancel') {
-      return rerender({ notice: { kind: 'info', text: [t.cancelled] } }, 200);
-    }
-
-    const result = await submitReadings(db, {
-      accountNumber: req.query.account,
-      userId: req.user!.id,
-      typed,
-      idempotencyKey: key,
-      confirmPartial: str('confirm_partial') === '1',
-      confirmLarge: str('confirm_large') === '1',
-      confirmThresholdM3: config.READING_CONFIRM_M3,
-      maxPerMonth: config.READING_MAX_PER_MONTH,
-      now,
-    });
-    switch (result.kind) {
-      case 'accepted': {
-        const flagged = result.saved.some((r) => r.status === 'flagged');
-        const sep = accountQuery ? '&' : '?';
-        return reply.redirect(
-          `/cabinet/readings${accountQuery}${sep}done=${result.saved.length}${flagged ? '&flagged=1' : ''}`,
-          303,
-        );
-      }
-      case 'nothing':
-        return rerender({ notice: { kind: 'error', text: [t.nothingEntered] } }, 422);
-      case 'closed':
-        return rerender({ notice: { kind: 'error', text: [t.monthClosed] } }, 409);
-      case 'invalid': {
-        const errors: Record<number, string> = {};
-        for (const [id, p] of Object.entries(result.errors))
-          errors[Number(id)] = problemMessage(req.locale, p);
-        return rerender({ errors }, 422);
-      }
-      case 'noAccount':
-        throw new AccountAccessError('no such account for this user');
-      case 'confirm': {
+      const rerender = async (extra: Partial<ReadingsPageView>, status: number): Promise<FastifyReply> => {
         const account = await customerAccount(db, req, req.query.account);
-        const meters = await meterStates(db, account.id, monthStart(periodOf(now)));
-        return sendPage(
-          reply,
-          <ConfirmPage
-            ctx={pageContext(req, reply)}
-            view={{
-              account,
-              accountQuery,
-              meters,
-              typed,
-              values: result.values,
-              partial: result.partial,
-              large: result.large,
-              idempotencyKey: key || newIdempotencyKey(),
-            }}
-          />,
-        );
+        let view = await pageView(db, account, accountQuery, now, {
+          typed,
+          idempotencyKey: key || newIdempotencyKey(),
+          ...extra,
+        });
+        view = await withChart(view, req.locale, now);
+        return sendPage(reply, <ReadingsPage ctx={pageContext(req, reply)} view={view} />, status);
+      };
+
+      if (req.body.action === 'cancel') {
+        return rerender({ notice: { kind: 'info', text: [t.cancelled] } }, 200);
       }
-    }
-  });
 
-  app.get<AccountQuery>('/cabinet/readings/history', { preHandler: requireCustomer }, async (req, reply) => {
-    const now = new Date();
-    const account = await customerAccount(db, req, req.query.account);
-    const c = await accountConsumption(historyDb, account.id, now, 36);
-    return sendPage(
-      reply,
-      <HistoryPage
-        ctx={pageContext(req, reply)}
-        view={{
-          account,
-          accountQuery: accountQueryOf(req),
-          meters: c.meters,
-          readings: c.readings,
-          chartSvg: consumptionChartSvg(req.locale, c.months, { id: 'consumption-36' }),
-          from: c.from,
-          to: c.to,
-        }}
-      />,
-    );
-  });
+      const result = await submitReadings(db, {
+        accountNumber: req.query.account,
+        userId: req.user!.id,
+        typed,
+        idempotencyKey: key,
+        confirmPartial: req.body.confirmPartial,
+        confirmLarge: req.body.confirmLarge,
+        confirmThresholdM3: config.READING_CONFIRM_M3,
+        maxPerMonth: config.READING_MAX_PER_MONTH,
+        now,
+      });
+      switch (result.kind) {
+        case 'accepted': {
+          const flagged = result.saved.some((r) => r.status === 'flagged');
+          const sep = accountQuery ? '&' : '?';
+          return reply.redirect(
+            `/cabinet/readings${accountQuery}${sep}done=${result.saved.length}${flagged ? '&flagged=1' : ''}`,
+            303,
+          );
+        }
+        case 'nothing':
+          return rerender({ notice: { kind: 'error', text: [t.nothingEntered] } }, 422);
+        case 'closed':
+          return rerender({ notice: { kind: 'error', text: [t.monthClosed] } }, 409);
+        case 'invalid': {
+          const errors: Record<number, string> = {};
+          for (const [id, p] of Object.entries(result.errors))
+            errors[Number(id)] = problemMessage(req.locale, p);
+          return rerender({ errors }, 422);
+        }
+        case 'noAccount':
+          throw new AccountAccessError('no such account for this user');
+        case 'confirm': {
+          const account = await customerAccount(db, req, req.query.account);
+          const meters = await meterStates(db, account.id, monthStart(periodOf(now)));
+          return sendPage(
+            reply,
+            <ConfirmPage
+              ctx={pageContext(req, reply)}
+              view={{
+                account,
+                accountQuery,
+                meters,
+                typed,
+                values: result.values,
+                partial: result.partial,
+                large: result.large,
+                idempotencyKey: key || newIdempotencyKey(),
+              }}
+            />,
+          );
+        }
+      }
+    },
+  );
 
-  app.get<AccountQuery>(
+  app.get(
+    '/cabinet/readings/history',
+    { preHandler: requireCustomer, schema: pageSchema },
+    async (req, reply) => {
+      const now = new Date();
+      const account = await customerAccount(db, req, req.query.account);
+      const c = await accountConsumption(historyDb, account.id, now, 36);
+      return sendPage(
+        reply,
+        <HistoryPage
+          ctx={pageContext(req, reply)}
+          view={{
+            account,
+            accountQuery: accountQueryOf(req.query),
+            meters: c.meters,
+            readings: c.readings,
+            chartSvg: consumptionChartSvg(req.locale, c.months, { id: 'consumption-36' }),
+            from: c.from,
+            to: c.to,
+          }}
+        />,
+      );
+    },
+  );
+
+  app.get(
     '/cabinet/readings/history.csv',
-    { preHandler: requireCustomer },
+    { preHandler: requireCustomer, schema: pageSchema },
     async (req, reply) => {
       const account = await customerAccount(db, req, req.query.account);
       const c = await accountConsumption(historyDb, account.id, new Date(), 36);

@@ -1,8 +1,10 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 
 /**
- * The OpenAPI description of the JSON API (/api/v1), generated from the routes' own schemas,
+ * The OpenAPI description of the JSON API (/api/v1), generated from the routes' own zod schemas
+ * (the ones Fastify validates requests with),
  * served at /api/docs/openapi.json. Only routes with tags are listed, so pages stay out.
  * Call before registering routes: the plugin collects routes as they are added.
  */
@@ -47,6 +49,7 @@ export async function registerApiDocs(app: FastifyInstance) {
       },
     },
     hideUntagged: true,
+    transform: jsonSchemaTransform,
   });
   app.get('/api/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -103,16 +103,6 @@ export function Form({
   );
 }
 
-/** Reads a string field from a parsed form body, trimmed; '' when missing. */
-export function field(body: unknown, name: string): string {
-  if (body && typeof body === 'object' && name in body) {
-    const value = (body as Record<string, unknown>)[name];
-    if (typeof value === 'string') return value.trim();
-    if (Array.isArray(value) && typeof value[0] === 'string') return value[0].trim();
-  }
-  return '';
-}
-
 /**
  * A date as a date input sends it (YYYY-MM-DD) that exists in the calendar, years 1900 to 2999:
  * `2026-02-30` and `0000-00-00` are not dates, and would fail later as an invalid Date or in the

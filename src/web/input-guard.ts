@@ -1,5 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The app checks every state-changing request's CSRF token before validation. `false`: the
+     * request carries its own proof (a signed link); `'in-route'`: the route checks the token
+     * itself (a streamed upload reads it from the body first).
+     */
+    csrf?: false | 'in-route';
+  }
+}
+
 /**
  * C0 control characters other than tab, line feed and carriage return, and DEL. No form field or
  * query parameter has a use for them; NUL cannot even be stored in PostgreSQL text (22021).
