@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { requireCustomer } from '../auth/guard';
@@ -81,13 +81,13 @@ export async function notificationRoutes(instance: FastifyInstance, { db, config
   // The test form answers with a redirect here (`?test=sent|noemail`): a reload shows the page
   // again and sends nothing.
   const testQuery = { querystring: z.object({ test: queryText }) };
-  app.get('/backoffice/notifications', { schema: testQuery }, async (req, reply) => {
+  const staffPage = async (req: FastifyRequest, reply: FastifyReply, test?: string) => {
     const t = notificationText[req.locale].backoffice;
-    const test = TEST_DONE.find((d) => d === req.query.test);
+    const done = TEST_DONE.find((d) => d === test);
     const notice =
-      test === 'sent' && req.user?.email
+      done === 'sent' && req.user?.email
         ? { kind: 'success' as const, text: t.testSent(req.user.email) }
-        : test
+        : done
           ? { kind: 'error' as const, text: t.testNoEmail }
           : undefined;
     const page = (
@@ -98,12 +98,13 @@ export async function notificationRoutes(instance: FastifyInstance, { db, config
       />
     );
     return sendPage(reply, page);
-  });
-
-  // The address the test form posts to, opened directly: the page, nothing sent.
-  app.get('/backoffice/notifications/test', async (_req, reply) =>
-    reply.redirect('/backoffice/notifications', 303),
+  };
+  app.get('/backoffice/notifications', { schema: testQuery }, async (req, reply) =>
+    staffPage(req, reply, req.query.test),
   );
+  // The address the test form posts to, opened directly: the page (200 like every back-office
+  // page), nothing sent.
+  app.get('/backoffice/notifications/test', async (req, reply) => staffPage(req, reply));
 
   app.post('/backoffice/notifications/test', async (req, reply) => {
     const to = await sendTestNotification(db, staffActor(req), config.PUBLIC_URL);
