@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, testDatabase } from '../../test/helpers/db';
+import { describe, expect, it } from 'vitest';
 import { customerOf, meteredAccount } from '../../test/helpers/factories';
+import { databaseForFile, engine } from '../../test/helpers/file-database';
 import { iinCheckDigit } from '../auth/iin';
 import type { DB } from '../db/database';
 import { actionLimit } from '../web/action-limit';
@@ -9,15 +9,10 @@ import type { AddAccountInput } from './account-proof';
 import { accountsOfUser } from './accounts.queries';
 import { type AddAccountContext, addAccount } from './add-account.service';
 
-const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
-
-let handle: TestDatabase;
 let db: DB;
-beforeAll(async () => {
-  handle = await testDatabase();
-  db = handle.db;
+databaseForFile('fresh', (opened) => {
+  db = opened;
 });
-afterAll(async () => handle?.close());
 
 /** A customer of an account of their own, adding another. */
 async function adder(locale: 'kk' | 'ru' | 'en' = 'en') {

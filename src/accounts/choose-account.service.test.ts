@@ -1,20 +1,15 @@
 import type { FastifyRequest } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, testDatabase } from '../../test/helpers/db';
+import { describe, expect, it } from 'vitest';
 import { customerOf, meteredAccount } from '../../test/helpers/factories';
+import { databaseForFile, engine } from '../../test/helpers/file-database';
 import type { DB } from '../db/database';
 import { customerAccount } from './access';
 import { chooseAccount } from './choose-account.service';
 
-const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
-
-let handle: TestDatabase;
 let db: DB;
-beforeAll(async () => {
-  handle = await testDatabase();
-  db = handle.db;
+databaseForFile('fresh', (opened) => {
+  db = opened;
 });
-afterAll(async () => handle?.close());
 
 /** A request of the signed-in user as customerAccount reads it (a new one per page). */
 const request = (id: number) => ({ user: { id }, customerAccounts: null }) as unknown as FastifyRequest;

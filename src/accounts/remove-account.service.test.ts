@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, testDatabase } from '../../test/helpers/db';
+import { describe, expect, it } from 'vitest';
 import { closedMonth, customerOf, meteredAccount } from '../../test/helpers/factories';
+import { databaseForFile, engine } from '../../test/helpers/file-database';
 import type { DB } from '../db/database';
 import { accountsOfUser } from './accounts.queries';
 import { chooseAccount } from './choose-account.service';
 import { removeAccount } from './remove-account.service';
 
-const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
-
-let handle: TestDatabase;
 let db: DB;
-beforeAll(async () => {
-  handle = await testDatabase();
-  db = handle.db;
+databaseForFile('fresh', (opened) => {
+  db = opened;
 });
-afterAll(async () => handle?.close());
 
 const numbersOf = async (userId: number) => (await accountsOfUser(db, userId)).map((a) => a.number);
 const count = async (table: 'readings' | 'account_months' | 'charges', accountId: number) => {

@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, testDatabase } from '../../test/helpers/db';
+import { describe, expect, it } from 'vitest';
 import { customerOf, meteredAccount } from '../../test/helpers/factories';
+import { databaseForFile, engine } from '../../test/helpers/file-database';
 import type { DB } from '../db/database';
 import { accountsOfUser } from './accounts.queries';
 import { addAccount } from './add-account.service';
 import { revokeAccountLink } from './revoke-account-link.service';
 
-const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
-
-let handle: TestDatabase;
 let db: DB;
-beforeAll(async () => {
-  handle = await testDatabase();
-  db = handle.db;
+databaseForFile('fresh', (opened) => {
+  db = opened;
 });
-afterAll(async () => handle?.close());
 
 /** An account with its cabinet, and another customer who adds it to their list: the mailed token. */
 async function addedByAnother() {
