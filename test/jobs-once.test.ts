@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
@@ -11,6 +9,7 @@ import { EXCHANGE_QUEUE } from '../src/exchange/exchange.job';
 import { LOCK } from '../src/jobs/locks';
 import { type JobQueue, startJobQueue } from '../src/jobs/queue';
 import { textOf } from './helpers/app';
+import { type AppProcess, startAppProcess, until } from './helpers/app-process';
 import { demoDatabase, type TestDatabase } from './helpers/db';
 
 /**
@@ -33,53 +32,11 @@ let boss: JobQueue;
 let blocker: pg.Client;
 const apps: App[] = [];
 
-interface App {
-  child: ChildProcess;
-  port: number;
-  output: string;
-}
+type App = AppProcess;
 
-const until = async (what: () => Promise<boolean>, timeoutMs: number, label: string) => {
-  const start = Date.now();
-  while (!(await what())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for: ${label}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
-
-async function startApp(port: number): Promise<App> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: handle.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DEMO_DATA: 'no',
-      EXCHANGE_DIR: dir,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      SMTP_URL: '',
-    },
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const app: App = { child, port, output: '' };
-  child.stdout?.on('data', (c: Buffer) => {
-    app.output += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    app.output += c.toString();
-  });
-  apps.push(app);
-  await until(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`app on ${port} exited:\n${app.output}`);
-      return app.output.includes('Portal ready');
-    },
-    90_000,
-    `app on port ${port} to start`,
-  );
-  return app;
+function startApp(port: number): Promise<App> {
+  const env = { DATABASE_URL: handle.url ?? '', EXCHANGE_DIR: dir, LOG_LEVEL: 'warn', SMTP_URL: '' };
+  return startAppProcess(port, env, (app) => apps.push(app));
 }
 
 /** A browser over real HTTP: keeps cookies and the page's CSRF token. */

@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JobQueue, startJobQueue } from '../src/jobs/queue';
 import { NOTIFY_QUEUE } from '../src/notifications/notifications.job';
+import { type AppProcess, startAppProcess, until } from './helpers/app-process';
 import { type TestDatabase, testDatabase } from './helpers/db';
 import {
   DECEMBER_PER_DAY,
@@ -41,57 +40,21 @@ let clockFile: string;
 let customers: DecemberCustomers;
 const workers: Worker[] = [];
 
-interface Worker {
-  child: ChildProcess;
-  output: string;
-}
+type Worker = AppProcess;
 
-const until = async (what: () => Promise<boolean>, timeoutMs: number, label: string) => {
-  const start = Date.now();
-  while (!(await what())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for: ${label}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
-
-async function startWorker(port: number): Promise<Worker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: {
-      ...process.env,
-      ROLE: 'worker',
-      DATABASE_URL: h.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DEMO_DATA: 'no',
-      DATA_DIR: dir,
-      EXCHANGE_DIR: join(dir, 'exchange'),
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      SMTP_URL: inbox.url,
-      PUBLIC_URL: 'https://cabinet.example.kz',
-      SESSION_SECRET: 'n'.repeat(32),
-      TEST_CLOCK_FILE: clockFile,
-    },
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const worker: Worker = { child, output: '' };
-  child.stdout?.on('data', (c: Buffer) => {
-    worker.output += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    worker.output += c.toString();
-  });
-  workers.push(worker);
-  await until(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`worker on ${port} exited:\n${worker.output}`);
-      return worker.output.includes('Worker ready');
-    },
-    90_000,
-    `worker on port ${port} to start`,
-  );
-  return worker;
+function startWorker(port: number): Promise<Worker> {
+  const env = {
+    ROLE: 'worker',
+    DATABASE_URL: h.url ?? '',
+    DATA_DIR: dir,
+    EXCHANGE_DIR: join(dir, 'exchange'),
+    LOG_LEVEL: 'info',
+    SMTP_URL: inbox.url,
+    PUBLIC_URL: 'https://cabinet.example.kz',
+    SESSION_SECRET: 'n'.repeat(32),
+    TEST_CLOCK_FILE: clockFile,
+  };
+  return startAppProcess(port, env, (worker) => workers.push(worker));
 }
 
 /** The runs of the daily job a worker logged, by the day it took as "now". */
