@@ -51,7 +51,7 @@ import { readingsRoutes } from './readings/readings.routes';
 import { registerApiDocs } from './web/api-docs';
 import { installErrorPages } from './web/error-pages';
 import { createHealth, healthRoutes } from './web/health';
-import { installInputGuard } from './web/input-guard';
+import { installInputGuard, parseForm } from './web/input-guard';
 import { installMetrics, installRequestIds, requestIdFor } from './web/metrics';
 import { registerRateLimits } from './web/rate-limit';
 import { queryText, withSchemas } from './web/request-schemas';
@@ -87,7 +87,7 @@ async function registerProtections(app: FastifyInstance, config: AppDeps['config
   });
   // parseOptions are also the defaults of every setCookie: Secure whenever the site is https.
   await app.register(cookie, { secret: config.SESSION_SECRET, parseOptions: { secure: https } });
-  await app.register(formbody);
+  await app.register(formbody, { parser: parseForm });
   await app.register(csrf, {
     cookieOpts: {
       signed: true,

@@ -218,6 +218,19 @@ describe(`one central defence (${ENGINE})`, () => {
     expect(text.statusCode).toBeLessThan(400);
   });
 
+  it('a form of tens of thousands of fields is refused before any route reads it (413), on the single and the bulk readings form', async () => {
+    const b = await customer('en');
+    await b.get('/cabinet/readings');
+    const fields: Record<string, string> = {};
+    for (let i = 1; i <= 60_000; i++) fields[`m_${i}`] = '1';
+    for (const url of ['/cabinet/readings', '/cabinet/premises/readings']) {
+      const before = await t.handle.db.selectFrom('readings').select('id').execute();
+      const res = await b.post(url, { key: 'k'.repeat(22), ...fields });
+      expect(res.statusCode, url).toBe(413);
+      expect(await t.handle.db.selectFrom('readings').select('id').execute()).toHaveLength(before.length);
+    }
+  });
+
   it('the API answers JSON 400 for a NUL in a JSON string and for a meter id beyond its column', async () => {
     const b = await customer('en');
     await b.get('/api/v1/accounts/02015213/meters');
