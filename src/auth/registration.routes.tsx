@@ -44,35 +44,20 @@ const correctForm = formBody({ correctLogin: formText(64), password: formRaw, em
 /** The signed cookie that carries the address of a registration to its result page. */
 const SENT_COOKIE = 'registered';
 
-export async function registrationRoutes(instance: FastifyInstance, { db, config }: AppDeps) {
-  const app = instance.withTypeProvider<ZodTypeProvider>();
+const zodApp = (instance: FastifyInstance) => instance.withTypeProvider<ZodTypeProvider>();
+type ZodApp = ReturnType<typeof zodApp>;
+
+/** Who acts and where the mailed links point: the mailing use cases' context of a request. */
+const actorOf = (config: AppDeps['config'], req: FastifyRequest) => ({
+  locale: req.locale,
+  ip: req.ip,
+  publicUrl: config.PUBLIC_URL,
+});
+
+/** The registration form, its answer and the page that says where the link was mailed. */
+function registerFormRoutes(app: ZodApp, { db, config }: AppDeps) {
   const perAccount = perValueLimit(db, 'register', { max: 10, timeWindowMs: 3600_000 });
   const hours = config.REGISTRATION_CONFIRM_HOURS;
-  const act = (req: FastifyRequest) => ({ locale: req.locale, ip: req.ip, publicUrl: config.PUBLIC_URL });
-  // A correction mails a new link, and tries the password: every attempt counts per client (ten
-  // in ten minutes); per login three an hour, counted only once the password is proven, so a
-  // stranger who knows the account number cannot use up the registrant's corrections (wrong
-  // passwords go to the login throttle instead).
-  const correctLimit = actionLimit(db, 'register.correct', {
-    perUser: 3,
-    timeWindowMs: 3600_000,
-    perClient: 10,
-    clientWindowMs: 10 * 60_000,
-  });
-  const provenCorrectLimit = actionLimit(db, 'register.correct.proven', {
-    perUser: 3,
-    timeWindowMs: 3600_000,
-    // The client was counted before the password was tried.
-    perClient: Number.MAX_SAFE_INTEGER,
-  });
-  // Each resend mails a new link: three an hour per login, ten in ten minutes per client address.
-  const resendLimit = actionLimit(db, 'register.resend', {
-    perUser: 3,
-    timeWindowMs: 3600_000,
-    perClient: 10,
-    clientWindowMs: 10 * 60_000,
-  });
-
   app.get('/register', { schema: { querystring: z.object({ kind: formText(20) }) } }, async (req, reply) => {
     const kind: CustomerKind = req.query.kind === 'legal' ? 'legal' : 'individual';
     return sendPage(reply, <RegisterPage ctx={pageContext(req, reply)} view={{ kind }} />);
@@ -124,13 +109,29 @@ export async function registrationRoutes(instance: FastifyInstance, { db, config
       />,
     );
   });
+}
 
+/** The link of the confirmation mail. */
+function confirmRoutes(app: ZodApp, { db, config }: AppDeps) {
+  const hours = config.REGISTRATION_CONFIRM_HOURS;
   const tokenQuery = z.object({ token: formText() });
   app.get('/register/confirm', { schema: { querystring: tokenQuery } }, async (req, reply) => {
     const { token } = req.query;
     const confirmed = await confirmRegistration(db, token, { ip: req.ip, confirmHours: hours });
     if (!confirmed) return sendPage(reply, <ConfirmFailedPage ctx={pageContext(req, reply)} />, 400);
     return reply.redirect('/?done=confirmed', 303);
+  });
+}
+
+/** The page of an unconfirmed login and its form that mails the link again. */
+function resendRoutes(app: ZodApp, { db, config }: AppDeps) {
+  const hours = config.REGISTRATION_CONFIRM_HOURS;
+  // Each resend mails a new link: three an hour per login, ten in ten minutes per client address.
+  const resendLimit = actionLimit(db, 'register.resend', {
+    perUser: 3,
+    timeWindowMs: 3600_000,
+    perClient: 10,
+    clientWindowMs: 10 * 60_000,
   });
 
   app.get('/register/unconfirmed', { schema: { querystring: loginQuery } }, async (req, reply) => {
@@ -162,10 +163,31 @@ export async function registrationRoutes(instance: FastifyInstance, { db, config
         429,
       );
     }
-    await resendConfirmation(db, login, { ...act(req), confirmHours: hours });
+    await resendConfirmation(db, login, { ...actorOf(config, req), confirmHours: hours });
     const r = identityText[req.locale].register;
     const ctx = pageContext(req, reply, unconfirmedHere(login));
     return sendPage(reply, <UnconfirmedPage ctx={ctx} login={login} hours={hours} notice={r.resent} />);
+  });
+}
+
+/** The correction of an unconfirmed registration's address. */
+function correctRoutes(app: ZodApp, { db, config }: AppDeps) {
+  const hours = config.REGISTRATION_CONFIRM_HOURS;
+  // A correction mails a new link, and tries the password: every attempt counts per client (ten
+  // in ten minutes); per login three an hour, counted only once the password is proven, so a
+  // stranger who knows the account number cannot use up the registrant's corrections (wrong
+  // passwords go to the login throttle instead).
+  const correctLimit = actionLimit(db, 'register.correct', {
+    perUser: 3,
+    timeWindowMs: 3600_000,
+    perClient: 10,
+    clientWindowMs: 10 * 60_000,
+  });
+  const provenCorrectLimit = actionLimit(db, 'register.correct.proven', {
+    perUser: 3,
+    timeWindowMs: 3600_000,
+    // The client was counted before the password was tried.
+    perClient: Number.MAX_SAFE_INTEGER,
   });
 
   // The address the correction form answers at: reloading it shows the unconfirmed-login page.
@@ -196,7 +218,7 @@ export async function registrationRoutes(instance: FastifyInstance, { db, config
       return page(429, { ...base, correction: { ...kept, errors: { form } } });
     }
     const result = await correctUnconfirmedEmail(db, input, {
-      ...act(req),
+      ...actorOf(config, req),
       confirmHours: hours,
       provenLimit: (login) => provenCorrectLimit(req, `login:${login}`),
     });
@@ -209,6 +231,14 @@ export async function registrationRoutes(instance: FastifyInstance, { db, config
     const r = identityText[req.locale].register;
     return page(200, base, fill(r.corrected, { email: result.email }));
   });
+}
+
+export async function registrationRoutes(instance: FastifyInstance, deps: AppDeps) {
+  const app = zodApp(instance);
+  registerFormRoutes(app, deps);
+  confirmRoutes(app, deps);
+  resendRoutes(app, deps);
+  correctRoutes(app, deps);
 }
 
 /** The GET address of the unconfirmed-login page, for the language links of the resend answers. */

@@ -33,7 +33,7 @@ import {
   ReadingsPage,
   type ReadingsPageView,
 } from './readings.views';
-import { submitReadings } from './submit-readings.service';
+import { type SubmitResult, submitReadings } from './submit-readings.service';
 import { takeReadingDraft } from './take-reading-draft.service';
 
 const accountQueryOf = (query: { account?: string | undefined }) =>
@@ -90,50 +90,52 @@ async function pageView(
   };
 }
 
-export async function readingsRoutes(instance: FastifyInstance, deps: AppDeps) {
-  const app = instance.withTypeProvider<ZodTypeProvider>();
-  const pageSchema = { querystring: readingsPageQuery };
-  const formSchema = { querystring: readingsPageQuery, body: readingsForm };
-  const { db, config } = deps;
-  // The 36-month history may lag behind the primary (decision 127): the page a submission
-  // redirects to (/cabinet/readings) reads the primary and shows what was just accepted.
-  const historyDb = lagTolerantDb(deps);
-  const draftCookie = {
-    path: '/cabinet/readings',
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    secure: config.PUBLIC_URL.startsWith('https://'),
-  };
+const zodApp = (instance: FastifyInstance) => instance.withTypeProvider<ZodTypeProvider>();
+type ZodApp = ReturnType<typeof zodApp>;
+const pageSchema = { querystring: readingsPageQuery };
+const formSchema = { querystring: readingsPageQuery, body: readingsForm };
 
-  /**
-   * preHandler of the form: a form sent without a session (it expired while the page was open)
-   * keeps what was typed for its account (keepReadingDraft) and goes to the login page, which says
-   * the session expired; after the login the form comes back filled in. The CSRF check has passed
-   * (before the form's validation), so the values come from this site's form in this browser.
-   */
-  const customerOrDraft = async (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    query: { account?: string | undefined },
-    typed: Record<number, string>,
-  ) => {
-    if (req.user) return requireCustomer(req, reply);
-    const accountNumber = query.account || undefined;
-    const kept = await keepReadingDraft(db, { typed, accountNumber, now: new Date() });
-    if (kept) reply.setCookie(DRAFT_COOKIE, kept.token, { ...draftCookie, maxAge: DRAFT_MS / 1000 });
-    const next = `/cabinet/readings${accountQueryOf(query)}`;
-    return reply.redirect(`/?expired=${kept ? 'readings' : '1'}&next=${encodeURIComponent(next)}`, 303);
-  };
+const draftCookieOf = (deps: AppDeps) => ({
+  path: '/cabinet/readings',
+  httpOnly: true,
+  sameSite: 'lax' as const,
+  secure: deps.config.PUBLIC_URL.startsWith('https://'),
+});
+type DraftCookie = ReturnType<typeof draftCookieOf>;
 
-  const withChart = async (view: ReadingsPageView, locale: FastifyRequest['locale'], now: Date) => {
-    const c = await accountConsumption(db, view.account.id, now, 12);
-    const any = c.months.some((m) => m.coldL !== null || m.hotL !== null);
-    return {
-      ...view,
-      chartSvg: any ? consumptionChartSvg(locale, c.months, { id: 'consumption-12' }) : null,
-    };
-  };
+/**
+ * preHandler of the form: a form sent without a session (it expired while the page was open)
+ * keeps what was typed for its account (keepReadingDraft) and goes to the login page, which says
+ * the session expired; after the login the form comes back filled in. The CSRF check has passed
+ * (before the form's validation), so the values come from this site's form in this browser.
+ */
+async function customerOrDraft(
+  db: DB,
+  draftCookie: DraftCookie,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  query: { account?: string | undefined },
+  typed: Record<number, string>,
+) {
+  if (req.user) return requireCustomer(req, reply);
+  const accountNumber = query.account || undefined;
+  const kept = await keepReadingDraft(db, { typed, accountNumber, now: new Date() });
+  if (kept) reply.setCookie(DRAFT_COOKIE, kept.token, { ...draftCookie, maxAge: DRAFT_MS / 1000 });
+  const next = `/cabinet/readings${accountQueryOf(query)}`;
+  return reply.redirect(`/?expired=${kept ? 'readings' : '1'}&next=${encodeURIComponent(next)}`, 303);
+}
 
+async function withChart(db: DB, view: ReadingsPageView, locale: FastifyRequest['locale'], now: Date) {
+  const c = await accountConsumption(db, view.account.id, now, 12);
+  const any = c.months.some((m) => m.coldL !== null || m.hotL !== null);
+  return {
+    ...view,
+    chartSvg: any ? consumptionChartSvg(locale, c.months, { id: 'consumption-12' }) : null,
+  };
+}
+
+/** The readings page: restores a kept draft, says what was just accepted or that the month is closed. */
+function readingsPageRoute(app: ZodApp, db: DB, draftCookie: DraftCookie) {
   app.get('/cabinet/readings', { preHandler: requireCustomer, schema: pageSchema }, async (req, reply) => {
     const now = new Date();
     const account = await customerAccount(db, req, req.query.account);
@@ -155,15 +157,47 @@ export async function readingsRoutes(instance: FastifyInstance, deps: AppDeps) {
       };
     }
     if (!view.periodOpen) view.notice = { kind: 'info', text: [t.monthClosed] };
-    view = await withChart(view, req.locale, now);
+    view = await withChart(db, view, req.locale, now);
     return sendPage(reply, <ReadingsPage ctx={pageContext(req, reply)} view={view} />);
   });
+}
 
+/** The page asking to confirm a partial or unusually large submission before it is saved. */
+async function sendConfirmPage(
+  db: DB,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  form: { accountNumber: string | undefined; typed: Record<number, string>; key: string; now: Date },
+  confirm: Extract<SubmitResult, { kind: 'confirm' }>,
+) {
+  const account = await customerAccount(db, req, form.accountNumber);
+  const meters = await meterStates(db, account.id, monthStart(periodOf(form.now)));
+  return sendPage(
+    reply,
+    <ConfirmPage
+      ctx={pageContext(req, reply)}
+      view={{
+        account,
+        accountQuery: accountQueryOf({ account: form.accountNumber }),
+        meters,
+        typed: form.typed,
+        values: confirm.values,
+        partial: confirm.partial,
+        large: confirm.large,
+        idempotencyKey: form.key || newIdempotencyKey(),
+      }}
+    />,
+  );
+}
+
+/** The readings form: cancel, submit, or the answers of a submission that was not stored. */
+function readingsFormRoute(app: ZodApp, deps: AppDeps, draftCookie: DraftCookie) {
+  const { db, config } = deps;
   app.post(
     '/cabinet/readings',
     {
       schema: formSchema,
-      preHandler: (req, reply) => customerOrDraft(req, reply, req.query, req.body.typed),
+      preHandler: (req, reply) => customerOrDraft(db, draftCookie, req, reply, req.query, req.body.typed),
     },
     async (req, reply) => {
       const now = new Date();
@@ -178,7 +212,7 @@ export async function readingsRoutes(instance: FastifyInstance, deps: AppDeps) {
           idempotencyKey: key || newIdempotencyKey(),
           ...extra,
         });
-        view = await withChart(view, req.locale, now);
+        view = await withChart(db, view, req.locale, now);
         return sendPage(reply, <ReadingsPage ctx={pageContext(req, reply)} view={view} />, status);
       };
 
@@ -218,30 +252,25 @@ export async function readingsRoutes(instance: FastifyInstance, deps: AppDeps) {
         }
         case 'noAccount':
           throw new AccountAccessError('no such account for this user');
-        case 'confirm': {
-          const account = await customerAccount(db, req, req.query.account);
-          const meters = await meterStates(db, account.id, monthStart(periodOf(now)));
-          return sendPage(
+        case 'confirm':
+          return sendConfirmPage(
+            db,
+            req,
             reply,
-            <ConfirmPage
-              ctx={pageContext(req, reply)}
-              view={{
-                account,
-                accountQuery,
-                meters,
-                typed,
-                values: result.values,
-                partial: result.partial,
-                large: result.large,
-                idempotencyKey: key || newIdempotencyKey(),
-              }}
-            />,
+            { accountNumber: req.query.account, typed, key, now },
+            result,
           );
-        }
       }
     },
   );
+}
 
+/** The 36-month history, as a page and as CSV. */
+function historyRoutes(app: ZodApp, deps: AppDeps) {
+  // The 36-month history may lag behind the primary (decision 127): the page a submission
+  // redirects to (/cabinet/readings) reads the primary and shows what was just accepted.
+  const { db } = deps;
+  const historyDb = lagTolerantDb(deps);
   app.get(
     '/cabinet/readings/history',
     { preHandler: requireCustomer, schema: pageSchema },
@@ -280,4 +309,12 @@ export async function readingsRoutes(instance: FastifyInstance, deps: AppDeps) {
         .send(readingHistoryCsv(req.locale, c.meters, c.readings));
     },
   );
+}
+
+export async function readingsRoutes(instance: FastifyInstance, deps: AppDeps) {
+  const app = zodApp(instance);
+  const draftCookie = draftCookieOf(deps);
+  readingsPageRoute(app, deps.db, draftCookie);
+  readingsFormRoute(app, deps, draftCookie);
+  historyRoutes(app, deps);
 }
