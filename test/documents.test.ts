@@ -10,6 +10,7 @@ import { buildApp } from '../src/app';
 import { ConfigError, loadConfig, paymentSettings } from '../src/config';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
 import { paymentQrPayload, paymentRows } from '../src/documents/document-model';
+import { defaultPeriod } from '../src/documents/invoice.service';
 import { formatDate } from '../src/i18n/locales';
 import { deliverDueMail, mailDeliveryTask } from '../src/mail/delivery';
 import { formatTiyn, formatTiynFixed, parseTiyn } from '../src/money/tiyn';
@@ -149,7 +150,12 @@ describe(`invoice and breakdown pages (${engine})`, () => {
 
   it('opens on the previous month and uses 16% VAT in 2026, 12% in 2020', async () => {
     const b = await customer('01003317');
-    const page = textOf((await b.get('/cabinet/invoice')).body);
+    // The previous month of the real clock is selected (the demo's last billed month is October 2026).
+    const opened = (await b.get('/cabinet/invoice')).body;
+    const previous = defaultPeriod();
+    expect(opened).toContain(`<option value="${previous.slice(0, 4)}" selected`);
+    expect(opened).toContain(`<option value="${Number(previous.slice(5))}" selected`);
+    const page = textOf((await b.get('/cabinet/invoice?period=2026-10')).body);
     expect(page).toContain('Payment invoice for October 2026');
     expect(page).toMatch(/Cold water [\d.]+ [\d.]+ 16 /);
     const old = textOf((await b.get('/cabinet/invoice?period=2020-05')).body);

@@ -93,7 +93,8 @@ describe(`storing a submission (${ENGINE})`, () => {
     expect(await storeValid([[cold, prevCold + 10, 'partial-1']])).toEqual([]);
     expect(
       await storeValid([
-        [cold, prevCold + 45_000, 'large-1'],
+        // Past the limit (30 m³ a month since the previous reading, whichever month that was).
+        [cold, prevCold + 200_000, 'large-1'],
         [hot, prevHot + 10, 'large-2'],
       ]),
     ).toEqual([]);
