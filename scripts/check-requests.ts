@@ -14,8 +14,9 @@
  *   npx tsx scripts/check-requests.ts            the check (part of `npm run check`)
  *   npx tsx scripts/check-requests.ts --report   the findings, never fails
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { sourceFiles } from './check-sql';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -67,14 +68,6 @@ export function findUntypedReads(file: string, source: string): RequestFinding[]
     });
   }
   return findings;
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory()) return sourceFiles(path);
-    return /\.tsx?$/.test(entry.name) ? [path] : [];
-  });
 }
 
 export function scanRequests(): RequestFinding[] {

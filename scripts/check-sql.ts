@@ -64,7 +64,8 @@ export function findSql(file: string, source: string): Finding[] {
   return findings;
 }
 
-function sourceFiles(dir: string): string[] {
+/** The .ts and .tsx files below `dir` (relative to the repository), as repository paths. */
+export function sourceFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
     const path = `${dir}/${entry.name}`;
     if (entry.isDirectory()) return sourceFiles(path);
