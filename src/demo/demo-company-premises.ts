@@ -125,17 +125,27 @@ async function addRetailChain(kit: DemoCity, account: AddDemoAccount): Promise<v
       ),
     );
   }
-  const [head, ...rest] = shops;
-  await kit.addUser(COMPANY_LOGIN, head!, {
+  // Its accountant downloads the invoices; a monthly mail with 50 PDFs is not what the demo shows.
+  await addLoginForAll(kit, COMPANY_LOGIN, shops, {
     first: 'Шығыс Сауда',
     last: 'ЖШС',
     email: 'buh@shygys-sauda.example.kz',
     kind: 'legal',
   });
-  const companyUser = kit.links.at(-1)!.user_id;
-  // Its accountant downloads the invoices; a monthly mail with 50 PDFs is not what the demo shows.
+}
+
+/** One cabinet login for all the accounts, the first of them shown first; not subscribed to the monthly mail. */
+async function addLoginForAll(
+  kit: DemoCity,
+  login: string,
+  accounts: number[],
+  person: Parameters<DemoCity['addUser']>[2],
+): Promise<void> {
+  const [head, ...rest] = accounts;
+  await kit.addUser(login, head!, person);
+  const user = kit.links.at(-1)!.user_id;
   kit.users.at(-1)!.subscribe_invoices = false;
-  for (const id of rest) kit.links.push({ user_id: companyUser, account_id: id });
+  for (const id of rest) kit.links.push({ user_id: user, account_id: id });
 }
 
 /** A landlord with three flats in one block, each let with its own account. */
@@ -156,13 +166,10 @@ async function addLandlord(kit: DemoCity, account: AddDemoAccount): Promise<void
       { habit: i === 1 ? 'late' : 'good' },
     ),
   );
-  await kit.addUser(LANDLORD_LOGIN, flats[0]!, {
+  await addLoginForAll(kit, LANDLORD_LOGIN, flats, {
     first: 'Әлия',
     last: 'Сейітова',
     email: 'aliya.seitova@example.kz',
     kind: 'individual',
   });
-  const landlord = kit.links.at(-1)!.user_id;
-  kit.users.at(-1)!.subscribe_invoices = false;
-  for (const id of flats.slice(1)) kit.links.push({ user_id: landlord, account_id: id });
 }
