@@ -1,6 +1,6 @@
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, type Insertable, sql } from 'kysely';
 import type { DB } from '../db/database';
-import type { AccountKind, Water } from '../db/schema';
+import type { AccountKind, Database, Water } from '../db/schema';
 import { LOCK } from '../jobs/locks';
 import type { Litres } from '../money/litres';
 import { countsFrom, readingThatCounts, readingThatCountsBefore } from '../readings/counting-reading.queries';
@@ -246,13 +246,13 @@ export async function dropMonthResults(tx: DB, date: string): Promise<void> {
 }
 
 /** Rows sent as one JSON parameter per batch: one statement per 20,000 rows, whatever the engine. */
-async function writeJson(tx: DB, statement: string, rows: Record<string, unknown>[], size = 20_000) {
+async function writeJson(tx: DB, statement: string, rows: readonly object[], size = 20_000) {
   for (let i = 0; i < rows.length; i += size) {
     await tx.executeQuery(CompiledQuery.raw(statement, [JSON.stringify(rows.slice(i, i + size))]));
   }
 }
 
-export function writeRecalculations(tx: DB, rows: Record<string, unknown>[]) {
+export function writeRecalculations(tx: DB, rows: readonly Insertable<Database['recalculations']>[]) {
   return writeJson(
     tx,
     `insert into recalculations (code, account_id, period, for_period, service, amount_tiyn, reason)
@@ -264,7 +264,7 @@ export function writeRecalculations(tx: DB, rows: Record<string, unknown>[]) {
   );
 }
 
-export function writeCharges(tx: DB, rows: Record<string, unknown>[]) {
+export function writeCharges(tx: DB, rows: readonly Insertable<Database['charges']>[]) {
   return writeJson(
     tx,
     `insert into charges (account_id, period, service, basis, quantity_l, tariff_tiyn_per_m3, vat_bp, amount_tiyn)
@@ -274,7 +274,7 @@ export function writeCharges(tx: DB, rows: Record<string, unknown>[]) {
   );
 }
 
-export function writePenalties(tx: DB, rows: Record<string, unknown>[]) {
+export function writePenalties(tx: DB, rows: readonly Insertable<Database['penalties']>[]) {
   return writeJson(
     tx,
     `insert into penalties (account_id, period, base_tiyn, days, amount_tiyn)
@@ -283,7 +283,7 @@ export function writePenalties(tx: DB, rows: Record<string, unknown>[]) {
   );
 }
 
-export function writePenaltyDays(tx: DB, rows: Record<string, unknown>[]) {
+export function writePenaltyDays(tx: DB, rows: readonly Insertable<Database['penalty_days']>[]) {
   return writeJson(
     tx,
     `insert into penalty_days (account_id, period, from_on, to_on, days, overdue_tiyn, refinancing_rate_bp, coefficient)
@@ -305,7 +305,7 @@ const MONTH_COLUMNS = [
 ];
 
 /** Writes the month's ledger rows; a row that did not change is not touched. */
-export function writeAccountMonths(tx: DB, rows: Record<string, unknown>[]) {
+export function writeAccountMonths(tx: DB, rows: readonly Insertable<Database['account_months']>[]) {
   const cols = MONTH_COLUMNS;
   return writeJson(
     tx,

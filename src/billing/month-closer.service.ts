@@ -1,3 +1,4 @@
+import type { Insertable } from 'kysely';
 import {
   addMonths,
   daysInMonth,
@@ -8,13 +9,15 @@ import {
   periodRange,
 } from '../calendar/calendar';
 import type { DB } from '../db/database';
-import { SERVICES } from '../db/schema';
+import { type Database, SERVICES } from '../db/schema';
 import { litres } from '../money/litres';
 import type { Tiyn } from '../money/tiyn';
 import { chargeLine, type Service } from './charges';
 import { LATE_READING } from './invoice';
 import {
   type AccountMonthInput,
+  type AccountMonthRows,
+  accountMonthRows,
   closeAccountMonth,
   type MeterMonth,
   type MonthRateSet,
@@ -145,10 +148,10 @@ async function lateRecalculations(
   cutoff: Date,
   previousRun: Date | null,
   rates: MonthRates,
-): Promise<Record<string, unknown>[]> {
+): Promise<Insertable<Database['recalculations']>[]> {
   const date = monthStart(period);
   const late = await lateAccounts(tx, date, cutoff, previousRun);
-  const rows: Record<string, unknown>[] = [];
+  const rows: Insertable<Database['recalculations']>[] = [];
   for (const [from, accountIds] of late) {
     for (const q of periodRange(from, addMonths(period, -1))) {
       const facts = await loadFacts(tx, q, cutoff, accountIds);
@@ -182,10 +185,10 @@ async function settleMonth(tx: DB, period: Period, cutoff: Date, r: MonthRateSet
   const money = await loadMoney(tx, date, monthStart(addMonths(period, -1)));
   const histories = await loadHistories(tx, period, money, r);
   const out = {
-    charges: [] as Record<string, unknown>[],
-    penalties: [] as Record<string, unknown>[],
-    penaltyDays: [] as Record<string, unknown>[],
-    months: [] as Record<string, unknown>[],
+    charges: [] as AccountMonthRows['charges'],
+    penalties: [] as AccountMonthRows['penalties'],
+    penaltyDays: [] as AccountMonthRows['penaltyDays'],
+    months: [] as AccountMonthRows['month'][],
     chargedTiyn: 0,
     penaltyTiyn: 0,
   };
@@ -201,48 +204,13 @@ async function settleMonth(tx: DB, period: Period, cutoff: Date, r: MonthRateSet
       penaltyHistory: histories ? (histories.get(accountId) ?? NO_HISTORY) : undefined,
     };
     const result = closeAccountMonth(input, r);
-    const account = { account_id: accountId, period: date };
-    for (const line of result.lines)
-      out.charges.push({
-        ...account,
-        service: line.service,
-        basis: line.basis,
-        quantity_l: line.quantityL,
-        tariff_tiyn_per_m3: line.tariffTiynPerM3,
-        vat_bp: line.vatBp,
-        amount_tiyn: line.amountTiyn,
-      });
-    const penalty = result.penalty;
-    if (penalty)
-      out.penalties.push({
-        ...account,
-        base_tiyn: penalty.baseTiyn,
-        days: penalty.days,
-        amount_tiyn: penalty.amountTiyn,
-      });
-    for (const segment of penalty?.segments ?? [])
-      out.penaltyDays.push({
-        ...account,
-        from_on: segment.from,
-        to_on: segment.to,
-        days: segment.days,
-        overdue_tiyn: segment.overdueTiyn,
-        refinancing_rate_bp: segment.rateBp,
-        coefficient: segment.coefficient,
-      });
-    out.months.push({
-      ...account,
-      opening_tiyn: input.openingTiyn,
-      charged_tiyn: result.chargedTiyn,
-      recalculation_tiyn: input.recalculationTiyn,
-      penalty_tiyn: penalty?.amountTiyn ?? 0,
-      other_tiyn: 0,
-      paid_tiyn: result.paidTiyn,
-      compensation_tiyn: result.compensationTiyn,
-      closing_tiyn: result.closingTiyn,
-    });
+    const rows = accountMonthRows(accountId, period, input, result);
+    out.charges.push(...rows.charges);
+    out.penalties.push(...rows.penalties);
+    out.penaltyDays.push(...rows.penaltyDays);
+    out.months.push(rows.month);
     out.chargedTiyn += result.chargedTiyn;
-    out.penaltyTiyn += penalty?.amountTiyn ?? 0;
+    out.penaltyTiyn += result.penalty?.amountTiyn ?? 0;
   }
   return out;
 }

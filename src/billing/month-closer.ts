@@ -1,5 +1,6 @@
+import type { Insertable } from 'kysely';
 import { dueDate, lastDay, monthStart, type Period, periodOfDay, previousPeriod } from '../calendar/calendar';
-import { ACCOUNT_KINDS, type AccountKind, type NormKind, type Water } from '../db/schema';
+import { ACCOUNT_KINDS, type AccountKind, type Database, type NormKind, type Water } from '../db/schema';
 import type { Litres } from '../money/litres';
 import type { Tiyn } from '../money/tiyn';
 import { type ChargeInput, type ChargeLine, chargeLine, chargesTotal, type Service } from './charges';
@@ -257,6 +258,59 @@ export function settleAccountMonth(
     paidTiyn,
   });
   return { lines, chargedTiyn, penalty: pen, paidTiyn, compensationTiyn, closingTiyn };
+}
+
+/** What a closed account month writes, row by row, in the tables' own column names. */
+export interface AccountMonthRows {
+  charges: Insertable<Database['charges']>[];
+  penalties: Insertable<Database['penalties']>[];
+  penaltyDays: Insertable<Database['penalty_days']>[];
+  month: Insertable<Database['account_months']>;
+}
+
+/** The rows of one account's closed month: its charge lines, its penalty with the days behind it, its ledger row. */
+export function accountMonthRows(
+  accountId: number,
+  period: Period,
+  input: Pick<AccountMonthInput, 'openingTiyn' | 'recalculationTiyn'>,
+  result: AccountMonthResult,
+): AccountMonthRows {
+  const key = { account_id: accountId, period: monthStart(period) };
+  const penalty = result.penalty;
+  return {
+    charges: result.lines.map((line) => ({
+      ...key,
+      service: line.service,
+      basis: line.basis,
+      quantity_l: line.quantityL,
+      tariff_tiyn_per_m3: line.tariffTiynPerM3,
+      vat_bp: line.vatBp,
+      amount_tiyn: line.amountTiyn,
+    })),
+    penalties: penalty
+      ? [{ ...key, base_tiyn: penalty.baseTiyn, days: penalty.days, amount_tiyn: penalty.amountTiyn }]
+      : [],
+    penaltyDays: (penalty?.segments ?? []).map((segment) => ({
+      ...key,
+      from_on: segment.from,
+      to_on: segment.to,
+      days: segment.days,
+      overdue_tiyn: segment.overdueTiyn,
+      refinancing_rate_bp: segment.rateBp,
+      coefficient: segment.coefficient,
+    })),
+    month: {
+      ...key,
+      opening_tiyn: input.openingTiyn,
+      charged_tiyn: result.chargedTiyn,
+      recalculation_tiyn: input.recalculationTiyn,
+      penalty_tiyn: penalty?.amountTiyn ?? 0,
+      other_tiyn: 0,
+      paid_tiyn: result.paidTiyn,
+      compensation_tiyn: result.compensationTiyn,
+      closing_tiyn: result.closingTiyn,
+    },
+  };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { iinCheckDigit } from '../auth/iin';
-import { addMonths, monthStart, type Period, periodRange } from '../calendar/calendar';
+import { addMonths, periodRange } from '../calendar/calendar';
+import type { Water } from '../db/schema';
+import type { AccountPlan, DemoCity, NewAccount } from './demo-city';
 
 /**
  * Customers with many accounts under one login (src/premises), for the demo city: a retail chain
@@ -7,85 +9,9 @@ import { addMonths, monthStart, type Period, periodRange } from '../calendar/cal
  * has meters and six closed months, so the overview shows balances and last readings; about half
  * have this month's reading in. Neither is subscribed to the monthly invoice mailing.
  *
- * Built with the demo city's own helpers (src/demo/demo-data.ts), which it is handed: the same
+ * Built with the demo city's own steps (src/demo/demo-city.ts), which it is handed: the same
  * billing rules book every month. Its own random numbers, so the rest of the city stays the same.
  */
-
-type Water = 'cold' | 'hot';
-
-interface Meter {
-  id: number;
-  water: Water;
-  valueL: number;
-  verificationDue: string;
-}
-
-interface Plan {
-  id: number;
-  kind: 'individual' | 'legal';
-  residents: number;
-  irrigationAreaM2: string;
-  meters: Meter[];
-  balance: number;
-  penaltiesTiyn: number;
-  billedLastMonthTiyn: number;
-  habit: 'good' | 'late' | 'over';
-}
-
-/** What demo-data.ts hands over: its helpers and the rows it collects. */
-export interface DemoCityKit {
-  streetId: (name: string) => number;
-  addBuilding: (street: number, number: string, prefix?: string) => number;
-  addPremise: (building: number, apartment: string) => number;
-  addAccount: (input: {
-    number: string;
-    kind: 'individual' | 'legal';
-    premise: number;
-    ownerName: string;
-    ownerSurname: string;
-    residents: number;
-    contractNumber?: string;
-    binIin?: string;
-    openedOn: string;
-  }) => number;
-  addMeter: (
-    account: number,
-    input: {
-      serial: string;
-      water: Water;
-      inputNo?: number;
-      location?: string;
-      verificationDue: string;
-      installedOn: string;
-      valueL: number;
-    },
-  ) => Meter;
-  addUser: (
-    login: string,
-    account: number,
-    person: { first: string; last: string; email: string; kind: 'individual' | 'legal' },
-  ) => Promise<void>;
-  bookMonth: (plan: Plan, period: Period) => void;
-  openMonthReadings: (plan: Plan, share: number) => void;
-  readings: {
-    push(row: {
-      meter_id: number;
-      period: string;
-      value_l: number;
-      read_on: string;
-      source: 'inspector';
-      status: 'accepted';
-      submitted_at: string;
-    }): number;
-  };
-  links: {
-    push(row: { user_id: number; account_id: number }): number;
-    at(i: number): { user_id: number } | undefined;
-  };
-  users: { at(i: number): { subscribe_invoices?: boolean } | undefined };
-  accountNumbers: Set<string>;
-  lastClosed: Period;
-}
 
 export const COMPANY_LOGIN = 'YUL000500';
 export const LANDLORD_LOGIN = '06000901';
@@ -125,13 +51,9 @@ function companyBin(): string {
   throw new Error('no BIN with a check digit');
 }
 
-type AddDemoAccount = (
-  input: Parameters<DemoCityKit['addAccount']>[0],
-  waters: Water[],
-  plan: Partial<Plan>,
-) => number;
+type AddDemoAccount = (input: NewAccount, waters: Water[], plan: Partial<AccountPlan>) => number;
 
-export async function addCompanyPremises(kit: DemoCityKit): Promise<void> {
+export async function addCompanyPremises(kit: DemoCity): Promise<void> {
   const int = numbers(20261130);
   const account = accountMaker(kit, int);
   await addRetailChain(kit, account);
@@ -139,7 +61,7 @@ export async function addCompanyPremises(kit: DemoCityKit): Promise<void> {
 }
 
 /** Adds an account with its meters, their reading before the history, its months and maybe this month's readings. */
-function accountMaker(kit: DemoCityKit, int: ReturnType<typeof numbers>): AddDemoAccount {
+function accountMaker(kit: DemoCity, int: ReturnType<typeof numbers>): AddDemoAccount {
   const first = addMonths(kit.lastClosed, -(HISTORY_MONTHS - 1));
   const months = periodRange(first, kit.lastClosed);
   const baseline = addMonths(first, -1);
@@ -156,18 +78,10 @@ function accountMaker(kit: DemoCityKit, int: ReturnType<typeof numbers>): AddDem
         installedOn: '2021-03-01',
         valueL: int(20_000, 900_000),
       });
-      kit.readings.push({
-        meter_id: meter.id,
-        period: monthStart(baseline),
-        value_l: meter.valueL,
-        read_on: `${baseline}-25`,
-        source: 'inspector',
-        status: 'accepted',
-        submitted_at: `${baseline}-25T10:00:00+05:00`,
-      });
+      kit.addInspectorReading(meter, `${baseline}-25`, false);
       return meter;
     });
-    const full: Plan = {
+    const full: AccountPlan = {
       id,
       kind: input.kind,
       residents: input.residents,
@@ -186,7 +100,7 @@ function accountMaker(kit: DemoCityKit, int: ReturnType<typeof numbers>): AddDem
 }
 
 /** A retail chain: one login, a shop per account (each with its contract) all over the city. */
-async function addRetailChain(kit: DemoCityKit, account: AddDemoAccount): Promise<void> {
+async function addRetailChain(kit: DemoCity, account: AddDemoAccount): Promise<void> {
   const bin = companyBin();
   const shops: number[] = [];
   for (let i = 0; i < SHOPS; i++) {
@@ -211,21 +125,31 @@ async function addRetailChain(kit: DemoCityKit, account: AddDemoAccount): Promis
       ),
     );
   }
-  const [head, ...rest] = shops;
-  await kit.addUser(COMPANY_LOGIN, head!, {
+  // Its accountant downloads the invoices; a monthly mail with 50 PDFs is not what the demo shows.
+  await addLoginForAll(kit, COMPANY_LOGIN, shops, {
     first: 'Шығыс Сауда',
     last: 'ЖШС',
     email: 'buh@shygys-sauda.example.kz',
     kind: 'legal',
   });
-  const companyUser = kit.links.at(-1)!.user_id;
-  // Its accountant downloads the invoices; a monthly mail with 50 PDFs is not what the demo shows.
+}
+
+/** One cabinet login for all the accounts, the first of them shown first; not subscribed to the monthly mail. */
+async function addLoginForAll(
+  kit: DemoCity,
+  login: string,
+  accounts: number[],
+  person: Parameters<DemoCity['addUser']>[2],
+): Promise<void> {
+  const [head, ...rest] = accounts;
+  await kit.addUser(login, head!, person);
+  const user = kit.links.at(-1)!.user_id;
   kit.users.at(-1)!.subscribe_invoices = false;
-  for (const id of rest) kit.links.push({ user_id: companyUser, account_id: id });
+  for (const id of rest) kit.links.push({ user_id: user, account_id: id });
 }
 
 /** A landlord with three flats in one block, each let with its own account. */
-async function addLandlord(kit: DemoCityKit, account: AddDemoAccount): Promise<void> {
+async function addLandlord(kit: DemoCity, account: AddDemoAccount): Promise<void> {
   const block = kit.addBuilding(kit.streetId('Протозанов'), '401');
   const flats = ['12', '27', '45'].map((flat, i) =>
     account(
@@ -242,13 +166,10 @@ async function addLandlord(kit: DemoCityKit, account: AddDemoAccount): Promise<v
       { habit: i === 1 ? 'late' : 'good' },
     ),
   );
-  await kit.addUser(LANDLORD_LOGIN, flats[0]!, {
+  await addLoginForAll(kit, LANDLORD_LOGIN, flats, {
     first: 'Әлия',
     last: 'Сейітова',
     email: 'aliya.seitova@example.kz',
     kind: 'individual',
   });
-  const landlord = kit.links.at(-1)!.user_id;
-  kit.users.at(-1)!.subscribe_invoices = false;
-  for (const id of flats.slice(1)) kit.links.push({ user_id: landlord, account_id: id });
 }

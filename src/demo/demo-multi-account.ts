@@ -1,20 +1,9 @@
-import type { Insertable } from 'kysely';
 import { hashPassword } from '../auth/passwords';
-import type { Database } from '../db/schema';
 import { DEMO_PASSWORD } from './demo-catalogue';
-
-type Row<T extends keyof Database> = Insertable<Database[T]>;
+import type { DemoCity } from './demo-city';
 
 /** The demo rows the multi-account demo reads and adds to, before they are written. */
-export interface DemoRows {
-  accounts: Row<'accounts'>[];
-  premises: Row<'premises'>[];
-  meters: Row<'meters'>[];
-  users: Row<'users'>[];
-  links: Row<'user_accounts'>[];
-  ids: { user: number };
-  now: Date;
-}
+type DemoRows = Pick<DemoCity, 'accounts' | 'premises' | 'meters' | 'users' | 'links' | 'ids' | 'now'>;
 
 /** Owners the README's registration and lookup examples use: their accounts stay without a cabinet. */
 const KEPT_FOR_OTHER_EXAMPLES = /^Морозов/;
