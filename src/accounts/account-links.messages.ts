@@ -39,6 +39,11 @@ export const accountLinksText = defineMessages({
       'Егер бұл сіз немесе сіздің келісіміңізбен болмаса, төмендегі сілтеме арқылы осы байланысты алып тастаңыз (сілтеме 30 күн бойы бір рет жұмыс істейді).',
     mailLink: 'Байланысты алып тастау',
     mailFooter: 'Бұл хат автоматты түрде жіберілді.',
+    revokedMailSubject: 'Дербес шот кабинетіңізден алынды',
+    revokedMailBody:
+      '{address} мекенжайындағы {number} дербес шотын оның кабинеті бар иесі сіздің кабинетіңізден алып тастады. Бұл шоттың көрсеткіштері мен шоттары енді сізге көрінбейді; шоттың өзі және оның деректері сақталды.',
+    revokedMailWhatNow:
+      'Егер шот сіздікі болса, оны «Жеке деректер» бетінде түбіртектегі деректермен қайта қосуға немесе абоненттік бөлімге хабарласуға болады.',
     revokeTitle: 'Шотқа қол жеткізуді алып тастау',
     revokeButton: 'Байланысты алып тастау',
     revokeDone: (number: string, login: string) =>
@@ -84,6 +89,11 @@ export const accountLinksText = defineMessages({
       'Если это были не вы и не с вашего согласия, уберите эту связь по ссылке ниже (ссылка действует 30 дней и один раз).',
     mailLink: 'Убрать связь',
     mailFooter: 'Письмо отправлено автоматически.',
+    revokedMailSubject: 'Лицевой счёт убран из вашего кабинета',
+    revokedMailBody:
+      'Владелец лицевого счёта {number} по адресу {address}, у которого есть свой кабинет, убрал этот счёт из вашего кабинета. Показания и счета по нему вам больше не видны; сам счёт и его данные сохранены.',
+    revokedMailWhatNow:
+      'Если счёт ваш, добавьте его снова на странице «Личные данные» с данными из квитанции или обратитесь в абонентский отдел.',
     revokeTitle: 'Отменить доступ к счёту',
     revokeButton: 'Убрать связь',
     revokeDone: (number: string, login: string) =>
@@ -129,6 +139,11 @@ export const accountLinksText = defineMessages({
       'If this was not you or done without your consent, remove that link with the button below (it works once, for 30 days).',
     mailLink: 'Remove the link',
     mailFooter: 'This message was sent automatically.',
+    revokedMailSubject: 'A personal account was removed from your cabinet',
+    revokedMailBody:
+      'The holder of personal account {number} at {address}, who has a cabinet of their own, removed the account from your cabinet. Its readings and invoices are no longer shown to you; the account itself and its data are kept.',
+    revokedMailWhatNow:
+      "If the account is yours, add it again on the Personal data page with the details from your bill, or contact the utility's customer office.",
     revokeTitle: 'Remove access to an account',
     revokeButton: 'Remove the link',
     revokeDone: (number: string, login: string) =>

@@ -86,9 +86,19 @@ export function otherHoldersToTell(db: DB, accountId: number, exceptUserId: numb
     .execute();
 }
 
-/** The login of a user (for the revoke page and its audit entry). */
+/** A user's login (for the revoke page and its audit entry) and where to tell them: a confirmed address or none. */
 export function loginOf(db: DB, userId: number) {
-  return db.selectFrom('users').select(['id', 'login']).where('id', '=', userId).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .select([
+      'id',
+      'login',
+      'first_name as firstName',
+      sql<string | null>`case when users.email_confirmed_at is not null then users.email end`.as('email'),
+      sql<Locale>`users.locale`.as('locale'),
+    ])
+    .where('id', '=', userId)
+    .executeTakeFirst();
 }
 
 /** Keeps the account as the user's choice, only if it is one of theirs; false otherwise. */

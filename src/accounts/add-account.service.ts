@@ -2,6 +2,7 @@ import { audit } from '../auth/audit';
 import { issueToken } from '../auth/one-time-tokens';
 import type { DB } from '../db/database';
 import type { Locale } from '../i18n/locales';
+import { fill } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
 import { waitMessage } from '../web/action-limit';
@@ -29,9 +30,6 @@ export interface AddAccountContext {
   /** Counts the attempt; answers the seconds to wait when the user or the client tried too often. */
   limit: () => Promise<number>;
 }
-
-const fill = (text: string, values: Record<string, string>) =>
-  text.replace(/\{(\w+)\}/g, (all, k: string) => values[k] ?? all);
 
 /**
  * Adds an account to the signed-in customer's list after the same proof registration asks (the

@@ -1,5 +1,6 @@
 import { TokensLink } from '../api-tokens/api-tokens.views';
 import { common } from '../i18n/common';
+import { fill } from '../i18n/locales';
 import { Facts } from '../web/forms';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
@@ -7,9 +8,6 @@ import { accountLinksText } from './account-links.messages';
 import { AccountList } from './account-links.views';
 import { type AccountView, formatAddress } from './accounts.queries';
 import { personalText } from './personal.messages';
-
-const fill = (text: string, values: Record<string, string>) =>
-  text.replace(/\{(\w+)\}/g, (all, k: string) => values[k] ?? all);
 
 /** The day of a consent in Almaty time: 30.11.2026. */
 function formatDate(at: Date, _locale: string): string {

@@ -12,11 +12,11 @@ databaseForFile('fresh', (opened) => {
 });
 
 /** An account with its cabinet, and another customer who adds it to their list: the mailed token. */
-async function addedByAnother() {
+async function addedByAnother(otherLocale: 'kk' | 'ru' | 'en' = 'ru') {
   const flat = await meteredAccount(db, { surname: 'Омарова' });
   const owner = await customerOf(db, flat, { email: `o-${flat.number}@example.kz` });
   const theirs = await meteredAccount(db);
-  const other = await customerOf(db, theirs);
+  const other = await customerOf(db, theirs, { locale: otherLocale });
   const added = await addAccount(
     db,
     { kind: 'individual', number: flat.number, surname: 'Омарова', binIin: '', contract: '' },
@@ -32,6 +32,13 @@ async function addedByAnother() {
   return { flat, owner, other, token };
 }
 const numbersOf = async (userId: number) => (await accountsOfUser(db, userId)).map((a) => a.number);
+const mailsTo = (address: string, purpose: string) =>
+  db
+    .selectFrom('mail_outbox')
+    .select(['subject', 'text_body'])
+    .where('to_address', '=', address)
+    .where('purpose', '=', purpose)
+    .execute();
 
 describe(`the mailed link that removes another user's link (${engine})`, () => {
   it("removes the other user's link once, audited as the holder's act; a second use is refused", async () => {
@@ -52,6 +59,27 @@ describe(`the mailed link that removes another user's link (${engine})`, () => {
       { actor_user_id: owner.id, ip: '192.0.2.5', details: { userId: other.id, login: other.login } },
     ]);
     expect(await revokeAccountLink(db, token, { ip: '192.0.2.5' })).toEqual({ kind: 'invalid' });
+  });
+
+  it('tells the user whose link was removed, once, in their language, with the account and how to add it again', async () => {
+    const { flat, other, token } = await addedByAnother('kk');
+    expect(await mailsTo(other.email, 'account.link_revoked')).toEqual([]);
+    await revokeAccountLink(db, token, {});
+    await revokeAccountLink(db, token, {});
+    const mails = await mailsTo(other.email, 'account.link_revoked');
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.subject).toBe('Дербес шот кабинетіңізден алынды');
+    expect(mails[0]?.text_body).toContain(`${flat.number} дербес шотын`);
+    expect(mails[0]?.text_body).toContain('«Жеке деректер»');
+    // No link in it: nothing to click that could act on the account.
+    expect(mails[0]?.text_body).not.toMatch(/token=/);
+  });
+
+  it('mails no one whose address is not confirmed', async () => {
+    const { other, token } = await addedByAnother('en');
+    await db.updateTable('users').set({ email_confirmed_at: null }).where('id', '=', other.id).execute();
+    expect(await revokeAccountLink(db, token, {})).toMatchObject({ kind: 'revoked' });
+    expect(await mailsTo(other.email, 'account.link_revoked')).toEqual([]);
   });
 
   it('a forged, empty or over-long token is refused and changes nothing', async () => {

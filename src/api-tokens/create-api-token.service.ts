@@ -1,11 +1,12 @@
 import type { ActContext } from '../auth/act-context';
 import { audit } from '../auth/audit';
-import { fill, identityText } from '../auth/identity.messages';
+import { identityText } from '../auth/identity.messages';
 import { loginThrottleState, recordLoginFailure } from '../auth/login-throttle';
 import { verifyPassword } from '../auth/passwords';
 import { settingsUser } from '../auth/users.queries';
 import { localDate } from '../calendar/calendar';
 import type { DB } from '../db/database';
+import { fill } from '../i18n/locales';
 import { waitMessage } from '../web/action-limit';
 import { apiTokensText } from './api-tokens.messages';
 import { countActiveTokens, insertApiToken } from './api-tokens.queries';

@@ -3,11 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { common } from '../i18n/common';
+import { fill } from '../i18n/locales';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
 import { formBody, formCheckbox, formRaw, formText, queryText } from '../web/request-schemas';
 import { safeNext } from './guard';
-import { fill, identityText } from './identity.messages';
+import { identityText } from './identity.messages';
 import {
   type LogInResult,
   logIn,

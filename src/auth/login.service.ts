@@ -1,10 +1,10 @@
 import type { DB } from '../db/database';
-import { isLocale, type Locale } from '../i18n/locales';
+import { fill, isLocale, type Locale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
 import type { ActContext } from './act-context';
 import { audit } from './audit';
-import { fill, identityText } from './identity.messages';
+import { identityText } from './identity.messages';
 import { loginThrottleState, recordLoginFailure, recordLoginSuccess } from './login-throttle';
 import { consumeToken, issueToken } from './one-time-tokens';
 import { dummyPasswordHash, verifyPassword } from './passwords';

@@ -1,9 +1,10 @@
 import type { DB } from '../db/database';
 import type { Locale } from '../i18n/locales';
+import { fill } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
 import { audit } from './audit';
-import { fill, identityText } from './identity.messages';
+import { identityText } from './identity.messages';
 import { reportText } from './report-text';
 
 /**

@@ -1,11 +1,12 @@
 import type { DB } from '../db/database';
 import { common } from '../i18n/common';
 import type { Locale } from '../i18n/locales';
+import { fill } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
 import type { ActContext } from './act-context';
 import { audit } from './audit';
-import { fill, identityText } from './identity.messages';
+import { identityText } from './identity.messages';
 import { isValidIinBin } from './iin';
 import { consumeToken, issueToken, tokenIsValid } from './one-time-tokens';
 import { recordPasswordChange } from './password-changed';

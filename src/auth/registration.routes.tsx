@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
+import { fill } from '../i18n/locales';
 import { devMailboxServes } from '../mail/dev-mailbox.routes';
 import { actionLimit, waitMessage } from '../web/action-limit';
 import { sendPage } from '../web/html';
@@ -9,7 +10,7 @@ import { perValueLimit } from '../web/rate-limit';
 import { pageContext } from '../web/request-context';
 import { formBody, formCheckbox, formDigits, formRaw, formText } from '../web/request-schemas';
 import { audit } from './audit';
-import { fill, identityText } from './identity.messages';
+import { identityText } from './identity.messages';
 import {
   type CustomerKind,
   confirmRegistration,

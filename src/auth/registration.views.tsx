@@ -1,8 +1,9 @@
 import type { Locale } from '../i18n/locales';
+import { fill } from '../i18n/locales';
 import { boundFields, Field, Form } from '../web/forms';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
-import { fill, identityText } from './identity.messages';
+import { identityText } from './identity.messages';
 import { legalLoginFromContract, TRANSLIT } from './legal-login';
 import { NewPasswordFields } from './password-form.views';
 import type { CustomerKind, RegistrationField, RegistrationInput } from './registration.service';

@@ -1,6 +1,7 @@
 import { common } from '../i18n/common';
 import type { Locale } from '../i18n/locales';
-import { fill, identityText } from './identity.messages';
+import { fill } from '../i18n/locales';
+import { identityText } from './identity.messages';
 
 /**
  * The paragraph of a security notice that says how to report it: the subscriber department's

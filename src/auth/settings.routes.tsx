@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
+import { fill } from '../i18n/locales';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
 import {
@@ -14,7 +15,7 @@ import {
 } from '../web/request-schemas';
 import type { ActContext } from './act-context';
 import { requireCustomer } from './guard';
-import { fill, identityText } from './identity.messages';
+import { identityText } from './identity.messages';
 import { changeEmail, changePassword, confirmEmailChange, saveSubscriptions } from './settings.service';
 import {
   EmailConfirmFailedPage,

@@ -1,7 +1,8 @@
+import { fill } from '../i18n/locales';
 import { CheckboxField, CurrentPasswordField, Field, Form, SubmitButton } from '../web/forms';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
-import { fill, identityText } from './identity.messages';
+import { identityText } from './identity.messages';
 import { PasswordChangeForm } from './password-form.views';
 
 export type Notices = { kind: 'success' | 'info' | 'error'; text: string } | undefined;

@@ -147,3 +147,8 @@ export function formatDate(date: string | null | undefined): string {
 export function formatDateTime(instant: Date | null | undefined): string {
   return formatInstant(instant);
 }
+
+/** Fills {name} placeholders of a text; a name without a value stays as it is. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in values ? String(values[key]) : m));
+}

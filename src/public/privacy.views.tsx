@@ -1,14 +1,8 @@
 import { common } from '../i18n/common';
+import { fill } from '../i18n/locales';
 import { Layout } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 import { PRIVACY_TEXT_VERSION, privacyText } from './privacy.messages';
-
-/** Fills {name} placeholders of the privacy text. */
-function fillIn(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (all, name: string) =>
-    values[name] === undefined ? all : String(values[name]),
-  );
-}
 
 /** The public privacy page (linked from the registration checkbox and every page's footer). */
 export function PrivacyPage({ ctx, hours }: { ctx: PageContext; hours: number }) {
@@ -23,12 +17,12 @@ export function PrivacyPage({ ctx, hours }: { ctx: PageContext; hours: number })
           <h2>{section.title}</h2>
           <ul>
             {section.items.map((item) => (
-              <li key={item}>{fillIn(item, values)}</li>
+              <li key={item}>{fill(item, values)}</li>
             ))}
           </ul>
         </section>
       ))}
-      <p class="hint">{fillIn(t.version, { version: PRIVACY_TEXT_VERSION })}</p>
+      <p class="hint">{fill(t.version, { version: PRIVACY_TEXT_VERSION })}</p>
     </Layout>
   );
 }
