@@ -366,6 +366,47 @@ describe(`API tokens (${ENGINE})`, () => {
     expect(post.statusCode).toBe(404);
   });
 
+  it("answers every API address of another customer's account with 404 for a token of its scope, 403 for one without", async () => {
+    const b = await signedIn();
+    const readings = await createToken(b, { name: 'Readings', scopes: 'readings:write' });
+    const documents = await createToken(b, { name: 'Documents', scopes: 'documents:read' });
+    const ownPeriod = (await withToken(documents, 'GET', `/api/v1/accounts/${ACCOUNT}/documents`)).json()
+      .invoices[0].period as string;
+    const routes: { scope: 'readings' | 'documents'; method: 'GET' | 'POST'; path: string; body?: object }[] =
+      [
+        { scope: 'readings', method: 'GET', path: 'meters' },
+        { scope: 'readings', method: 'GET', path: 'readings?months=3' },
+        {
+          scope: 'readings',
+          method: 'POST',
+          path: 'readings',
+          body: { readings: [{ meterId: cold, value: '1' }] },
+        },
+        { scope: 'documents', method: 'GET', path: 'documents' },
+        { scope: 'documents', method: 'GET', path: `invoices/${ownPeriod}` },
+        { scope: 'documents', method: 'GET', path: `statement?from=${ownPeriod}&to=${ownPeriod}` },
+      ];
+    const before = await t.handle.db
+      .selectFrom('readings')
+      .select(t.handle.db.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    for (const route of routes) {
+      const [right, wrong] = route.scope === 'readings' ? [readings, documents] : [documents, readings];
+      const other = `/api/v1/accounts/${OTHER}/${route.path}`;
+      const own = `/api/v1/accounts/${ACCOUNT}/${route.path}`;
+      const found = await withToken(right, route.method, other, route.body);
+      expect(found.statusCode, `${route.method} ${other}`).toBe(404);
+      expect(found.headers['content-type'], other).toMatch(/^application\/json/);
+      expect((await withToken(wrong, route.method, other, route.body)).statusCode, other).toBe(403);
+      expect((await withToken(wrong, route.method, own, route.body)).statusCode, own).toBe(403);
+    }
+    const after = await t.handle.db
+      .selectFrom('readings')
+      .select(t.handle.db.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
   it('with a cookie session, POST still needs the CSRF token; with a token and a cookie, the token alone counts', async () => {
     await clearCurrentMonth();
     const b = await signedIn();
