@@ -48,6 +48,9 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
+const userId = async (login: string) =>
+  (await t.handle.db.selectFrom('users').select('id').where('login', '=', login).executeTakeFirst())?.id;
+
 async function signedIn(who: { login: string; password: string }, lang: 'kk' | 'ru' | 'en') {
   const browser = new Browser(t.app);
   await browser.login(who.login, who.password);
@@ -158,6 +161,65 @@ describe(`pages of a user with many accounts (${ENGINE})`, () => {
     });
     expect(res.statusCode).toBe(403);
     expect(await novemberRows(b.meters[1]!.id)).toEqual([]);
+  });
+
+  it('keeps what was typed when the session expired, fills it in after the login for every account, sends nothing', async () => {
+    const browser = await signedIn(owner, 'kk');
+    const form = await browser.get('/cabinet/premises/readings');
+    const key = /name="key" value="([^"]+)"/.exec(form.body)![1]!;
+    // The server ends the session (idle timeout) while the form is open.
+    await t.handle.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('user_id', '=', (await userId(owner.login))!)
+      .execute();
+    const typed = {
+      [`m_${a.meters[0]!.id}`]: '201,5',
+      [`m_${b.meters[0]!.id}`]: '130',
+      [`m_${b.meters[1]!.id}`]: '125',
+    };
+    const sent = await browser.post('/cabinet/premises/readings', { key, ...typed });
+    expect(sent.statusCode).toBe(303);
+    expect(sent.headers.location).toBe('/?expired=readings&next=%2Fcabinet%2Fpremises%2Freadings');
+    expect(browser.cookies.get('readings_draft')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    // One draft per account, nothing stored.
+    const drafts = await t.handle.db.selectFrom('reading_drafts').select(['account_id', 'typed']).execute();
+    expect(drafts.map((d) => d.account_id).sort()).toEqual([a.id, b.id].sort());
+    expect(await novemberRows(b.meters[0]!.id)).toEqual([]);
+
+    const login = await browser.get(sent.headers.location as string);
+    expect(textOf(login.body)).toContain('енгізген мәндеріңіз 30 минут сақталады');
+    const next = /name="next" value="([^"]*)"/.exec(login.body)![1]!;
+    const res = await browser.post('/login', { login: owner.login, password: owner.password, next });
+    expect(res.headers.location).toBe('/cabinet/premises/readings');
+    const filled = await browser.get('/cabinet/premises/readings');
+    expect(filled.statusCode).toBe(200);
+    for (const [name, value] of Object.entries(typed))
+      expect(filled.body, name).toMatch(new RegExp(`name="${name}"[^>]*value="${value}"`));
+    expect(textOf(filled.body)).toContain('Әзірге ештеңе жіберілген жоқ');
+    expect(await novemberRows(b.meters[0]!.id)).toEqual([]);
+    expect(await t.handle.db.selectFrom('reading_drafts').selectAll().execute()).toEqual([]);
+    // Once: the next visit shows the form empty.
+    const again = await browser.get('/cabinet/premises/readings');
+    expect(again.body).not.toMatch(new RegExp(`name="m_${b.meters[0]!.id}"[^>]*value="130"`));
+  });
+
+  it("fills in nothing for another customer who signs in with that browser's draft", async () => {
+    const browser = await signedIn(owner, 'en');
+    const form = await browser.get('/cabinet/premises/readings');
+    const key = /name="key" value="([^"]+)"/.exec(form.body)![1]!;
+    await t.handle.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('user_id', '=', (await userId(owner.login))!)
+      .execute();
+    const sent = await browser.post('/cabinet/premises/readings', { key, [`m_${b.meters[0]!.id}`]: '140' });
+    expect(sent.statusCode).toBe(303);
+    expect(await browser.login(loner.login, loner.password)).toMatchObject({ statusCode: 303 });
+    const page = await browser.get('/cabinet/premises/readings');
+    expect(page.body).not.toContain('value="140"');
+    expect(textOf(page.body)).not.toContain('Nothing was sent yet');
+    expect(await t.handle.db.selectFrom('reading_drafts').selectAll().execute()).toEqual([]);
   });
 
   it('sends a visitor without a session to the login page', async () => {

@@ -4,8 +4,11 @@ import { formatAddress } from '../accounts/accounts.queries';
 import type { AppDeps } from '../app-deps';
 import { requireCustomer } from '../auth/guard';
 import { newIdempotencyKey } from '../readings/idempotency-key';
+import { keepReadingDraft } from '../readings/keep-reading-draft.service';
+import { DRAFT_COOKIE, DRAFT_MS } from '../readings/reading-draft-token';
 import { readingsText } from '../readings/readings.messages';
 import { largeMessage, problemMessage } from '../readings/readings.views';
+import { takeReadingDraft } from '../readings/take-reading-draft.service';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
 import { queryText, withSchemas } from '../web/request-schemas';
@@ -33,6 +36,8 @@ const bulkFields = z.record(z.string(), z.unknown()).transform((fields) => {
 });
 const bulkForm = z.preprocess((body) => body ?? {}, bulkFields);
 
+const BULK_PATH = '/cabinet/premises/readings';
+
 /** The overview's find, sort and page (anything unknown falls back to the default). */
 const listQuery = z.object({ find: queryText, sort: queryText, page: queryText });
 
@@ -49,16 +54,54 @@ export async function premisesRoutes(instance: FastifyInstance, { db, config }: 
     return sendPage(reply, <PremisesPage ctx={pageContext(req, reply)} view={view} />);
   });
 
-  app.get('/cabinet/premises/readings', { preHandler: requireCustomer }, async (req, reply) => {
-    const form = await bulkReadingsForm(db, { userId: req.user!.id, now: new Date() });
+  const draftCookie = {
+    path: BULK_PATH,
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: config.PUBLIC_URL.startsWith('https://'),
+  };
+  app.get(BULK_PATH, { preHandler: requireCustomer }, async (req, reply) => {
+    const now = new Date();
+    const form = await bulkReadingsForm(db, { userId: req.user!.id, now });
+    const t = readingsText[req.locale];
+    const draftToken = req.cookies[DRAFT_COOKIE];
+    if (draftToken !== undefined) {
+      // Back from the login after the form was sent with an expired session: filled in, not sent.
+      reply.clearCookie(DRAFT_COOKIE, draftCookie);
+      const typed = await takeReadingDraft(db, {
+        token: draftToken,
+        accountIds: form.accounts.map((a) => a.id),
+        meterIds: form.accounts.flatMap((a) => a.meters.map((m) => m.id)),
+        now,
+      });
+      if (typed)
+        return bulkPage(req, reply, { ...form, typed, notice: { kind: 'warning', text: t.draftRestored } });
+    }
     return bulkPage(req, reply, {
       ...form,
-      notice: form.periodOpen ? null : { kind: 'info', text: readingsText[req.locale].monthClosed },
+      notice: form.periodOpen ? null : { kind: 'info', text: t.monthClosed },
     });
   });
 
-  const bulkOptions = { preHandler: requireCustomer, schema: { body: bulkForm } };
-  app.post('/cabinet/premises/readings', bulkOptions, async (req, reply) => {
+  const bulkOptions = {
+    schema: { body: bulkForm },
+    // A form sent without a session (it expired while the page was open) keeps what was typed and
+    // goes to the login page; after the login the form comes back filled in (decision 130).
+    preHandler: async (req: FastifyRequest<{ Body: z.output<typeof bulkForm> }>, reply: FastifyReply) => {
+      if (req.user) return requireCustomer(req, reply);
+      const kept = await keepReadingDraft(db, {
+        typed: req.body.typed,
+        accounts: 'several',
+        now: new Date(),
+      });
+      if (kept) reply.setCookie(DRAFT_COOKIE, kept.token, { ...draftCookie, maxAge: DRAFT_MS / 1000 });
+      return reply.redirect(
+        `/?expired=${kept ? 'readings' : '1'}&next=${encodeURIComponent(BULK_PATH)}`,
+        303,
+      );
+    },
+  };
+  app.post(BULK_PATH, bulkOptions, async (req, reply) => {
     const now = new Date();
     const body = req.body;
     const key = body.key || newIdempotencyKey();

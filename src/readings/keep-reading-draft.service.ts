@@ -1,45 +1,60 @@
 import type { DB } from '../db/database';
 import { DRAFT_MS, draftTokenHash, newDraftToken } from './reading-draft-token';
 import {
-  accountsOfMeters,
+  accountsOfMetersInService,
   deleteExpiredReadingDrafts,
-  metersInService,
   putReadingDraft,
 } from './reading-drafts.queries';
 
-/** A draft holds at most this many fields of at most DRAFT_VALUE_MAX characters. */
-const DRAFT_FIELDS_MAX = 50;
+/** A value is kept up to this many characters; a longer one is not a reading anyone typed. */
 const DRAFT_VALUE_MAX = 30;
+/** The form of one account holds at most this many fields; the form of all premises this many. */
+const FIELDS_MAX = { one: 50, several: 1000 } as const;
 
 /**
- * The use case "the readings form arrives after the session expired": keeps what was typed for the
- * account whose meters they are, for DRAFT_MS, so the form comes back filled in after the login
- * (decision 130). Answers the token for the browser's cookie, or null when nothing is kept: nothing
- * filled in, too much, meters unknown or of more than one account, or not of the account the
- * form was for. Nothing here is a submitted reading; the draft only fills the form in.
+ * The use case "a readings form arrives after the session expired": keeps what was typed for the
+ * accounts whose meters they are, for DRAFT_MS, so the form comes back filled in after the login
+ * (decision 130). `accounts: 'one'` is the readings page of one account (`accountNumber`, when the
+ * form names it, must be theirs); `'several'` the form of all premises, a row per account under
+ * the same token. Answers the token for the browser's cookie, or null when nothing is kept:
+ * nothing filled in, too much, a meter unknown or out of service, or (one) not one account. Nothing
+ * here is a submitted reading; the draft only fills the form in.
  */
 export async function keepReadingDraft(
   db: DB,
-  input: { typed: Record<number, string>; accountNumber: string | undefined; now: Date },
+  input: {
+    typed: Record<number, string>;
+    accountNumber?: string | undefined;
+    accounts?: 'one' | 'several';
+    now: Date;
+  },
 ): Promise<{ token: string; expiresAt: Date } | null> {
+  const several = input.accounts === 'several';
   const filled = Object.entries(input.typed).filter(([, v]) => v.trim() !== '');
-  if (!filled.length || filled.length > DRAFT_FIELDS_MAX) return null;
+  if (!filled.length || filled.length > FIELDS_MAX[several ? 'several' : 'one']) return null;
   if (filled.some(([, v]) => v.length > DRAFT_VALUE_MAX)) return null;
-  const ids = filled.map(([id]) => Number(id));
   return db.transaction().execute(async (tx) => {
-    const accounts = await accountsOfMeters(tx, ids);
-    const account = accounts[0];
-    if (accounts.length !== 1 || !account || (await metersInService(tx, ids)) !== ids.length) return null;
-    if (input.accountNumber && input.accountNumber !== account.number) return null;
+    const meters = await accountsOfMetersInService(
+      tx,
+      filled.map(([id]) => Number(id)),
+    );
+    const accounts = new Map(meters.map((m) => [m.accountId, m.number]));
+    if (meters.length !== filled.length) return null;
+    if (!several && accounts.size !== 1) return null;
+    if (!several && input.accountNumber && !new Set(accounts.values()).has(input.accountNumber)) return null;
     await deleteExpiredReadingDrafts(tx, input.now);
     const token = newDraftToken();
     const expiresAt = new Date(input.now.getTime() + DRAFT_MS);
-    await putReadingDraft(tx, {
-      accountId: account.id,
-      tokenHash: draftTokenHash(token),
-      typed: Object.fromEntries(filled.map(([id, v]) => [id, v.trim()])),
-      expiresAt,
-    });
+    const typedOf = new Map(filled.map(([id, v]) => [Number(id), v.trim()]));
+    for (const accountId of accounts.keys()) {
+      const own = meters.filter((m) => m.accountId === accountId);
+      await putReadingDraft(tx, {
+        accountId,
+        tokenHash: draftTokenHash(token),
+        typed: Object.fromEntries(own.map((m) => [String(m.meterId), typedOf.get(m.meterId) ?? ''])),
+        expiresAt,
+      });
+    }
     return { token, expiresAt };
   });
 }

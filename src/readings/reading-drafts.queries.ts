@@ -1,31 +1,18 @@
 import type { DB } from '../db/database';
 
-/** The accounts (id and number) of these meters in service; one row per account. */
-export async function accountsOfMeters(
+/** The account (id and number) of each of these meters that is in service; one row per meter. */
+export async function accountsOfMetersInService(
   db: DB,
   meterIds: number[],
-): Promise<{ id: number; number: string }[]> {
+): Promise<{ meterId: number; accountId: number; number: string }[]> {
   if (!meterIds.length) return [];
   return db
     .selectFrom('meters')
     .innerJoin('accounts', 'accounts.id', 'meters.account_id')
-    .select(['accounts.id', 'accounts.number'])
+    .select(['meters.id as meterId', 'accounts.id as accountId', 'accounts.number'])
     .where('meters.id', 'in', meterIds)
     .where('meters.removed_on', 'is', null)
-    .groupBy(['accounts.id', 'accounts.number'])
     .execute();
-}
-
-/** Meters in service among these ids (how many of them exist and are in service). */
-export async function metersInService(db: DB, meterIds: number[]): Promise<number> {
-  if (!meterIds.length) return 0;
-  const row = await db
-    .selectFrom('meters')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('id', 'in', meterIds)
-    .where('removed_on', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 /** Stores an account's draft, replacing the one it had. */
@@ -50,21 +37,19 @@ export async function deleteExpiredReadingDrafts(db: DB, now: Date): Promise<voi
   await db.deleteFrom('reading_drafts').where('expires_at', '<=', now).execute();
 }
 
-/** Deletes the draft with this token hash and answers it (it is used once). */
-export async function takeReadingDraftRow(
+/** Deletes the drafts with this token hash (one per account) and answers them: they are used once. */
+export async function takeReadingDraftRows(
   db: DB,
   tokenHash: string,
-): Promise<{ accountId: number; typed: Record<string, string>; expiresAt: Date } | undefined> {
-  const row = await db
+): Promise<{ accountId: number; typed: Record<string, string>; expiresAt: Date }[]> {
+  const rows = await db
     .deleteFrom('reading_drafts')
     .where('token_hash', '=', tokenHash)
     .returning(['account_id', 'typed', 'expires_at'])
-    .executeTakeFirst();
-  return row
-    ? {
-        accountId: row.account_id,
-        typed: typeof row.typed === 'string' ? JSON.parse(row.typed) : row.typed,
-        expiresAt: new Date(row.expires_at),
-      }
-    : undefined;
+    .execute();
+  return rows.map((row) => ({
+    accountId: row.account_id,
+    typed: typeof row.typed === 'string' ? JSON.parse(row.typed) : row.typed,
+    expiresAt: new Date(row.expires_at),
+  }));
 }

@@ -146,7 +146,12 @@ function readingsPageRoute(app: ZodApp, db: DB, draftCookie: DraftCookie) {
       // Back from the login after the form was sent with an expired session: filled in, not sent.
       reply.clearCookie(DRAFT_COOKIE, draftCookie);
       const meterIds = view.meters.map((m) => m.id);
-      const typed = await takeReadingDraft(db, { token: draftToken, accountId: account.id, meterIds, now });
+      const typed = await takeReadingDraft(db, {
+        token: draftToken,
+        accountIds: [account.id],
+        meterIds,
+        now,
+      });
       if (typed) view = { ...view, typed, notice: { kind: 'warning', text: [t.draftRestored] } };
     }
     const done = Number(req.query.done);

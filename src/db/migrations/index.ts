@@ -15,6 +15,7 @@ import * as m0710 from './0710_notifications';
 import * as m0750 from './0750_api_tokens';
 import * as m0800 from './0800_account_links';
 import * as m0840 from './0840_api_token_shown_once';
+import * as m0850 from './0850_reading_drafts_several_accounts';
 
 /**
  * Every migration, by name. Names sort in the order they apply; each capability
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0750_api_tokens': m0750,
   '0800_account_links': m0800,
   '0840_api_token_shown_once': m0840,
+  '0850_reading_drafts_several_accounts': m0850,
 };
