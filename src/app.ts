@@ -40,6 +40,7 @@ import { DEFAULT_LOCALE, isLocale, type Locale, localeFromAcceptLanguage } from 
 import { devMailboxRoutes } from './mail/dev-mailbox.routes';
 import { notificationRoutes } from './notifications/notifications.routes';
 import { registerDatabaseGauges } from './ops/metrics';
+import { premisesApi } from './premises/premises.api';
 import { premisesRoutes } from './premises/premises.routes';
 import { guideRoutes } from './public/guide.routes';
 import { mapRoutes } from './public/map.routes';
@@ -114,6 +115,7 @@ const CAPABILITY_ROUTES: ((scope: FastifyInstance, deps: AppDeps) => Promise<voi
   readingsRoutes,
   premisesRoutes,
   readingsApi,
+  premisesApi,
   backofficeHomeRoutes,
   backofficeAccountRoutes,
   backofficeReadingRoutes,

@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import { AccountAccessError, customerAccount } from '../accounts/access';
 import { apiRateKey, requireScope } from '../api-tokens/api-auth';
 import type { AppDeps } from '../app-deps';
 import { localDate, monthStart, periodOf, periodOfDay } from '../calendar/calendar';
+import type { Locale } from '../db/schema';
 import { formatM3, formatMeterReading } from '../money/litres';
 import { type SchemaApp, withSchemas } from '../web/request-schemas';
 import { readingsText } from './readings.messages';
-import { meterStates, periodStatus, type StoredReading } from './readings.queries';
+import { meterStates, periodStatus } from './readings.queries';
 import { accountConsumption } from './readings.routes';
 import {
   accountParams,
@@ -16,11 +18,12 @@ import {
   historyQuery,
   invalidAnswer,
   metersAnswer,
+  readingJson,
   storedAnswer,
   submitBody,
 } from './readings.schemas';
 import { largeMessage, problemMessage } from './readings.views';
-import { submitReadings } from './submit-readings.service';
+import { type FieldProblem, type LargeConsumption, submitReadings } from './submit-readings.service';
 import { verificationState } from './verification';
 
 const TAGS = ['readings'];
@@ -43,18 +46,6 @@ type Security = Record<string, string[]>[];
 const SECURITY: Security = [{ session: [] }, { bearer: [] }];
 const SECURITY_POST: Security = [{ session: [], csrf: [] }, { bearer: [] }];
 const SCOPE = { 'x-token-scope': 'readings:write' };
-
-const toJson = (r: StoredReading) => ({
-  id: r.id,
-  meterId: r.meterId,
-  period: periodOfDay(r.period),
-  value: formatMeterReading(r.valueL),
-  valueL: r.valueL,
-  readOn: r.readOn,
-  source: r.source,
-  status: r.status,
-  submittedAt: r.submittedAt.toISOString(),
-});
 
 /**
  * The readings use cases for mobile apps and integrations: the same submitter as the page, the
@@ -167,7 +158,7 @@ function historyRoute(app: SchemaApp, { db }: AppDeps) {
         account: account.number,
         from: c.from,
         to: c.to,
-        readings: c.readings.map(toJson),
+        readings: c.readings.map(readingJson),
         consumption: c.months.map((m) => ({
           period: m.period,
           coldM3: m.coldL === null ? null : formatM3(m.coldL),
@@ -227,7 +218,7 @@ function submitRoute(app: SchemaApp, { db, config: settings }: AppDeps) {
         case 'accepted':
           return reply.status(result.replay ? 200 : 201).send({
             status: result.replay ? 'already_stored' : 'accepted',
-            readings: result.saved.map(toJson),
+            readings: result.saved.map(readingJson),
           });
         case 'noAccount':
           throw new AccountAccessError('no such account for this user');
@@ -239,12 +230,7 @@ function submitRoute(app: SchemaApp, { db, config: settings }: AppDeps) {
           return reply.status(422).send({
             error: 'invalid',
             message: t.fixErrors,
-            fields: Object.entries(result.errors).map(([id, p]) => ({
-              meterId: Number(id),
-              problem: p.problem,
-              typed: typed[Number(id)] ?? '',
-              message: problemMessage(req.locale, p),
-            })),
+            fields: fieldAnswers(req.locale, result.errors, typed),
           });
         case 'confirm':
           return reply.status(409).send({
@@ -256,15 +242,34 @@ function submitRoute(app: SchemaApp, { db, config: settings }: AppDeps) {
               .filter(Boolean)
               .join(' '),
             partial: result.partial,
-            large: result.large.map((l) => ({
-              meterId: l.meterId,
-              serial: l.serial,
-              consumptionM3: formatM3(l.consumptionL),
-              limitM3: formatM3(l.limitL),
-              usualM3: l.usual ? formatM3(l.usual.medianL) : null,
-            })),
+            large: result.large.map(largeAnswer),
           });
       }
     },
   );
+}
+
+/** The refused fields of a submission, each with what was typed and the message in the request's language. */
+export function fieldAnswers(
+  locale: Locale,
+  errors: Record<number, FieldProblem>,
+  typed: Record<number, string>,
+): z.output<typeof invalidAnswer>['fields'] {
+  return Object.entries(errors).map(([id, p]) => ({
+    meterId: Number(id),
+    problem: p.problem,
+    typed: typed[Number(id)] ?? '',
+    message: problemMessage(locale, p),
+  }));
+}
+
+/** A large consumption waiting for its confirmation, in m³ as the page shows it. */
+export function largeAnswer(l: LargeConsumption): z.output<typeof confirmAnswer>['large'][number] {
+  return {
+    meterId: l.meterId,
+    serial: l.serial,
+    consumptionM3: formatM3(l.consumptionL),
+    limitM3: formatM3(l.limitL),
+    usualM3: l.usual ? formatM3(l.usual.medianL) : null,
+  };
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { periodOfDay } from '../calendar/calendar';
 import { READING_SOURCES, READING_STATUSES, WATERS } from '../db/schema';
+import { formatMeterReading } from '../money/litres';
 import { MAX_INT4 } from '../web/forms';
 import {
   apiAccountParams as accountParams,
@@ -10,6 +12,7 @@ import {
   queryText,
   sentField,
 } from '../web/request-schemas';
+import type { StoredReading } from './readings.queries';
 
 /**
  * The requests of the readings pages and of the readings API, declared once: Fastify validates
@@ -139,6 +142,19 @@ export const submitBody = z.object({
     .optional(),
   confirmPartial: z.boolean().default(false),
   confirmLarge: z.boolean().default(false),
+});
+
+/** A stored reading as the API answers it. */
+export const readingJson = (r: StoredReading): z.output<typeof readingAnswer> => ({
+  id: r.id,
+  meterId: r.meterId,
+  period: periodOfDay(r.period),
+  value: formatMeterReading(r.valueL),
+  valueL: r.valueL,
+  readOn: r.readOn,
+  source: r.source,
+  status: r.status,
+  submittedAt: r.submittedAt.toISOString(),
 });
 
 export const storedAnswer = z.object({ status: z.string(), readings: z.array(readingAnswer) });
