@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { holdersOf } from '../accounts/account-links.queries';
 import { accountWithAddress } from '../accounts/accounts.queries';
 import type { DB } from '../db/database';
 import { readingsOfAccount, storedColumns } from '../readings/readings.queries';
@@ -65,9 +66,7 @@ export function recentAccountMonths(db: DB, accountId: number) {
 
 /** The cabinet users linked to an account, with what an operator needs to help them sign in. */
 export function cabinetUsersOfAccount(db: DB, accountId: number) {
-  return db
-    .selectFrom('users')
-    .innerJoin('user_accounts', 'user_accounts.user_id', 'users.id')
+  return holdersOf(db, accountId)
     .select([
       'users.id',
       'users.login',
@@ -76,7 +75,6 @@ export function cabinetUsersOfAccount(db: DB, accountId: number) {
       'users.locked_until',
       'users.failed_logins',
     ])
-    .where('user_accounts.account_id', '=', accountId)
     .orderBy('users.id')
     .execute();
 }
