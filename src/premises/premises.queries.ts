@@ -29,14 +29,8 @@ export interface PremisesAccount {
   meters: PremisesMeter[];
 }
 
-interface Row {
-  id: number;
-  number: string;
-  kind: 'individual' | 'legal';
-  street: string;
-  house: string;
-  prefix: string;
-  apartment: string;
+/** A row of `premisesOfUser`'s statement: the account's own columns as the overview has them, then the rest raw. */
+interface Row extends Omit<PremisesAccount, 'balance' | 'meters'> {
   balance_period: string | null;
   closing_tiyn: string | number | null;
   meters: {
@@ -87,19 +81,13 @@ export async function premisesOfUser(db: DB, userId: number, current: string): P
     ) mt on true
     where ua.user_id = ${userId}
     order by ua.created_at, a.number`.execute(db);
-  return result.rows.map((r) => ({
-    id: r.id,
-    number: r.number,
-    kind: r.kind,
-    street: r.street,
-    house: r.house,
-    prefix: r.prefix,
-    apartment: r.apartment,
+  return result.rows.map(({ balance_period, closing_tiyn, meters, ...account }) => ({
+    ...account,
     balance:
-      r.balance_period !== null && r.closing_tiyn !== null
-        ? { period: r.balance_period, closingTiyn: Number(r.closing_tiyn) }
+      balance_period !== null && closing_tiyn !== null
+        ? { period: balance_period, closingTiyn: Number(closing_tiyn) }
         : null,
-    meters: r.meters.map((m) => ({
+    meters: meters.map((m) => ({
       id: m.id,
       inputNo: m.input_no,
       water: m.water,
