@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { linkedAccountsOf } from '../accounts/accounts.queries';
 import type { DB } from '../db/database';
 import type { Water } from '../readings/readings.queries';
 
@@ -110,12 +111,9 @@ export async function meterAccountsOfUser(
   db: DB,
   userId: number,
 ): Promise<{ meterId: number; accountNumber: string }[]> {
-  return db
-    .selectFrom('user_accounts')
-    .innerJoin('accounts', 'accounts.id', 'user_accounts.account_id')
+  return linkedAccountsOf(db, userId)
     .innerJoin('meters', 'meters.account_id', 'accounts.id')
     .select(['meters.id as meterId', 'accounts.number as accountNumber'])
-    .where('user_accounts.user_id', '=', userId)
     .where('meters.removed_on', 'is', null)
     .orderBy('user_accounts.created_at')
     .orderBy('accounts.number')
