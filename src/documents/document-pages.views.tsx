@@ -80,11 +80,11 @@ export function InvoicePage(props: {
             <a class="button" href={`/cabinet/invoice.pdf?${pdfQuery}`}>
               {t.openPdf}
             </a>
-            <PostButton
-              action="/cabinet/invoice/email"
-              csrfToken={ctx.csrfToken}
-              label={t.sendEmail}
-              fields={{ period: sel.period, account: account.number, back: here }}
+            <MailButton
+              ctx={ctx}
+              document="invoice"
+              fields={{ period: sel.period, account: account.number }}
+              back={here}
             />
             <PostButton
               action="/cabinet/invoice/subscription"
@@ -98,6 +98,23 @@ export function InvoicePage(props: {
         <Notice kind="info">{t.noData}</Notice>
       )}
     </Layout>
+  );
+}
+
+/** The button that mails the document on the page (`fields` name it) to the user's address, then comes `back`. */
+function MailButton(props: {
+  ctx: PageContext;
+  document: 'invoice' | 'settlement';
+  fields: Record<string, string>;
+  back: string;
+}) {
+  return (
+    <PostButton
+      action={`/cabinet/${props.document}/email`}
+      csrfToken={props.ctx.csrfToken}
+      label={documentsText[props.ctx.locale].sendEmail}
+      fields={{ ...props.fields, back: props.back }}
+    />
   );
 }
 
@@ -150,16 +167,11 @@ export function SettlementPage(props: {
             <a class="button" href={`/cabinet/settlement.csv?${rangeQuery}`} download>
               {t.downloadCsv}
             </a>
-            <PostButton
-              action="/cabinet/settlement/email"
-              csrfToken={ctx.csrfToken}
-              label={t.sendEmail}
-              fields={{
-                from_period: range.from.period,
-                to_period: range.to.period,
-                account: account.number,
-                back: here,
-              }}
+            <MailButton
+              ctx={ctx}
+              document="settlement"
+              fields={{ from_period: range.from.period, to_period: range.to.period, account: account.number }}
+              back={here}
             />
           </div>
         </>
