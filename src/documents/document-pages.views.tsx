@@ -65,8 +65,7 @@ export function InvoicePage(props: {
       <PeriodSelector
         locale={ctx.locale}
         action={path}
-        month={sel.month}
-        year={sel.year}
+        value={sel}
         years={props.years}
         error={periodError(ctx.locale, sel.problem)}
         hidden={props.queryAccount ? { account: account.number } : {}}
@@ -216,8 +215,7 @@ export function AnonymousBreakdownPage(props: {
       <PeriodSelector
         locale={ctx.locale}
         action="/breakdown/anonymous"
-        month={sel.month}
-        year={sel.year}
+        value={sel}
         years={props.years}
         error={periodError(ctx.locale, sel.problem)}
         hidden={{ token }}

@@ -235,8 +235,7 @@ function PeriodForm({
 export function PeriodSelector(props: {
   locale: Locale;
   action: string;
-  month: string;
-  year: string;
+  value: { month: string; year: string };
   years: number[];
   error?: string | null | undefined;
   hidden?: Record<string, string>;
@@ -248,7 +247,7 @@ export function PeriodSelector(props: {
         locale={props.locale}
         prefix=""
         legend={`${t.month}, ${t.year.toLowerCase()}`}
-        value={props}
+        value={props.value}
         years={props.years}
         error={props.error}
       />
