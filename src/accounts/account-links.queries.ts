@@ -65,11 +65,17 @@ export async function lockUser(db: DB, userId: number): Promise<void> {
   await db.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
 }
 
+/** The cabinet users who have the account in their list, each joined to their link. */
+export function holdersOf(db: DB, accountId: number) {
+  return db
+    .selectFrom('users')
+    .innerJoin('user_accounts', 'user_accounts.user_id', 'users.id')
+    .where('user_accounts.account_id', '=', accountId);
+}
+
 /** The other cabinet users of an account with a confirmed address: who is told of a new link. */
 export function otherHoldersToTell(db: DB, accountId: number, exceptUserId: number) {
-  return db
-    .selectFrom('user_accounts')
-    .innerJoin('users', 'users.id', 'user_accounts.user_id')
+  return holdersOf(db, accountId)
     .select([
       'users.id',
       'users.login',
@@ -77,7 +83,6 @@ export function otherHoldersToTell(db: DB, accountId: number, exceptUserId: numb
       sql<string>`users.email`.as('email'),
       sql<Locale>`users.locale`.as('locale'),
     ])
-    .where('user_accounts.account_id', '=', accountId)
     .where('user_accounts.user_id', '<>', exceptUserId)
     .where('users.role', '=', 'customer')
     .where('users.email', 'is not', null)

@@ -63,6 +63,14 @@ export function findAccountById(db: DB, id: number): Promise<AccountView | undef
   return accountQuery(db).where('accounts.id', '=', id).executeTakeFirst();
 }
 
+/** The accounts in a user's list, each joined to its link: the base of questions about "my accounts". */
+export function linkedAccountsOf(db: DB, userId: number) {
+  return db
+    .selectFrom('user_accounts')
+    .innerJoin('accounts', 'accounts.id', 'user_accounts.account_id')
+    .where('user_accounts.user_id', '=', userId);
+}
+
 /** The accounts a cabinet user may see, first linked first. */
 export function accountsOfUser(db: DB, userId: number): Promise<AccountView[]> {
   return accountQuery(db)

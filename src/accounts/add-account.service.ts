@@ -49,14 +49,11 @@ export async function addAccount(
     for (const [name, problem] of Object.entries(problems)) errors[name as AddAccountField] = t[problem];
     return { ok: false, errors };
   }
+  const auditRefusal = (action: string, subject: string) =>
+    audit(db, { actorUserId: ctx.userId, action, subject, ip: ctx.ip });
   const wait = await ctx.limit();
   if (wait > 0) {
-    await audit(db, {
-      actorUserId: ctx.userId,
-      action: 'account.add_limited',
-      subject: input.number,
-      ip: ctx.ip,
-    });
+    await auditRefusal('account.add_limited', input.number);
     return { ok: false, errors: { form: waitMessage(ctx.locale, wait) }, retryAfter: wait };
   }
   const account = await accountToLink(db, input.number);
@@ -64,21 +61,11 @@ export async function addAccount(
     return { ok: false, errors: { number: t.already } };
   }
   if (!account || !provesAccount(account, input)) {
-    await audit(db, {
-      actorUserId: ctx.userId,
-      action: 'account.add_refused',
-      subject: input.number,
-      ip: ctx.ip,
-    });
+    await auditRefusal('account.add_refused', input.number);
     return { ok: false, errors: { number: t.noMatch } };
   }
   if (account.closedOn !== null) {
-    await audit(db, {
-      actorUserId: ctx.userId,
-      action: 'account.add_closed',
-      subject: account.number,
-      ip: ctx.ip,
-    });
+    await auditRefusal('account.add_closed', account.number);
     return { ok: false, errors: { number: t.closed } };
   }
   return db.transaction().execute(async (tx): Promise<AddAccountResult> => {

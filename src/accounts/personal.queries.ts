@@ -1,5 +1,5 @@
 import type { DB } from '../db/database';
-import { accountsOfUser } from './accounts.queries';
+import { accountsOfUser, linkedAccountsOf } from './accounts.queries';
 
 /** The newest agreement to the processing of personal data a user gave. */
 export function latestConsent(db: DB, userId: number) {
@@ -48,11 +48,9 @@ export { accountsOfUser };
 
 /** The readings of the meters of the user's accounts, oldest first. */
 export function readingsOf(db: DB, userId: number) {
-  return db
-    .selectFrom('readings')
-    .innerJoin('meters', 'meters.id', 'readings.meter_id')
-    .innerJoin('accounts', 'accounts.id', 'meters.account_id')
-    .innerJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
+  return linkedAccountsOf(db, userId)
+    .innerJoin('meters', 'meters.account_id', 'accounts.id')
+    .innerJoin('readings', 'readings.meter_id', 'meters.id')
     .select([
       'accounts.number as account',
       'meters.serial',
@@ -64,7 +62,6 @@ export function readingsOf(db: DB, userId: number) {
       'readings.status',
       'readings.submitted_at',
     ])
-    .where('user_accounts.user_id', '=', userId)
     .orderBy('accounts.number')
     .orderBy('readings.period')
     .orderBy('readings.submitted_at')
@@ -74,12 +71,9 @@ export function readingsOf(db: DB, userId: number) {
 
 /** The months with an invoice (and a statement line) of the user's accounts, oldest first. */
 export function documentMonthsOf(db: DB, userId: number) {
-  return db
-    .selectFrom('account_months')
-    .innerJoin('accounts', 'accounts.id', 'account_months.account_id')
-    .innerJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
+  return linkedAccountsOf(db, userId)
+    .innerJoin('account_months', 'account_months.account_id', 'accounts.id')
     .select(['accounts.number as account', 'account_months.period'])
-    .where('user_accounts.user_id', '=', userId)
     .orderBy('accounts.number')
     .orderBy('account_months.period')
     .execute();

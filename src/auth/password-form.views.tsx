@@ -44,9 +44,8 @@ export function NewPasswordFields(props: {
 export function PasswordChangeForm(props: {
   ctx: PageContext;
   action: string;
-  passwordLabel: string;
-  repeatLabel: string;
-  submit: string;
+  /** The texts of the form: the new password's label, its repeat's label, the button. */
+  labels: { password: string; repeat: string; submit: string };
   errors: { password?: string | undefined; passwordRepeat?: string | undefined };
   children: ComponentChildren;
 }) {
@@ -55,12 +54,12 @@ export function PasswordChangeForm(props: {
       {props.children}
       <NewPasswordFields
         locale={props.ctx.locale}
-        passwordLabel={props.passwordLabel}
-        repeatLabel={props.repeatLabel}
+        passwordLabel={props.labels.password}
+        repeatLabel={props.labels.repeat}
         errors={props.errors}
       />
       <button type="submit" class="primary">
-        {props.submit}
+        {props.labels.submit}
       </button>
     </Form>
   );

@@ -67,9 +67,7 @@ export function ChangePage({ ctx, view }: { ctx: PageContext; view: ChangeView }
         <PasswordChangeForm
           ctx={ctx}
           action="/password/change"
-          passwordLabel={t.newPassword}
-          repeatLabel={t.repeat}
-          submit={t.change}
+          labels={{ password: t.newPassword, repeat: t.repeat, submit: t.change }}
           errors={e}
         >
           {bound('binIin', t.binIin, { inputMode: 'numeric', maxLength: 12, required: true })}

@@ -124,16 +124,14 @@ function confirmRoutes(app: ZodApp, { db, config }: AppDeps) {
   });
 }
 
+/** A new confirmation link by mail: three an hour per login, ten in ten minutes per client address. */
+const NEW_LINK_LIMIT = { perUser: 3, timeWindowMs: 3600_000, perClient: 10, clientWindowMs: 10 * 60_000 };
+
 /** The page of an unconfirmed login and its form that mails the link again. */
 function resendRoutes(app: ZodApp, { db, config }: AppDeps) {
   const hours = config.REGISTRATION_CONFIRM_HOURS;
-  // Each resend mails a new link: three an hour per login, ten in ten minutes per client address.
-  const resendLimit = actionLimit(db, 'register.resend', {
-    perUser: 3,
-    timeWindowMs: 3600_000,
-    perClient: 10,
-    clientWindowMs: 10 * 60_000,
-  });
+  // Each resend mails a new link.
+  const resendLimit = actionLimit(db, 'register.resend', NEW_LINK_LIMIT);
 
   app.get('/register/unconfirmed', { schema: { querystring: loginQuery } }, async (req, reply) => {
     const { login } = req.query;
@@ -174,19 +172,12 @@ function resendRoutes(app: ZodApp, { db, config }: AppDeps) {
 /** The correction of an unconfirmed registration's address. */
 function correctRoutes(app: ZodApp, { db, config }: AppDeps) {
   const hours = config.REGISTRATION_CONFIRM_HOURS;
-  // A correction mails a new link, and tries the password: every attempt counts per client (ten
-  // in ten minutes); per login three an hour, counted only once the password is proven, so a
-  // stranger who knows the account number cannot use up the registrant's corrections (wrong
-  // passwords go to the login throttle instead).
-  const correctLimit = actionLimit(db, 'register.correct', {
-    perUser: 3,
-    timeWindowMs: 3600_000,
-    perClient: 10,
-    clientWindowMs: 10 * 60_000,
-  });
+  // A correction mails a new link, and tries the password: every attempt counts per client; per
+  // login, counted only once the password is proven, so a stranger who knows the account number
+  // cannot use up the registrant's corrections (wrong passwords go to the login throttle instead).
+  const correctLimit = actionLimit(db, 'register.correct', NEW_LINK_LIMIT);
   const provenCorrectLimit = actionLimit(db, 'register.correct.proven', {
-    perUser: 3,
-    timeWindowMs: 3600_000,
+    ...NEW_LINK_LIMIT,
     // The client was counted before the password was tried.
     perClient: Number.MAX_SAFE_INTEGER,
   });

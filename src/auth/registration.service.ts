@@ -148,6 +148,20 @@ function sortBlockers(blockers: Blocker[], login: string, clock: RegistrationClo
   };
 }
 
+/** Takes the address off expired unconfirmed registrations, each with its audit entry. */
+async function releaseEmails(tx: DB, expired: Blocker[], ip: string | undefined): Promise<void> {
+  for (const b of expired) {
+    await releaseEmail(tx, b.id);
+    await audit(tx, {
+      actorUserId: b.id,
+      action: 'register.expired_email_released',
+      subject: b.login,
+      ip,
+      details: { email: b.email, registeredAt: b.created_at.toISOString() },
+    });
+  }
+}
+
 /**
  * The user, the account link, the consent, the confirmation token, its email and the audit entry,
  * in one transaction; refused when the account has a user or the login or email is taken. An
@@ -175,16 +189,7 @@ async function createCustomer(
       return { ok: false, errors: { form: t.register.taken } };
     }
     if (way.emailTaken) return { ok: false, errors: { email: t.register.emailTaken } };
-    for (const b of way.released) {
-      await releaseEmail(tx, b.id);
-      await audit(tx, {
-        actorUserId: b.id,
-        action: 'register.expired_email_released',
-        subject: b.login,
-        ip: ctx.ip,
-        details: { email: b.email, registeredAt: b.created_at.toISOString() },
-      });
-    }
+    await releaseEmails(tx, way.released, ctx.ip);
     const customer: NewCustomer = {
       login,
       email: input.email,
@@ -408,16 +413,11 @@ export async function correctUnconfirmedEmail(
     return { ok: false, errors: { email: t.register.emailTaken } };
   }
   await db.transaction().execute(async (tx) => {
-    for (const b of blockers.filter((other) => other.id !== user.id)) {
-      await releaseEmail(tx, b.id);
-      await audit(tx, {
-        actorUserId: b.id,
-        action: 'register.expired_email_released',
-        subject: b.login,
-        ip: ctx.ip,
-        details: { email: b.email, registeredAt: b.created_at.toISOString() },
-      });
-    }
+    await releaseEmails(
+      tx,
+      blockers.filter((other) => other.id !== user.id),
+      ctx.ip,
+    );
     await setUnconfirmedEmail(tx, user.id, input.email);
     await sendConfirmation(tx, {
       userId: user.id,

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { fill } from '../i18n/locales';
@@ -35,6 +35,15 @@ function act(req: FastifyRequest, publicUrl: string): ActContext {
   return { locale: req.locale, ip: req.ip, publicUrl };
 }
 
+/**
+ * The changes proven by the current password (address, password): a signed-in customer's, at most
+ * 20 tries in 10 minutes from one client.
+ */
+const passwordProven = {
+  preHandler: requireCustomer,
+  config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } },
+};
+
 function signedIn(req: FastifyRequest) {
   return { userId: req.user!.id, sessionHash: req.user!.sessionHash };
 }
@@ -68,28 +77,20 @@ function emailRoutes(app: SchemaApp, { db, config }: AppDeps) {
     },
   );
 
-  app.post(
-    '/cabinet/email',
-    {
-      preHandler: requireCustomer,
-      config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } },
-      schema: { body: emailForm },
-    },
-    async (req, reply) => {
-      const { email, current } = req.body;
-      const result = await changeEmail(db, signedIn(req), { email, current }, act(req, config.PUBLIC_URL));
-      const ctx = pageContext(req, reply);
-      if (!result.ok) {
-        const { current: now, pending, errors } = result;
-        return sendPage(
-          reply,
-          <EmailPage ctx={ctx} current={now} pending={pending} value={email} errors={errors} />,
-          400,
-        );
-      }
-      return reply.redirect('/cabinet/email?done=sent', 303);
-    },
-  );
+  app.post('/cabinet/email', { ...passwordProven, schema: { body: emailForm } }, async (req, reply) => {
+    const { email, current } = req.body;
+    const result = await changeEmail(db, signedIn(req), { email, current }, act(req, config.PUBLIC_URL));
+    const ctx = pageContext(req, reply);
+    if (!result.ok) {
+      const { current: now, pending, errors } = result;
+      return sendPage(
+        reply,
+        <EmailPage ctx={ctx} current={now} pending={pending} value={email} errors={errors} />,
+        400,
+      );
+    }
+    return reply.redirect('/cabinet/email?done=sent', 303);
+  });
 
   const tokenQuery = z.object({ token: formText() });
   app.get('/cabinet/email/confirm', { schema: { querystring: tokenQuery } }, async (req, reply) => {
@@ -110,52 +111,33 @@ function passwordRoutes(app: SchemaApp, { db, config }: AppDeps) {
     return sendPage(reply, <PasswordPage ctx={pageContext(req, reply)} notice={notice} />);
   });
 
-  app.post(
-    '/cabinet/password',
-    {
-      preHandler: requireCustomer,
-      config: { rateLimit: { max: 20, timeWindow: 10 * 60_000 } },
-      schema: { body: passwordForm },
-    },
-    async (req, reply) => {
-      const { current, password, passwordRepeat: repeat } = req.body;
-      const input = { current, password, repeat };
-      const result = await changePassword(db, signedIn(req), input, act(req, config.PUBLIC_URL));
-      const ctx = pageContext(req, reply);
-      if (!result.ok) return sendPage(reply, <PasswordPage ctx={ctx} errors={result.errors} />, 400);
-      return reply.redirect('/cabinet/password?done=changed', 303);
-    },
-  );
+  app.post('/cabinet/password', { ...passwordProven, schema: { body: passwordForm } }, async (req, reply) => {
+    const { current, password, passwordRepeat: repeat } = req.body;
+    const input = { current, password, repeat };
+    const result = await changePassword(db, signedIn(req), input, act(req, config.PUBLIC_URL));
+    const ctx = pageContext(req, reply);
+    if (!result.ok) return sendPage(reply, <PasswordPage ctx={ctx} errors={result.errors} />, 400);
+    return reply.redirect('/cabinet/password?done=changed', 303);
+  });
 }
 
 function subscriptionRoutes(app: SchemaApp, { db }: AppDeps) {
+  type Subscriptions = { invoices: boolean; announcements: boolean; hasEmail: boolean };
+  const page = (req: FastifyRequest, reply: FastifyReply, view: Subscriptions, notice?: Notices) =>
+    sendPage(reply, <SubscriptionsPage ctx={pageContext(req, reply)} {...view} notice={notice} />);
+
   app.get('/cabinet/subscriptions', { preHandler: requireCustomer }, async (req, reply) => {
     const u = await settingsUser(db, req.user!.id);
-    return sendPage(
-      reply,
-      <SubscriptionsPage
-        ctx={pageContext(req, reply)}
-        invoices={u.subscribe_invoices}
-        announcements={u.subscribe_announcements}
-        hasEmail={Boolean(u.email)}
-      />,
-    );
+    const { subscribe_invoices: invoices, subscribe_announcements: announcements } = u;
+    return page(req, reply, { invoices, announcements, hasEmail: Boolean(u.email) });
   });
 
   const options = { preHandler: requireCustomer, schema: { body: subscriptionsForm } };
   app.post('/cabinet/subscriptions', options, async (req, reply) => {
     const { invoices, announcements } = req.body;
     const saved = await saveSubscriptions(db, req.user!.id, { invoices, announcements }, { ip: req.ip });
-    return sendPage(
-      reply,
-      <SubscriptionsPage
-        ctx={pageContext(req, reply)}
-        invoices={invoices}
-        announcements={announcements}
-        hasEmail={saved.hasEmail}
-        notice={{ kind: 'success', text: identityText[req.locale].subscriptions.saved }}
-      />,
-    );
+    const notice = { kind: 'success' as const, text: identityText[req.locale].subscriptions.saved };
+    return page(req, reply, { invoices, announcements, hasEmail: saved.hasEmail }, notice);
   });
 }
 

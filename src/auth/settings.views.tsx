@@ -72,9 +72,7 @@ export function PasswordPage({
       <PasswordChangeForm
         ctx={ctx}
         action="/cabinet/password"
-        passwordLabel={t.newPassword}
-        repeatLabel={t.repeat}
-        submit={t.submit}
+        labels={{ password: t.newPassword, repeat: t.repeat, submit: t.submit }}
         errors={errors}
       >
         <CurrentPasswordField label={t.current} error={errors.current} />

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import { holdersOf } from '../accounts/account-links.queries';
 import { accountWithAddress } from '../accounts/accounts.queries';
 import type { DB } from '../db/database';
+import { readingsOfAccount, storedColumns } from '../readings/readings.queries';
 
 export interface AccountHit {
   number: string;
@@ -43,21 +45,8 @@ export function searchAccounts(db: DB, raw: string): Promise<AccountHit[]> {
 
 /** The account's latest 36 readings, newest first, with the meter's serial. */
 export function recentReadingsOfAccount(db: DB, accountId: number) {
-  return db
-    .selectFrom('readings')
-    .innerJoin('meters', 'meters.id', 'readings.meter_id')
-    .select([
-      'readings.id',
-      'readings.period',
-      'readings.value_l',
-      'readings.read_on',
-      'readings.source',
-      'readings.status',
-      'readings.review_note',
-      'readings.submitted_at',
-      'meters.serial',
-    ])
-    .where('meters.account_id', '=', accountId)
+  return readingsOfAccount(db, accountId)
+    .select([...storedColumns, 'readings.review_note as reviewNote', 'meters.serial'])
     .orderBy('readings.read_on', 'desc')
     .orderBy('readings.id', 'desc')
     .limit(36)
@@ -77,9 +66,7 @@ export function recentAccountMonths(db: DB, accountId: number) {
 
 /** The cabinet users linked to an account, with what an operator needs to help them sign in. */
 export function cabinetUsersOfAccount(db: DB, accountId: number) {
-  return db
-    .selectFrom('users')
-    .innerJoin('user_accounts', 'user_accounts.user_id', 'users.id')
+  return holdersOf(db, accountId)
     .select([
       'users.id',
       'users.login',
@@ -88,7 +75,6 @@ export function cabinetUsersOfAccount(db: DB, accountId: number) {
       'users.locked_until',
       'users.failed_logins',
     ])
-    .where('user_accounts.account_id', '=', accountId)
     .orderBy('users.id')
     .execute();
 }

@@ -14,6 +14,7 @@ import {
   type UserAction,
 } from './accounts.service';
 import { AccountCardPage, AccountSearchPage } from './accounts.views';
+import { staffActor } from './actor';
 
 const searchQuery = z.object({ q: formText(100) });
 const cardParams = z.object({ number: z.string() });
@@ -55,7 +56,7 @@ export async function backofficeAccountRoutes(instance: FastifyInstance, { db, c
       if (!USER_ACTIONS.includes(op as UserAction) || !Number.isInteger(userId)) return reply.callNotFound();
       const result = await helpCabinetUser(
         { db, publicUrl: config.PUBLIC_URL, linkLimit: (subject) => linkLimit(req, subject) },
-        { number, userId, op: op as UserAction, actor: req },
+        { number, userId, op: op as UserAction, actor: staffActor(req) },
       );
       const back = `/backoffice/accounts/${number}`;
       if (result.kind === 'notFound') return reply.callNotFound();

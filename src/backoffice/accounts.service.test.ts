@@ -9,7 +9,7 @@ let customerId: number;
 /** The customer's account, and another one at another address (no cabinet user). */
 let mine: MeteredAccount;
 let other: MeteredAccount;
-const actor = { user: null, ip: '192.0.2.7' };
+const actor = { userId: null, ip: '192.0.2.7' };
 const deps = (wait = 0) => ({ db: h.db, publicUrl: 'https://portal.example', linkLimit: async () => wait });
 
 beforeAll(async () => {

@@ -9,8 +9,8 @@ import {
   searchAccounts,
   unlockUser,
 } from './accounts.queries';
+import { auditStaff, type StaffActor } from './actor';
 import { sendUserLink } from './mail-links';
-import { type StaffActor, staffAudit } from './staff-audit';
 
 const ACCOUNT_NUMBER = /^[0-9]{8}$/;
 
@@ -73,7 +73,7 @@ export async function helpCabinetUser(
     // Links by mail: a few an hour per customer, whoever of the staff sends them.
     const wait = await deps.linkLimit(`customer:${user.id}`);
     if (wait) {
-      await staffAudit(db, actor, `account.user.${op}.limited`, number, { userId: user.id, wait });
+      await auditStaff(db, actor, `account.user.${op}.limited`, number, { userId: user.id, wait });
       return { kind: 'limited', wait };
     }
   }
@@ -83,7 +83,7 @@ export async function helpCabinetUser(
       const kind = op === 'resend' ? 'confirm_email' : 'reset_password';
       await sendUserLink(tx, deps.publicUrl, { ...user, email: user.email ?? '' }, kind);
     }
-    await staffAudit(tx, actor, `account.user.${op}`, number, { userId: user.id, login: user.login });
+    await auditStaff(tx, actor, `account.user.${op}`, number, { userId: user.id, login: user.login });
   });
   return { kind: 'done' };
 }

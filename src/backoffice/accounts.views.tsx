@@ -205,19 +205,19 @@ function ReadingsTable({
   const columns: Column<AccountCard['readings'][number]>[] = [
     { head: t.serial, cell: (r) => r.serial },
     { head: t.period, cell: (r) => formatPeriod(locale, r.period) },
-    { head: t.readOn, cell: (r) => formatDate(r.read_on) },
-    { head: t.value, num: true, cell: (r) => formatMeterReading(r.value_l) },
+    { head: t.readOn, cell: (r) => formatDate(r.readOn) },
+    { head: t.value, num: true, cell: (r) => formatMeterReading(r.valueL) },
     { head: t.source, cell: (r) => r.source },
     {
       head: t.status,
       cell: (r) => (
         <>
           {t.statuses[r.status]}
-          {r.review_note ? `: ${r.review_note}` : ''}
+          {r.reviewNote ? `: ${r.reviewNote}` : ''}
         </>
       ),
     },
-    { head: t.submitted, cell: (r) => formatDateTime(r.submitted_at) },
+    { head: t.submitted, cell: (r) => formatDateTime(r.submittedAt) },
   ];
   return <DataTable id="readings" columns={columns} rows={readings} rowKey={(r) => r.id} />;
 }

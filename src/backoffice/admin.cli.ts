@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
-import { openConfiguredDatabase } from '../db/database';
+import { openDatabaseOrExit } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { createStaffUser, generatePassword, resetStaffTotp, StaffUserError } from './staff-users.service';
 
@@ -37,10 +37,7 @@ if (command !== 'create-user' && command !== 'reset-totp') {
   process.exit(2);
 }
 const config = loadConfig();
-const handle = await openConfiguredDatabase(config).catch((error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+const handle = await openDatabaseOrExit(config);
 try {
   await migrateToLatest(handle.db);
   const login = typeof values.login === 'string' ? values.login : '';

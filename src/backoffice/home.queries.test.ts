@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, testDatabase } from '../../test/helpers/db';
+import { auditStaff } from './actor';
 import { parseAuditQuery } from './audit-filter';
 import { auditEntries, backofficeCounts } from './home.queries';
-import { staffAudit } from './staff-audit';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 let h: TestDatabase;
@@ -16,9 +16,9 @@ beforeAll(async () => {
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
-  await staffAudit(h.db, { user: { id: opId }, ip: '192.0.2.1' }, 'tariff.add', 'cold');
-  await staffAudit(h.db, { user: null, ip: '192.0.2.2' }, 'tariff_x.add', 'hot');
-  await staffAudit(h.db, { user: { id: opId }, ip: '192.0.2.1' }, 'note.post', 'note:1', { n: 1 });
+  await auditStaff(h.db, { userId: opId, ip: '192.0.2.1' }, 'tariff.add', 'cold');
+  await auditStaff(h.db, { userId: null, ip: '192.0.2.2' }, 'tariff_x.add', 'hot');
+  await auditStaff(h.db, { userId: opId, ip: '192.0.2.1' }, 'note.post', 'note:1', { n: 1 });
 });
 afterAll(async () => h?.close());
 

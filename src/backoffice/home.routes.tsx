@@ -13,9 +13,6 @@ import { AuditLogPage, HomePage, SecondFactorPage, type SecondFactorView } from 
 import { type SecondFactorResult, secondFactorStatus, verifySecondFactor } from './second-factor.service';
 import { newTotpSecret, totpQrDataUrl, totpUri } from './totp';
 
-/** Kept here for the route modules that import it from the home page's module. */
-export { staffAudit } from './staff-audit';
-
 const ENROL_COOKIE = 'totp_enrol';
 
 /** The second-factor page; a secret being enrolled is shown with its otpauth URI and QR code. */

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { holdersOf } from '../accounts/account-links.queries';
 import { accountWithAddress } from '../accounts/accounts.queries';
 import type { DB } from '../db/database';
 
@@ -72,11 +73,8 @@ export function meterWithAccount(db: DB, meterId: number) {
 
 /** The cabinet users of an account who have an email address, with their language. */
 export function usersWithEmailOfAccount(db: DB, accountId: number) {
-  return db
-    .selectFrom('users')
-    .innerJoin('user_accounts', 'user_accounts.user_id', 'users.id')
+  return holdersOf(db, accountId)
     .select(['users.id', 'users.email', 'users.locale'])
-    .where('user_accounts.account_id', '=', accountId)
     .where('users.email', 'is not', null)
     .execute();
 }

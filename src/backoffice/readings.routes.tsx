@@ -7,6 +7,7 @@ import { positiveInt } from '../web/forms';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
 import { formBody, formText, idParams, queryText, withSchemas } from '../web/request-schemas';
+import { staffActor } from './actor';
 import { flagReasons } from './flag-reasons';
 import { flaggedQueue } from './readings.queries';
 import { reviewReading } from './readings.service';
@@ -45,7 +46,7 @@ export async function backofficeReadingRoutes(instance: FastifyInstance, { db, c
     if (decision === 'reject' && !note) {
       return reply.redirect(`/backoffice/readings?error=reason&id=${id}#reading-${id}`, 303);
     }
-    const outcome = await reviewReading(db, { id, decision, note, actor: req });
+    const outcome = await reviewReading(db, { id, decision, note, actor: staffActor(req) });
     return reply.redirect(`/backoffice/readings?done=${outcome}`, 303);
   });
 }

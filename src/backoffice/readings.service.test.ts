@@ -8,7 +8,7 @@ const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 let h: TestDatabase;
 let operatorId: number;
 let account: MeteredAccount;
-const actor = () => ({ user: { id: operatorId }, ip: '192.0.2.8' });
+const actor = () => ({ userId: operatorId, ip: '192.0.2.8' });
 
 beforeAll(async () => {
   h = await testDatabase();

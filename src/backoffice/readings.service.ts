@@ -3,6 +3,7 @@ import type { DB } from '../db/database';
 import { formatDate, formatPeriod, type Locale } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { formatMeterReading } from '../money/litres';
+import { auditStaff, type StaffActor } from './actor';
 import { reviewText } from './readings.messages';
 import {
   meterWithAccount,
@@ -10,7 +11,6 @@ import {
   reviewFlaggedReading,
   usersWithEmailOfAccount,
 } from './readings.queries';
-import { type StaffActor, staffAudit } from './staff-audit';
 
 export type ReviewOutcome = 'accepted' | 'rejected' | 'already';
 
@@ -35,7 +35,7 @@ export function reviewReading(
       id,
       accept,
       note: note || null,
-      reviewerId: actor.user?.id ?? null,
+      reviewerId: actor.userId,
     });
     if (!updated) return 'already' as const;
     const meter = await meterWithAccount(tx, updated.meter_id);
@@ -49,7 +49,7 @@ export function reviewReading(
         dedupeKey: `reading-review:${updated.id}:${c.id}`,
       });
     }
-    await staffAudit(tx, actor, `reading.${decision}`, meter.number, {
+    await auditStaff(tx, actor, `reading.${decision}`, meter.number, {
       readingId: updated.id,
       serial: meter.serial,
       value: formatMeterReading(updated.value_l),

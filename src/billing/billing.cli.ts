@@ -1,6 +1,6 @@
 import { readPeriod } from '../calendar/calendar';
 import { loadConfig } from '../config';
-import { openConfiguredDatabase } from '../db/database';
+import { openDatabaseOrExit } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { AlreadyRunning } from '../jobs/single-flight';
 import { formatTiyn } from '../money/tiyn';
@@ -14,10 +14,7 @@ if (command !== 'close' || !period) {
   process.exit(2);
 }
 const config = loadConfig();
-const handle = await openConfiguredDatabase(config).catch((error: Error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+const handle = await openDatabaseOrExit(config);
 try {
   await migrateToLatest(handle.db);
   const started = Date.now();

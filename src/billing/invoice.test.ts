@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invoiceA, invoiceB } from '../../test/fixtures/seed-vectors';
+import { demoNorms, invoiceA, invoiceB } from '../../test/fixtures/seed-vectors';
 import { formatM3 } from '../money/litres';
 import { formatTiyn } from '../money/tiyn';
 import { chargeLine, chargesTotal } from './charges';
@@ -96,13 +96,6 @@ describe('charge lines', () => {
 });
 
 describe('invoice billed by norm (SPEC.md section 4)', () => {
-  const norms = {
-    coldPerPersonL: 3500,
-    hotPerPersonL: 2100,
-    irrigationPerM2L: 120,
-    seasonFromMonth: 5,
-    seasonToMonth: 9,
-  };
   const line = (service: 'cold_water' | 'sewage', basis: 'meter' | 'norm', quantityL: number) => ({
     service,
     basis,
@@ -147,7 +140,7 @@ describe('invoice billed by norm (SPEC.md section 4)', () => {
         line('sewage', 'meter', 3321),
         line('sewage', 'norm', 10_500),
       ],
-      norm: { ...norms, residents: 3, irrigationAreaM2: '0' },
+      norm: { ...demoNorms, residents: 3, irrigationAreaM2: '0' },
     });
     expect(inv.meters.map((m) => [m.serial, m.billed, m.volumeL])).toEqual([
       ['30550127', false, 3336],
@@ -170,7 +163,7 @@ describe('invoice billed by norm (SPEC.md section 4)', () => {
       period: '2026-07' as const,
       meters: [],
       charges: [line('cold_water', 'norm', 2 * 3500 + 600), line('sewage', 'norm', 2 * 5600)],
-      norm: { ...norms, residents: 2, irrigationAreaM2: '5' },
+      norm: { ...demoNorms, residents: 2, irrigationAreaM2: '5' },
     });
     expect(inv.normBasis.map((n) => [n.water, n.volumeL, n.perPerson, n.expired])).toEqual([
       ['cold', 7000, { residents: 2, normL: 3500 }, []],
@@ -185,7 +178,7 @@ describe('invoice billed by norm (SPEC.md section 4)', () => {
       ...base,
       meters: [],
       charges: [line('cold_water', 'norm', 7000), line('sewage', 'norm', 11_200)],
-      norm: { ...norms, residents: 3, irrigationAreaM2: '0' },
+      norm: { ...demoNorms, residents: 3, irrigationAreaM2: '0' },
     });
     expect(inv.normBasis.map((n) => [n.water, n.volumeL, n.perPerson])).toEqual([
       ['cold', 7000, null],

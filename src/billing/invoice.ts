@@ -206,21 +206,18 @@ function explainNorm(
     );
     const irrigationL = working('cold') ? 0 : v.irrigationL;
     if (v.coldL + irrigationL === coldLineL && v.coldL + v.hotL === sewageLineL) {
-      const normBasis: NormBasis[] = [];
-      if (!working('cold') && v.coldL > 0)
-        normBasis.push({
-          water: 'cold',
-          volumeL: v.coldL,
-          perPerson: { residents: n.residents, normL: n.coldPerPersonL },
-          expired: expired('cold'),
-        });
-      if (!working('hot') && v.hotL > 0)
-        normBasis.push({
-          water: 'hot',
-          volumeL: v.hotL,
-          perPerson: { residents: n.residents, normL: n.hotPerPersonL },
-          expired: expired('hot'),
-        });
+      const byNorm = [
+        { water: 'cold', volumeL: v.coldL, normL: n.coldPerPersonL },
+        { water: 'hot', volumeL: v.hotL, normL: n.hotPerPersonL },
+      ] as const;
+      const normBasis: NormBasis[] = byNorm
+        .filter((w) => !working(w.water) && w.volumeL > 0)
+        .map((w) => ({
+          water: w.water,
+          volumeL: w.volumeL,
+          perPerson: { residents: n.residents, normL: w.normL },
+          expired: expired(w.water),
+        }));
       return {
         normBasis,
         irrigation:

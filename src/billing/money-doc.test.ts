@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { demoNorms } from '../../test/fixtures/seed-vectors';
 import { chargeLine, chargesTotal, tariffWithVat } from './charges';
 import { normVolumes } from './norms';
 import { dailyPenaltyRates, monthPenalty } from './penalty';
@@ -25,16 +26,9 @@ describe('docs/money.md worked examples', () => {
   });
 
   it('6. three residents by norm in 2026: 1155.39 + 1713.00, total 2868.39; 150 m² of garden: 18 m³', () => {
-    const norms = {
-      coldPerPersonL: 3500,
-      hotPerPersonL: 2100,
-      irrigationPerM2L: 120,
-      seasonFromMonth: 5,
-      seasonToMonth: 9,
-    };
     const v = normVolumes(
       { residents: 3, irrigationAreaM2: '0', month: 3, coldMetered: false, hotMetered: false },
-      norms,
+      demoNorms,
     );
     const lines = [
       chargeLine({
@@ -59,7 +53,7 @@ describe('docs/money.md worked examples', () => {
     expect(chargesTotal(lines)).toBe(286_839);
     const garden = normVolumes(
       { residents: 0, irrigationAreaM2: '150', month: 5, coldMetered: false, hotMetered: false },
-      norms,
+      demoNorms,
     );
     expect(garden.irrigationL).toBe(18_000);
   });

@@ -149,6 +149,14 @@ export function openConfiguredDatabase(config: {
   });
 }
 
+/** The configured database for a command-line tool; when it cannot be opened, says why and exits with 1. */
+export function openDatabaseOrExit(config: Parameters<typeof openConfiguredDatabase>[0]) {
+  return openConfiguredDatabase(config).catch((error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+}
+
 /**
  * The database of the read-only pages that tolerate lag (decision 127): DATABASE_READ_URL (a
  * standby) when set, else undefined (they read the primary).

@@ -1,12 +1,9 @@
 import { loadConfig } from '../config';
-import { openConfiguredDatabase } from './database';
+import { openDatabaseOrExit } from './database';
 import { migrateToLatest } from './migrate';
 
 const config = loadConfig();
-const handle = await openConfiguredDatabase(config).catch((error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+const handle = await openDatabaseOrExit(config);
 try {
   const applied = await migrateToLatest(handle.db);
   console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');

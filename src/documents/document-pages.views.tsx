@@ -65,8 +65,7 @@ export function InvoicePage(props: {
       <PeriodSelector
         locale={ctx.locale}
         action={path}
-        month={sel.month}
-        year={sel.year}
+        value={sel}
         years={props.years}
         error={periodError(ctx.locale, sel.problem)}
         hidden={props.queryAccount ? { account: account.number } : {}}
@@ -80,11 +79,11 @@ export function InvoicePage(props: {
             <a class="button" href={`/cabinet/invoice.pdf?${pdfQuery}`}>
               {t.openPdf}
             </a>
-            <PostButton
-              action="/cabinet/invoice/email"
-              csrfToken={ctx.csrfToken}
-              label={t.sendEmail}
-              fields={{ period: sel.period, account: account.number, back: here }}
+            <MailButton
+              ctx={ctx}
+              document="invoice"
+              fields={{ period: sel.period, account: account.number }}
+              back={here}
             />
             <PostButton
               action="/cabinet/invoice/subscription"
@@ -98,6 +97,23 @@ export function InvoicePage(props: {
         <Notice kind="info">{t.noData}</Notice>
       )}
     </Layout>
+  );
+}
+
+/** The button that mails the document on the page (`fields` name it) to the user's address, then comes `back`. */
+function MailButton(props: {
+  ctx: PageContext;
+  document: 'invoice' | 'settlement';
+  fields: Record<string, string>;
+  back: string;
+}) {
+  return (
+    <PostButton
+      action={`/cabinet/${props.document}/email`}
+      csrfToken={props.ctx.csrfToken}
+      label={documentsText[props.ctx.locale].sendEmail}
+      fields={{ ...props.fields, back: props.back }}
+    />
   );
 }
 
@@ -150,16 +166,11 @@ export function SettlementPage(props: {
             <a class="button" href={`/cabinet/settlement.csv?${rangeQuery}`} download>
               {t.downloadCsv}
             </a>
-            <PostButton
-              action="/cabinet/settlement/email"
-              csrfToken={ctx.csrfToken}
-              label={t.sendEmail}
-              fields={{
-                from_period: range.from.period,
-                to_period: range.to.period,
-                account: account.number,
-                back: here,
-              }}
+            <MailButton
+              ctx={ctx}
+              document="settlement"
+              fields={{ from_period: range.from.period, to_period: range.to.period, account: account.number }}
+              back={here}
             />
           </div>
         </>
@@ -204,8 +215,7 @@ export function AnonymousBreakdownPage(props: {
       <PeriodSelector
         locale={ctx.locale}
         action="/breakdown/anonymous"
-        month={sel.month}
-        year={sel.year}
+        value={sel}
         years={props.years}
         error={periodError(ctx.locale, sel.problem)}
         hidden={{ token }}

@@ -38,6 +38,15 @@ const pdfResponse = {
   content: { 'application/pdf': { schema: pdfBytes } },
 };
 
+/** What a PDF download answers: the file, or an error (bad month, no token, no scope, no such document). */
+const PDF_RESPONSES = {
+  200: pdfResponse,
+  400: errorAnswer,
+  401: errorAnswer,
+  403: errorAnswer,
+  404: errorAnswer,
+};
+
 function sendPdf(reply: FastifyReply, pdf: { filename: string; bytes: Buffer }) {
   return reply
     .header('content-type', 'application/pdf')
@@ -75,13 +84,7 @@ const INVOICE_SCHEMA = {
   security: SECURITY,
   ...SCOPE,
   params: invoiceParams,
-  response: {
-    200: pdfResponse,
-    400: errorAnswer,
-    401: errorAnswer,
-    403: errorAnswer,
-    404: errorAnswer,
-  },
+  response: PDF_RESPONSES,
 };
 
 const STATEMENT_SCHEMA = {
@@ -91,13 +94,7 @@ const STATEMENT_SCHEMA = {
   ...SCOPE,
   params: accountParams,
   querystring: statementQuery,
-  response: {
-    200: pdfResponse,
-    400: errorAnswer,
-    401: errorAnswer,
-    403: errorAnswer,
-    404: errorAnswer,
-  },
+  response: PDF_RESPONSES,
 };
 
 /**
@@ -110,11 +107,7 @@ export async function documentsApi(instance: FastifyInstance, { db, config: sett
 
   app.get(
     '/api/v1/accounts/:account/documents',
-    {
-      preHandler,
-      config,
-      schema: DOCUMENTS_SCHEMA,
-    },
+    { preHandler, config, schema: DOCUMENTS_SCHEMA },
     async (req) => {
       const account = await customerAccount(db, req, req.params.account);
       const base = `/api/v1/accounts/${encodeURIComponent(account.number)}`;
@@ -130,40 +123,26 @@ export async function documentsApi(instance: FastifyInstance, { db, config: sett
     },
   );
 
-  app.get(
-    '/api/v1/accounts/:account/invoices/:period',
-    {
-      preHandler,
-      config,
-      schema: INVOICE_SCHEMA,
-    },
-    async (req, reply) => {
-      const account = await customerAccount(db, req, req.params.account);
-      const period = pastPeriod(req.params.period);
-      if (!period) return badRequest(req, reply, 'period: YYYY-MM, a month up to the last one');
-      const pdf = await invoicePdf(db, account, period, req.locale, { payee: settings });
-      if (!pdf) return reply.callNotFound();
-      return sendPdf(reply, pdf);
-    },
-  );
+  const invoiceRoute = { preHandler, config, schema: INVOICE_SCHEMA };
+  app.get('/api/v1/accounts/:account/invoices/:period', invoiceRoute, async (req, reply) => {
+    const account = await customerAccount(db, req, req.params.account);
+    const period = pastPeriod(req.params.period);
+    if (!period) return badRequest(req, reply, 'period: YYYY-MM, a month up to the last one');
+    const pdf = await invoicePdf(db, account, period, req.locale, { payee: settings });
+    if (!pdf) return reply.callNotFound();
+    return sendPdf(reply, pdf);
+  });
 
-  app.get(
-    '/api/v1/accounts/:account/statement',
-    {
-      preHandler,
-      config,
-      schema: STATEMENT_SCHEMA,
-    },
-    async (req, reply) => {
-      const account = await customerAccount(db, req, req.params.account);
-      const from = pastPeriod(req.query.from);
-      const to = pastPeriod(req.query.to);
-      if (!from || !to || statementRangeProblem(from, to)) {
-        return badRequest(req, reply, 'from, to: YYYY-MM, from not after to, at most 36 months');
-      }
-      const pdf = await statementPdf(db, account, from, to, req.locale);
-      if (!pdf) return reply.callNotFound();
-      return sendPdf(reply, pdf);
-    },
-  );
+  const statementRoute = { preHandler, config, schema: STATEMENT_SCHEMA };
+  app.get('/api/v1/accounts/:account/statement', statementRoute, async (req, reply) => {
+    const account = await customerAccount(db, req, req.params.account);
+    const from = pastPeriod(req.query.from);
+    const to = pastPeriod(req.query.to);
+    if (!from || !to || statementRangeProblem(from, to)) {
+      return badRequest(req, reply, 'from, to: YYYY-MM, from not after to, at most 36 months');
+    }
+    const pdf = await statementPdf(db, account, from, to, req.locale);
+    if (!pdf) return reply.callNotFound();
+    return sendPdf(reply, pdf);
+  });
 }

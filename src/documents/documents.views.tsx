@@ -143,20 +143,19 @@ function MonthYear({
   locale,
   prefix,
   legend,
-  month,
-  year,
+  value,
   years,
   error,
 }: {
   locale: Locale;
   prefix: string;
   legend: string;
-  month: string;
-  year: string;
+  value: { month: string; year: string };
   years: number[];
   error?: string | null | undefined;
 }) {
   const t = documentsText[locale];
+  const { month, year } = value;
   const id = `f-${prefix}period`;
   return (
     <fieldset
@@ -213,32 +212,47 @@ function MonthYear({
   );
 }
 
+/** A GET form that picks a month or a range, carrying the fields the page's address holds. */
+function PeriodForm({
+  action,
+  hidden = {},
+  children,
+}: {
+  action: string;
+  hidden: Record<string, string> | undefined;
+  children: ComponentChildren;
+}) {
+  return (
+    <form method="get" action={action} class="period-form" noValidate>
+      {Object.entries(hidden).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
+      {children}
+    </form>
+  );
+}
+
 export function PeriodSelector(props: {
   locale: Locale;
   action: string;
-  month: string;
-  year: string;
+  value: { month: string; year: string };
   years: number[];
   error?: string | null | undefined;
   hidden?: Record<string, string>;
 }) {
   const t = documentsText[props.locale];
   return (
-    <form method="get" action={props.action} class="period-form" noValidate>
-      {Object.entries(props.hidden ?? {}).map(([k, v]) => (
-        <input key={k} type="hidden" name={k} value={v} />
-      ))}
+    <PeriodForm action={props.action} hidden={props.hidden}>
       <MonthYear
         locale={props.locale}
         prefix=""
         legend={`${t.month}, ${t.year.toLowerCase()}`}
-        month={props.month}
-        year={props.year}
+        value={props.value}
         years={props.years}
         error={props.error}
       />
       <SubmitButton>{t.showBreakdown}</SubmitButton>
-    </form>
+    </PeriodForm>
   );
 }
 
@@ -254,31 +268,17 @@ export function RangeSelector(props: {
   hidden?: Record<string, string>;
 }) {
   const t = documentsText[props.locale];
+  const ends = [
+    { prefix: 'from_', legend: t.from, value: props.from, error: props.fromError },
+    { prefix: 'to_', legend: t.to, value: props.to, error: props.toError },
+  ];
   return (
-    <form method="get" action={props.action} class="period-form" noValidate>
-      {Object.entries(props.hidden ?? {}).map(([k, v]) => (
-        <input key={k} type="hidden" name={k} value={v} />
+    <PeriodForm action={props.action} hidden={props.hidden}>
+      {ends.map((end) => (
+        <MonthYear key={end.prefix} locale={props.locale} years={props.years} {...end} />
       ))}
-      <MonthYear
-        locale={props.locale}
-        prefix="from_"
-        legend={t.from}
-        month={props.from.month}
-        year={props.from.year}
-        years={props.years}
-        error={props.fromError}
-      />
-      <MonthYear
-        locale={props.locale}
-        prefix="to_"
-        legend={t.to}
-        month={props.to.month}
-        year={props.to.year}
-        years={props.years}
-        error={props.toError}
-      />
       <SubmitButton>{t.getData}</SubmitButton>
-    </form>
+    </PeriodForm>
   );
 }
 

@@ -1,6 +1,6 @@
 import { isPeriod, readPeriod } from '../calendar/calendar';
 import { loadConfig } from '../config';
-import { openConfiguredDatabase } from '../db/database';
+import { openDatabaseOrExit } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { startJobQueue } from '../jobs/queue';
 import { mailingReport, resumeInvoiceMailings, startInvoiceMailing, startMailingWorker } from './mailing';
@@ -13,10 +13,7 @@ import { mailingReport, resumeInvoiceMailings, startInvoiceMailing, startMailing
  */
 const [command, period] = process.argv.slice(2);
 const config = loadConfig();
-const handle = await openConfiguredDatabase(config).catch((error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+const handle = await openDatabaseOrExit(config);
 try {
   await migrateToLatest(handle.db);
   if (command === 'start' && period && isPeriod(period)) {

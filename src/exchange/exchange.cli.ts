@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { loadConfig } from '../config';
-import { openConfiguredDatabase } from '../db/database';
+import { openDatabaseOrExit } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { isLocale, type Locale } from '../i18n/locales';
 import { startInstance } from '../jobs/instance';
@@ -30,10 +30,7 @@ if (!command || !target || !['import', 'export'].includes(command)) {
 }
 
 const config = loadConfig();
-const handle = await openConfiguredDatabase(config).catch((error: Error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+const handle = await openDatabaseOrExit(config);
 const instance = await startInstance(handle.db);
 try {
   await migrateToLatest(handle.db);

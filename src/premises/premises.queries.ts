@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { linkedAccountsOf } from '../accounts/accounts.queries';
 import type { DB } from '../db/database';
 import type { Water } from '../readings/readings.queries';
 
@@ -29,14 +30,8 @@ export interface PremisesAccount {
   meters: PremisesMeter[];
 }
 
-interface Row {
-  id: number;
-  number: string;
-  kind: 'individual' | 'legal';
-  street: string;
-  house: string;
-  prefix: string;
-  apartment: string;
+/** A row of `premisesOfUser`'s statement: the account's own columns as the overview has them, then the rest raw. */
+interface Row extends Omit<PremisesAccount, 'balance' | 'meters'> {
   balance_period: string | null;
   closing_tiyn: string | number | null;
   meters: {
@@ -87,19 +82,13 @@ export async function premisesOfUser(db: DB, userId: number, current: string): P
     ) mt on true
     where ua.user_id = ${userId}
     order by ua.created_at, a.number`.execute(db);
-  return result.rows.map((r) => ({
-    id: r.id,
-    number: r.number,
-    kind: r.kind,
-    street: r.street,
-    house: r.house,
-    prefix: r.prefix,
-    apartment: r.apartment,
+  return result.rows.map(({ balance_period, closing_tiyn, meters, ...account }) => ({
+    ...account,
     balance:
-      r.balance_period !== null && r.closing_tiyn !== null
-        ? { period: r.balance_period, closingTiyn: Number(r.closing_tiyn) }
+      balance_period !== null && closing_tiyn !== null
+        ? { period: balance_period, closingTiyn: Number(closing_tiyn) }
         : null,
-    meters: r.meters.map((m) => ({
+    meters: meters.map((m) => ({
       id: m.id,
       inputNo: m.input_no,
       water: m.water,
@@ -122,12 +111,9 @@ export async function meterAccountsOfUser(
   db: DB,
   userId: number,
 ): Promise<{ meterId: number; accountNumber: string }[]> {
-  return db
-    .selectFrom('user_accounts')
-    .innerJoin('accounts', 'accounts.id', 'user_accounts.account_id')
+  return linkedAccountsOf(db, userId)
     .innerJoin('meters', 'meters.account_id', 'accounts.id')
     .select(['meters.id as meterId', 'accounts.number as accountNumber'])
-    .where('user_accounts.user_id', '=', userId)
     .where('meters.removed_on', 'is', null)
     .orderBy('user_accounts.created_at')
     .orderBy('accounts.number')

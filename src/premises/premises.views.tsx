@@ -4,6 +4,7 @@ import { formatDate, formatPeriod, type Locale } from '../i18n/locales';
 import { formatMeterReading } from '../money/litres';
 import { formatTiyn } from '../money/tiyn';
 import { readingsText } from '../readings/readings.messages';
+import { meterField, ReadingInput } from '../readings/readings.views';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 import { premisesText } from './premises.messages';
@@ -303,7 +304,7 @@ function BulkRow({
 }) {
   const t = premisesText[ctx.locale].bulk;
   const r = readingsText[ctx.locale];
-  const name = `m_${meter.id}`;
+  const name = meterField(meter.id);
   const error = view.errors[meter.id];
   const large = view.large[meter.id];
   const described = [error ? `f-${name}-error` : '', large ? `f-${name}-large` : '']
@@ -321,27 +322,14 @@ function BulkRow({
         <LastReading locale={ctx.locale} meter={meter} current={view.current} named={false} />
       </td>
       <td data-label={t.col.current} class={error ? 'reading-cell has-error' : 'reading-cell'}>
-        <label class="visually-hidden" for={`f-${name}`}>
-          {`${t.col.current}: ${account.number}, ${meter.water === 'cold' ? r.coldLong : r.hotLong} ${meter.serial}`}
-        </label>
-        <input
-          id={`f-${name}`}
-          name={name}
-          type="text"
-          inputMode="decimal"
-          autocomplete="off"
-          maxLength={20}
-          placeholder="00000.000"
+        <ReadingInput
+          meterId={meter.id}
+          label={`${t.col.current}: ${account.number}, ${meter.water === 'cold' ? r.coldLong : r.hotLong} ${meter.serial}`}
           value={view.typed[meter.id] ?? ''}
           disabled={!view.periodOpen}
-          aria-invalid={error ? 'true' : undefined}
-          aria-describedby={described || 'bulk-hint'}
+          error={error}
+          describedBy={described || 'bulk-hint'}
         />
-        {error ? (
-          <p class="error" id={`f-${name}-error`}>
-            {error}
-          </p>
-        ) : null}
         {large ? (
           <>
             <p class="warning" id={`f-${name}-large`}>

@@ -190,16 +190,25 @@ export interface StoredReading {
   submittedAt: Date;
 }
 
-const storedColumns = [
-  'id',
-  'meter_id as meterId',
-  'period',
-  'value_l as valueL',
-  'read_on as readOn',
-  'source',
-  'status',
-  'submitted_at as submittedAt',
+/** The columns of a `StoredReading`, named by table so that they read the same beside a join. */
+export const storedColumns = [
+  'readings.id',
+  'readings.meter_id as meterId',
+  'readings.period',
+  'readings.value_l as valueL',
+  'readings.read_on as readOn',
+  'readings.source',
+  'readings.status',
+  'readings.submitted_at as submittedAt',
 ] as const;
+
+/** The readings of an account's meters, each joined to its meter (removed meters included). */
+export function readingsOfAccount(db: DB, accountId: number) {
+  return db
+    .selectFrom('readings')
+    .innerJoin('meters', 'meters.id', 'readings.meter_id')
+    .where('meters.account_id', '=', accountId);
+}
 
 /** The reading that counts for each of these meters in `period` (the newest not rejected). */
 export async function currentReadings(db: DB, meterIds: number[], period: string): Promise<StoredReading[]> {
@@ -433,20 +442,8 @@ async function insertSubmissions(
 
 /** Every reading of an account's meters since `fromPeriod`, newest first, rejected ones included. */
 export function readingHistory(db: DB, accountId: number, fromPeriod: string): Promise<StoredReading[]> {
-  return db
-    .selectFrom('readings')
-    .innerJoin('meters', 'meters.id', 'readings.meter_id')
-    .select([
-      'readings.id',
-      'readings.meter_id as meterId',
-      'readings.period',
-      'readings.value_l as valueL',
-      'readings.read_on as readOn',
-      'readings.source',
-      'readings.status',
-      'readings.submitted_at as submittedAt',
-    ])
-    .where('meters.account_id', '=', accountId)
+  return readingsOfAccount(db, accountId)
+    .select(storedColumns)
     .where('readings.period', '>=', fromPeriod)
     .orderBy('readings.period', 'desc')
     .orderBy('readings.id', 'desc')

@@ -34,6 +34,50 @@ export function problemMessage(locale: Locale, p: FieldProblem): string {
   return t[p.problem];
 }
 
+/**
+ * The input of a meter's reading in a table cell (the readings page, the readings of all accounts):
+ * its label for screen readers, the field, and the error under it. `dataMeter` names the meter for
+ * the page's script.
+ */
+export function ReadingInput(props: {
+  meterId: number;
+  label: string;
+  value: string;
+  dataMeter?: boolean;
+  disabled: boolean;
+  error: string | undefined;
+  describedBy: string;
+}) {
+  const name = meterField(props.meterId);
+  const { error } = props;
+  return (
+    <>
+      <label class="visually-hidden" for={`f-${name}`}>
+        {props.label}
+      </label>
+      <input
+        id={`f-${name}`}
+        name={name}
+        type="text"
+        inputMode="decimal"
+        autocomplete="off"
+        maxLength={20}
+        placeholder="00000.000"
+        value={props.value}
+        data-meter={props.dataMeter ? String(props.meterId) : undefined}
+        disabled={props.disabled}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={props.describedBy}
+      />
+      {error ? (
+        <p class="error" id={`f-${name}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 export interface ReadingsPageView {
   account: AccountView;
   accountQuery: string;
@@ -166,28 +210,15 @@ export function ReadingsPage({ ctx, view }: { ctx: PageContext; view: ReadingsPa
                         data-label={t.col.current}
                         class={error ? 'reading-cell has-error' : 'reading-cell'}
                       >
-                        <label class="visually-hidden" for={`f-${name}`}>
-                          {`${t.col.current}: ${m.water === 'cold' ? t.coldLong : t.hotLong} ${m.serial}`}
-                        </label>
-                        <input
-                          id={`f-${name}`}
-                          name={name}
-                          type="text"
-                          inputMode="decimal"
-                          autocomplete="off"
-                          maxLength={20}
-                          placeholder="00000.000"
+                        <ReadingInput
+                          meterId={m.id}
+                          label={`${t.col.current}: ${m.water === 'cold' ? t.coldLong : t.hotLong} ${m.serial}`}
                           value={typed}
-                          data-meter={String(m.id)}
+                          dataMeter
                           disabled={!view.periodOpen}
-                          aria-invalid={error ? 'true' : undefined}
-                          aria-describedby={error ? `f-${name}-error` : 'readings-hint'}
+                          error={error}
+                          describedBy={error ? `f-${name}-error` : 'readings-hint'}
                         />
-                        {error ? (
-                          <p class="error" id={`f-${name}-error`}>
-                            {error}
-                          </p>
-                        ) : null}
                       </td>
                       <td data-label={t.col.currentSource}>
                         {m.curSource ? t.source[m.curSource] : ''}
