@@ -12,6 +12,7 @@ import { documentsText } from './documents.text';
 import { firstAccountYear } from './invoice.queries';
 import { defaultPeriod, invoiceLoader, statementLoader } from './invoice.service';
 import { renderInvoicePdf, renderStatementPdf } from './pdf';
+import type { Reads } from './shared-reads';
 
 export interface RenderedPdf {
   filename: string;
@@ -24,10 +25,13 @@ export async function invoicePdf(
   account: AccountView,
   period: Period,
   locale: Locale,
-  /** `payee`: the payment details of the settings (Config), the same the invoice page shows. */
-  options: { masked?: boolean; now?: Date; payee: PaymentSettings },
+  /**
+   * `payee`: the payment details of the settings (Config), the same the invoice page shows;
+   * `shared`: where the month's common facts are read (a delivery batch shares them).
+   */
+  options: { masked?: boolean; now?: Date; payee: PaymentSettings; shared?: Reads },
 ): Promise<RenderedPdf | null> {
-  const invoice = await invoiceLoader(db, account, period);
+  const invoice = await invoiceLoader(db, account, period, options.shared);
   if (!invoice) return null;
   const doc = invoiceDocument(locale, account, invoice, {
     masked: options.masked ?? false,
@@ -43,8 +47,9 @@ export async function statementPdf(
   from: Period,
   to: Period,
   locale: Locale,
+  shared?: Reads,
 ): Promise<RenderedPdf | null> {
-  const statement = await statementLoader(db, account.id, from, to);
+  const statement = await statementLoader(db, account.id, from, to, shared);
   if (!statement) return null;
   const bytes = await renderStatementPdf(statementDocument(locale, account, statement), { locale });
   return { filename: `statement-${account.number}-${from}-${to}.pdf`, bytes };

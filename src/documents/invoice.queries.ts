@@ -14,6 +14,7 @@ import {
   readingThatCounts,
   readingThatCountsBefore,
 } from '../readings/counting-reading.queries';
+import { type Reads, readEachTime } from './shared-reads';
 
 /** The ledger row of one account and month, or undefined when the month has no data. */
 export function accountMonth(db: DB, accountId: number, period: Period) {
@@ -138,20 +139,22 @@ export async function invoiceFacts(
   db: DB,
   account: { id: number; kind: AccountKind; residents: number; irrigationAreaM2: string },
   period: Period,
+  /** Where the facts every invoice of the month shares are read (once for a batch of invoices). */
+  shared: Reads = readEachTime,
 ): Promise<InvoiceInput | null> {
   const first = monthStart(period);
   const next = monthStart(addMonths(period, 1));
-  const cutoff = await monthCutoff(db, first);
+  const cutoff = await shared.get(`cutoff:${first}`, () => monthCutoff(db, first));
 
   // One round of queries in parallel: the balance row decides afterwards whether there is an invoice.
   const [month, dataAsOf, charges, recalculations, payments, tariffs, norms, meters] = await Promise.all([
     accountMonth(db, account.id, period),
-    billingDataAsOf(db),
+    shared.get('dataAsOf', () => billingDataAsOf(db)),
     monthCharges(db, account.id, first),
     monthRecalculations(db, account.id, first),
     monthPayments(db, account.id, first),
-    tariffsInForce(db, account.kind, first),
-    normsInForce(db, first),
+    shared.get(`tariffs:${account.kind}:${first}`, () => tariffsInForce(db, account.kind, first)),
+    shared.get(`norms:${first}`, () => normsInForce(db, first)),
     metersWithReadings(db, account.id, first, next, cutoff),
   ]);
 
