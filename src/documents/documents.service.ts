@@ -1,5 +1,6 @@
 import { type AccountView, findAccountByNumber } from '../accounts/accounts.queries';
 import { verifyLookupToken } from '../accounts/lookup-token';
+import type { Invoice } from '../billing/invoice';
 import type { Period } from '../calendar/calendar';
 import type { PaymentSettings } from '../config';
 import type { DB } from '../db/database';
@@ -32,7 +33,17 @@ export async function invoicePdf(
   options: { masked?: boolean; now?: Date; payee: PaymentSettings; shared?: Reads },
 ): Promise<RenderedPdf | null> {
   const invoice = await invoiceLoader(db, account, period, options.shared);
-  if (!invoice) return null;
+  return invoice ? invoicePdfOf(account, period, invoice, locale, options) : null;
+}
+
+/** The invoice PDF of a loaded invoice (invoicePdf without the reading). */
+export async function invoicePdfOf(
+  account: AccountView,
+  period: Period,
+  invoice: Invoice,
+  locale: Locale,
+  options: { masked?: boolean; now?: Date; payee: PaymentSettings },
+): Promise<RenderedPdf> {
   const doc = invoiceDocument(locale, account, invoice, {
     masked: options.masked ?? false,
     payee: options.payee,

@@ -10,8 +10,8 @@ import { addMonths, isPeriod, makePeriod, monthStart, type Period, periodOf } fr
 import type { DB } from '../db/database';
 import { billingDataAsOf } from '../exchange/data-as-of';
 import { monthCutoff } from '../readings/counting-reading.queries';
-import { invoiceFacts, statementFacts } from './invoice.queries';
-import { penaltyBasis } from './penalty.queries';
+import { invoiceFactsOfAccounts, statementFacts } from './invoice.queries';
+import { penaltyBases } from './penalty.queries';
 import { type Reads, readEachTime } from './shared-reads';
 
 /** The month a document opens with: the previous month (SPEC.md 3.4). */
@@ -73,11 +73,30 @@ export async function invoiceLoader(
   period: Period,
   shared: Reads = readEachTime,
 ): Promise<Invoice | null> {
-  const [facts, basis] = await Promise.all([
-    invoiceFacts(db, account, period, shared),
-    penaltyBasis(db, account.id, period),
+  return (await invoicesOfAccounts(db, [account], period, shared)).get(account.id) ?? null;
+}
+
+/** invoiceLoader of several accounts for one month, each kind of ledger row read for all at once. */
+export async function invoicesOfAccounts(
+  db: DB,
+  accounts: readonly AccountView[],
+  period: Period,
+  shared: Reads = readEachTime,
+): Promise<Map<number, Invoice | null>> {
+  const ids = accounts.map((a) => a.id);
+  const [facts, bases] = await Promise.all([
+    invoiceFactsOfAccounts(db, accounts, period, shared),
+    penaltyBases(db, ids, period),
   ]);
-  return facts ? assembleInvoice({ ...facts, penaltyBasis: basis }) : null;
+  return new Map(
+    accounts.map((account) => {
+      const input = facts.get(account.id);
+      return [
+        account.id,
+        input ? assembleInvoice({ ...input, penaltyBasis: bases.get(account.id) ?? [] }) : null,
+      ];
+    }),
+  );
 }
 
 /** A statement with when its figures were taken and the recalculations of its months, with reasons. */

@@ -1,39 +1,76 @@
 import { type AccountView, findAccountById, findAccountsByIds } from '../accounts/accounts.queries';
-import { isPeriod } from '../calendar/calendar';
+import type { Invoice } from '../billing/invoice';
+import { isPeriod, type Period } from '../calendar/calendar';
 import type { PaymentSettings } from '../config';
 import type { DB } from '../db/database';
-import { isLocale } from '../i18n/locales';
+import { isLocale, type Locale } from '../i18n/locales';
 import type { MailDocuments } from '../mail/outbox';
-import { invoicePdf, type RenderedPdf, statementPdf } from './documents.service';
+import { invoicePdf, invoicePdfOf, type RenderedPdf, statementPdf } from './documents.service';
+import { invoicesOfAccounts } from './invoice.service';
 import { SharedReads } from './shared-reads';
 
 /** A document of a message that cannot be rendered any more (its account or month has no data). */
 export class DocumentGone extends Error {}
 
 /**
- * What the messages of one delivery batch share while their documents are rendered: the facts
- * every invoice of a month has in common (read once), and the batch's accounts, read in one
- * statement. Made for one batch and dropped after it (its figures are seconds old at most).
+ * What the messages of one delivery batch share while their documents are rendered: the batch's
+ * accounts and invoices, each kind of row read for all of them in one statement, and the facts
+ * every invoice of a month has in common. Made for one batch and dropped after it (its figures are
+ * seconds old at most).
  */
 export interface RenderBatch {
   shared: SharedReads;
   accounts: Map<number, AccountView>;
+  /** By `${account id}:${period}`; null when the month has no data for the account. */
+  invoices: Map<string, Invoice | null>;
 }
 
+const invoiceKey = (account: number, period: string) => `${account}:${period}`;
+
 /**
- * The batch context of messages about to be rendered: their accounts read together. When that
- * read fails, each message reads its own account (and meets the failure itself, with a retry).
+ * The batch context of messages about to be rendered: their accounts and invoices read together.
+ * When that read fails, each message reads its own (and meets the failure itself, with a retry).
  */
 export async function renderBatch(db: DB, specs: (MailDocuments | null)[]): Promise<RenderBatch> {
-  const ids = new Set<number>();
-  for (const spec of specs) for (const doc of spec?.documents ?? []) ids.add(doc.account);
-  const accounts = new Map<number, AccountView>();
+  const batch: RenderBatch = { shared: new SharedReads(), accounts: new Map(), invoices: new Map() };
+  const docs = specs.flatMap((spec) => spec?.documents ?? []);
   try {
-    for (const account of await findAccountsByIds(db, [...ids])) accounts.set(account.id, account);
+    for (const account of await findAccountsByIds(db, [...new Set(docs.map((d) => d.account))]))
+      batch.accounts.set(account.id, account);
+    const byPeriod = new Map<Period, AccountView[]>();
+    for (const doc of docs) {
+      const account = batch.accounts.get(doc.account);
+      if (doc.kind !== 'invoice' || !account || !isPeriod(doc.period)) continue;
+      const list = byPeriod.get(doc.period) ?? [];
+      if (!list.includes(account)) list.push(account);
+      byPeriod.set(doc.period, list);
+    }
+    for (const [period, accounts] of byPeriod) {
+      const invoices = await invoicesOfAccounts(db, accounts, period, batch.shared);
+      for (const [id, invoice] of invoices) batch.invoices.set(invoiceKey(id, period), invoice);
+    }
   } catch {
-    accounts.clear();
+    batch.accounts.clear();
+    batch.invoices.clear();
   }
-  return { shared: new SharedReads(), accounts };
+  return batch;
+}
+
+/** The invoice PDF of a message: from the batch's invoices when it has read it, else read now. */
+async function mailedInvoice(
+  db: DB,
+  account: AccountView,
+  period: Period,
+  locale: Locale,
+  payee: PaymentSettings,
+  batch: RenderBatch | undefined,
+): Promise<RenderedPdf | null> {
+  const key = invoiceKey(account.id, period);
+  if (batch?.invoices.has(key)) {
+    const invoice = batch.invoices.get(key);
+    return invoice ? invoicePdfOf(account, period, invoice, locale, { payee }) : null;
+  }
+  return invoicePdf(db, account, period, locale, { payee, ...(batch ? { shared: batch.shared } : {}) });
 }
 
 /**
@@ -57,7 +94,7 @@ export async function renderMailDocuments(
     if (!account) throw new DocumentGone(`account ${doc.account} not found`);
     let pdf: RenderedPdf | null = null;
     if (doc.kind === 'invoice' && isPeriod(doc.period))
-      pdf = await invoicePdf(db, account, doc.period, locale, { payee, ...(shared ? { shared } : {}) });
+      pdf = await mailedInvoice(db, account, doc.period, locale, payee, batch);
     else if (doc.kind === 'statement' && isPeriod(doc.from) && isPeriod(doc.to))
       pdf = await statementPdf(db, account, doc.from, doc.to, locale, shared);
     if (!pdf) throw new DocumentGone(`no ${doc.kind} of account ${account.number} to render`);
