@@ -50,7 +50,7 @@ const KILL = process.env.CITY_KILL !== '0' && INSTANCES > 1;
 const REUSE = process.env.CITY_REUSE === '1';
 const DB_NAME = REUSE ? 'bench_city' : `bench_city_${process.pid}`;
 /** The last month the billing system has closed; the month-end is the month after it. */
-const LAST = '2026-10';
+export const LAST = '2026-10';
 const BASE_PORT = 3201;
 const PROXY_PORT = 8451;
 
@@ -185,14 +185,17 @@ async function dropDatabase() {
   await admin.end();
 }
 
-/** The billing system's files for the whole city, loaded as the exchange does; one cabinet user per account. */
-async function loadCity(handle: DatabaseHandle) {
+/**
+ * The billing system's files for the whole city, loaded as the exchange does; one cabinet user per
+ * account, subscribed to the monthly invoice. The last month (`LAST`) is closed.
+ */
+export async function loadCity(handle: DatabaseHandle, accounts = ACCOUNTS, months = MONTHS) {
   await migrateToLatest(handle.db);
-  const periods = periodRange(addMonths(LAST, -(MONTHS - 1)), LAST);
+  const periods = periodRange(addMonths(LAST, -(months - 1)), LAST);
   const dir = mkdtempSync(join(tmpdir(), 'city-files-'));
   try {
-    log(`generating ${ACCOUNTS} accounts × ${MONTHS} months`);
-    generate(dir, ACCOUNTS, periods);
+    log(`generating ${accounts} accounts × ${months} months`);
+    generate(dir, accounts, periods);
     for (const f of [
       'streets.csv',
       'buildings.csv',

@@ -21,8 +21,11 @@ export interface BenchRow {
 
 const dir = import.meta.dirname;
 const wanted = process.argv.slice(2);
-/** Benches that take many minutes or a browser run only when named (`npm run bench -- city`). */
-const ON_REQUEST = ['city.bench.ts', 'pages.bench.ts'];
+/**
+ * Benches that take many minutes, a browser or a kept database run only when named
+ * (`npm run bench -- city`).
+ */
+const ON_REQUEST = ['city.bench.ts', 'delivery.bench.ts', 'pages.bench.ts'];
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => (wanted.length ? wanted.some((w) => f.includes(w)) : !ON_REQUEST.includes(f)))

@@ -7,13 +7,15 @@ import { Migrator, sql } from 'kysely';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AccountView, accountsOfUser } from '../src/accounts/accounts.queries';
+import { type AccountView, accountsOfUser, findAccountByNumber } from '../src/accounts/accounts.queries';
 import { hashPassword } from '../src/auth/passwords';
+import type { Period } from '../src/calendar/calendar';
 import { type DatabaseHandle, openDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrate';
 import { migrations } from '../src/db/migrations/index';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
-import { mailDocument } from '../src/documents/documents.service';
+import { invoicePdf, mailDocument } from '../src/documents/documents.service';
+import { documentsText } from '../src/documents/documents.text';
 import { backoffMs, deliverDueMail } from '../src/mail/delivery';
 import { enqueueMail } from '../src/mail/outbox';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
@@ -146,6 +148,52 @@ describe(`the outbox keeps what to render, not the PDF (${engine})`, () => {
     const mail = await inbox.waitFor('legacy@example.kz');
     expect(mail.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['old.txt', '7212.00']]);
     expect((await row(legacy.id)).status).toBe('sent');
+  });
+
+  it('one batch with invoices of two kinds of customer and of several months: each PDF as the download renders it alone', async () => {
+    // The facts a batch reads once (closing, data as of, tariffs by kind, norms) must never cross
+    // from one invoice to another of another month or kind.
+    const months = (kind: 'legal' | 'individual') =>
+      db()
+        .selectFrom('account_months')
+        .innerJoin('accounts', 'accounts.id', 'account_months.account_id')
+        .select(['accounts.number', 'account_months.period'])
+        .where('accounts.kind', '=', kind)
+        .orderBy('accounts.number')
+        .orderBy('account_months.period')
+        .execute();
+    const legalMonths = await months('legal');
+    const company = (await findAccountByNumber(db(), legalMonths[0]!.number))!;
+    const companyMonths = legalMonths.filter((m) => m.number === company.number).map((m) => m.period);
+    const own = (await months('individual')).filter((m) => m.number === account.number).map((m) => m.period);
+    const period = (day: string) => day.slice(0, 7) as Period;
+    const cases = [
+      { to: 'batch-a@example.kz', account, period: period(own[0]!), locale: 'ru' },
+      { to: 'batch-b@example.kz', account: company, period: period(companyMonths.at(-1)!), locale: 'ru' },
+      { to: 'batch-c@example.kz', account, period: period(own.at(-1)!), locale: 'en' },
+      { to: 'batch-d@example.kz', account: company, period: period(companyMonths[0]!), locale: 'kk' },
+    ] as const;
+    expect(new Set(cases.map((c) => `${c.account.kind} ${c.period}`)).size).toBe(4);
+    for (const c of cases) await mailDocument(db(), c.to, c.locale, c.account, { invoice: c.period });
+    expect(await deliverDueMail(db(), transportTo(inbox.url), TEST_PAYEE, 50)).toMatchObject({
+      sent: cases.length,
+      failed: 0,
+    });
+    const withoutTime = (text: string, locale: 'ru' | 'en' | 'kk') =>
+      text
+        .split('\n')
+        .filter((line) => !line.includes(documentsText[locale].generated))
+        .join('\n');
+    for (const c of cases) {
+      const mailed = pdfText((await inbox.waitFor(c.to)).attachments[0]!.content);
+      const alone = await invoicePdf(db(), c.account, c.period, c.locale, { payee: TEST_PAYEE });
+      expect(withoutTime(mailed, c.locale)).toBe(withoutTime(pdfText(alone!.bytes), c.locale));
+    }
+    // Not four copies of one invoice: each account and month has figures of its own.
+    const texts = await Promise.all(
+      cases.map(async (c) => withoutTime(pdfText((await inbox.waitFor(c.to)).attachments[0]!.content), 'en')),
+    );
+    expect(new Set(texts).size).toBe(cases.length);
   });
 
   it('a message whose document has no data any more fails at once, with the reason kept', async () => {

@@ -71,6 +71,12 @@ export function linkedAccountsOf(db: DB, userId: number) {
     .where('user_accounts.user_id', '=', userId);
 }
 
+/** The accounts of these ids (those that still exist), in no particular order. */
+export function findAccountsByIds(db: DB, ids: readonly number[]): Promise<AccountView[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return accountQuery(db).where('accounts.id', 'in', ids).execute();
+}
+
 /** The accounts a cabinet user may see, first linked first. */
 export function accountsOfUser(db: DB, userId: number): Promise<AccountView[]> {
   return accountQuery(db)

@@ -1,5 +1,6 @@
 import { type AccountView, findAccountByNumber } from '../accounts/accounts.queries';
 import { verifyLookupToken } from '../accounts/lookup-token';
+import type { Invoice } from '../billing/invoice';
 import type { Period } from '../calendar/calendar';
 import type { PaymentSettings } from '../config';
 import type { DB } from '../db/database';
@@ -12,6 +13,7 @@ import { documentsText } from './documents.text';
 import { firstAccountYear } from './invoice.queries';
 import { defaultPeriod, invoiceLoader, statementLoader } from './invoice.service';
 import { renderInvoicePdf, renderStatementPdf } from './pdf';
+import type { Reads } from './shared-reads';
 
 export interface RenderedPdf {
   filename: string;
@@ -24,11 +26,24 @@ export async function invoicePdf(
   account: AccountView,
   period: Period,
   locale: Locale,
-  /** `payee`: the payment details of the settings (Config), the same the invoice page shows. */
-  options: { masked?: boolean; now?: Date; payee: PaymentSettings },
+  /**
+   * `payee`: the payment details of the settings (Config), the same the invoice page shows;
+   * `shared`: where the month's common facts are read (a delivery batch shares them).
+   */
+  options: { masked?: boolean; now?: Date; payee: PaymentSettings; shared?: Reads },
 ): Promise<RenderedPdf | null> {
-  const invoice = await invoiceLoader(db, account, period);
-  if (!invoice) return null;
+  const invoice = await invoiceLoader(db, account, period, options.shared);
+  return invoice ? invoicePdfOf(account, period, invoice, locale, options) : null;
+}
+
+/** The invoice PDF of a loaded invoice (invoicePdf without the reading). */
+export async function invoicePdfOf(
+  account: AccountView,
+  period: Period,
+  invoice: Invoice,
+  locale: Locale,
+  options: { masked?: boolean; now?: Date; payee: PaymentSettings },
+): Promise<RenderedPdf> {
   const doc = invoiceDocument(locale, account, invoice, {
     masked: options.masked ?? false,
     payee: options.payee,
@@ -43,8 +58,9 @@ export async function statementPdf(
   from: Period,
   to: Period,
   locale: Locale,
+  shared?: Reads,
 ): Promise<RenderedPdf | null> {
-  const statement = await statementLoader(db, account.id, from, to);
+  const statement = await statementLoader(db, account.id, from, to, shared);
   if (!statement) return null;
   const bytes = await renderStatementPdf(statementDocument(locale, account, statement), { locale });
   return { filename: `statement-${account.number}-${from}-${to}.pdf`, bytes };

@@ -14,16 +14,7 @@ import {
   readingThatCounts,
   readingThatCountsBefore,
 } from '../readings/counting-reading.queries';
-
-/** The ledger row of one account and month, or undefined when the month has no data. */
-export function accountMonth(db: DB, accountId: number, period: Period) {
-  return db
-    .selectFrom('account_months')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('period', '=', monthStart(period))
-    .executeTakeFirst();
-}
+import { type Reads, readEachTime } from './shared-reads';
 
 /** The newest month with ledger data of an account (the default invoice when last month has none). */
 export async function latestAccountMonth(db: DB, accountId: number): Promise<Period | null> {
@@ -49,32 +40,27 @@ export async function firstAccountYear(db: DB, accountId: number): Promise<numbe
   return row ? Number(row.period.slice(0, 4)) : null;
 }
 
-/**
- * Every fact of one account's invoice for a month, read from the ledger: the balance row,
- * charge lines, recalculations, payments, the tariffs and norms in force and the meters with the
- * readings that counted for the month as of its closing (src/readings/counting-reading.queries.ts):
- * a closed month shows what it was billed with, whatever reading arrived later.
- * Null when the month has no balance row (not billed yet, or before the account's history).
- */
-/** The month's charge lines of an account. */
-function monthCharges(db: DB, accountId: number, first: string) {
+/** The month's charge lines of some accounts. */
+function monthCharges(db: DB, accountIds: readonly number[], first: string) {
   return db
     .selectFrom('charges')
-    .select(['service', 'basis', 'quantity_l', 'tariff_tiyn_per_m3', 'vat_bp'])
-    .where('account_id', '=', accountId)
+    .select(['account_id', 'service', 'basis', 'quantity_l', 'tariff_tiyn_per_m3', 'vat_bp'])
+    .where('account_id', 'in', accountIds)
     .where('period', '=', first)
+    .orderBy('account_id')
     .orderBy('service')
     .orderBy('basis')
     .execute();
 }
 
 /** The recalculations booked in the month, with the month each corrects and why. */
-function monthRecalculations(db: DB, accountId: number, first: string) {
+function monthRecalculations(db: DB, accountIds: readonly number[], first: string) {
   return db
     .selectFrom('recalculations')
-    .select(['for_period', 'service', 'amount_tiyn', 'reason'])
-    .where('account_id', '=', accountId)
+    .select(['account_id', 'for_period', 'service', 'amount_tiyn', 'reason'])
+    .where('account_id', 'in', accountIds)
     .where('period', '=', first)
+    .orderBy('account_id')
     .orderBy('for_period')
     .orderBy('service')
     .orderBy('id')
@@ -82,14 +68,25 @@ function monthRecalculations(db: DB, accountId: number, first: string) {
 }
 
 /** The payments booked in the month. */
-function monthPayments(db: DB, accountId: number, first: string) {
+function monthPayments(db: DB, accountIds: readonly number[], first: string) {
   return db
     .selectFrom('payments')
-    .select(['amount_tiyn', 'kind', 'paid_on'])
-    .where('account_id', '=', accountId)
+    .select(['account_id', 'amount_tiyn', 'kind', 'paid_on'])
+    .where('account_id', 'in', accountIds)
     .where('period', '=', first)
+    .orderBy('account_id')
     .orderBy('paid_on')
     .orderBy('id')
+    .execute();
+}
+
+/** The ledger rows of some accounts for one month (an account without one has no invoice). */
+function monthBalances(db: DB, accountIds: readonly number[], first: string) {
+  return db
+    .selectFrom('account_months')
+    .selectAll()
+    .where('account_id', 'in', accountIds)
+    .where('period', '=', first)
     .execute();
 }
 
@@ -111,9 +108,16 @@ function normsInForce(db: DB, first: string) {
     .execute();
 }
 
-/** The account's meters installed during the month, with the readings that count at its start and end. */
-function metersWithReadings(db: DB, accountId: number, first: string, next: string, cutoff: Date | null) {
+/** The accounts' meters installed during the month, with the readings that count at its start and end. */
+function metersWithReadings(
+  db: DB,
+  accountIds: readonly number[],
+  first: string,
+  next: string,
+  cutoff: Date | null,
+) {
   return sql<{
+    account_id: number;
     input_no: number;
     water: Water;
     serial: string;
@@ -123,40 +127,122 @@ function metersWithReadings(db: DB, accountId: number, first: string, next: stri
     end_l: Litres | null;
     end_on: string | null;
   }>`
-    select m.input_no, m.water, m.serial, m.verification_due,
+    select m.account_id, m.input_no, m.water, m.serial, m.verification_due,
            s.value_l as start_l, s.read_on as start_on, e.value_l as end_l, e.read_on as end_on
     from meters m
     left join lateral ${readingThatCountsBefore(sql`m.id`, first, cutoff)} s on true
     left join lateral ${readingThatCounts(sql`m.id`, first, cutoff)} e on true
-    where m.account_id = ${accountId}
+    where m.account_id in (${sql.join(accountIds)})
       and m.installed_on < ${next}::date
       and (m.removed_on is null or m.removed_on >= ${first}::date)
-    order by m.input_no, m.water, m.serial`.execute(db);
+    order by m.account_id, m.input_no, m.water, m.serial`.execute(db);
 }
 
+/** Rows by their account, in the order they came. */
+function byAccount<T extends { account_id: number }>(rows: T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const row of rows) {
+    const list = out.get(row.account_id);
+    if (list) list.push(row);
+    else out.set(row.account_id, [row]);
+  }
+  return out;
+}
+
+/** What invoiceFacts needs to know of an account. */
+export interface InvoiceAccount {
+  id: number;
+  kind: AccountKind;
+  residents: number;
+  irrigationAreaM2: string;
+}
+
+/**
+ * Every fact of one account's invoice for a month, read from the ledger: the balance row,
+ * charge lines, recalculations, payments, the tariffs and norms in force and the meters with the
+ * readings that counted for the month as of its closing (src/readings/counting-reading.queries.ts):
+ * a closed month shows what it was billed with, whatever reading arrived later.
+ * Null when the month has no balance row (not billed yet, or before the account's history).
+ */
 export async function invoiceFacts(
   db: DB,
-  account: { id: number; kind: AccountKind; residents: number; irrigationAreaM2: string },
+  account: InvoiceAccount,
   period: Period,
+  /** Where the facts every invoice of the month shares are read (once for a batch of invoices). */
+  shared: Reads = readEachTime,
 ): Promise<InvoiceInput | null> {
+  return (await invoiceFactsOfAccounts(db, [account], period, shared)).get(account.id) ?? null;
+}
+
+/**
+ * invoiceFacts of several accounts for one month, each kind of row read for all of them in one
+ * statement (a delivery batch's invoices); an account without a balance row for the month maps to
+ * null.
+ */
+export async function invoiceFactsOfAccounts(
+  db: DB,
+  accounts: readonly InvoiceAccount[],
+  period: Period,
+  shared: Reads = readEachTime,
+): Promise<Map<number, InvoiceInput | null>> {
   const first = monthStart(period);
   const next = monthStart(addMonths(period, 1));
-  const cutoff = await monthCutoff(db, first);
+  const ids = [...new Set(accounts.map((a) => a.id))];
+  if (ids.length === 0) return new Map();
+  const cutoff = await shared.get(`cutoff:${first}`, () => monthCutoff(db, first));
+  const kinds = [...new Set(accounts.map((a) => a.kind))];
 
   // One round of queries in parallel: the balance row decides afterwards whether there is an invoice.
-  const [month, dataAsOf, charges, recalculations, payments, tariffs, norms, meters] = await Promise.all([
-    accountMonth(db, account.id, period),
-    billingDataAsOf(db),
-    monthCharges(db, account.id, first),
-    monthRecalculations(db, account.id, first),
-    monthPayments(db, account.id, first),
-    tariffsInForce(db, account.kind, first),
-    normsInForce(db, first),
-    metersWithReadings(db, account.id, first, next, cutoff),
+  const [balances, dataAsOf, charges, recalculations, payments, tariffs, norms, meters] = await Promise.all([
+    monthBalances(db, ids, first),
+    shared.get('dataAsOf', () => billingDataAsOf(db)),
+    monthCharges(db, ids, first),
+    monthRecalculations(db, ids, first),
+    monthPayments(db, ids, first),
+    Promise.all(
+      kinds.map((kind) => shared.get(`tariffs:${kind}:${first}`, () => tariffsInForce(db, kind, first))),
+    ),
+    shared.get(`norms:${first}`, () => normsInForce(db, first)),
+    metersWithReadings(db, ids, first, next, cutoff),
   ]);
+  const common = {
+    period,
+    norms: normSetInForce(norms as MonthRates['norms'], first),
+    dates: { dataAsOf, closedAt: cutoff },
+    tariffs: new Map(kinds.map((kind, i) => [kind, tariffs[i]?.rows ?? []])),
+  };
+  const rows = {
+    balances: new Map(balances.map((b) => [b.account_id, b])),
+    charges: byAccount(charges),
+    recalculations: byAccount(recalculations),
+    payments: byAccount(payments),
+    meters: byAccount(meters.rows),
+  };
+  return new Map(accounts.map((account) => [account.id, accountInvoiceInput(account, common, rows)]));
+}
 
+type FactRows = {
+  balances: Map<number, Awaited<ReturnType<typeof monthBalances>>[number]>;
+  charges: Map<number, Awaited<ReturnType<typeof monthCharges>>>;
+  recalculations: Map<number, Awaited<ReturnType<typeof monthRecalculations>>>;
+  payments: Map<number, Awaited<ReturnType<typeof monthPayments>>>;
+  meters: Map<number, Awaited<ReturnType<typeof metersWithReadings>>['rows']>;
+};
+
+/** One account's InvoiceInput from the rows read for the month; null without a balance row. */
+function accountInvoiceInput(
+  account: InvoiceAccount,
+  common: {
+    period: Period;
+    norms: ReturnType<typeof normSetInForce>;
+    dates: InvoiceInput['dates'];
+    tariffs: Map<AccountKind, { service: Service; price: number }[]>;
+  },
+  rows: FactRows,
+): InvoiceInput | null {
+  const month = rows.balances.get(account.id);
   if (!month) return null;
-  const meterRows: InvoiceMeterInput[] = meters.rows.map((m) => ({
+  const meterRows: InvoiceMeterInput[] = (rows.meters.get(account.id) ?? []).map((m) => ({
     inputNo: m.input_no,
     water: m.water,
     serial: m.serial,
@@ -164,12 +250,14 @@ export async function invoiceFacts(
     start: m.start_l !== null && m.start_on ? { valueL: litres(m.start_l), date: m.start_on } : null,
     end: m.end_l !== null && m.end_on ? { valueL: litres(m.end_l), date: m.end_on } : null,
   }));
-
   return {
-    period,
-    tariffs: tariffs.rows.map((t) => ({ service: t.service, tariffTiynPerM3: Number(t.price) })),
+    period: common.period,
+    tariffs: (common.tariffs.get(account.kind) ?? []).map((t) => ({
+      service: t.service,
+      tariffTiynPerM3: Number(t.price),
+    })),
     meters: meterRows,
-    charges: charges.map((c) => ({
+    charges: (rows.charges.get(account.id) ?? []).map((c) => ({
       service: c.service,
       basis: c.basis,
       quantityL: c.quantity_l,
@@ -178,7 +266,7 @@ export async function invoiceFacts(
     })),
     openingTiyn: month.opening_tiyn,
     recalculationTiyn: month.recalculation_tiyn,
-    recalculations: recalculations.map((r) => ({
+    recalculations: (rows.recalculations.get(account.id) ?? []).map((r) => ({
       forPeriod: r.for_period ? periodOfDay(r.for_period) : null,
       service: r.service,
       amountTiyn: r.amount_tiyn,
@@ -186,14 +274,18 @@ export async function invoiceFacts(
     })),
     penaltyTiyn: month.penalty_tiyn,
     otherTiyn: month.other_tiyn,
-    payments: payments.map((p) => ({ amountTiyn: p.amount_tiyn, kind: p.kind, paidOn: p.paid_on })),
+    payments: (rows.payments.get(account.id) ?? []).map((p) => ({
+      amountTiyn: p.amount_tiyn,
+      kind: p.kind,
+      paidOn: p.paid_on,
+    })),
     compensationTiyn: month.compensation_tiyn,
     norm: {
-      ...normSetInForce(norms as MonthRates['norms'], first),
+      ...common.norms,
       residents: account.residents,
       irrigationAreaM2: account.irrigationAreaM2,
     },
-    dates: { dataAsOf, closedAt: cutoff },
+    dates: common.dates,
   };
 }
 

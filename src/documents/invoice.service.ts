@@ -10,8 +10,9 @@ import { addMonths, isPeriod, makePeriod, monthStart, type Period, periodOf } fr
 import type { DB } from '../db/database';
 import { billingDataAsOf } from '../exchange/data-as-of';
 import { monthCutoff } from '../readings/counting-reading.queries';
-import { invoiceFacts, statementFacts } from './invoice.queries';
-import { penaltyBasis } from './penalty.queries';
+import { invoiceFactsOfAccounts, statementFacts } from './invoice.queries';
+import { penaltyBases } from './penalty.queries';
+import { type Reads, readEachTime } from './shared-reads';
 
 /** The month a document opens with: the previous month (SPEC.md 3.4). */
 export function defaultPeriod(now: Date = new Date()): Period {
@@ -62,13 +63,40 @@ export interface LoadedInvoice {
   invoice: Invoice;
 }
 
-/** Loads an account's invoice for a month from the ledger; null when the month has no data. */
-export async function invoiceLoader(db: DB, account: AccountView, period: Period): Promise<Invoice | null> {
-  const [facts, basis] = await Promise.all([
-    invoiceFacts(db, account, period),
-    penaltyBasis(db, account.id, period),
+/**
+ * Loads an account's invoice for a month from the ledger; null when the month has no data.
+ * `shared`: where the month's common facts are read (shared-reads.ts).
+ */
+export async function invoiceLoader(
+  db: DB,
+  account: AccountView,
+  period: Period,
+  shared: Reads = readEachTime,
+): Promise<Invoice | null> {
+  return (await invoicesOfAccounts(db, [account], period, shared)).get(account.id) ?? null;
+}
+
+/** invoiceLoader of several accounts for one month, each kind of ledger row read for all at once. */
+export async function invoicesOfAccounts(
+  db: DB,
+  accounts: readonly AccountView[],
+  period: Period,
+  shared: Reads = readEachTime,
+): Promise<Map<number, Invoice | null>> {
+  const ids = accounts.map((a) => a.id);
+  const [facts, bases] = await Promise.all([
+    invoiceFactsOfAccounts(db, accounts, period, shared),
+    penaltyBases(db, ids, period),
   ]);
-  return facts ? assembleInvoice({ ...facts, penaltyBasis: basis }) : null;
+  return new Map(
+    accounts.map((account) => {
+      const input = facts.get(account.id);
+      return [
+        account.id,
+        input ? assembleInvoice({ ...input, penaltyBasis: bases.get(account.id) ?? [] }) : null,
+      ];
+    }),
+  );
 }
 
 /** A statement with when its figures were taken and the recalculations of its months, with reasons. */
@@ -83,6 +111,7 @@ export async function statementLoader(
   accountId: number,
   from: Period,
   to: Period,
+  shared: Reads = readEachTime,
 ): Promise<LoadedStatement | null> {
   if (statementRangeProblem(from, to)) throw new RangeError('invalid statement range');
   const facts = await statementFacts(db, accountId, from, to);
@@ -90,7 +119,10 @@ export async function statementLoader(
   const first = facts.months[0]?.period ?? from;
   // The statement's figures as of the last exchange and the closing of its last month with data.
   const last = facts.months.at(-1)?.period ?? to;
-  const [dataAsOf, closedAt] = await Promise.all([billingDataAsOf(db), monthCutoff(db, monthStart(last))]);
+  const [dataAsOf, closedAt] = await Promise.all([
+    shared.get('dataAsOf', () => billingDataAsOf(db)),
+    shared.get(`cutoff:${monthStart(last)}`, () => monthCutoff(db, monthStart(last))),
+  ]);
   return {
     ...buildStatement(first, to, facts.openingTiyn, facts.months),
     dates: { dataAsOf, closedAt },

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import { common } from '../i18n/common';
 import { formatDateTime, type Locale } from '../i18n/locales';
 import type { DocTable, InvoiceDocument, StatementDocument } from './document-model';
 import { documentsText } from './documents.text';
 import { type SubsetSourceFont, SubsetWriter } from './font-subset';
+import { qrMatrix } from './qr-code';
 
 /**
  * PDFs of the invoice and the statement, drawn with pdfkit on A4 in DejaVu Sans (it covers the
@@ -347,16 +347,15 @@ function footer(doc: PDFKit.PDFDocument, locale: Locale, now: Date) {
 function qr(doc: PDFKit.PDFDocument, payload: string, x: number, y: number, size: number) {
   // One byte-mode segment: the payload is mostly Cyrillic, which only byte mode carries, so the
   // library's search for the shortest mix of modes (a shortest-path search over every character)
-  // takes more time than the rest of the code and finds the same version.
-  const code = QRCode.create([{ data: new TextEncoder().encode(payload), mode: 'byte' }], {
-    errorCorrectionLevel: 'M',
-  });
-  const n = code.modules.size;
+  // takes more time than the rest of the code and finds the same version. Its mask is chosen
+  // as the library would, over plain arrays (qr-code.ts).
+  const code = qrMatrix(payload);
+  const n = code.size;
   const rowBytes = Math.ceil(n / 8);
   const bits = new Uint8Array(rowBytes * n);
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < n; c++) {
-      if (code.modules.get(r, c)) bits[r * rowBytes + (c >> 3)]! |= 0x80 >> (c & 7);
+      if (code.dark[r * n + c]) bits[r * rowBytes + (c >> 3)]! |= 0x80 >> (c & 7);
     }
   }
   // Decode [1 0]: a sample of 1 (a dark module) is painted, 0 is left alone.

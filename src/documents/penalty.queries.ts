@@ -13,19 +13,37 @@ function plainDecimal(text: string): string {
  * penalty or it came from the billing system without its basis.
  */
 export async function penaltyBasis(db: DB, accountId: number, period: Period): Promise<PenaltySegment[]> {
+  return (await penaltyBases(db, [accountId], period)).get(accountId) ?? [];
+}
+
+/** penaltyBasis of several accounts for one month, in one statement; accounts without one are left out. */
+export async function penaltyBases(
+  db: DB,
+  accountIds: readonly number[],
+  period: Period,
+): Promise<Map<number, PenaltySegment[]>> {
+  const out = new Map<number, PenaltySegment[]>();
+  if (accountIds.length === 0) return out;
   const rows = await db
     .selectFrom('penalty_days')
-    .select(['from_on', 'to_on', 'days', 'overdue_tiyn', 'refinancing_rate_bp', 'coefficient'])
-    .where('account_id', '=', accountId)
+    .select(['account_id', 'from_on', 'to_on', 'days', 'overdue_tiyn', 'refinancing_rate_bp', 'coefficient'])
+    .where('account_id', 'in', accountIds)
     .where('period', '=', monthStart(period))
+    .orderBy('account_id')
     .orderBy('from_on')
     .execute();
-  return rows.map((r) => ({
-    from: r.from_on,
-    to: r.to_on,
-    days: r.days,
-    overdueTiyn: r.overdue_tiyn,
-    rateBp: r.refinancing_rate_bp,
-    coefficient: plainDecimal(String(r.coefficient)),
-  }));
+  for (const r of rows) {
+    const segment: PenaltySegment = {
+      from: r.from_on,
+      to: r.to_on,
+      days: r.days,
+      overdueTiyn: r.overdue_tiyn,
+      rateBp: r.refinancing_rate_bp,
+      coefficient: plainDecimal(String(r.coefficient)),
+    };
+    const list = out.get(r.account_id);
+    if (list) list.push(segment);
+    else out.set(r.account_id, [segment]);
+  }
+  return out;
 }
