@@ -6,7 +6,7 @@ import { hitCounter } from './rate-limit.queries';
 /**
  * Limits of an action that sends mail or moves money: per user (or what the action is for, e.g. an
  * email address typed in a public form) and per client address, each in a fixed window counted in
- * the rate_limits table. Every attempt counts. `hit` returns the seconds to wait when a limit is
+ * the rate_limits table (the client's window is `clientWindowMs` when given). Every attempt counts. `hit` returns the seconds to wait when a limit is
  * passed, 0 when the action may run; the route shows `waitMessage` next to its button.
  */
 export function actionLimit(
@@ -16,15 +16,13 @@ export function actionLimit(
 ) {
   return async (req: FastifyRequest, subject?: string): Promise<number> => {
     const who = (subject ?? (req.user ? `user:${req.user.id}` : '')).trim().toLowerCase();
-    const counters: [string, number][] = [[`client:${req.ip}`, options.perClient]];
-    if (who) counters.unshift([who, options.perUser]);
+    const counters: [string, number, number][] = [
+      [`client:${req.ip}`, options.perClient, options.clientWindowMs ?? options.timeWindowMs],
+    ];
+    if (who) counters.unshift([who, options.perUser, options.timeWindowMs]);
     let wait = 0;
-    for (const [value, max] of counters) {
-      const { current, ttl } = await hitCounter(
-        db,
-        `action|${name}|${value}`.slice(0, 300),
-        options.timeWindowMs,
-      );
+    for (const [value, max, windowMs] of counters) {
+      const { current, ttl } = await hitCounter(db, `action|${name}|${value}`.slice(0, 300), windowMs);
       if (current > max) wait = Math.max(wait, Math.max(1, Math.ceil(ttl / 1000)));
     }
     return wait;
