@@ -19,13 +19,13 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/app';
 import { createSession } from '../src/auth/sessions';
+import { monthStart, periodOf } from '../src/calendar/calendar';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrate';
 import { loadDemoDataIfEmpty } from '../src/demo/demo-data';
 import { formatMeterReading } from '../src/money/litres';
 import { meterStates } from '../src/readings/readings.queries';
-import { monthStart, periodOf } from '../src/calendar/calendar';
 
 const URL_ = process.env.CPU_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mix_city';
 const ROUNDS = Number(process.env.CPU_ROUNDS ?? 200);
@@ -144,7 +144,8 @@ async function request(route: string, c: Customer) {
       throw new Error(`unknown route ${route}`);
   }
   if (res.statusCode !== expect) {
-    const body = res.headers['content-encoding'] === 'br' ? brotliDecompressSync(res.rawPayload) : res.rawPayload;
+    const body =
+      res.headers['content-encoding'] === 'br' ? brotliDecompressSync(res.rawPayload) : res.rawPayload;
     const text = body.toString().replace(/\s+/g, ' ');
     const main = text.slice(text.indexOf('<main'));
     throw new Error(`${route}: ${res.statusCode} ${main.slice(0, 8000)}`);
@@ -153,9 +154,9 @@ async function request(route: string, c: Customer) {
 
 /** CPU milliseconds so far of this database's backends (other than this question's own). */
 async function databaseCpuMs(): Promise<number> {
-  const rows = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(
-    handle.db,
-  );
+  const rows = await sql<{
+    pid: number;
+  }>`select pid from pg_stat_activity where datname = current_database()`.execute(handle.db);
   let ticks = 0;
   for (const { pid } of rows.rows) {
     try {
@@ -209,6 +210,8 @@ for (let done = 0; done < ROUNDS; done += BLOCK) {
   }
 }
 for (const [route, t] of totals)
-  console.log(`${route.padEnd(10)} app ${(t.app / t.n).toFixed(2)} ms  db ${(t.db / t.n).toFixed(2)} ms  n ${t.n}`);
+  console.log(
+    `${route.padEnd(10)} app ${(t.app / t.n).toFixed(2)} ms  db ${(t.db / t.n).toFixed(2)} ms  n ${t.n}`,
+  );
 await app.close();
 await handle.close();
