@@ -79,7 +79,14 @@ async function registerProtections(app: FastifyInstance, config: AppDeps['config
   });
   // Pages, styles and scripts go out compressed (brotli or gzip) to clients that ask for it: a phone
   // on a slow network loads a third of the bytes. Request bodies are never taken compressed.
-  await app.register(compress, { encodings: ['br', 'gzip'], globalDecompression: false });
+  // Answers up to 64 KB (every page) are compressed in one synchronous call: the plugin's default
+  // bound shrinks with the cores (8 KB on two), and above it each page went through a stream
+  // pipeline whose machinery cost more CPU than the compression (docs/deploy.md, "Month-end load").
+  await app.register(compress, {
+    encodings: ['br', 'gzip'],
+    globalDecompression: false,
+    syncThreshold: 64 * 1024,
+  });
   // Dynamic answers hold personal data (pages, PDFs, JSON, CSV): no cache keeps them, unless a
   // route sets its own Cache-Control. Static files keep theirs.
   app.addHook('onSend', async (req, reply) => {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DB } from '../db/database';
+import { type DB, executePrepared } from '../db/database';
 import type { AccountKind } from '../db/schema';
 
 /** An account with its address, as pages show it. */
@@ -95,14 +95,16 @@ export function accountsOfUserWithChoice(
   db: DB,
   userId: number,
 ): Promise<(AccountView & { chosen: boolean })[]> {
-  return accountQuery(db)
-    .innerJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
-    .innerJoin('users', 'users.id', 'user_accounts.user_id')
-    .select(sql<boolean>`coalesce(users.chosen_account_id = accounts.id, false)`.as('chosen'))
-    .where('user_accounts.user_id', '=', userId)
-    .orderBy('user_accounts.created_at')
-    .orderBy('accounts.number')
-    .execute();
+  return executePrepared(
+    db,
+    accountQuery(db)
+      .innerJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
+      .innerJoin('users', 'users.id', 'user_accounts.user_id')
+      .select(sql<boolean>`coalesce(users.chosen_account_id = accounts.id, false)`.as('chosen'))
+      .where('user_accounts.user_id', '=', userId)
+      .orderBy('user_accounts.created_at')
+      .orderBy('accounts.number'),
+  );
 }
 
 /** "Красина, 3А-12": street, house with its prefix, apartment. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely';
+import { type Compilable, Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect';
 import type { Database } from './schema';
@@ -32,6 +32,30 @@ const MAX_PREPARED = 64;
  * 1.21+ with max_prepared_statements also works).
  */
 export const prepared = sql.raw(PREPARED_MARK);
+
+/**
+ * Runs a query built with Kysely's builder as a `prepared` statement (the mark put at the front of
+ * its text): for the hot questions of every page, whose planning cost the database more than
+ * answering them (a cabinet page's account with its address, six tables joined: about 2.5 ms of
+ * planning against 0.15 ms of execution). Same rules as `prepared`.
+ */
+export async function executePrepared<O>(db: DB, query: Compilable<O>): Promise<O[]> {
+  const compiled = query.compile();
+  const result = await db.executeQuery<O>({ ...compiled, sql: PREPARED_MARK + compiled.sql });
+  return result.rows;
+}
+
+/**
+ * A question about some ids: prepared when it is about one (a page or a download asks it with a
+ * fixed text), sent as it is for a batch (the mailing's), whose lists vary in length.
+ */
+export function executePreparedForOne<O>(
+  db: DB,
+  ids: readonly unknown[],
+  query: Compilable<O> & { execute(): Promise<O[]> },
+): Promise<O[]> {
+  return ids.length === 1 ? executePrepared(db, query) : query.execute();
+}
 
 const pools = new WeakMap<DB, pg.Pool>();
 

@@ -4,7 +4,7 @@ import type { InvoiceInput, InvoiceMeterInput, InvoiceRecalculation } from '../b
 import { type MonthRates, normSetInForce } from '../billing/month-closer';
 import type { StatementMonthInput } from '../billing/statement';
 import { addMonths, monthStart, type Period, periodOfDay } from '../calendar/calendar';
-import type { DB } from '../db/database';
+import { type DB, executePrepared, executePreparedForOne, prepared } from '../db/database';
 import type { AccountKind, Water } from '../db/schema';
 import { billingDataAsOf } from '../exchange/data-as-of';
 import { type Litres, litres } from '../money/litres';
@@ -42,20 +42,20 @@ export async function firstAccountYear(db: DB, accountId: number): Promise<numbe
 
 /** The month's charge lines of some accounts. */
 function monthCharges(db: DB, accountIds: readonly number[], first: string) {
-  return db
+  const query = db
     .selectFrom('charges')
     .select(['account_id', 'service', 'basis', 'quantity_l', 'tariff_tiyn_per_m3', 'vat_bp'])
     .where('account_id', 'in', accountIds)
     .where('period', '=', first)
     .orderBy('account_id')
     .orderBy('service')
-    .orderBy('basis')
-    .execute();
+    .orderBy('basis');
+  return executePreparedForOne(db, accountIds, query);
 }
 
 /** The recalculations booked in the month, with the month each corrects and why. */
 function monthRecalculations(db: DB, accountIds: readonly number[], first: string) {
-  return db
+  const query = db
     .selectFrom('recalculations')
     .select(['account_id', 'for_period', 'service', 'amount_tiyn', 'reason'])
     .where('account_id', 'in', accountIds)
@@ -63,36 +63,36 @@ function monthRecalculations(db: DB, accountIds: readonly number[], first: strin
     .orderBy('account_id')
     .orderBy('for_period')
     .orderBy('service')
-    .orderBy('id')
-    .execute();
+    .orderBy('id');
+  return executePreparedForOne(db, accountIds, query);
 }
 
 /** The payments booked in the month. */
 function monthPayments(db: DB, accountIds: readonly number[], first: string) {
-  return db
+  const query = db
     .selectFrom('payments')
     .select(['account_id', 'amount_tiyn', 'kind', 'paid_on'])
     .where('account_id', 'in', accountIds)
     .where('period', '=', first)
     .orderBy('account_id')
     .orderBy('paid_on')
-    .orderBy('id')
-    .execute();
+    .orderBy('id');
+  return executePreparedForOne(db, accountIds, query);
 }
 
 /** The ledger rows of some accounts for one month (an account without one has no invoice). */
 function monthBalances(db: DB, accountIds: readonly number[], first: string) {
-  return db
+  const query = db
     .selectFrom('account_months')
     .selectAll()
     .where('account_id', 'in', accountIds)
-    .where('period', '=', first)
-    .execute();
+    .where('period', '=', first);
+  return executePreparedForOne(db, accountIds, query);
 }
 
 /** The tariff of each service in force on the month's first day for a kind of customer. */
 function tariffsInForce(db: DB, kind: AccountKind, first: string) {
-  return sql<{ service: Service; price: number }>`
+  return sql<{ service: Service; price: number }>`${prepared}
     select distinct on (service) service, price_tiyn_per_m3 as price
     from tariffs
     where customer_kind = ${kind} and effective_from <= ${first}::date
@@ -101,11 +101,11 @@ function tariffsInForce(db: DB, kind: AccountKind, first: string) {
 
 /** The norms that took effect by the month's first day. */
 function normsInForce(db: DB, first: string) {
-  return db
+  const query = db
     .selectFrom('norms')
     .select(['kind', 'effective_from', 'litres', 'season_from_month', 'season_to_month'])
-    .where('effective_from', '<=', first)
-    .execute();
+    .where('effective_from', '<=', first);
+  return executePrepared(db, query);
 }
 
 /** The accounts' meters installed during the month, with the readings that count at its start and end. */
@@ -126,7 +126,7 @@ function metersWithReadings(
     start_on: string | null;
     end_l: Litres | null;
     end_on: string | null;
-  }>`
+  }>`${accountIds.length === 1 ? prepared : sql``}
     select m.account_id, m.input_no, m.water, m.serial, m.verification_due,
            s.value_l as start_l, s.read_on as start_on, e.value_l as end_l, e.read_on as end_on
     from meters m
@@ -306,34 +306,40 @@ export async function statementFacts(
   const first = monthStart(from);
   const last = monthStart(to);
   const [months, payments, recalculations] = await Promise.all([
-    db
-      .selectFrom('account_months')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('period', '>=', first)
-      .where('period', '<=', last)
-      .orderBy('period')
-      .execute(),
-    db
-      .selectFrom('payments')
-      .select(['period', 'paid_on', 'amount_tiyn'])
-      .where('account_id', '=', accountId)
-      .where('period', '>=', first)
-      .where('period', '<=', last)
-      .orderBy('paid_on')
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('recalculations')
-      .select(['period', 'for_period', 'service', 'amount_tiyn', 'reason'])
-      .where('account_id', '=', accountId)
-      .where('period', '>=', first)
-      .where('period', '<=', last)
-      .orderBy('period')
-      .orderBy('for_period')
-      .orderBy('service')
-      .orderBy('id')
-      .execute(),
+    executePrepared(
+      db,
+      db
+        .selectFrom('account_months')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('period', '>=', first)
+        .where('period', '<=', last)
+        .orderBy('period'),
+    ),
+    executePrepared(
+      db,
+      db
+        .selectFrom('payments')
+        .select(['period', 'paid_on', 'amount_tiyn'])
+        .where('account_id', '=', accountId)
+        .where('period', '>=', first)
+        .where('period', '<=', last)
+        .orderBy('paid_on')
+        .orderBy('id'),
+    ),
+    executePrepared(
+      db,
+      db
+        .selectFrom('recalculations')
+        .select(['period', 'for_period', 'service', 'amount_tiyn', 'reason'])
+        .where('account_id', '=', accountId)
+        .where('period', '>=', first)
+        .where('period', '<=', last)
+        .orderBy('period')
+        .orderBy('for_period')
+        .orderBy('service')
+        .orderBy('id'),
+    ),
   ]);
   if (months.length === 0) return null;
   const byPeriod = new Map<string, { paidOn: string; amountTiyn: Tiyn }[]>();
@@ -364,12 +370,14 @@ export async function statementFacts(
 
 /** The months an account has figures for (so an invoice), newest first, at most `limit`. */
 export async function accountDocumentPeriods(db: DB, accountId: number, limit: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('account_months')
-    .select('period')
-    .where('account_id', '=', accountId)
-    .orderBy('period', 'desc')
-    .limit(limit)
-    .execute();
+  const rows = await executePrepared(
+    db,
+    db
+      .selectFrom('account_months')
+      .select('period')
+      .where('account_id', '=', accountId)
+      .orderBy('period', 'desc')
+      .limit(limit),
+  );
   return rows.map((r) => r.period);
 }

@@ -1,6 +1,6 @@
 import type { PenaltySegment } from '../billing/penalty';
 import { monthStart, type Period } from '../calendar/calendar';
-import type { DB } from '../db/database';
+import { type DB, executePreparedForOne } from '../db/database';
 
 /** '1.5000' -> '1.5', '1.0000' -> '1': the coefficient as the rates table was written. */
 function plainDecimal(text: string): string {
@@ -24,14 +24,14 @@ export async function penaltyBases(
 ): Promise<Map<number, PenaltySegment[]>> {
   const out = new Map<number, PenaltySegment[]>();
   if (accountIds.length === 0) return out;
-  const rows = await db
+  const query = db
     .selectFrom('penalty_days')
     .select(['account_id', 'from_on', 'to_on', 'days', 'overdue_tiyn', 'refinancing_rate_bp', 'coefficient'])
     .where('account_id', 'in', accountIds)
     .where('period', '=', monthStart(period))
     .orderBy('account_id')
-    .orderBy('from_on')
-    .execute();
+    .orderBy('from_on');
+  const rows = await executePreparedForOne(db, accountIds, query);
   for (const r of rows) {
     const segment: PenaltySegment = {
       from: r.from_on,

@@ -1,6 +1,6 @@
 import { CompiledQuery, type Updateable } from 'kysely';
 import type pg from 'pg';
-import type { DB } from '../db/database';
+import { type DB, executePrepared } from '../db/database';
 import type { ExchangeKind, ExchangeRunsTable } from '../db/schema';
 import { lockForTransaction } from '../jobs/advisory-locks.queries';
 import { LOCK } from '../jobs/locks';
@@ -36,11 +36,10 @@ export async function finishExchangeRun(db: DB, runId: number, outcome: RunOutco
 
 /** The stored "data as of" value (a JSON string, the instant of the last successful import). */
 export async function billingDataAsOfValue(db: DB): Promise<unknown> {
-  const row = await db
-    .selectFrom('app_state')
-    .select('value')
-    .where('key', '=', 'billing_data_as_of')
-    .executeTakeFirst();
+  const [row] = await executePrepared(
+    db,
+    db.selectFrom('app_state').select('value').where('key', '=', 'billing_data_as_of'),
+  );
   return row?.value;
 }
 

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { DB } from '../db/database';
+import { type DB, executePrepared, prepared } from '../db/database';
 import { type Litres, litres } from '../money/litres';
 
 /**
@@ -61,11 +61,10 @@ export function readingThatCountsBefore(
  * not known to the cabinet, when its charges come from the billing system).
  */
 export async function monthCutoff(db: DB, period: string): Promise<Cutoff> {
-  const row = await db
-    .selectFrom('billing_periods')
-    .select(['status', 'closed_at'])
-    .where('period', '=', period)
-    .executeTakeFirst();
+  const [row] = await executePrepared(
+    db,
+    db.selectFrom('billing_periods').select(['status', 'closed_at']).where('period', '=', period),
+  );
   return row?.status === 'closed' && row.closed_at ? new Date(row.closed_at) : null;
 }
 
@@ -83,7 +82,7 @@ export async function countingReadingsSince(
   accountId: number,
   fromPeriod: string,
 ): Promise<CountedReading[]> {
-  const result = await sql<CountedReading>`
+  const result = await sql<CountedReading>`${prepared}
     select distinct on (r.meter_id, r.period) r.meter_id as "meterId", r.period, r.value_l as "valueL", r.id
     from readings r join meters m on m.id = r.meter_id
     where m.account_id = ${accountId} and r.period >= ${fromPeriod}::date and ${counts(null)}

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { tryShareMonth } from '../billing/month-lock.queries';
 import { batched, perDatabase, STATEMENT_BATCHES } from '../db/batching';
-import { type DB, prepared } from '../db/database';
+import { type DB, executePrepared, prepared } from '../db/database';
 import type { Litres } from '../money/litres';
 import { readingThatCountsBefore } from './counting-reading.queries';
 
@@ -44,7 +44,7 @@ export async function meterStates(
   options: { lock?: boolean } = {},
 ): Promise<MeterState[]> {
   if (options.lock) await lockMeters(db, { accountId });
-  const result = await sql<MeterState>`
+  const result = await sql<MeterState>`${prepared}
     select ${meterStateColumns}
     from meters m
     ${meterStateJoins(period)}
@@ -171,11 +171,10 @@ export async function openPeriod(db: DB, period: string): Promise<void> {
 }
 
 export async function periodStatus(db: DB, period: string): Promise<'open' | 'closed' | null> {
-  const row = await db
-    .selectFrom('billing_periods')
-    .select('status')
-    .where('period', '=', period)
-    .executeTakeFirst();
+  const [row] = await executePrepared(
+    db,
+    db.selectFrom('billing_periods').select('status').where('period', '=', period),
+  );
   return row?.status ?? null;
 }
 
@@ -442,12 +441,12 @@ async function insertSubmissions(
 
 /** Every reading of an account's meters since `fromPeriod`, newest first, rejected ones included. */
 export function readingHistory(db: DB, accountId: number, fromPeriod: string): Promise<StoredReading[]> {
-  return readingsOfAccount(db, accountId)
+  const query = readingsOfAccount(db, accountId)
     .select(storedColumns)
     .where('readings.period', '>=', fromPeriod)
     .orderBy('readings.period', 'desc')
-    .orderBy('readings.id', 'desc')
-    .execute() as Promise<StoredReading[]>;
+    .orderBy('readings.id', 'desc');
+  return executePrepared(db, query) as Promise<StoredReading[]>;
 }
 
 /** The reading that counts for each meter for the latest month before `beforePeriod` (for the consumption baseline). */
@@ -456,7 +455,7 @@ export async function countingReadingBefore(
   accountId: number,
   beforePeriod: string,
 ): Promise<{ meterId: number; valueL: Litres; period: string }[]> {
-  const result = await sql<{ meterId: number; valueL: Litres; period: string }>`
+  const result = await sql<{ meterId: number; valueL: Litres; period: string }>`${prepared}
     select m.id as "meterId", p.value_l as "valueL", p.period
     from meters m
     ${previousReadingJoin(beforePeriod)}
@@ -475,7 +474,7 @@ export interface AccountMeter {
 }
 
 export function metersOfAccount(db: DB, accountId: number): Promise<AccountMeter[]> {
-  return db
+  const query = db
     .selectFrom('meters')
     .select([
       'id',
@@ -489,6 +488,6 @@ export function metersOfAccount(db: DB, accountId: number): Promise<AccountMeter
     .where('account_id', '=', accountId)
     .orderBy('input_no')
     .orderBy('water')
-    .orderBy('serial')
-    .execute() as Promise<AccountMeter[]>;
+    .orderBy('serial');
+  return executePrepared(db, query) as Promise<AccountMeter[]>;
 }
