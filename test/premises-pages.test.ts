@@ -222,6 +222,35 @@ describe(`pages of a user with many accounts (${ENGINE})`, () => {
     expect(await t.handle.db.selectFrom('reading_drafts').selectAll().execute()).toEqual([]);
   });
 
+  it("a stranger's form for the same account keeps the customer's draft; a flood of forms is refused before any row", async () => {
+    const browser = await signedIn(owner, 'en');
+    const form = await browser.get('/cabinet/premises/readings');
+    const key = /name="key" value="([^"]+)"/.exec(form.body)![1]!;
+    await t.handle.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('user_id', '=', (await userId(owner.login))!)
+      .execute();
+    const field = `m_${a.meters[0]!.id}`;
+    expect((await browser.post('/cabinet/premises/readings', { key, [field]: '222' })).statusCode).toBe(303);
+    // Anyone can send the form without a session: a stranger's values for the same meter.
+    const stranger = new Browser(t.app);
+    await stranger.get('/');
+    const planted = await stranger.post('/cabinet/premises/readings', { [field]: '1' });
+    expect(planted.headers.location).toBe('/?expired=readings&next=%2Fcabinet%2Fpremises%2Freadings');
+    await browser.login(owner.login, owner.password);
+    const filled = await browser.get('/cabinet/premises/readings');
+    expect(filled.body).toMatch(new RegExp(`name="${field}"[^>]*value="222"`));
+    // The stranger's own draft stays theirs (it never reaches the customer's form) until it expires.
+    await t.handle.db.deleteFrom('reading_drafts').execute();
+    // Past the limit per client address, nothing is kept: the login page says only that the session expired.
+    let last = planted;
+    for (let i = 0; i < 31; i++) last = await stranger.post('/cabinet/premises/readings', { [field]: '1' });
+    expect(last.headers.location).toBe('/?expired=1&next=%2Fcabinet%2Fpremises%2Freadings');
+    const rows = await t.handle.db.selectFrom('reading_drafts').select('account_id').execute();
+    expect(rows.length).toBeLessThanOrEqual(30);
+  });
+
   it('sends a visitor without a session to the login page', async () => {
     const res = await new Browser(t.app).get('/cabinet/premises');
     expect(res.statusCode).toBe(303);

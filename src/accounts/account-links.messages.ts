@@ -41,7 +41,7 @@ export const accountLinksText = defineMessages({
     mailFooter: 'Бұл хат автоматты түрде жіберілді.',
     revokedMailSubject: 'Дербес шот кабинетіңізден алынды',
     revokedMailBody:
-      '{address} мекенжайындағы {number} дербес шотын оның кабинеті бар иесі сіздің кабинетіңізден алып тастады. Бұл шоттың көрсеткіштері мен шоттары енді сізге көрінбейді; шоттың өзі және оның деректері сақталды.',
+      '{address} мекенжайындағы {number} дербес шотын оны өз кабинетінде ұстайтын басқа пайдаланушы сіздің кабинетіңізден алып тастады. Бұл шоттың көрсеткіштері мен шоттары енді сізге көрінбейді; шоттың өзі және оның деректері сақталды.',
     revokedMailWhatNow:
       'Егер шот сіздікі болса, оны «Жеке деректер» бетінде түбіртектегі деректермен қайта қосуға немесе абоненттік бөлімге хабарласуға болады.',
     revokeTitle: 'Шотқа қол жеткізуді алып тастау',
@@ -91,7 +91,7 @@ export const accountLinksText = defineMessages({
     mailFooter: 'Письмо отправлено автоматически.',
     revokedMailSubject: 'Лицевой счёт убран из вашего кабинета',
     revokedMailBody:
-      'Владелец лицевого счёта {number} по адресу {address}, у которого есть свой кабинет, убрал этот счёт из вашего кабинета. Показания и счета по нему вам больше не видны; сам счёт и его данные сохранены.',
+      'Другой пользователь, у которого лицевой счёт {number} по адресу {address} есть в кабинете, убрал этот счёт из вашего кабинета. Показания и счета по нему вам больше не видны; сам счёт и его данные сохранены.',
     revokedMailWhatNow:
       'Если счёт ваш, добавьте его снова на странице «Личные данные» с данными из квитанции или обратитесь в абонентский отдел.',
     revokeTitle: 'Отменить доступ к счёту',
@@ -141,7 +141,7 @@ export const accountLinksText = defineMessages({
     mailFooter: 'This message was sent automatically.',
     revokedMailSubject: 'A personal account was removed from your cabinet',
     revokedMailBody:
-      'The holder of personal account {number} at {address}, who has a cabinet of their own, removed the account from your cabinet. Its readings and invoices are no longer shown to you; the account itself and its data are kept.',
+      'Another user who has personal account {number} at {address} in their cabinet removed the account from yours. Its readings and invoices are no longer shown to you; the account itself and its data are kept.',
     revokedMailWhatNow:
       "If the account is yours, add it again on the Personal data page with the details from your bill, or contact the utility's customer office.",
     revokeTitle: 'Remove access to an account',

@@ -2,7 +2,7 @@ import { boundFields, Form } from '../web/forms';
 import { Layout, Notice } from '../web/layout';
 import type { PageContext } from '../web/request-context';
 import { accountLinksText } from './account-links.messages';
-import type { AddAccountInput } from './account-proof';
+import { type AddAccountInput, maskLogin } from './account-proof';
 import { type AccountView, formatAddress } from './accounts.queries';
 import type { AddAccountErrors } from './add-account.service';
 
@@ -130,7 +130,7 @@ export function RevokeLinkPage({ ctx, state }: { ctx: PageContext; state: Revoke
           </button>
         </Form>
       ) : state.kind === 'revoked' ? (
-        <Notice kind="success">{t.revokeDone(state.number, state.login)}</Notice>
+        <Notice kind="success">{t.revokeDone(state.number, maskLogin(state.login))}</Notice>
       ) : state.kind === 'gone' ? (
         <Notice kind="info">{t.revokeAlreadyGone(state.number)}</Notice>
       ) : (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { iinCheckDigit } from '../auth/iin';
-import { type AddAccountInput, addAccountProblems, provesAccount } from './account-proof';
+import { type AddAccountInput, addAccountProblems, maskLogin, provesAccount } from './account-proof';
 
 const BIN = `03074205297${iinCheckDigit('03074205297')}`;
 const flat = { kind: 'individual' as const, ownerSurname: 'Семёнова', binIin: null, contractNumber: null };
@@ -54,5 +54,14 @@ describe('the proof of the right to an account', () => {
       contract: 'required',
     });
     expect(addAccountProblems(input({ kind: 'legal', binIin: BIN, contract: 'ЮЛ-1' }))).toEqual({});
+  });
+});
+
+describe('a login as another customer sees it', () => {
+  it('keeps two characters at each end and hides the rest', () => {
+    expect(maskLogin('06000901')).toBe('06****01');
+    expect(maskLogin('YUL000500')).toBe('YU*****00');
+    expect(maskLogin('ab12')).toBe('a***');
+    expect(maskLogin('Әлия-2026')).toBe('Әл*****26');
   });
 });

@@ -65,3 +65,13 @@ export function provesAccount(account: ProofColumns, input: AddAccountInput): bo
       (wanted !== '' && legalLoginFromContract(account.contractNumber) === wanted))
   );
 }
+
+/**
+ * A login as another customer's mail or page shows it ("06****01"): enough to recognise one's own,
+ * not the other's account number (a household's login is its number, half the proof of adding it).
+ */
+export function maskLogin(login: string): string {
+  const chars = [...login];
+  if (chars.length <= 4) return `${chars[0] ?? ''}***`;
+  return `${chars.slice(0, 2).join('')}${'*'.repeat(chars.length - 4)}${chars.slice(-2).join('')}`;
+}

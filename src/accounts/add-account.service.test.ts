@@ -5,7 +5,7 @@ import { databaseForFile, engine } from '../../test/helpers/file-database';
 import { iinCheckDigit } from '../auth/iin';
 import type { DB } from '../db/database';
 import { actionLimit } from '../web/action-limit';
-import type { AddAccountInput } from './account-proof';
+import { type AddAccountInput, maskLogin } from './account-proof';
 import { accountsOfUser } from './accounts.queries';
 import { type AddAccountContext, addAccount } from './add-account.service';
 
@@ -182,7 +182,8 @@ describe(`adding an account to a login (${engine})`, () => {
     expect(mails[0]?.subject).toBe('Сіздің дербес шотыңыз басқа кабинетке қосылды');
     expect(mails[0]?.purpose).toBe('account.link_added');
     expect(mails[0]?.text_body).toContain(`${flat.number} дербес шоты`);
-    expect(mails[0]?.text_body).toContain(`(${user.login} логині)`);
+    expect(mails[0]?.text_body).toContain(`(${maskLogin(user.login)} логині)`);
+    expect(mails[0]?.text_body).not.toContain(user.login);
     expect(mails[0]?.text_body).toMatch(
       /https:\/\/cabinet\.example\.kz\/accounts\/revoke-link\?token=[\w-]+/,
     );

@@ -12,6 +12,7 @@ import {
   type AddAccountField,
   type AddAccountInput,
   addAccountProblems,
+  maskLogin,
   provesAccount,
 } from './account-proof';
 import { formatAddress } from './accounts.queries';
@@ -105,7 +106,7 @@ async function tellHolder(
   const body = composeMail(holder.locale, {
     greeting: fill(t.mailHello, { name: holder.firstName || holder.login }),
     paragraphs: [
-      fill(t.mailBody, { number: added.number, address: added.address, login: added.login }),
+      fill(t.mailBody, { number: added.number, address: added.address, login: maskLogin(added.login) }),
       t.mailIfNotYou,
     ],
     link: { url, label: t.mailLink },

@@ -5,10 +5,11 @@ import type { AppDeps } from '../app-deps';
 import { requireCustomer } from '../auth/guard';
 import { newIdempotencyKey } from '../readings/idempotency-key';
 import { keepReadingDraft } from '../readings/keep-reading-draft.service';
-import { DRAFT_COOKIE, DRAFT_MS } from '../readings/reading-draft-token';
+import { DRAFT_COOKIE, DRAFT_LIMIT, DRAFT_MS } from '../readings/reading-draft-token';
 import { readingsText } from '../readings/readings.messages';
 import { largeMessage, problemMessage } from '../readings/readings.views';
 import { takeReadingDraft } from '../readings/take-reading-draft.service';
+import { actionLimit } from '../web/action-limit';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
 import { queryText, withSchemas } from '../web/request-schemas';
@@ -83,17 +84,18 @@ export async function premisesRoutes(instance: FastifyInstance, { db, config }: 
     });
   });
 
+  // Counted with the readings page's form: every form kept without a session, per client address.
+  const draftLimit = actionLimit(db, 'readings.draft', DRAFT_LIMIT);
   const bulkOptions = {
     schema: { body: bulkForm },
     // A form sent without a session (it expired while the page was open) keeps what was typed and
     // goes to the login page; after the login the form comes back filled in (decision 130).
     preHandler: async (req: FastifyRequest<{ Body: z.output<typeof bulkForm> }>, reply: FastifyReply) => {
       if (req.user) return requireCustomer(req, reply);
-      const kept = await keepReadingDraft(db, {
-        typed: req.body.typed,
-        accounts: 'several',
-        now: new Date(),
-      });
+      const limited = (await draftLimit(req)) > 0;
+      const kept = limited
+        ? null
+        : await keepReadingDraft(db, { typed: req.body.typed, accounts: 'several', now: new Date() });
       if (kept) reply.setCookie(DRAFT_COOKIE, kept.token, { ...draftCookie, maxAge: DRAFT_MS / 1000 });
       return reply.redirect(
         `/?expired=${kept ? 'readings' : '1'}&next=${encodeURIComponent(BULK_PATH)}`,

@@ -2,6 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 
 /** How long readings typed before a login are kept (decision 130). */
 export const DRAFT_MS = 30 * 60_000;
+/**
+ * Forms kept as drafts per client address (every form without a session counts, both readings
+ * forms together): anyone can send one, so a flood of them is refused before any row is written.
+ */
+export const DRAFT_LIMIT = { perUser: 30, perClient: 30, timeWindowMs: 10 * 60_000 };
+
 /** The cookie that holds a draft's token, on the readings page's path only. */
 export const DRAFT_COOKIE = 'readings_draft';
 

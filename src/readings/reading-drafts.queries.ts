@@ -15,7 +15,7 @@ export async function accountsOfMetersInService(
     .execute();
 }
 
-/** Stores an account's draft, replacing the one it had. */
+/** Stores an account's draft under a browser's token (a second form of that browser replaces it). */
 export async function putReadingDraft(
   db: DB,
   draft: { accountId: number; tokenHash: string; typed: Record<string, string>; expiresAt: Date },
@@ -28,7 +28,9 @@ export async function putReadingDraft(
   await db
     .insertInto('reading_drafts')
     .values({ account_id: draft.accountId, ...values })
-    .onConflict((oc) => oc.column('account_id').doUpdateSet({ ...values, created_at: new Date() }))
+    .onConflict((oc) =>
+      oc.columns(['token_hash', 'account_id']).doUpdateSet({ ...values, created_at: new Date() }),
+    )
     .execute();
 }
 

@@ -7,6 +7,7 @@ import { requireCustomer } from '../auth/guard';
 import { addMonths, localDate, monthStart, periodOf } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { billingDataAsOf } from '../exchange/data-as-of';
+import { actionLimit } from '../web/action-limit';
 import { attachmentHeader } from '../web/csv';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
@@ -16,7 +17,7 @@ import { countingReadingsSince } from './counting-reading.queries';
 import { readingHistoryCsv } from './history-csv';
 import { newIdempotencyKey } from './idempotency-key';
 import { keepReadingDraft } from './keep-reading-draft.service';
-import { DRAFT_COOKIE, DRAFT_MS } from './reading-draft-token';
+import { DRAFT_COOKIE, DRAFT_LIMIT, DRAFT_MS } from './reading-draft-token';
 import { readingsText } from './readings.messages';
 import {
   countingReadingBefore,
@@ -102,6 +103,7 @@ const draftCookieOf = (deps: AppDeps) => ({
   secure: deps.config.PUBLIC_URL.startsWith('https://'),
 });
 type DraftCookie = ReturnType<typeof draftCookieOf>;
+type DraftLimit = ReturnType<typeof actionLimit>;
 
 /**
  * preHandler of the form: a form sent without a session (it expired while the page was open)
@@ -112,6 +114,7 @@ type DraftCookie = ReturnType<typeof draftCookieOf>;
 async function customerOrDraft(
   db: DB,
   draftCookie: DraftCookie,
+  draftLimit: DraftLimit,
   req: FastifyRequest,
   reply: FastifyReply,
   query: { account?: string | undefined },
@@ -119,7 +122,8 @@ async function customerOrDraft(
 ) {
   if (req.user) return requireCustomer(req, reply);
   const accountNumber = query.account || undefined;
-  const kept = await keepReadingDraft(db, { typed, accountNumber, now: new Date() });
+  const limited = (await draftLimit(req)) > 0;
+  const kept = limited ? null : await keepReadingDraft(db, { typed, accountNumber, now: new Date() });
   if (kept) reply.setCookie(DRAFT_COOKIE, kept.token, { ...draftCookie, maxAge: DRAFT_MS / 1000 });
   const next = `/cabinet/readings${accountQueryOf(query)}`;
   return reply.redirect(`/?expired=${kept ? 'readings' : '1'}&next=${encodeURIComponent(next)}`, 303);
@@ -198,11 +202,13 @@ async function sendConfirmPage(
 /** The readings form: cancel, submit, or the answers of a submission that was not stored. */
 function readingsFormRoute(app: ZodApp, deps: AppDeps, draftCookie: DraftCookie) {
   const { db, config } = deps;
+  const draftLimit = actionLimit(db, 'readings.draft', DRAFT_LIMIT);
   app.post(
     '/cabinet/readings',
     {
       schema: formSchema,
-      preHandler: (req, reply) => customerOrDraft(db, draftCookie, req, reply, req.query, req.body.typed),
+      preHandler: (req, reply) =>
+        customerOrDraft(db, draftCookie, draftLimit, req, reply, req.query, req.body.typed),
     },
     async (req, reply) => {
       const now = new Date();
