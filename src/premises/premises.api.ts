@@ -9,9 +9,11 @@ import { readingsText } from '../readings/readings.messages';
 import {
   confirmAnswer,
   errorAnswer,
+  idempotencyKey,
   invalidAnswer,
   readingAnswer,
   readingJson,
+  typedReading,
 } from '../readings/readings.schemas';
 import { largeMessage } from '../readings/readings.views';
 import { MAX_INT4 } from '../web/forms';
@@ -21,19 +23,8 @@ import { type AccountOutcome, submitPremisesReadings } from './submit-premises-r
 
 /** The readings of all the customer's accounts in one request: each meter with its value as typed. */
 const bulkBody = z.object({
-  readings: z
-    .array(
-      z.object({
-        meterId: z.number().int().min(1).max(MAX_INT4),
-        value: z.string().max(30).describe('as typed: "117.5", "117,5", "00117.500" or "117"'),
-      }),
-    )
-    .min(1)
-    .max(1000),
-  idempotencyKey: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{8,100}$/)
-    .optional(),
+  readings: z.array(typedReading).min(1).max(1000),
+  idempotencyKey,
   confirmLarge: z
     .array(
       z.object({

@@ -126,20 +126,21 @@ export const historyAnswer = z.object({
 });
 
 /** A submission through the API: the meters' values as typed, and the confirmations. */
+/** One meter's value as typed, in a submission through the API. */
+export const typedReading = z.object({
+  meterId: z.number().int().min(1).max(MAX_INT4),
+  value: z.string().max(30).describe('as typed: "117.5", "117,5", "00117.500" or "117"'),
+});
+
+/** A client's key of a submission: the same key stores one submission however often it is sent. */
+export const idempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,100}$/)
+  .optional();
+
 export const submitBody = z.object({
-  readings: z
-    .array(
-      z.object({
-        meterId: z.number().int().min(1).max(MAX_INT4),
-        value: z.string().max(30).describe('as typed: "117.5", "117,5", "00117.500" or "117"'),
-      }),
-    )
-    .min(1)
-    .max(50),
-  idempotencyKey: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{8,100}$/)
-    .optional(),
+  readings: z.array(typedReading).min(1).max(50),
+  idempotencyKey,
   confirmPartial: z.boolean().default(false),
   confirmLarge: z.boolean().default(false),
 });
