@@ -51,6 +51,15 @@ afterAll(async () => t.close());
 const userId = async (login: string) =>
   (await t.handle.db.selectFrom('users').select('id').where('login', '=', login).executeTakeFirst())?.id;
 
+/** The server ends every session of the user (idle timeout reached) while their form is open. */
+async function expireSessions(login: string) {
+  await t.handle.db
+    .updateTable('sessions')
+    .set({ expires_at: new Date(Date.now() - 1000) })
+    .where('user_id', '=', (await userId(login))!)
+    .execute();
+}
+
 async function signedIn(who: { login: string; password: string }, lang: 'kk' | 'ru' | 'en') {
   const browser = new Browser(t.app);
   await browser.login(who.login, who.password);
@@ -167,12 +176,7 @@ describe(`pages of a user with many accounts (${ENGINE})`, () => {
     const browser = await signedIn(owner, 'kk');
     const form = await browser.get('/cabinet/premises/readings');
     const key = /name="key" value="([^"]+)"/.exec(form.body)![1]!;
-    // The server ends the session (idle timeout) while the form is open.
-    await t.handle.db
-      .updateTable('sessions')
-      .set({ expires_at: new Date(Date.now() - 1000) })
-      .where('user_id', '=', (await userId(owner.login))!)
-      .execute();
+    await expireSessions(owner.login);
     const typed = {
       [`m_${a.meters[0]!.id}`]: '201,5',
       [`m_${b.meters[0]!.id}`]: '130',
@@ -208,11 +212,7 @@ describe(`pages of a user with many accounts (${ENGINE})`, () => {
     const browser = await signedIn(owner, 'en');
     const form = await browser.get('/cabinet/premises/readings');
     const key = /name="key" value="([^"]+)"/.exec(form.body)![1]!;
-    await t.handle.db
-      .updateTable('sessions')
-      .set({ expires_at: new Date(Date.now() - 1000) })
-      .where('user_id', '=', (await userId(owner.login))!)
-      .execute();
+    await expireSessions(owner.login);
     const sent = await browser.post('/cabinet/premises/readings', { key, [`m_${b.meters[0]!.id}`]: '140' });
     expect(sent.statusCode).toBe(303);
     expect(await browser.login(loner.login, loner.password)).toMatchObject({ statusCode: 303 });
@@ -226,11 +226,7 @@ describe(`pages of a user with many accounts (${ENGINE})`, () => {
     const browser = await signedIn(owner, 'en');
     const form = await browser.get('/cabinet/premises/readings');
     const key = /name="key" value="([^"]+)"/.exec(form.body)![1]!;
-    await t.handle.db
-      .updateTable('sessions')
-      .set({ expires_at: new Date(Date.now() - 1000) })
-      .where('user_id', '=', (await userId(owner.login))!)
-      .execute();
+    await expireSessions(owner.login);
     const field = `m_${a.meters[0]!.id}`;
     expect((await browser.post('/cabinet/premises/readings', { key, [field]: '222' })).statusCode).toBe(303);
     // Anyone can send the form without a session: a stranger's values for the same meter.
