@@ -116,7 +116,7 @@ const schema = z
     /** Submissions per meter and month the cabinet takes (every correction is one); more go through an operator. */
     READING_MAX_PER_MONTH: z.coerce.number().int().positive().default(20),
     /** Monthly invoice mailing: messages put into the outbox per second at most. */
-    MAILING_PER_SECOND: z.coerce.number().positive().default(20),
+    MAILING_PER_SECOND: z.coerce.number().positive().default(150),
     /** The last day of a month on which meter readings are taken (the reminder's deadline). */
     READINGS_WINDOW_LAST_DAY: z.coerce.number().int().min(1).max(28).default(25),
     /** How many days before that day the readings reminder goes out. */

@@ -93,8 +93,11 @@ describe(`monthly invoice mailing (${engine})`, () => {
     await until(async () => killed !== null);
     await killed;
     await new Promise((r) => setTimeout(r, 500));
+    // The run stopped after the batch it was in: every message it reported is committed, no more.
     const half = Number(await queuedCount());
-    expect(half).toBe(Math.floor(subscribers.length / 2));
+    expect(half).toBe(queuedByFirst);
+    expect(half).toBeGreaterThanOrEqual(Math.floor(subscribers.length / 2));
+    expect(half).toBeLessThan(subscribers.length);
     const midway = await mailingReport(handle.db, PERIOD);
     expect(midway[0]?.pending).toBeGreaterThan(0);
 

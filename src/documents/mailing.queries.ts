@@ -53,16 +53,22 @@ export function pendingRecipients(db: DB, period: Period, limit = 20) {
 }
 
 /**
- * The ids of a user's accounts that have a ledger row for the month (so an invoice to render), in
- * the order of accountsOfUser: first linked first, then by number. One statement in place of
- * loading every account's whole invoice just to see whether there is one.
+ * For each of the users, the ids of their accounts that have a ledger row for the month (so an
+ * invoice to render), in the order of accountsOfUser: first linked first, then by number. Users
+ * with none are left out. One statement for a batch of recipients.
  */
-export async function accountsWithInvoice(db: DB, userId: number, period: Period): Promise<number[]> {
+export async function accountsWithInvoice(
+  db: DB,
+  userIds: number[],
+  period: Period,
+): Promise<Map<number, number[]>> {
+  const byUser = new Map<number, number[]>();
+  if (userIds.length === 0) return byUser;
   const rows = await db
     .selectFrom('user_accounts as ua')
     .innerJoin('accounts as a', 'a.id', 'ua.account_id')
-    .select('a.id')
-    .where('ua.user_id', '=', userId)
+    .select(['ua.user_id', 'a.id'])
+    .where('ua.user_id', 'in', userIds)
     .where((eb) =>
       eb.exists(
         eb
@@ -72,35 +78,54 @@ export async function accountsWithInvoice(db: DB, userId: number, period: Period
           .where('m.period', '=', monthStart(period)),
       ),
     )
+    .orderBy('ua.user_id')
     .orderBy('ua.created_at')
     .orderBy('a.number')
     .execute();
-  return rows.map((r) => r.id);
+  for (const row of rows) {
+    const accounts = byUser.get(row.user_id);
+    if (accounts) accounts.push(row.id);
+    else byUser.set(row.user_id, [row.id]);
+  }
+  return byUser;
 }
 
-/** Moves a still-pending recipient on: failed (with the error), skipped, or queued (with its outbox id). */
-export async function settleRecipient(
+/** Moves still-pending recipients on: failed (with the error) or skipped (nothing to send). */
+export async function settleRecipients(
   db: DB,
   period: Period,
-  userId: number,
-  outcome:
-    | { status: 'failed'; error: string }
-    | { status: 'skipped' }
-    | { status: 'queued'; outboxId: number | null },
+  userIds: number[],
+  outcome: { status: 'failed'; error: string } | { status: 'skipped' },
 ): Promise<void> {
+  if (userIds.length === 0) return;
   const set: Updateable<Database['invoice_mailing_recipients']> =
     outcome.status === 'failed'
       ? { status: 'failed', error: outcome.error }
-      : outcome.status === 'skipped'
-        ? { status: 'skipped', updated_at: new Date() }
-        : { status: 'queued', outbox_id: outcome.outboxId, updated_at: new Date() };
+      : { status: 'skipped', updated_at: new Date() };
   await db
     .updateTable('invoice_mailing_recipients')
     .set(set)
     .where('period', '=', monthStart(period))
-    .where('user_id', '=', userId)
+    .where('user_id', 'in', userIds)
     .where('status', '=', 'pending')
     .execute();
+}
+
+/** Marks still-pending recipients queued, each with the id of its message in the outbox. */
+export async function markRecipientsQueued(
+  db: DB,
+  period: Period,
+  queued: { userId: number; outboxId: number | null }[],
+): Promise<void> {
+  if (queued.length === 0) return;
+  await sql`
+    update invoice_mailing_recipients r
+    set status = 'queued', outbox_id = q.outbox_id, updated_at = now()
+    from unnest(${queued.map((q) => q.userId)}::int[], ${queued.map((q) => q.outboxId)}::int[])
+      as q(user_id, outbox_id)
+    where r.period = ${monthStart(period)}::date and r.user_id = q.user_id and r.status = 'pending'`.execute(
+    db,
+  );
 }
 
 export async function completeMailing(db: DB, period: Period): Promise<void> {

@@ -11,10 +11,10 @@ import {
   mailingExists,
   newestClosedMonth,
   pendingRecipients,
-  settleRecipient,
+  settleRecipients,
   unfinishedMailingPeriods,
 } from './mailing.queries';
-import { queueRecipientMail } from './mailing-recipient.service';
+import { queueRecipientMails } from './mailing-recipient.service';
 import { MAILING_QUEUE, startInvoiceMailing } from './mailing-start.service';
 
 export { type MailingReportRow, mailingReport } from './mailing.queries';
@@ -24,11 +24,12 @@ export { MAILING_QUEUE, startInvoiceMailing } from './mailing-start.service';
  * The monthly invoice mailing (SPEC.md 3.4, "Subscribe to mailing").
  *
  * Starting a month's mailing writes one recipient row per subscriber and enqueues a pg-boss job.
- * The job walks the pending rows: finds the subscriber's accounts with an invoice that month and,
- * in one transaction, puts a message naming them into the outbox under the dedupe key
- * `invoice.monthly:<user>:<period>` and marks the row queued (the deliverer renders the PDFs). A crash at any point leaves a row either pending (nothing committed) or
- * queued (message committed once), so running the job again, in this process or another one,
- * sends every subscriber exactly one message. The outbox's delivery worker does the SMTP part.
+ * The job walks the pending rows a batch at a time: finds the batch's accounts with an invoice that
+ * month and, in one transaction, puts a message per subscriber naming them into the outbox under
+ * the dedupe key `invoice.monthly:<user>:<period>` and marks the rows queued (the deliverer renders
+ * the PDFs). A crash at any point leaves a batch either pending (nothing committed) or queued (its
+ * messages committed once), so running the job again, in this process or another one, sends every
+ * subscriber exactly one message. The outbox's delivery worker does the SMTP part.
  */
 export const MAILING_SCAN_QUEUE = 'invoice-mailing-scan';
 
@@ -37,73 +38,115 @@ export const mailingDedupeKey = (userId: number, period: Period) => `invoice.mon
 export interface MailingRunOptions {
   /** Messages put into the outbox per second at most. */
   perSecond: number;
-  /** Stops the run between messages (a stopping process); the rest stays pending. */
+  /**
+   * Recipients queued in one transaction; by default a quarter of a second's messages, between 1
+   * and 50 (decision 189).
+   */
+  batchSize?: number;
+  /** Stops the run between batches (a stopping process); the rest stays pending. */
   signal?: AbortSignal;
-  /** Called after each message is committed to the outbox (tests, progress). */
+  /** Called for each message committed to the outbox, after its batch's commit (tests, progress). */
   onQueued?: () => void;
 }
+
+type Recipient = { userId: number; email: string | null; locale: string };
 
 /** Works through a month's pending recipients; returns how many messages it queued. */
 export async function runInvoiceMailing(db: DB, period: Period, options: MailingRunOptions): Promise<number> {
   const interval = 1000 / options.perSecond;
+  const batchSize = options.batchSize ?? Math.max(1, Math.min(50, Math.round(options.perSecond / 4)));
   let queued = 0;
-  let lastSend = 0;
+  let nextAt = 0;
   for (;;) {
-    const batch = await pendingRecipients(db, period);
+    const batch = await pendingRecipients(db, period, batchSize);
     if (batch.length === 0) break;
-    for (const recipient of batch) {
-      options.signal?.throwIfAborted();
-      const wait = lastSend + interval - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      lastSend = Date.now();
-      try {
-        const sent = await mailOne(db, period, recipient, options);
-        if (sent) {
-          queued++;
-          options.onQueued?.();
-        }
-      } catch (error) {
-        if (options.signal?.aborted) throw error;
-        const message = String((error as Error)?.message ?? error).slice(0, 500);
-        await settleRecipient(db, period, recipient.userId, { status: 'failed', error: message });
-      }
-    }
+    options.signal?.throwIfAborted();
+    const wait = nextAt - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    nextAt = Date.now() + interval * batch.length;
+    queued += await mailBatchOrEach(db, period, batch, options);
   }
   await completeMailing(db, period);
   return queued;
 }
 
-async function mailOne(
+/**
+ * Queues a batch in one transaction; when that fails, each recipient on its own, so one that
+ * cannot be mailed is marked failed with its error and the others are queued.
+ */
+async function mailBatchOrEach(db: DB, period: Period, batch: Recipient[], options: MailingRunOptions) {
+  try {
+    return await mailBatch(db, period, batch, options);
+  } catch (error) {
+    if (options.signal?.aborted || batch.length === 1) return failed(db, period, batch, error, options);
+  }
+  let queued = 0;
+  for (const recipient of batch) {
+    try {
+      queued += await mailBatch(db, period, [recipient], options);
+    } catch (error) {
+      await failed(db, period, [recipient], error, options);
+    }
+  }
+  return queued;
+}
+
+async function failed(
   db: DB,
   period: Period,
-  recipient: { userId: number; email: string | null; locale: string },
+  batch: Recipient[],
+  error: unknown,
   options: MailingRunOptions,
-): Promise<boolean> {
-  const locale = isLocale(recipient.locale) ? recipient.locale : 'kk';
-  // Which of the subscriber's accounts have an invoice this month; the PDFs are rendered when the
-  // message is sent (decision 120), so the outbox row only names them.
-  const documents: MailDocument[] = (await accountsWithInvoice(db, recipient.userId, period)).map(
-    (account) => ({ kind: 'invoice', account, period }),
-  );
-  if (!recipient.email || documents.length === 0) {
-    await settleRecipient(db, period, recipient.userId, { status: 'skipped' });
-    return false;
-  }
-  const t = documentsText[locale];
-  const subject = t.mailSubjectInvoice(formatPeriod(locale, period));
-  return queueRecipientMail(db, {
+) {
+  if (options.signal?.aborted) throw error;
+  const message = String((error as Error)?.message ?? error).slice(0, 500);
+  await settleRecipients(
+    db,
     period,
-    userId: recipient.userId,
-    mail: {
-      to: recipient.email,
-      subject,
-      text: t.mailBody(subject),
-      documents: { locale, documents },
-      purpose: 'invoice.monthly',
-      dedupeKey: mailingDedupeKey(recipient.userId, period),
-    },
+    batch.map((r) => r.userId),
+    { status: 'failed', error: message },
+  );
+  return 0;
+}
+
+async function mailBatch(db: DB, period: Period, batch: Recipient[], options: MailingRunOptions) {
+  // Which of the subscribers' accounts have an invoice this month; the PDFs are rendered when a
+  // message is sent (decision 120), so the outbox row only names them.
+  const withInvoice = await accountsWithInvoice(
+    db,
+    batch.map((r) => r.userId),
+    period,
+  );
+  const skipped = batch.filter((r) => !r.email || !withInvoice.has(r.userId)).map((r) => r.userId);
+  await settleRecipients(db, period, skipped, { status: 'skipped' });
+  const recipients = batch.flatMap((recipient) => {
+    const accounts = withInvoice.get(recipient.userId);
+    if (!recipient.email || !accounts) return [];
+    const locale = isLocale(recipient.locale) ? recipient.locale : 'kk';
+    const documents: MailDocument[] = accounts.map((account) => ({ kind: 'invoice', account, period }));
+    const t = documentsText[locale];
+    const subject = t.mailSubjectInvoice(formatPeriod(locale, period));
+    return [
+      {
+        userId: recipient.userId,
+        mail: {
+          to: recipient.email,
+          subject,
+          text: t.mailBody(subject),
+          documents: { locale, documents },
+          purpose: 'invoice.monthly',
+          dedupeKey: mailingDedupeKey(recipient.userId, period),
+        },
+      },
+    ];
+  });
+  const stored = await queueRecipientMails(db, {
+    period,
+    recipients,
     ...(options.signal ? { signal: options.signal } : {}),
   });
+  for (let i = 0; i < stored; i++) options.onQueued?.();
+  return stored;
 }
 
 /** Enqueues a job for every mailing that has not finished (after a crash or a restart). */

@@ -4,13 +4,21 @@ import type { MailOutboxTable } from '../db/schema';
 
 /** Stores one message; its id, or null when a message with its dedupe key is already there. */
 export async function insertMail(db: DB, row: Insertable<MailOutboxTable>): Promise<number | null> {
-  const inserted = await db
+  return (await insertMails(db, [row]))[0]?.id ?? null;
+}
+
+/**
+ * Stores messages in one statement; the id and dedupe key of each one stored, leaving out those
+ * whose dedupe key is already there.
+ */
+export async function insertMails(db: DB, rows: Insertable<MailOutboxTable>[]) {
+  if (rows.length === 0) return [];
+  return db
     .insertInto('mail_outbox')
-    .values(row)
+    .values(rows)
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted?.id ?? null;
+    .returning(['id', 'dedupe_key'])
+    .execute();
 }
 
 /** The newest messages of the outbox, for the dev mailbox. */
@@ -97,10 +105,18 @@ export async function markMailAttemptFailed(
 
 /** The outbox id of the message stored under a dedupe key, or null. */
 export async function outboxIdByDedupeKey(db: DB, key: string): Promise<number | null> {
-  return (
-    (await db.selectFrom('mail_outbox').select('id').where('dedupe_key', '=', key).executeTakeFirst())?.id ??
-    null
-  );
+  return (await outboxIdsByDedupeKeys(db, [key])).get(key) ?? null;
+}
+
+/** The ids of the messages stored under these dedupe keys, by key. */
+export async function outboxIdsByDedupeKeys(db: DB, keys: string[]): Promise<Map<string, number>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('mail_outbox')
+    .select(['id', 'dedupe_key'])
+    .where('dedupe_key', 'in', keys)
+    .execute();
+  return new Map(rows.map((r) => [r.dedupe_key ?? '', r.id]));
 }
 
 /**

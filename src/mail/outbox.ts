@@ -1,5 +1,7 @@
+import type { Insertable } from 'kysely';
 import type { DB } from '../db/database';
-import { insertMail } from './outbox.queries';
+import type { MailOutboxTable } from '../db/schema';
+import { insertMail, insertMails } from './outbox.queries';
 
 /** A file attached to a message written before the outbox rendered at delivery (base64 bytes). */
 export interface MailAttachment {
@@ -47,7 +49,20 @@ export interface OutgoingMail {
  * Returns the outbox id, or null when a message with the same dedupe key is already there.
  */
 export function enqueueMail(db: DB, mail: OutgoingMail): Promise<number | null> {
-  return insertMail(db, {
+  return insertMail(db, outboxRow(mail));
+}
+
+/**
+ * Puts several messages in the outbox in one statement (call it in the transaction of the action
+ * that causes them). The id and dedupe key of each message stored; those whose dedupe key is
+ * already there are left out.
+ */
+export function enqueueMails(db: DB, mails: OutgoingMail[]) {
+  return insertMails(db, mails.map(outboxRow));
+}
+
+function outboxRow(mail: OutgoingMail): Insertable<MailOutboxTable> {
+  return {
     to_address: mail.to,
     subject: mail.subject,
     text_body: mail.text,
@@ -56,7 +71,7 @@ export function enqueueMail(db: DB, mail: OutgoingMail): Promise<number | null> 
     headers: mail.headers ? JSON.stringify(pickHeaders(mail.headers)) : null,
     purpose: mail.purpose,
     dedupe_key: mail.dedupeKey ?? null,
-  });
+  };
 }
 
 /** The header lines a message of ours may add to the ones the transport writes. */
