@@ -1,9 +1,11 @@
+import argon2 from 'argon2';
 import { describe, expect, it } from 'vitest';
 import { confirmedCustomer } from '../../test/helpers/customers';
 import { databaseForFile, engine } from '../../test/helpers/file-database';
 import type { DB } from '../db/database';
 import { logIn, logInWithLink, logOut } from './login.service';
 import { issueToken } from './one-time-tokens';
+import { hashIin, hashPassword } from './passwords';
 import { hashSecret } from './tokens';
 
 const PASSWORD = 'Su-arnasy-2026';
@@ -72,5 +74,29 @@ describe(`logIn, logInWithLink, logOut (${engine})`, () => {
     expect(await logInWithLink(db, token, { userAgent: 'test', chosenLocale: undefined }, ctx)).toBeNull();
     const last = await db.selectFrom('audit_log').select(['action']).orderBy('id', 'desc').limit(2).execute();
     expect(last.map((r) => r.action)).toEqual(['login.link_failed', 'login.link']);
+  });
+
+  it("hashes passwords at OWASP's argon2id parameters, and remakes an older hash at the next sign-in", async () => {
+    expect(await hashPassword(PASSWORD)).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    // The IIN keeps the stronger parameters: twelve digits are far fewer to guess.
+    expect(await hashIin('900101300123')).toMatch(/^\$argon2id\$v=19\$m=65536,p=4,t=3\$/);
+
+    const c = await confirmedCustomer(db, { password: PASSWORD, email: 'old-hash@example.kz' });
+    const older = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 65_536, timeCost: 3 });
+    await db.updateTable('users').set({ password_hash: older }).where('id', '=', c.id).execute();
+    const hashNow = async () =>
+      (await db.selectFrom('users').select('password_hash').where('id', '=', c.id).executeTakeFirstOrThrow())
+        .password_hash;
+
+    // A wrong password changes nothing.
+    expect((await logIn(db, { login: c.login, password: 'wrong' }, browser, ctx)).kind).toBe('refused');
+    expect(await hashNow()).toBe(older);
+
+    expect((await logIn(db, { login: c.login, password: PASSWORD }, browser, ctx)).kind).toBe('signedIn');
+    const upgraded = await hashNow();
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    expect(await argon2.verify(upgraded, PASSWORD)).toBe(true);
+    expect((await logIn(db, { login: c.login, password: PASSWORD }, browser, ctx)).kind).toBe('signedIn');
+    expect(await hashNow()).toBe(upgraded);
   });
 });

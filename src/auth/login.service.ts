@@ -7,10 +7,10 @@ import { audit } from './audit';
 import { identityText } from './identity.messages';
 import { loginThrottleState, recordLoginFailure, recordLoginSuccess } from './login-throttle';
 import { consumeToken, issueToken } from './one-time-tokens';
-import { dummyPasswordHash, verifyPassword } from './passwords';
+import { dummyPasswordHash, hashPassword, passwordNeedsRehash, verifyPassword } from './passwords';
 import { reportText } from './report-text';
 import { createSession, destroySession } from './sessions';
-import { setUserLocale, userForLogin, userForSignInLink } from './users.queries';
+import { setUserLocale, upgradePasswordHash, userForLogin, userForSignInLink } from './users.queries';
 
 /** The browser asking to sign in: "remember me", its user agent, and the language it chose, if any. */
 export interface SignInBrowser {
@@ -130,6 +130,10 @@ export async function logIn(
     await recordLoginFailure(db, login, ctx.ip);
     await audit(db, { actorUserId: user?.id ?? null, action: 'login.failed', subject: login, ip: ctx.ip });
     return { kind: 'refused', protected: state.protected };
+  }
+  // A hash made at older parameters is made again now that the password is known (decision 190).
+  if (passwordNeedsRehash(user.password_hash)) {
+    await upgradePasswordHash(db, user.id, user.password_hash, await hashPassword(input.password));
   }
   // A lock set after failed second-factor codes: only someone with the password gets here.
   if (user.locked_until && user.locked_until.getTime() > Date.now()) {

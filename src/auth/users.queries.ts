@@ -130,6 +130,19 @@ export async function setPasswordHash(db: DB, userId: number, hash: string): Pro
 }
 
 /**
+ * Replaces a password hash with one of the same password at the current parameters, unless the
+ * password was changed meanwhile (the old hash no longer stored). The profile's change time stays.
+ */
+export async function upgradePasswordHash(db: DB, userId: number, oldHash: string, newHash: string) {
+  await db
+    .updateTable('users')
+    .set({ password_hash: newHash })
+    .where('id', '=', userId)
+    .where('password_hash', '=', oldHash)
+    .execute();
+}
+
+/**
  * A password set through recovery: failed logins and locks are forgotten, and the address is
  * proven, since the check word came through it.
  */
