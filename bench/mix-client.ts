@@ -61,9 +61,15 @@ interface Planned {
   expect: number;
 }
 
-/** The n-th request of the run: its route is drawn from the mix by a fixed stride, its customer by turn. */
+/**
+ * The n-th request of the run: its route is drawn from the mix by a fixed stride, its customer by
+ * turn, one customer further on each pass over them, so every customer comes to every route (with
+ * as many customers as routes in the sequence, or a multiple, a customer would otherwise get one
+ * route only: a seventh of them every submission, past the monthly limit per meter).
+ */
 function plan(job: MixJob, route: string, turn: number): Planned {
-  const c = job.customers[turn % job.customers.length]!;
+  const n = job.customers.length;
+  const c = job.customers[(turn + Math.floor(turn / n)) % n]!;
   const common = { 'x-forwarded-for': c.ip };
   const page = (path: string): Planned => ({
     method: 'GET',
