@@ -29,8 +29,8 @@ import { verificationState } from './verification';
 const TAGS = ['readings'];
 
 /**
- * Requests to the readings API per API token, per signed-in customer (session), or per address
- * before signing in, all its routes counted together: an app reads and submits a few times a month; a script looping on the
+ * Requests to the readings API per signed-in customer (all their API tokens and their session
+ * together, decision 188), or per address before signing in, all its routes counted together: an app reads and submits a few times a month; a script looping on the
  * API is answered 429 with Retry-After. Counted in PostgreSQL like the forms' limits.
  */
 export const API_RATE_LIMIT = {
