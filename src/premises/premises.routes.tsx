@@ -8,8 +8,9 @@ import { keepReadingDraft } from '../readings/keep-reading-draft.service';
 import { DRAFT_COOKIE, DRAFT_LIMIT, DRAFT_MS } from '../readings/reading-draft-token';
 import { readingsText } from '../readings/readings.messages';
 import { largeMessage, problemMessage } from '../readings/readings.views';
+import { READINGS_FORM_LIMIT, READINGS_FORM_LIMIT_NAME } from '../readings/readings-form-limit';
 import { takeReadingDraft } from '../readings/take-reading-draft.service';
-import { actionLimit } from '../web/action-limit';
+import { actionLimit, waitMessage } from '../web/action-limit';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
 import { queryText, withSchemas } from '../web/request-schemas';
@@ -86,6 +87,8 @@ export async function premisesRoutes(instance: FastifyInstance, { db, config }: 
 
   // Counted with the readings page's form: every form kept without a session, per client address.
   const draftLimit = actionLimit(db, 'readings.draft', DRAFT_LIMIT);
+  // Counted with the readings page's form: every form a signed-in customer sends, per user.
+  const formLimit = actionLimit(db, READINGS_FORM_LIMIT_NAME, READINGS_FORM_LIMIT);
   const bulkOptions = {
     schema: { body: bulkForm },
     // A form sent without a session (it expired while the page was open) keeps what was typed and
@@ -107,6 +110,13 @@ export async function premisesRoutes(instance: FastifyInstance, { db, config }: 
     const now = new Date();
     const body = req.body;
     const key = body.key || newIdempotencyKey();
+    const wait = await formLimit(req);
+    if (wait > 0) {
+      reply.header('retry-after', wait);
+      const form = await bulkReadingsForm(db, { userId: req.user!.id, now });
+      const notice = { kind: 'error' as const, text: waitMessage(req.locale, wait) };
+      return bulkPage(req, reply, { ...form, typed: body.typed, idempotencyKey: key, notice }, 429);
+    }
     const result = await submitPremisesReadings(db, {
       userId: req.user!.id,
       typed: body.typed,
