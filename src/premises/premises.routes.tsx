@@ -92,7 +92,8 @@ export async function premisesRoutes(instance: FastifyInstance, { db, config }: 
   const bulkOptions = {
     schema: { body: bulkForm },
     // A form sent without a session (it expired while the page was open) keeps what was typed and
-    // goes to the login page; after the login the form comes back filled in (decision 130).
+    // goes to the login page; after the login the form comes back filled in (decision 130). The
+    // answer is the same whatever meter ids were sent, kept or not (decision 188).
     preHandler: async (req: FastifyRequest<{ Body: z.output<typeof bulkForm> }>, reply: FastifyReply) => {
       if (req.user) return requireCustomer(req, reply);
       const limited = (await draftLimit(req)) > 0;

@@ -110,7 +110,8 @@ type DraftLimit = ReturnType<typeof actionLimit>;
  * preHandler of the form: a form sent without a session (it expired while the page was open)
  * keeps what was typed for its account (keepReadingDraft) and goes to the login page, which says
  * the session expired; after the login the form comes back filled in. The CSRF check has passed
- * (before the form's validation), so the values come from this site's form in this browser.
+ * (before the form's validation), so the values come from this site's form in this browser. The
+ * answer is the same whatever meter ids were sent, kept or not (decision 188).
  */
 async function customerOrDraft(
   db: DB,
