@@ -444,19 +444,27 @@ describe(`API tokens (${ENGINE})`, () => {
     expect(await currentRows()).toEqual([]);
   });
 
-  it('limits requests per token (429 with Retry-After), not per customer', async () => {
+  it('limits requests per customer (429 with Retry-After): a second token of the same customer shares the budget, another customer is not limited', async () => {
     const b = await signedIn();
     const token = await createToken(b, { name: 'Busy gateway' });
     const second = await createToken(b, { name: 'Quiet gateway' });
+    const other = await createToken(await signedIn(OTHER), { name: 'Neighbour gateway' });
     const codes: number[] = [];
-    for (let i = 0; i < 61; i++) {
+    for (let i = 0; i < 30; i++) {
       codes.push((await withToken(token, 'GET', `/api/v1/accounts/${ACCOUNT}/meters`)).statusCode);
+      codes.push((await withToken(second, 'GET', `/api/v1/accounts/${ACCOUNT}/meters`)).statusCode);
     }
-    expect(codes.slice(0, 60).every((c) => c === 200)).toBe(true);
-    const limited = await withToken(token, 'GET', `/api/v1/accounts/${ACCOUNT}/meters`);
+    expect(codes.every((c) => c === 200)).toBe(true);
+    // The 61st request of the customer, with either token, is over the limit.
+    const limited = await withToken(second, 'GET', `/api/v1/accounts/${ACCOUNT}/meters`);
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBeTruthy();
-    expect((await withToken(second, 'GET', `/api/v1/accounts/${ACCOUNT}/meters`)).statusCode).toBe(200);
+    expect(limited.json().message).toMatch(/too many|often|try again/i);
+    expect((await withToken(token, 'GET', `/api/v1/accounts/${ACCOUNT}/meters`)).statusCode).toBe(429);
+    // A third token made now brings no fresh budget either.
+    const third = await createToken(b, { name: 'New gateway' });
+    expect((await withToken(third, 'GET', `/api/v1/accounts/${ACCOUNT}/meters`)).statusCode).toBe(429);
+    expect((await withToken(other, 'GET', `/api/v1/accounts/${OTHER}/meters`)).statusCode).toBe(200);
   });
 
   it('keeps typed values and shows messages next to the fields in kk, ru and en; nothing is created', async () => {

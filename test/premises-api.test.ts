@@ -158,6 +158,49 @@ describe(`the readings API of all premises (${ENGINE})`, () => {
     expect(await thisMonth(meter)).toEqual([]);
   });
 
+  it('refuses an Idempotency-Key header that is no key with 400 in the user language; a valid one replays; none is allowed', async () => {
+    const meter = a.meters[1]!.id;
+    const readings = [{ meterId: meter, value: '121' }];
+    const post = (key?: string, body: object = { readings }, lang = 'en') =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/premises/readings',
+        headers: {
+          authorization: `Bearer ${tokens.readings}`,
+          'accept-language': lang,
+          ...(key === undefined ? {} : { 'idempotency-key': key }),
+        },
+        payload: body,
+      });
+    for (const bad of ['', 'short', 'x'.repeat(101), 'bad key 0001', 'key.with.dots']) {
+      const res = await post(bad);
+      expect(res.statusCode, JSON.stringify(bad)).toBe(400);
+      expect(res.json()).toMatchObject({ error: 'invalid_idempotency_key' });
+      expect(res.json().message).toContain('Idempotency-Key');
+      expect(res.json().message).toContain('8 to 100 characters');
+    }
+    expect((await post('bad key', { readings, idempotencyKey: 'bulk-body-key-1' })).statusCode).toBe(400);
+    expect(await thisMonth(meter)).toEqual([]);
+
+    const first = await post('bulk-header-key-1');
+    expect(first.statusCode).toBe(201);
+    const again = await post('bulk-header-key-1');
+    expect(again.statusCode).toBe(200);
+    expect(again.json().status).toBe('already_stored');
+    expect(await thisMonth(meter)).toEqual([{ value_l: 121_000, status: 'accepted' }]);
+    await t.handle.db
+      .deleteFrom('readings')
+      .where('meter_id', '=', meter)
+      .where('period', '=', current)
+      .execute();
+    expect((await post(undefined, { readings }, 'kk')).statusCode).toBe(201);
+    await t.handle.db
+      .deleteFrom('readings')
+      .where('meter_id', '=', meter)
+      .where('period', '=', current)
+      .execute();
+  });
+
   it('is in the OpenAPI document with its scope', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' })).json();
     const op = doc.paths['/api/v1/premises/readings'].post;

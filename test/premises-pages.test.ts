@@ -247,6 +247,42 @@ describe(`pages of a user with many accounts (${ENGINE})`, () => {
     expect(rows.length).toBeLessThanOrEqual(30);
   });
 
+  it('limits the readings forms per customer: past 30 in 10 minutes the form comes back with the wait and the values, 429; another customer is not limited', async () => {
+    await t.handle.db.deleteFrom('rate_limits').execute();
+    const browser = await signedIn(owner, 'ru');
+    const field = `m_${a.meters[1]!.id}`;
+    const before = await novemberRows(a.meters[1]!.id);
+    for (let i = 0; i < 30; i++) {
+      const res = await browser.post('/cabinet/premises/readings', { key: `limit-key-${i}` });
+      expect(res.statusCode).toBe(422);
+    }
+    const limited = await browser.post('/cabinet/premises/readings', {
+      key: 'limit-key-x',
+      [field]: '123,4',
+    });
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(500);
+    expect(textOf(limited.body)).toContain('Это действие повторялось слишком часто. Повторите через 10 мин.');
+    expect(limited.body).toMatch(
+      new RegExp(`name="${field}"[^>]*value="123,4"|value="123,4"[^>]*name="${field}"`),
+    );
+    expect(limited.body).toContain('value="limit-key-x"');
+    expect(await novemberRows(a.meters[1]!.id)).toEqual(before);
+    // The form of one account counts in the same budget.
+    const one = await browser.post(`/cabinet/readings?account=${a.number}`, { [field]: '123,4' });
+    expect(one.statusCode).toBe(429);
+    expect(textOf(one.body)).toContain('Повторите через 10 мин.');
+    expect(one.body).toMatch(/value="123,4"/);
+    expect(await novemberRows(a.meters[1]!.id)).toEqual(before);
+    // Another customer at the same address is not limited.
+    const other = await signedIn(loner, 'en');
+    const theirs = await other.post('/cabinet/premises/readings', {});
+    expect(theirs.statusCode).not.toBe(429);
+    const theirForm = await other.post('/cabinet/readings', { action: 'cancel' });
+    expect(theirForm.statusCode).toBe(200);
+    await t.handle.db.deleteFrom('rate_limits').execute();
+  });
+
   it('sends a visitor without a session to the login page', async () => {
     const res = await new Browser(t.app).get('/cabinet/premises');
     expect(res.statusCode).toBe(303);

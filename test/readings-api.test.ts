@@ -141,6 +141,61 @@ describe(`readings JSON API (${ENGINE})`, () => {
     ).toEqual([]);
   });
 
+  it('refuses an Idempotency-Key header that is no key with 400 naming the header; a valid one replays; none is allowed', async () => {
+    await clearCurrentMonth();
+    const b = await signedIn('02015213', 'ru');
+    const meters = await api(b, 'GET', '/api/v1/accounts/02015213/meters');
+    for (const c of meters.cookies as { name: string; value: string }[]) b.cookies.set(c.name, c.value);
+    const csrf = meters.headers['x-csrf-token'] as string;
+    const value = m3((await previousL('31883369')) + 1_500);
+    const body = { readings: [{ meterId: cold, value }], confirmPartial: true };
+    const post = (key?: string, payload: object = body) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/accounts/02015213/readings',
+        headers: {
+          cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+          'x-csrf-token': csrf,
+          ...(key === undefined ? {} : { 'idempotency-key': key }),
+        },
+        payload,
+      });
+    for (const bad of ['', 'short', 'x'.repeat(101), 'bad key 0001', 'key/with/slash', `${'k'.repeat(9)};`]) {
+      const res = await post(bad);
+      expect(res.statusCode, JSON.stringify(bad)).toBe(400);
+      expect(res.json()).toMatchObject({ error: 'invalid_idempotency_key' });
+      expect(res.json().message).toContain('Idempotency-Key');
+      expect(res.json().message).toContain('от 8 до 100 символов');
+    }
+    // Even with a valid key in the body, a broken header is refused rather than ignored.
+    expect((await post('bad key', { ...body, idempotencyKey: 'body-key-0001' })).statusCode).toBe(400);
+    expect(await currentRows(cold)).toEqual([]);
+
+    const first = await post('header-key-0001');
+    expect(first.statusCode).toBe(201);
+    const again = await post('header-key-0001');
+    expect(again.statusCode).toBe(200);
+    expect(again.json().status).toBe('already_stored');
+    expect((await currentRows(cold)).map((r) => r.idempotency_key?.split(':')[0])).toEqual([
+      'header-key-0001',
+    ]);
+
+    await clearCurrentMonth();
+    expect((await post()).statusCode).toBe(201);
+  });
+
+  it('documents the Idempotency-Key header in OpenAPI', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' })).json();
+    for (const path of ['/api/v1/accounts/{account}/readings', '/api/v1/premises/readings']) {
+      const header = doc.paths[path].post.parameters.find(
+        (p: { in: string; name: string }) => p.in === 'header' && p.name === 'idempotency-key',
+      );
+      expect(header, path).toBeTruthy();
+      expect(header.required).toBeFalsy();
+      expect(header.description ?? header.schema?.description).toContain('invalid_idempotency_key');
+    }
+  });
+
   it('is described in OpenAPI', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' });
     expect(res.statusCode).toBe(200);

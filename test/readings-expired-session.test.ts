@@ -165,7 +165,7 @@ describe(`readings typed when the session expired (${ENGINE})`, () => {
     expect(await drafts()).toEqual([]);
   });
 
-  it('keeps nothing for meters of two accounts, unknown meters, or an account the meters are not on', async () => {
+  it('keeps nothing for meters of two accounts, unknown meters, or an account the meters are not on, and says so in no way', async () => {
     const b = await onReadingsPage('en');
     await expireSessions();
     const other = await meterId('29117305');
@@ -176,8 +176,44 @@ describe(`readings typed when the session expired (${ENGINE})`, () => {
     ] as const) {
       const sent = await b.post(url, { key: 'expired-form-key-4', ...form });
       expect(sent.statusCode).toBe(303);
-      expect(sent.headers.location).toMatch(/^\/\?expired=1&next=/);
+      // The answer of a kept form: whether the meters are in service is not told (decision 188).
+      expect(sent.headers.location).toBe(`/?expired=readings&next=${encodeURIComponent(url)}`);
+      expect(b.cookies.get('readings_draft')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
       expect(await drafts()).toEqual([]);
+    }
+  });
+
+  it('answers a form without a session the same whatever meter ids it names: one in service and one that does not exist (both forms)', async () => {
+    await t.handle.db.deleteFrom('reading_drafts').execute();
+    await t.handle.db.deleteFrom('rate_limits').execute();
+    const maskCookie = (c: string) =>
+      c.replace(/^(readings_draft)=[^;]*/, '$1=<token>').replace(/; ?Expires=[^;]*/i, '');
+    async function probe(url: string, meter: number) {
+      // A visitor who never signed in: only the form's CSRF token, from any page of the site.
+      const visitor = new Browser(t.app);
+      await visitor.get('/lang/ru?next=/');
+      await visitor.get('/');
+      const res = await visitor.post(url, { key: 'probe-form-key-1', [`m_${meter}`]: '123,456' });
+      const login = await visitor.get(res.headers.location as string);
+      return {
+        status: res.statusCode,
+        location: res.headers.location,
+        body: res.body,
+        cookies: [res.headers['set-cookie'] ?? []].flat().map(maskCookie),
+        loginStatus: login.statusCode,
+        loginPage: textOf(login.body),
+      };
+    }
+    for (const url of ['/cabinet/readings', '/cabinet/premises/readings']) {
+      const real = await probe(url, cold);
+      expect(await drafts()).toHaveLength(1);
+      const none = await probe(url, 987_654_321);
+      expect(none).toEqual(real);
+      expect(real.status).toBe(303);
+      expect(real.loginPage).toContain(identityText.ru.login.sessionExpiredReadings);
+      // The real one is kept (for its owner, after the login); nothing is kept for the other.
+      expect(await drafts()).toHaveLength(1);
+      await t.handle.db.deleteFrom('reading_drafts').execute();
     }
   });
 

@@ -93,8 +93,11 @@ export function requireScope(scope: Scope) {
   };
 }
 
-/** The rate-limit key of an API request: per token, else per signed-in customer, else per address. */
+/**
+ * The rate-limit key of an API request: per signed-in customer, whether the request carries one of
+ * the customer's tokens or the session cookie, else per address. Never per token: a customer may
+ * create tokens, and each would bring a budget of its own (decision 188).
+ */
 export function apiRateKey(req: FastifyRequest): string {
-  if (req.user?.apiToken) return `token:${req.user.apiToken.id}`;
   return req.user ? `user:${req.user.id}` : `ip:${req.ip}`;
 }

@@ -62,7 +62,7 @@ export const identityText = defineMessages({
       sessionExpired:
         'Кіру сеансының мерзімі аяқталды, сондықтан ештеңе жіберілмеді. Жалғастыру үшін қайта кіріңіз.',
       sessionExpiredReadings:
-        'Кіру сеансының мерзімі аяқталды, сондықтан көрсеткіштер жіберілмеді. Қайта кіріңіз: енгізген мәндеріңіз 30 минут сақталады және формаға қайта толтырылады.',
+        'Кіру сеансының мерзімі аяқталды, сондықтан көрсеткіштер жіберілмеді. Қайта кіріңіз: дербес шотыңыздың есептегіштеріне енгізген мәндеріңіз 30 минут сақталады және формаға қайта толтырылады.',
       wait: 'Осы логинмен сіздің құрылғыңыздан кіру әрекеттері тым көп рет сәтсіз болды. {minutes} минуттан кейін қайталаңыз.',
       protected:
         'Бұл логинмен кіру әрекеттері көп рет сәтсіз болды, сондықтан қазір тек құпия сөзбен кіру мүмкін емес. Енгізілген құпия сөз дұрыс болса, осы логиннің email-іне кіру сілтемесі жіберілді: оны 30 минут ішінде ашыңыз.',
@@ -215,7 +215,7 @@ export const identityText = defineMessages({
     login: {
       sessionExpired: 'Время сеанса истекло, поэтому ничего не отправлено. Войдите снова, чтобы продолжить.',
       sessionExpiredReadings:
-        'Время сеанса истекло, поэтому показания не отправлены. Войдите снова: введённые значения сохранены на 30 минут и будут подставлены в форму.',
+        'Время сеанса истекло, поэтому показания не отправлены. Войдите снова: значения, введённые для счётчиков вашего лицевого счёта, сохранены на 30 минут и будут подставлены в форму.',
       wait: 'Слишком много неудачных попыток входа с этим логином с вашего устройства. Повторите через {minutes} мин.',
       protected:
         'С этим логином было много неудачных попыток входа, поэтому сейчас одного пароля недостаточно. Если введённый пароль верен, на email этого логина отправлена ссылка для входа: откройте её в течение 30 минут.',
@@ -370,7 +370,7 @@ export const identityText = defineMessages({
     login: {
       sessionExpired: 'Your session has expired, so nothing was sent. Log in again to continue.',
       sessionExpiredReadings:
-        'Your session has expired, so the readings were not sent. Log in again: the values you typed are kept for 30 minutes and will be filled in on the form.',
+        'Your session has expired, so the readings were not sent. Log in again: the values you typed for the meters of your account are kept for 30 minutes and will be filled in on the form.',
       wait: 'Too many failed attempts to log in with this login from your device. Try again in {minutes} min.',
       protected:
         'This login has had many failed sign-in attempts, so for now the password alone is not enough. If the password you entered is right, a sign-in link was sent to the email of this login: open it within 30 minutes.',

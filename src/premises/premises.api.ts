@@ -4,7 +4,7 @@ import { requireScope } from '../api-tokens/api-auth';
 import type { AppDeps } from '../app-deps';
 import type { Locale } from '../db/schema';
 import type { Litres } from '../money/litres';
-import { API_RATE_LIMIT, fieldAnswers, largeAnswer } from '../readings/readings.api';
+import { API_RATE_LIMIT, fieldAnswers, idempotencyHeader, largeAnswer } from '../readings/readings.api';
 import { readingsText } from '../readings/readings.messages';
 import {
   confirmAnswer,
@@ -13,6 +13,7 @@ import {
   invalidAnswer,
   readingAnswer,
   readingJson,
+  submitHeaders,
   typedReading,
 } from '../readings/readings.schemas';
 import { largeMessage } from '../readings/readings.views';
@@ -78,9 +79,10 @@ export async function premisesApi(instance: FastifyInstance, { db, config: setti
         tags: ['readings'],
         summary: "Submit the current month's readings of all the customer's accounts at once",
         description:
-          "Meters of any of the signed-in customer's accounts, each with its value as typed. Each account is checked and stored on its own, as POST /api/v1/accounts/{account}/readings does with confirmPartial (meters not sent are not asked for): an account with a refused value stores none of its readings; the others are stored. A large consumption is stored once confirmed: send confirmLarge with the meter and the litres of the 409 answer. The same idempotencyKey stores one submission however often it is sent.",
+          "Meters of any of the signed-in customer's accounts, each with its value as typed. Each account is checked and stored on its own, as POST /api/v1/accounts/{account}/readings does with confirmPartial (meters not sent are not asked for): an account with a refused value stores none of its readings; the others are stored. A large consumption is stored once confirmed: send confirmLarge with the meter and the litres of the 409 answer. The same idempotencyKey stores one submission however often it is sent; it may come in the Idempotency-Key header instead, and a header that is no key (8 to 100 characters of A-Z, a-z, 0-9, '-' and '_') is refused with 400 invalid_idempotency_key, never replaced.",
         security: [{ session: [], csrf: [] }, { bearer: [] }],
         'x-token-scope': 'readings:write',
+        headers: submitHeaders,
         body: bulkBody,
         response: {
           200: bulkAnswer.describe('Already stored under this idempotency key'),
@@ -95,15 +97,16 @@ export async function premisesApi(instance: FastifyInstance, { db, config: setti
       },
     },
     async (req, reply) => {
+      const headerKey = idempotencyHeader(req, reply);
+      if (headerKey === 'refused') return reply;
       const typed: Record<number, string> = {};
       for (const r of req.body.readings) typed[r.meterId] = r.value;
       const confirmedLarge: Record<number, Litres> = {};
       for (const c of req.body.confirmLarge) confirmedLarge[c.meterId] = c.valueL as Litres;
-      const headerKey = req.headers['idempotency-key'];
       const result = await submitPremisesReadings(db, {
         userId: req.user!.id,
         typed,
-        idempotencyKey: req.body.idempotencyKey ?? (typeof headerKey === 'string' ? headerKey : ''),
+        idempotencyKey: req.body.idempotencyKey ?? headerKey,
         confirmedLarge,
         confirmThresholdM3: settings.READING_CONFIRM_M3,
         maxPerMonth: settings.READING_MAX_PER_MONTH,

@@ -8,8 +8,9 @@ import { keepReadingDraft } from '../readings/keep-reading-draft.service';
 import { DRAFT_COOKIE, DRAFT_LIMIT, DRAFT_MS } from '../readings/reading-draft-token';
 import { readingsText } from '../readings/readings.messages';
 import { largeMessage, problemMessage } from '../readings/readings.views';
+import { READINGS_FORM_LIMIT, READINGS_FORM_LIMIT_NAME } from '../readings/readings-form-limit';
 import { takeReadingDraft } from '../readings/take-reading-draft.service';
-import { actionLimit } from '../web/action-limit';
+import { actionLimit, waitMessage } from '../web/action-limit';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
 import { queryText, withSchemas } from '../web/request-schemas';
@@ -84,29 +85,20 @@ export async function premisesRoutes(instance: FastifyInstance, { db, config }: 
     });
   });
 
-  // Counted with the readings page's form: every form kept without a session, per client address.
+  // Both counted with the readings page's form: forms kept without a session per client address,
+  // forms of a signed-in customer per user.
   const draftLimit = actionLimit(db, 'readings.draft', DRAFT_LIMIT);
+  const formLimit = actionLimit(db, READINGS_FORM_LIMIT_NAME, READINGS_FORM_LIMIT);
   const bulkOptions = {
     schema: { body: bulkForm },
-    // A form sent without a session (it expired while the page was open) keeps what was typed and
-    // goes to the login page; after the login the form comes back filled in (decision 130).
-    preHandler: async (req: FastifyRequest<{ Body: z.output<typeof bulkForm> }>, reply: FastifyReply) => {
-      if (req.user) return requireCustomer(req, reply);
-      const limited = (await draftLimit(req)) > 0;
-      const kept = limited
-        ? null
-        : await keepReadingDraft(db, { typed: req.body.typed, accounts: 'several', now: new Date() });
-      if (kept) reply.setCookie(DRAFT_COOKIE, kept.token, { ...draftCookie, maxAge: DRAFT_MS / 1000 });
-      return reply.redirect(
-        `/?expired=${kept ? 'readings' : '1'}&next=${encodeURIComponent(BULK_PATH)}`,
-        303,
-      );
-    },
+    preHandler: customerOrDraft(db, draftLimit, draftCookie),
   };
   app.post(BULK_PATH, bulkOptions, async (req, reply) => {
     const now = new Date();
     const body = req.body;
     const key = body.key || newIdempotencyKey();
+    const wait = await formLimit(req);
+    if (wait > 0) return tooOften(db, req, reply, { wait, typed: body.typed, key, now });
     const result = await submitPremisesReadings(db, {
       userId: req.user!.id,
       typed: body.typed,
@@ -146,6 +138,40 @@ export async function premisesRoutes(instance: FastifyInstance, { db, config }: 
       allStored ? 200 : 422,
     );
   });
+}
+
+/**
+ * preHandler of the bulk form: a form sent without a session keeps what was typed and goes to the
+ * login page; after the login the form comes back filled in (decision 130). The answer is the same
+ * whatever meter ids were sent, kept or not (decision 188).
+ */
+function customerOrDraft(
+  db: AppDeps['db'],
+  draftLimit: ReturnType<typeof actionLimit>,
+  draftCookie: { path: string; httpOnly: boolean; sameSite: 'lax'; secure: boolean },
+) {
+  return async (req: FastifyRequest<{ Body: z.output<typeof bulkForm> }>, reply: FastifyReply) => {
+    if (req.user) return requireCustomer(req, reply);
+    const limited = (await draftLimit(req)) > 0;
+    const kept = limited
+      ? null
+      : await keepReadingDraft(db, { typed: req.body.typed, accounts: 'several', now: new Date() });
+    if (kept) reply.setCookie(DRAFT_COOKIE, kept.token, { ...draftCookie, maxAge: DRAFT_MS / 1000 });
+    return reply.redirect(`/?expired=${kept ? 'readings' : '1'}&next=${encodeURIComponent(BULK_PATH)}`, 303);
+  };
+}
+
+/** Past the forms' limit: the form again with what was typed and the wait, 429; nothing checked or stored. */
+async function tooOften(
+  db: AppDeps['db'],
+  req: FastifyRequest,
+  reply: FastifyReply,
+  sent: { wait: number; typed: Record<number, string>; key: string; now: Date },
+) {
+  reply.header('retry-after', sent.wait);
+  const form = await bulkReadingsForm(db, { userId: req.user!.id, now: sent.now });
+  const notice = { kind: 'error' as const, text: waitMessage(req.locale, sent.wait) };
+  return bulkPage(req, reply, { ...form, typed: sent.typed, idempotencyKey: sent.key, notice }, 429);
 }
 
 function bulkPage(

@@ -16,9 +16,12 @@ const FIELDS_MAX = { one: 50, several: 1000 } as const;
  * accounts whose meters they are, for DRAFT_MS, so the form comes back filled in after the login
  * (decision 130). `accounts: 'one'` is the readings page of one account (`accountNumber`, when the
  * form names it, must be theirs); `'several'` the form of all premises, a row per account under
- * the same token. Answers the token for the browser's cookie, or null when nothing is kept:
- * nothing filled in, too much, a meter unknown or out of service, or (one) not one account. Nothing
- * here is a submitted reading; the draft only fills the form in.
+ * the same token. Rows are written only when every meter is in service (and, for one account, on
+ * one account, the one the form names if it names one); nothing filled in, too many fields or too
+ * long a value answer null. Otherwise the answer is a token for the browser's cookie whether rows
+ * were written or not: anyone can send this form, and an answer that differed would tell whether
+ * the meter ids sent are in service (decision 188). Nothing here is a submitted reading; the
+ * draft only fills the form in.
  */
 export async function keepReadingDraft(
   db: DB,
@@ -33,18 +36,18 @@ export async function keepReadingDraft(
   const filled = Object.entries(input.typed).filter(([, v]) => v.trim() !== '');
   if (!filled.length || filled.length > FIELDS_MAX[several ? 'several' : 'one']) return null;
   if (filled.some(([, v]) => v.length > DRAFT_VALUE_MAX)) return null;
-  return db.transaction().execute(async (tx) => {
+  const token = newDraftToken();
+  const expiresAt = new Date(input.now.getTime() + DRAFT_MS);
+  await db.transaction().execute(async (tx) => {
     const meters = await accountsOfMetersInService(
       tx,
       filled.map(([id]) => Number(id)),
     );
     const accounts = new Map(meters.map((m) => [m.accountId, m.number]));
-    if (meters.length !== filled.length) return null;
-    if (!several && accounts.size !== 1) return null;
-    if (!several && input.accountNumber && !new Set(accounts.values()).has(input.accountNumber)) return null;
     await deleteExpiredReadingDrafts(tx, input.now);
-    const token = newDraftToken();
-    const expiresAt = new Date(input.now.getTime() + DRAFT_MS);
+    if (meters.length !== filled.length) return;
+    if (!several && accounts.size !== 1) return;
+    if (!several && input.accountNumber && !new Set(accounts.values()).has(input.accountNumber)) return;
     const typedOf = new Map(filled.map(([id, v]) => [Number(id), v.trim()]));
     for (const accountId of accounts.keys()) {
       const own = meters.filter((m) => m.accountId === accountId);
@@ -55,6 +58,6 @@ export async function keepReadingDraft(
         expiresAt,
       });
     }
-    return { token, expiresAt };
   });
+  return { token, expiresAt };
 }

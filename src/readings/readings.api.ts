@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { AccountAccessError, customerAccount } from '../accounts/access';
 import { apiRateKey, requireScope } from '../api-tokens/api-auth';
@@ -7,6 +7,7 @@ import { localDate, monthStart, periodOf, periodOfDay } from '../calendar/calend
 import type { Locale } from '../db/schema';
 import { formatM3, formatMeterReading } from '../money/litres';
 import { type SchemaApp, withSchemas } from '../web/request-schemas';
+import { isIdempotencyKey } from './idempotency-key';
 import { readingsText } from './readings.messages';
 import { meterStates, periodStatus } from './readings.queries';
 import { accountConsumption } from './readings.routes';
@@ -21,6 +22,7 @@ import {
   readingJson,
   storedAnswer,
   submitBody,
+  submitHeaders,
 } from './readings.schemas';
 import { largeMessage, problemMessage } from './readings.views';
 import { type FieldProblem, type LargeConsumption, submitReadings } from './submit-readings.service';
@@ -29,8 +31,8 @@ import { verificationState } from './verification';
 const TAGS = ['readings'];
 
 /**
- * Requests to the readings API per API token, per signed-in customer (session), or per address
- * before signing in, all its routes counted together: an app reads and submits a few times a month; a script looping on the
+ * Requests to the readings API per signed-in customer (all their API tokens and their session
+ * together, decision 188), or per address before signing in, all its routes counted together: an app reads and submits a few times a month; a script looping on the
  * API is answered 429 with Retry-After. Counted in PostgreSQL like the forms' limits.
  */
 export const API_RATE_LIMIT = {
@@ -180,10 +182,11 @@ function submitRoute(app: SchemaApp, { db, config: settings }: AppDeps) {
         tags: TAGS,
         summary: "Submit the current month's readings (a correction is a new submission; the newest counts)",
         description:
-          'Values are typed as on the meter: "117.5", "117,5", "00117.500" or "117". A reading lower than the previous one is refused (422, problem "lower"), and so is one for a meter that already has the most submissions a month takes (READING_MAX_PER_MONTH, 20 by default; problem "tooMany": further corrections go through an operator). Submitting fewer meters than the account has needs confirmPartial; a monthly consumption above the limit needs confirmLarge and is stored as "flagged" for operator review (409 confirmation_required otherwise). The same idempotencyKey with the same values stores one submission however often it is sent (200 already_stored); a meter sent with the value it already has this month stores nothing new and is answered with that reading.',
+          'Values are typed as on the meter: "117.5", "117,5", "00117.500" or "117". A reading lower than the previous one is refused (422, problem "lower"), and so is one for a meter that already has the most submissions a month takes (READING_MAX_PER_MONTH, 20 by default; problem "tooMany": further corrections go through an operator). Submitting fewer meters than the account has needs confirmPartial; a monthly consumption above the limit needs confirmLarge and is stored as "flagged" for operator review (409 confirmation_required otherwise). The same idempotencyKey with the same values stores one submission however often it is sent (200 already_stored); the key may come in the Idempotency-Key header instead (8 to 100 characters of A-Z, a-z, 0-9, "-" and "_"), and a header with any other value is refused with 400 invalid_idempotency_key, never replaced; a meter sent with the value it already has this month stores nothing new and is answered with that reading.',
         security: SECURITY_POST,
         ...SCOPE,
         params: accountParams,
+        headers: submitHeaders,
         body: submitBody,
         response: {
           200: storedAnswer.describe('Already stored under this idempotency key (nothing new stored)'),
@@ -200,14 +203,15 @@ function submitRoute(app: SchemaApp, { db, config: settings }: AppDeps) {
     },
     async (req, reply) => {
       const t = readingsText[req.locale];
+      const headerKey = idempotencyHeader(req, reply);
+      if (headerKey === 'refused') return reply;
       const typed: Record<number, string> = {};
       for (const r of req.body.readings) typed[r.meterId] = r.value;
-      const headerKey = req.headers['idempotency-key'];
       const result = await submitReadings(db, {
         accountNumber: req.params.account,
         userId: req.user!.id,
         typed,
-        idempotencyKey: req.body.idempotencyKey ?? (typeof headerKey === 'string' ? headerKey : ''),
+        idempotencyKey: req.body.idempotencyKey ?? headerKey,
         confirmPartial: req.body.confirmPartial,
         confirmLarge: req.body.confirmLarge,
         confirmThresholdM3: settings.READING_CONFIRM_M3,
@@ -247,6 +251,22 @@ function submitRoute(app: SchemaApp, { db, config: settings }: AppDeps) {
       }
     },
   );
+}
+
+/**
+ * The Idempotency-Key header of a submission: its key, '' when the header is absent (the
+ * submission gets a key of its own), or 'refused' after answering 400 when it is present with a
+ * value that is no key (empty, too long, other characters): a replaced key would store a retry
+ * twice without a word.
+ */
+export function idempotencyHeader(req: FastifyRequest, reply: FastifyReply): string | 'refused' {
+  const value = req.headers['idempotency-key'];
+  if (value === undefined) return '';
+  if (isIdempotencyKey(value)) return value;
+  reply
+    .status(400)
+    .send({ error: 'invalid_idempotency_key', message: readingsText[req.locale].badIdempotencyKey });
+  return 'refused';
 }
 
 /** The refused fields of a submission, each with what was typed and the message in the request's language. */

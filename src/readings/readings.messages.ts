@@ -40,6 +40,8 @@ export const readingsText = defineMessages({
     acceptedFlagged: 'Тұтыну көлемі үлкен көрсеткіштер оператордың тексеруіне жіберілді.',
     monthClosed: 'Бұл айдың көрсеткіштерін қабылдау аяқталды (ай жабық). Келесі айда беріңіз.',
     nothingEntered: 'Кем дегенде бір есептегіштің көрсеткішін енгізіңіз.',
+    badIdempotencyKey:
+      'Idempotency-Key тақырыбы 8-ден 100-ге дейін таңбадан тұруы керек: латын әріптері, цифрлар, «-» және «_». Дұрыс кілт жіберіңіз немесе тақырыпты мүлде жібермеңіз.',
     fixErrors: 'Белгіленген өрістерді түзетіңіз. Ештеңе жіберілген жоқ.',
     cancelled: 'Ештеңе жіберілген жоқ. Көрсеткіштерді түзетіп, қайта жіберуге болады.',
     draftRestored:
@@ -134,6 +136,8 @@ export const readingsText = defineMessages({
     acceptedFlagged: 'Показания с большим расходом переданы оператору на проверку.',
     monthClosed: 'Приём показаний за этот месяц завершён (месяц закрыт). Передайте их в следующем месяце.',
     nothingEntered: 'Введите показание хотя бы одного счётчика.',
+    badIdempotencyKey:
+      'Заголовок Idempotency-Key должен содержать от 8 до 100 символов: латинские буквы, цифры, «-» и «_». Отправьте правильный ключ или не отправляйте заголовок вовсе.',
     fixErrors: 'Исправьте отмеченные поля. Ничего не отправлено.',
     cancelled: 'Ничего не отправлено. Можно исправить показания и отправить снова.',
     draftRestored:
@@ -229,6 +233,8 @@ export const readingsText = defineMessages({
     monthClosed:
       'Readings for this month are no longer accepted (the month is closed). Submit them next month.',
     nothingEntered: 'Enter the reading of at least one meter.',
+    badIdempotencyKey:
+      'The Idempotency-Key header must be 8 to 100 characters: Latin letters, digits, "-" and "_". Send a valid key or leave the header out.',
     fixErrors: 'Correct the marked fields. Nothing was submitted.',
     cancelled: 'Nothing was submitted. You can correct the readings and submit again.',
     draftRestored:

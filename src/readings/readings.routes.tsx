@@ -7,7 +7,7 @@ import { requireCustomer } from '../auth/guard';
 import { addMonths, localDate, monthStart, periodOf } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { billingDataAsOf } from '../exchange/data-as-of';
-import { actionLimit } from '../web/action-limit';
+import { actionLimit, waitMessage } from '../web/action-limit';
 import { attachmentHeader } from '../web/csv';
 import { sendPage } from '../web/html';
 import { pageContext } from '../web/request-context';
@@ -34,6 +34,7 @@ import {
   ReadingsPage,
   type ReadingsPageView,
 } from './readings.views';
+import { READINGS_FORM_LIMIT, READINGS_FORM_LIMIT_NAME } from './readings-form-limit';
 import { type SubmitResult, submitReadings } from './submit-readings.service';
 import { takeReadingDraft } from './take-reading-draft.service';
 
@@ -109,7 +110,8 @@ type DraftLimit = ReturnType<typeof actionLimit>;
  * preHandler of the form: a form sent without a session (it expired while the page was open)
  * keeps what was typed for its account (keepReadingDraft) and goes to the login page, which says
  * the session expired; after the login the form comes back filled in. The CSRF check has passed
- * (before the form's validation), so the values come from this site's form in this browser.
+ * (before the form's validation), so the values come from this site's form in this browser. The
+ * answer is the same whatever meter ids were sent, kept or not (decision 188).
  */
 async function customerOrDraft(
   db: DB,
@@ -203,6 +205,7 @@ async function sendConfirmPage(
 function readingsFormRoute(app: ZodApp, deps: AppDeps, draftCookie: DraftCookie) {
   const { db, config } = deps;
   const draftLimit = actionLimit(db, 'readings.draft', DRAFT_LIMIT);
+  const formLimit = actionLimit(db, READINGS_FORM_LIMIT_NAME, READINGS_FORM_LIMIT);
   app.post(
     '/cabinet/readings',
     {
@@ -229,6 +232,11 @@ function readingsFormRoute(app: ZodApp, deps: AppDeps, draftCookie: DraftCookie)
 
       if (req.body.action === 'cancel') {
         return rerender({ notice: { kind: 'info', text: [t.cancelled] } }, 200);
+      }
+      const wait = await formLimit(req);
+      if (wait > 0) {
+        reply.header('retry-after', wait);
+        return rerender({ notice: { kind: 'error', text: [waitMessage(req.locale, wait)] } }, 429);
       }
 
       const result = await submitReadings(db, {

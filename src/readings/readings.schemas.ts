@@ -138,6 +138,21 @@ export const idempotencyKey = z
   .regex(/^[A-Za-z0-9_-]{8,100}$/)
   .optional();
 
+/**
+ * The headers of a submission: the key may come in the Idempotency-Key header instead of the
+ * body. Checked by the route (a present header that is no key is refused with 400
+ * invalid_idempotency_key in the user's language, never replaced by a fresh key); every other
+ * header passes through untouched.
+ */
+export const submitHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .optional()
+    .describe(
+      'the submission\'s key when the body has none: 8 to 100 characters of A-Z, a-z, 0-9, "-" and "_"; any other value, the empty one included, is refused (400 invalid_idempotency_key). Absent: the submission gets a key of its own.',
+    ),
+});
+
 export const submitBody = z.object({
   readings: z.array(typedReading).min(1).max(50),
   idempotencyKey,

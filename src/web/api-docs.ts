@@ -17,7 +17,7 @@ export async function registerApiDocs(app: FastifyInstance) {
         description: [
           "The cabinet's use cases for mobile apps, smart-meter gateways and home automation. Accounts that are not the customer's answer 404.",
           '',
-          '**With an API token** (for devices and scripts): create a personal access token in the cabinet under Personal data → API tokens, choose its scopes, and send it in the `Authorization: Bearer` header. No cookie and no CSRF token are needed; a request that carries a token is authenticated by the token alone (a session cookie sent with it is ignored). A token in the URL query string is refused (400), because URLs are kept in logs. An unknown, revoked or expired token answers 401, a token without the scope an operation needs 403 (`x-token-scope` of each operation). Requests are limited per token (429 with Retry-After).',
+          '**With an API token** (for devices and scripts): create a personal access token in the cabinet under Personal data → API tokens, choose its scopes, and send it in the `Authorization: Bearer` header. No cookie and no CSRF token are needed; a request that carries a token is authenticated by the token alone (a session cookie sent with it is ignored). A token in the URL query string is refused (400), because URLs are kept in logs. An unknown, revoked or expired token answers 401, a token without the scope an operation needs 403 (`x-token-scope` of each operation). Requests are limited per customer, all of their tokens and their session together (429 with Retry-After).',
           '',
           'Submitting a reading with a token:',
           '',
