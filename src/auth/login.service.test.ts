@@ -5,8 +5,9 @@ import { databaseForFile, engine } from '../../test/helpers/file-database';
 import type { DB } from '../db/database';
 import { logIn, logInWithLink, logOut } from './login.service';
 import { issueToken } from './one-time-tokens';
-import { hashIin, hashPassword } from './passwords';
+import { CURRENT_PASSWORD_HASH_PREFIX, hashIin, hashPassword } from './passwords';
 import { hashSecret } from './tokens';
+import { olderPasswordHashesStored } from './users.queries';
 
 const PASSWORD = 'Su-arnasy-2026';
 const ctx = { locale: 'en' as const, ip: '10.0.0.8', publicUrl: 'http://cabinet.test' };
@@ -82,8 +83,12 @@ describe(`logIn, logInWithLink, logOut (${engine})`, () => {
     expect(await hashIin('900101300123')).toMatch(/^\$argon2id\$v=19\$m=65536,p=4,t=3\$/);
 
     const c = await confirmedCustomer(db, { password: PASSWORD, email: 'old-hash@example.kz' });
+    const olderStored = () => olderPasswordHashesStored(db, CURRENT_PASSWORD_HASH_PREFIX);
+    expect(await olderStored()).toBe(false);
     const older = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 65_536, timeCost: 3 });
     await db.updateTable('users').set({ password_hash: older }).where('id', '=', c.id).execute();
+    // While it is stored, refusals check at both kinds of parameters (passwords.test.ts).
+    expect(await olderStored()).toBe(true);
     const hashNow = async () =>
       (await db.selectFrom('users').select('password_hash').where('id', '=', c.id).executeTakeFirstOrThrow())
         .password_hash;
@@ -95,6 +100,7 @@ describe(`logIn, logInWithLink, logOut (${engine})`, () => {
     expect((await logIn(db, { login: c.login, password: PASSWORD }, browser, ctx)).kind).toBe('signedIn');
     const upgraded = await hashNow();
     expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    expect(await olderStored()).toBe(false);
     expect(await argon2.verify(upgraded, PASSWORD)).toBe(true);
     expect((await logIn(db, { login: c.login, password: PASSWORD }, browser, ctx)).kind).toBe('signedIn');
     expect(await hashNow()).toBe(upgraded);

@@ -7,7 +7,8 @@ import { audit } from './audit';
 import { identityText } from './identity.messages';
 import { loginThrottleState, recordLoginFailure, recordLoginSuccess } from './login-throttle';
 import { consumeToken, issueToken } from './one-time-tokens';
-import { dummyPasswordHash, hashPassword, passwordNeedsRehash, verifyPassword } from './passwords';
+import { loginPasswordMatches } from './password-check';
+import { hashPassword, passwordNeedsRehash } from './passwords';
 import { reportText } from './report-text';
 import { createSession, destroySession } from './sessions';
 import { setUserLocale, upgradePasswordHash, userForLogin, userForSignInLink } from './users.queries';
@@ -125,7 +126,7 @@ export async function logIn(
     return { kind: 'wait', seconds: state.seconds };
   }
   const user = await userForLogin(db, login);
-  const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
+  const ok = await loginPasswordMatches(db, user?.password_hash, input.password);
   if (!user || !ok) {
     await recordLoginFailure(db, login, ctx.ip);
     await audit(db, { actorUserId: user?.id ?? null, action: 'login.failed', subject: login, ip: ctx.ip });

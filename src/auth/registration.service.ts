@@ -13,8 +13,9 @@ import { isValidIinBin } from './iin';
 import { legalLoginFromContract } from './legal-login';
 import { loginThrottleState, recordLoginFailure } from './login-throttle';
 import { consumeToken, issueToken } from './one-time-tokens';
+import { loginPasswordMatches } from './password-check';
 import { isEmail, newPasswordErrors } from './password-policy';
-import { dummyPasswordHash, hashIin, hashPassword, verifyPassword } from './passwords';
+import { hashIin, hashPassword } from './passwords';
 import {
   detachExpiredCustomer,
   individualAccountByNumber,
@@ -375,7 +376,7 @@ export async function correctUnconfirmedEmail(
     return { ok: false, errors: { form: fill(t.login.wait, { minutes: Math.ceil(state.seconds / 60) }) } };
   }
   const user = await unconfirmedCustomerByLogin(db, input.login);
-  const proven = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
+  const proven = await loginPasswordMatches(db, user?.password_hash, input.password);
   if (!user || !proven) {
     await recordLoginFailure(db, input.login, ctx.ip);
     await audit(db, {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DB } from '../db/database';
 import type { Locale } from '../i18n/locales';
 
@@ -127,6 +128,21 @@ export async function setPasswordHash(db: DB, userId: number, hash: string): Pro
     .set({ password_hash: hash, updated_at: new Date() })
     .where('id', '=', userId)
     .execute();
+}
+
+/**
+ * Whether any password hash made at parameters older than the current ones is still stored (an
+ * index lookup: migration 0860's partial index has this predicate).
+ */
+export async function olderPasswordHashesStored(db: DB, currentPrefix: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('password_hash', 'like', sql.lit('$argon2%'))
+    .where('password_hash', 'not like', sql.lit(`${currentPrefix}%`))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /**
