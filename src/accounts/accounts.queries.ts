@@ -64,6 +64,22 @@ export function findAccountById(db: DB, id: number): Promise<AccountView | undef
 }
 
 /** The accounts in a user's list, each joined to its link: the base of questions about "my accounts". */
+/**
+ * Which of these (user, account) pairs are links that exist now, as `${user}:${account}`: one
+ * statement for a batch of messages about to be sent.
+ */
+export async function heldPairs(
+  db: DB,
+  pairs: { userId: number; accountId: number }[],
+): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const rows = await sql<{ user_id: number; account_id: number }>`
+    select ua.user_id, ua.account_id from user_accounts ua
+    join unnest(${pairs.map((p) => p.userId)}::int[], ${pairs.map((p) => p.accountId)}::int[]) as q(user_id, account_id)
+      on q.user_id = ua.user_id and q.account_id = ua.account_id`.execute(db);
+  return new Set(rows.rows.map((r) => `${r.user_id}:${r.account_id}`));
+}
+
 export function linkedAccountsOf(db: DB, userId: number) {
   return db
     .selectFrom('user_accounts')

@@ -52,6 +52,8 @@ describe(`sending documents by email (${engine})`, () => {
     expect(mails[0]?.documents).toEqual({
       locale: 'en',
       documents: [{ kind: 'invoice', account: account.id, period: '2020-05' }],
+      // Sent only while this user still holds the account.
+      holder: userId,
     });
     const entries = await audits('documents.email.invoice');
     expect(entries).toEqual([
@@ -108,6 +110,7 @@ describe(`sending documents by email (${engine})`, () => {
     expect(last?.documents).toEqual({
       locale: 'en',
       documents: [{ kind: 'statement', account: account.id, from: '2019-06', to: '2020-05' }],
+      holder: userId,
     });
     expect(await audits('documents.email.statement')).toHaveLength(1);
     const none = await sendStatementByEmail(db, {

@@ -48,7 +48,7 @@ export async function sendInvoiceByEmail(
   }
   const email = state.email;
   await db.transaction().execute(async (tx) => {
-    await mailDocument(tx, email, request.locale, account, { invoice: period });
+    await mailDocument(tx, email, request.locale, account, { invoice: period }, holderOf(request));
     await audit(tx, { ...log, action: 'documents.email.invoice', details: { period } });
   });
   return { kind: 'sent', email };
@@ -80,7 +80,7 @@ export async function sendStatementByEmail(
   }
   const email = state.email;
   await db.transaction().execute(async (tx) => {
-    await mailDocument(tx, email, request.locale, account, { statement: range });
+    await mailDocument(tx, email, request.locale, account, { statement: range }, holderOf(request));
     await audit(tx, { ...log, action: 'documents.email.statement' });
   });
   return { kind: 'sent', email };
@@ -96,4 +96,9 @@ export async function setMailingSubscription(
   if (subscribe && !state?.email) return 'noEmail';
   await setSubscribeInvoices(db, userId, subscribe);
   return subscribe ? 'subscribed' : 'unsubscribed';
+}
+
+/** The user a document is mailed to, checked again when the message is sent (MailDocuments.holder). */
+function holderOf(request: { userId: number }): { holder?: number } {
+  return request.userId > 0 ? { holder: request.userId } : {};
 }

@@ -90,7 +90,7 @@ export async function mailDocument(
   locale: Locale,
   account: { id: number },
   kind: { invoice: Period } | { statement: { from: Period; to: Period } },
-  options: { purpose?: string; dedupeKey?: string } = {},
+  options: { purpose?: string; dedupeKey?: string; holder?: number } = {},
 ): Promise<number | null> {
   const t = documentsText[locale];
   const subject =
@@ -108,7 +108,11 @@ export async function mailDocument(
     to,
     subject,
     text: t.mailBody(subject),
-    documents: { locale, documents: [document] },
+    documents: {
+      locale,
+      documents: [document],
+      ...(options.holder !== undefined ? { holder: options.holder } : {}),
+    },
     purpose: options.purpose ?? ('invoice' in kind ? 'documents.invoice' : 'documents.statement'),
     dedupeKey: options.dedupeKey,
   });

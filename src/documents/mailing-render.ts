@@ -1,10 +1,15 @@
-import { type AccountView, findAccountById, findAccountsByIds } from '../accounts/accounts.queries';
+import {
+  type AccountView,
+  findAccountById,
+  findAccountsByIds,
+  heldPairs,
+} from '../accounts/accounts.queries';
 import type { Invoice } from '../billing/invoice';
 import { isPeriod, type Period } from '../calendar/calendar';
 import type { PaymentSettings } from '../config';
 import type { DB } from '../db/database';
 import { isLocale, type Locale } from '../i18n/locales';
-import type { MailDocuments } from '../mail/outbox';
+import type { MailDocument, MailDocuments } from '../mail/outbox';
 import { invoicePdf, invoicePdfOf, type RenderedPdf, statementPdf } from './documents.service';
 import { invoicesOfAccounts } from './invoice.service';
 import { SharedReads } from './shared-reads';
@@ -23,7 +28,15 @@ export interface RenderBatch {
   accounts: Map<number, AccountView>;
   /** By `${account id}:${period}`; null when the month has no data for the account. */
   invoices: Map<string, Invoice | null>;
+  /** The (holder, account) links of the batch's messages that exist, as `${user}:${account}`; null: not read. */
+  held: Set<string> | null;
 }
+
+/** The (holder, account) pairs a message's documents name, when it names its holder. */
+const holderPairs = (spec: MailDocuments) =>
+  spec.holder === undefined
+    ? []
+    : spec.documents.map((d) => ({ userId: spec.holder ?? 0, accountId: d.account }));
 
 const invoiceKey = (account: number, period: string) => `${account}:${period}`;
 
@@ -32,9 +45,18 @@ const invoiceKey = (account: number, period: string) => `${account}:${period}`;
  * When that read fails, each message reads its own (and meets the failure itself, with a retry).
  */
 export async function renderBatch(db: DB, specs: (MailDocuments | null)[]): Promise<RenderBatch> {
-  const batch: RenderBatch = { shared: new SharedReads(), accounts: new Map(), invoices: new Map() };
+  const batch: RenderBatch = {
+    shared: new SharedReads(),
+    accounts: new Map(),
+    invoices: new Map(),
+    held: null,
+  };
   const docs = specs.flatMap((spec) => spec?.documents ?? []);
   try {
+    batch.held = await heldPairs(
+      db,
+      specs.flatMap((spec) => (spec ? holderPairs(spec) : [])),
+    );
     for (const account of await findAccountsByIds(db, [...new Set(docs.map((d) => d.account))]))
       batch.accounts.set(account.id, account);
     const byPeriod = new Map<Period, AccountView[]>();
@@ -52,6 +74,7 @@ export async function renderBatch(db: DB, specs: (MailDocuments | null)[]): Prom
   } catch {
     batch.accounts.clear();
     batch.invoices.clear();
+    batch.held = null;
   }
   return batch;
 }
@@ -89,7 +112,7 @@ export async function renderMailDocuments(
   const locale = isLocale(spec.locale) ? spec.locale : 'kk';
   const shared = batch?.shared;
   const pdfs: RenderedPdf[] = [];
-  for (const doc of spec.documents) {
+  for (const doc of await stillHeld(db, spec, batch)) {
     const account = batch?.accounts.get(doc.account) ?? (await findAccountById(db, doc.account));
     if (!account) throw new DocumentGone(`account ${doc.account} not found`);
     let pdf: RenderedPdf | null = null;
@@ -101,4 +124,22 @@ export async function renderMailDocuments(
     pdfs.push(pdf);
   }
   return pdfs;
+}
+
+/**
+ * The documents of a message whose accounts its holder still holds: an account removed from the
+ * user (by the user, or by the account's holder through the revoke link) after the message was
+ * written is not mailed to them. Throws DocumentGone when none is left.
+ */
+async function stillHeld(
+  db: DB,
+  spec: MailDocuments,
+  batch: RenderBatch | undefined,
+): Promise<MailDocument[]> {
+  if (spec.holder === undefined) return spec.documents;
+  const held = batch?.held ?? (await heldPairs(db, holderPairs(spec)));
+  const documents = spec.documents.filter((d) => held.has(`${spec.holder}:${d.account}`));
+  if (documents.length === 0)
+    throw new DocumentGone('the recipient no longer holds the accounts of the message');
+  return documents;
 }

@@ -133,7 +133,7 @@ async function mailBatch(db: DB, period: Period, batch: Recipient[], options: Ma
           to: recipient.email,
           subject,
           text: t.mailBody(subject),
-          documents: { locale, documents },
+          documents: { locale, documents, holder: recipient.userId },
           purpose: 'invoice.monthly',
           dedupeKey: mailingDedupeKey(recipient.userId, period),
         },

@@ -20,6 +20,12 @@ export type MailDocument =
 export interface MailDocuments {
   locale: string;
   documents: MailDocument[];
+  /**
+   * The user the documents are mailed to: when the message is sent, the documents of accounts the
+   * user no longer holds are left out, and a message left with none is not sent. Messages written
+   * before it was recorded have none.
+   */
+  holder?: number;
 }
 
 export interface OutgoingMail {
