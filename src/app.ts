@@ -52,7 +52,7 @@ import { readingsRoutes } from './readings/readings.routes';
 import { registerApiDocs } from './web/api-docs';
 import { installErrorPages } from './web/error-pages';
 import { createHealth, healthRoutes } from './web/health';
-import { installInputGuard, parseForm } from './web/input-guard';
+import { BODY_LIMIT, installInputGuard, parseForm } from './web/input-guard';
 import { installMetrics, installRequestIds, requestIdFor } from './web/metrics';
 import { registerRateLimits } from './web/rate-limit';
 import { queryText, withSchemas } from './web/request-schemas';
@@ -153,7 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The client is the socket's peer, unless that peer is one of the configured proxies: then the
     // right-most address of X-Forwarded-For that is not a trusted proxy (rate limits, audit log).
     trustProxy: config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false,
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     // Every log line of a request carries its id; the client's X-Request-Id when it is a short
     // safe token (a proxy's id), else a new one. Echoed, and shown on error pages.
     genReqId: requestIdFor,

@@ -103,10 +103,12 @@ function withToken(
   url: string,
   body?: object,
   extra: Record<string, string> = {},
+  remoteAddress = '127.0.0.1',
 ) {
   return t.app.inject({
     method,
     url,
+    remoteAddress,
     headers: { authorization: `Bearer ${token}`, 'accept-language': 'en', ...extra },
     ...(body ? { payload: body } : {}),
   });
@@ -442,6 +444,37 @@ describe(`API tokens (${ENGINE})`, () => {
     });
     expect(revoked.statusCode).toBe(401);
     expect(await currentRows()).toEqual([]);
+  });
+
+  it('limits failed token authentications per client address (429 with Retry-After, before any lookup); a valid token from another address is not limited', async () => {
+    const b = await signedIn();
+    const token = await createToken(b, { name: 'Honest gateway' });
+    const url = `/api/v1/accounts/${ACCOUNT}/meters`;
+    const guess = (i: number) => `vdk_pat_${String(i).padStart(43, 'G')}`;
+    const codes: number[] = [];
+    for (let i = 0; i < 60; i++)
+      codes.push((await withToken(guess(i), 'GET', url, undefined, {}, '10.9.9.9')).statusCode);
+    expect(codes.every((c) => c === 401)).toBe(true);
+    const limited = await withToken(
+      guess(60),
+      'GET',
+      url,
+      undefined,
+      { 'accept-language': 'ru' },
+      '10.9.9.9',
+    );
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(500);
+    expect(limited.headers['content-type']).toMatch(/application\/json/);
+    expect(limited.json()).toMatchObject({ error: 'FST_RATE_LIMITED' });
+    expect(limited.json().message).toMatch(/[а-я]/);
+    // A malformed header counts with them too.
+    expect((await withToken('abc', 'GET', url, undefined, {}, '10.9.9.9')).statusCode).toBe(429);
+    // Refused before the token is looked up: even a valid one, from that address, waits.
+    expect((await withToken(token, 'GET', url, undefined, {}, '10.9.9.9')).statusCode).toBe(429);
+    // The customer's valid token from another address works; its successes count no failure.
+    for (let i = 0; i < 3; i++) expect((await withToken(token, 'GET', url)).statusCode).toBe(200);
+    expect((await withToken(guess(61), 'GET', url, undefined, {}, '10.9.9.10')).statusCode).toBe(401);
   });
 
   it('limits requests per customer (429 with Retry-After): a second token of the same customer shares the budget, another customer is not limited', async () => {

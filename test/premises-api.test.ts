@@ -201,6 +201,64 @@ describe(`the readings API of all premises (${ENGINE})`, () => {
       .execute();
   });
 
+  it('refuses a body over the API limit with 413 as a JSON problem at once; the largest valid request still passes', async () => {
+    const huge = {
+      idempotencyKey: 'bulk-api-huge',
+      readings: Array.from({ length: 130_000 }, (_, i) => ({ meterId: i + 1, value: '104,5' })),
+    };
+    const payload = JSON.stringify(huge);
+    expect(payload.length).toBeGreaterThan(4_000_000);
+    const started = performance.now();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/premises/readings',
+      headers: {
+        authorization: `Bearer ${tokens.readings}`,
+        'accept-language': 'ru',
+        'content-type': 'application/json',
+      },
+      payload,
+    });
+    const ms = performance.now() - started;
+    expect(res.statusCode).toBe(413);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.json()).toMatchObject({ error: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+    expect(res.json().message).toContain('слишком велики');
+    expect(ms).toBeLessThan(1000);
+    // The largest request the schema allows, indented: 1,000 readings of 30 characters, 1,000 confirmations.
+    const largest = {
+      idempotencyKey: 'k'.repeat(100),
+      readings: Array.from({ length: 1000 }, (_, i) => ({
+        meterId: 2_147_482_000 + i,
+        value: '9'.repeat(30),
+      })),
+      confirmLarge: Array.from({ length: 1000 }, (_, i) => ({
+        meterId: 2_147_482_000 + i,
+        valueL: 99_999_999,
+      })),
+    };
+    const indented = JSON.stringify(largest, null, 2);
+    expect(indented.length).toBeGreaterThan(150_000);
+    const passed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/premises/readings',
+      headers: { authorization: `Bearer ${tokens.readings}`, 'content-type': 'application/json' },
+      payload: indented,
+    });
+    expect(passed.statusCode).not.toBe(413);
+    expect(passed.statusCode).not.toBe(400);
+    expect(passed.json().foreign).toHaveLength(1000);
+    // A form route is limited too, below its old 10 MB: a 2 MB form is refused with 413.
+    const form = await t.app.inject({
+      method: 'POST',
+      url: '/cabinet/premises/readings',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en' },
+      payload: `m_1=${'9'.repeat(2 * 1024 * 1024)}`,
+    });
+    expect(form.statusCode).toBe(413);
+    expect(form.body).toContain('The data sent is too large');
+  });
+
   it('is in the OpenAPI document with its scope', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/openapi.json' })).json();
     const op = doc.paths['/api/v1/premises/readings'].post;

@@ -14,6 +14,7 @@ let single: MeteredAccount;
 let stranger: MeteredAccount;
 const owner = { login: '', password: '' };
 const loner = { login: '', password: '' };
+const other = { login: '', password: '' };
 const current = monthStart(periodOf(new Date()));
 
 beforeAll(async () => {
@@ -28,7 +29,7 @@ beforeAll(async () => {
   Object.assign(owner, user);
   await db.insertInto('user_accounts').values({ user_id: user.id, account_id: b.id }).execute();
   Object.assign(loner, await customerOf(db, single));
-  await customerOf(db, stranger);
+  Object.assign(other, await customerOf(db, stranger));
   // Last month's readings, so the new ones are compared with them.
   const before = monthStart(periodOf(new Date(Date.now() - 40 * 86_400_000)));
   await db
@@ -245,6 +246,44 @@ describe(`pages of a user with many accounts (${ENGINE})`, () => {
     expect(last.headers.location).toBe('/?expired=1&next=%2Fcabinet%2Fpremises%2Freadings');
     const rows = await t.handle.db.selectFrom('reading_drafts').select('account_id').execute();
     expect(rows.length).toBeLessThanOrEqual(30);
+  });
+
+  it('keeps the own meters of a form sent without a session alike whatever other ids it names, so it tells nothing of them', async () => {
+    await t.handle.db.deleteFrom('rate_limits').execute();
+    await t.handle.db.deleteFrom('reading_drafts').execute();
+    const own = `m_${a.meters[0]!.id}`;
+    const probed = { real: `m_${stranger.meters[0]!.id}`, none: 'm_999999999' };
+    const filledFor = async (probe: string) => {
+      // Anonymous: no session in this browser, its own meter next to the probed id.
+      const anonymous = new Browser(t.app);
+      await anonymous.get('/');
+      const sent = await anonymous.post('/cabinet/premises/readings', { [own]: '333', [probe]: '7' });
+      expect(sent.statusCode).toBe(303);
+      expect(await anonymous.login(owner.login, owner.password)).toMatchObject({ statusCode: 303 });
+      const page = await anonymous.get('/cabinet/premises/readings');
+      expect(page.statusCode).toBe(200);
+      return {
+        location: sent.headers.location,
+        own: new RegExp(`name="${own}"[^>]*value="333"`).test(page.body),
+        probed: page.body.includes('value="7"'),
+      };
+    };
+    const withReal = await filledFor(probed.real);
+    const withNone = await filledFor(probed.none);
+    expect(withReal).toEqual(withNone);
+    expect(withReal).toEqual({
+      location: '/?expired=readings&next=%2Fcabinet%2Fpremises%2Freadings',
+      own: true,
+      probed: false,
+    });
+    // The other customer, in their own browser, sees nothing of the value sent for their meter.
+    const theirs = new Browser(t.app);
+    expect(await theirs.login(other.login, other.password)).toMatchObject({ statusCode: 303 });
+    const page = await theirs.get('/cabinet/premises/readings');
+    expect(page.body).not.toMatch(new RegExp(`name="${probed.real}"[^>]*value="7"`));
+    expect(page.body).not.toContain('value="7"');
+    await t.handle.db.deleteFrom('reading_drafts').execute();
+    await t.handle.db.deleteFrom('rate_limits').execute();
   });
 
   it('limits the readings forms per customer: past 30 in 10 minutes the form comes back with the wait and the values, 429; another customer is not limited', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DB } from '../db/database';
 import type { Locale } from '../i18n/locales';
+import { failureLimit } from '../web/rate-limit';
 import type { CurrentUser } from '../web/request-context';
 import { apiTokensText } from './api-tokens.messages';
 import { tokenByHash, touchToken } from './api-tokens.queries';
@@ -8,6 +9,13 @@ import { bearerOf, type Scope, tokenHash, tokenInQuery, tokenRefusal } from './t
 
 /** last_used_at is written at most this often per token, so a busy gateway does not write on every call. */
 const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Failed token authentications per client address: past this many in the window, a request with a
+ * Bearer header is answered 429 (Retry-After, JSON problem) before its token is looked up, so
+ * guessing tokens has a ceiling. Only failures count; a valid token costs nothing (decision 191).
+ */
+export const TOKEN_FAILURE_LIMIT = { max: 60, timeWindowMs: 10 * 60_000 };
 
 type Refusal = { status: 400 | 401; error: string; message: string };
 
@@ -48,6 +56,7 @@ async function userOfToken(
  *   and the CSRF check does not apply (a browser never adds this header by itself);
  * - `answered`: the request was refused (token in the query string 400; unknown, malformed,
  *   revoked or expired token 401), with a JSON problem in the user's language.
+ * Past TOKEN_FAILURE_LIMIT failures of the client address it throws the 429 (RateLimitedError).
  */
 export async function apiBearer(
   db: DB,
@@ -63,6 +72,10 @@ export async function apiBearer(
   const header = req.headers.authorization;
   const bearer = bearerOf(typeof header === 'string' ? header : undefined);
   if (bearer.kind === 'none') return 'none';
+  const failures = failureLimit(db, 'api-token-failures', TOKEN_FAILURE_LIMIT);
+  const client = `client:${req.ip}`;
+  // Throws the 429 the error handler answers as a JSON problem, with Retry-After.
+  await failures.check(reply, client);
   const outcome =
     bearer.kind === 'malformed'
       ? ({ status: 401, error: 'invalid_token', message: t.malformed } as const)
@@ -71,6 +84,7 @@ export async function apiBearer(
     req.user = outcome.user;
     return 'token';
   }
+  await failures.fail(client);
   reply.header('www-authenticate', `Bearer error="invalid_token"`);
   await reply.status(outcome.status).send({ error: outcome.error, message: outcome.message });
   return 'answered';

@@ -16,9 +16,10 @@ const FIELDS_MAX = { one: 50, several: 1000 } as const;
  * accounts whose meters they are, for DRAFT_MS, so the form comes back filled in after the login
  * (decision 130). `accounts: 'one'` is the readings page of one account (`accountNumber`, when the
  * form names it, must be theirs); `'several'` the form of all premises, a row per account under
- * the same token. Rows are written only when every meter is in service (and, for one account, on
- * one account, the one the form names if it names one); nothing filled in, too many fields or too
- * long a value answer null. Otherwise the answer is a token for the browser's cookie whether rows
+ * the same token. The form of one account keeps rows only when every meter is in service on one
+ * account (the one the form names, if it names one); the form of all premises keeps the values of
+ * the meters in service, per account, and drops the other ids, whatever they are. Nothing filled
+ * in, too many fields or too long a value answer null. Otherwise the answer is a token for the browser's cookie whether rows
  * were written or not: anyone can send this form, and an answer that differed would tell whether
  * the meter ids sent are in service (decision 188). Nothing here is a submitted reading; the
  * draft only fills the form in.
@@ -45,7 +46,10 @@ export async function keepReadingDraft(
     );
     const accounts = new Map(meters.map((m) => [m.accountId, m.number]));
     await deleteExpiredReadingDrafts(tx, input.now);
-    if (meters.length !== filled.length) return;
+    // The form of all premises keeps the meters in service whatever other ids it names: had one
+    // unknown id dropped the whole draft, a stranger's own meter sent next to a probed id would
+    // come back filled in only when the probed id is a meter (decision 191).
+    if (!several && meters.length !== filled.length) return;
     if (!several && accounts.size !== 1) return;
     if (!several && input.accountNumber && !new Set(accounts.values()).has(input.accountNumber)) return;
     const typedOf = new Map(filled.map(([id, v]) => [Number(id), v.trim()]));

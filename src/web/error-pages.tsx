@@ -120,6 +120,8 @@ export function installErrorPages(app: FastifyInstance) {
       message = t.csrf;
     } else if (status === 429) {
       message = t.tooMany;
+    } else if (status === 413) {
+      message = t.tooLarge;
     } else if (status === 403) {
       message = t.forbidden;
     } else if (status === 404) {
