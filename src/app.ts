@@ -50,7 +50,7 @@ import { publicQuestionRoutes } from './public/questions.routes';
 import { readingsApi } from './readings/readings.api';
 import { readingsRoutes } from './readings/readings.routes';
 import { registerApiDocs } from './web/api-docs';
-import { installErrorPages } from './web/error-pages';
+import { answerError, installErrorPages } from './web/error-pages';
 import { createHealth, healthRoutes } from './web/health';
 import { BODY_LIMIT, installInputGuard, parseForm } from './web/input-guard';
 import { installMetrics, installRequestIds, requestIdFor } from './web/metrics';
@@ -157,6 +157,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Every log line of a request carries its id; the client's X-Request-Id when it is a short
     // safe token (a proxy's id), else a new one. Echoed, and shown on error pages.
     genReqId: requestIdFor,
+    // An address the router cannot read (a malformed %-encoding, a path parameter over its
+    // length) is answered before any hook runs: the error pages answer it, in the language the
+    // browser chose, instead of the framework's English JSON that echoes the address.
+    frameworkErrors: (error, req, reply) => {
+      req.locale = pickLocale(cookie.parse(req.headers.cookie ?? '').lang, req.headers['accept-language']);
+      reply.header('x-request-id', req.id).header('x-content-type-options', 'nosniff');
+      return answerError(error, req, reply);
+    },
   });
   // Request and response schemas are zod's (docs/decisions/178-request-schemas-zod.md).
   app.setValidatorCompiler(validatorCompiler);

@@ -271,6 +271,26 @@ describe(`one central defence (${ENGINE})`, () => {
       expect(res.statusCode, url).toBeLessThan(500);
     }
   });
+
+  it("an address the router cannot read (a malformed %-encoding, a path parameter too long) is answered in the user's language, without echoing it", async () => {
+    const b = await customer('ru');
+    const page = await raw(b, 'GET', '/cabinet/readings/%zz', undefined, { 'accept-language': 'ru-RU' });
+    expect(page.statusCode).toBe(400);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(textOf(page.body)).toContain('Запрос не удалось прочитать');
+    expect(page.body).toContain(String(page.headers['x-request-id']));
+    const long = `/api/v1/accounts/${'9'.repeat(5000)}/meters`;
+    const api = await raw(b, 'GET', long, undefined, { cookie: '', 'accept-language': 'kk' });
+    expect(api.statusCode).toBe(414);
+    expect(api.json()).toMatchObject({
+      error: 'FST_ERR_MAX_PARAM_LENGTH',
+      message: expect.stringContaining('Сұрау оқылмады'),
+    });
+    expect(api.body).not.toContain('9'.repeat(200));
+    // The language cookie wins over the browser's, as on every page.
+    const en = await raw(b, 'GET', '/%zz', undefined, { cookie: 'lang=en', 'accept-language': 'ru' });
+    expect(textOf(en.body)).toContain('The request could not be read');
+  });
 });
 
 // --- The fuzz: every route the app registers, every field, hostile values. ---

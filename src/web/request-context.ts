@@ -52,7 +52,9 @@ export function pageContext(req: FastifyRequest, reply: FastifyReply, here?: str
   return {
     locale: req.locale,
     user: req.user,
-    csrfToken: reply.generateCsrf(),
+    // The framework's reply to an address it could not route (frameworkErrors in src/app.ts) has
+    // none of the plugins' decorations: its error page has no token, and its forms are refused.
+    csrfToken: typeof reply.generateCsrf === 'function' ? reply.generateCsrf() : '',
     path: req.url.split('?')[0] ?? '/',
     here: here ?? req.url,
     accountSwitch: req.accountSwitcher,
