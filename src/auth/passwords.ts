@@ -91,10 +91,11 @@ export async function checkLoginPassword(
 ): Promise<boolean> {
   const kind = storedHashKind(stored);
   if (kind !== 'none' && (await verifyPassword(stored ?? '', password))) return true;
-  const [, second] = passwordCheckPlan(kind, await olderStored());
+  // Refused (or nothing of its own): the plan's dummies, the own hash having been checked above.
   const dummies = { current: dummyPasswordHash, older: dummyOlderPasswordHash };
-  if (kind === 'none') await verifyPassword(await dummyPasswordHash(), password);
-  if (second && second !== 'own') await verifyPassword(await dummies[second](), password);
+  for (const step of passwordCheckPlan(kind, await olderStored())) {
+    if (step !== 'own') await verifyPassword(await dummies[step](), password);
+  }
   return false;
 }
 
