@@ -4,6 +4,7 @@ import { loadConfig } from '../src/config';
 import { createHealth, type Health } from '../src/web/health';
 import { startWorkers, type Workers } from '../src/workers';
 import { type TestDatabase, testDatabase } from './helpers/db';
+import { statementLog } from './helpers/statement-log';
 
 /**
  * /health/live, /health/ready and /health: ready only with the database answering, every
@@ -62,6 +63,21 @@ describe(`health and readiness (${engine})`, () => {
         .execute();
     }
     expect((await get('/health/ready')).status).toBe(200);
+  });
+
+  it('ready asks the database one statement, not the catalogs', async () => {
+    // Load balancers ask every second on every instance; the migrator's own answer listed every
+    // table of the database first (about 11 ms of the database's time each).
+    const { db: counted, sent } = statementLog(h.db);
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SMTP_URL: '' });
+    const countedApp = await buildApp({ db: counted, config, engine: h.engine, health });
+    try {
+      const res = await countedApp.inject({ method: 'GET', url: '/health/ready' });
+      expect(res.json()).toMatchObject({ database: true, migrations: true });
+      expect(sent).toEqual([expect.stringMatching(/from kysely_migration$/)]);
+    } finally {
+      await countedApp.close();
+    }
   });
 
   it('ready: 503 while the job queue does not run', async () => {
