@@ -3,6 +3,7 @@ import type { DB } from '../db/database';
 import { type JobQueue, jobDb } from '../jobs/queue';
 import {
   addSubscribersAsRecipients,
+  analyzeRecipients,
   lockMailingStart,
   openMailing,
   unfinishedMailingSince,
@@ -31,6 +32,7 @@ export async function startInvoiceMailing(
     if (runningSince) return { recipients: 0, runningSince };
     await openMailing(tx, period, startedBy);
     const recipients = await addSubscribersAsRecipients(tx, period);
+    if (recipients > 0) await analyzeRecipients(tx);
     if (jobs) await jobs.send(MAILING_QUEUE, { period }, { db: jobDb(tx) });
     return { recipients };
   });

@@ -39,6 +39,17 @@ export async function addSubscribersAsRecipients(db: DB, period: Period): Promis
   return Number(added.numAffectedRows ?? 0);
 }
 
+/**
+ * Brings the planner's statistics of the recipients up to date after a month's recipients were
+ * added (a bulk insert: PostgreSQL's advice is to ANALYZE after one). Before, the statistics knew
+ * nothing of the new month, or only that its rows were queued, and marking a batch of 50 queued
+ * (`markRecipientsQueued`) was planned as a scan of every pending recipient of the month: 57 ms
+ * a batch at 100,000 recipients instead of 0.3.
+ */
+export async function analyzeRecipients(db: DB): Promise<void> {
+  await sql`analyze invoice_mailing_recipients`.execute(db);
+}
+
 /** The next pending recipients of a month, in user order, with their address and language. */
 export function pendingRecipients(db: DB, period: Period, limit = 20) {
   return db

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
 import type { DB } from '../db/database';
@@ -55,6 +56,16 @@ describe(`startMailingAsOperator (${engine})`, () => {
         details: { since: again.kind === 'busy' ? again.since.toISOString() : '' },
       },
     ]);
+  });
+
+  it("leaves the planner's statistics knowing the month's recipients", async () => {
+    // Without them, marking a batch queued was planned as a scan of every pending recipient.
+    const started = await startMailingAsOperator(db, { ...request, period: '2026-07' });
+    expect(started.kind).toBe('started');
+    const stats = await sql<{ vals: string | null }>`
+      select most_common_vals::text as vals from pg_stats
+      where tablename = 'invoice_mailing_recipients' and attname = 'period'`.execute(db);
+    expect(stats.rows[0]?.vals).toContain('2026-07-01');
   });
 
   it('a passed limit is audited and starts nothing', async () => {
