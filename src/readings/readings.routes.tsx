@@ -7,6 +7,7 @@ import { requireCustomer } from '../auth/guard';
 import { addMonths, localDate, monthStart, periodOf } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { billingDataAsOf } from '../exchange/data-as-of';
+import type { Locale } from '../i18n/locales';
 import { actionLimit, waitMessage } from '../web/action-limit';
 import { attachmentHeader } from '../web/csv';
 import { sendPage } from '../web/html';
@@ -41,14 +42,20 @@ import { takeReadingDraft } from './take-reading-draft.service';
 const accountQueryOf = (query: { account?: string | undefined }) =>
   query.account ? `?account=${encodeURIComponent(query.account)}` : '';
 
-/** Monthly consumption chart of the `months` months ending with the current one. */
-export async function accountConsumption(db: DB, accountId: number, now: Date, months: number) {
+/** The months `months` back from the current one, ending with it. */
+function monthsUpToNow(now: Date, months: number) {
   const to = periodOf(now);
-  const from = addMonths(to, -(months - 1));
-  // Every reading for the history's table; the consumption from the readings that count only, as billed.
-  const [meters, readings, counted, baseline] = await Promise.all([
+  return { from: addMonths(to, -(months - 1)), to };
+}
+
+/**
+ * The monthly consumption of the `months` months ending with the current one, from the readings
+ * that count, as billed, and the account's meters (removed ones included): what the chart shows.
+ */
+export async function consumptionMonths(db: DB, accountId: number, now: Date, months: number) {
+  const { from, to } = monthsUpToNow(now, months);
+  const [meters, counted, baseline] = await Promise.all([
     metersOfAccount(db, accountId),
-    readingHistory(db, accountId, monthStart(from)),
     countingReadingsSince(db, accountId, monthStart(from)),
     countingReadingBefore(db, accountId, monthStart(from)),
   ]);
@@ -59,22 +66,35 @@ export async function accountConsumption(db: DB, accountId: number, now: Date, m
     from,
     to,
   );
-  return { from, to, meters, readings, months: consumption };
+  return { from, to, meters, months: consumption };
 }
 
+/** The consumption chart's months and, for the history's table, every reading of those months. */
+export async function accountConsumption(db: DB, accountId: number, now: Date, months: number) {
+  const [chart, readings] = await Promise.all([
+    consumptionMonths(db, accountId, now, months),
+    readingHistory(db, accountId, monthStart(monthsUpToNow(now, months).from)),
+  ]);
+  return { ...chart, readings };
+}
+
+/** The readings page of an account: its meters, the month's state and the 12-month chart. */
 async function pageView(
   db: DB,
   account: AccountView,
   accountQuery: string,
   now: Date,
+  locale: Locale,
   extra: Partial<ReadingsPageView> = {},
 ): Promise<ReadingsPageView> {
   const period = monthStart(periodOf(now));
-  const [meters, status, dataAsOf] = await Promise.all([
+  const [meters, status, dataAsOf, chart] = await Promise.all([
     meterStates(db, account.id, period),
     periodStatus(db, period),
     billingDataAsOf(db),
+    consumptionMonths(db, account.id, now, 12),
   ]);
+  const anyUse = chart.months.some((m) => m.coldL !== null || m.hotL !== null);
   return {
     account,
     accountQuery,
@@ -87,7 +107,7 @@ async function pageView(
     periodOpen: status !== 'closed',
     today: localDate(now),
     dataAsOf,
-    chartSvg: null,
+    chartSvg: anyUse ? consumptionChartSvg(locale, chart.months, { id: 'consumption-12' }) : null,
     ...extra,
   };
 }
@@ -131,22 +151,13 @@ async function customerOrDraft(
   return reply.redirect(`/?expired=${kept ? 'readings' : '1'}&next=${encodeURIComponent(next)}`, 303);
 }
 
-async function withChart(db: DB, view: ReadingsPageView, locale: FastifyRequest['locale'], now: Date) {
-  const c = await accountConsumption(db, view.account.id, now, 12);
-  const any = c.months.some((m) => m.coldL !== null || m.hotL !== null);
-  return {
-    ...view,
-    chartSvg: any ? consumptionChartSvg(locale, c.months, { id: 'consumption-12' }) : null,
-  };
-}
-
 /** The readings page: restores a kept draft, says what was just accepted or that the month is closed. */
 function readingsPageRoute(app: ZodApp, db: DB, draftCookie: DraftCookie) {
   app.get('/cabinet/readings', { preHandler: requireCustomer, schema: pageSchema }, async (req, reply) => {
     const now = new Date();
     const account = await customerAccount(db, req, req.query.account);
     const t = readingsText[req.locale];
-    let view = await pageView(db, account, accountQueryOf(req.query), now);
+    let view = await pageView(db, account, accountQueryOf(req.query), now, req.locale);
     const draftToken = req.cookies[DRAFT_COOKIE];
     if (draftToken !== undefined) {
       // Back from the login after the form was sent with an expired session: filled in, not sent.
@@ -168,7 +179,6 @@ function readingsPageRoute(app: ZodApp, db: DB, draftCookie: DraftCookie) {
       };
     }
     if (!view.periodOpen) view.notice = { kind: 'info', text: [t.monthClosed] };
-    view = await withChart(db, view, req.locale, now);
     return sendPage(reply, <ReadingsPage ctx={pageContext(req, reply)} view={view} />);
   });
 }
@@ -221,12 +231,11 @@ function readingsFormRoute(app: ZodApp, deps: AppDeps, draftCookie: DraftCookie)
 
       const rerender = async (extra: Partial<ReadingsPageView>, status: number): Promise<FastifyReply> => {
         const account = await customerAccount(db, req, req.query.account);
-        let view = await pageView(db, account, accountQuery, now, {
+        const view = await pageView(db, account, accountQuery, now, req.locale, {
           typed,
           idempotencyKey: key || newIdempotencyKey(),
           ...extra,
         });
-        view = await withChart(db, view, req.locale, now);
         return sendPage(reply, <ReadingsPage ctx={pageContext(req, reply)} view={view} />, status);
       };
 
