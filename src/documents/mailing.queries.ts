@@ -50,16 +50,25 @@ export async function analyzeRecipients(db: DB): Promise<void> {
   await sql`analyze invoice_mailing_recipients`.execute(db);
 }
 
-/** The next pending recipients of a month, in user order, with their address and language. */
+/**
+ * The next pending recipients of a month, in user order, with their address and language. The
+ * recipients are taken first and their users looked up after: joined in one step, the planner
+ * walked the users from the first id to the batch's (18,500 rows half-way through 100,000).
+ */
 export function pendingRecipients(db: DB, period: Period, limit = 20) {
+  const next = db
+    .selectFrom('invoice_mailing_recipients')
+    .select('user_id')
+    .where('period', '=', monthStart(period))
+    .where('status', '=', 'pending')
+    .orderBy('user_id')
+    .limit(limit)
+    .as('r');
   return db
-    .selectFrom('invoice_mailing_recipients as r')
+    .selectFrom(next)
     .innerJoin('users as u', 'u.id', 'r.user_id')
     .select(['r.user_id as userId', 'u.email', 'u.locale'])
-    .where('r.period', '=', monthStart(period))
-    .where('r.status', '=', 'pending')
     .orderBy('r.user_id')
-    .limit(limit)
     .execute();
 }
 

@@ -18,6 +18,7 @@ import * as m0840 from './0840_api_token_shown_once';
 import * as m0850 from './0850_reading_drafts_several_accounts';
 import * as m0860 from './0860_older_password_hashes';
 import * as m0870 from './0870_mail_outbox_claim_index';
+import * as m0880 from './0880_mailing_pending_recipients_index';
 
 /**
  * Every migration, by name. Names sort in the order they apply; each capability
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0850_reading_drafts_several_accounts': m0850,
   '0860_older_password_hashes': m0860,
   '0870_mail_outbox_claim_index': m0870,
+  '0880_mailing_pending_recipients_index': m0880,
 };
