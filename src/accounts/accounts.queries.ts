@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { batched, perDatabase, STATEMENT_BATCHES } from '../db/batching';
 import { type DB, executePrepared } from '../db/database';
 import type { AccountKind } from '../db/schema';
 
@@ -105,23 +106,41 @@ export function accountsOfUser(db: DB, userId: number): Promise<AccountView[]> {
 
 /**
  * The accounts of a cabinet user as accountsOfUser orders them, each saying whether it is the one
- * the user chose in the header switcher: one statement for every cabinet page.
+ * the user chose in the header switcher: every cabinet page asks it, so requests arriving together
+ * share one statement (`batched`), sent after each of them asked.
  */
 export function accountsOfUserWithChoice(
   db: DB,
   userId: number,
 ): Promise<(AccountView & { chosen: boolean })[]> {
-  return executePrepared(
-    db,
-    accountQuery(db)
-      .innerJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
-      .innerJoin('users', 'users.id', 'user_accounts.user_id')
-      .select(sql<boolean>`coalesce(users.chosen_account_id = accounts.id, false)`.as('chosen'))
-      .where('user_accounts.user_id', '=', userId)
-      .orderBy('user_accounts.created_at')
-      .orderBy('accounts.number'),
-  );
+  return accountsWithChoiceLookup(db)(userId);
 }
+
+const accountsWithChoiceLookup = perDatabase((db: DB) =>
+  batched(async (userIds: readonly number[]) => {
+    const rows = await executePrepared(
+      db,
+      accountQuery(db)
+        .innerJoin('user_accounts', 'user_accounts.account_id', 'accounts.id')
+        .innerJoin('users', 'users.id', 'user_accounts.user_id')
+        .select([
+          'user_accounts.user_id as userId',
+          sql<boolean>`coalesce(users.chosen_account_id = accounts.id, false)`.as('chosen'),
+        ])
+        .where(sql<boolean>`user_accounts.user_id = any(${[...new Set(userIds)]}::int[])`)
+        .orderBy('user_accounts.user_id')
+        .orderBy('user_accounts.created_at')
+        .orderBy('accounts.number'),
+    );
+    const byUser = new Map<number, (AccountView & { chosen: boolean })[]>();
+    for (const { userId, ...account } of rows) {
+      const list = byUser.get(userId) ?? [];
+      list.push(account);
+      byUser.set(userId, list);
+    }
+    return userIds.map((id) => [...(byUser.get(id) ?? [])]);
+  }, STATEMENT_BATCHES),
+);
 
 /** "Красина, 3А-12": street, house with its prefix, apartment. */
 export function formatAddress(a: Pick<AccountView, 'street' | 'house' | 'prefix' | 'apartment'>): string {

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Updateable } from 'kysely';
 import type pg from 'pg';
+import { batched, perDatabase, STATEMENT_BATCHES } from '../db/batching';
 import { type DB, executePrepared } from '../db/database';
 import type { ExchangeKind, ExchangeRunsTable } from '../db/schema';
 import { lockForTransaction } from '../jobs/advisory-locks.queries';
@@ -34,14 +35,24 @@ export async function finishExchangeRun(db: DB, runId: number, outcome: RunOutco
     .execute();
 }
 
-/** The stored "data as of" value (a JSON string, the instant of the last successful import). */
-export async function billingDataAsOfValue(db: DB): Promise<unknown> {
-  const [row] = await executePrepared(
-    db,
-    db.selectFrom('app_state').select('value').where('key', '=', 'billing_data_as_of'),
-  );
-  return row?.value;
+/**
+ * The stored "data as of" value (a JSON string, the instant of the last successful import). Every
+ * page shows it: requests arriving together share one statement (`batched`), sent after each of
+ * them asked, so none is answered from before it came.
+ */
+export function billingDataAsOfValue(db: DB): Promise<unknown> {
+  return dataAsOfLookup(db)('billing_data_as_of');
 }
+
+const dataAsOfLookup = perDatabase((db: DB) =>
+  batched(async (keys: readonly 'billing_data_as_of'[]) => {
+    const [row] = await executePrepared(
+      db,
+      db.selectFrom('app_state').select('value').where('key', '=', 'billing_data_as_of'),
+    );
+    return keys.map(() => row?.value);
+  }, STATEMENT_BATCHES),
+);
 
 const DATA_AS_OF_SQL = `insert into app_state (key, value, updated_at)
   values ('billing_data_as_of', $1::jsonb, now())

@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
-import { type DB, executePrepared, prepared } from '../db/database';
+import { billingPeriodRow } from '../billing/billing-periods.queries';
+import { type DB, prepared } from '../db/database';
 import { type Litres, litres } from '../money/litres';
 
 /**
@@ -61,11 +62,8 @@ export function readingThatCountsBefore(
  * not known to the cabinet, when its charges come from the billing system).
  */
 export async function monthCutoff(db: DB, period: string): Promise<Cutoff> {
-  const [row] = await executePrepared(
-    db,
-    db.selectFrom('billing_periods').select(['status', 'closed_at']).where('period', '=', period),
-  );
-  return row?.status === 'closed' && row.closed_at ? new Date(row.closed_at) : null;
+  const row = await billingPeriodRow(db, period);
+  return row?.status === 'closed' && row.closedAt ? new Date(row.closedAt) : null;
 }
 
 export interface CountedReading {

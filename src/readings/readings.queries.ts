@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
+import { billingPeriodRow } from '../billing/billing-periods.queries';
 import { tryShareMonth } from '../billing/month-lock.queries';
 import { batched, perDatabase, STATEMENT_BATCHES } from '../db/batching';
 import { type DB, executePrepared, prepared } from '../db/database';
@@ -171,11 +172,7 @@ export async function openPeriod(db: DB, period: string): Promise<void> {
 }
 
 export async function periodStatus(db: DB, period: string): Promise<'open' | 'closed' | null> {
-  const [row] = await executePrepared(
-    db,
-    db.selectFrom('billing_periods').select('status').where('period', '=', period),
-  );
-  return row?.status ?? null;
+  return (await billingPeriodRow(db, period))?.status ?? null;
 }
 
 export interface StoredReading {
