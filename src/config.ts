@@ -76,6 +76,12 @@ const schema = z
      * (decision 125). `web` and `worker` need DATABASE_URL.
      */
     ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+    /**
+     * The CPU priority (nice, 0–19) a worker process (ROLE=worker) lowers itself to, so that on a
+     * host shared with app instances customers' pages come before the batch work (decision 193).
+     * 0 keeps the normal priority.
+     */
+    WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
     /** Directory of the embedded database and other local state. */
     DATA_DIR: z.string().default('./data'),
     /** Base URL used in links sent by email; default http://localhost:PORT. */

@@ -12,6 +12,7 @@ import { migrateToLatest } from './db/migrate';
 import { loadDemoDataIfEmpty } from './demo/demo-data';
 import { startInstance, stopInstance } from './jobs/instance';
 import { registerDatabaseGauges } from './ops/metrics';
+import { lowerCpuPriority } from './ops/priority';
 import { createHealth, healthRoutes } from './web/health';
 import { installMetrics } from './web/metrics';
 import { startWorkers, type Workers } from './workers';
@@ -27,6 +28,8 @@ const SHUTDOWN_TIMEOUT_MS = 30_000;
 async function main() {
   const config = loadConfig();
   for (const warning of startupWarnings(config)) console.warn(warning);
+  // Before any thread is started: threads started later take the same priority.
+  if (config.ROLE === 'worker') lowerCpuPriority(config.WORKER_NICE);
   const handle = await openConfiguredDatabase(config);
   const readHandle = config.ROLE === 'worker' ? undefined : await openReadDatabase(config);
   let app: FastifyInstance | undefined;

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Cluster, missingPrograms, portsFrom, startCluster } from '../scripts/cluster';
@@ -66,6 +66,12 @@ describe.skipIf(Boolean(reason))('the cluster (PostgreSQL primary and standby, P
     const app = await getPage(cluster.appUrls[0]!, '/health/ready', '');
     expect(JSON.parse(app.text)).toMatchObject({ ok: true, jobs: false });
     expect((await getPage(cluster.url, '/login', '')).status).toBe(200);
+  });
+
+  it('the worker runs at a lower CPU priority than the app instances (WORKER_NICE, 10)', () => {
+    const base = getPriority();
+    expect(getPriority(cluster.worker!.child!.pid!)).toBe(Math.max(10, base));
+    for (const app of cluster.apps) expect(getPriority(app.child!.pid!)).toBe(base);
   });
 
   it('an app instance killed with SIGKILL under load: every acknowledged reading is stored, HAProxy moves on', async () => {

@@ -1,0 +1,28 @@
+import { execFileSync } from 'node:child_process';
+import { getPriority } from 'node:os';
+import { describe, expect, it } from 'vitest';
+
+/** Runs lowerCpuPriority(nice) in a process of its own (a priority, once lowered, stays lowered). */
+function inChild(nice: number, prefix: string[] = []): { answered: number; seen: number } {
+  const script = `import { getPriority } from 'node:os';
+import { lowerCpuPriority } from './src/ops/priority.ts';
+const answered = lowerCpuPriority(${nice});
+console.log(JSON.stringify({ answered, seen: getPriority() }));`;
+  const args = [...prefix, process.execPath, '--import', 'tsx', '--input-type=module', '-e', script];
+  const out = execFileSync(args[0]!, args.slice(1), { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as { answered: number; seen: number };
+}
+
+// Children start at this process's priority (0 unless the tests themselves run niced).
+const base = getPriority();
+
+describe.skipIf(process.platform === 'win32' || base > 5)('lowerCpuPriority', () => {
+  it('lowers a process at the normal priority to the nice value asked for', () => {
+    expect(inChild(10)).toEqual({ answered: 10, seen: 10 });
+  });
+
+  it('leaves a process started lower where it is, and 0 changes nothing', () => {
+    expect(inChild(10, ['nice', '-n', String(15 - base)])).toEqual({ answered: 15, seen: 15 });
+    expect(inChild(0)).toEqual({ answered: base, seen: base });
+  });
+});
