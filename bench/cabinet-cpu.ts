@@ -31,7 +31,7 @@ const URL_ = process.env.CPU_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432
 const ROUNDS = Number(process.env.CPU_ROUNDS ?? 200);
 const SESSIONS = Number(process.env.CPU_SESSIONS ?? 40);
 const PERIOD = process.env.CPU_PERIOD ?? '2026-10';
-const ROUTES = (process.env.CPU_ROUTES ?? 'readings,submit,history,invoice,settlement').split(',');
+const ROUTES = (process.env.CPU_ROUTES ?? 'readings,submit,history,invoice,settlement,pdf').split(',');
 const BROWSER = { 'accept-encoding': 'gzip, deflate, br', 'accept-language': 'ru-RU,ru;q=0.9' };
 
 const handle = await openDatabase({ url: URL_ });
@@ -126,6 +126,9 @@ async function request(route: string, c: Customer) {
       break;
     case 'settlement':
       res = await app.inject({ url: '/cabinet/settlement', headers });
+      break;
+    case 'pdf':
+      res = await app.inject({ url: `/cabinet/invoice.pdf?period=${PERIOD}`, headers });
       break;
     case 'submit': {
       // Each submission corrects the month's previous one upwards by a litre: accepted every time.

@@ -28,7 +28,17 @@ export interface MixRoute {
 
 export interface MixJob {
   url: string;
+  /**
+   * Closed loop (no `rate`): this many requests in flight, each sent when one is answered; the
+   * rate is what the servers manage. Open loop (`rate`): at most this many connections.
+   */
   concurrency: number;
+  /**
+   * Open loop: requests sent at this many a second on a fixed schedule, whether or not the
+   * earlier ones are answered, as independent customers arrive; a request's latency counts from
+   * its scheduled time, so a wait for a free connection is in it (no "coordinated omission").
+   */
+  rate?: number;
   seconds: number;
   password: string;
   routes: MixRoute[];
@@ -50,6 +60,8 @@ export interface RouteResult {
 
 export interface MixResult {
   seconds: number;
+  /** Open loop: seconds from the start to the last answer (longer than `seconds` when behind). */
+  drainedSeconds?: number;
   routes: Record<string, RouteResult>;
 }
 
@@ -166,22 +178,40 @@ async function run(job: MixJob): Promise<MixResult> {
       req.on('error', (e) => resolve({ ok: false, sample: `error ${e.message}` }));
       req.end(p.body);
     });
+  const send = async (n: number, since: number) => {
+    const name = order[n % order.length]!;
+    const { ok, sample } = await one(plan(job, name, n));
+    const r = routes[name]!;
+    r.latenciesMs.push(performance.now() - since);
+    if (!ok) {
+      r.errors += 1;
+      r.errorTimes.push((performance.now() - t0) / 1000);
+      if (r.samples.length < 3 && !r.samples.includes(sample)) r.samples.push(sample);
+    }
+  };
+  if (job.rate) {
+    // Open loop: the n-th request is due at t0 + n / rate. The timer wakes every millisecond or
+    // so and sends everything due; a late wake-up does not lower the rate (the request counts
+    // from when it was due).
+    const interval = 1000 / job.rate;
+    const pending = new Set<Promise<void>>();
+    while (performance.now() < deadline) {
+      const now = performance.now();
+      while (t0 + turn * interval <= now) {
+        const due = t0 + turn * interval;
+        const p = send(turn++, due).finally(() => pending.delete(p));
+        pending.add(p);
+      }
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(pending);
+    agent.destroy();
+    // The rate over the scheduled time: answers still coming in after it do not stretch it.
+    return { seconds: job.seconds, drainedSeconds: (performance.now() - t0) / 1000, routes };
+  }
   await Promise.all(
     Array.from({ length: job.concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const n = turn++;
-        const name = order[n % order.length]!;
-        const p = plan(job, name, n);
-        const s = performance.now();
-        const { ok, sample } = await one(p);
-        const r = routes[name]!;
-        r.latenciesMs.push(performance.now() - s);
-        if (!ok) {
-          r.errors += 1;
-          r.errorTimes.push((performance.now() - t0) / 1000);
-          if (r.samples.length < 3 && !r.samples.includes(sample)) r.samples.push(sample);
-        }
-      }
+      while (performance.now() < deadline) await send(turn++, performance.now());
     }),
   );
   agent.destroy();
