@@ -36,6 +36,7 @@ import { backofficeReadingRoutes } from './backoffice/readings.routes';
 import { documentsApi } from './documents/documents.api';
 import { documentsRoutes } from './documents/documents.routes';
 import { mailingRoutes } from './documents/mailing.routes';
+import { configurePdfThreads } from './documents/pdf-threads';
 import { DEFAULT_LOCALE, isLocale, type Locale, localeFromAcceptLanguage } from './i18n/locales';
 import { devMailboxRoutes } from './mail/dev-mailbox.routes';
 import { notificationRoutes } from './notifications/notifications.routes';
@@ -144,6 +145,7 @@ const CAPABILITY_ROUTES: ((scope: FastifyInstance, deps: AppDeps) => Promise<voi
 /** Builds the HTTP app. Tests build it too, and call it with app.inject() or listen on port 0. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
+  configurePdfThreads(config.PDF_THREADS);
   const https = config.PUBLIC_URL.startsWith('https://');
   const app = Fastify({
     logger:

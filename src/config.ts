@@ -121,6 +121,11 @@ const schema = z
     READING_CONFIRM_M3: z.coerce.number().positive().default(30),
     /** Submissions per meter and month the cabinet takes (every correction is one); more go through an operator. */
     READING_MAX_PER_MONTH: z.coerce.number().int().positive().default(20),
+    /**
+     * Threads of each process that draw PDFs, so a document's 10–25 ms of CPU does not hold up the
+     * process's other requests (decision 194). 0: drawn on the event loop.
+     */
+    PDF_THREADS: z.coerce.number().int().min(0).max(16).default(1),
     /** Monthly invoice mailing: messages put into the outbox per second at most. */
     MAILING_PER_SECOND: z.coerce.number().positive().default(150),
     /** The last day of a month on which meter readings are taken (the reminder's deadline). */

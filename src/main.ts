@@ -10,6 +10,7 @@ import {
 } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { loadDemoDataIfEmpty } from './demo/demo-data';
+import { closePdfThreads } from './documents/pdf-threads';
 import { startInstance, stopInstance } from './jobs/instance';
 import { registerDatabaseGauges } from './ops/metrics';
 import { lowerCpuPriority } from './ops/priority';
@@ -45,6 +46,7 @@ async function main() {
     setTimeout(() => process.exit(code || 1), SHUTDOWN_TIMEOUT_MS).unref();
     await app?.close().catch(() => {});
     await workers?.stop().catch(() => {});
+    await closePdfThreads().catch(() => {});
     await stopInstance(handle.db).catch(() => {});
     await readHandle?.close().catch(() => {});
     await handle.close().catch(() => {});

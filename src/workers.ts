@@ -4,6 +4,7 @@ import { purgeExpiredSessions } from './auth/sessions';
 import type { Config } from './config';
 import type { DB, Engine } from './db/database';
 import { resumeInvoiceMailings, startMailingWorker } from './documents/mailing';
+import { configurePdfThreads } from './documents/pdf-threads';
 import { registerExchangeJob } from './exchange/exchange.job';
 import { startInstance, stopInstance, sweepInterruptedRuns } from './jobs/instance';
 import { type JobQueue, startJobQueue } from './jobs/queue';
@@ -32,6 +33,7 @@ export interface WorkerDeps {
  * (pg-boss jobs, the mail outbox), so several app processes can run them side by side.
  */
 export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
+  configurePdfThreads(deps.config.PDF_THREADS);
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, name: string, task: () => Promise<unknown>) => {
     const timer = setInterval(() => {

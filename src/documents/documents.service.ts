@@ -12,7 +12,7 @@ import { userMailState } from './documents.queries';
 import { documentsText } from './documents.text';
 import { firstAccountYear } from './invoice.queries';
 import { defaultPeriod, invoiceLoader, statementLoader } from './invoice.service';
-import { renderInvoicePdf, renderStatementPdf } from './pdf';
+import { renderPdf } from './pdf-threads';
 import type { Reads } from './shared-reads';
 
 export interface RenderedPdf {
@@ -48,7 +48,11 @@ export async function invoicePdfOf(
     masked: options.masked ?? false,
     payee: options.payee,
   });
-  const bytes = await renderInvoicePdf(doc, { locale, ...(options.now ? { now: options.now } : {}) });
+  const bytes = await renderPdf({
+    kind: 'invoice',
+    document: doc,
+    options: { locale, ...(options.now ? { now: options.now } : {}) },
+  });
   return { filename: `invoice-${account.number}-${period}.pdf`, bytes };
 }
 
@@ -62,7 +66,11 @@ export async function statementPdf(
 ): Promise<RenderedPdf | null> {
   const statement = await statementLoader(db, account.id, from, to, shared);
   if (!statement) return null;
-  const bytes = await renderStatementPdf(statementDocument(locale, account, statement), { locale });
+  const bytes = await renderPdf({
+    kind: 'statement',
+    document: statementDocument(locale, account, statement),
+    options: { locale },
+  });
   return { filename: `statement-${account.number}-${from}-${to}.pdf`, bytes };
 }
 

@@ -63,7 +63,7 @@ const MUTED = '#555555';
 const RULE = '#9aa5b1';
 const SHADE = '#eef2f6';
 
-interface Options {
+export interface PdfOptions {
   locale: Locale;
   /** Rendering time shown in the footer; fixed in tests and benchmarks. */
   now?: Date;
@@ -389,7 +389,7 @@ function payment(doc: PDFKit.PDFDocument, p: InvoiceDocument['payment']) {
   doc.fillColor(INK);
 }
 
-export function renderInvoicePdf(d: InvoiceDocument, options: Options): Promise<Buffer> {
+export function renderInvoicePdf(d: InvoiceDocument, options: PdfOptions): Promise<Buffer> {
   const t = documentsText[options.locale];
   const doc = newDocument(d.title);
   // The details in Cyrillic take a version 15–16 code: 110 pt keeps a module near 0.5 mm in print.
@@ -445,7 +445,7 @@ export function renderInvoicePdf(d: InvoiceDocument, options: Options): Promise<
   return finish(doc);
 }
 
-export function renderStatementPdf(d: StatementDocument, options: Options): Promise<Buffer> {
+export function renderStatementPdf(d: StatementDocument, options: PdfOptions): Promise<Buffer> {
   const doc = newDocument(d.title);
   header(doc, options.locale);
   rule(doc, doc.y + 4);
