@@ -1,12 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { DB } from '../db/database';
 import { defineMessages, type Locale } from '../i18n/locales';
-import { hitCounter } from './rate-limit.queries';
+import { hitCounters } from './rate-limit.queries';
 
 /**
  * Limits of an action that sends mail or moves money: per user (or what the action is for, e.g. an
  * email address typed in a public form) and per client address, each in a fixed window counted in
- * the rate_limits table (the client's window is `clientWindowMs` when given). Every attempt counts. `hit` returns the seconds to wait when a limit is
+ * the rate_limits table (the client's window is `clientWindowMs` when given), both in one statement. Every attempt counts. `hit` returns the seconds to wait when a limit is
  * passed, 0 when the action may run; the route shows `waitMessage` next to its button.
  */
 export function actionLimit(
@@ -20,11 +20,15 @@ export function actionLimit(
       [`client:${req.ip}`, options.perClient, options.clientWindowMs ?? options.timeWindowMs],
     ];
     if (who) counters.unshift([who, options.perUser, options.timeWindowMs]);
+    const counted = await hitCounters(
+      db,
+      counters.map(([value, , windowMs]) => ({ key: `action|${name}|${value}`, windowMs })),
+    );
     let wait = 0;
-    for (const [value, max, windowMs] of counters) {
-      const { current, ttl } = await hitCounter(db, `action|${name}|${value}`.slice(0, 300), windowMs);
+    counters.forEach(([, max], i) => {
+      const { current, ttl } = counted[i]!;
       if (current > max) wait = Math.max(wait, Math.max(1, Math.ceil(ttl / 1000)));
-    }
+    });
     return wait;
   };
 }
