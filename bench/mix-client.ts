@@ -82,7 +82,8 @@ interface Planned {
 function plan(job: MixJob, route: string, turn: number): Planned {
   const n = job.customers.length;
   const c = job.customers[(turn + Math.floor(turn / n)) % n]!;
-  const common = { 'x-forwarded-for': c.ip };
+  // Asked for as a browser asks: answers come compressed, and their compression is counted.
+  const common = { 'x-forwarded-for': c.ip, 'accept-encoding': 'gzip, deflate, br' };
   const page = (path: string): Planned => ({
     method: 'GET',
     path,
@@ -169,7 +170,10 @@ async function run(job: MixJob): Promise<MixResult> {
           res.on('end', () =>
             resolve({
               ok: res.statusCode === p.expect,
-              sample: `${res.statusCode} ${head.replace(/\s+/g, ' ').slice(0, 100)}`,
+              // A compressed body says nothing as text: its encoding stands for it.
+              sample: res.headers['content-encoding']
+                ? `${res.statusCode} (${res.headers['content-encoding']})`
+                : `${res.statusCode} ${head.replace(/\s+/g, ' ').slice(0, 100)}`,
             }),
           );
         },
