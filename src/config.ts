@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -123,9 +124,16 @@ const schema = z
     READING_MAX_PER_MONTH: z.coerce.number().int().positive().default(20),
     /**
      * Threads of each process that draw PDFs, so a document's 10–25 ms of CPU does not hold up the
-     * process's other requests (decision 194). 0: drawn on the event loop.
+     * process's other requests, and a worker's mailing draws on every core (decision 194). Default:
+     * one per core, at most 4; they start with the first PDF and stop when idle. 0: drawn on the
+     * event loop.
      */
-    PDF_THREADS: z.coerce.number().int().min(0).max(16).default(1),
+    PDF_THREADS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(16)
+      .default(() => Math.min(4, availableParallelism())),
     /** Monthly invoice mailing: messages put into the outbox per second at most. */
     MAILING_PER_SECOND: z.coerce.number().positive().default(150),
     /** The last day of a month on which meter readings are taken (the reminder's deadline). */

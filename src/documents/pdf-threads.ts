@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { InvoiceDocument, StatementDocument } from './document-model';
 import { type PdfOptions, renderInvoicePdf, renderStatementPdf } from './pdf';
@@ -15,7 +16,7 @@ export function renderPdfHere(job: PdfJob): Promise<Buffer> {
 }
 
 /** Threads that draw PDFs (decision 194); 0: the calling thread draws them. */
-let threadCount = 1;
+let threadCount = Math.min(4, availableParallelism());
 let pool: Piscina | undefined;
 
 /**
