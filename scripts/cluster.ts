@@ -252,7 +252,8 @@ function pgbouncerIni(o: { dir: string; port: number; serverPort: number; pool: 
   ].join('\n');
 }
 
-function haproxyCfg(o: { port: number; apps: number[] }) {
+/** HAProxy's configuration in front of app instances on HOST (the city bench uses it too). */
+export function haproxyCfg(o: { port: number; apps: number[] }) {
   return [
     '# Written by scripts/cluster.ts (docs/deploy.md)',
     'global',
@@ -267,6 +268,8 @@ function haproxyCfg(o: { port: number; apps: number[] }) {
     '  timeout client 60s',
     '  timeout server 60s',
     '  timeout http-keep-alive 10s',
+    '  # A request waits this long in the queue of a full instance (maxconn below), then 503.',
+    '  timeout queue 5s',
     '',
     'frontend cabinet',
     `  bind ${HOST}:${o.port}`,
@@ -281,7 +284,10 @@ function haproxyCfg(o: { port: number; apps: number[] }) {
     '  retry-on conn-failure',
     '  option httpchk GET /health/ready',
     '  http-check expect status 200',
-    '  default-server check inter 1s fall 2 rise 2',
+    '  # At most 32 requests in flight per instance, the rest wait here: an instance flooded at',
+    '  # month-end (or left alone when the other is lost) keeps answering its health checks',
+    '  # instead of being taken out with its queue.',
+    '  default-server check inter 1s fall 2 rise 2 maxconn 32',
     ...o.apps.map((port, i) => `  server app${i + 1} ${HOST}:${port}`),
     '',
   ].join('\n');
