@@ -60,6 +60,8 @@ const CONCURRENCY = Number(process.env.CITY_CONCURRENCY ?? 32);
 const RATE = Number(process.env.CITY_RATE ?? 300);
 const CAPACITY_SECONDS = Number(process.env.CITY_CAPACITY_SECONDS ?? 20);
 const KILL_SECONDS = Number(process.env.CITY_KILL_SECONDS ?? 20);
+/** The worker's pace of queuing the mailing (MAILING_PER_SECOND; the cabinet's default is 150). */
+const MAILING_PER_SECOND = process.env.CITY_MAILING_PER_SECOND ?? '150';
 /** The worker's CPU priority (WORKER_NICE; 0: as the apps' own), decision 193. */
 const WORKER_NICE = Number(process.env.CITY_WORKER_NICE ?? 10);
 const SESSIONS = Math.min(Number(process.env.CITY_SESSIONS ?? 3000), ACCOUNTS);
@@ -287,7 +289,7 @@ function startApp(url: string, port: number, smtpUrl: string, role: 'web' | 'wor
       SMTP_URL: smtpUrl,
       SESSION_SECRET: 'city-bench-session-secret-0123456789abcdef',
       TRUST_PROXY: '127.0.0.1',
-      MAILING_PER_SECOND: '100000',
+      MAILING_PER_SECOND: MAILING_PER_SECOND,
       LOG_LEVEL: 'error',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
