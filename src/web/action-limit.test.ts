@@ -4,7 +4,7 @@ import { databaseForFile, engine } from '../../test/helpers/file-database';
 import { statementLog } from '../../test/helpers/statement-log';
 import type { DB } from '../db/database';
 import { actionLimit } from './action-limit';
-import { openWindow } from './rate-limit.queries';
+import { hitCounter, openWindow, purgeRateLimits } from './rate-limit.queries';
 
 let db: DB;
 databaseForFile('fresh', (opened) => {
@@ -71,5 +71,26 @@ describe(`the limit of an action that mails (${engine})`, () => {
     expect((await openWindow(db, 'action|test.together|client:192.0.2.102'))?.hits).toBe(20);
     for (let u = 100; u < 120; u++)
       expect((await openWindow(db, `action|test.together|user:${u}`))?.hits).toBe(2);
+  });
+
+  it('a subject with a lone surrogate is counted and limited like any other', async () => {
+    const limit = actionLimit(db, 'test.odd', { perUser: 2, perClient: 100, timeWindowMs: 3600_000 });
+    const subject = `x${'\ud800'}y`;
+    expect(await limit(from('192.0.2.120'), subject)).toBe(0);
+    expect(await limit(from('192.0.2.121'), subject)).toBe(0);
+    expect(await limit(from('192.0.2.122'), subject)).toBeGreaterThan(3000);
+  });
+
+  it('the purge drops counters whose window has ended and keeps the open ones', async () => {
+    await hitCounter(db, 'test.purge|ended', 1);
+    await hitCounter(db, 'test.purge|open', 3600_000);
+    await new Promise((r) => setTimeout(r, 20));
+    await purgeRateLimits(db);
+    const keys = await db
+      .selectFrom('rate_limits')
+      .select('key')
+      .where('key', 'like', 'test.purge|%')
+      .execute();
+    expect(keys.map((k) => k.key)).toEqual(['test.purge|open']);
   });
 });

@@ -15,14 +15,17 @@ export async function hitCounter(
  * Counts one hit of each key in its window, all in one statement (an action limited per user and
  * per client address costs one round trip and one commit, not two). A key given twice counts two
  * hits. The rows are locked in the order of their keys, so two statements counting the same keys
- * wait for each other instead of deadlocking. Answers per key given, in order.
+ * wait for each other instead of deadlocking (the purge skips rows in use). Answers per key given,
+ * in order.
  */
 export async function hitCounters(
   db: DB,
   counters: { key: string; windowMs: number }[],
 ): Promise<{ current: number; ttl: number }[]> {
   if (!counters.length) return [];
-  const keys = counters.map((c) => c.key.slice(0, 300));
+  // Well-formed text (a lone surrogate, typed or left by the cut, becomes U+FFFD as PostgreSQL
+  // stores it), so the answers match their keys below.
+  const keys = counters.map((c) => c.key.slice(0, 300).toWellFormed());
   const result = await sql<{ key: string; hits: number; ttl: number }>`
     insert into rate_limits (key, hits, reset_at)
     select q.key, count(*)::int, now() + max(q.window_ms) * interval '1 millisecond'
@@ -39,9 +42,13 @@ export async function hitCounters(
   return keys.map((key, i) => byKey.get(key) ?? { current: 1, ttl: counters[i]!.windowMs });
 }
 
-/** Drops the counters whose window has ended. */
+/**
+ * Drops the counters whose window has ended. A counter being counted just now is left for the next
+ * purge (skip locked): the purge never waits for a request's counting, nor it for the purge.
+ */
 export async function purgeRateLimits(db: DB): Promise<void> {
-  await db.deleteFrom('rate_limits').where('reset_at', '<', new Date()).execute();
+  await sql`delete from rate_limits where key in (
+    select key from rate_limits where reset_at < now() for update skip locked)`.execute(db);
 }
 
 /** The hits counted for a key in its window still open, and the window's remaining seconds. */
