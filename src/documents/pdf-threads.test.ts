@@ -14,6 +14,7 @@ import {
   pdfThreadsCompleted,
   renderPdf,
   renderPdfHere,
+  startPdfPool,
 } from './pdf-threads';
 
 const account: DocumentAccount = {
@@ -88,5 +89,13 @@ describe('PDFs drawn on a thread of their own', () => {
     const here = await renderPdf(job);
     expect(pdfThreadsCompleted()).toBe(0);
     expect(pdfText(here, 'zero')).toContain('516.67');
+  });
+
+  it('a thread that cannot start refuses the PDF waiting for it, and the process goes on', async () => {
+    const broken = startPdfPool(1, new URL('./no-such-thread-module.ts', import.meta.url).href);
+    await expect(broken.run(job)).rejects.toThrow();
+    // The process is still here and draws the next PDF.
+    configurePdfThreads(1);
+    expect(pdfText(await renderPdf(job), 'after')).toContain('516.67');
   });
 });

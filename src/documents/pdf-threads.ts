@@ -26,7 +26,7 @@ let pool: Piscina | undefined;
 export function configurePdfThreads(count: number): void {
   if (count === threadCount) return;
   threadCount = count;
-  void closePdfThreads();
+  closePdfThreads().catch(() => {});
 }
 
 /**
@@ -36,17 +36,33 @@ export function configurePdfThreads(count: number): void {
  */
 export async function renderPdf(job: PdfJob): Promise<Buffer> {
   if (threadCount === 0) return renderPdfHere(job);
-  pool ??= new Piscina({
-    filename: new URL('./pdf.thread.ts', import.meta.url).href,
+  pool ??= startPdfPool(threadCount);
+  const bytes = (await pool.run(job)) as Uint8Array;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+const THREAD_MODULE = new URL('./pdf.thread.ts', import.meta.url).href;
+
+/** A pool of `count` PDF threads running `module` (tests give another). */
+export function startPdfPool(count: number, module = THREAD_MODULE): Piscina {
+  const created = new Piscina({
+    filename: module,
     minThreads: 0,
-    maxThreads: threadCount,
+    maxThreads: count,
     idleTimeout: 60_000,
     // The module is TypeScript: the thread loads it as the process does (tsx), whatever the
     // process was started with (npm start, node --import tsx, the test runner).
     execArgv: ['--import', 'tsx'],
   });
-  const bytes = (await pool.run(job)) as Uint8Array;
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // A thread that cannot start (its module failing to load, no memory for a thread): the PDFs
+  // waiting for the pool are refused (their requests get the error page) and the next PDF starts
+  // a new pool. Without a listener the error would end the process.
+  created.on('error', (error: unknown) => {
+    if (pool === created) pool = undefined;
+    console.error('A PDF thread could not start:', error);
+    created.destroy().catch(() => {});
+  });
+  return created;
 }
 
 /** PDFs the threads have drawn since they started (0 when none are running). */
