@@ -2,12 +2,24 @@ import { execFileSync } from 'node:child_process';
 import { getPriority } from 'node:os';
 import { describe, expect, it } from 'vitest';
 
-/** Runs lowerCpuPriority(nice) in a process of its own (a priority, once lowered, stays lowered). */
+/**
+ * Runs lowerCpuPriority(nice) in a process of its own (a priority, once lowered, stays lowered);
+ * `seen`: the lowest nice value among its threads, V8's own included.
+ */
 function inChild(nice: number, prefix: string[] = []): { answered: number; seen: number } {
   const script = `import { getPriority } from 'node:os';
 import { lowerCpuPriority } from './src/ops/priority.ts';
+import { readdirSync, readFileSync } from 'node:fs';
 const answered = lowerCpuPriority(${nice});
-console.log(JSON.stringify({ answered, seen: getPriority() }));`;
+// The lowest nice value among the process's threads (field 19 of /proc/self/task/N/stat).
+let lowest = getPriority();
+try {
+  for (const t of readdirSync('/proc/self/task')) {
+    const stat = readFileSync('/proc/self/task/' + t + '/stat', 'utf8');
+    lowest = Math.min(lowest, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+} catch {}
+console.log(JSON.stringify({ answered, seen: lowest }));`;
   const args = [...prefix, process.execPath, '--import', 'tsx', '--input-type=module', '-e', script];
   const out = execFileSync(args[0]!, args.slice(1), { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as { answered: number; seen: number };
