@@ -55,6 +55,11 @@ export function paymentSettings(env: Record<string, string | undefined> = proces
  * Every setting the portal reads from the environment, parsed once.
  * Defaults are those of the embedded demo (`npm start` on a fresh clone).
  */
+/** PDF_THREADS when not set: one thread per core, at most 4 (decision 194). */
+export function defaultPdfThreads(): number {
+  return Math.min(4, availableParallelism());
+}
+
 const schema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -128,12 +133,7 @@ const schema = z
      * one per core, at most 4; they start with the first PDF and stop when idle. 0: drawn on the
      * event loop.
      */
-    PDF_THREADS: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(16)
-      .default(() => Math.min(4, availableParallelism())),
+    PDF_THREADS: z.coerce.number().int().min(0).max(16).default(defaultPdfThreads),
     /** Monthly invoice mailing: messages put into the outbox per second at most. */
     MAILING_PER_SECOND: z.coerce.number().positive().default(150),
     /** The last day of a month on which meter readings are taken (the reminder's deadline). */

@@ -29,7 +29,7 @@ const SHUTDOWN_TIMEOUT_MS = 30_000;
 async function main() {
   const config = loadConfig();
   for (const warning of startupWarnings(config)) console.warn(warning);
-  // Before any thread is started: threads started later take the same priority.
+  // Before the process starts threads of its own (they take the priority of the one starting them).
   if (config.ROLE === 'worker') lowerCpuPriority(config.WORKER_NICE);
   const handle = await openConfiguredDatabase(config);
   const readHandle = config.ROLE === 'worker' ? undefined : await openReadDatabase(config);

@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { defaultPdfThreads } from '../config';
 import type { InvoiceDocument, StatementDocument } from './document-model';
 import { type PdfOptions, renderInvoicePdf, renderStatementPdf } from './pdf';
 
@@ -16,7 +16,7 @@ export function renderPdfHere(job: PdfJob): Promise<Buffer> {
 }
 
 /** Threads that draw PDFs (decision 194); 0: the calling thread draws them. */
-let threadCount = Math.min(4, availableParallelism());
+let threadCount = defaultPdfThreads();
 let pool: Piscina | undefined;
 
 /**
