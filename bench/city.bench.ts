@@ -109,7 +109,8 @@ export default async function cityBench(): Promise<BenchRow[]> {
     processes.push(...apps);
     const worker = await startApp(url.toString(), WORKER_PORT, sink.url, 'worker');
     processes.push(worker);
-    processes.push(await startProxy(dir));
+    const proxy = await startProxy(dir);
+    processes.push(proxy);
     const base = `http://127.0.0.1:${PROXY_PORT}`;
     const customers = await signIn(handle, base);
     log(`${customers.length} customers signed in`);
@@ -121,7 +122,7 @@ export default async function cityBench(): Promise<BenchRow[]> {
     await jobs.stop();
     sink.reset();
 
-    const cpu = new CpuMeter(handle, [...apps, worker]);
+    const cpu = new CpuMeter(handle, { web: apps, worker, proxy });
     await cpu.start();
     const mixJob = {
       url: base,
@@ -132,21 +133,21 @@ export default async function cityBench(): Promise<BenchRow[]> {
       period: LAST,
       tag: randomBytes(3).toString('hex'),
     };
-    let capacity: { mix: MixResult; cpu: { app: number; db: number } } | undefined;
+    let capacity: { mix: MixResult; cpu: CpuSpent } | undefined;
     if (CAPACITY_SECONDS > 0) {
       log(`capacity: ${CONCURRENCY} requests in flight for ${CAPACITY_SECONDS} s`);
       const mix = await runMix({ ...mixJob, seconds: CAPACITY_SECONDS, tag: `${mixJob.tag}c` });
-      capacity = { mix, cpu: await cpu.lap() };
+      capacity = { mix, cpu: await cpu.lap(mix.clientCpuMs) };
     }
     log(RATE ? `the mix at ${RATE} requests a second for ${SECONDS} s` : 'no fixed-rate run (CITY_RATE=0)');
     // Open loop: the connections HAProxy may hold are the limit on requests in flight.
     const mix = RATE
       ? await runMix({ ...mixJob, seconds: SECONDS, rate: RATE, concurrency: 1000, tag: `${mixJob.tag}r` })
       : undefined;
-    const mixCpu = await cpu.lap();
+    const mixCpu = await cpu.lap(mix?.clientCpuMs);
     // The kill, with the load the processes can take (requests in flight, as in the capacity run):
     // above it, errors would say nothing of what a lost process costs.
-    let killed: { mix: MixResult; killAt: number } | undefined;
+    let killed: { mix: MixResult; killAt: number; cpu: CpuSpent } | undefined;
     if (KILL) {
       const killAt = KILL_SECONDS / 2;
       log(
@@ -157,11 +158,12 @@ export default async function cityBench(): Promise<BenchRow[]> {
         cpu.retire(apps[INSTANCES - 1]);
         apps[INSTANCES - 1]?.kill('SIGKILL');
       }, killAt * 1000);
-      killed = { mix: await runMix({ ...mixJob, seconds: KILL_SECONDS, tag: `${mixJob.tag}k` }), killAt };
+      const mix = await runMix({ ...mixJob, seconds: KILL_SECONDS, tag: `${mixJob.tag}k` });
       clearTimeout(killer);
+      killed = { mix, killAt, cpu: await cpu.lap(mix.clientCpuMs) };
     }
+    if (!killed) await cpu.lap();
     const sentDuringMix = sink.count();
-    await cpu.lap();
 
     log(`mix done; waiting for the mailing of ${recipients} invoices (at most ${MAIL_SECONDS} s)`);
     const mailDeadline = mailingStart + MAIL_SECONDS * 1000;
@@ -428,20 +430,38 @@ function runMix(job: MixJob): Promise<MixResult> {
   return runInChildProcess<MixResult>('mix-client.ts', job);
 }
 
+/** CPU milliseconds of each part of the layout over one lap (the load client reports its own). */
+export interface CpuSpent {
+  web: number;
+  worker: number;
+  db: number;
+  proxy: number;
+  /** This process: the SMTP sink counting the mailing, and these readings. */
+  sink: number;
+  client: number;
+}
+
 /**
- * CPU time (user + system, from /proc) of the app processes and of the database server's backends
- * serving the bench's database, between laps. On a shared machine the rates move with everyone
- * else's load; CPU milliseconds per request or message move much less, and say what the two cores
- * could do alone. A process killed on purpose is read just before the kill. Linux only.
+ * CPU time (user + system, from /proc) of each part between laps: the web processes, the worker,
+ * the database server's backends serving the bench's database, HAProxy, and this process (the
+ * SMTP sink); the load client adds its own from its result. On a shared machine the rates move
+ * with everyone else's load; CPU milliseconds per request or message move much less, and say what
+ * the two cores could do alone, and which part would have to cost less. A process killed on
+ * purpose is read just before the kill. Linux only.
  */
 class CpuMeter {
-  private last = { app: 0, db: new Map<number, number>() };
+  private last = CpuMeter.zero();
   private retired = 0;
   private retiredPid: number | undefined;
+  private lastSelf = process.cpuUsage();
   constructor(
     private readonly handle: DatabaseHandle,
-    private readonly apps: ChildProcess[],
+    private readonly parts: { web: ChildProcess[]; worker: ChildProcess; proxy: ChildProcess },
   ) {}
+
+  private static zero() {
+    return { web: 0, worker: 0, proxy: 0, db: new Map<number, number>() };
+  }
 
   private static ms(pid: number | undefined): number {
     if (!pid) return 0;
@@ -460,16 +480,17 @@ class CpuMeter {
       select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(
       this.handle.db,
     );
-    const app =
+    const web =
       this.retired +
-      this.apps.filter((a) => a.pid !== this.retiredPid).reduce((sum, a) => sum + CpuMeter.ms(a.pid), 0);
+      this.parts.web.filter((a) => a.pid !== this.retiredPid).reduce((sum, a) => sum + CpuMeter.ms(a.pid), 0);
     // Per backend: one that went away (its app process was killed) must not count as negative.
     const db = new Map(backends.rows.map((b) => [b.pid, CpuMeter.ms(b.pid)]));
-    return { app, db };
+    return { web, worker: CpuMeter.ms(this.parts.worker.pid), proxy: CpuMeter.ms(this.parts.proxy.pid), db };
   }
 
   async start() {
     this.last = await this.read();
+    this.lastSelf = process.cpuUsage();
   }
 
   retire(app: ChildProcess | undefined) {
@@ -477,31 +498,44 @@ class CpuMeter {
     this.retiredPid = app?.pid;
   }
 
-  /** CPU ms of the apps and the database since the last lap. */
-  async lap(): Promise<{ app: number; db: number }> {
+  /** CPU ms of each part since the last lap; `client`: the load client's own, from its result. */
+  async lap(client = 0): Promise<CpuSpent> {
     const now = await this.read();
     let db = 0;
     for (const [pid, ms] of now.db) db += ms - (this.last.db.get(pid) ?? 0);
-    const spent = { app: now.app - this.last.app, db };
+    const self = process.cpuUsage(this.lastSelf);
+    this.lastSelf = process.cpuUsage();
+    const spent = {
+      web: now.web - this.last.web,
+      worker: now.worker - this.last.worker,
+      proxy: now.proxy - this.last.proxy,
+      db,
+      sink: (self.user + self.system) / 1000,
+      client,
+    };
     this.last = now;
     return spent;
   }
 }
 
-/** "app 31 + db 9 ms CPU each; 2 cores alone: ~50/s". */
-function cpuNote(spent: { app: number; db: number }, count: number): string {
+/**
+ * "CPU per request: web 5.1, worker 2.0, db 2.4, HAProxy 0.7, client 0.9, SMTP sink 0.2 = 11.3 ms;
+ * two cores alone: ~177/s". Every part's time is divided by the requests answered, the mailing's
+ * (worker, part of db, sink) included, as it shares the cores with them.
+ */
+function cpuNote(spent: CpuSpent, count: number, unit = 'request'): string {
   if (count === 0) return '';
-  const app = spent.app / count;
-  const db = spent.db / count;
-  return `CPU app ${app.toFixed(1)} + db ${db.toFixed(1)} ms each; 2 cores alone: ~${Math.round(2000 / (app + db))}/s`;
+  const each = (ms: number) => (ms / count).toFixed(1);
+  const total = spent.web + spent.worker + spent.db + spent.proxy + spent.client + spent.sink;
+  return `CPU per ${unit}: web ${each(spent.web)}, worker ${each(spent.worker)}, db ${each(spent.db)}, HAProxy ${each(spent.proxy)}, load client ${each(spent.client)}, SMTP sink ${each(spent.sink)} = ${each(total)} ms; two cores alone: ~${Math.round((2000 * count) / total)}/s`;
 }
 
 function report(
-  capacity: { mix: MixResult; cpu: { app: number; db: number } } | undefined,
-  paced: { mix: MixResult; cpu: { app: number; db: number } } | undefined,
-  killed: { mix: MixResult; killAt: number } | undefined,
+  capacity: { mix: MixResult; cpu: CpuSpent } | undefined,
+  paced: { mix: MixResult; cpu: CpuSpent } | undefined,
+  killed: { mix: MixResult; killAt: number; cpu: CpuSpent } | undefined,
   mail: { recipients: number; sent: number; sentDuringMix: number; seconds: number },
-  mailCpu: { app: number; db: number },
+  mailCpu: CpuSpent,
 ): BenchRow[] {
   const rows: BenchRow[] = [];
   const setup = `${ACCOUNTS} accounts × ${MONTHS} months, ${INSTANCES} app processes and a worker (nice ${WORKER_NICE})`;
@@ -516,7 +550,7 @@ function report(
       perSecond: all.latencies.length / capacity.mix.seconds,
       p50Ms: percentile(all.latencies, 50),
       p99Ms: percentile(all.latencies, 99),
-      note: `the most answered a second (${setup}); ${cpuNote(capacity.cpu, all.latencies.length - all.errors)} (the mailing's share included)`,
+      note: `the most answered a second (${setup}); ${cpuNote(capacity.cpu, all.latencies.length - all.errors)}`,
     });
   }
   if (paced) {
@@ -549,7 +583,7 @@ function report(
       perSecond: all.latencies.length / mix.seconds,
       p50Ms: percentile(all.latencies, 50),
       p99Ms: percentile(all.latencies, 99),
-      note: `sent on schedule (${setup}); last answer ${behind.toFixed(1)} s after the last request was due; goal >= 300/s, p99 < 100 ms; ${cpuNote(paced.cpu, all.latencies.length - all.errors)} (the mailing's share included)`,
+      note: `sent on schedule (${setup}); last answer ${behind.toFixed(1)} s after the last request was due; goal >= 300/s, p99 < 100 ms; ${cpuNote(paced.cpu, all.latencies.length - all.errors)}`,
     });
   }
   if (killed) {
@@ -566,13 +600,13 @@ function report(
       p50Ms: percentile(all.latencies, 50),
       p99Ms: percentile(all.latencies, 99),
       note: `${CONCURRENCY} in flight, killed at ${killed.killAt} s; errors after it spread over ${window.toFixed(2)} s (${all.errors - after.length} before); goal < 1 s of errors${
-        after.length
+        all.errors
           ? `: ${Object.values(killed.mix.routes)
               .flatMap((r) => r.samples)
-              .slice(0, 3)
+              .slice(0, 6)
               .join(' / ')}`
           : ''
-      }`,
+      }; ${cpuNote(killed.cpu, all.latencies.length - all.errors)}`,
     });
   }
   const rate = mail.sent / mail.seconds;
@@ -586,7 +620,7 @@ function report(
     perSecond: rate,
     p50Ms: 0,
     p99Ms: 0,
-    note: `${mail.sentDuringMix} sent during the mix; ${mail.sent}/${mail.recipients} in ${(mail.seconds / 60).toFixed(1)} min (${projected.toFixed(1)} min for all at this rate); goal < 15 min; after the mix: ${cpuNote(mailCpu, mail.sent - mail.sentDuringMix)}`,
+    note: `${mail.sentDuringMix} sent during the mix; ${mail.sent}/${mail.recipients} in ${(mail.seconds / 60).toFixed(1)} min (${projected.toFixed(1)} min for all at this rate); goal < 15 min; after the mix: ${cpuNote(mailCpu, mail.sent - mail.sentDuringMix, 'message')}`,
   });
   return rows;
 }

@@ -54,7 +54,7 @@ export interface RouteResult {
   errors: number;
   /** Seconds since the start of the run at which each error was seen. */
   errorTimes: number[];
-  /** A few distinct error answers (status and the start of the body), to say what went wrong. */
+  /** A few distinct error answers (when first seen, status and the start of the body), to say what went wrong. */
   samples: string[];
 }
 
@@ -63,6 +63,8 @@ export interface MixResult {
   /** Open loop: seconds from the start to the last answer (longer than `seconds` when behind). */
   drainedSeconds?: number;
   routes: Record<string, RouteResult>;
+  /** CPU milliseconds the load client itself spent on the run (user + system). */
+  clientCpuMs: number;
 }
 
 interface Planned {
@@ -149,6 +151,11 @@ async function run(job: MixJob): Promise<MixResult> {
   const routes: Record<string, RouteResult> = {};
   for (const r of job.routes) routes[r.name] = { latenciesMs: [], errors: 0, errorTimes: [], samples: [] };
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const cpuMs = () => {
+    const spent = process.cpuUsage(cpu0);
+    return (spent.user + spent.system) / 1000;
+  };
   const deadline = t0 + job.seconds * 1000;
   let turn = 0;
   const one = (p: Planned) =>
@@ -190,7 +197,10 @@ async function run(job: MixJob): Promise<MixResult> {
     if (!ok) {
       r.errors += 1;
       r.errorTimes.push((performance.now() - t0) / 1000);
-      if (r.samples.length < 3 && !r.samples.includes(sample)) r.samples.push(sample);
+      // Distinct answers, each with when it was first seen ("12.3 s: 503 ...").
+      const at = (performance.now() - t0) / 1000;
+      if (r.samples.length < 3 && !r.samples.some((s) => s.endsWith(` s: ${sample}`)))
+        r.samples.push(`${at.toFixed(1)} s: ${sample}`);
     }
   };
   if (job.rate) {
@@ -211,7 +221,12 @@ async function run(job: MixJob): Promise<MixResult> {
     await Promise.all(pending);
     agent.destroy();
     // The rate over the scheduled time: answers still coming in after it do not stretch it.
-    return { seconds: job.seconds, drainedSeconds: (performance.now() - t0) / 1000, routes };
+    return {
+      seconds: job.seconds,
+      drainedSeconds: (performance.now() - t0) / 1000,
+      routes,
+      clientCpuMs: cpuMs(),
+    };
   }
   await Promise.all(
     Array.from({ length: job.concurrency }, async () => {
@@ -219,7 +234,7 @@ async function run(job: MixJob): Promise<MixResult> {
     }),
   );
   agent.destroy();
-  return { seconds: (performance.now() - t0) / 1000, routes };
+  return { seconds: (performance.now() - t0) / 1000, routes, clientCpuMs: cpuMs() };
 }
 
 if (process.argv[1]?.endsWith('mix-client.ts')) {
