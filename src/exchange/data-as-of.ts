@@ -14,8 +14,13 @@ export async function billingDataAsOf(db: DB): Promise<Date | null> {
   return Number.isNaN(at.getTime()) ? null : at;
 }
 
-/** A jsonb value a driver handed over as its JSON text, parsed; plain text as it is. */
+/**
+ * A jsonb value a driver handed over as its JSON text, parsed; plain text as it is. Only a JSON
+ * string is parsed (the value is one): node-postgres hands over the instant itself, and parsing
+ * that as JSON threw and caught on every page.
+ */
 function jsonOrText(text: string): unknown {
+  if (!text.startsWith('"')) return text;
   try {
     return JSON.parse(text);
   } catch {
