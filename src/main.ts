@@ -10,7 +10,7 @@ import {
 } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { loadDemoDataIfEmpty } from './demo/demo-data';
-import { closePdfThreads } from './documents/pdf-threads';
+import { closePdfThreads, configurePdfThreads, startPdfThreads } from './documents/pdf-threads';
 import { startInstance, stopInstance } from './jobs/instance';
 import { registerDatabaseGauges } from './ops/metrics';
 import { lowerCpuPriority } from './ops/priority';
@@ -61,6 +61,10 @@ async function main() {
     const loaded = await loadDemoDataIfEmpty(handle.db, { log: (line) => console.log(line) });
     if (loaded) console.log('Demo data loaded. Demo logins are listed in README.md.');
   }
+  // The PDF threads are loaded before the process takes requests or jobs, not with the first PDF
+  // under the month-end's load (decision 194).
+  configurePdfThreads(config.PDF_THREADS);
+  await startPdfThreads();
   app =
     config.ROLE === 'worker'
       ? await buildWorkerApp(config, handle, health)

@@ -12,9 +12,11 @@ import {
   configurePdfThreads,
   type PdfJob,
   pdfThreadsCompleted,
+  pdfThreadsRunning,
   renderPdf,
   renderPdfHere,
   startPdfPool,
+  startPdfThreads,
 } from './pdf-threads';
 
 const account: DocumentAccount = {
@@ -89,6 +91,25 @@ describe('PDFs drawn on a thread of their own', () => {
     const here = await renderPdf(job);
     expect(pdfThreadsCompleted()).toBe(0);
     expect(pdfText(here, 'zero')).toContain('516.67');
+  });
+
+  it('a server starts every thread before its first PDF and keeps them', async () => {
+    configurePdfThreads(2);
+    expect(pdfThreadsRunning()).toBe(0);
+    await startPdfThreads();
+    // Both threads are up and have each read the fonts (two tasks done) before any PDF.
+    expect(pdfThreadsRunning()).toBe(2);
+    expect(pdfThreadsCompleted()).toBe(2);
+    const text = pdfText(await renderPdf(job), 'started');
+    expect(text).toContain('516.67');
+    expect(pdfThreadsCompleted()).toBe(3);
+    expect(pdfThreadsRunning()).toBe(2);
+
+    // With no threads nothing starts, and the PDF is drawn here.
+    configurePdfThreads(0);
+    await startPdfThreads();
+    expect(pdfThreadsRunning()).toBe(0);
+    expect(pdfText(await renderPdf(job), 'started-zero')).toContain('516.67');
   });
 
   it('a thread that cannot start refuses the PDF waiting for it, and the process goes on', async () => {

@@ -1,7 +1,7 @@
 import { Piscina } from 'piscina';
 import { defaultPdfThreads } from '../config';
 import type { InvoiceDocument, StatementDocument } from './document-model';
-import { type PdfOptions, renderInvoicePdf, renderStatementPdf } from './pdf';
+import { type PdfOptions, preparePdfFonts, renderInvoicePdf, renderStatementPdf } from './pdf';
 
 /** What a PDF is drawn from: plain data, so it can be handed to another thread. */
 export type PdfJob =
@@ -31,8 +31,9 @@ export function configurePdfThreads(count: number): void {
 
 /**
  * Draws a PDF off the event loop: a document takes 10–25 ms of CPU in one piece, and every other
- * request of the process would wait for it (decision 194). The threads start with the first PDF
- * and stop after a minute without one; each loads pdf.ts and its fonts once.
+ * request of the process would wait for it (decision 194). A server starts its threads at start
+ * (startPdfThreads); elsewhere they start with the first PDF and stop after a minute without one.
+ * Each loads pdf.ts and its fonts once.
  */
 export async function renderPdf(job: PdfJob): Promise<Buffer> {
   if (threadCount === 0) return renderPdfHere(job);
@@ -41,15 +42,37 @@ export async function renderPdf(job: PdfJob): Promise<Buffer> {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/**
+ * Starts this process's PDF threads now and keeps them (a server at start, before it takes
+ * requests): each thread loads its modules (about 1 s of CPU with the TypeScript loader) and
+ * parses the fonts. Started by the first PDF instead, as tests and one-off commands do, the
+ * threads of every process started their loading together with the month-end's first requests
+ * and the mailing's first batch, on the same cores. With no threads the fonts are parsed here.
+ */
+export async function startPdfThreads(): Promise<void> {
+  if (threadCount === 0) {
+    preparePdfFonts();
+    return;
+  }
+  await closePdfThreads();
+  const started = startPdfPool(threadCount, THREAD_MODULE, { keep: true });
+  pool = started;
+  await Promise.all(Array.from({ length: threadCount }, () => started.run(null, { name: 'warm' })));
+}
+
 const THREAD_MODULE = new URL('./pdf.thread.ts', import.meta.url).href;
 
-/** A pool of `count` PDF threads running `module` (tests give another). */
-export function startPdfPool(count: number, module = THREAD_MODULE): Piscina {
+/**
+ * A pool of `count` PDF threads running `module` (tests give another). `keep`: all of them
+ * started at once and kept; otherwise they start with the PDFs that need them and stop after a
+ * minute without one.
+ */
+export function startPdfPool(count: number, module = THREAD_MODULE, { keep = false } = {}): Piscina {
   const created = new Piscina({
     filename: module,
-    minThreads: 0,
+    minThreads: keep ? count : 0,
     maxThreads: count,
-    idleTimeout: 60_000,
+    idleTimeout: keep ? Number.POSITIVE_INFINITY : 60_000,
     // The module is TypeScript: the thread loads it as the process does (tsx), whatever the
     // process was started with (npm start, node --import tsx, the test runner).
     execArgv: ['--import', 'tsx'],
@@ -63,6 +86,11 @@ export function startPdfPool(count: number, module = THREAD_MODULE): Piscina {
     created.destroy().catch(() => {});
   });
   return created;
+}
+
+/** The PDF threads running now (0 when none are). */
+export function pdfThreadsRunning(): number {
+  return pool?.threads.length ?? 0;
 }
 
 /** PDFs the threads have drawn since they started (0 when none are running). */

@@ -54,6 +54,11 @@ function loadFonts() {
   return fonts;
 }
 
+/** Reads and parses the fonts now rather than with the first document. */
+export function preparePdfFonts(): void {
+  loadFonts();
+}
+
 const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 36;
 const CONTENT = A4.width - 2 * MARGIN;
