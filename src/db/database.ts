@@ -46,15 +46,13 @@ export async function executePrepared<O>(db: DB, query: Compilable<O>): Promise<
 }
 
 /**
- * A question about some ids: prepared when it is about one (a page or a download asks it with a
- * fixed text), sent as it is for a batch (the mailing's), whose lists vary in length.
+ * `column = any($n::int[])`: a condition on a list of ids as one array parameter, so a question
+ * about one id or about a batch of them (the mailing's, the requests that arrive together) is one
+ * statement text and can be `prepared` (a list written out as `in (...)` is a new text for every
+ * length, planned each time).
  */
-export function executePreparedForOne<O>(
-  db: DB,
-  ids: readonly unknown[],
-  query: Compilable<O> & { execute(): Promise<O[]> },
-): Promise<O[]> {
-  return ids.length === 1 ? executePrepared(db, query) : query.execute();
+export function anyId(column: string, ids: readonly number[]) {
+  return sql<boolean>`${sql.ref(column)} = any(${[...ids]}::int[])`;
 }
 
 const pools = new WeakMap<DB, pg.Pool>();

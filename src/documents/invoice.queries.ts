@@ -4,7 +4,7 @@ import type { InvoiceInput, InvoiceMeterInput, InvoiceRecalculation } from '../b
 import { type MonthRates, normSetInForce } from '../billing/month-closer';
 import type { StatementMonthInput } from '../billing/statement';
 import { addMonths, monthStart, type Period, periodOfDay } from '../calendar/calendar';
-import { type DB, executePrepared, executePreparedForOne, prepared } from '../db/database';
+import { anyId, type DB, executePrepared, prepared } from '../db/database';
 import type { AccountKind, Water } from '../db/schema';
 import { billingDataAsOf } from '../exchange/data-as-of';
 import { type Litres, litres } from '../money/litres';
@@ -45,12 +45,12 @@ function monthCharges(db: DB, accountIds: readonly number[], first: string) {
   const query = db
     .selectFrom('charges')
     .select(['account_id', 'service', 'basis', 'quantity_l', 'tariff_tiyn_per_m3', 'vat_bp'])
-    .where('account_id', 'in', accountIds)
+    .where(anyId('account_id', accountIds))
     .where('period', '=', first)
     .orderBy('account_id')
     .orderBy('service')
     .orderBy('basis');
-  return executePreparedForOne(db, accountIds, query);
+  return executePrepared(db, query);
 }
 
 /** The recalculations booked in the month, with the month each corrects and why. */
@@ -58,13 +58,13 @@ function monthRecalculations(db: DB, accountIds: readonly number[], first: strin
   const query = db
     .selectFrom('recalculations')
     .select(['account_id', 'for_period', 'service', 'amount_tiyn', 'reason'])
-    .where('account_id', 'in', accountIds)
+    .where(anyId('account_id', accountIds))
     .where('period', '=', first)
     .orderBy('account_id')
     .orderBy('for_period')
     .orderBy('service')
     .orderBy('id');
-  return executePreparedForOne(db, accountIds, query);
+  return executePrepared(db, query);
 }
 
 /** The payments booked in the month. */
@@ -72,12 +72,12 @@ function monthPayments(db: DB, accountIds: readonly number[], first: string) {
   const query = db
     .selectFrom('payments')
     .select(['account_id', 'amount_tiyn', 'kind', 'paid_on'])
-    .where('account_id', 'in', accountIds)
+    .where(anyId('account_id', accountIds))
     .where('period', '=', first)
     .orderBy('account_id')
     .orderBy('paid_on')
     .orderBy('id');
-  return executePreparedForOne(db, accountIds, query);
+  return executePrepared(db, query);
 }
 
 /** The ledger rows of some accounts for one month (an account without one has no invoice). */
@@ -85,9 +85,9 @@ function monthBalances(db: DB, accountIds: readonly number[], first: string) {
   const query = db
     .selectFrom('account_months')
     .selectAll()
-    .where('account_id', 'in', accountIds)
+    .where(anyId('account_id', accountIds))
     .where('period', '=', first);
-  return executePreparedForOne(db, accountIds, query);
+  return executePrepared(db, query);
 }
 
 /** The tariff of each service in force on the month's first day for a kind of customer. */
@@ -126,13 +126,13 @@ function metersWithReadings(
     start_on: string | null;
     end_l: Litres | null;
     end_on: string | null;
-  }>`${accountIds.length === 1 ? prepared : sql``}
+  }>`${prepared}
     select m.account_id, m.input_no, m.water, m.serial, m.verification_due,
            s.value_l as start_l, s.read_on as start_on, e.value_l as end_l, e.read_on as end_on
     from meters m
     left join lateral ${readingThatCountsBefore(sql`m.id`, first, cutoff)} s on true
     left join lateral ${readingThatCounts(sql`m.id`, first, cutoff)} e on true
-    where m.account_id in (${sql.join(accountIds)})
+    where m.account_id = any(${[...accountIds]}::int[])
       and m.installed_on < ${next}::date
       and (m.removed_on is null or m.removed_on >= ${first}::date)
     order by m.account_id, m.input_no, m.water, m.serial`.execute(db);

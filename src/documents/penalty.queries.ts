@@ -1,6 +1,6 @@
 import type { PenaltySegment } from '../billing/penalty';
 import { monthStart, type Period } from '../calendar/calendar';
-import { type DB, executePreparedForOne } from '../db/database';
+import { anyId, type DB, executePrepared } from '../db/database';
 
 /** '1.5000' -> '1.5', '1.0000' -> '1': the coefficient as the rates table was written. */
 function plainDecimal(text: string): string {
@@ -27,11 +27,11 @@ export async function penaltyBases(
   const query = db
     .selectFrom('penalty_days')
     .select(['account_id', 'from_on', 'to_on', 'days', 'overdue_tiyn', 'refinancing_rate_bp', 'coefficient'])
-    .where('account_id', 'in', accountIds)
+    .where(anyId('account_id', accountIds))
     .where('period', '=', monthStart(period))
     .orderBy('account_id')
     .orderBy('from_on');
-  const rows = await executePreparedForOne(db, accountIds, query);
+  const rows = await executePrepared(db, query);
   for (const r of rows) {
     const segment: PenaltySegment = {
       from: r.from_on,
