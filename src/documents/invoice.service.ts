@@ -7,12 +7,13 @@ import {
 } from '../billing/invoice';
 import { buildStatement, type Statement, statementRangeProblem } from '../billing/statement';
 import { addMonths, isPeriod, makePeriod, monthStart, type Period, periodOf } from '../calendar/calendar';
+import { batched, perDatabase, STATEMENT_BATCHES } from '../db/batching';
 import type { DB } from '../db/database';
 import { billingDataAsOf } from '../exchange/data-as-of';
 import { monthCutoff } from '../readings/counting-reading.queries';
 import { invoiceFactsOfAccounts, statementFacts } from './invoice.queries';
 import { penaltyBases } from './penalty.queries';
-import { type Reads, readEachTime } from './shared-reads';
+import { type Reads, readEachTime, SharedReads } from './shared-reads';
 
 /** The month a document opens with: the previous month (SPEC.md 3.4). */
 export function defaultPeriod(now: Date = new Date()): Period {
@@ -65,7 +66,8 @@ export interface LoadedInvoice {
 
 /**
  * Loads an account's invoice for a month from the ledger; null when the month has no data.
- * `shared`: where the month's common facts are read (shared-reads.ts).
+ * `shared`: where the month's common facts are read (shared-reads.ts). Without one (a page, a
+ * download), the invoices asked for by requests that arrive together are read together.
  */
 export async function invoiceLoader(
   db: DB,
@@ -73,8 +75,37 @@ export async function invoiceLoader(
   period: Period,
   shared: Reads = readEachTime,
 ): Promise<Invoice | null> {
+  if (shared === readEachTime) return invoiceBatches(db)({ account, period });
   return (await invoicesOfAccounts(db, [account], period, shared)).get(account.id) ?? null;
 }
+
+/**
+ * The invoices asked for while the event loop was busy, read as a delivery batch reads them
+ * (decision 185): per month, each kind of ledger row in one statement for all the accounts, the
+ * month's tariffs, norms, closing and "data as of" once. At month-end most customers open last
+ * month's invoice, so requests that arrive together share one round of reads instead of one
+ * each (decision 196). The reads are sent after every call in the batch was made (decision 192):
+ * no answer is older than its request. Each caller gets its own account's invoice only.
+ */
+const invoiceBatches = perDatabase((db: DB) =>
+  batched(async (asks: readonly { account: AccountView; period: Period }[]) => {
+    const months = new Map<Period, Map<number, AccountView>>();
+    for (const { account, period } of asks) {
+      const accounts = months.get(period) ?? new Map<number, AccountView>();
+      accounts.set(account.id, account);
+      months.set(period, accounts);
+    }
+    const shared = new SharedReads();
+    const read = await Promise.all(
+      [...months].map(async ([period, accounts]) => {
+        const invoices = await invoicesOfAccounts(db, [...accounts.values()], period, shared);
+        return [period, invoices] as const;
+      }),
+    );
+    const byMonth = new Map(read);
+    return asks.map(({ account, period }) => byMonth.get(period)?.get(account.id) ?? null);
+  }, STATEMENT_BATCHES),
+);
 
 /** invoiceLoader of several accounts for one month, each kind of ledger row read for all at once. */
 export async function invoicesOfAccounts(
