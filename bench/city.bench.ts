@@ -153,14 +153,18 @@ export default async function cityBench(): Promise<BenchRow[]> {
       log(
         `${CONCURRENCY} requests in flight for ${KILL_SECONDS} s, one app process killed after ${killAt} s`,
       );
+      let killedAtMs = 0;
       const killer = setTimeout(() => {
         log(`killing the app process on port ${BASE_PORT + INSTANCES - 1}`);
         cpu.retire(apps[INSTANCES - 1]);
+        killedAtMs = Date.now();
         apps[INSTANCES - 1]?.kill('SIGKILL');
       }, killAt * 1000);
       const mix = await runMix({ ...mixJob, seconds: KILL_SECONDS, tag: `${mixJob.tag}k` });
       clearTimeout(killer);
-      killed = { mix, killAt, cpu: await cpu.lap(mix.clientCpuMs) };
+      // On the client's clock: it starts its run a little after the timer above was set.
+      const killedAt = killedAtMs ? (killedAtMs - mix.startedAtMs) / 1000 : killAt;
+      killed = { mix, killAt: killedAt, cpu: await cpu.lap(mix.clientCpuMs) };
     }
     if (!killed) await cpu.lap();
     const sentDuringMix = sink.count();
@@ -599,7 +603,7 @@ function report(
       perSecond: all.latencies.length / killed.mix.seconds,
       p50Ms: percentile(all.latencies, 50),
       p99Ms: percentile(all.latencies, 99),
-      note: `${CONCURRENCY} in flight, killed at ${killed.killAt} s; errors after it spread over ${window.toFixed(2)} s (${all.errors - after.length} before); goal < 1 s of errors${
+      note: `${CONCURRENCY} in flight, killed at ${killed.killAt.toFixed(1)} s; errors after it spread over ${window.toFixed(2)} s (${all.errors - after.length} before); goal < 1 s of errors${
         all.errors
           ? `: ${Object.values(killed.mix.routes)
               .flatMap((r) => r.samples)

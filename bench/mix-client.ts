@@ -63,6 +63,8 @@ export interface MixResult {
   /** Open loop: seconds from the start to the last answer (longer than `seconds` when behind). */
   drainedSeconds?: number;
   routes: Record<string, RouteResult>;
+  /** When the run started (Date.now()), for events timed by other processes. */
+  startedAtMs: number;
   /** CPU milliseconds the load client itself spent on the run (user + system). */
   clientCpuMs: number;
 }
@@ -151,6 +153,7 @@ async function run(job: MixJob): Promise<MixResult> {
   const routes: Record<string, RouteResult> = {};
   for (const r of job.routes) routes[r.name] = { latenciesMs: [], errors: 0, errorTimes: [], samples: [] };
   const t0 = performance.now();
+  const startedAtMs = Date.now();
   const cpu0 = process.cpuUsage();
   const cpuMs = () => {
     const spent = process.cpuUsage(cpu0);
@@ -226,6 +229,7 @@ async function run(job: MixJob): Promise<MixResult> {
       drainedSeconds: (performance.now() - t0) / 1000,
       routes,
       clientCpuMs: cpuMs(),
+      startedAtMs,
     };
   }
   await Promise.all(
@@ -234,7 +238,7 @@ async function run(job: MixJob): Promise<MixResult> {
     }),
   );
   agent.destroy();
-  return { seconds: (performance.now() - t0) / 1000, routes, clientCpuMs: cpuMs() };
+  return { seconds: (performance.now() - t0) / 1000, routes, clientCpuMs: cpuMs(), startedAtMs };
 }
 
 if (process.argv[1]?.endsWith('mix-client.ts')) {
