@@ -157,6 +157,28 @@ describe('invoice billed by norm (SPEC.md section 4)', () => {
     expect(inv.volumes).toEqual({ coldL: 10_500, hotL: 3321, sewageL: 13_821 });
   });
 
+  it('a meter that passed 99999.999 in the month shows what the month was billed for', () => {
+    const inv = assembleInvoice({
+      ...base,
+      meters: [
+        {
+          inputNo: 1,
+          water: 'cold',
+          serial: '30550127',
+          verificationDue: '2030-06-30',
+          start: reading(99_999_500, '2026-09-20'),
+          end: reading(1_300, '2026-10-22'),
+        },
+      ],
+      // What the month's closing billed: from 99999.500 over zero to 00001.300.
+      charges: [line('cold_water', 'meter', 1_800), line('sewage', 'meter', 1_800)],
+      norm: { ...demoNorms, residents: 1, irrigationAreaM2: '0' },
+    });
+    expect(inv.meters.map((m) => [m.serial, m.volumeL])).toEqual([['30550127', 1_800]]);
+    expect(inv.volumes).toEqual({ coldL: 1_800, hotL: 0, sewageL: 1_800 });
+    expect(inv.normBasis).toEqual([]);
+  });
+
   it('no meter at all: cold and hot by norm, irrigation in the season as cold water only', () => {
     const inv = assembleInvoice({
       ...base,

@@ -122,7 +122,15 @@ export function assembleInvoice(input: InvoiceInput): Invoice {
   const firstDay = monthStart(input.period);
   const meters = input.meters.map((m) => ({
     ...m,
-    volumeL: m.start && m.end ? meterVolume({ startL: m.start.valueL, endL: m.end.valueL }) : null,
+    // A lower end reading is a meter that passed 99999.999, as the month's closing billed it.
+    volumeL:
+      m.start && m.end
+        ? meterVolume({
+            startL: m.start.valueL,
+            endL: m.end.valueL,
+            rolledOver: m.end.valueL < m.start.valueL,
+          })
+        : null,
     billed: meterBilledIn(m.verificationDue, firstDay),
   }));
   const metered = (water: Water) =>
