@@ -112,6 +112,14 @@ describe('PDFs drawn on a thread of their own', () => {
     expect(pdfText(await renderPdf(job), 'started-zero')).toContain('516.67');
   });
 
+  it('a server whose PDF threads cannot start starts all the same; the next PDF starts them', async () => {
+    configurePdfThreads(1);
+    await startPdfThreads(new URL('./no-such-thread-module.ts', import.meta.url).href);
+    expect(pdfThreadsRunning()).toBe(0);
+    expect(pdfText(await renderPdf(job), 'after-failed-start')).toContain('516.67');
+    expect(pdfThreadsRunning()).toBe(1);
+  });
+
   it('a thread that cannot start refuses the PDF waiting for it, and the process goes on', async () => {
     const broken = startPdfPool(1, new URL('./no-such-thread-module.ts', import.meta.url).href);
     await expect(broken.run(job)).rejects.toThrow();

@@ -42,6 +42,8 @@ export async function renderPdf(job: PdfJob): Promise<Buffer> {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+const THREAD_MODULE = new URL('./pdf.thread.ts', import.meta.url).href;
+
 /**
  * Starts this process's PDF threads now and keeps them (a server at start, before it takes
  * requests): each thread loads its modules (about 1 s of CPU with the TypeScript loader) and
@@ -49,18 +51,23 @@ export async function renderPdf(job: PdfJob): Promise<Buffer> {
  * threads of every process started their loading together with the month-end's first requests
  * and the mailing's first batch, on the same cores. With no threads the fonts are parsed here.
  */
-export async function startPdfThreads(): Promise<void> {
+export async function startPdfThreads(module = THREAD_MODULE): Promise<void> {
   if (threadCount === 0) {
     preparePdfFonts();
     return;
   }
   await closePdfThreads();
-  const started = startPdfPool(threadCount, THREAD_MODULE, { keep: true });
+  const started = startPdfPool(threadCount, module, { keep: true });
   pool = started;
-  await Promise.all(Array.from({ length: threadCount }, () => started.run(null, { name: 'warm' })));
+  try {
+    await Promise.all(Array.from({ length: threadCount }, () => started.run(null, { name: 'warm' })));
+  } catch (error) {
+    // The server starts all the same: a PDF refused is better than no pages at all, and the next
+    // PDF tries to start the threads again (the pool's error listener has let this one go).
+    console.error('The PDF threads could not start; the next PDF will try again:', error);
+    if (pool === started) await closePdfThreads();
+  }
 }
-
-const THREAD_MODULE = new URL('./pdf.thread.ts', import.meta.url).href;
 
 /**
  * A pool of `count` PDF threads running `module` (tests give another). `keep`: all of them
