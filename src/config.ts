@@ -51,14 +51,15 @@ export function paymentSettings(env: Record<string, string | undefined> = proces
   return paymentSchema.parse(cleaned);
 }
 
-/**
- * Every setting the portal reads from the environment, parsed once.
- * Defaults are those of the embedded demo (`npm start` on a fresh clone).
- */
 /** PDF_THREADS when not set: one thread per core, at most 4 (decision 194). */
 export function defaultPdfThreads(): number {
   return Math.min(4, availableParallelism());
 }
+
+/**
+ * Every setting the portal reads from the environment, parsed once.
+ * Defaults are those of the embedded demo (`npm start` on a fresh clone).
+ */
 
 const schema = z
   .object({
@@ -130,8 +131,8 @@ const schema = z
     /**
      * Threads of each process that draw PDFs, so a document's 10–25 ms of CPU does not hold up the
      * process's other requests, and a worker's mailing draws on every core (decision 194). Default:
-     * one per core, at most 4; they start with the first PDF and stop when idle. 0: drawn on the
-     * event loop.
+     * one per core, at most 4; a server starts them before it takes requests, tests and commands
+     * with the first PDF. 0: drawn on the event loop.
      */
     PDF_THREADS: z.coerce.number().int().min(0).max(16).default(defaultPdfThreads),
     /** Monthly invoice mailing: messages put into the outbox per second at most. */

@@ -6,7 +6,7 @@ import { type ChargeInput, type ChargeLine, chargeLine, chargesTotal, type Servi
 import { meterBilledIn, type NormSet, normVolumes } from './norms';
 import { basisExplains, type PenaltySegment } from './penalty';
 import { closingBalance } from './statement';
-import { meterVolume } from './volumes';
+import { billedMeterVolume } from './volumes';
 
 export interface InvoiceMeterInput {
   inputNo: number;
@@ -122,15 +122,7 @@ export function assembleInvoice(input: InvoiceInput): Invoice {
   const firstDay = monthStart(input.period);
   const meters = input.meters.map((m) => ({
     ...m,
-    // A lower end reading is a meter that passed 99999.999, as the month's closing billed it.
-    volumeL:
-      m.start && m.end
-        ? meterVolume({
-            startL: m.start.valueL,
-            endL: m.end.valueL,
-            rolledOver: m.end.valueL < m.start.valueL,
-          })
-        : null,
+    volumeL: m.start && m.end ? billedMeterVolume(m.start.valueL, m.end.valueL) : null,
     billed: meterBilledIn(m.verificationDue, firstDay),
   }));
   const metered = (water: Water) =>

@@ -15,7 +15,7 @@ import {
 } from './penalty';
 import { inForce } from './rates';
 import { closingBalance } from './statement';
-import { meterVolume } from './volumes';
+import { billedMeterVolume } from './volumes';
 
 /**
  * The built-in billing run for one account and one month (SPEC.md section 4), as plain data in
@@ -156,7 +156,7 @@ export function monthCharges(
     if (!meterBilledIn(meter.verificationDue, r.date)) continue;
     let volume = 0;
     if (meter.startL !== null && meter.endL !== null) {
-      volume = meterVolume({ startL: meter.startL, endL: meter.endL, rolledOver: meter.endL < meter.startL });
+      volume = billedMeterVolume(meter.startL, meter.endL);
     }
     if (meter.water === 'cold') {
       coldMeterL += volume;

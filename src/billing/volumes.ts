@@ -20,6 +20,14 @@ export function meterVolume({ startL, endL, rolledOver = false }: MeterVolumeInp
   return endL - startL;
 }
 
+/**
+ * The volume a month bills between the readings that counted at its start and at its end: a lower
+ * end reading is a meter that passed 99999.999. The month's closing and its invoice both use it.
+ */
+export function billedMeterVolume(startL: Litres, endL: Litres): Litres {
+  return meterVolume({ startL, endL, rolledOver: endL < startL });
+}
+
 export interface MonthVolumes {
   coldL: Litres;
   hotL: Litres;
