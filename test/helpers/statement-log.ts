@@ -13,10 +13,12 @@ import type { Database } from '../../src/db/schema';
 /**
  * The same database seen through a Kysely of its own that lists every statement it sends,
  * including those Kysely sends without plugins (the migrator's introspection of the catalogs):
- * for tests of how many statements a request costs.
+ * for tests of how many statements a request costs, and (with their parameters) of how they are
+ * planned.
  */
-export function statementLog(db: DB): { db: DB; sent: string[] } {
+export function statementLog(db: DB): { db: DB; sent: string[]; compiled: CompiledQuery[] } {
   const sent: string[] = [];
+  const compiled: CompiledQuery[] = [];
   const executor = db.getExecutor();
   const releases = new WeakMap<DatabaseConnection, () => void>();
   const driver: Driver = {
@@ -30,6 +32,7 @@ export function statementLog(db: DB): { db: DB; sent: string[] } {
                 const logged: DatabaseConnection = {
                   executeQuery: (query) => {
                     sent.push(query.sql);
+                    compiled.push(query);
                     return connection.executeQuery(query);
                   },
                   streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
@@ -60,5 +63,5 @@ export function statementLog(db: DB): { db: DB; sent: string[] } {
       createQueryCompiler: () => new PostgresQueryCompiler(),
     },
   });
-  return { db: logged, sent };
+  return { db: logged, sent, compiled };
 }
