@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../src/db/database';
+import { isDatabaseUnavailable } from '../src/db/unavailable';
 import { DEMO_PASSWORD } from '../src/demo/demo-catalogue';
-import { isDatabaseUnavailable } from '../src/web/error-pages';
 import { Browser, type TestApp, testApp, textOf } from './helpers/app';
 import { demoDatabase, type TestDatabase } from './helpers/db';
 

@@ -1,5 +1,8 @@
+import { createServer } from 'node:net';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { batched } from './batching';
+import { isDatabaseUnavailable } from './unavailable';
 
 /** A batch function that records each batch it was given and answers after `until` resolves. */
 function recorder(answer: (n: number) => number | Error = (n) => n * 10) {
@@ -87,6 +90,35 @@ describe('batched statements', () => {
       30,
     ]);
     expect(batches).toEqual([[1, 2, 3], [1], [2], [3]]);
+  });
+
+  it('a database that cannot be reached fails the whole batch at once, without a try per call', async () => {
+    // A port nothing listens on: the real refusal pg reports for a server that is down.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    let tries = 0;
+    const call = batched(
+      async (inputs: readonly number[]) => {
+        tries += 1;
+        const client = new pg.Client({
+          host: '127.0.0.1',
+          port,
+          user: 'nobody',
+          connectionTimeoutMillis: 2000,
+        });
+        await client.connect();
+        await client.end();
+        return inputs.map((n) => n);
+      },
+      { maxBatch: 64, maxInFlight: 2 },
+    );
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => call(i)));
+    expect(results.every((r) => r.status === 'rejected' && isDatabaseUnavailable(r.reason))).toBe(true);
+    expect(tries).toBe(1);
   });
 
   it('retries after a failed batch run one at a time in its slot; calls made meanwhile wait for it', async () => {

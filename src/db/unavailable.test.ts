@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from './error-pages';
+import { isDatabaseUnavailable } from './unavailable';
 
 describe('a database that cannot serve just now (503, not 500)', () => {
   it('knows the errors of a server that is down, restarting, unreachable or not yet promoted', () => {
