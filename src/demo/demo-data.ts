@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { iinCheckDigit } from '../auth/iin';
 import { hashPassword } from '../auth/passwords';
-import { ALMATY_OFFSET_MS, addMonths, monthStart, periodRange } from '../calendar/calendar';
+import { ALMATY_OFFSET_MS, addMonths, monthStart, type Period, periodRange } from '../calendar/calendar';
 import type { DB } from '../db/database';
 import { type Database, WATERS } from '../db/schema';
 import { DEMO_PASSWORD, DEMO_RATES, DEMO_STAFF, SEED_ACCOUNTS } from './demo-catalogue';
@@ -325,7 +325,7 @@ function demoTables(city: DemoCity): [keyof Database, object[]][] {
   const periods: Row<'billing_periods'>[] = periodRange('2019-01', city.current).map((p) => ({
     period: monthStart(p),
     status: p === city.current ? 'open' : 'closed',
-    closed_at: p === city.current ? null : `${addMonths(p, 1)}-03T03:00:00+05:00`,
+    closed_at: p === city.current ? null : closingTime(p, city.now),
   }));
   const state: Row<'app_state'>[] = [
     { key: 'billing_data_as_of', value: JSON.stringify(lastMondayAt3(city.now).toISOString()) },
@@ -355,6 +355,16 @@ function demoTables(city: DemoCity): [keyof Database, object[]][] {
 }
 
 /** The weekly billing import runs on Mondays at 03:00 Almaty time (UTC+5). */
+/**
+ * When a demo month was closed: on the 3rd of the next month at 03:00 in Almaty, as the utility
+ * closes its months, but never after the data was made. Loaded on the 1st or 2nd, the month just
+ * ended is closed at the load (the cabinet has no months still open before the current one).
+ */
+function closingTime(period: Period, now: Date): string {
+  const third = new Date(`${addMonths(period, 1)}-03T03:00:00+05:00`);
+  return (third.getTime() <= now.getTime() ? third : now).toISOString();
+}
+
 function lastMondayAt3(now: Date): Date {
   const local = new Date(now.getTime() + ALMATY_OFFSET_MS);
   const daysBack = (local.getUTCDay() + 6) % 7;
