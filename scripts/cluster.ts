@@ -220,7 +220,19 @@ function postgresConf(port: number, dir: string): string {
   ].join('\n');
 }
 
-function pgbouncerIni(o: { dir: string; port: number; serverPort: number; pool: 'session' | 'transaction' }) {
+/**
+ * Server connections one app process may hold through PgBouncer in session mode: 10 (its pool)
+ * + 10 (hot statements) + 1 (the instance lock) + 1 (the readiness check) + 3 (runs' locks).
+ */
+const CONNECTIONS_PER_PROCESS = 25;
+
+function pgbouncerIni(o: {
+  dir: string;
+  port: number;
+  serverPort: number;
+  pool: 'session' | 'transaction';
+  processes: number;
+}) {
   return [
     '; Written by scripts/cluster.ts (docs/deploy.md, decision 126)',
     '[databases]',
@@ -235,7 +247,7 @@ function pgbouncerIni(o: { dir: string; port: number; serverPort: number; pool: 
     'admin_users = postgres',
     `pool_mode = ${o.pool}`,
     'max_client_conn = 1000',
-    'default_pool_size = 60',
+    `default_pool_size = ${Math.max(60, CONNECTIONS_PER_PROCESS * o.processes)}`,
     'reserve_pool_size = 10',
     '; node-postgres sends no extra parameters; the app may send plan_cache_mode as "options"',
     'ignore_startup_parameters = extra_float_digits,options',
@@ -427,7 +439,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     run(pgCommand('pg_ctl', ['-D', standbyData, '-w', 'promote']), 'promoting the standby');
     writeFileSync(
       join(dir, 'pgbouncer.ini'),
-      pgbouncerIni({ dir, port: ports.pgbouncer, serverPort: ports.standby, pool }),
+      pgbouncerIni({ dir, port: ports.pgbouncer, serverPort: ports.standby, pool, processes: appCount + 1 }),
     );
     pgbouncer?.kill('SIGHUP');
     // PgBouncer keeps server connections it thinks are good; the old primary's are broken and
@@ -510,7 +522,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     writeFileSync(join(dir, 'userlist.txt'), '"postgres" ""\n');
     writeFileSync(
       join(dir, 'pgbouncer.ini'),
-      pgbouncerIni({ dir, port: ports.pgbouncer, serverPort: ports.primary, pool }),
+      pgbouncerIni({ dir, port: ports.pgbouncer, serverPort: ports.primary, pool, processes: appCount + 1 }),
     );
     for (const f of ['userlist.txt', 'pgbouncer.ini']) ownByPostgres(join(dir, f));
     const pgbouncerBin = which('pgbouncer')!;

@@ -56,6 +56,19 @@ export function anyId(column: string, ids: readonly number[]) {
 }
 
 const pools = new WeakMap<DB, pg.Pool>();
+const probes = new WeakMap<DB, DB>();
+
+/**
+ * The same PostgreSQL database on a connection of its own, for the readiness check: asked every
+ * second by the load balancer, it answers whether the database can be reached even while every
+ * connection of the requests' pool is taken (decision 195: an instance holds up to 32 requests).
+ * Through the requests' pool it waited behind them, up to the pool's 5 s, and an instance that was
+ * slow but serving was taken out as if its database were down. The embedded database has one
+ * connection for everything: the same handle.
+ */
+export function probeDb(db: DB): DB {
+  return probes.get(db) ?? db;
+}
 
 /**
  * The connection pool behind a PostgreSQL server database, for what Kysely does not speak
@@ -85,10 +98,10 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 }
 
 async function openPostgres(url: string, max: number, named: boolean): Promise<DatabaseHandle> {
-  const newPool = (options?: string) => {
+  const newPool = (options?: string, size = max) => {
     const p = new pg.Pool({
       connectionString: url,
-      max,
+      max: size,
       connectionTimeoutMillis: 5000,
       ...(options ? { options } : {}),
       types: {
@@ -128,7 +141,16 @@ async function openPostgres(url: string, max: number, named: boolean): Promise<D
     dialect: new PostgresDialect({ pool: hotPool ? preparingPool(pool, hotPool) : pool }),
   });
   pools.set(db, pool);
-  return { db, engine: 'postgres', describe: safeUrl, close: () => db.destroy() };
+  const probe = new Kysely<Database>({ dialect: new PostgresDialect({ pool: newPool(undefined, 1) }) });
+  probes.set(db, probe);
+  return {
+    db,
+    engine: 'postgres',
+    describe: safeUrl,
+    close: async () => {
+      await Promise.all([db.destroy(), probe.destroy()]);
+    },
+  };
 }
 
 async function openPGlite(dataDir: string): Promise<DatabaseHandle> {

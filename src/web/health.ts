@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { DB, Engine } from '../db/database';
+import { type DB, type Engine, probeDb } from '../db/database';
 import { pendingMigrations } from '../db/migrate';
 
 /** What the process knows about itself that the readiness check reports. */
@@ -21,8 +21,8 @@ export function createHealth(): Health {
 
 /**
  * /health/live: the process is up (nothing else is asked; a load balancer restarts it otherwise).
- * /health/ready: it can serve — the database answers a real query, every migration of this code
- * has run, the job queue runs, and no shutdown has begun; 503 with the failing checks otherwise.
+ * /health/ready: it can serve — the database answers a real query (on a connection of its own,
+ * `probeDb`, not behind the requests), every migration of this code has run, the job queue runs, and no shutdown has begun; 503 with the failing checks otherwise.
  * /health is the liveness check, as it always was (docs/decisions/081-health-and-shutdown.md).
  */
 export async function healthRoutes(app: FastifyInstance, deps: { db: DB; engine: Engine; health: Health }) {
@@ -43,7 +43,7 @@ export async function healthRoutes(app: FastifyInstance, deps: { db: DB; engine:
     };
     if (!checks.shuttingDown) {
       try {
-        checks.migrations = (await pendingMigrations(deps.db)).length === 0;
+        checks.migrations = (await pendingMigrations(probeDb(deps.db))).length === 0;
         checks.database = true;
       } catch {
         // Unreachable or closed: not ready.
