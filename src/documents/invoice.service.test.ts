@@ -3,6 +3,7 @@ import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
 import { statementLog } from '../../test/helpers/statement-log';
 import { type AccountView, findAccountsByIds } from '../accounts/accounts.queries';
 import type { Period } from '../calendar/calendar';
+import { documentYears } from './documents.service';
 import { invoiceLoader } from './invoice.service';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -101,5 +102,24 @@ describe(`invoiceLoader (${engine})`, () => {
       })
       .catch((e: Error) => expect(e.message).toBe('roll back'));
     expect(await invoiceLoader(h.db, a, LAST)).toEqual(before);
+  });
+});
+
+describe(`the period selector's years (${engine})`, () => {
+  it('asks one prepared statement, planned once per connection (every invoice and settlement page asks it)', async () => {
+    const { db, sent } = statementLog(h.db);
+    const account = accounts[0] as AccountView;
+    const years = await documentYears(db, account.id);
+    const first = await h.db
+      .selectFrom('account_months')
+      .select((eb) => eb.fn.min('period').as('first'))
+      .where('account_id', '=', account.id)
+      .executeTakeFirstOrThrow();
+    const firstYear = Number(String(first.first).slice(0, 4));
+    expect(years[0]).toBe(2026);
+    expect(years.at(-1)).toBe(firstYear);
+    expect(years).toHaveLength(2026 - firstYear + 1);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/^\/\* prepared \*\/ select "period" from "account_months"/);
   });
 });
