@@ -1,8 +1,9 @@
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
-import { prepared } from '../src/db/database';
+import { openDatabase, prepared } from '../src/db/database';
 import { createHealth, type Health } from '../src/web/health';
 import { startWorkers, type Workers } from '../src/workers';
 import { type TestDatabase, testDatabase } from './helpers/db';
@@ -132,6 +133,57 @@ describe(`health and readiness (${engine})`, () => {
         expect(res).toMatchObject({ status: 200, body: { ok: true, database: true, migrations: true } });
       } finally {
         await Promise.all(slow);
+      }
+    },
+    30_000,
+  );
+
+  it.skipIf(engine === 'PGlite')(
+    'ready: 503 while the database is silent, 200 again as soon as it answers (PostgreSQL)',
+    async () => {
+      health.jobsRunning = true;
+      // A proxy in front of the database that can go silent: every connection open then stops
+      // passing bytes without being closed, as in a network partition or a failover behind a
+      // moved address; connections made after it speaks again work.
+      const target = new URL(h.url as string);
+      const links: { client: Socket; server: Socket; silent: boolean }[] = [];
+      let silent = false;
+      const proxy = createServer((client) => {
+        const server = connect(Number(target.port || 5432), target.hostname);
+        const link = { client, server, silent };
+        links.push(link);
+        client.on('data', (d) => {
+          if (!link.silent) server.write(d);
+        });
+        server.on('data', (d) => {
+          if (!link.silent) client.write(d);
+        });
+        for (const s of [client, server]) s.on('error', () => {});
+        client.on('close', () => server.destroy());
+        server.on('close', () => client.destroy());
+      });
+      await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+      const proxied = new URL(target);
+      proxied.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const handle = await openDatabase({ url: proxied.toString(), poolSize: 2 });
+      const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SMTP_URL: '' });
+      const proxiedApp = await buildApp({ db: handle.db, config, engine: handle.engine, health });
+      const ready = async () => (await proxiedApp.inject({ method: 'GET', url: '/health/ready' })).statusCode;
+      try {
+        expect(await ready()).toBe(200);
+        silent = true;
+        for (const link of links) link.silent = true;
+        expect(await ready()).toBe(503);
+        silent = false;
+        expect(await ready()).toBe(200);
+      } finally {
+        for (const link of links) {
+          link.client.destroy();
+          link.server.destroy();
+        }
+        await proxiedApp.close();
+        await handle.close().catch(() => {});
+        proxy.close();
       }
     },
     30_000,

@@ -98,11 +98,11 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 }
 
 async function openPostgres(url: string, max: number, named: boolean): Promise<DatabaseHandle> {
-  const newPool = (options?: string, size = max) => {
+  const newPool = (options?: string, size = max, connectMs = 5000) => {
     const p = new pg.Pool({
       connectionString: url,
       max: size,
-      connectionTimeoutMillis: 5000,
+      connectionTimeoutMillis: connectMs,
       ...(options ? { options } : {}),
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
@@ -141,7 +141,11 @@ async function openPostgres(url: string, max: number, named: boolean): Promise<D
     dialect: new PostgresDialect({ pool: hotPool ? preparingPool(pool, hotPool) : pool }),
   });
   pools.set(db, pool);
-  const probe = new Kysely<Database>({ dialect: new PostgresDialect({ pool: newPool(undefined, 1) }) });
+  const probe = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: deadlinePool(newPool(undefined, 1, PROBE_DEADLINE_MS), PROBE_DEADLINE_MS),
+    }),
+  });
   probes.set(db, probe);
   return {
     db,
@@ -271,3 +275,41 @@ function preparingPool(pool: pg.Pool, hotPool: pg.Pool): PostgresPool {
 }
 
 type PostgresPoolClientQuery = Awaited<ReturnType<PostgresPool['connect']>>['query'];
+
+/**
+ * How long the readiness check waits for a connection, and then for its answer: within HAProxy's
+ * 5 s (`timeout check`), so an instance whose database does not answer is reported 503 in time.
+ */
+const PROBE_DEADLINE_MS = 2000;
+
+/**
+ * A pool whose statements fail after `deadlineMs` without an answer, and whose connection is then
+ * thrown away instead of kept. A connection to a database that vanished without closing it (a
+ * network partition, a failover behind a moved address) never answers again; kept, it held the
+ * probe's only place and every later check waited behind it, 503 long after the database was
+ * back (until the kernel gave up on the socket, about 15 minutes).
+ */
+function deadlinePool(pool: pg.Pool, deadlineMs: number): PostgresPool {
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let broken = false;
+      return {
+        query: ((text: string, values?: readonly unknown[]) => {
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+              broken = true;
+              reject(new Error(`Connection terminated: no answer from the database within ${deadlineMs} ms`));
+            }, deadlineMs);
+          });
+          return Promise.race([client.query(text, values as unknown[]), late]).finally(() =>
+            clearTimeout(timer),
+          );
+        }) as unknown as PostgresPoolClientQuery,
+        release: () => client.release(broken ? true : undefined),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
