@@ -92,7 +92,7 @@ describe('batched statements', () => {
     expect(batches).toEqual([[1, 2, 3], [1], [2], [3]]);
   });
 
-  it('a database that cannot be reached fails the whole batch at once, without a try per call', async () => {
+  it('a database that cannot be reached is tried once more, not once per call', async () => {
     // A port nothing listens on: the real refusal pg reports for a server that is down.
     const port = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, '127.0.0.1', () => {
@@ -118,7 +118,25 @@ describe('batched statements', () => {
     );
     const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => call(i)));
     expect(results.every((r) => r.status === 'rejected' && isDatabaseUnavailable(r.reason))).toBe(true);
-    expect(tries).toBe(1);
+    // The batch, then its first call alone; the 19 others fail with that answer.
+    expect(tries).toBe(2);
+  });
+
+  it('a batch whose connection was lost is asked again call by call, and each gets its answer', async () => {
+    const batches: number[][] = [];
+    const call = batched(
+      async (inputs: readonly number[]) => {
+        batches.push([...inputs]);
+        if (batches.length === 1)
+          throw Object.assign(new Error('terminating connection due to administrator command'), {
+            code: '57P01',
+          });
+        return inputs.map((n) => n * 10);
+      },
+      { maxBatch: 64, maxInFlight: 2 },
+    );
+    expect(await Promise.all([1, 2, 3].map(call))).toEqual([10, 20, 30]);
+    expect(batches).toEqual([[1, 2, 3], [1], [2], [3]]);
   });
 
   it('retries after a failed batch run one at a time in its slot; calls made meanwhile wait for it', async () => {

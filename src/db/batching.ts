@@ -22,10 +22,11 @@ export const STATEMENT_BATCHES: BatchOptions = { maxBatch: 64, maxInFlight: 2 };
  * one statement and one commit serve many requests. `run` answers every input of a batch, in order,
  * with a value or an Error for that input alone; when it throws (or answers a different number of
  * inputs), each input of a larger batch is run on its own, one after another in the batch's slot,
- * so one failing call cannot fail the others. A database that cannot be reached fails every call
- * of the batch at once instead: no input is at fault, and running each on its own would keep the
- * last caller of 64 waiting for 64 failed connections (5 s each when the server does not answer)
- * before its "temporarily unavailable" page.
+ * so one failing call cannot fail the others (and a batch whose connection was lost, its commit
+ * perhaps done, is asked again call by call: a submission finds itself stored by its key). Once a
+ * call run on its own fails because the database cannot be reached, the calls not yet run fail
+ * with that error: the last caller of 64 no longer waits for 64 failed connections (5 s each when
+ * the server does not answer) before its "temporarily unavailable" page.
  */
 export function batched<I, O>(run: (inputs: readonly I[]) => Promise<(O | Error)[]>, options: BatchOptions) {
   let inFlight = 0;
@@ -47,15 +48,20 @@ export function batched<I, O>(run: (inputs: readonly I[]) => Promise<(O | Error)
         return await answers(inputs);
       } catch (error) {
         if (inputs.length === 1) throw error;
-        if (error instanceof Error && isDatabaseUnavailable(error as { code?: unknown }))
-          return inputs.map(() => error);
         // One after another, in this batch's slot: a failing database is not sent more at once.
         const alone: (O | Error)[] = [];
+        let away: Error | undefined;
         for (const input of inputs) {
+          if (away) {
+            alone.push(away);
+            continue;
+          }
           try {
             alone.push((await answers([input]))[0]!);
           } catch (e) {
-            alone.push(e instanceof Error ? e : new Error(String(e)));
+            const failed = e instanceof Error ? e : new Error(String(e));
+            alone.push(failed);
+            if (isDatabaseUnavailable(failed as { code?: unknown })) away = failed;
           }
         }
         return alone;

@@ -21,6 +21,7 @@ describe('a database that cannot serve just now (503, not 500)', () => {
   it('leaves every other error alone: bad values, constraint violations, bugs', () => {
     for (const error of [
       { code: '22P02', message: 'invalid input syntax for type integer' },
+      { code: '22007', message: 'invalid input syntax for type date: "Connection terminated"' },
       { code: '23505', message: 'duplicate key value violates unique constraint' },
       { code: '42P01', message: 'relation "x" does not exist' },
       { message: "Cannot read properties of undefined (reading 'id')" },

@@ -23,5 +23,7 @@ export function isDatabaseUnavailable(error: { code?: unknown; message?: unknown
   if (/^08[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '53300', '25006'].includes(code))
     return true;
   if (CONNECTION_CODES.has(code)) return true;
+  // Any other SQLSTATE is the server's answer about the statement, whatever its text quotes.
+  if (/^[0-9A-Z]{5}$/.test(code)) return false;
   return typeof error.message === 'string' && CONNECTION_MESSAGES.test(error.message);
 }
