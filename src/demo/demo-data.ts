@@ -354,7 +354,6 @@ function demoTables(city: DemoCity): [keyof Database, object[]][] {
   ];
 }
 
-/** The weekly billing import runs on Mondays at 03:00 Almaty time (UTC+5). */
 /**
  * When a demo month was closed: on the 3rd of the next month at 03:00 in Almaty, as the utility
  * closes its months, but never after the data was made. Loaded on the 1st or 2nd, the month just
@@ -365,6 +364,7 @@ function closingTime(period: Period, now: Date): string {
   return (third.getTime() <= now.getTime() ? third : now).toISOString();
 }
 
+/** The weekly billing import runs on Mondays at 03:00 Almaty time (UTC+5). */
 function lastMondayAt3(now: Date): Date {
   const local = new Date(now.getTime() + ALMATY_OFFSET_MS);
   const daysBack = (local.getUTCDay() + 6) % 7;

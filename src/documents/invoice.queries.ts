@@ -16,20 +16,6 @@ import {
 } from '../readings/counting-reading.queries';
 import { type Reads, readEachTime } from './shared-reads';
 
-/** The newest month with ledger data of an account (the default invoice when last month has none). */
-export async function latestAccountMonth(db: DB, accountId: number): Promise<Period | null> {
-  const [row] = await executePrepared(
-    db,
-    db
-      .selectFrom('account_months')
-      .select('period')
-      .where('account_id', '=', accountId)
-      .orderBy('period', 'desc')
-      .limit(1),
-  );
-  return row ? periodOfDay(row.period) : null;
-}
-
 /** The first year with ledger data of an account, for the period selector's year list. */
 export async function firstAccountYear(db: DB, accountId: number): Promise<number | null> {
   // Asked by every invoice and settlement page: prepared, planned once per connection.
