@@ -60,7 +60,6 @@ export function defaultPdfThreads(): number {
  * Every setting the portal reads from the environment, parsed once.
  * Defaults are those of the embedded demo (`npm start` on a fresh clone).
  */
-
 const schema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),

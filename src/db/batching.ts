@@ -61,7 +61,7 @@ export function batched<I, O>(run: (inputs: readonly I[]) => Promise<(O | Error)
           } catch (e) {
             const failed = e instanceof Error ? e : new Error(String(e));
             alone.push(failed);
-            if (isDatabaseUnavailable(failed as { code?: unknown })) away = failed;
+            if (isDatabaseUnavailable(failed)) away = failed;
           }
         }
         return alone;

@@ -22,7 +22,8 @@ export function createHealth(): Health {
 /**
  * /health/live: the process is up (nothing else is asked; a load balancer restarts it otherwise).
  * /health/ready: it can serve — the database answers a real query (on a connection of its own,
- * `probeDb`, not behind the requests), every migration of this code has run, the job queue runs, and no shutdown has begun; 503 with the failing checks otherwise.
+ * `probeDb`, not behind the requests), every migration of this code has run, the job queue runs,
+ * and no shutdown has begun; 503 with the failing checks otherwise.
  * /health is the liveness check, as it always was (docs/decisions/081-health-and-shutdown.md).
  */
 export async function healthRoutes(app: FastifyInstance, deps: { db: DB; engine: Engine; health: Health }) {
