@@ -120,9 +120,19 @@ export default async function cityBench(): Promise<BenchRow[]> {
 
     // The month's mailing starts with the mix; the worker sends it.
     const jobs = await startJobQueue(handle.db);
-    const mailingStart = performance.now();
-    const { recipients } = await startInvoiceMailing(handle.db, jobs, LAST);
+    let mailingStart = performance.now();
+    const started = await startInvoiceMailing(handle.db, jobs, LAST);
     await jobs.stop();
+    let recipients = started.recipients;
+    if (started.runningSince) {
+      // The worker's own schedule started it (the month was closed in the last 30 days): the
+      // mailing is the same, counted from when the worker started it.
+      mailingStart -= Date.now() - started.runningSince.getTime();
+      const counted = await sql<{ n: number }>`select count(*)::int as n from invoice_mailing_recipients
+        where period = ${monthStart(LAST)}`.execute(handle.db);
+      recipients = counted.rows[0]!.n;
+      log(`the worker had started the mailing of ${LAST} itself, ${recipients} recipients`);
+    }
     sink.reset();
 
     const cpu = new CpuMeter(handle, { web: apps, worker, proxy });
