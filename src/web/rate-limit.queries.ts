@@ -8,7 +8,7 @@ export async function hitCounter(
   windowMs: number,
 ): Promise<{ current: number; ttl: number }> {
   const [counted] = await hitCounters(db, [{ key, windowMs }]);
-  return counted ?? { current: 1, ttl: windowMs };
+  return counted!;
 }
 
 /**
@@ -39,7 +39,13 @@ export async function hitCounters(
     db,
   );
   const byKey = new Map(result.rows.map((r) => [r.key, { current: r.hits, ttl: r.ttl }]));
-  return keys.map((key, i) => byKey.get(key) ?? { current: 1, ttl: counters[i]!.windowMs });
+  // Every key given comes back (the statement stores and returns each as given): a missing one is
+  // an error, never counted as a first hit (the limit would then let every attempt through).
+  return keys.map((key) => {
+    const counted = byKey.get(key);
+    if (!counted) throw new Error('a rate-limit counter was not returned by its statement');
+    return counted;
+  });
 }
 
 /**
