@@ -1,16 +1,15 @@
 /**
  * Month-end at city size (npm run bench -- city): a city of CITY_ACCOUNTS accounts (100,000) with
  * CITY_MONTHS months (36) of history on PostgreSQL, laid out as docs/deploy.md deploys it:
- * CITY_INSTANCES app processes (2, ROLE=web; CITY_SERVING of them take requests, by default half
- * the cores, the others standing by) behind HAProxy and one worker (ROLE=worker) that sends the
- * monthly invoice mailing into a real SMTP server; HAProxy configured as `npm run cluster`
+ * CITY_INSTANCES app processes (2, ROLE=web) behind HAProxy and one worker (ROLE=worker) that sends
+ * the monthly invoice mailing into a real SMTP server; HAProxy configured as `npm run cluster`
  * configures it. While the mailing runs, signed-in customers send the month-end mix in three runs:
  * - CITY_CAPACITY_SECONDS (20) with CITY_CONCURRENCY (32) requests in flight: the most the
  *   processes answer (the capacity);
  * - CITY_SECONDS (60) at CITY_RATE requests a second (300, the goal), sent on schedule whether or
  *   not the earlier ones are answered, as customers arrive (CITY_RATE=0: none);
- * - CITY_KILL_SECONDS (20) with CITY_CONCURRENCY in flight, the first app process (a serving one)
- *   killed with SIGKILL half-way (CITY_KILL=0: none).
+ * - CITY_KILL_SECONDS (20) with CITY_CONCURRENCY in flight, one app process killed with SIGKILL
+ *   half-way (CITY_KILL=0: none).
  * Prints per route the rate and p50/p99 of the second run, the errors the killed process cost,
  * and the mailing's messages per second until it is done (at most CITY_MAIL_SECONDS, 900).
  *
@@ -34,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
-import { haproxyCfg, servingApps } from '../scripts/cluster';
+import { haproxyCfg } from '../scripts/cluster';
 import { hashPassword } from '../src/auth/passwords';
 import { createSession } from '../src/auth/sessions';
 import { closeMonth } from '../src/billing/month-closer.service';
@@ -56,8 +55,6 @@ const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 const ACCOUNTS = Number(process.env.CITY_ACCOUNTS ?? 100_000);
 const MONTHS = Number(process.env.CITY_MONTHS ?? 36);
 const INSTANCES = Number(process.env.CITY_INSTANCES ?? 2);
-/** How many of them take requests, the others standing by, as the cluster lays them out (decision 197). */
-const SERVING = Number(process.env.CITY_SERVING ?? servingApps(INSTANCES));
 const SECONDS = Number(process.env.CITY_SECONDS ?? 60);
 const CONCURRENCY = Number(process.env.CITY_CONCURRENCY ?? 32);
 const RATE = Number(process.env.CITY_RATE ?? 300);
@@ -167,12 +164,11 @@ export default async function cityBench(): Promise<BenchRow[]> {
         `${CONCURRENCY} requests in flight for ${KILL_SECONDS} s, one app process killed after ${killAt} s`,
       );
       let killedAtMs = 0;
-      // The first process serves whatever the layout: killing a standby would cost nothing.
       const killer = setTimeout(() => {
-        log(`killing the app process on port ${BASE_PORT}`);
-        cpu.retire(apps[0]);
+        log(`killing the app process on port ${BASE_PORT + INSTANCES - 1}`);
+        cpu.retire(apps[INSTANCES - 1]);
         killedAtMs = Date.now();
-        apps[0]?.kill('SIGKILL');
+        apps[INSTANCES - 1]?.kill('SIGKILL');
       }, killAt * 1000);
       const mix = await runMix({ ...mixJob, seconds: KILL_SECONDS, tag: `${mixJob.tag}k` });
       clearTimeout(killer);
@@ -351,11 +347,7 @@ async function startProxy(dir: string): Promise<ChildProcess> {
   const file = join(dir, 'haproxy.cfg');
   writeFileSync(
     file,
-    haproxyCfg({
-      port: PROXY_PORT,
-      apps: Array.from({ length: INSTANCES }, (_, i) => BASE_PORT + i),
-      serving: SERVING,
-    }),
+    haproxyCfg({ port: PROXY_PORT, apps: Array.from({ length: INSTANCES }, (_, i) => BASE_PORT + i) }),
   );
   const child = spawn('haproxy', ['-f', file, '-db'], { stdio: ['ignore', 'ignore', 'pipe'] });
   for (let i = 0; i < 50; i++) {
@@ -560,8 +552,7 @@ function report(
   mailCpu: CpuSpent,
 ): BenchRow[] {
   const rows: BenchRow[] = [];
-  const layout = SERVING < INSTANCES ? ` (${SERVING} serving, ${INSTANCES - SERVING} standing by)` : '';
-  const setup = `${ACCOUNTS} accounts × ${MONTHS} months, ${INSTANCES} app processes${layout} and a worker (nice ${WORKER_NICE})`;
+  const setup = `${ACCOUNTS} accounts × ${MONTHS} months, ${INSTANCES} app processes and a worker (nice ${WORKER_NICE})`;
   if (capacity) {
     const all = allRoutes(capacity.mix);
     rows.push({

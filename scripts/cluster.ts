@@ -23,7 +23,6 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,8 +66,6 @@ export interface ClusterOptions {
   dir?: string;
   /** App instances behind HAProxy (default 2). */
   apps?: number;
-  /** How many of them take requests, the others standing by (default servingApps: half the cores). */
-  serving?: number;
   ports?: Partial<ClusterPorts>;
   /** PgBouncer's pool mode (default session: decision 126). Transaction mode turns named statements off. */
   pool?: 'session' | 'transaction';
@@ -97,8 +94,6 @@ export interface Cluster {
   url: string;
   /** Every app instance's own address. */
   appUrls: string[];
-  /** The first `serving` app instances take requests; the others stand by (HAProxy `backup`). */
-  serving: number;
   workerUrl: string;
   /** The database through PgBouncer (what the apps use), directly on the primary, on the standby. */
   databaseUrl: string;
@@ -269,23 +264,8 @@ function pgbouncerIni(o: {
   ].join('\n');
 }
 
-/**
- * How many of `apps` instances take requests when they share the host's cores with PostgreSQL and
- * the worker: half the cores, at least one; the others stand by and take over when one is lost
- * (decision 197). On two cores, one serves: the same instance answering all 32 requests in flight
- * batches more of them together and shares the cores with fewer busy processes (the city bench:
- * 169-179 requests a second against 129-146 with both serving).
- */
-export function servingApps(apps: number, cores = availableParallelism()): number {
-  return Math.max(1, Math.min(apps, Math.floor(cores / 2)));
-}
-
-/**
- * HAProxy's configuration in front of app instances on HOST (the city bench uses it too): the first
- * `serving` instances (all when not given) take requests in turn; the rest are standbys (`backup`).
- */
-export function haproxyCfg(o: { port: number; apps: number[]; serving?: number }) {
-  const serving = o.serving ?? o.apps.length;
+/** HAProxy's configuration in front of app instances on HOST (the city bench uses it too). */
+export function haproxyCfg(o: { port: number; apps: number[] }) {
   return [
     '# Written by scripts/cluster.ts (docs/deploy.md)',
     'global',
@@ -327,11 +307,8 @@ export function haproxyCfg(o: { port: number; apps: number[]; serving?: number }
     '  # At most 32 requests in flight per instance, the rest wait here: an instance flooded at',
     '  # month-end (or left alone when the other is lost) keeps answering its health checks',
     '  # instead of being taken out with its queue.',
-    '  # A connection an instance refuses (its process is gone) takes it out at once (observe',
-    '  # layer4), not after two checks: the request is sent to another instance, a standby when no',
-    '  # serving one is left, instead of failing its retries on the lost one.',
-    '  default-server check inter 1s fall 2 rise 2 maxconn 32 observe layer4 error-limit 1 on-error mark-down',
-    ...o.apps.map((port, i) => `  server app${i + 1} ${HOST}:${port}${i >= serving ? ' backup' : ''}`),
+    '  default-server check inter 1s fall 2 rise 2 maxconn 32',
+    ...o.apps.map((port, i) => `  server app${i + 1} ${HOST}:${port}`),
     '',
   ].join('\n');
 }
@@ -369,7 +346,6 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     ports,
     url: `http://${HOST}:${ports.haproxy}`,
     appUrls: Array.from({ length: appCount }, (_, i) => `http://${HOST}:${ports.app + i}`),
-    serving: options.serving ?? servingApps(appCount),
     workerUrl: `http://${HOST}:${ports.worker}`,
     databaseUrl: dbUrl(ports.pgbouncer),
     primaryUrl: dbUrl(ports.primary),
@@ -585,11 +561,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
     writeFileSync(
       join(dir, 'haproxy.cfg'),
-      haproxyCfg({
-        port: ports.haproxy,
-        apps: cluster.appUrls.map((_, i) => ports.app + i),
-        serving: cluster.serving,
-      }),
+      haproxyCfg({ port: ports.haproxy, apps: cluster.appUrls.map((_, i) => ports.app + i) }),
     );
     haproxy = spawnLogged('haproxy', which('haproxy')!, ['-f', join(dir, 'haproxy.cfg'), '-db']).child;
     await until(async () => (await answers(`${cluster.url}/health/ready`)) === 200, 20_000, 'HAProxy');
@@ -668,9 +640,7 @@ function describe(c: Cluster): string {
   return [
     '',
     `Cabinet (HAProxy):        ${c.url}`,
-    ...c.appUrls.map(
-      (u, i) => `App instance ${i + 1}:         ${u}  (ROLE=web${i < c.serving ? '' : ', standby'})`,
-    ),
+    ...c.appUrls.map((u, i) => `App instance ${i + 1}:         ${u}  (ROLE=web)`),
     ...(c.worker ? [`Worker (health, metrics): ${c.workerUrl}/health/ready  (ROLE=worker)`] : []),
     `PgBouncer -> primary:     ${c.databaseUrl}`,
     `PostgreSQL primary:       ${c.primaryUrl}`,
@@ -685,7 +655,6 @@ function parseArgs(argv: string[]) {
   const args = {
     command: 'start',
     apps: 2,
-    serving: undefined as number | undefined,
     pool: 'session' as 'session' | 'transaction',
     dir: undefined as string | undefined,
     base: undefined as number | undefined,
@@ -700,7 +669,6 @@ function parseArgs(argv: string[]) {
     };
     if (a === 'stop' || a === 'start') args.command = a;
     else if (a === '--apps') args.apps = Number(value());
-    else if (a === '--serving') args.serving = Number(value());
     else if (a === '--pool') args.pool = value() as 'session' | 'transaction';
     else if (a === '--dir') args.dir = value();
     else if (a === '--port-base') args.base = Number(value());
@@ -708,11 +676,6 @@ function parseArgs(argv: string[]) {
     else throw new Error(`unknown argument ${a}`);
   }
   if (!Number.isInteger(args.apps) || args.apps < 1 || args.apps > 20) throw new Error('--apps: 1 to 20');
-  if (
-    args.serving !== undefined &&
-    !(Number.isInteger(args.serving) && args.serving >= 1 && args.serving <= args.apps)
-  )
-    throw new Error('--serving: 1 to the number of apps');
   if (args.pool !== 'session' && args.pool !== 'transaction')
     throw new Error('--pool: session or transaction');
   return args;
@@ -724,7 +687,7 @@ async function cli() {
     args = parseArgs(process.argv.slice(2));
   } catch (error) {
     console.error(
-      `${(error as Error).message}\nUsage: npm run cluster [-- --apps N --serving N --pool session|transaction --dir D --port-base P --no-demo] | npm run cluster -- stop [--dir D]`,
+      `${(error as Error).message}\nUsage: npm run cluster [-- --apps N --pool session|transaction --dir D --port-base P --no-demo] | npm run cluster -- stop [--dir D]`,
     );
     process.exit(2);
   }
@@ -740,7 +703,6 @@ async function cli() {
   }
   const cluster = await startCluster({
     apps: args.apps,
-    ...(args.serving ? { serving: args.serving } : {}),
     pool: args.pool,
     demo: args.demo,
     ...(args.dir ? { dir: args.dir } : {}),

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haproxyCfg, servingApps } from '../scripts/cluster';
+import { haproxyCfg } from '../scripts/cluster';
 
 /**
  * HAProxy as the cluster and the compose file configure it (scripts/cluster.ts, haproxyCfg), in
@@ -22,14 +22,10 @@ try {
 }
 
 const PROXY_PORT = 5591;
-const STANDBY_PROXY_PORT = 5592;
 let dir: string;
 let proxy: ChildProcess | undefined;
-let standbyProxy: ChildProcess | undefined;
 let slow: Server;
 let gone: Server;
-let serving: Server;
-let standby: Server;
 
 const listen = (server: Server) =>
   new Promise<number>((resolve) =>
@@ -51,19 +47,6 @@ beforeAll(async () => {
   const file = join(dir, 'haproxy.cfg');
   writeFileSync(file, haproxyCfg({ port: PROXY_PORT, apps: [slowPort, gonePort] }));
   proxy = spawn('haproxy', ['-f', file, '-db'], { stdio: 'ignore' });
-  // A serving instance and a standby, as the cluster lays them out on two cores.
-  serving = createServer((req, res) => res.writeHead(200).end(`serving ${req.url}`));
-  standby = createServer((req, res) => res.writeHead(200).end(`standby ${req.url}`));
-  const standbyFile = join(dir, 'haproxy-standby.cfg');
-  writeFileSync(
-    standbyFile,
-    haproxyCfg({
-      port: STANDBY_PROXY_PORT,
-      apps: [await listen(serving), await listen(standby)],
-      serving: 1,
-    }),
-  );
-  standbyProxy = spawn('haproxy', ['-f', standbyFile, '-db'], { stdio: 'ignore' });
   // The second instance is lost at once; its port refuses connections from now on.
   await new Promise<void>((resolve) => gone.close(() => resolve()));
   gone.closeAllConnections();
@@ -71,11 +54,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   proxy?.kill('SIGKILL');
-  standbyProxy?.kill('SIGKILL');
-  for (const server of [slow, serving, standby]) {
-    server?.closeAllConnections();
-    await new Promise((r) => (server?.listening ? server.close(r) : r(undefined)));
-  }
+  slow?.closeAllConnections();
+  await new Promise((r) => (slow ? slow.close(r) : r(undefined)));
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -93,41 +73,4 @@ describe.skipIf(!installed)('HAProxy health checks', () => {
     // slow instance's.
     expect(answers).toEqual(Array.from({ length: 10 }, (_, i) => `200 served /page-${i}`));
   }, 20_000);
-});
-
-describe.skipIf(!installed)('HAProxy with a standby instance', () => {
-  const ask = async (path: string) => {
-    const res = await fetch(`http://127.0.0.1:${STANDBY_PROXY_PORT}${path}`);
-    return `${res.status} ${await res.text()}`;
-  };
-
-  it('sends everything to the serving instance, and to the standby from the first request after it is lost', async () => {
-    // Both instances in (rise 2 at 1 s).
-    await new Promise((r) => setTimeout(r, 2_500));
-    const before: string[] = [];
-    for (let i = 0; i < 10; i++) before.push(await ask(`/before-${i}`));
-    expect(before).toEqual(Array.from({ length: 10 }, (_, i) => `200 serving /before-${i}`));
-
-    // The serving process is gone: its port refuses connections. Asked at once, long before two
-    // failed checks take it out: the refused connection takes it out (observe layer4), and the
-    // request is sent to the standby instead of failing its retries on the lost instance (503).
-    await new Promise<void>((resolve) => {
-      serving.close(() => resolve());
-      serving.closeAllConnections();
-    });
-    const after: string[] = [];
-    for (let i = 0; i < 10; i++) after.push(await ask(`/after-${i}`));
-    expect(after).toEqual(Array.from({ length: 10 }, (_, i) => `200 standby /after-${i}`));
-  }, 20_000);
-});
-
-describe('how many app instances serve', () => {
-  it('half the cores, at least one and at most every instance', () => {
-    expect(servingApps(2, 2)).toBe(1);
-    expect(servingApps(2, 1)).toBe(1);
-    expect(servingApps(2, 4)).toBe(2);
-    expect(servingApps(2, 16)).toBe(2);
-    expect(servingApps(4, 6)).toBe(3);
-    expect(servingApps(1, 8)).toBe(1);
-  });
 });
