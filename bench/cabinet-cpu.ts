@@ -117,24 +117,25 @@ let turn = 0;
 async function request(route: string, c: Customer) {
   turn += 1;
   const headers = { ...BROWSER, cookie: c.cookie };
-  const remoteAddress = c.address;
+  // As this customer's browser: its cookies, from its own address.
+  const as = { headers, remoteAddress: c.address };
   let res: Awaited<ReturnType<typeof app.inject>>;
   let expect = 200;
   switch (route) {
     case 'readings':
-      res = await app.inject({ url: '/cabinet/readings', headers, remoteAddress });
+      res = await app.inject({ url: '/cabinet/readings', ...as });
       break;
     case 'history':
-      res = await app.inject({ url: '/cabinet/readings/history', headers, remoteAddress });
+      res = await app.inject({ url: '/cabinet/readings/history', ...as });
       break;
     case 'invoice':
-      res = await app.inject({ url: `/cabinet/invoice?period=${PERIOD}`, headers, remoteAddress });
+      res = await app.inject({ url: `/cabinet/invoice?period=${PERIOD}`, ...as });
       break;
     case 'settlement':
-      res = await app.inject({ url: '/cabinet/settlement', headers, remoteAddress });
+      res = await app.inject({ url: '/cabinet/settlement', ...as });
       break;
     case 'pdf':
-      res = await app.inject({ url: `/cabinet/invoice.pdf?period=${PERIOD}`, headers, remoteAddress });
+      res = await app.inject({ url: `/cabinet/invoice.pdf?period=${PERIOD}`, ...as });
       break;
     case 'submit': {
       // Each submission corrects the month's previous one upwards by a litre: accepted every time.
@@ -143,7 +144,7 @@ async function request(route: string, c: Customer) {
       res = await app.inject({
         method: 'POST',
         url: '/cabinet/readings',
-        remoteAddress,
+        remoteAddress: c.address,
         headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
         payload: `_csrf=${encodeURIComponent(c.csrf)}${values}&key=${tag}t${turn}`,
       });
