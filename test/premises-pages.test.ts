@@ -128,6 +128,41 @@ describe(`pages of a user with many accounts (${ENGINE})`, () => {
     expect(await novemberRows(b.meters[0]!.id)).toEqual([]);
   });
 
+  it('keeps a large consumption ticked as confirmed when the form comes back: another row of the account refused, or the forms past their limit', async () => {
+    await t.handle.db.deleteFrom('rate_limits').execute();
+    const browser = await signedIn(owner, 'en');
+    const form = await browser.get('/cabinet/premises/readings');
+    const key = /name="key" value="([^"]+)"/.exec(form.body)![1]!;
+    const meter = a.meters[1]!.id;
+    const ticked = new RegExp(`name="confirm_${meter}" value="180000" checked`);
+    const fields = {
+      key,
+      [`m_${a.meters[0]!.id}`]: 'abc',
+      [`m_${meter}`]: '180',
+      [`confirm_${meter}`]: '180000',
+    };
+    const refused = await browser.post('/cabinet/premises/readings', fields);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toMatch(ticked);
+    // The forms' counters past the limit: the form comes back with the value and its tick.
+    await t.handle.db
+      .updateTable('rate_limits')
+      .set({ hits: 1000 })
+      .where('key', 'like', 'action|readings.form|%')
+      .execute();
+    const limited = await browser.post('/cabinet/premises/readings', {
+      ...fields,
+      [`m_${a.meters[0]!.id}`]: '',
+    });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.body).toMatch(ticked);
+    // A tick without its value in the field is not shown again.
+    const emptied = await browser.post('/cabinet/premises/readings', { key, [`confirm_${meter}`]: '180000' });
+    expect(emptied.body).not.toContain(`name="confirm_${meter}"`);
+    expect(await novemberRows(meter)).toEqual([]);
+    await t.handle.db.deleteFrom('rate_limits').execute();
+  });
+
   it('asks to confirm a large consumption beside its row and stores it once confirmed with that value', async () => {
     const browser = await signedIn(owner, 'en');
     const form = await browser.get('/cabinet/premises/readings');

@@ -209,6 +209,42 @@ describe(`meter readings page (${ENGINE})`, () => {
     );
   });
 
+  it('a confirmation sent too often comes back as the confirmation step with the wait; after it, one confirmation stores', async () => {
+    await clearCurrentMonth();
+    await t.handle.db.deleteFrom('rate_limits').execute();
+    const b = await signedIn();
+    const page = await b.get('/cabinet/readings');
+    const big = m3((await previousL('31883369')) + 45_000);
+    const form = { key: keyOf(page.body), [`m_${cold}`]: big, [`m_${hot}`]: '' };
+    const ask = await b.post('/cabinet/readings', form);
+    expect(textOf(ask.body)).toContain('Confirm submission');
+    // The form's counters are past the limit (30 forms of a customer in 10 minutes).
+    await t.handle.db
+      .updateTable('rate_limits')
+      .set({ hits: 1000 })
+      .where('key', 'like', 'action|readings.form|%')
+      .execute();
+    const confirm = { ...form, action: 'confirm', confirm_partial: '1', confirm_large: '1' };
+    const refused = await b.post('/cabinet/readings', confirm);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    const text = textOf(refused.body);
+    expect(text).toMatch(/This was done too often\. Try again in \d+ minutes?\./);
+    expect(text).toContain('Readings to submit:');
+    expect(text).toContain(`31883369: ${big}`);
+    expect(text).toContain('Yes, submit');
+    // The step's form carries the same key, the typed values and both confirmations.
+    expect(keyOf(refused.body)).toBe(form.key);
+    expect(refused.body).toContain(`name="m_${cold}" value="${big}"`);
+    expect(refused.body).toContain('name="confirm_large" value="1"');
+    expect(await currentRows(cold)).toHaveLength(0);
+
+    await t.handle.db.deleteFrom('rate_limits').where('key', 'like', 'action|readings.form|%').execute();
+    const ok = await b.post('/cabinet/readings', confirm);
+    expect(ok.statusCode).toBe(303);
+    expect((await currentRows(cold)).map((r) => r.status)).toEqual(['flagged']);
+  });
+
   it('keeps every correction in history; the newest counts', async () => {
     await clearCurrentMonth();
     const b = await signedIn();

@@ -98,7 +98,8 @@ export async function premisesRoutes(instance: FastifyInstance, { db, config }: 
     const body = req.body;
     const key = body.key || newIdempotencyKey();
     const wait = await formLimit(req);
-    if (wait > 0) return tooOften(db, req, reply, { wait, typed: body.typed, key, now });
+    if (wait > 0)
+      return tooOften(db, req, reply, { wait, typed: body.typed, confirmed: body.confirmedLarge, key, now });
     const result = await submitPremisesReadings(db, {
       userId: req.user!.id,
       typed: body.typed,
@@ -132,6 +133,7 @@ export async function premisesRoutes(instance: FastifyInstance, { db, config }: 
       {
         ...form,
         ...shown,
+        confirmed: body.confirmedLarge,
         idempotencyKey: key,
         notice: allStored ? { kind: 'success', text: t.allStored } : { kind: 'error', text: t.someNotStored },
       },
@@ -166,12 +168,19 @@ async function tooOften(
   db: AppDeps['db'],
   req: FastifyRequest,
   reply: FastifyReply,
-  sent: { wait: number; typed: Record<number, string>; key: string; now: Date },
+  sent: {
+    wait: number;
+    typed: Record<number, string>;
+    confirmed: Record<number, number>;
+    key: string;
+    now: Date;
+  },
 ) {
   reply.header('retry-after', sent.wait);
   const form = await bulkReadingsForm(db, { userId: req.user!.id, now: sent.now });
   const notice = { kind: 'error' as const, text: waitMessage(req.locale, sent.wait) };
-  return bulkPage(req, reply, { ...form, typed: sent.typed, idempotencyKey: sent.key, notice }, 429);
+  const { typed, confirmed, key } = sent;
+  return bulkPage(req, reply, { ...form, typed, confirmed, idempotencyKey: key, notice }, 429);
 }
 
 function bulkPage(
@@ -184,6 +193,7 @@ function bulkPage(
     typed: {},
     errors: {},
     large: {},
+    confirmed: {},
     idempotencyKey: newIdempotencyKey(),
     notice: null,
     outcome: null,

@@ -248,6 +248,8 @@ export interface BulkPageView {
   errors: Record<number, string>;
   /** Large consumption messages per meter, with the litres to confirm. */
   large: Record<number, { message: string; valueL: number }>;
+  /** The large consumptions the customer confirmed in the form sent (litres per meter), kept ticked. */
+  confirmed: Record<number, number>;
   idempotencyKey: string;
   periodOpen: boolean;
   notice: { kind: 'success' | 'info' | 'warning' | 'error'; text: string } | null;
@@ -290,6 +292,21 @@ function OutcomeLists({ locale, outcome }: { locale: Locale; outcome: BulkOutcom
   );
 }
 
+/** The tick confirming a large consumption of one meter, for the litres it was asked about. */
+function ConfirmBox(props: { locale: Locale; meterId: number; valueL: number; checked: boolean }) {
+  return (
+    <label class="check">
+      <input
+        type="checkbox"
+        name={`confirm_${props.meterId}`}
+        value={String(props.valueL)}
+        checked={props.checked}
+      />{' '}
+      {premisesText[props.locale].bulk.confirmBox}
+    </label>
+  );
+}
+
 /** One meter's row of the bulk form. */
 function BulkRow({
   ctx,
@@ -307,6 +324,8 @@ function BulkRow({
   const name = meterField(meter.id);
   const error = view.errors[meter.id];
   const large = view.large[meter.id];
+  // A confirmation sent with a value still in its field stays ticked (it counts only for that value).
+  const confirmedL = view.typed[meter.id]?.trim() ? view.confirmed[meter.id] : undefined;
   const described = [error ? `f-${name}-error` : '', large ? `f-${name}-large` : '']
     .filter(Boolean)
     .join(' ');
@@ -335,11 +354,15 @@ function BulkRow({
             <p class="warning" id={`f-${name}-large`}>
               {large.message}
             </p>
-            <label class="check">
-              <input type="checkbox" name={`confirm_${meter.id}`} value={String(large.valueL)} />{' '}
-              {t.confirmBox}
-            </label>
+            <ConfirmBox
+              locale={ctx.locale}
+              meterId={meter.id}
+              valueL={large.valueL}
+              checked={confirmedL === large.valueL}
+            />
           </>
+        ) : confirmedL !== undefined ? (
+          <ConfirmBox locale={ctx.locale} meterId={meter.id} valueL={confirmedL} checked />
         ) : null}
       </td>
     </tr>

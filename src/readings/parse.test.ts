@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseReading } from './parse';
+import { parseReading, parseTyped } from './parse';
 
 const valid: [string, number, string][] = [
   ['117.5', 117_500, '00117.500'],
@@ -67,5 +67,15 @@ describe('parseReading', () => {
   it('covers at least 30 inputs and never turns a refused reading into zero', () => {
     expect(valid.length + invalid.length).toBeGreaterThanOrEqual(30);
     for (const [input] of invalid) expect(parseReading(input)).not.toHaveProperty('litres');
+  });
+});
+
+describe('parseTyped', () => {
+  it('reads the filled fields of a form into litres and problems; empty fields are in neither', () => {
+    expect(parseTyped({ 7: '117,5', 8: '  ', 9: '-3', 10: '', 11: '00000125.120' })).toEqual({
+      values: { 7: 117_500, 11: 125_120 },
+      problems: { 9: 'sign' },
+    });
+    expect(parseTyped({})).toEqual({ values: {}, problems: {} });
   });
 });

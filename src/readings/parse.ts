@@ -32,3 +32,23 @@ export function parseReading(input: string): ParsedReading {
   const litres = Number(whole) * 1000 + Number(fraction.padEnd(3, '0'));
   return { ok: true, litres, display: formatMeterReading(litres) };
 }
+
+/**
+ * The fields of a readings form, meter id to what was typed, read: the litres of each filled field
+ * that parses, and the problem of each that does not. Empty fields are not submitted and are in
+ * neither.
+ */
+export function parseTyped(typed: Record<number, string>): {
+  values: Record<number, Litres>;
+  problems: Record<number, ReadingProblem>;
+} {
+  const values: Record<number, Litres> = {};
+  const problems: Record<number, ReadingProblem> = {};
+  for (const [id, text] of Object.entries(typed)) {
+    if (text.trim() === '') continue;
+    const parsed = parseReading(text);
+    if (parsed.ok) values[Number(id)] = parsed.litres;
+    else problems[Number(id)] = parsed.problem;
+  }
+  return { values, problems };
+}

@@ -18,6 +18,7 @@ import { countingReadingsSince } from './counting-reading.queries';
 import { readingHistoryCsv } from './history-csv';
 import { newIdempotencyKey } from './idempotency-key';
 import { keepReadingDraft } from './keep-reading-draft.service';
+import { parseTyped } from './parse';
 import { DRAFT_COOKIE, DRAFT_LIMIT, DRAFT_MS } from './reading-draft-token';
 import { readingsText } from './readings.messages';
 import {
@@ -189,7 +190,9 @@ async function sendConfirmPage(
   req: FastifyRequest,
   reply: FastifyReply,
   form: { accountNumber: string | undefined; typed: Record<number, string>; key: string; now: Date },
-  confirm: Extract<SubmitResult, { kind: 'confirm' }>,
+  confirm: Pick<Extract<SubmitResult, { kind: 'confirm' }>, 'values'> &
+    Partial<Pick<Extract<SubmitResult, { kind: 'confirm' }>, 'partial' | 'large'>> & { notice?: string },
+  status = 200,
 ) {
   const account = await customerAccount(db, req, form.accountNumber);
   const meters = await meterStates(db, account.id, monthStart(periodOf(form.now)));
@@ -203,11 +206,13 @@ async function sendConfirmPage(
         meters,
         typed: form.typed,
         values: confirm.values,
-        partial: confirm.partial,
-        large: confirm.large,
+        partial: confirm.partial ?? null,
+        large: confirm.large ?? [],
         idempotencyKey: form.key || newIdempotencyKey(),
+        notice: confirm.notice,
       }}
     />,
+    status,
   );
 }
 
@@ -245,7 +250,14 @@ function readingsFormRoute(app: ZodApp, deps: AppDeps, draftCookie: DraftCookie)
       const wait = await formLimit(req);
       if (wait > 0) {
         reply.header('retry-after', wait);
-        return rerender({ notice: { kind: 'error', text: [waitMessage(req.locale, wait)] } }, 429);
+        const notice = waitMessage(req.locale, wait);
+        // A confirmation sent too often comes back as the confirmation step, so after the wait the
+        // customer confirms once more instead of typing and confirming the whole form again.
+        if (req.body.action === 'confirm') {
+          const form = { accountNumber: req.query.account, typed, key, now };
+          return sendConfirmPage(db, req, reply, form, { values: parseTyped(typed).values, notice }, 429);
+        }
+        return rerender({ notice: { kind: 'error', text: [notice] } }, 429);
       }
 
       const result = await submitReadings(db, {

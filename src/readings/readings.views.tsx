@@ -273,6 +273,8 @@ export interface ConfirmView {
   partial: { filled: number; total: number } | null;
   large: LargeConsumption[];
   idempotencyKey: string;
+  /** Said above the list: the confirmation was sent too often and must wait (nothing was checked). */
+  notice?: string | undefined;
 }
 
 /** The confirmation step of a partial or unusually large submission; works without JavaScript. */
@@ -281,7 +283,9 @@ export function ConfirmPage({ ctx, view }: { ctx: PageContext; view: ConfirmView
   return (
     <Layout ctx={ctx} title={t.confirm.title} cabinet scripts={[READINGS_SCRIPT]}>
       <AccountHeader locale={ctx.locale} account={view.account} />
-      <div id="readings-status" aria-live="assertive" />
+      <div id="readings-status" aria-live="assertive">
+        {view.notice ? <Notice kind="error">{view.notice}</Notice> : null}
+      </div>
       {view.partial ? (
         <Notice kind="warning">{t.confirm.partial(view.partial.filled, view.partial.total)}</Notice>
       ) : null}

@@ -5,7 +5,7 @@ import type { Litres } from '../money/litres';
 import { consumptionLimits, type LimitOf } from './consumption-limits';
 import { isIdempotencyKey, newIdempotencyKey } from './idempotency-key';
 import { HISTORY_FACTOR, limitOverL } from './large-consumption';
-import { parseReading, type ReadingProblem } from './parse';
+import { parseTyped, type ReadingProblem } from './parse';
 import { countSubmission } from './readings.metrics';
 import {
   currentReadings,
@@ -93,14 +93,10 @@ export async function submitReadings(db: DB, req: SubmitRequest): Promise<Submit
 async function submit(db: DB, req: SubmitRequest): Promise<SubmitResult> {
   const period = monthStart(periodOf(req.now));
   const accountNumber = req.accountNumber || undefined;
-  const filledEntries = Object.entries(req.typed).filter(([, v]) => v.trim() !== '');
+  const { values, problems } = parseTyped(req.typed);
   const errors: Record<number, FieldProblem> = {};
-  const values: Record<number, Litres> = {};
-  for (const [id, text] of filledEntries) {
-    const parsed = parseReading(text);
-    if (parsed.ok) values[Number(id)] = parsed.litres;
-    else errors[Number(id)] = { problem: parsed.problem };
-  }
+  for (const [id, problem] of Object.entries(problems)) errors[Number(id)] = { problem };
+  const filled = Object.keys(values).length + Object.keys(errors).length;
 
   // One row key per meter, month and value: the same form sent again stores nothing new, while a
   // changed value or a key reused in another month is a submission of its own.
@@ -120,7 +116,7 @@ async function submit(db: DB, req: SubmitRequest): Promise<SubmitResult> {
   // Rows the one statement stored for this request (all of them, or part when the rest had been
   // stored before or did not change).
   let storedAtOnce: StoredReading[] = [];
-  if (filledEntries.length && !Object.keys(errors).length) {
+  if (filled && !Object.keys(errors).length) {
     const saved = await insertValidSubmission(db, {
       userId: req.userId,
       accountNumber,
@@ -143,7 +139,7 @@ async function submit(db: DB, req: SubmitRequest): Promise<SubmitResult> {
   // Not stored at once: find out why, in the order a customer should hear it.
   const context = await submissionContext(db, req.userId, accountNumber, period);
   if (!context) return { kind: 'noAccount' };
-  if (!filledEntries.length) return { kind: 'nothing' };
+  if (!filled) return { kind: 'nothing' };
   // Meters whose row of this very submission is stored already (a resend, or the one statement
   // stored part of it): sending it again adds no row, so the monthly limit does not apply to them.
   const storedMeters = async (q: DB) => new Set((await readingsByKeys(q, keys)).map((r) => r.meterId));
