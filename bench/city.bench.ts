@@ -8,8 +8,9 @@
  *   processes answer (the capacity);
  * - CITY_SECONDS (60) at CITY_RATE requests a second (300, the goal), sent on schedule whether or
  *   not the earlier ones are answered, as customers arrive (CITY_RATE=0: none);
- * - CITY_KILL_SECONDS (20) with CITY_CONCURRENCY in flight, one app process killed with SIGKILL
- *   half-way (CITY_KILL=0: none).
+ * - CITY_KILL_SECONDS (20) with CITY_KILL_CONCURRENCY (96) in flight, one app process killed with
+ *   SIGKILL half-way (CITY_KILL=0: none). 96 is three times an instance's 32 places: HAProxy's queue
+ *   holds requests when the process is lost, as at month-end.
  * Prints per route the rate and p50/p99 of the second run, the errors the killed process cost,
  * and the mailing's messages per second until it is done (at most CITY_MAIL_SECONDS, 900).
  *
@@ -60,6 +61,7 @@ const CONCURRENCY = Number(process.env.CITY_CONCURRENCY ?? 32);
 const RATE = Number(process.env.CITY_RATE ?? 300);
 const CAPACITY_SECONDS = Number(process.env.CITY_CAPACITY_SECONDS ?? 20);
 const KILL_SECONDS = Number(process.env.CITY_KILL_SECONDS ?? 20);
+const KILL_CONCURRENCY = Number(process.env.CITY_KILL_CONCURRENCY ?? 96);
 /** The worker's pace of queuing the mailing (MAILING_PER_SECOND; the cabinet's default is 150). */
 const MAILING_PER_SECOND = process.env.CITY_MAILING_PER_SECOND ?? '150';
 /** The worker's CPU priority (WORKER_NICE; 0: as the apps' own), decision 193. */
@@ -154,13 +156,14 @@ export default async function cityBench(): Promise<BenchRow[]> {
       ? await runMix({ ...mixJob, seconds: SECONDS, rate: RATE, concurrency: 1000, tag: `${mixJob.tag}r` })
       : undefined;
     const mixCpu = await cpu.lap(mix?.clientCpuMs);
-    // The kill, with the load the processes can take (requests in flight, as in the capacity run):
-    // above it, errors would say nothing of what a lost process costs.
+    // The kill, with a fixed number of requests in flight (not a rate above the capacity, where
+    // errors would say nothing of what a lost process costs), more than the instances' places: the
+    // queued requests must go to the instance left.
     let killed: { mix: MixResult; killAt: number; cpu: CpuSpent } | undefined;
     if (KILL) {
       const killAt = KILL_SECONDS / 2;
       log(
-        `${CONCURRENCY} requests in flight for ${KILL_SECONDS} s, one app process killed after ${killAt} s`,
+        `${KILL_CONCURRENCY} requests in flight for ${KILL_SECONDS} s, one app process killed after ${killAt} s`,
       );
       let killedAtMs = 0;
       const killer = setTimeout(() => {
@@ -169,7 +172,12 @@ export default async function cityBench(): Promise<BenchRow[]> {
         killedAtMs = Date.now();
         apps[INSTANCES - 1]?.kill('SIGKILL');
       }, killAt * 1000);
-      const mix = await runMix({ ...mixJob, seconds: KILL_SECONDS, tag: `${mixJob.tag}k` });
+      const mix = await runMix({
+        ...mixJob,
+        seconds: KILL_SECONDS,
+        concurrency: KILL_CONCURRENCY,
+        tag: `${mixJob.tag}k`,
+      });
       clearTimeout(killer);
       // On the client's clock: it starts its run a little after the timer above was set.
       const killedAt = killedAtMs ? (killedAtMs - mix.startedAtMs) / 1000 : killAt;
@@ -612,7 +620,7 @@ function report(
       perSecond: all.latencies.length / killed.mix.seconds,
       p50Ms: percentile(all.latencies, 50),
       p99Ms: percentile(all.latencies, 99),
-      note: `${CONCURRENCY} in flight, killed at ${killed.killAt.toFixed(1)} s; errors after it spread over ${window.toFixed(2)} s (${all.errors - after.length} before); goal < 1 s of errors${
+      note: `${KILL_CONCURRENCY} in flight, killed at ${killed.killAt.toFixed(1)} s; errors after it spread over ${window.toFixed(2)} s (${all.errors - after.length} before); goal < 1 s of errors${
         all.errors
           ? `: ${Object.values(killed.mix.routes)
               .flatMap((r) => r.samples)

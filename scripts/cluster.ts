@@ -306,8 +306,10 @@ export function haproxyCfg(o: { port: number; apps: number[] }) {
     '  http-check expect status 200',
     '  # At most 32 requests in flight per instance, the rest wait here: an instance flooded at',
     '  # month-end (or left alone when the other is lost) keeps answering its health checks',
-    '  # instead of being taken out with its queue.',
-    '  default-server check inter 1s fall 2 rise 2 maxconn 32',
+    '  # instead of being taken out with its queue. An instance that refuses connections (its',
+    '  # process is gone) is out after 10 refusals in a row, at once, not after two checks: the',
+    '  # queued requests it frees places for are no longer sent to it and refused (decision 198).',
+    '  default-server check inter 1s fall 2 rise 2 maxconn 32 observe layer4 error-limit 10 on-error mark-down',
     ...o.apps.map((port, i) => `  server app${i + 1} ${HOST}:${port}`),
     '',
   ].join('\n');
