@@ -156,9 +156,21 @@ describe(`pages of a user with many accounts (${ENGINE})`, () => {
     });
     expect(limited.statusCode).toBe(429);
     expect(limited.body).toMatch(ticked);
-    // A tick without its value in the field is not shown again.
-    const emptied = await browser.post('/cabinet/premises/readings', { key, [`confirm_${meter}`]: '180000' });
-    expect(emptied.body).not.toContain(`name="confirm_${meter}"`);
+    // A tick whose field no longer holds the value it confirmed is not shown again (still limited).
+    for (const value of ['', '190']) {
+      const changed = await browser.post('/cabinet/premises/readings', { ...fields, [`m_${meter}`]: value });
+      expect(changed.statusCode).toBe(429);
+      expect(changed.body).not.toContain(`name="confirm_${meter}"`);
+    }
+    await t.handle.db.deleteFrom('rate_limits').execute();
+    // Checked again: the new value is asked about, not ticked.
+    const asked = await browser.post('/cabinet/premises/readings', {
+      key,
+      [`m_${meter}`]: '190',
+      [`confirm_${meter}`]: '180000',
+    });
+    expect(asked.statusCode).toBe(422);
+    expect(asked.body).toMatch(new RegExp(`name="confirm_${meter}" value="190000"(?! checked)`));
     expect(await novemberRows(meter)).toEqual([]);
     await t.handle.db.deleteFrom('rate_limits').execute();
   });

@@ -232,6 +232,9 @@ describe(`meter readings page (${ENGINE})`, () => {
     expect(text).toMatch(/This was done too often\. Try again in \d+ minutes?\./);
     expect(text).toContain('Readings to submit:');
     expect(text).toContain(`31883369: ${big}`);
+    expect(text).not.toContain('31883423:');
+    // The hot meter was left empty: still said, as on the first confirmation.
+    expect(text).toContain('You filled in 1 of 2 meters. Submit only those?');
     expect(text).toContain('Yes, submit');
     // The step's form carries the same key, the typed values and both confirmations.
     expect(keyOf(refused.body)).toBe(form.key);

@@ -3,6 +3,7 @@ import { common } from '../i18n/common';
 import { formatDate, formatPeriod, type Locale } from '../i18n/locales';
 import { formatMeterReading } from '../money/litres';
 import { formatTiyn } from '../money/tiyn';
+import { parseReading } from '../readings/parse';
 import { readingsText } from '../readings/readings.messages';
 import { meterField, ReadingInput } from '../readings/readings.views';
 import { Layout, Notice } from '../web/layout';
@@ -324,8 +325,9 @@ function BulkRow({
   const name = meterField(meter.id);
   const error = view.errors[meter.id];
   const large = view.large[meter.id];
-  // A confirmation sent with a value still in its field stays ticked (it counts only for that value).
-  const confirmedL = view.typed[meter.id]?.trim() ? view.confirmed[meter.id] : undefined;
+  // A confirmation stays ticked while its field holds the value it confirmed (it counts only for it).
+  const typed = parseReading(view.typed[meter.id] ?? '');
+  const confirmedL = typed.ok && typed.litres === view.confirmed[meter.id] ? typed.litres : undefined;
   const described = [error ? `f-${name}-error` : '', large ? `f-${name}-large` : '']
     .filter(Boolean)
     .join(' ');

@@ -196,6 +196,14 @@ async function sendConfirmPage(
 ) {
   const account = await customerAccount(db, req, form.accountNumber);
   const meters = await meterStates(db, account.id, monthStart(periodOf(form.now)));
+  // Sent again after the limit: the values are not checked, but a partial form is still said so.
+  const filled = meters.filter((m) => confirm.values[m.id] !== undefined).length;
+  const partial =
+    confirm.partial !== undefined
+      ? confirm.partial
+      : filled < meters.length
+        ? { filled, total: meters.length }
+        : null;
   return sendPage(
     reply,
     <ConfirmPage
@@ -206,7 +214,7 @@ async function sendConfirmPage(
         meters,
         typed: form.typed,
         values: confirm.values,
-        partial: confirm.partial ?? null,
+        partial,
         large: confirm.large ?? [],
         idempotencyKey: form.key || newIdempotencyKey(),
         notice: confirm.notice,
