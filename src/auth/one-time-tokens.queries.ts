@@ -16,6 +16,21 @@ export async function retireUnusedTokens(db: DB, userId: number, purpose: TokenP
     .execute();
 }
 
+/** Marks a user's unused tokens of these purposes used: none of them opens any more. */
+export async function retireTokensOfPurposes(
+  db: DB,
+  userId: number,
+  purposes: readonly TokenPurpose[],
+): Promise<void> {
+  await db
+    .updateTable('one_time_tokens')
+    .set({ used_at: sql<Date>`now()` })
+    .where('user_id', '=', userId)
+    .where('purpose', 'in', purposes)
+    .where('used_at', 'is', null)
+    .execute();
+}
+
 export async function insertToken(
   db: DB,
   row: { tokenHash: string; userId: number; purpose: TokenPurpose; payload: string; expiresAt: Date },

@@ -93,6 +93,44 @@ describe(`requestPasswordRecovery, resetPassword (${engine})`, () => {
     ]);
   });
 
+  it('a recovery retires the links mailed before it: an address change waiting, an older word', async () => {
+    const h = await household('taken-back@example.kz');
+    // Someone who knew the password asked for their own address; the owner recovers the account.
+    await db
+      .updateTable('users')
+      .set({ pending_email: 'intruder2@example.kz' })
+      .where('id', '=', h.id)
+      .execute();
+    const change = await issueToken(db, h.id, 'change_email', { email: 'intruder2@example.kz' });
+    await requestPasswordRecovery(db, h.login, ctx);
+    const word =
+      /word=([A-Za-z0-9_-]+)/.exec((await lastMailTo('taken-back@example.kz')).text_body)?.[1] ?? '';
+    const input = {
+      binIin: h.iin,
+      account: h.login,
+      login: h.login,
+      word,
+      password: NEW_PASSWORD,
+      repeat: NEW_PASSWORD,
+    };
+    expect(await resetPassword(db, input, ctx)).toBe(true);
+    const after = await db
+      .selectFrom('users')
+      .select(['email', 'pending_email'])
+      .where('id', '=', h.id)
+      .executeTakeFirstOrThrow();
+    expect(after).toEqual({ email: 'taken-back@example.kz', pending_email: null });
+    const open = await db
+      .selectFrom('one_time_tokens')
+      .select('purpose')
+      .where('user_id', '=', h.id)
+      .where('used_at', 'is', null)
+      .where('purpose', '<>', 'confirm_email')
+      .execute();
+    expect(open).toEqual([]);
+    expect(change).not.toBe('');
+  });
+
   it('stores no mail for an unknown login, and writes the same audit action', async () => {
     const before = await db.selectFrom('mail_outbox').select('id').execute();
     await requestPasswordRecovery(db, 'nobody-here', ctx);

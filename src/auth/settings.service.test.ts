@@ -103,6 +103,44 @@ describe(`settings use cases (${engine})`, () => {
     expect(await actions(c.id)).toEqual(['password.changed', 'sessions.ended']);
   });
 
+  it('an address change asked for before a password change cannot be confirmed after it', async () => {
+    // Someone who knew the password asks for their own address; the owner then changes the password.
+    const c = await confirmedCustomer(db, { password: PASSWORD, email: 'owner@example.kz' });
+    const intruder = await twoSessions(c.id);
+    await changeEmail(db, intruder, { email: 'intruder@example.kz', current: PASSWORD }, ctx);
+    const link = linkIn((await mailsTo('intruder@example.kz'))[0]!.text_body, '/cabinet/email/confirm');
+    const token = new URL(link, 'http://x').searchParams.get('token') ?? '';
+    const owner = await twoSessions(c.id);
+    const changed = await changePassword(
+      db,
+      owner,
+      { current: PASSWORD, password: 'Owner-again-2026', repeat: 'Owner-again-2026' },
+      ctx,
+    );
+    expect(changed).toEqual({ ok: true });
+    expect((await user(c.id)).pending_email).toBeNull();
+    expect(await confirmEmailChange(db, token, ctx)).toBeNull();
+    expect((await user(c.id)).email).toBe('owner@example.kz');
+    const last = await db
+      .selectFrom('audit_log')
+      .select('action')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(last.action).toBe('email.confirm_failed');
+  });
+
+  it('an address change link opens only while its address is the one waiting for confirmation', async () => {
+    const c = await confirmedCustomer(db, { password: PASSWORD, email: 'first@example.kz' });
+    const who = await twoSessions(c.id);
+    await changeEmail(db, who, { email: 'second@example.kz', current: PASSWORD }, ctx);
+    const link = linkIn((await mailsTo('second@example.kz'))[0]!.text_body, '/cabinet/email/confirm');
+    const token = new URL(link, 'http://x').searchParams.get('token') ?? '';
+    // Another address is waiting now.
+    await db.updateTable('users').set({ pending_email: 'third@example.kz' }).where('id', '=', c.id).execute();
+    expect(await confirmEmailChange(db, token, ctx)).toBeNull();
+    expect((await user(c.id)).email).toBe('first@example.kz');
+  });
+
   it('saveSubscriptions stores the choice with its audit entry', async () => {
     const c = await confirmedCustomer(db, { password: PASSWORD, email: 'subs@example.kz' });
     expect(await saveSubscriptions(db, c.id, { invoices: false, announcements: true }, ctx)).toEqual({

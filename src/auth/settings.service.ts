@@ -149,7 +149,9 @@ export async function changeEmail(
 
 /**
  * Takes the new address, opened from the new mailbox, possibly in another browser: the token
- * alone proves it. The old address is told. Answers the user whose address changed, or null.
+ * proves it, while the address is still the one waiting for confirmation (a password change drops
+ * it, and a newer request replaces it). The old address is told. Answers the user whose address
+ * changed, or null.
  */
 export async function confirmEmailChange(
   db: DB,
@@ -158,11 +160,12 @@ export async function confirmEmailChange(
 ): Promise<{ userId: number } | null> {
   const used = await consumeToken(db, token, 'change_email');
   const email = used?.payload.email;
-  if (!used || !email || (await emailInUse(db, email, used.userId))) {
+  const u = used ? await settingsUser(db, used.userId) : undefined;
+  const waiting = Boolean(email && u?.pending_email && u.pending_email.toLowerCase() === email.toLowerCase());
+  if (!used || !email || !u || !waiting || (await emailInUse(db, email, used.userId))) {
     await audit(db, { actorUserId: used?.userId ?? null, action: 'email.confirm_failed', ip: ctx.ip });
     return null;
   }
-  const u = await settingsUser(db, used.userId);
   await db.transaction().execute(async (tx) => {
     await applyEmailChange(tx, u.id, email);
     if (u.email) {

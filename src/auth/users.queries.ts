@@ -108,6 +108,16 @@ export async function setPendingEmail(db: DB, userId: number, email: string): Pr
     .execute();
 }
 
+/** Drops an address change asked for and not yet confirmed. */
+export async function clearPendingEmail(db: DB, userId: number): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ pending_email: null, updated_at: new Date() })
+    .where('id', '=', userId)
+    .where('pending_email', 'is not', null)
+    .execute();
+}
+
 /** The new address, proven by its mailbox, replaces the old one. */
 export async function applyEmailChange(db: DB, userId: number, email: string): Promise<void> {
   await db
