@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoDatabase, type TestDatabase } from '../../test/helpers/db';
+import { recordLoginFailure } from '../auth/login-throttle';
 import { DEMO_PASSWORD } from '../demo/demo-catalogue';
 import { createApiToken, type NewTokenInput } from './create-api-token.service';
 import { revokeApiToken } from './revoke-api-token.service';
@@ -98,6 +99,19 @@ describe(`createApiToken and revokeApiToken (${ENGINE})`, () => {
     expect(r).toEqual({ ok: false, errors: { current: 'The current password is wrong.' } });
     const failures = await h.db.selectFrom('login_throttle').selectAll().execute();
     expect(failures.length).toBeGreaterThan(0);
+    expect(await h.db.selectFrom('api_tokens').select('id').execute()).toEqual([]);
+  });
+
+  it('refuses the right password while the login is protected after many failures from other addresses; stores nothing', async () => {
+    for (let i = 0; i < 20; i++) await recordLoginFailure(h.db, '02015213', `198.51.100.${i}`);
+    const r = await createApiToken(h.db, me, input(), ctx());
+    expect(r).toEqual({
+      ok: false,
+      errors: {
+        current:
+          'This login has had many failed sign-in attempts, so the password is not accepted here for now (for up to 24 hours after the last one). To change the password, use password recovery.',
+      },
+    });
     expect(await h.db.selectFrom('api_tokens').select('id').execute()).toEqual([]);
   });
 

@@ -1,12 +1,12 @@
 import type { ActContext } from '../auth/act-context';
 import { audit } from '../auth/audit';
 import { identityText } from '../auth/identity.messages';
-import { loginThrottleState, recordLoginFailure } from '../auth/login-throttle';
+import { recordLoginFailure } from '../auth/login-throttle';
+import { passwordRecheckRefusal } from '../auth/password-recheck';
 import { verifyPassword } from '../auth/passwords';
 import { settingsUser } from '../auth/users.queries';
 import { localDate } from '../calendar/calendar';
 import type { DB } from '../db/database';
-import { fill } from '../i18n/locales';
 import { waitMessage } from '../web/action-limit';
 import { apiTokensText } from './api-tokens.messages';
 import { countActiveTokens, insertApiToken } from './api-tokens.queries';
@@ -43,14 +43,15 @@ export type CreateTokenResult =
 /**
  * The password asked again: a session in the wrong hands must not turn into a credential that
  * outlives it. Wrong passwords count as failed logins of this login from this client, and a
- * waiting client is refused (decision 063), as on the email and password forms.
+ * waiting client or a protected login is refused (decision 063), as on the email and password
+ * forms.
  */
 async function passwordError(db: DB, userId: number, current: string, ctx: ActContext) {
   const t = identityText[ctx.locale];
   if (!current) return t.required;
   const u = await settingsUser(db, userId);
-  const state = await loginThrottleState(db, u.login, ctx.ip);
-  if (state.kind === 'wait') return fill(t.login.wait, { minutes: Math.ceil(state.seconds / 60) });
+  const refusal = await passwordRecheckRefusal(db, u.login, ctx.ip, ctx.locale);
+  if (refusal) return refusal;
   if (await verifyPassword(u.password_hash, current)) return undefined;
   await recordLoginFailure(db, u.login, ctx.ip);
   return t.password.wrongCurrent;

@@ -66,6 +66,8 @@ export const identityText = defineMessages({
       wait: 'Осы логинмен сіздің құрылғыңыздан кіру әрекеттері тым көп рет сәтсіз болды. {minutes} минуттан кейін қайталаңыз.',
       protected:
         'Бұл логинмен кіру әрекеттері көп рет сәтсіз болды, сондықтан қазір тек құпия сөзбен кіру мүмкін емес. Енгізілген құпия сөз дұрыс болса, осы логиннің email-іне кіру сілтемесі жіберілді: оны 30 минут ішінде ашыңыз.',
+      recheckProtected:
+        'Бұл логинмен кіру әрекеттері көп рет сәтсіз болды, сондықтан қазір құпия сөз мұнда қабылданбайды (соңғы сәтсіз әрекеттен кейін 24 сағатқа дейін). Құпия сөзді өзгерту үшін құпия сөзді қалпына келтіруді пайдаланыңыз.',
     },
     recovery: {
       title: 'Құпия сөзді қалпына келтіру',
@@ -219,6 +221,8 @@ export const identityText = defineMessages({
       wait: 'Слишком много неудачных попыток входа с этим логином с вашего устройства. Повторите через {minutes} мин.',
       protected:
         'С этим логином было много неудачных попыток входа, поэтому сейчас одного пароля недостаточно. Если введённый пароль верен, на email этого логина отправлена ссылка для входа: откройте её в течение 30 минут.',
+      recheckProtected:
+        'С этим логином было много неудачных попыток входа, поэтому сейчас пароль здесь не принимается (до 24 часов после последней попытки). Чтобы сменить пароль, воспользуйтесь восстановлением пароля.',
     },
     recovery: {
       title: 'Восстановление пароля',
@@ -374,6 +378,8 @@ export const identityText = defineMessages({
       wait: 'Too many failed attempts to log in with this login from your device. Try again in {minutes} min.',
       protected:
         'This login has had many failed sign-in attempts, so for now the password alone is not enough. If the password you entered is right, a sign-in link was sent to the email of this login: open it within 30 minutes.',
+      recheckProtected:
+        'This login has had many failed sign-in attempts, so the password is not accepted here for now (for up to 24 hours after the last one). To change the password, use password recovery.',
     },
     recovery: {
       title: 'Password recovery',

@@ -8,6 +8,7 @@ import {
 import { freeHousehold, freeHouseholds, householdForm } from '../../test/helpers/registration';
 import { linkIn } from '../../test/helpers/smtp';
 import type { DB } from '../db/database';
+import { recordLoginFailure } from './login-throttle';
 import {
   confirmRegistration,
   correctUnconfirmedEmail,
@@ -206,6 +207,21 @@ describe(`a typo in the email at registration (${engine})`, () => {
       'register.confirm_expired',
       'register.expired_email_released',
     ]);
+  });
+
+  it('does not correct the address with the right password while the login is protected after many failures', async () => {
+    const [, acc] = await freeAccounts();
+    await registerCustomer(db, formFor(acc!, 'guarded@gmial.com'), ctx);
+    for (let i = 0; i < 20; i++) await recordLoginFailure(db, acc!.number, `198.51.100.${i}`);
+    const input = { login: acc!.number, password: PASSWORD, email: 'intruder@example.kz' };
+    expect(await correctUnconfirmedEmail(db, input, ctx)).toEqual({
+      ok: false,
+      errors: {
+        form: 'This login has had many failed sign-in attempts, so the password is not accepted here for now (for up to 24 hours after the last one). To change the password, use password recovery.',
+      },
+    });
+    expect((await userOf(acc!.number)).email).toBe('guarded@gmial.com');
+    expect(await mailsTo('intruder@example.kz')).toEqual([]);
   });
 
   it('corrects the address after the password is proven: a new link to the new address, the old one dead', async () => {

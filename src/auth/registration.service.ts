@@ -11,10 +11,11 @@ import { audit } from './audit';
 import { identityText } from './identity.messages';
 import { isValidIinBin } from './iin';
 import { legalLoginFromContract } from './legal-login';
-import { loginThrottleState, recordLoginFailure } from './login-throttle';
+import { recordLoginFailure } from './login-throttle';
 import { consumeToken, issueToken } from './one-time-tokens';
 import { loginPasswordMatches } from './password-check';
 import { isEmail, newPasswordErrors } from './password-policy';
+import { passwordRecheckRefusal } from './password-recheck';
 import { hashIin, hashPassword } from './passwords';
 import {
   detachExpiredCustomer,
@@ -365,15 +366,15 @@ export async function correctUnconfirmedEmail(
   else if (!isEmail(input.email)) errors.email = t.register.badEmail;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
-  const state = await loginThrottleState(db, input.login, ctx.ip);
-  if (state.kind === 'wait') {
+  const refusal = await passwordRecheckRefusal(db, input.login, ctx.ip, ctx.locale);
+  if (refusal) {
     await audit(db, {
       actorUserId: null,
       action: 'register.correct_throttled',
       subject: input.login,
       ip: ctx.ip,
     });
-    return { ok: false, errors: { form: fill(t.login.wait, { minutes: Math.ceil(state.seconds / 60) }) } };
+    return { ok: false, errors: { form: refusal } };
   }
   const user = await unconfirmedCustomerByLogin(db, input.login);
   const proven = await loginPasswordMatches(db, user?.password_hash, input.password);

@@ -8,6 +8,7 @@ import {
 } from '../../test/helpers/file-database';
 import { linkIn } from '../../test/helpers/smtp';
 import type { DB } from '../db/database';
+import { recordLoginFailure } from './login-throttle';
 import { verifyPassword } from './passwords';
 import { createSession } from './sessions';
 import { changeEmail, changePassword, confirmEmailChange, saveSubscriptions } from './settings.service';
@@ -139,6 +140,28 @@ describe(`settings use cases (${engine})`, () => {
     await db.updateTable('users').set({ pending_email: 'third@example.kz' }).where('id', '=', c.id).execute();
     expect(await confirmEmailChange(db, token, ctx)).toBeNull();
     expect((await user(c.id)).email).toBe('first@example.kz');
+  });
+
+  it('refuses the right current password while the login is protected after many failures from other addresses', async () => {
+    const c = await confirmedCustomer(db, { password: PASSWORD, email: 'guarded@example.kz' });
+    const who = await twoSessions(c.id);
+    for (let i = 0; i < 20; i++) await recordLoginFailure(db, c.login, `198.51.100.${i}`);
+    const email = await changeEmail(db, who, { email: 'elsewhere@example.kz', current: PASSWORD }, ctx);
+    expect(email.ok ? '' : email.errors.current).toBe(
+      'This login has had many failed sign-in attempts, so the password is not accepted here for now (for up to 24 hours after the last one). To change the password, use password recovery.',
+    );
+    const password = await changePassword(
+      db,
+      who,
+      { current: PASSWORD, password: 'Zhana-2026-pw', repeat: 'Zhana-2026-pw' },
+      ctx,
+    );
+    expect(password.ok ? '' : password.errors.current).toBe(
+      'This login has had many failed sign-in attempts, so the password is not accepted here for now (for up to 24 hours after the last one). To change the password, use password recovery.',
+    );
+    const after = await user(c.id);
+    expect([after.email, after.pending_email]).toEqual(['guarded@example.kz', null]);
+    expect(await verifyPassword(after.password_hash, PASSWORD)).toBe(true);
   });
 
   it('saveSubscriptions stores the choice with its audit entry', async () => {

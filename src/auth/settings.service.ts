@@ -5,10 +5,11 @@ import { composeMail } from '../mail/templates';
 import type { ActContext } from './act-context';
 import { audit } from './audit';
 import { identityText } from './identity.messages';
-import { loginThrottleState, recordLoginFailure } from './login-throttle';
+import { recordLoginFailure } from './login-throttle';
 import { consumeToken, issueToken } from './one-time-tokens';
 import { recordPasswordChange } from './password-changed';
 import { isEmail, newPasswordErrors } from './password-policy';
+import { passwordRecheckRefusal } from './password-recheck';
 import { hashPassword, verifyPassword } from './passwords';
 import { reportText } from './report-text';
 import { destroyUserSessions } from './sessions';
@@ -39,7 +40,8 @@ export type ChangePasswordResult = { ok: true } | { ok: false; errors: PasswordE
 /**
  * The current password, asked again before a sensitive change. A session in the wrong hands
  * must not become a way around the login throttle: wrong passwords here count as failed logins
- * of this login from this client, and a waiting client is refused (decision 063).
+ * of this login from this client, and a waiting client or a protected login is refused
+ * (passwordRecheckRefusal, decision 063).
  */
 async function currentPasswordError(
   db: DB,
@@ -49,8 +51,8 @@ async function currentPasswordError(
 ): Promise<string | undefined> {
   const t = identityText[ctx.locale];
   if (!current) return t.required;
-  const state = await loginThrottleState(db, u.login, ctx.ip);
-  if (state.kind === 'wait') return fill(t.login.wait, { minutes: Math.ceil(state.seconds / 60) });
+  const refusal = await passwordRecheckRefusal(db, u.login, ctx.ip, ctx.locale);
+  if (refusal) return refusal;
   if (await verifyPassword(u.password_hash, current)) return undefined;
   await recordLoginFailure(db, u.login, ctx.ip);
   return t.password.wrongCurrent;
