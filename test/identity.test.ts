@@ -467,7 +467,7 @@ describe(`security (${engine})`, () => {
     expect(textOf(last.body)).toContain('Слишком много попыток');
   });
 
-  it('counts recovery requests by login and by email against one limit per account', async () => {
+  it('counts recovery mails by login and by email against one limit per account; past it the answer is the same, unmailed', async () => {
     const { email } = await t.handle.db
       .selectFrom('users')
       .select('email')
@@ -478,7 +478,7 @@ describe(`security (${engine})`, () => {
     const statuses: number[] = [];
     for (const value of ['01003317', email!, '01003317', email!.toUpperCase(), '01003317', email!])
       statuses.push((await b.post('/password/forgot', { loginOrEmail: value })).statusCode);
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
     const mails = await t.handle.db
       .selectFrom('mail_outbox')
       .select('id')

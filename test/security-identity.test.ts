@@ -456,8 +456,8 @@ describe(`password recovery proves the holder (${engine})`, () => {
       { action: 'password.reset_requested', subject: '03017845' },
       { action: 'password.reset_requested', subject: '03017899' },
     ]);
-    // One counter row each: the account's for the known login (asked by login or by email alike),
-    // the typed text's for nobody.
+    // The requests are counted by the text typed; the mails by the customer it names (asked by
+    // login or by email alike), or by the text for nobody.
     const { id } = await t.handle.db
       .selectFrom('users')
       .select('id')
@@ -466,12 +466,58 @@ describe(`password recovery proves the holder (${engine})`, () => {
     const counters = await t.handle.db
       .selectFrom('rate_limits')
       .select(['key', 'hits'])
-      .where('key', 'in', [`recovery|user:${id}`, 'recovery|typed:03017899'])
+      .where('key', 'in', [
+        'recovery|03017845',
+        'recovery|03017899',
+        `recovery.mail|user:${id}`,
+        'recovery.mail|typed:03017899',
+      ])
       .orderBy('key')
       .execute();
     expect(counters).toEqual([
-      { key: 'recovery|typed:03017899', hits: 1 },
-      { key: `recovery|user:${id}`, hits: 1 },
+      { key: 'recovery.mail|typed:03017899', hits: 1 },
+      { key: `recovery.mail|user:${id}`, hits: 1 },
+      { key: 'recovery|03017845', hits: 1 },
+      { key: 'recovery|03017899', hits: 1 },
     ]);
+  });
+
+  it('tells nobody through its limits whether a login exists or which login an address belongs to; a mailbox gets 5 recovery mails an hour', async () => {
+    await t.handle.db.deleteFrom('rate_limits').execute();
+    const b = client('203.0.113.90');
+    await b.get('/password/forgot');
+    const ask = (value: string) => b.post('/password/forgot', { loginOrEmail: value });
+    const { email } = await t.handle.db
+      .selectFrom('users')
+      .select('email')
+      .where('login', '=', '06000901')
+      .executeTakeFirstOrThrow();
+    const mails = async () =>
+      (
+        await t.handle.db
+          .selectFrom('mail_outbox')
+          .select('id')
+          .where('to_address', '=', email!)
+          .where('purpose', '=', 'password.recovery')
+          .execute()
+      ).length;
+    const before = await mails();
+    // A known login and an unknown one, asked 5 times each, then in other letter case: the same.
+    const answers: Record<string, number[]> = {};
+    for (const login of ['YUL000500', 'YUL777777']) {
+      answers[login] = [];
+      for (let i = 0; i < 5; i++) answers[login].push((await ask(login)).statusCode);
+      answers[login].push((await ask(login.toLowerCase())).statusCode);
+    }
+    expect(answers).toEqual({
+      YUL000500: [200, 200, 200, 200, 200, 429],
+      YUL777777: [200, 200, 200, 200, 200, 429],
+    });
+    // A login asked 5 times, then its address and a stranger's: both answered alike, unmailed past 5.
+    for (let i = 0; i < 5; i++) expect((await ask('06000901')).statusCode).toBe(200);
+    expect((await ask(email!)).statusCode).toBe(200);
+    expect((await ask('someone.else@example.kz')).statusCode).toBe(200);
+    expect((await mails()) - before).toBe(5);
+    await t.handle.db.deleteFrom('rate_limits').execute();
   });
 });

@@ -12,7 +12,6 @@ import {
   checkWordIsValid,
   type ResetErrors,
   type ResetInput,
-  recoveryLimitKey,
   requestPasswordRecovery,
   resetFormErrors,
   resetPassword,
@@ -50,7 +49,8 @@ export async function recoveryRoutes(instance: FastifyInstance, { db, config }: 
       const value = req.body.loginOrEmail;
       const ctx = pageContext(req, reply);
       if (!value) return sendPage(reply, <ForgotPage ctx={ctx} />, 400);
-      await perValue(reply, await recoveryLimitKey(db, value));
+      // Counted by the text typed, the same for a login that exists and one that does not.
+      await perValue(reply, value);
       await requestPasswordRecovery(db, value, {
         locale: req.locale,
         ip: req.ip,

@@ -4,6 +4,7 @@ import type { Locale } from '../i18n/locales';
 import { fill } from '../i18n/locales';
 import { enqueueMail } from '../mail/outbox';
 import { composeMail } from '../mail/templates';
+import { hitCounter } from '../web/rate-limit.queries';
 import type { ActContext } from './act-context';
 import { audit } from './audit';
 import { identityText } from './identity.messages';
@@ -73,11 +74,19 @@ function unconfirmedRecoveryMail(locale: Locale, user: { login: string; first_na
   return { subject: m.recoverySubject, ...body, purpose: 'password.recovery_unconfirmed' };
 }
 
+/** Recovery mails to one customer in an hour at most; further requests are answered alike, unmailed. */
+export const RECOVERY_MAILS = { max: 5, timeWindowMs: 3600_000 } as const;
+
 /**
  * Mails a check word to the customer named by login or email. Known or not, the request does the
  * same work: the same statements in one transaction (for nobody they match no user and store
  * nothing) and one audit row of the same action. An address never confirmed gets no check word,
  * only a note of what to do (it may be a stranger's, typed by mistake at registration).
+ *
+ * At most RECOVERY_MAILS an hour go to one customer, asked by login or by email alike, so nobody
+ * can fill a mailbox; past it the request is answered as any other and nothing is mailed. The
+ * answer is never different (a refusal counted per customer would tell a stranger which login
+ * an address belongs to); what a requester may send is limited by the text typed (the route).
  */
 export async function requestPasswordRecovery(
   db: DB,
@@ -92,6 +101,24 @@ export async function requestPasswordRecovery(
   // not the one saved for the user: the same for a known and an unknown login.
   const locale = ctx.locale;
   await db.transaction().execute(async (tx) => {
+    const counted = await hitCounter(
+      tx,
+      `recovery.mail|${user ? `user:${user.id}` : `typed:${value.trim().toLowerCase()}`}`,
+      RECOVERY_MAILS.timeWindowMs,
+    );
+    const mailed = counted.current <= RECOVERY_MAILS.max;
+    const details = {
+      ...(holder && !proven ? { unconfirmed: true } : {}),
+      ...(mailed ? {} : { unmailed: true }),
+    };
+    await audit(tx, {
+      actorUserId: user?.id ?? null,
+      action: 'password.reset_requested',
+      subject: value,
+      ip: ctx.ip,
+      ...(Object.keys(details).length ? { details } : {}),
+    });
+    if (!mailed) return;
     const word = proven
       ? await issueToken(tx, proven.id, 'reset_password')
       : await decoyToken(tx, 'reset_password');
@@ -105,24 +132,7 @@ export async function requestPasswordRecovery(
         : recoveryMail(locale, shown, word, online, ctx.publicUrl);
     if (holder) await enqueueMail(tx, { to: holder.email, ...mail });
     else await decoyMail(tx, mail);
-    await audit(tx, {
-      actorUserId: user?.id ?? null,
-      action: 'password.reset_requested',
-      subject: value,
-      ip: ctx.ip,
-      ...(holder && !proven ? { details: { unconfirmed: true } } : {}),
-    });
   });
-}
-
-/**
- * What the per-account limit of recovery requests counts: the user a login or an address names,
- * so asking by login and by email counts against one limit; for nobody, the text typed (the same
- * one lookup either way).
- */
-export async function recoveryLimitKey(db: DB, value: string): Promise<string> {
-  const user = await recoveryUserByLoginOrEmail(db, value);
-  return user ? `user:${user.id}` : `typed:${value.trim().toLowerCase()}`;
 }
 
 /** Whether a check word from a mail would open the change form (to say so before it is filled). */
