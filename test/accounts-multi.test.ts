@@ -72,6 +72,15 @@ describe(`several accounts under one login, through the pages (${engine})`, () =
     expect(added.headers.location).toBe('/cabinet?done=added&account=02015213');
     const page = textOf((await b.get(added.headers.location as string)).body);
     expect(page).toContain('Счёт 02015213 добавлен в ваш список.');
+    // A link made by someone else says nothing: an account not on the list, or any text.
+    for (const spoof of ['99999999', '99999999 — позвоните +7 700 000 00 00']) {
+      for (const kind of ['added', 'removed']) {
+        const url = `/cabinet?done=${kind}&account=${encodeURIComponent(kind === 'removed' ? spoof.replace('99999999', '02015213') : spoof)}`;
+        const text = textOf((await b.get(url)).body);
+        expect(text).not.toContain('добавлен в ваш список');
+        expect(text).not.toContain('убран из списка');
+      }
+    }
     expect(await linksOf('01003317')).toEqual(['01003317', '02015213']);
     // The owner of 02015213 is told, in their language, with the link that undoes it.
     const mail = await db()

@@ -523,6 +523,22 @@ describe(`security (${engine})`, () => {
     expect(codes.slice(0, 30).every((c) => c === 200)).toBe(true);
     expect(codes[30]).toBe(429);
   });
+
+  it('counts the lookups of one address together however its street is written', async () => {
+    await t.handle.db.deleteFrom('rate_limits').execute();
+    const b = new Browser(t.app, '203.0.113.77');
+    await b.get('/lookup');
+    const codes: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const streetId = ['3', '03', '003'][i % 3]!;
+      codes.push(
+        (await b.post('/lookup', { streetId, house: i % 2 ? '1' : ' 1 ', surname: `x${i}` })).statusCode,
+      );
+    }
+    expect(codes.slice(0, 20).every((c) => c === 200)).toBe(true);
+    expect(codes[20]).toBe(429);
+    await t.handle.db.deleteFrom('rate_limits').execute();
+  });
 });
 
 describe(`account lookup (${engine})`, () => {

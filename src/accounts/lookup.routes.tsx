@@ -62,7 +62,8 @@ export async function lookupRoutes(instance: FastifyInstance, { db, config }: Ap
         status,
       );
     if (Object.keys(errors).length > 0) return page({ ...view, errors }, 400);
-    await perAddress(reply, `${view.streetId}|${view.house}`);
+    // The street as the search reads it ("03" is street 3): one counter per address searched.
+    await perAddress(reply, `${Number(view.streetId)}|${(view.house ?? '').trim()}`);
     const found = await findAccountByAddress(
       db,
       {

@@ -15,6 +15,25 @@ import { exportPersonalData } from './personal-export.service';
 
 const personalQuery = z.object({ account: queryText, done: queryText });
 
+/**
+ * What the address says was just done, when it can be so: an account added is one of the user's
+ * now, one removed is not and is written as an account number. Anything else in the address
+ * (a link made by someone else, "account 123, call this number") shows no notice.
+ */
+function doneNotice(
+  kind: string | undefined,
+  number: string | undefined,
+  accounts: readonly { number: string }[],
+): { kind: string; number: string } | undefined {
+  if (!kind) return undefined;
+  if (kind === 'last') return { kind, number: '' };
+  if (!number) return undefined;
+  const own = accounts.some((a) => a.number === number);
+  if (kind === 'added' && own) return { kind, number };
+  if (kind === 'removed' && !own && /^[0-9A-Za-z-]{1,20}$/.test(number)) return { kind, number };
+  return undefined;
+}
+
 export async function personalRoutes(instance: FastifyInstance, { db }: AppDeps) {
   const app = withSchemas(instance);
   app.get(
@@ -31,13 +50,14 @@ export async function personalRoutes(instance: FastifyInstance, { db }: AppDeps)
         throw error;
       });
       const consent = await latestConsent(db, user.id);
+      const accounts = req.customerAccounts?.accounts ?? (await accountsOfUser(db, user.id));
       return sendPage(
         reply,
         <PersonalPage
           ctx={pageContext(req, reply)}
           account={account}
-          accounts={req.customerAccounts?.accounts ?? (await accountsOfUser(db, user.id))}
-          done={done ? { kind: done, number: req.query.account ?? '' } : undefined}
+          accounts={accounts}
+          done={doneNotice(done, req.query.account, accounts)}
           email={user.email ?? ''}
           consent={consent}
         />,
