@@ -129,7 +129,14 @@ export class DemoCity extends DemoRows {
   readonly current: Period;
   readonly lastClosed: Period;
   readonly firstSynthetic: Period;
+  /** Who and where: streets, buildings, accounts, owners, meters. The same whatever the day. */
   readonly rnd = random(20200525);
+  /**
+   * The months' readings and payments, drawn apart from `rnd`: the months up to today grow with
+   * the calendar, and drawn from `rnd` they moved every account made after them (the README's
+   * registration examples named other accounts each month).
+   */
+  readonly history = random(20200526);
   readonly #rateSets = new Map<Period, MonthRateSet>();
 
   constructor(
@@ -309,7 +316,7 @@ export class DemoCity extends DemoRows {
 
   /** The month's reading of every meter of the account (exported to billing), as the month's volumes. */
   #monthReadings(plan: AccountPlan, period: Period, fixed?: FixedMonth): MeterMonth[] {
-    const { rnd } = this;
+    const rnd = this.history;
     const readOn = fixed?.readOn ?? `${period}-${String(rnd.int(18, 26)).padStart(2, '0')}`;
     return plan.meters.map((meter) => {
       const consumption =
@@ -334,7 +341,7 @@ export class DemoCity extends DemoRows {
 
   /** Payments of the month by the account's habit: usually last month's bill, paid before the 25th. */
   #monthPayments(plan: AccountPlan, period: Period, lines: ChargeLine[]): MonthPayment[] {
-    const { rnd } = this;
+    const rnd = this.history;
     const chargedTiyn = chargesTotal(lines);
     const due = Math.max(0, plan.balance);
     const payDay = `${period}-${String(rnd.int(3, 28)).padStart(2, '0')}`;

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { isValidIinBin } from '../auth/iin';
+import { legalLoginFromContract } from '../auth/legal-login';
 import { generateDemoData } from './demo-data';
 
 async function closings(now: Date) {
@@ -27,4 +30,47 @@ describe('the demo months', () => {
     const months = await closings(new Date('2026-12-05T06:00:00Z'));
     expect(months.get('2026-11-01')?.closed_at).toBe('2026-12-02T22:00:00.000Z');
   });
+});
+
+describe("the README's registration examples", () => {
+  // What a new user types, as README.md says it.
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+  const household =
+    /account `(\d{8})` with owner surname `([^`]+)` \(any case\) and any valid IIN of the holder, e\.g\. `(\d{12})`/.exec(
+      readme,
+    );
+  const company = /BIN `(\d{12})` and contract `([^`]+)` \(login `([^`]+)`\)/.exec(readme);
+  const lookup = /\(e\.g\. ([^,]+) (\d+), apartment (\d+), surname ([^)]+)\)/.exec(readme);
+
+  it.each([
+    ['2026-11-30T06:00:00Z', 36],
+    ['2027-03-15T06:00:00Z', 3],
+  ])(
+    'name free accounts of the demo loaded on %s (%i months)',
+    async (day, months) => {
+      expect([household, company, lookup].every(Boolean)).toBe(true);
+      const { tables } = await generateDemoData({ now: new Date(day), accounts: 2000, months });
+      const rows = (name: string) => tables.find(([n]) => n === name)![1] as Record<string, unknown>[];
+      const taken = new Set(rows('user_accounts').map((l) => l.account_id));
+      const home = rows('accounts').find((a) => a.number === household![1])!;
+      expect(home).toMatchObject({ kind: 'individual', owner_surname: household![2], bin_iin: null });
+      expect(taken.has(home.id)).toBe(false);
+      expect(isValidIinBin(household![3]!)).toBe(true);
+      const firm = rows('accounts').find((a) => a.contract_number === company![2])!;
+      expect(firm).toMatchObject({ kind: 'legal', bin_iin: company![1] });
+      expect(taken.has(firm.id)).toBe(false);
+      expect(legalLoginFromContract(company![2]!)).toBe(company![3]);
+      // The lookup's address is the household's.
+      const premise = rows('premises').find((p) => p.id === home.premise_id)!;
+      const building = rows('buildings').find((b) => b.id === premise.building_id)!;
+      const street = rows('streets').find((s) => s.id === building.street_id)!;
+      expect([street.name, building.number, premise.apartment, home.owner_surname]).toEqual([
+        lookup![1],
+        lookup![2],
+        lookup![3],
+        `${lookup![4]![0]!.toUpperCase()}${lookup![4]!.slice(1)}`,
+      ]);
+    },
+    120_000,
+  );
 });
