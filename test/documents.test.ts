@@ -270,7 +270,7 @@ describe(`settlement status (${engine})`, () => {
     expect(basis.length).toBeGreaterThan(0);
     const lines = basis.map(
       (d) =>
-        `${d.days} days (${formatDate(d.from_on)}–${formatDate(d.to_on)}), overdue debt ${formatTiyn(d.overdue_tiyn)}: ${d.refinancing_rate_bp / 100}% × K ${Number(d.coefficient)} / 365`,
+        `${d.days} ${d.days === 1 ? 'day' : 'days'} (${d.days === 1 ? formatDate(d.from_on) : `${formatDate(d.from_on)}–${formatDate(d.to_on)}`}), overdue debt ${formatTiyn(d.overdue_tiyn)}: ${d.refinancing_rate_bp / 100}% × K ${Number(d.coefficient)} / 365`,
     );
     const b = await customer('03017845');
     const page = textOf((await b.get(`/cabinet/invoice?period=${month.period}`)).body);

@@ -467,6 +467,21 @@ describe(`security (${engine})`, () => {
     expect(textOf(last.body)).toContain('Слишком много попыток');
   });
 
+  it('says next to the field that the recovery form was sent empty', async () => {
+    for (const [lang, text] of [
+      ['en', 'This field is required.'],
+      ['ru', 'Обязательное поле.'],
+    ] as const) {
+      const b = new Browser(t.app);
+      b.cookies.set('lang', lang);
+      await b.get('/password/forgot');
+      const res = await b.post('/password/forgot', { loginOrEmail: '   ' });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toMatch(/class="field has-error"/);
+      expect(textOf(res.body)).toContain(text);
+    }
+  });
+
   it('counts recovery mails by login and by email against one limit per account; past it the answer is the same, unmailed', async () => {
     const { email } = await t.handle.db
       .selectFrom('users')

@@ -48,7 +48,8 @@ export async function recoveryRoutes(instance: FastifyInstance, { db, config }: 
     async (req, reply) => {
       const value = req.body.loginOrEmail;
       const ctx = pageContext(req, reply);
-      if (!value) return sendPage(reply, <ForgotPage ctx={ctx} />, 400);
+      if (!value)
+        return sendPage(reply, <ForgotPage ctx={ctx} error={identityText[req.locale].required} />, 400);
       // Counted by the text typed, the same for a login that exists and one that does not.
       await perValue(reply, value);
       await requestPasswordRecovery(db, value, {

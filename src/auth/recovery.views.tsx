@@ -19,11 +19,14 @@ export function ForgotPage({
   value,
   sent,
   devMailbox,
+  error,
 }: {
   ctx: PageContext;
   value?: string;
   sent?: boolean;
   devMailbox?: boolean;
+  /** Said next to the field: nothing was typed. */
+  error?: string;
 }) {
   const t = identityText[ctx.locale].recovery;
   return (
@@ -43,6 +46,7 @@ export function ForgotPage({
             autocomplete="username"
             maxLength={200}
             required
+            error={error}
           />
           <SubmitButton>{t.submit}</SubmitButton>
         </Form>

@@ -1,5 +1,8 @@
 import { defineMessages } from '../i18n/locales';
 
+/** The days a penalty line covers: one date for one day, else from–to. */
+const dayRange = (from: string, to: string) => (from === to ? from : `${from}–${to}`);
+
 /** Texts of the invoice, breakdown and settlement pages, their PDFs and emails. */
 export const documentsText = defineMessages({
   kk: {
@@ -52,7 +55,7 @@ export const documentsText = defineMessages({
     recalculation: 'Қайта есептеу',
     penalty: 'Төлемақы өсімі',
     penaltyBasis: (days: number, from: string, to: string, overdue: string, rate: string, k: string) =>
-      `${days} күн (${from}–${to}), мерзімі өткен қарыз ${overdue}: ${rate}% × K ${k} / 365`,
+      `${days} күн (${dayRange(from, to)}), мерзімі өткен қарыз ${overdue}: ${rate}% × K ${k} / 365`,
     penaltyNote:
       'Төлемақы өсімі: төлеу мерзімінен (есептік айдан кейінгі айдың 25-і) кейінгі әр күн үшін, төлеген күнді қоса алғанда, сол күні мерзімі өткен қарызға есептеледі: қарыз × мөлшерлеме / 100 × K / 365. Айдың күндері қосылып, тиынға бір рет дөңгелектенеді.',
     other: 'Басқа есептеулер',
@@ -198,7 +201,7 @@ export const documentsText = defineMessages({
     recalculation: 'Перерасчёт',
     penalty: 'Пеня',
     penaltyBasis: (days: number, from: string, to: string, overdue: string, rate: string, k: string) =>
-      `${days} дн. (${from}–${to}), просроченный долг ${overdue}: ${rate}% × K ${k} / 365`,
+      `${days} дн. (${dayRange(from, to)}), просроченный долг ${overdue}: ${rate}% × K ${k} / 365`,
     penaltyNote:
       'Пеня: за каждый день после срока оплаты (25-е число месяца, следующего за расчётным) по день оплаты включительно, на долг, просроченный в этот день: долг × ставка / 100 × K / 365. Дни месяца суммируются и округляются до тиына один раз.',
     other: 'Прочие начисления',
@@ -342,7 +345,7 @@ export const documentsText = defineMessages({
     recalculation: 'Recalculation',
     penalty: 'Penalty',
     penaltyBasis: (days: number, from: string, to: string, overdue: string, rate: string, k: string) =>
-      `${days} days (${from}–${to}), overdue debt ${overdue}: ${rate}% × K ${k} / 365`,
+      `${days} ${days === 1 ? 'day' : 'days'} (${dayRange(from, to)}), overdue debt ${overdue}: ${rate}% × K ${k} / 365`,
     penaltyNote:
       "Penalty: for every day after the due date (the 25th of the month after the billed month) up to and including the day of payment, on the debt overdue that day: debt × rate / 100 × K / 365. The month's days are added up and rounded to the tiyn once.",
     other: 'Other charges',

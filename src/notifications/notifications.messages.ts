@@ -338,7 +338,7 @@ export const notificationText = defineMessages<NotificationTexts>({
       subject: `Meter ${f.serial}: verification due on ${f.date}`,
       paragraphs: [
         `Account ${f.number}, ${f.address}.`,
-        `Your ${water.en[f.water]} water meter ${f.serial} must be verified by ${f.date} (${f.daysLeft} days left).`,
+        `Your ${water.en[f.water]} water meter ${f.serial} must be verified by ${f.date} (${f.daysLeft} ${f.daysLeft === 1 ? 'day' : 'days'} left).`,
         'Have it verified and send us the certificate: until a new verification is recorded, the account is billed by the norm (residents × norm), not by the meter.',
       ],
       link: 'See your meters',

@@ -269,7 +269,7 @@ export const readingsText = defineMessages({
       overdue: (serial: string, date: string) =>
         `Meter ${serial} was due for verification on ${date}. Until an operator records a new verification, its readings are not used for billing: water is charged by the norm per resident. Have the meter verified and bring the certificate to the subscriber department.`,
       soon: (serial: string, date: string, days: number) =>
-        `Meter ${serial} is due for verification on ${date} (${days} days left). After that date water is charged by norm, so arrange the verification in advance.`,
+        `Meter ${serial} is due for verification on ${date} (${days} ${days === 1 ? 'day' : 'days'} left). After that date water is charged by norm, so arrange the verification in advance.`,
     },
     history: {
       link: 'Reading history and consumption chart',
