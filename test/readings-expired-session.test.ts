@@ -253,3 +253,30 @@ describe(`readings typed when the session expired (${ENGINE})`, () => {
     expect(bad.statusCode).toBe(403);
   });
 });
+
+describe(`a cabinet form sent after the session ended comes back to a page (${ENGINE})`, () => {
+  it('every form sends the login to a page that answers, the page the form was on', async () => {
+    const forms: [string, string][] = [
+      ['/cabinet/invoice/email?period=2026-09', '/cabinet/invoice?period=2026-09'],
+      ['/cabinet/invoice/subscription', '/cabinet/invoice'],
+      ['/cabinet/settlement/email', '/cabinet/settlement'],
+      ['/cabinet/readings?account=02015213', '/cabinet/readings?account=02015213'],
+      ['/cabinet/email', '/cabinet/email'],
+      ['/cabinet/password', '/cabinet/password'],
+      ['/cabinet/subscriptions', '/cabinet/subscriptions'],
+      ['/cabinet/notifications', '/cabinet/notifications'],
+      ['/cabinet/tokens', '/cabinet/tokens'],
+    ];
+    const visitor = new Browser(t.app);
+    await visitor.get('/');
+    const customer = new Browser(t.app);
+    expect((await customer.login('02015213', DEMO_PASSWORD)).statusCode).toBe(303);
+    for (const [form, page] of forms) {
+      const sent = await visitor.post(form, { key: 'expired-form-key-1' });
+      expect([form, sent.statusCode]).toEqual([form, 303]);
+      const next = new URLSearchParams(String(sent.headers.location).split('?')[1]).get('next');
+      expect([form, next]).toEqual([form, page]);
+      expect([form, (await customer.get(page)).statusCode]).toEqual([form, 200]);
+    }
+  });
+});

@@ -16,9 +16,27 @@ export async function requireCustomer(req: FastifyRequest, reply: FastifyReply) 
     return reply.status(401).send({ error: 'unauthorized', message: 'Log in first.' });
   }
   // A form sent without a session: the session expired (or ended in another tab) while it was
-  // open. The login page says so; every form's address has a GET twin to come back to.
-  const expired = req.method === 'GET' || req.method === 'HEAD' ? '' : 'expired=1&';
-  return reply.redirect(`/?${expired}next=${encodeURIComponent(req.url)}`, 303);
+  // open. The login page says so, and after the login the customer comes back to a page.
+  if (req.method === 'GET' || req.method === 'HEAD')
+    return reply.redirect(`/?next=${encodeURIComponent(req.url)}`, 303);
+  return reply.redirect(`/?expired=1&next=${encodeURIComponent(pageOfForm(req))}`, 303);
+}
+
+/**
+ * The page a form sent to this address comes back to: the address itself when it has a page of
+ * its own (the readings form), else the nearest page above it (/cabinet/invoice/email ->
+ * /cabinet/invoice), where the form was.
+ */
+function pageOfForm(req: FastifyRequest): string {
+  const [path = '/', query] = req.url.split('?', 2);
+  const hasPage = (url: string) => req.server.findRoute({ method: 'GET', url }) !== null;
+  if (hasPage(path)) return req.url;
+  let up = path;
+  while (up.includes('/') && up !== '/') {
+    up = up.slice(0, up.lastIndexOf('/')) || '/';
+    if (hasPage(up)) return query === undefined ? up : `${up}?${query}`;
+  }
+  return '/cabinet';
 }
 
 /** Where a relative target is resolved to find where a browser would go; never sent anywhere. */
