@@ -85,7 +85,8 @@ describe(`the reading that counts (${engine})`, () => {
     const octL = cold.prevValueL!;
     expect(closedOct.page).toContain(formatMeterReading(octL));
 
-    // A reading of October arrives after October closed (a correction: 300 L more), and one of November.
+    // A reading of October arrives after October closed (a correction: 300 L more), and one of November,
+    // both before November's run (when they were sent is set: the run counts what it has by then).
     await db
       .insertInto('readings')
       .values([
@@ -95,6 +96,7 @@ describe(`the reading that counts (${engine})`, () => {
           value_l: octL + 300,
           read_on: '2026-10-31',
           source: 'inspector',
+          submitted_at: new Date('2026-11-20T05:00:00Z'),
         },
         {
           meter_id: cold.id,
@@ -102,6 +104,7 @@ describe(`the reading that counts (${engine})`, () => {
           value_l: octL + 2300,
           read_on: '2026-11-24',
           source: 'cabinet',
+          submitted_at: new Date('2026-11-24T05:00:00Z'),
         },
       ])
       .execute();
