@@ -55,6 +55,8 @@ describe("the README's registration examples", () => {
       const home = rows('accounts').find((a) => a.number === household![1])!;
       expect(home).toMatchObject({ kind: 'individual', owner_surname: household![2], bin_iin: null });
       expect(taken.has(home.id)).toBe(false);
+      // With meters: a new customer's first errand is submitting readings.
+      expect(rows('meters').filter((m) => m.account_id === home.id).length).toBeGreaterThan(0);
       expect(isValidIinBin(household![3]!)).toBe(true);
       const firm = rows('accounts').find((a) => a.contract_number === company![2])!;
       expect(firm).toMatchObject({ kind: 'legal', bin_iin: company![1] });
