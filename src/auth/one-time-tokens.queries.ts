@@ -6,14 +6,8 @@ export type { TokenPurpose } from '../db/schema';
 import type { TokenPurpose } from '../db/schema';
 
 /** Marks a user's unused tokens of a purpose used, so only a newer one opens. */
-export async function retireUnusedTokens(db: DB, userId: number, purpose: TokenPurpose): Promise<void> {
-  await db
-    .updateTable('one_time_tokens')
-    .set({ used_at: sql<Date>`now()` })
-    .where('user_id', '=', userId)
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .execute();
+export function retireUnusedTokens(db: DB, userId: number, purpose: TokenPurpose): Promise<void> {
+  return retireTokensOfPurposes(db, userId, [purpose]);
 }
 
 /** Marks a user's unused tokens of these purposes used: none of them opens any more. */
